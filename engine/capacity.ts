@@ -1,0 +1,86 @@
+// Capacity arithmetic as DynamoDB does it: reads in 4 KB units (eventually consistent reads cost
+// half), writes in 1 KB units, transactional operations double.
+import type { Sdk, Wire } from './types.js';
+import type { Table } from './tables/table.js';
+
+export type ConsumedCapacity = Wire<Sdk.ConsumedCapacity>;
+export type CapacityMode = 'INDEXES' | 'TOTAL' | 'NONE' | undefined;
+
+export function readUnits(bytes: number, consistent: boolean): number {
+  const units = Math.max(1, Math.ceil(bytes / 4096));
+  return consistent ? units : units / 2;
+}
+
+export function writeUnits(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / 1024));
+}
+
+/** Accumulates one operation's capacity per table and index, and renders DynamoDB's shape. */
+export class CapacityMeter {
+  private readonly perTable = new Map<string, { table: number; read: number; write: number; indexes: Map<string, { units: number; gsi: boolean }> }>();
+
+  private entry(tableName: string) {
+    let e = this.perTable.get(tableName);
+    if (!e) {
+      e = { table: 0, read: 0, write: 0, indexes: new Map() };
+      this.perTable.set(tableName, e);
+    }
+    return e;
+  }
+
+  read(table: Table, units: number, indexName?: string): void {
+    const e = this.entry(table.name);
+    e.read += units;
+    if (indexName) this.addIndex(table, e, indexName, units);
+    else e.table += units;
+  }
+
+  write(table: Table, units: number, indexWrites?: ReadonlyMap<string, number>, multiplier = 1): void {
+    const e = this.entry(table.name);
+    e.table += units * multiplier;
+    e.write += units * multiplier;
+    if (indexWrites) {
+      for (const [name, u] of indexWrites) {
+        e.write += u * multiplier;
+        this.addIndex(table, e, name, u * multiplier);
+      }
+    }
+  }
+
+  private addIndex(table: Table, e: { indexes: Map<string, { units: number; gsi: boolean }> }, name: string, units: number): void {
+    const gsi = table.indexes.get(name)?.kind !== 'LSI';
+    const prev = e.indexes.get(name);
+    e.indexes.set(name, { units: (prev?.units ?? 0) + units, gsi });
+  }
+
+  /** The ConsumedCapacity list for `mode` (BatchGetItem, BatchWriteItem, transactions). */
+  list(mode: CapacityMode): ConsumedCapacity[] | undefined {
+    if (mode !== 'TOTAL' && mode !== 'INDEXES') return undefined;
+    return [...this.perTable.keys()].map((name) => this.render(name, mode)!);
+  }
+
+  /** The single ConsumedCapacity of a one-table operation. */
+  one(tableName: string, mode: CapacityMode): ConsumedCapacity | undefined {
+    if (mode !== 'TOTAL' && mode !== 'INDEXES') return undefined;
+    this.entry(tableName);
+    return this.render(tableName, mode);
+  }
+
+  private render(tableName: string, mode: 'TOTAL' | 'INDEXES'): ConsumedCapacity | undefined {
+    const e = this.perTable.get(tableName);
+    if (!e) return undefined;
+    let total = e.table;
+    for (const i of e.indexes.values()) total += i.units;
+    const out: ConsumedCapacity = { TableName: tableName, CapacityUnits: total };
+    if (e.read > 0) out.ReadCapacityUnits = e.read;
+    if (e.write > 0) out.WriteCapacityUnits = e.write;
+    if (mode === 'INDEXES') {
+      out.Table = { CapacityUnits: e.table };
+      for (const [name, i] of e.indexes) {
+        const target = i.gsi ? (out.GlobalSecondaryIndexes ??= {}) : (out.LocalSecondaryIndexes ??= {});
+        target[name] = { CapacityUnits: i.units };
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,31 @@
+// DeleteTable: removes the table, its indexes and items in one transaction (unless protected).
+import type { EngineContext } from '../context.js';
+import { resourceInUse } from '../context.js';
+import { ConstraintErrors, DynamoError, validation } from '../errors.js';
+import type { Sdk, Wire } from '../types.js';
+import { asRecord, checkTableName, tableNameOf } from './common.js';
+import { describeTableNow } from './describeTable.js';
+
+export function deleteTable(ctx: EngineContext, input: Wire<Sdk.DeleteTableInput>): Wire<Sdk.DeleteTableOutput> {
+  const raw = asRecord(input);
+  const c = new ConstraintErrors();
+  checkTableName(c, raw.TableName);
+  c.throwIfAny();
+  const name = tableNameOf(input.TableName!);
+  const table = ctx.catalog.get(name);
+  if (!table) throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Table: ${name} not found`);
+  ctx.settle(table);
+  if (table.status === 'CREATING' || table.status === 'UPDATING') {
+    throw resourceInUse(`Attempt to change a resource which is still in use: Table is being ${table.status === 'CREATING' ? 'created' : 'updated'}: ${name}`);
+  }
+  if (table.description.DeletionProtectionEnabled) {
+    throw validation(
+      'Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.',
+    );
+  }
+  const description = { ...describeTableNow(ctx, table), TableStatus: 'DELETING' as const };
+  ctx.db.transaction(() => ctx.catalog.drop(table));
+  ctx.pending.delete(name);
+  if (ctx.transientStatusMs > 0) ctx.deleting.set(name, { table, until: ctx.now() + ctx.transientStatusMs });
+  return { TableDescription: description };
+}

@@ -1,0 +1,145 @@
+// The catalog: every table's description, persisted in sk_tables, and the live Table objects.
+import type { Database } from '../storage/database.js';
+import type { KeyType, Sdk, Wire } from '../types.js';
+import type { KeySchema } from './schema.js';
+import { Index, Table } from './table.js';
+import type { Projection, TableDescription } from './table.js';
+
+type KeySchemaElement = Wire<Sdk.KeySchemaElement>;
+type AttributeDefinition = Wire<Sdk.AttributeDefinition>;
+
+export function toKeySchema(elements: readonly KeySchemaElement[], definitions: readonly AttributeDefinition[]): KeySchema {
+  const typeOf = (name: string): KeyType =>
+    (definitions.find((d) => d.AttributeName === name)?.AttributeType ?? 'S') as KeyType;
+  return {
+    partition: elements.filter((e) => e.KeyType === 'HASH').map((e) => ({ name: e.AttributeName!, type: typeOf(e.AttributeName!) })),
+    sort: elements.filter((e) => e.KeyType === 'RANGE').map((e) => ({ name: e.AttributeName!, type: typeOf(e.AttributeName!) })),
+  };
+}
+
+export function toProjection(p: Wire<Sdk.Projection> | undefined): Projection {
+  return {
+    type: (p?.ProjectionType ?? 'ALL') as Projection['type'],
+    nonKeyAttributes: p?.NonKeyAttributes ?? [],
+  };
+}
+
+export class Catalog {
+  private readonly tables = new Map<string, Table>();
+  private nextId = 1;
+
+  constructor(private readonly db: Database) {
+    const rows = db.sqlite.prepare('SELECT name, id, description, tags FROM sk_tables').all() as {
+      name: string;
+      id: number;
+      description: string;
+      tags: string;
+    }[];
+    for (const row of rows) {
+      const table = this.build(row.id, JSON.parse(row.description) as TableDescription, JSON.parse(row.tags));
+      this.tables.set(row.name, table);
+      this.nextId = Math.max(this.nextId, row.id + 1);
+    }
+  }
+
+  private build(id: number, description: TableDescription, tags: { Key: string; Value: string }[]): Table {
+    const defs = description.AttributeDefinitions ?? [];
+    const table = new Table(id, description.TableName!, toKeySchema(description.KeySchema ?? [], defs), description, tags);
+    this.attachIndexes(table);
+    return table;
+  }
+
+  /** (Re)builds the table's Index objects from its description. */
+  attachIndexes(table: Table): void {
+    const defs = table.description.AttributeDefinitions ?? [];
+    const previous = new Map(table.indexes);
+    table.indexes.clear();
+    const add = (kind: 'GSI' | 'LSI', d: { IndexName?: string; KeySchema?: KeySchemaElement[]; Projection?: Wire<Sdk.Projection> }) => {
+      const name = d.IndexName!;
+      const existing = previous.get(name);
+      const index =
+        existing ?? new Index(table, name, kind, toKeySchema(d.KeySchema ?? [], defs), toProjection(d.Projection), `i${table.id}_${name}`);
+      table.indexes.set(name, index);
+    };
+    for (const d of table.description.LocalSecondaryIndexes ?? []) add('LSI', d);
+    for (const d of table.description.GlobalSecondaryIndexes ?? []) add('GSI', d);
+  }
+
+  get(name: string): Table | undefined {
+    return this.tables.get(name);
+  }
+
+  /** Tables in name order (ListTables' order). */
+  list(): Table[] {
+    return [...this.tables.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  get size(): number {
+    return this.tables.size;
+  }
+
+  /** Creates the table's storage and catalog row; call inside a transaction. */
+  create(description: TableDescription, tags: { Key: string; Value: string }[]): Table {
+    const id = this.nextId++;
+    const table = this.build(id, description, tags);
+    this.db.sqlite.exec(table.createSql());
+    for (const index of table.indexes.values()) this.db.sqlite.exec(index.createSql());
+    this.db.sqlite
+      .prepare('INSERT INTO sk_tables (name, id, description, tags) VALUES (?, ?, ?, ?)')
+      .run(table.name, id, JSON.stringify(description), JSON.stringify(tags));
+    this.tables.set(table.name, table);
+    table.counters = { itemCount: 0, sizeBytes: 0 };
+    for (const index of table.indexes.values()) index.counters = { itemCount: 0, sizeBytes: 0 };
+    return table;
+  }
+
+  /** Persists a changed description or tags; call inside a transaction. */
+  save(table: Table): void {
+    this.db.sqlite
+      .prepare('UPDATE sk_tables SET description = ?, tags = ? WHERE name = ?')
+      .run(JSON.stringify(table.description), JSON.stringify(table.tags), table.name);
+  }
+
+  /** Creates storage for an index added by UpdateTable; call inside a transaction. */
+  createIndexStorage(index: Index): void {
+    this.db.sqlite.exec(index.createSql());
+    index.counters = { itemCount: 0, sizeBytes: 0 };
+  }
+
+  dropIndexStorage(index: Index): void {
+    this.db.sqlite.exec(`DROP TABLE IF EXISTS "${index.sqlName}"`);
+    index.resetStatements();
+  }
+
+  /** Removes the table and all its storage; call inside a transaction. */
+  drop(table: Table): void {
+    for (const index of table.indexes.values()) this.db.sqlite.exec(`DROP TABLE IF EXISTS "${index.sqlName}"`);
+    this.db.sqlite.exec(`DROP TABLE IF EXISTS "${table.sqlName}"`);
+    this.db.sqlite.prepare('DELETE FROM sk_tables WHERE name = ?').run(table.name);
+    this.tables.delete(table.name);
+    table.resetStatements();
+  }
+
+  /** Live item count and size, computed once from storage and then maintained by writes. */
+  counters(table: Table): { itemCount: number; sizeBytes: number } {
+    if (!table.counters) {
+      const row = this.db.sqlite.prepare(`SELECT count(*) AS n, coalesce(sum(size), 0) AS s FROM "${table.sqlName}"`).get() as {
+        n: number;
+        s: number;
+      };
+      table.counters = { itemCount: row.n, sizeBytes: row.s };
+    }
+    return table.counters;
+  }
+
+  indexCounters(index: Index): { itemCount: number; sizeBytes: number } {
+    if (!index.counters) {
+      const row = this.db.sqlite.prepare(`SELECT count(*) AS n, coalesce(sum(size), 0) AS s FROM "${index.sqlName}"`).get() as {
+        n: number;
+        s: number;
+      };
+      index.counters = { itemCount: row.n, sizeBytes: row.s };
+    }
+    return index.counters;
+  }
+}

@@ -1,0 +1,153 @@
+// A DynamoDB table as stored in SQLite: one SQLite table of items ordered by (partition hash,
+// partition key, sort key), plus one SQLite table per secondary index.
+import type { Statement } from 'better-sqlite3';
+import type { Database } from '../storage/database.js';
+import type { Item, Sdk, Wire } from '../types.js';
+import type { EncodedKey, KeySchema } from './schema.js';
+
+export type TableDescription = Wire<Sdk.TableDescription>;
+
+export type ProjectionType = 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+
+export interface Projection {
+  readonly type: ProjectionType;
+  readonly nonKeyAttributes: readonly string[];
+}
+
+/** A row of an item table or index table: the item's JSON text and its DynamoDB size. */
+export interface StoredRow {
+  readonly json: string;
+  readonly size: number;
+}
+
+/** Running totals for DescribeTable, computed on first use and then kept current after each commit. */
+export interface Counters {
+  itemCount: number;
+  sizeBytes: number;
+}
+
+export class Index {
+  private stmts?: {
+    insert: Statement;
+    delete: Statement;
+  };
+  counters?: Counters;
+
+  constructor(
+    readonly table: Table,
+    readonly name: string,
+    readonly kind: 'GSI' | 'LSI',
+    readonly key: KeySchema,
+    readonly projection: Projection,
+    /** SQLite table holding the index rows. */
+    readonly sqlName: string,
+  ) {}
+
+  /** Names of the attributes an index row carries beyond its keys (undefined: all of them). */
+  get projectedNonKey(): readonly string[] | undefined {
+    return this.projection.type === 'ALL' ? undefined : this.projection.nonKeyAttributes;
+  }
+
+  createSql(): string {
+    return `CREATE TABLE IF NOT EXISTS "${this.sqlName}" (
+      h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, tpk BLOB NOT NULL, tsk BLOB NOT NULL,
+      item TEXT NOT NULL, size INTEGER NOT NULL,
+      PRIMARY KEY (h, pk, sk, tpk, tsk)) WITHOUT ROWID`;
+  }
+
+  private statements(db: Database) {
+    if (!this.stmts) {
+      const t = `"${this.sqlName}"`;
+      this.stmts = {
+        insert: db.sqlite.prepare(`INSERT OR REPLACE INTO ${t} (h, pk, sk, tpk, tsk, item, size) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+        delete: db.sqlite.prepare(`DELETE FROM ${t} WHERE h = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`),
+      };
+    }
+    return this.stmts;
+  }
+
+  putRow(db: Database, key: EncodedKey, tableKey: EncodedKey, json: string, size: number): void {
+    this.statements(db).insert.run(key.hash, key.pk, key.sk, tableKey.pk, tableKey.sk, json, size);
+  }
+
+  deleteRow(db: Database, key: EncodedKey, tableKey: EncodedKey): void {
+    this.statements(db).delete.run(key.hash, key.pk, key.sk, tableKey.pk, tableKey.sk);
+  }
+
+  resetStatements(): void {
+    this.stmts = undefined;
+  }
+}
+
+export class Table {
+  private stmts?: {
+    get: Statement;
+    upsert: Statement;
+    delete: Statement;
+  };
+  counters?: Counters;
+  readonly indexes = new Map<string, Index>();
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly key: KeySchema,
+    /** DescribeTable's answer without the live counters, persisted in the catalog. */
+    public description: TableDescription,
+    public tags: { Key: string; Value: string }[],
+  ) {}
+
+  get sqlName(): string {
+    return `t${this.id}`;
+  }
+
+  createSql(): string {
+    return `CREATE TABLE IF NOT EXISTS "${this.sqlName}" (
+      h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,
+      PRIMARY KEY (h, pk, sk)) WITHOUT ROWID`;
+  }
+
+  private statements(db: Database) {
+    if (!this.stmts) {
+      const t = `"${this.sqlName}"`;
+      this.stmts = {
+        get: db.sqlite.prepare(`SELECT item, size FROM ${t} WHERE h = ? AND pk = ? AND sk = ?`).raw(),
+        upsert: db.sqlite.prepare(`INSERT OR REPLACE INTO ${t} (h, pk, sk, item, size) VALUES (?, ?, ?, ?, ?)`),
+        delete: db.sqlite.prepare(`DELETE FROM ${t} WHERE h = ? AND pk = ? AND sk = ?`),
+      };
+    }
+    return this.stmts;
+  }
+
+  getRow(db: Database, key: EncodedKey): StoredRow | undefined {
+    const row = this.statements(db).get.get(key.hash, key.pk, key.sk) as [string, number] | undefined;
+    return row ? { json: row[0], size: row[1] } : undefined;
+  }
+
+  getItem(db: Database, key: EncodedKey): Item | undefined {
+    const row = this.getRow(db, key);
+    return row ? (JSON.parse(row.json) as Item) : undefined;
+  }
+
+  putRow(db: Database, key: EncodedKey, json: string, size: number): void {
+    this.statements(db).upsert.run(key.hash, key.pk, key.sk, json, size);
+  }
+
+  deleteRow(db: Database, key: EncodedKey): void {
+    this.statements(db).delete.run(key.hash, key.pk, key.sk);
+  }
+
+  /** Drops cached statements (after the table's SQLite schema changed). */
+  resetStatements(): void {
+    this.stmts = undefined;
+    for (const index of this.indexes.values()) index.resetStatements();
+  }
+
+  get status(): string {
+    return this.description.TableStatus ?? 'ACTIVE';
+  }
+
+  get arn(): string {
+    return this.description.TableArn!;
+  }
+}

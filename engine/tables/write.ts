@@ -1,0 +1,133 @@
+// The one path every item write takes: the item row, its index rows, the live counters and the
+// write listeners (streams, TTL, point-in-time log) change together inside the caller's transaction.
+import type { Item } from '../types.js';
+import type { Database } from '../storage/database.js';
+import { itemSize } from '../values/size.js';
+import { encodeKey, hasKey, keyAttributes } from './schema.js';
+import type { EncodedKey } from './schema.js';
+import type { Catalog } from './catalog.js';
+import type { Index, Table } from './table.js';
+
+/** What one item write did, for capacity accounting and stream records. */
+export interface WriteEffect {
+  readonly table: Table;
+  readonly key: EncodedKey;
+  readonly oldItem: Item | undefined;
+  readonly newItem: Item | undefined;
+  readonly oldSize: number;
+  readonly newSize: number;
+  /** Index name → write units consumed on that index by this write. */
+  readonly indexWrites: Map<string, number>;
+}
+
+export type WriteListener = (effect: WriteEffect) => void;
+
+export interface WriteContext {
+  readonly db: Database;
+  readonly catalog: Catalog;
+  readonly writeListeners: readonly WriteListener[];
+}
+
+/** The part of an item an index row holds: its keys, the table's keys, and the projected attributes. */
+export function projectForIndex(index: Index, item: Item): Item {
+  const nonKey = index.projectedNonKey;
+  if (nonKey === undefined) return item;
+  const out: Item = {};
+  for (const a of keyAttributes(index.table.key)) out[a.name] = item[a.name]!;
+  for (const a of keyAttributes(index.key)) out[a.name] = item[a.name]!;
+  for (const name of nonKey) if (item[name] !== undefined) out[name] = item[name]!;
+  return out;
+}
+
+function writeUnits(size: number): number {
+  return Math.max(1, Math.ceil(size / 1024));
+}
+
+function sameKey(a: EncodedKey, b: EncodedKey): boolean {
+  return a.hash === b.hash && a.pk.equals(b.pk) && a.sk.equals(b.sk);
+}
+
+/**
+ * Replaces (or with newItem undefined, deletes) the item at `key`. `oldItem`/`oldSize` describe what
+ * is stored now (undefined/0 when nothing), as the caller already read it.
+ */
+export function writeItem(
+  ctx: WriteContext,
+  table: Table,
+  key: EncodedKey,
+  oldItem: Item | undefined,
+  oldSize: number,
+  newItem: Item | undefined,
+  newSize = newItem ? itemSize(newItem) : 0,
+): WriteEffect {
+  const { db, catalog } = ctx;
+  if (newItem) table.putRow(db, key, JSON.stringify(newItem), newSize);
+  else if (oldItem) table.deleteRow(db, key);
+
+  const counters = table.counters;
+  if (counters) {
+    counters.itemCount += (newItem ? 1 : 0) - (oldItem ? 1 : 0);
+    counters.sizeBytes += newSize - oldSize;
+  }
+
+  const indexWrites = new Map<string, number>();
+  for (const index of table.indexes.values()) {
+    const units = maintainIndex(db, catalog, index, key, oldItem, newItem);
+    if (units > 0) indexWrites.set(index.name, units);
+  }
+
+  const effect: WriteEffect = { table, key, oldItem, newItem, oldSize, newSize, indexWrites };
+  for (const listener of ctx.writeListeners) listener(effect);
+  return effect;
+}
+
+function maintainIndex(
+  db: Database,
+  _catalog: Catalog,
+  index: Index,
+  tableKey: EncodedKey,
+  oldItem: Item | undefined,
+  newItem: Item | undefined,
+): number {
+  const oldIn = oldItem !== undefined && hasKey(index.key, oldItem);
+  const newIn = newItem !== undefined && hasKey(index.key, newItem);
+  if (!oldIn && !newIn) return 0;
+  const oldKey = oldIn ? encodeKey(index.key, oldItem) : undefined;
+  const newKey = newIn ? encodeKey(index.key, newItem) : undefined;
+  const oldRow = oldIn ? projectForIndex(index, oldItem) : undefined;
+  const newRow = newIn ? projectForIndex(index, newItem) : undefined;
+  const oldJson = oldRow ? JSON.stringify(oldRow) : undefined;
+  const newJson = newRow ? JSON.stringify(newRow) : undefined;
+  if (oldKey && newKey && sameKey(oldKey, newKey) && oldJson === newJson) return 0;
+
+  const counters = index.counters;
+  let units = 0;
+  const oldSize = oldRow ? itemSize(oldRow) : 0;
+  const newSize = newRow ? itemSize(newRow) : 0;
+  if (oldKey && (!newKey || !sameKey(oldKey, newKey))) {
+    index.deleteRow(db, oldKey, tableKey);
+    units += writeUnits(oldSize);
+    if (counters) {
+      counters.itemCount--;
+      counters.sizeBytes -= oldSize;
+    }
+    if (newKey) {
+      index.putRow(db, newKey, tableKey, newJson!, newSize);
+      units += writeUnits(newSize);
+      if (counters) {
+        counters.itemCount++;
+        counters.sizeBytes += newSize;
+      }
+    }
+    return units;
+  }
+  if (newKey) {
+    index.putRow(db, newKey, tableKey, newJson!, newSize);
+    if (counters) {
+      if (!oldKey) counters.itemCount++;
+      counters.sizeBytes += newSize - oldSize;
+    }
+    return writeUnits(Math.max(oldSize, newSize));
+  }
+  return 0;
+}

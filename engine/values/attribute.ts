@@ -1,0 +1,188 @@
+// Validation and normalisation of attribute values as DynamoDB applies them to incoming requests.
+import { DynamoError, invalidParameter, validation } from '../errors.js';
+import type { AttributeType, AttributeValue, Item } from '../types.js';
+import { normalizeNumber } from './number.js';
+
+export const MAX_NESTING_DEPTH = 32;
+const TYPES: ReadonlySet<string> = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'L', 'M', 'SS', 'NS', 'BS']);
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export function typeOf(value: AttributeValue): AttributeType {
+  for (const k in value) return k as AttributeType;
+  throw new Error('empty attribute value');
+}
+
+function serialization(message: string): DynamoError {
+  return new DynamoError('SerializationException', message);
+}
+
+function nestingError(): DynamoError {
+  return validation(
+    'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit',
+  );
+}
+
+/**
+ * Validates one attribute value from a request and returns it normalised (numbers in canonical
+ * form). `depth` is 1 for a top-level attribute.
+ */
+export function normalizeValue(raw: unknown, depth = 1): AttributeValue {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw serialization('Unexpected value type in payload');
+  }
+  if (depth > MAX_NESTING_DEPTH) throw nestingError();
+  let type: string | undefined;
+  let count = 0;
+  for (const k in raw) {
+    if ((raw as Record<string, unknown>)[k] === undefined || (raw as Record<string, unknown>)[k] === null) continue;
+    if (!TYPES.has(k)) throw serialization(`Unexpected field type: ${k}`);
+    type = k;
+    count++;
+  }
+  if (count === 0) {
+    throw invalidParameter('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes');
+  }
+  if (count > 1) {
+    throw invalidParameter(
+      'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes',
+    );
+  }
+  const v = (raw as Record<string, unknown>)[type!];
+  switch (type) {
+    case 'S':
+      if (typeof v !== 'string') throw serialization('STRING_VALUE can not be converted to String');
+      return { S: v };
+    case 'N':
+      if (typeof v !== 'string') throw serialization('NUMBER_VALUE can not be converted to String');
+      return { N: normalizeNumber(v) };
+    case 'B':
+      return { B: checkBase64(v) };
+    case 'BOOL':
+      if (typeof v !== 'boolean') throw serialization('Unexpected value type in payload');
+      return { BOOL: v };
+    case 'NULL':
+      if (typeof v !== 'boolean') throw serialization('Unexpected value type in payload');
+      if (!v) throw invalidParameter('Null attribute value types must have the value of true');
+      return { NULL: true };
+    case 'L': {
+      if (!Array.isArray(v)) throw serialization('Unexpected value type in payload');
+      const out = new Array<AttributeValue>(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = normalizeValue(v[i], depth + 1);
+      return { L: out };
+    }
+    case 'M': {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw serialization('Unexpected value type in payload');
+      const out: Record<string, AttributeValue> = {};
+      for (const name in v as object) {
+        out[name] = normalizeValue((v as Record<string, unknown>)[name], depth + 1);
+      }
+      return { M: out };
+    }
+    case 'SS':
+      return { SS: normalizeSet(v, 'string', (s) => checkString(s), (s) => s) };
+    case 'NS':
+      return { NS: normalizeSet(v, 'number', (s) => normalizeNumberMember(s), (s) => s) };
+    case 'BS':
+      return { BS: normalizeSet(v, 'binary', (s) => checkBase64(s), (s) => Buffer.from(s, 'base64').toString('base64')) };
+  }
+  throw serialization(`Unexpected field type: ${type}`);
+}
+
+function checkString(s: unknown): string {
+  if (typeof s !== 'string') throw serialization('Unexpected value type in payload');
+  return s;
+}
+
+function normalizeNumberMember(s: unknown): string {
+  if (typeof s !== 'string') throw serialization('NUMBER_VALUE can not be converted to String');
+  return normalizeNumber(s);
+}
+
+function checkBase64(v: unknown): string {
+  if (typeof v !== 'string') throw serialization('Unexpected value type in payload');
+  if (!BASE64.test(v)) {
+    throw serialization(`Base64 encoded length is expected a multiple of 4 bytes but found: ${v.length}`);
+  }
+  return v;
+}
+
+function normalizeSet(
+  raw: unknown,
+  kind: 'string' | 'number' | 'binary',
+  check: (member: unknown) => string,
+  identity: (member: string) => string,
+): string[] {
+  if (!Array.isArray(raw)) throw serialization('Unexpected value type in payload');
+  if (raw.length === 0) throw invalidParameter(`An ${kind} set  may not be empty`);
+  const out = new Array<string>(raw.length);
+  const seen = new Set<string>();
+  for (let i = 0; i < raw.length; i++) {
+    const member = check(raw[i]);
+    out[i] = member;
+    const id = identity(member);
+    if (seen.has(id)) throw invalidParameter(`Input collection [${raw.join(', ')}] contains duplicates.`);
+    seen.add(id);
+  }
+  return out;
+}
+
+export const MAX_ATTRIBUTE_NAME_BYTES = 65535;
+
+/** Validates and normalises a whole item (a map of attribute name to value). */
+export function normalizeItem(raw: unknown, what = 'Item'): Item {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw serialization(`Unexpected value type in payload for ${what}`);
+  }
+  const out: Item = {};
+  for (const name in raw as object) {
+    const value = (raw as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    if (name.length === 0) throw invalidParameter('An attribute name cannot be empty');
+    out[name] = normalizeValue(value);
+  }
+  return out;
+}
+
+/** Structural equality of two normalised values (sets compare as sets). */
+export function valuesEqual(a: AttributeValue, b: AttributeValue): boolean {
+  const ta = typeOf(a);
+  if (ta !== typeOf(b)) return false;
+  const va = (a as Record<string, unknown>)[ta];
+  const vb = (b as Record<string, unknown>)[ta];
+  switch (ta) {
+    case 'S':
+    case 'N':
+    case 'BOOL':
+    case 'NULL':
+      return va === vb;
+    case 'B':
+      return Buffer.from(va as string, 'base64').equals(Buffer.from(vb as string, 'base64'));
+    case 'SS':
+    case 'NS': {
+      const x = va as string[];
+      const y = vb as string[];
+      if (x.length !== y.length) return false;
+      const s = new Set(x);
+      return y.every((m) => s.has(m));
+    }
+    case 'BS': {
+      const x = (va as string[]).map((m) => Buffer.from(m, 'base64').toString('base64'));
+      const y = (vb as string[]).map((m) => Buffer.from(m, 'base64').toString('base64'));
+      if (x.length !== y.length) return false;
+      const s = new Set(x);
+      return y.every((m) => s.has(m));
+    }
+    case 'L': {
+      const x = va as AttributeValue[];
+      const y = vb as AttributeValue[];
+      return x.length === y.length && x.every((e, i) => valuesEqual(e, y[i]!));
+    }
+    case 'M': {
+      const x = va as Record<string, AttributeValue>;
+      const y = vb as Record<string, AttributeValue>;
+      const kx = Object.keys(x);
+      if (kx.length !== Object.keys(y).length) return false;
+      return kx.every((k) => k in y && valuesEqual(x[k]!, y[k]!));
+    }
+  }
+}

@@ -1,0 +1,121 @@
+// DynamoDB numbers: decimal strings that never pass through a JavaScript double. Up to 38 significant
+// digits, magnitudes from 1E-130 to 9.99…E+125, returned in plain notation without redundant zeros.
+import { Decimal } from 'decimal.js';
+import { validation } from '../errors.js';
+
+/** A number as sign, significant digits and the power of ten of the first digit. */
+export interface DecimalParts {
+  readonly negative: boolean;
+  /** Significant digits without leading or trailing zeros; '' for zero. */
+  readonly digits: string;
+  /** Power of ten of the first digit: 123.4 has exponent 2, 0.05 has exponent -2. */
+  readonly exponent: number;
+}
+
+const NUMBER_SYNTAX = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+export const MAX_SIGNIFICANT_DIGITS = 38;
+const MAX_EXPONENT = 125;
+const MIN_EXPONENT = -130;
+
+/** Parses a decimal string, or returns undefined when it is not one. Does not check DynamoDB's limits. */
+export function parseDecimal(text: string): DecimalParts | undefined {
+  const m = NUMBER_SYNTAX.exec(text);
+  if (!m) return undefined;
+  const intPart = m[2] ?? '';
+  const fracPart = m[3] ?? '';
+  if (intPart === '' && fracPart === '') return undefined;
+  const exp = m[4] === undefined ? 0 : Number(m[4]);
+  if (!Number.isSafeInteger(exp)) return undefined;
+  const all = intPart + fracPart;
+  let start = 0;
+  while (start < all.length && all.charCodeAt(start) === 48) start++;
+  if (start === all.length) return { negative: false, digits: '', exponent: 0 };
+  let end = all.length;
+  while (all.charCodeAt(end - 1) === 48) end--;
+  return {
+    negative: m[1] === '-',
+    digits: all.slice(start, end),
+    exponent: intPart.length - 1 - start + exp,
+  };
+}
+
+/** Checks DynamoDB's limits and returns the canonical parts; throws DynamoDB's errors. */
+export function checkDecimal(text: string): DecimalParts {
+  const parts = parseDecimal(text);
+  if (!parts) throw validation(`The parameter cannot be converted to a numeric value: ${text}`);
+  return checkLimits(parts);
+}
+
+export function checkLimits(parts: DecimalParts): DecimalParts {
+  if (parts.digits === '') return parts;
+  if (parts.digits.length > MAX_SIGNIFICANT_DIGITS) {
+    throw validation('Attempting to store more than 38 significant digits in a Number');
+  }
+  if (parts.exponent > MAX_EXPONENT) {
+    throw validation('Number overflow. Attempting to store a number with magnitude larger than supported range');
+  }
+  if (parts.exponent < MIN_EXPONENT) {
+    throw validation('Number underflow. Attempting to store a number with magnitude smaller than supported range');
+  }
+  return parts;
+}
+
+/** Plain-notation text of canonical parts: `1.5`, `-0.001`, `1200`. */
+export function formatDecimal(parts: DecimalParts): string {
+  const { digits, exponent } = parts;
+  if (digits === '') return '0';
+  let body: string;
+  if (exponent >= digits.length - 1) body = digits + '0'.repeat(exponent - digits.length + 1);
+  else if (exponent < 0) body = '0.' + '0'.repeat(-exponent - 1) + digits;
+  else body = digits.slice(0, exponent + 1) + '.' + digits.slice(exponent + 1);
+  return parts.negative ? '-' + body : body;
+}
+
+/** Validates a number as DynamoDB does and returns the form DynamoDB stores and returns. */
+export function normalizeNumber(text: string): string {
+  return formatDecimal(checkDecimal(text));
+}
+
+/** Orders two numbers exactly. Inputs must parse (normalised strings always do). */
+export function compareNumbers(a: string, b: string): number {
+  return compareParts(parseDecimal(a)!, parseDecimal(b)!);
+}
+
+export function compareParts(a: DecimalParts, b: DecimalParts): number {
+  const sa = signOf(a);
+  const sb = signOf(b);
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  if (sa === 0) return 0;
+  let c: number;
+  if (a.exponent !== b.exponent) c = a.exponent < b.exponent ? -1 : 1;
+  else c = a.digits < b.digits ? -1 : a.digits > b.digits ? 1 : 0;
+  return sa < 0 ? -c : c;
+}
+
+function signOf(p: DecimalParts): number {
+  return p.digits === '' ? 0 : p.negative ? -1 : 1;
+}
+
+/**
+ * Bytes a number costs in DynamoDB's item size: one byte of exponent, one per base-100 digit of the
+ * mantissa, one more when negative (DynamoDB stores numbers in base 100).
+ */
+export function numberSize(text: string): number {
+  const p = parseDecimal(text);
+  if (!p || p.digits === '') return 1;
+  const last = p.exponent - p.digits.length + 1;
+  const centesimalDigits = Math.floor(p.exponent / 2) - Math.floor(last / 2) + 1;
+  return 1 + centesimalDigits + (p.negative ? 1 : 0);
+}
+
+// Exact arithmetic: in-range operands need at most ~260 digits, so this precision never rounds; the
+// result then goes through DynamoDB's limits like any stored number.
+const Exact = Decimal.clone({ precision: 400, toExpNeg: -9e15, toExpPos: 9e15 });
+
+export function addNumbers(a: string, b: string): string {
+  return normalizeNumber(new Exact(a).plus(new Exact(b)).toFixed());
+}
+
+export function subtractNumbers(a: string, b: string): string {
+  return normalizeNumber(new Exact(a).minus(new Exact(b)).toFixed());
+}

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import {
+  addNumbers,
+  compareNumbers,
+  normalizeNumber,
+  numberSize,
+  subtractNumbers,
+} from '../../../engine/values/number.js';
+import { DynamoError } from '../../../engine/errors.js';
+
+function errorOf(fn: () => unknown): { type: string; message: string } {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof DynamoError, `expected a DynamoError, got ${e}`);
+    return { type: e.type, message: e.message };
+  }
+  assert.fail('expected an error');
+}
+
+describe('number normalisation', () => {
+  const cases: [string, string][] = [
+    ['1.50', '1.5'],
+    ['0042.1200', '42.12'],
+    ['-0', '0'],
+    ['0.000', '0'],
+    ['+7', '7'],
+    ['1e3', '1000'],
+    ['7.31E6', '7310000'],
+    ['73100000e-1', '7310000'],
+    ['.73e1', '7.3'],
+    ['-.73e1', '-7.3'],
+    ['1E-5', '0.00001'],
+    ['-1.0e-2', '-0.01'],
+    ['123456789012345678901234567890.12345678', '123456789012345678901234567890.12345678'],
+    ['1E125', '1' + '0'.repeat(125)],
+    ['1E-130', '0.' + '0'.repeat(129) + '1'],
+    ['9.9999999999999999999999999999999999999E+125', '99999999999999999999999999999999999999' + '0'.repeat(88)],
+  ];
+  for (const [input, expected] of cases) {
+    it(`${input} → ${expected}`, () => assert.equal(normalizeNumber(input), expected));
+  }
+
+  const errors: [string, string][] = [
+    ['abc', 'The parameter cannot be converted to a numeric value: abc'],
+    ['', 'The parameter cannot be converted to a numeric value: '],
+    ['1..2', 'The parameter cannot be converted to a numeric value: 1..2'],
+    ['0x10', 'The parameter cannot be converted to a numeric value: 0x10'],
+    ['1e', 'The parameter cannot be converted to a numeric value: 1e'],
+    ['123456789012345678901234567890123456789', 'Attempting to store more than 38 significant digits in a Number'],
+    ['1E126', 'Number overflow. Attempting to store a number with magnitude larger than supported range'],
+    ['-1E126', 'Number overflow. Attempting to store a number with magnitude larger than supported range'],
+    ['1E-131', 'Number underflow. Attempting to store a number with magnitude smaller than supported range'],
+  ];
+  for (const [input, message] of errors) {
+    it(`rejects ${JSON.stringify(input)}`, () => {
+      assert.deepEqual(errorOf(() => normalizeNumber(input)), { type: 'ValidationException', message });
+    });
+  }
+
+  it('keeps 38 significant digits exactly', () => {
+    const n = '12345678901234567890123456789012345678';
+    assert.equal(normalizeNumber(n), n);
+    assert.equal(normalizeNumber('0.' + n), '0.' + n);
+  });
+});
+
+describe('number comparison', () => {
+  it('orders exactly beyond double precision', () => {
+    assert.equal(compareNumbers('12345678901234567890123456789012345678', '12345678901234567890123456789012345679'), -1);
+    assert.equal(compareNumbers('-1.5', '-1.55'), 1);
+    assert.equal(compareNumbers('0', '-0.0001'), 1);
+    assert.equal(compareNumbers('100', '99.999'), 1);
+    assert.equal(compareNumbers('1.50', '1.5'), 0);
+  });
+
+  it('agrees with doubles where doubles are exact (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: -1e9, max: 1e9 }), (a, b) => {
+        assert.equal(compareNumbers(String(a), String(b)), Math.sign(a - b));
+      }),
+    );
+  });
+});
+
+describe('number arithmetic', () => {
+  it('adds and subtracts exactly', () => {
+    assert.equal(addNumbers('0.1', '0.2'), '0.3');
+    assert.equal(addNumbers('99999999999999999999999999999999999999', '1'), '100000000000000000000000000000000000000');
+    assert.equal(subtractNumbers('1', '1.000000000000000000000000000000000001'), '-0.000000000000000000000000000000000001');
+    assert.equal(addNumbers('-5', '5'), '0');
+  });
+  it('refuses results beyond 38 digits', () => {
+    assert.equal(
+      errorOf(() => addNumbers('1E+30', '1E-30')).message,
+      'Attempting to store more than 38 significant digits in a Number',
+    );
+  });
+});
+
+describe('number size (base-100 digits)', () => {
+  const cases: [string, number][] = [
+    ['3.14159', 5],
+    ['123456', 4],
+    ['1E125', 2],
+    ['100', 2],
+    ['1010', 3],
+    ['-1', 3],
+    ['0.001', 2],
+    ['100.01', 4],
+    ['0', 1],
+  ];
+  for (const [n, size] of cases) it(`${n} costs ${size} bytes`, () => assert.equal(numberSize(normalizeNumber(n)), size));
+});
