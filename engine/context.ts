@@ -1,4 +1,5 @@
 // What every operation receives: the database, the catalog, the clock and the engine's settings.
+import type { Statement } from 'better-sqlite3';
 import { DynamoError, tableNotFound } from './errors.js';
 import { Catalog } from './tables/catalog.js';
 import type { Table } from './tables/table.js';
@@ -34,6 +35,7 @@ export class EngineContext implements WriteContext {
   readonly deleting = new Map<string, { table: Table; until: number }>();
   /** Deadlines of tables/indexes that are still CREATING or UPDATING. */
   readonly pending = new Map<string, number>();
+  private readonly statements = new Map<string, Statement>();
 
   constructor(options: EngineOptions) {
     this.db = new Database({ path: options.path });
@@ -52,6 +54,16 @@ export class EngineContext implements WriteContext {
     });
   }
 
+  /** A prepared statement, cached by its SQL text (table names in SQL are never reused in a process). */
+  prepare(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.sqlite.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   tableArn(name: string): string {
     return `arn:aws:dynamodb:${this.region}:${this.accountId}:table/${name}`;
   }
@@ -60,7 +72,7 @@ export class EngineContext implements WriteContext {
   table(name: string): Table {
     const table = this.catalog.get(name);
     if (!table) throw tableNotFound();
-    if (table.status === 'CREATING') this.settle(table);
+    if (table.status !== 'ACTIVE') this.settle(table);
     if (table.status === 'CREATING') throw tableNotFound();
     return table;
   }

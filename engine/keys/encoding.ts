@@ -43,8 +43,16 @@ export function encodeKeyValue(value: AttributeValue, type: KeyType): Buffer {
  */
 export function encodeComposite(parts: readonly Buffer[]): Buffer {
   if (parts.length === 1) return parts[0]!;
+  return encodeCompositeParts(parts, true);
+}
+/** One part of a composite key: 0x00 escaped as 00 FF, and (unless a prefix) ended by 00 01. */
+export function encodeCompositePart(part: Buffer, terminate: boolean): Buffer {
+  return encodeCompositeParts([part], terminate);
+}
+
+function encodeCompositeParts(parts: readonly Buffer[], terminateLast: boolean): Buffer {
   const chunks: Buffer[] = [];
-  for (const part of parts) {
+  parts.forEach((part, n) => {
     let start = 0;
     for (let i = 0; i < part.length; i++) {
       if (part[i] === 0) {
@@ -52,8 +60,9 @@ export function encodeComposite(parts: readonly Buffer[]): Buffer {
         start = i + 1;
       }
     }
-    chunks.push(part.subarray(start), TERMINATOR);
-  }
+    chunks.push(part.subarray(start));
+    if (terminateLast || n < parts.length - 1) chunks.push(TERMINATOR);
+  });
   return Buffer.concat(chunks);
 }
 const ESCAPE = Buffer.from([0xff]);

@@ -131,3 +131,20 @@ function maintainIndex(
   }
   return 0;
 }
+
+/** Fills a new index from every item already in the table (GSI creation by UpdateTable). */
+export function backfillIndex(ctx: WriteContext, table: Table, index: Index): void {
+  // better-sqlite3 cannot write while a statement iterates, so read in keyset-paged batches.
+  const first = ctx.db.sqlite.prepare(`SELECT h, pk, sk, item FROM "${table.sqlName}" ORDER BY h, pk, sk LIMIT 500`).raw();
+  const next = ctx.db.sqlite
+    .prepare(`SELECT h, pk, sk, item FROM "${table.sqlName}" WHERE (h, pk, sk) > (?, ?, ?) ORDER BY h, pk, sk LIMIT 500`)
+    .raw();
+  let batch = first.all() as [number, Buffer, Buffer, string][];
+  while (batch.length > 0) {
+    for (const [h, pk, sk, json] of batch) {
+      maintainIndex(ctx.db, ctx.catalog, index, { hash: h, pk, sk }, undefined, JSON.parse(json) as Item);
+    }
+    const last = batch[batch.length - 1]!;
+    batch = next.all(last[0], last[1], last[2]) as [number, Buffer, Buffer, string][];
+  }
+}

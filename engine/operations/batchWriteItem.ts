@@ -1,0 +1,79 @@
+// BatchWriteItem: up to 25 puts and deletes across tables. Sortkey applies them all in one
+// transaction, so UnprocessedItems is always empty.
+import { CapacityMeter } from '../capacity.js';
+import type { EngineContext } from '../context.js';
+import { ConstraintErrors, validation } from '../errors.js';
+import type { Sdk, Wire } from '../types.js';
+import { asRecord, checkEnum, checkName, checkRequired, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS } from './common.js';
+import { prepareDelete } from './deleteItem.js';
+import { itemCollectionMetrics } from './itemCollection.js';
+import { preparePut } from './putItem.js';
+import { executeWrite } from './writePlan.js';
+import type { WritePlan } from './writePlan.js';
+
+export const MAX_BATCH_WRITE_REQUESTS = 25;
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+export function batchWriteItem(ctx: EngineContext, input: Wire<Sdk.BatchWriteItemInput>): Wire<Sdk.BatchWriteItemOutput> {
+  const raw = asRecord(input);
+  const c = new ConstraintErrors();
+  checkRequired(c, raw.RequestItems, 'requestItems');
+  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
+  checkEnum(c, raw.ReturnItemCollectionMetrics, 'returnItemCollectionMetrics', RETURN_ITEM_COLLECTION_METRICS);
+  const requests = asRecord(raw.RequestItems);
+  if (raw.RequestItems !== undefined && Object.keys(requests).length === 0) {
+    c.add(raw.RequestItems, 'requestItems', 'Member must have length greater than or equal to 1');
+  }
+  for (const [name, list] of Object.entries(requests)) {
+    checkName(c, name, 'requestItems.key');
+    if (!Array.isArray(list) || list.length === 0) {
+      c.add(list, 'requestItems', 'Map value must satisfy constraint: [Member must have length greater than or equal to 1]');
+    } else if (list.length > MAX_BATCH_WRITE_REQUESTS) {
+      c.add(list, 'requestItems', 'Map value must satisfy constraint: [Member must have length less than or equal to 25]');
+    }
+  }
+  c.throwIfAny();
+  let total = 0;
+  for (const list of Object.values(requests)) total += (list as unknown[]).length;
+  if (total > MAX_BATCH_WRITE_REQUESTS) throw validation('Too many items requested for the BatchWriteItem call');
+  if (JSON.stringify(raw.RequestItems).length > MAX_REQUEST_BYTES) {
+    throw validation('Item size has exceeded the maximum allowed size');
+  }
+
+  const plans: WritePlan[] = [];
+  const seen = new Set<string>();
+  for (const [name, list] of Object.entries(requests)) {
+    for (const entry of list as unknown[]) {
+      const r = asRecord(entry);
+      const put = r.PutRequest !== undefined && r.PutRequest !== null;
+      const del = r.DeleteRequest !== undefined && r.DeleteRequest !== null;
+      if (put === del) {
+        throw validation('A WriteRequest must contain exactly one of PutRequest or DeleteRequest');
+      }
+      const plan = put
+        ? preparePut(ctx, { TableName: name, Item: asRecord(r.PutRequest).Item })
+        : prepareDelete(ctx, { TableName: name, Key: asRecord(r.DeleteRequest).Key });
+      const id = `${name}\u0000${plan.key.pk.toString('hex')}/${plan.key.sk.toString('hex')}`;
+      if (seen.has(id)) throw validation('Provided list of item keys contains duplicates');
+      seen.add(id);
+      plans.push(plan);
+    }
+  }
+
+  return ctx.db.transaction(() => {
+    const meter = new CapacityMeter();
+    for (const plan of plans) executeWrite(ctx, plan, meter);
+    const out: Wire<Sdk.BatchWriteItemOutput> = { UnprocessedItems: {} };
+    const capacity = meter.list(input.ReturnConsumedCapacity);
+    if (capacity) out.ConsumedCapacity = capacity;
+    if (raw.ReturnItemCollectionMetrics === 'SIZE') {
+      const metrics: Record<string, Wire<Sdk.ItemCollectionMetrics>[]> = {};
+      for (const plan of plans) {
+        const m = itemCollectionMetrics(ctx, plan.table, plan.keyValues);
+        if (m) (metrics[plan.table.name] ??= []).push(m);
+      }
+      out.ItemCollectionMetrics = metrics;
+    }
+    return out;
+  });
+}

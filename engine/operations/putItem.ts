@@ -1,0 +1,85 @@
+// PutItem: creates or replaces one item, optionally under a condition, in one transaction.
+import { CapacityMeter } from '../capacity.js';
+import type { EngineContext } from '../context.js';
+import { ConstraintErrors, validation } from '../errors.js';
+import { checkItemKey, encodeKey, pickKey } from '../tables/schema.js';
+import type { Sdk, Wire } from '../types.js';
+import { normalizeItem } from '../values/attribute.js';
+import { itemSize, MAX_ITEM_SIZE } from '../values/size.js';
+import {
+  asRecord,
+  checkEnum,
+  checkExpressionMix,
+  checkRequired,
+  checkTableName,
+  RETURN_CONSUMED_CAPACITY,
+  RETURN_ITEM_COLLECTION_METRICS,
+  RETURN_VALUES,
+  RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+  tableNameOf,
+} from './common.js';
+import { checkItemCollectionSize, itemCollectionMetrics } from './itemCollection.js';
+import { checkIndexKeys, checkPlaceholdersHaveExpressions, newAttributes, readWriteCondition } from './itemCommon.js';
+import { executeWrite } from './writePlan.js';
+import type { WritePlan } from './writePlan.js';
+
+/** Validates a Put (PutItem, a batch PutRequest, a transaction Put) into a plan. */
+export function preparePut(ctx: EngineContext, raw: Record<string, unknown>, path = ''): WritePlan {
+  const c = new ConstraintErrors();
+  checkTableName(c, raw.TableName, `${path}tableName`);
+  checkRequired(c, raw.Item, `${path}item`);
+  checkEnum(c, raw.ReturnValuesOnConditionCheckFailure, `${path}returnValuesOnConditionCheckFailure`, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE);
+  checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
+  c.throwIfAny();
+  checkExpressionMix(raw, ['Expected'], ['ConditionExpression']);
+  checkPlaceholdersHaveExpressions(raw, ['ConditionExpression']);
+  const item = normalizeItem(raw.Item);
+  const attrs = newAttributes(raw);
+  const condition = readWriteCondition(raw, attrs);
+  attrs.assertAllUsed();
+
+  const table = ctx.table(tableNameOf(raw.TableName as string));
+  checkItemKey(table.key, item);
+  const size = itemSize(item);
+  if (size > MAX_ITEM_SIZE) throw validation('Item size has exceeded the maximum allowed size');
+  checkIndexKeys(table, item);
+  return {
+    table,
+    key: encodeKey(table.key, item),
+    keyValues: pickKey(table.key, item),
+    condition,
+    returnValuesOnConditionCheckFailure: raw.ReturnValuesOnConditionCheckFailure,
+    outcome: () => {
+      checkItemCollectionSize(ctx, table, item, size);
+      return { item, size };
+    },
+  };
+}
+
+export function putItem(ctx: EngineContext, input: Wire<Sdk.PutItemInput>): Wire<Sdk.PutItemOutput> {
+  const raw = asRecord(input);
+  const c = new ConstraintErrors();
+  checkTableName(c, raw.TableName);
+  checkRequired(c, raw.Item, 'item');
+  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
+  checkEnum(c, raw.ReturnItemCollectionMetrics, 'returnItemCollectionMetrics', RETURN_ITEM_COLLECTION_METRICS);
+  checkEnum(c, raw.ReturnValues, 'returnValues', RETURN_VALUES);
+  c.throwIfAny();
+  const plan = preparePut(ctx, raw);
+  if (raw.ReturnValues !== undefined && raw.ReturnValues !== 'NONE' && raw.ReturnValues !== 'ALL_OLD') {
+    throw validation('ReturnValues can only be ALL_OLD or NONE');
+  }
+  return ctx.db.transaction(() => {
+    const meter = new CapacityMeter();
+    const done = executeWrite(ctx, plan, meter);
+    const out: Wire<Sdk.PutItemOutput> = {};
+    if (raw.ReturnValues === 'ALL_OLD' && done.oldItem) out.Attributes = done.oldItem;
+    const capacity = meter.one(plan.table.name, input.ReturnConsumedCapacity);
+    if (capacity) out.ConsumedCapacity = capacity;
+    if (raw.ReturnItemCollectionMetrics === 'SIZE') {
+      const metrics = itemCollectionMetrics(ctx, plan.table, plan.keyValues);
+      if (metrics) out.ItemCollectionMetrics = metrics;
+    }
+    return out;
+  });
+}

@@ -1,0 +1,163 @@
+// Shared by Query and Scan: choosing the table or index, Select and projection rules, start keys,
+// and turning a page of rows into DynamoDB's response.
+import { CapacityMeter, readUnits } from '../capacity.js';
+import type { EngineContext } from '../context.js';
+import { invalidParameter, validation } from '../errors.js';
+import type { Condition, Path } from '../expressions/ir.js';
+import { evaluateCondition, projectItem } from '../expressions/index.js';
+import { partitionHash } from '../keys/encoding.js';
+import type { Page, RowPosition } from '../tables/reader.js';
+import { encodeKey, keyAttributes, pickKey } from '../tables/schema.js';
+import type { KeySchema } from '../tables/schema.js';
+import type { Index, Table } from '../tables/table.js';
+import type { Item } from '../types.js';
+import { normalizeItem, typeOf } from '../values/attribute.js';
+
+export const SELECT_VALUES = ['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT'] as const;
+export type Select = (typeof SELECT_VALUES)[number];
+
+export interface ReadTarget {
+  readonly table: Table;
+  readonly index?: Index;
+  /** Key schema of what is read (the index's, or the table's). */
+  readonly key: KeySchema;
+}
+
+export function resolveTarget(table: Table, indexName: unknown, consistentRead: unknown): ReadTarget {
+  if (typeof indexName !== 'string') return { table, key: table.key };
+  const index = table.indexes.get(indexName);
+  if (!index) throw validation(`The table does not have the specified index: ${indexName}`);
+  if (index.kind === 'GSI' && consistentRead === true) {
+    throw validation('Consistent reads are not supported on global secondary indexes');
+  }
+  const gsi = (table.description.GlobalSecondaryIndexes ?? []).find((g) => g.IndexName === indexName);
+  if (gsi && gsi.IndexStatus !== 'ACTIVE') {
+    throw validation(`Cannot read from backfilling global secondary index: ${indexName}`);
+  }
+  return { table, index, key: index.key };
+}
+
+/** Applies DynamoDB's rules for Select against the projection and the index. */
+export function resolveSelect(target: ReadTarget, select: unknown, projection: Path[] | undefined, legacyProjection: boolean): Select {
+  const what = legacyProjection ? 'AttributesToGet' : 'ProjectionExpression';
+  if (select === undefined || select === null) {
+    if (projection) return 'SPECIFIC_ATTRIBUTES';
+    return target.index ? 'ALL_PROJECTED_ATTRIBUTES' : 'ALL_ATTRIBUTES';
+  }
+  const s = select as Select;
+  if (s === 'SPECIFIC_ATTRIBUTES' && !projection) {
+    throw validation('Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES');
+  }
+  if (s !== 'SPECIFIC_ATTRIBUTES' && projection) {
+    throw validation(`Cannot specify the ${what} when choosing to get ${s}`);
+  }
+  if (s === 'ALL_PROJECTED_ATTRIBUTES' && !target.index) {
+    throw validation('ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName');
+  }
+  if (s === 'ALL_ATTRIBUTES' && target.index?.kind === 'GSI' && target.index.projection.type !== 'ALL') {
+    throw invalidParameter(
+      `Select type ALL_ATTRIBUTES is not supported for global secondary index ${target.index.name} because its projection type is not ALL`,
+    );
+  }
+  return s;
+}
+
+/** The attributes that identify a row of the target: table key plus index key. */
+export function positionAttributes(target: ReadTarget): string[] {
+  const names = keyAttributes(target.table.key).map((a) => a.name);
+  if (target.index) for (const a of keyAttributes(target.index.key)) if (!names.includes(a.name)) names.push(a.name);
+  return names;
+}
+
+export function lastEvaluatedKey(target: ReadTarget, item: Item): Item {
+  const out: Item = {};
+  for (const name of positionAttributes(target)) if (item[name] !== undefined) out[name] = item[name]!;
+  return out;
+}
+
+/** Decodes ExclusiveStartKey into a storage position, with DynamoDB's checks. */
+export function startPosition(target: ReadTarget, raw: unknown): RowPosition | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const esk = normalizeItem(raw, 'ExclusiveStartKey');
+  const expected = positionAttributes(target);
+  const names = Object.keys(esk);
+  const tableAttrs = keyAttributes(target.table.key);
+  const matches =
+    names.length === expected.length &&
+    expected.every((n) => esk[n] !== undefined) &&
+    tableAttrs.every((a) => typeOf(esk[a.name]!) === a.type) &&
+    (!target.index || keyAttributes(target.index.key).every((a) => typeOf(esk[a.name]!) === a.type));
+  if (!matches) throw validation('The provided starting key is invalid: The provided key element does not match the schema');
+  const tableKey = encodeKey(target.table.key, esk);
+  if (!target.index) return { h: tableKey.hash, pk: tableKey.pk, sk: tableKey.sk };
+  const indexKey = encodeKey(target.index.key, esk);
+  return { h: indexKey.hash, pk: indexKey.pk, sk: indexKey.sk, tpk: tableKey.pk, tsk: tableKey.sk };
+}
+
+export interface ReadResult {
+  Items?: Item[];
+  Count: number;
+  ScannedCount: number;
+  LastEvaluatedKey?: Item;
+}
+
+/**
+ * Applies the filter and projection to a page, fetching from the base table when an LSI query asks
+ * for attributes the index does not hold.
+ */
+export function finishPage(
+  ctx: EngineContext,
+  target: ReadTarget,
+  page: Page,
+  filter: Condition | undefined,
+  select: Select,
+  projection: Path[] | undefined,
+): { result: ReadResult; extraTableBytes: number } {
+  const items: Item[] = [];
+  let extraTableBytes = 0;
+  const reachBack =
+    target.index?.kind === 'LSI' &&
+    target.index.projection.type !== 'ALL' &&
+    (select === 'ALL_ATTRIBUTES' || (projection !== undefined && needsBase(target.index, projection)));
+  for (const row of page.rows) {
+    let item = row.item;
+    if (reachBack && row.position.tpk) {
+      const base = target.table.getRow(ctx.db, { hash: partitionHash(row.position.tpk), pk: row.position.tpk, sk: row.position.tsk! });
+      if (base) {
+        item = JSON.parse(base.json) as Item;
+        extraTableBytes += base.size;
+      }
+    }
+    if (filter && !evaluateCondition(filter, item)) continue;
+    if (select === 'COUNT') {
+      items.push(item);
+      continue;
+    }
+    items.push(projection ? projectItem(item, projection) : item);
+  }
+  const result: ReadResult = { Count: items.length, ScannedCount: page.rows.length };
+  if (select !== 'COUNT') result.Items = items;
+  if (page.last) {
+    const lastRow = page.rows[page.rows.length - 1]!;
+    result.LastEvaluatedKey = lastEvaluatedKey(target, lastRow.item);
+  }
+  return { result, extraTableBytes };
+}
+
+function needsBase(index: Index, projection: Path[]): boolean {
+  const held = new Set<string>([...keyAttributes(index.table.key), ...keyAttributes(index.key)].map((a) => a.name));
+  for (const n of index.projection.nonKeyAttributes) held.add(n);
+  return projection.some((p) => !held.has(p[0]));
+}
+
+/** Capacity of a Query or Scan page: all bytes read, rounded up to 4 KB once. */
+export function pageCapacity(target: ReadTarget, bytes: number, extraTableBytes: number, consistent: boolean, meter: CapacityMeter): void {
+  if (target.index) {
+    meter.read(target.table, readUnits(bytes, consistent), target.index.name);
+    if (extraTableBytes > 0) meter.read(target.table, readUnits(extraTableBytes, consistent));
+  } else {
+    meter.read(target.table, readUnits(bytes, consistent));
+  }
+}
+
+export { pickKey };

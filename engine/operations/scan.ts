@@ -1,0 +1,86 @@
+// Scan: every item of a table or index in partition-hash order, one page at a time; parallel scans
+// split the hash space into TotalSegments equal ranges.
+import { CapacityMeter } from '../capacity.js';
+import type { EngineContext } from '../context.js';
+import { ConstraintErrors, validation } from '../errors.js';
+import type { Condition } from '../expressions/ir.js';
+import { conditionFromFilter, parseCondition } from '../expressions/index.js';
+import { HASH_SPACE } from '../keys/encoding.js';
+import { readPage } from '../tables/reader.js';
+import type { Sdk, Wire } from '../types.js';
+import {
+  asRecord,
+  checkEnum,
+  checkExpressionMix,
+  checkName,
+  checkRange,
+  checkTableName,
+  RETURN_CONSUMED_CAPACITY,
+  tableNameOf,
+} from './common.js';
+import { checkPlaceholdersHaveExpressions, newAttributes, readProjection } from './itemCommon.js';
+import { finishPage, pageCapacity, resolveSelect, resolveTarget, SELECT_VALUES, startPosition } from './readCommon.js';
+
+/** The hash range [from, to) of one parallel-scan segment. */
+export function segmentRange(segment: number, totalSegments: number): { from: number; to: number } {
+  return {
+    from: Math.floor((segment * HASH_SPACE) / totalSegments),
+    to: Math.floor(((segment + 1) * HASH_SPACE) / totalSegments),
+  };
+}
+
+export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.ScanOutput> {
+  const raw = asRecord(input);
+  const c = new ConstraintErrors();
+  checkTableName(c, raw.TableName);
+  checkName(c, raw.IndexName, 'indexName', false);
+  checkEnum(c, raw.Select, 'select', SELECT_VALUES);
+  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
+  checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
+  checkRange(c, raw.Limit, 'limit', 1);
+  checkRange(c, raw.Segment, 'segment', 0, 999999);
+  checkRange(c, raw.TotalSegments, 'totalSegments', 1, 1000000);
+  c.throwIfAny();
+  if (raw.Segment !== undefined && raw.TotalSegments === undefined) {
+    throw validation('The TotalSegments parameter is required but was not present in the request when Segment parameter is present');
+  }
+  if (raw.TotalSegments !== undefined && raw.Segment === undefined) {
+    throw validation('The Segment parameter is required but was not present in the request when parameter TotalSegments is present');
+  }
+  if (typeof raw.Segment === 'number' && typeof raw.TotalSegments === 'number' && raw.Segment >= raw.TotalSegments) {
+    throw validation(
+      `The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${raw.Segment} is not less than TotalSegments: ${raw.TotalSegments}`,
+    );
+  }
+  checkExpressionMix(raw, ['AttributesToGet', 'ScanFilter', 'ConditionalOperator'], ['ProjectionExpression', 'FilterExpression']);
+  checkPlaceholdersHaveExpressions(raw, ['ProjectionExpression', 'FilterExpression']);
+  const attrs = newAttributes(raw);
+  const projection = readProjection(raw, attrs);
+  let filter: Condition | undefined;
+  if (typeof raw.FilterExpression === 'string') filter = parseCondition(raw.FilterExpression, attrs, 'FilterExpression');
+  else if (raw.ScanFilter !== undefined && raw.ScanFilter !== null) filter = conditionFromFilter(raw.ScanFilter, raw.ConditionalOperator);
+  attrs.assertAllUsed();
+
+  const table = ctx.table(tableNameOf(input.TableName!));
+  const target = resolveTarget(table, raw.IndexName, raw.ConsistentRead);
+  const select = resolveSelect(target, raw.Select, projection, Array.isArray(raw.AttributesToGet));
+  const segments = segmentRange((raw.Segment as number | undefined) ?? 0, (raw.TotalSegments as number | undefined) ?? 1);
+  const start = startPosition(target, raw.ExclusiveStartKey);
+  if (start && (start.h < segments.from || start.h >= segments.to)) {
+    throw validation(
+      `The provided Exclusive start key does not map to the provided segment: Segment: ${raw.Segment ?? 0}, TotalSegments: ${raw.TotalSegments ?? 1}`,
+    );
+  }
+
+  const consistent = raw.ConsistentRead === true;
+  return ctx.db.snapshot(() => {
+    const page = readPage(ctx, target.index ?? table, { kind: 'hashes', ...segments }, { forward: true, limit: input.Limit, start });
+    const { result, extraTableBytes } = finishPage(ctx, target, page, filter, select, projection);
+    const meter = new CapacityMeter();
+    pageCapacity(target, page.bytes, extraTableBytes, consistent, meter);
+    const out: Wire<Sdk.ScanOutput> = result;
+    const capacity = meter.one(table.name, input.ReturnConsumedCapacity);
+    if (capacity) out.ConsumedCapacity = capacity;
+    return out;
+  });
+}

@@ -1,0 +1,77 @@
+// TagResource, UntagResource, ListTagsOfResource: tags on tables, addressed by table ARN.
+import type { EngineContext } from '../context.js';
+import { ConstraintErrors, DynamoError, validation } from '../errors.js';
+import type { Table } from '../tables/table.js';
+import type { Sdk, Wire } from '../types.js';
+import { asRecord, checkLength, checkRequired } from './common.js';
+
+const MAX_TAGS = 50;
+
+function tableByArn(ctx: EngineContext, arn: string): Table {
+  const m = /^arn:aws[\w-]*:dynamodb:([^:]*):([^:]*):table\/([a-zA-Z0-9_.-]+)$/.exec(arn);
+  if (!m) throw validation(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
+  const table = ctx.catalog.get(m[3]!);
+  if (!table || table.arn !== arn) {
+    throw new DynamoError('ResourceNotFoundException', `Requested resource not found: ResourcArn: ${arn} not found`);
+  }
+  return table;
+}
+
+export function tagResource(ctx: EngineContext, input: Wire<Sdk.TagResourceInput>): Record<string, never> {
+  const raw = asRecord(input);
+  const c = new ConstraintErrors();
+  checkRequired(c, raw.ResourceArn, 'resourceArn');
+  checkLength(c, raw.ResourceArn, 'resourceArn', 1, 1283);
+  checkRequired(c, raw.Tags, 'tags');
+  if (Array.isArray(raw.Tags)) {
+    (raw.Tags as unknown[]).forEach((t, i) => {
+      const tag = asRecord(t);
+      checkRequired(c, tag.Key, `tags.${i + 1}.member.key`);
+      checkLength(c, tag.Key, `tags.${i + 1}.member.key`, 1, 128);
+      checkRequired(c, tag.Value, `tags.${i + 1}.member.value`);
+      checkLength(c, tag.Value, `tags.${i + 1}.member.value`, 0, 256);
+    });
+  }
+  c.throwIfAny();
+  const table = tableByArn(ctx, input.ResourceArn!);
+  const tags = new Map(table.tags.map((t) => [t.Key, t.Value]));
+  for (const t of input.Tags!) tags.set(t.Key!, t.Value!);
+  if (tags.size > MAX_TAGS) {
+    throw new DynamoError('LimitExceededException', `The number of tags on the resource exceeds the limit of ${MAX_TAGS}`);
+  }
+  ctx.db.transaction(() => {
+    table.tags = [...tags].map(([Key, Value]) => ({ Key, Value }));
+    ctx.catalog.save(table);
+  });
+  return {};
+}
+
+export function untagResource(ctx: EngineContext, input: Wire<Sdk.UntagResourceInput>): Record<string, never> {
+  const raw = asRecord(input);
+  const c = new ConstraintErrors();
+  checkRequired(c, raw.ResourceArn, 'resourceArn');
+  checkRequired(c, raw.TagKeys, 'tagKeys');
+  c.throwIfAny();
+  const table = tableByArn(ctx, input.ResourceArn!);
+  const remove = new Set(input.TagKeys!);
+  ctx.db.transaction(() => {
+    table.tags = table.tags.filter((t) => !remove.has(t.Key));
+    ctx.catalog.save(table);
+  });
+  return {};
+}
+
+export function listTagsOfResource(ctx: EngineContext, input: Wire<Sdk.ListTagsOfResourceInput>): Wire<Sdk.ListTagsOfResourceOutput> {
+  const raw = asRecord(input);
+  const c = new ConstraintErrors();
+  checkRequired(c, raw.ResourceArn, 'resourceArn');
+  c.throwIfAny();
+  const table = tableByArn(ctx, input.ResourceArn!);
+  const pageSize = 10;
+  const start = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64').toString()) : 0;
+  if (!Number.isInteger(start) || start < 0) throw validation('Invalid NextToken');
+  const tags = table.tags.slice(start, start + pageSize);
+  const out: Wire<Sdk.ListTagsOfResourceOutput> = { Tags: tags };
+  if (start + pageSize < table.tags.length) out.NextToken = Buffer.from(String(start + pageSize)).toString('base64');
+  return out;
+}

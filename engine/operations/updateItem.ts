@@ -1,0 +1,133 @@
+// UpdateItem: edits (or creates) one item with an UpdateExpression or legacy AttributeUpdates,
+// optionally under a condition, in one transaction.
+import { CapacityMeter } from '../capacity.js';
+import type { EngineContext } from '../context.js';
+import { ConstraintErrors, invalidParameter, validation } from '../errors.js';
+import type { Path, UpdateActions } from '../expressions/ir.js';
+import { applyUpdate, parseUpdate, projectItem, updateFromAttributeUpdates } from '../expressions/index.js';
+import { checkKey, encodeKey, keyAttributes } from '../tables/schema.js';
+import type { Item, Sdk, Wire } from '../types.js';
+import { normalizeItem } from '../values/attribute.js';
+import { itemSize, MAX_ITEM_SIZE } from '../values/size.js';
+import {
+  asRecord,
+  checkEnum,
+  checkExpressionMix,
+  checkRequired,
+  checkTableName,
+  RETURN_CONSUMED_CAPACITY,
+  RETURN_ITEM_COLLECTION_METRICS,
+  RETURN_VALUES,
+  RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+  tableNameOf,
+} from './common.js';
+import { checkItemCollectionSize, itemCollectionMetrics } from './itemCollection.js';
+import { checkIndexKeys, checkPlaceholdersHaveExpressions, newAttributes, readWriteCondition } from './itemCommon.js';
+import { executeWrite } from './writePlan.js';
+import type { WritePlan } from './writePlan.js';
+
+/** Every path an update writes, for UPDATED_OLD / UPDATED_NEW. */
+export function updatedPaths(actions: UpdateActions): Path[] {
+  return [...actions.set.map((a) => a.path), ...actions.remove, ...actions.add.map((a) => a.path), ...actions.delete.map((a) => a.path)];
+}
+
+export interface UpdatePlan extends WritePlan {
+  readonly actions?: UpdateActions;
+}
+
+/** Builds the plan of an update from already-parsed actions (UpdateItem, transactions, PartiQL). */
+export function updatePlan(
+  ctx: EngineContext,
+  tableName: string,
+  keyValues: Item,
+  actions: UpdateActions | undefined,
+  condition: WritePlan['condition'],
+  returnValuesOnConditionCheckFailure?: unknown,
+): UpdatePlan {
+  const table = ctx.table(tableName);
+  checkKey(table.key, keyValues);
+  if (actions) {
+    const keyNames = new Set(keyAttributes(table.key).map((a) => a.name));
+    for (const path of updatedPaths(actions)) {
+      if (keyNames.has(path[0])) throw invalidParameter(`Cannot update attribute ${path[0]}. This attribute is part of the key`);
+    }
+  }
+  return {
+    table,
+    key: encodeKey(table.key, keyValues),
+    keyValues,
+    condition,
+    returnValuesOnConditionCheckFailure,
+    actions,
+    outcome: (current) => {
+      const base: Item = current ?? { ...keyValues };
+      const item = actions ? applyUpdate(actions, base) : base;
+      const size = itemSize(item);
+      if (size > MAX_ITEM_SIZE) throw validation('Item size to update has exceeded the maximum allowed size');
+      checkIndexKeys(table, item);
+      checkItemCollectionSize(ctx, table, item, size - (current ? itemSize(current) : 0));
+      return { item, size };
+    },
+  };
+}
+
+/** Validates an Update (UpdateItem or a transaction Update) into a plan. */
+export function prepareUpdate(ctx: EngineContext, raw: Record<string, unknown>, path = ''): UpdatePlan {
+  const c = new ConstraintErrors();
+  checkTableName(c, raw.TableName, `${path}tableName`);
+  checkRequired(c, raw.Key, `${path}key`);
+  checkEnum(c, raw.ReturnValuesOnConditionCheckFailure, `${path}returnValuesOnConditionCheckFailure`, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE);
+  checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
+  c.throwIfAny();
+  checkExpressionMix(raw, ['AttributeUpdates', 'Expected'], ['UpdateExpression', 'ConditionExpression']);
+  checkPlaceholdersHaveExpressions(raw, ['UpdateExpression', 'ConditionExpression']);
+  const keyValues = normalizeItem(raw.Key, 'Key');
+  const attrs = newAttributes(raw);
+  let actions: UpdateActions | undefined;
+  if (typeof raw.UpdateExpression === 'string') actions = parseUpdate(raw.UpdateExpression, attrs);
+  else if (raw.AttributeUpdates !== undefined && raw.AttributeUpdates !== null) {
+    actions = updateFromAttributeUpdates(raw.AttributeUpdates);
+  }
+  const condition = readWriteCondition(raw, attrs);
+  attrs.assertAllUsed();
+  return updatePlan(ctx, tableNameOf(raw.TableName as string), keyValues, actions, condition, raw.ReturnValuesOnConditionCheckFailure);
+}
+
+/** ReturnValues of an update: whole items or just the updated paths. */
+export function updateReturnValues(rv: unknown, actions: UpdateActions | undefined, oldItem: Item | undefined, newItem: Item | undefined): Item | undefined {
+  if (rv === 'ALL_OLD') return oldItem;
+  if (rv === 'ALL_NEW') return newItem;
+  if ((rv === 'UPDATED_OLD' || rv === 'UPDATED_NEW') && actions) {
+    const source = rv === 'UPDATED_OLD' ? oldItem : newItem;
+    if (!source) return undefined;
+    const picked = projectItem(source, updatedPaths(actions));
+    return Object.keys(picked).length > 0 ? picked : undefined;
+  }
+  return undefined;
+}
+
+export function updateItem(ctx: EngineContext, input: Wire<Sdk.UpdateItemInput>): Wire<Sdk.UpdateItemOutput> {
+  const raw = asRecord(input);
+  const c = new ConstraintErrors();
+  checkTableName(c, raw.TableName);
+  checkRequired(c, raw.Key, 'key');
+  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
+  checkEnum(c, raw.ReturnItemCollectionMetrics, 'returnItemCollectionMetrics', RETURN_ITEM_COLLECTION_METRICS);
+  checkEnum(c, raw.ReturnValues, 'returnValues', RETURN_VALUES);
+  c.throwIfAny();
+  const plan = prepareUpdate(ctx, raw);
+  return ctx.db.transaction(() => {
+    const meter = new CapacityMeter();
+    const done = executeWrite(ctx, plan, meter);
+    const out: Wire<Sdk.UpdateItemOutput> = {};
+    const attributes = updateReturnValues(raw.ReturnValues, plan.actions, done.oldItem, done.newItem);
+    if (attributes) out.Attributes = attributes;
+    const capacity = meter.one(plan.table.name, input.ReturnConsumedCapacity);
+    if (capacity) out.ConsumedCapacity = capacity;
+    if (raw.ReturnItemCollectionMetrics === 'SIZE') {
+      const metrics = itemCollectionMetrics(ctx, plan.table, plan.keyValues);
+      if (metrics) out.ItemCollectionMetrics = metrics;
+    }
+    return out;
+  });
+}

@@ -1,0 +1,278 @@
+// UpdateTable: billing mode, throughput, table class, deletion protection, streams, and GSI
+// creation (with backfill), throughput updates and deletion.
+import type { EngineContext } from '../context.js';
+import { resourceInUse } from '../context.js';
+import { ConstraintErrors, DynamoError, invalidParameter, validation } from '../errors.js';
+import type { TableDescription } from '../tables/table.js';
+import { Index } from '../tables/table.js';
+import { toKeySchema, toProjection } from '../tables/catalog.js';
+import { backfillIndex } from '../tables/write.js';
+import type { Sdk, Wire } from '../types.js';
+import { asRecord, checkEnum, checkName, checkTableName, tableNameOf } from './common.js';
+import {
+  checkKeySchemaConstraints,
+  checkKeySchemaOrder,
+  checkProjection,
+  checkProjectionConstraints,
+  checkThroughputConstraints,
+  describeThroughput,
+  MAX_GSIS,
+  normalizeProjection,
+} from './createTable.js';
+import { describeTableNow } from './describeTable.js';
+
+type ThroughputDescription = Wire<Sdk.ProvisionedThroughputDescription>;
+
+function changeThroughput(
+  current: ThroughputDescription | undefined,
+  requested: Wire<Sdk.ProvisionedThroughput>,
+  nowSeconds: number,
+  what: string,
+): ThroughputDescription {
+  const curR = current?.ReadCapacityUnits ?? 0;
+  const curW = current?.WriteCapacityUnits ?? 0;
+  const newR = requested.ReadCapacityUnits!;
+  const newW = requested.WriteCapacityUnits!;
+  if (curR === newR && curW === newW) {
+    throw validation(
+      `The provisioned throughput for the ${what} will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the ${what}: ${curR}. Requested ReadCapacityUnits: ${newR}. Current WriteCapacityUnits provisioned for the ${what}: ${curW}. Requested WriteCapacityUnits: ${newW}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
+    );
+  }
+  const out: ThroughputDescription = { ...current, ReadCapacityUnits: newR, WriteCapacityUnits: newW };
+  if (newR > curR || newW > curW) out.LastIncreaseDateTime = nowSeconds;
+  if (newR < curR || newW < curW) {
+    out.LastDecreaseDateTime = nowSeconds;
+    out.NumberOfDecreasesToday = (current?.NumberOfDecreasesToday ?? 0) + 1;
+  }
+  return out;
+}
+
+export function updateTable(ctx: EngineContext, input: Wire<Sdk.UpdateTableInput>): Wire<Sdk.UpdateTableOutput> {
+  const raw = asRecord(input);
+  const c = new ConstraintErrors();
+  checkTableName(c, raw.TableName);
+  checkEnum(c, raw.BillingMode, 'billingMode', ['PROVISIONED', 'PAY_PER_REQUEST']);
+  checkEnum(c, raw.TableClass, 'tableClass', ['STANDARD', 'STANDARD_INFREQUENT_ACCESS']);
+  checkThroughputConstraints(c, raw.ProvisionedThroughput, 'provisionedThroughput');
+  const gsiUpdates = Array.isArray(raw.GlobalSecondaryIndexUpdates)
+    ? (raw.GlobalSecondaryIndexUpdates as Wire<Sdk.GlobalSecondaryIndexUpdate>[])
+    : undefined;
+  gsiUpdates?.forEach((u, i) => {
+    const path = `globalSecondaryIndexUpdates.${i + 1}.member`;
+    if (u?.Create) {
+      checkName(c, u.Create.IndexName, `${path}.create.indexName`);
+      checkKeySchemaConstraints(c, u.Create.KeySchema, `${path}.create.keySchema`, 8);
+      checkProjectionConstraints(c, u.Create.Projection, `${path}.create.projection`);
+      checkThroughputConstraints(c, u.Create.ProvisionedThroughput, `${path}.create.provisionedThroughput`);
+    }
+    if (u?.Update) {
+      checkName(c, u.Update.IndexName, `${path}.update.indexName`);
+      checkThroughputConstraints(c, u.Update.ProvisionedThroughput, `${path}.update.provisionedThroughput`);
+    }
+    if (u?.Delete) checkName(c, u.Delete.IndexName, `${path}.delete.indexName`);
+  });
+  c.throwIfAny();
+
+  const nothing =
+    raw.ProvisionedThroughput === undefined &&
+    raw.BillingMode === undefined &&
+    raw.StreamSpecification === undefined &&
+    raw.GlobalSecondaryIndexUpdates === undefined &&
+    raw.SSESpecification === undefined &&
+    raw.ReplicaUpdates === undefined &&
+    raw.TableClass === undefined &&
+    raw.DeletionProtectionEnabled === undefined &&
+    raw.OnDemandThroughput === undefined &&
+    raw.WarmThroughput === undefined &&
+    raw.AttributeDefinitions === undefined;
+  if (nothing) {
+    throw validation(
+      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
+    );
+  }
+  if (gsiUpdates) {
+    for (const u of gsiUpdates) {
+      const n = (u?.Create ? 1 : 0) + (u?.Update ? 1 : 0) + (u?.Delete ? 1 : 0);
+      if (n !== 1) {
+        throw invalidParameter('One of GlobalSecondaryIndexUpdate.Create, Update, or Delete must be specified');
+      }
+    }
+    if (gsiUpdates.filter((u) => u.Create || u.Delete).length > 1) {
+      throw new DynamoError(
+        'LimitExceededException',
+        'Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table',
+      );
+    }
+  }
+
+  const name = tableNameOf(input.TableName!);
+  const table = ctx.catalog.get(name);
+  if (!table) throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Table: ${name} not found`);
+  ctx.settle(table);
+  if (table.status !== 'ACTIVE') {
+    throw resourceInUse(`Attempt to change a resource which is still in use: Table is being updated: ${name}`);
+  }
+
+  const nowSeconds = ctx.now() / 1000;
+  const d: TableDescription = structuredClone(table.description);
+  const currentBilling = d.BillingModeSummary?.BillingMode ?? 'PROVISIONED';
+  const billing = input.BillingMode ?? currentBilling;
+  const delayed = ctx.transientStatusMs > 0;
+
+  if (input.BillingMode && input.BillingMode !== currentBilling) {
+    d.BillingModeSummary = { BillingMode: input.BillingMode };
+    if (input.BillingMode === 'PAY_PER_REQUEST') {
+      d.BillingModeSummary.LastUpdateToPayPerRequestDateTime = nowSeconds;
+      d.ProvisionedThroughput = { ...d.ProvisionedThroughput, ReadCapacityUnits: 0, WriteCapacityUnits: 0 };
+      d.GlobalSecondaryIndexes = d.GlobalSecondaryIndexes?.map((g) => ({
+        ...g,
+        ProvisionedThroughput: { ...g.ProvisionedThroughput, ReadCapacityUnits: 0, WriteCapacityUnits: 0 },
+      }));
+    } else if (!input.ProvisionedThroughput) {
+      throw invalidParameter('ProvisionedThroughput must be specified when BillingMode is PROVISIONED');
+    }
+  }
+  if (input.ProvisionedThroughput) {
+    if (billing === 'PAY_PER_REQUEST') {
+      throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
+    }
+    d.ProvisionedThroughput = changeThroughput(d.ProvisionedThroughput, input.ProvisionedThroughput, nowSeconds, 'table');
+  }
+  if (input.TableClass) d.TableClassSummary = { TableClass: input.TableClass, LastUpdateDateTime: nowSeconds };
+  if (input.DeletionProtectionEnabled !== undefined) d.DeletionProtectionEnabled = input.DeletionProtectionEnabled;
+  if (input.SSESpecification) {
+    d.SSEDescription = input.SSESpecification.Enabled
+      ? {
+          Status: 'ENABLED',
+          SSEType: 'KMS',
+          KMSMasterKeyArn: input.SSESpecification.KMSMasterKeyId ?? `arn:aws:kms:${ctx.region}:${ctx.accountId}:key/sortkey-local`,
+        }
+      : { Status: 'DISABLED' };
+  }
+  if (input.StreamSpecification) {
+    const s = input.StreamSpecification;
+    const enabled = d.StreamSpecification?.StreamEnabled === true;
+    if (s.StreamEnabled) {
+      if (!s.StreamViewType) throw invalidParameter('StreamViewType is required when StreamEnabled is true');
+      if (enabled) throw validation(`Table already has an enabled stream: ${d.TableArn}`);
+      const label = new Date(ctx.now()).toISOString().replace('Z', '');
+      d.StreamSpecification = { StreamEnabled: true, StreamViewType: s.StreamViewType };
+      d.LatestStreamLabel = label;
+      d.LatestStreamArn = `${d.TableArn}/stream/${label}`;
+    } else {
+      if (!enabled) throw validation(`Table already has no stream enabled: ${d.TableArn}`);
+      d.StreamSpecification = { StreamEnabled: false };
+    }
+  }
+
+  // AttributeDefinitions of a new GSI's keys join the table's.
+  if (input.AttributeDefinitions) {
+    const defs = [...(d.AttributeDefinitions ?? [])];
+    for (const def of input.AttributeDefinitions) {
+      const existing = defs.find((x) => x.AttributeName === def.AttributeName);
+      if (existing && existing.AttributeType !== def.AttributeType) {
+        throw invalidParameter(
+          `Cannot change the type of an existing attribute: ${def.AttributeName} (${existing.AttributeType} to ${def.AttributeType})`,
+        );
+      }
+      if (!existing) defs.push({ AttributeName: def.AttributeName, AttributeType: def.AttributeType });
+    }
+    d.AttributeDefinitions = defs;
+  }
+
+  let created: Wire<Sdk.GlobalSecondaryIndexDescription> | undefined;
+  let deletedName: string | undefined;
+  for (const u of gsiUpdates ?? []) {
+    if (u.Create) {
+      const g = u.Create;
+      const all = [...(d.GlobalSecondaryIndexes ?? []), ...(d.LocalSecondaryIndexes ?? [])];
+      if (all.some((x) => x.IndexName === g.IndexName)) {
+        throw invalidParameter(`Index with name ${g.IndexName} already exists`);
+      }
+      if ((d.GlobalSecondaryIndexes?.length ?? 0) >= MAX_GSIS) {
+        throw new DynamoError(
+          'LimitExceededException',
+          `Subscriber limit exceeded: The number of global secondary indexes for this table exceeds the limit of ${MAX_GSIS}`,
+        );
+      }
+      checkKeySchemaOrder(g.KeySchema!, true);
+      const defNames = new Set((d.AttributeDefinitions ?? []).map((x) => x.AttributeName));
+      const missing = g.KeySchema!.map((k) => k.AttributeName!).filter((n) => !defNames.has(n));
+      if (missing.length) {
+        throw invalidParameter(
+          `Some index key attributes are not defined in AttributeDefinitions. Keys: [${missing.join(', ')}], AttributeDefinitions: [${[...defNames].join(', ')}]`,
+        );
+      }
+      checkProjection(g.Projection!);
+      if (billing === 'PROVISIONED' && !g.ProvisionedThroughput) {
+        throw invalidParameter(`ProvisionedThroughput must be specified for index: ${g.IndexName}`);
+      }
+      created = {
+        IndexName: g.IndexName,
+        KeySchema: g.KeySchema!.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType })),
+        Projection: normalizeProjection(g.Projection!),
+        IndexStatus: delayed ? 'CREATING' : 'ACTIVE',
+        ProvisionedThroughput: describeThroughput(g.ProvisionedThroughput),
+        IndexSizeBytes: 0,
+        ItemCount: 0,
+        IndexArn: `${d.TableArn}/index/${g.IndexName}`,
+      };
+      if (delayed) created.Backfilling = true;
+      d.GlobalSecondaryIndexes = [...(d.GlobalSecondaryIndexes ?? []), created];
+    } else if (u.Update) {
+      const list = d.GlobalSecondaryIndexes ?? [];
+      const at = list.findIndex((x) => x.IndexName === u.Update!.IndexName);
+      if (at < 0) {
+        throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Index: ${u.Update.IndexName} not found`);
+      }
+      if (billing === 'PAY_PER_REQUEST') {
+        throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
+      }
+      list[at] = {
+        ...list[at],
+        ProvisionedThroughput: changeThroughput(list[at]!.ProvisionedThroughput, u.Update.ProvisionedThroughput!, nowSeconds, 'index'),
+      };
+    } else if (u.Delete) {
+      const list = d.GlobalSecondaryIndexes ?? [];
+      if (!list.some((x) => x.IndexName === u.Delete!.IndexName)) {
+        throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Index: ${u.Delete.IndexName} not found`);
+      }
+      deletedName = u.Delete.IndexName;
+      d.GlobalSecondaryIndexes = list.filter((x) => x.IndexName !== deletedName);
+      if (d.GlobalSecondaryIndexes.length === 0) delete d.GlobalSecondaryIndexes;
+    }
+  }
+
+  // Attribute definitions no index uses any more are dropped, as DynamoDB does.
+  const usedNames = new Set<string>();
+  for (const k of d.KeySchema ?? []) usedNames.add(k.AttributeName!);
+  for (const ix of [...(d.GlobalSecondaryIndexes ?? []), ...(d.LocalSecondaryIndexes ?? [])]) {
+    for (const k of ix.KeySchema ?? []) usedNames.add(k.AttributeName!);
+  }
+  d.AttributeDefinitions = (d.AttributeDefinitions ?? []).filter((x) => usedNames.has(x.AttributeName!));
+  const transient = delayed && Boolean(created || deletedName || input.ProvisionedThroughput || input.BillingMode);
+  if (transient) d.TableStatus = 'UPDATING';
+
+  ctx.db.transaction(() => {
+    const deleted = deletedName ? table.indexes.get(deletedName) : undefined;
+    table.description = d;
+    if (deleted) ctx.catalog.dropIndexStorage(deleted);
+    if (created) {
+      const index = new Index(
+        table,
+        created.IndexName!,
+        'GSI',
+        toKeySchema(created.KeySchema!, d.AttributeDefinitions!),
+        toProjection(created.Projection),
+        `i${table.id}_${created.IndexName}`,
+      );
+      table.indexes.set(index.name, index);
+      ctx.catalog.createIndexStorage(index);
+      backfillIndex(ctx, table, index);
+    }
+    ctx.catalog.attachIndexes(table);
+    ctx.catalog.save(table);
+  });
+  if (transient) ctx.pending.set(name, ctx.now() + ctx.transientStatusMs);
+  return { TableDescription: describeTableNow(ctx, table) };
+}

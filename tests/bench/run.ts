@@ -1,0 +1,21 @@
+// `npm run bench`: every benchmark suite, printed as tables and written as JSON for comparison.
+// `npm run bench -- engine` runs one suite.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { runEngineBench } from './engine.js';
+
+const suites: Record<string, () => Promise<Record<string, number>> | Record<string, number>> = {
+  engine: runEngineBench,
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const results: Record<string, Record<string, number>> = {};
+console.log(`Sortkey benchmarks — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+for (const [name, run] of Object.entries(suites)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  results[name] = await run();
+}
+mkdirSync('tests/bench/results', { recursive: true });
+const file = `tests/bench/results/latest.json`;
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
+console.log(`\nresults written to ${file}`);
