@@ -18,7 +18,11 @@ export interface WriteEffect {
   readonly newSize: number;
   /** Index name → write units consumed on that index by this write. */
   readonly indexWrites: Map<string, number>;
+  /** Who wrote: a client request (the default), a bulk import, or TTL expiry. */
+  readonly origin: WriteOrigin;
 }
+
+export type WriteOrigin = 'request' | 'import' | 'ttl' | 'restore';
 
 export type WriteListener = (effect: WriteEffect) => void;
 
@@ -59,6 +63,7 @@ export function writeItem(
   oldSize: number,
   newItem: Item | undefined,
   newSize = newItem ? itemSize(newItem) : 0,
+  origin: WriteOrigin = 'request',
 ): WriteEffect {
   const { db, catalog } = ctx;
   if (newItem) table.putRow(db, key, JSON.stringify(newItem), newSize);
@@ -76,7 +81,7 @@ export function writeItem(
     if (units > 0) indexWrites.set(index.name, units);
   }
 
-  const effect: WriteEffect = { table, key, oldItem, newItem, oldSize, newSize, indexWrites };
+  const effect: WriteEffect = { table, key, oldItem, newItem, oldSize, newSize, indexWrites, origin };
   for (const listener of ctx.writeListeners) listener(effect);
   return effect;
 }
