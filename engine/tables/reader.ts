@@ -114,6 +114,10 @@ export function readPage(
     const want = options.limit !== undefined ? Math.min(options.limit - rows.length, CHUNK) : CHUNK;
     const chunk = readChunk(ctx, source, isIndex, range, options.forward, after, want);
     for (const row of chunk) {
+      // A page holds at most 1 MB of items (but always at least one item, so paging progresses).
+      if (rows.length > 0 && bytes + row.size > maxBytes) {
+        return { rows, bytes, last: rows[rows.length - 1]!.position };
+      }
       rows.push(row);
       bytes += row.size;
       if ((options.limit !== undefined && rows.length >= options.limit) || bytes >= maxBytes) {

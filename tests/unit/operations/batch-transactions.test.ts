@@ -7,51 +7,51 @@ const k = (id: string) => ({ pk: { S: id } });
 describe('BatchWriteItem / BatchGetItem', () => {
   it('writes and reads across tables', () => {
     const e = scratchEngine();
-    createSimpleTable(e, 'A');
-    createSimpleTable(e, 'B');
+    createSimpleTable(e, 'Aaa');
+    createSimpleTable(e, 'Bbb');
     const w = call(e, 'BatchWriteItem', {
       RequestItems: {
-        A: [{ PutRequest: { Item: { ...k('1'), v: { N: '1' } } } }, { PutRequest: { Item: k('2') } }],
-        B: [{ PutRequest: { Item: k('x') } }],
+        Aaa: [{ PutRequest: { Item: { ...k('1'), v: { N: '1' } } } }, { PutRequest: { Item: k('2') } }],
+        Bbb: [{ PutRequest: { Item: k('x') } }],
       },
       ReturnConsumedCapacity: 'TOTAL',
     });
     assert.deepEqual(w.UnprocessedItems, {});
     assert.deepEqual(w.ConsumedCapacity, [
-      { TableName: 'A', CapacityUnits: 2, WriteCapacityUnits: 2 },
-      { TableName: 'B', CapacityUnits: 1, WriteCapacityUnits: 1 },
+      { TableName: 'Aaa', CapacityUnits: 2, WriteCapacityUnits: 2 },
+      { TableName: 'Bbb', CapacityUnits: 1, WriteCapacityUnits: 1 },
     ]);
-    call(e, 'BatchWriteItem', { RequestItems: { A: [{ DeleteRequest: { Key: k('2') } }] } });
+    call(e, 'BatchWriteItem', { RequestItems: { Aaa: [{ DeleteRequest: { Key: k('2') } }] } });
     const r = call(e, 'BatchGetItem', {
-      RequestItems: { A: { Keys: [k('1'), k('2')], ProjectionExpression: 'v' }, B: { Keys: [k('x')], ConsistentRead: true } },
+      RequestItems: { Aaa: { Keys: [k('1'), k('2')], ProjectionExpression: 'v' }, Bbb: { Keys: [k('x')], ConsistentRead: true } },
     });
-    assert.deepEqual(r.Responses, { A: [{ v: { N: '1' } }], B: [k('x')] });
+    assert.deepEqual(r.Responses, { Aaa: [{ v: { N: '1' } }], Bbb: [k('x')] });
     assert.deepEqual(r.UnprocessedKeys, {});
   });
 
   it('rejects duplicates, too many requests, and bad items as a whole', () => {
     const e = scratchEngine();
-    createSimpleTable(e, 'A');
+    createSimpleTable(e, 'Aaa');
     assertError(
-      () => call(e, 'BatchWriteItem', { RequestItems: { A: [{ PutRequest: { Item: k('1') } }, { DeleteRequest: { Key: k('1') } }] } }),
+      () => call(e, 'BatchWriteItem', { RequestItems: { Aaa: [{ PutRequest: { Item: k('1') } }, { DeleteRequest: { Key: k('1') } }] } }),
       'ValidationException',
       'Provided list of item keys contains duplicates',
     );
     assertError(
-      () => call(e, 'BatchGetItem', { RequestItems: { A: { Keys: [k('1'), k('1')] } } }),
+      () => call(e, 'BatchGetItem', { RequestItems: { Aaa: { Keys: [k('1'), k('1')] } } }),
       'ValidationException',
       'Provided list of item keys contains duplicates',
     );
     const many = Array.from({ length: 26 }, (_, i) => ({ PutRequest: { Item: k(String(i)) } }));
-    assertError(() => call(e, 'BatchWriteItem', { RequestItems: { A: many } }), 'ValidationException', /length less than or equal to 25/);
+    assertError(() => call(e, 'BatchWriteItem', { RequestItems: { Aaa: many } }), 'ValidationException', /length less than or equal to 25/);
     const keys = Array.from({ length: 101 }, (_, i) => k(String(i)));
-    assertError(() => call(e, 'BatchGetItem', { RequestItems: { A: { Keys: keys } } }), 'ValidationException', /length less than or equal to 100/);
+    assertError(() => call(e, 'BatchGetItem', { RequestItems: { Aaa: { Keys: keys } } }), 'ValidationException', /length less than or equal to 100/);
     assertError(
-      () => call(e, 'BatchWriteItem', { RequestItems: { A: [{ PutRequest: { Item: k('ok') } }, { PutRequest: { Item: { pk: { N: '1' } } } }] } }),
+      () => call(e, 'BatchWriteItem', { RequestItems: { Aaa: [{ PutRequest: { Item: k('ok') } }, { PutRequest: { Item: { pk: { N: '1' } } } }] } }),
       'ValidationException',
       'One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N',
     );
-    assert.equal(call(e, 'Scan', { TableName: 'A' }).Count, 0);
+    assert.equal(call(e, 'Scan', { TableName: 'Aaa' }).Count, 0);
     assertError(() => call(e, 'BatchGetItem', { RequestItems: { Missing: { Keys: [k('1')] } } }), 'ResourceNotFoundException');
   });
 });
@@ -62,6 +62,7 @@ describe('TransactWriteItems / TransactGetItems', () => {
     createSimpleTable(e, 'Accounts');
     call(e, 'PutItem', { TableName: 'Accounts', Item: { ...k('alice'), balance: { N: '100' } } });
     call(e, 'PutItem', { TableName: 'Accounts', Item: { ...k('bob'), balance: { N: '0' } } });
+    call(e, 'PutItem', { TableName: 'Accounts', Item: { ...k('bank'), open: { BOOL: true }, label: { S: 'x' } } });
     return e;
   }
   const transfer = (amount: string) => ({
@@ -77,7 +78,7 @@ describe('TransactWriteItems / TransactGetItems', () => {
       },
       { Update: { TableName: 'Accounts', Key: k('bob'), UpdateExpression: 'SET balance = balance + :a', ExpressionAttributeValues: { ':a': { N: amount } } } },
       { Put: { TableName: 'Accounts', Item: { ...k(`log-${amount}`), amount: { N: amount } } } },
-      { ConditionCheck: { TableName: 'Accounts', Key: k('bob'), ConditionExpression: 'attribute_exists(pk)' } },
+      { ConditionCheck: { TableName: 'Accounts', Key: k('bank'), ConditionExpression: 'attribute_exists(pk)' } },
     ],
   });
   const balance = (e: ReturnType<typeof bank>, who: string) => call(e, 'GetItem', { TableName: 'Accounts', Key: k(who) }).Item.balance.N;
@@ -111,9 +112,10 @@ describe('TransactWriteItems / TransactGetItems', () => {
     items[3] = {
       ConditionCheck: {
         TableName: 'Accounts',
-        Key: k('bob'),
-        ConditionExpression: 'balance > :big',
-        ExpressionAttributeValues: { ':big': { N: '1000' } },
+        Key: k('bank'),
+        ConditionExpression: '#o = :no',
+        ExpressionAttributeNames: { '#o': 'open' },
+        ExpressionAttributeValues: { ':no': { BOOL: false } },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       } as never,
     };
@@ -121,7 +123,7 @@ describe('TransactWriteItems / TransactGetItems', () => {
     assert.deepEqual((err.extra?.CancellationReasons as unknown[])[3], {
       Code: 'ConditionalCheckFailed',
       Message: 'The conditional request failed',
-      Item: { ...k('bob'), balance: { N: '0' } },
+      Item: { ...k('bank'), open: { BOOL: true }, label: { S: 'x' } },
     });
     assert.equal(balance(e, 'alice'), '100');
     assert.deepEqual(call(e, 'GetItem', { TableName: 'Accounts', Key: k('log-10') }), {});
@@ -134,7 +136,15 @@ describe('TransactWriteItems / TransactGetItems', () => {
         call(e, 'TransactWriteItems', {
           TransactItems: [
             { Put: { TableName: 'Accounts', Item: k('carol') } },
-            { Update: { TableName: 'Accounts', Key: k('alice'), UpdateExpression: 'SET balance = balance + :s', ExpressionAttributeValues: { ':s': { S: 'x' } } } },
+            {
+              Update: {
+                TableName: 'Accounts',
+                Key: k('bank'),
+                UpdateExpression: 'SET #l = #l + :one',
+                ExpressionAttributeNames: { '#l': 'label' },
+                ExpressionAttributeValues: { ':one': { N: '1' } },
+              },
+            },
           ],
         }),
       'TransactionCanceledException',

@@ -140,7 +140,7 @@ describe('global secondary indexes', () => {
     }).TableDescription;
     assert.equal(d.GlobalSecondaryIndexes[0].IndexStatus, 'ACTIVE');
     assert.equal(d.GlobalSecondaryIndexes[0].ItemCount, 2500);
-    const b0 = call(e, 'Query', { TableName: 'Big', IndexName: 'byBucket', KeyConditionExpression: 'bucket = :b', ExpressionAttributeValues: { ':b': { S: 'b0' } } });
+    const b0 = call(e, 'Query', { TableName: 'Big', IndexName: 'byBucket', KeyConditionExpression: '#b = :b', ExpressionAttributeNames: { '#b': 'bucket' }, ExpressionAttributeValues: { ':b': { S: 'b0' } } });
     assert.equal(b0.Count, 500);
     const after = call(e, 'UpdateTable', { TableName: 'Big', GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'byBucket' } }] }).TableDescription;
     assert.equal(after.GlobalSecondaryIndexes, undefined);
@@ -285,7 +285,7 @@ describe('local secondary indexes', () => {
   it('limits LSIs to five', () => {
     const e = scratchEngine();
     const lsi = (i: number) => ({
-      IndexName: `l${i}`,
+      IndexName: `lsi${i}`,
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
       Projection: { ProjectionType: 'ALL' },
     });

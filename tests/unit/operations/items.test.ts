@@ -4,7 +4,7 @@ import { assertError, call, createSimpleTable, scratchEngine } from '../../suppo
 
 function setup() {
   const e = scratchEngine();
-  createSimpleTable(e, 'T', true);
+  createSimpleTable(e, 'Tbl', true);
   return e;
 }
 const key = { pk: { S: 'p' }, sk: { S: 's' } };
@@ -26,16 +26,16 @@ describe('PutItem / GetItem', () => {
       ns: { NS: ['1', '2.50'] },
       bs: { BS: ['AQ==', 'Ag=='] },
     };
-    call(e, 'PutItem', { TableName: 'T', Item: item });
-    const got = call(e, 'GetItem', { TableName: 'T', Key: key }).Item;
+    call(e, 'PutItem', { TableName: 'Tbl', Item: item });
+    const got = call(e, 'GetItem', { TableName: 'Tbl', Key: key }).Item;
     assert.deepEqual(got, { ...item, n: { N: '42.12' }, l: { L: [{ S: 'x' }, { N: '1' }] }, ns: { NS: ['1', '2.5'] } });
   });
 
   it('returns nothing for a missing item and ALL_OLD on overwrite', () => {
     const e = setup();
-    assert.deepEqual(call(e, 'GetItem', { TableName: 'T', Key: key }), {});
-    assert.deepEqual(call(e, 'PutItem', { TableName: 'T', Item: { ...key, v: { N: '1' } }, ReturnValues: 'ALL_OLD' }), {});
-    assert.deepEqual(call(e, 'PutItem', { TableName: 'T', Item: { ...key, v: { N: '2' } }, ReturnValues: 'ALL_OLD' }).Attributes, {
+    assert.deepEqual(call(e, 'GetItem', { TableName: 'Tbl', Key: key }), {});
+    assert.deepEqual(call(e, 'PutItem', { TableName: 'Tbl', Item: { ...key, v: { N: '1' } }, ReturnValues: 'ALL_OLD' }), {});
+    assert.deepEqual(call(e, 'PutItem', { TableName: 'Tbl', Item: { ...key, v: { N: '2' } }, ReturnValues: 'ALL_OLD' }).Attributes, {
       ...key,
       v: { N: '1' },
     });
@@ -43,14 +43,14 @@ describe('PutItem / GetItem', () => {
 
   it('projects with ProjectionExpression and AttributesToGet', () => {
     const e = setup();
-    call(e, 'PutItem', { TableName: 'T', Item: { ...key, a: { S: 'A' }, m: { M: { x: { N: '1' }, y: { N: '2' } } } } });
-    assert.deepEqual(call(e, 'GetItem', { TableName: 'T', Key: key, ProjectionExpression: 'a, m.#y', ExpressionAttributeNames: { '#y': 'y' } }).Item, {
+    call(e, 'PutItem', { TableName: 'Tbl', Item: { ...key, a: { S: 'A' }, m: { M: { x: { N: '1' }, y: { N: '2' } } } } });
+    assert.deepEqual(call(e, 'GetItem', { TableName: 'Tbl', Key: key, ProjectionExpression: 'a, m.#y', ExpressionAttributeNames: { '#y': 'y' } }).Item, {
       a: { S: 'A' },
       m: { M: { y: { N: '2' } } },
     });
-    assert.deepEqual(call(e, 'GetItem', { TableName: 'T', Key: key, AttributesToGet: ['a'] }).Item, { a: { S: 'A' } });
+    assert.deepEqual(call(e, 'GetItem', { TableName: 'Tbl', Key: key, AttributesToGet: ['a'] }).Item, { a: { S: 'A' } });
     assertError(
-      () => call(e, 'GetItem', { TableName: 'T', Key: key, AttributesToGet: ['a'], ProjectionExpression: 'a' }),
+      () => call(e, 'GetItem', { TableName: 'Tbl', Key: key, AttributesToGet: ['a'], ProjectionExpression: 'a' }),
       'ValidationException',
       'Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}',
     );
@@ -81,17 +81,17 @@ describe('PutItem / GetItem', () => {
   for (const [what, item, message] of badItems) {
     it(`rejects ${what}`, () => {
       const e = setup();
-      assertError(() => call(e, 'PutItem', { TableName: 'T', Item: item }), 'ValidationException', message);
-      assert.equal(call(e, 'Scan', { TableName: 'T' }).Count, 0);
+      assertError(() => call(e, 'PutItem', { TableName: 'Tbl', Item: item }), 'ValidationException', message);
+      assert.equal(call(e, 'Scan', { TableName: 'Tbl' }).Count, 0);
     });
   }
 
   it('accepts nesting to 32 levels and refuses 33', () => {
     const e = setup();
     const nest = (depth: number): unknown => (depth === 1 ? { S: 'leaf' } : { M: { a: nest(depth - 1) } });
-    call(e, 'PutItem', { TableName: 'T', Item: { ...key, deep: nest(32) } });
+    call(e, 'PutItem', { TableName: 'Tbl', Item: { ...key, deep: nest(32) } });
     assertError(
-      () => call(e, 'PutItem', { TableName: 'T', Item: { ...key, deep: nest(33) } }),
+      () => call(e, 'PutItem', { TableName: 'Tbl', Item: { ...key, deep: nest(33) } }),
       'ValidationException',
       'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit',
     );
@@ -100,26 +100,26 @@ describe('PutItem / GetItem', () => {
   it('accepts an item of exactly 400 KB', () => {
     const e = setup();
     // pk(2)+1 + sk(2)+1 + name "big"(3) = 9 bytes of overhead.
-    call(e, 'PutItem', { TableName: 'T', Item: { ...key, big: { S: 'x'.repeat(400 * 1024 - 9) } } });
-    assertError(() => call(e, 'PutItem', { TableName: 'T', Item: { ...key, big: { S: 'x'.repeat(400 * 1024 - 8) } } }), 'ValidationException');
+    call(e, 'PutItem', { TableName: 'Tbl', Item: { ...key, big: { S: 'x'.repeat(400 * 1024 - 9) } } });
+    assertError(() => call(e, 'PutItem', { TableName: 'Tbl', Item: { ...key, big: { S: 'x'.repeat(400 * 1024 - 8) } } }), 'ValidationException');
   });
 
   it('reports missing tables and bad keys on GetItem', () => {
     const e = setup();
     assertError(() => call(e, 'GetItem', { TableName: 'Nope', Key: key }), 'ResourceNotFoundException', 'Requested resource not found');
-    assertError(() => call(e, 'GetItem', { TableName: 'T', Key: { pk: { S: 'p' } } }), 'ValidationException', 'The provided key element does not match the schema');
-    assertError(() => call(e, 'GetItem', { TableName: 'T', Key: { ...key, extra: { S: 'x' } } }), 'ValidationException', 'The provided key element does not match the schema');
+    assertError(() => call(e, 'GetItem', { TableName: 'Tbl', Key: { pk: { S: 'p' } } }), 'ValidationException', 'The provided key element does not match the schema');
+    assertError(() => call(e, 'GetItem', { TableName: 'Tbl', Key: { ...key, extra: { S: 'x' } } }), 'ValidationException', 'The provided key element does not match the schema');
   });
 });
 
 describe('conditions and atomicity', () => {
   it('applies ConditionExpression and leaves the item unchanged on failure', () => {
     const e = setup();
-    call(e, 'PutItem', { TableName: 'T', Item: { ...key, v: { N: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' });
+    call(e, 'PutItem', { TableName: 'Tbl', Item: { ...key, v: { N: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' });
     const err = assertError(
       () =>
         call(e, 'PutItem', {
-          TableName: 'T',
+          TableName: 'Tbl',
           Item: { ...key, v: { N: '2' } },
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -128,29 +128,29 @@ describe('conditions and atomicity', () => {
       'The conditional request failed',
     );
     assert.deepEqual(err.extra, { Item: { ...key, v: { N: '1' } } });
-    assert.deepEqual(call(e, 'GetItem', { TableName: 'T', Key: key }).Item.v, { N: '1' });
+    assert.deepEqual(call(e, 'GetItem', { TableName: 'Tbl', Key: key }).Item.v, { N: '1' });
   });
 
   it('supports the legacy Expected parameter', () => {
     const e = setup();
-    call(e, 'PutItem', { TableName: 'T', Item: { ...key, v: { N: '1' } } });
+    call(e, 'PutItem', { TableName: 'Tbl', Item: { ...key, v: { N: '1' } } });
     assertError(
-      () => call(e, 'PutItem', { TableName: 'T', Item: { ...key, v: { N: '2' } }, Expected: { v: { Value: { N: '5' } } } }),
+      () => call(e, 'PutItem', { TableName: 'Tbl', Item: { ...key, v: { N: '2' } }, Expected: { v: { Value: { N: '5' } } } }),
       'ConditionalCheckFailedException',
     );
-    call(e, 'PutItem', { TableName: 'T', Item: { ...key, v: { N: '2' } }, Expected: { v: { Value: { N: '1' } } } });
-    assert.deepEqual(call(e, 'GetItem', { TableName: 'T', Key: key }).Item.v, { N: '2' });
+    call(e, 'PutItem', { TableName: 'Tbl', Item: { ...key, v: { N: '2' } }, Expected: { v: { Value: { N: '1' } } } });
+    assert.deepEqual(call(e, 'GetItem', { TableName: 'Tbl', Key: key }).Item.v, { N: '2' });
   });
 
   it('rejects unused and undefined placeholders', () => {
     const e = setup();
     assertError(
-      () => call(e, 'PutItem', { TableName: 'T', Item: key, ConditionExpression: 'attribute_not_exists(pk)', ExpressionAttributeNames: { '#x': 'x' } }),
+      () => call(e, 'PutItem', { TableName: 'Tbl', Item: key, ConditionExpression: 'attribute_not_exists(pk)', ExpressionAttributeNames: { '#x': 'x' } }),
       'ValidationException',
       'Value provided in ExpressionAttributeNames unused in expressions: keys: {#x}',
     );
     assertError(
-      () => call(e, 'PutItem', { TableName: 'T', Item: key, ExpressionAttributeValues: { ':x': { S: 'x' } } }),
+      () => call(e, 'PutItem', { TableName: 'Tbl', Item: key, ExpressionAttributeValues: { ':x': { S: 'x' } } }),
       'ValidationException',
       'ExpressionAttributeValues can only be specified when using expressions',
     );
@@ -161,7 +161,7 @@ describe('UpdateItem', () => {
   it('creates, increments exactly and returns the requested values', () => {
     const e = setup();
     const up = (expr: string, values: Record<string, unknown>, rv: string) =>
-      call(e, 'UpdateItem', { TableName: 'T', Key: key, UpdateExpression: expr, ExpressionAttributeValues: values, ReturnValues: rv });
+      call(e, 'UpdateItem', { TableName: 'Tbl', Key: key, UpdateExpression: expr, ExpressionAttributeValues: values, ReturnValues: rv });
     assert.deepEqual(up('SET n = :v', { ':v': { N: '0.1' } }, 'ALL_NEW').Attributes, { ...key, n: { N: '0.1' } });
     assert.deepEqual(up('SET n = n + :v', { ':v': { N: '0.2' } }, 'UPDATED_NEW').Attributes, { n: { N: '0.3' } });
     assert.deepEqual(up('ADD n :v', { ':v': { N: '99999999999999999999999999999999999' } }, 'UPDATED_OLD').Attributes, { n: { N: '0.3' } });
@@ -172,7 +172,7 @@ describe('UpdateItem', () => {
   it('refuses to update key attributes', () => {
     const e = setup();
     assertError(
-      () => call(e, 'UpdateItem', { TableName: 'T', Key: key, UpdateExpression: 'SET sk = :v', ExpressionAttributeValues: { ':v': { S: 'x' } } }),
+      () => call(e, 'UpdateItem', { TableName: 'Tbl', Key: key, UpdateExpression: 'SET sk = :v', ExpressionAttributeValues: { ':v': { S: 'x' } } }),
       'ValidationException',
       'One or more parameter values were invalid: Cannot update attribute sk. This attribute is part of the key',
     );
@@ -180,18 +180,18 @@ describe('UpdateItem', () => {
 
   it('supports legacy AttributeUpdates', () => {
     const e = setup();
-    call(e, 'UpdateItem', { TableName: 'T', Key: key, AttributeUpdates: { n: { Action: 'ADD', Value: { N: '5' } }, s: { Action: 'PUT', Value: { S: 'x' } } } });
-    call(e, 'UpdateItem', { TableName: 'T', Key: key, AttributeUpdates: { n: { Action: 'ADD', Value: { N: '-2' } }, s: { Action: 'DELETE' } } });
-    assert.deepEqual(call(e, 'GetItem', { TableName: 'T', Key: key }).Item, { ...key, n: { N: '3' } });
+    call(e, 'UpdateItem', { TableName: 'Tbl', Key: key, AttributeUpdates: { n: { Action: 'ADD', Value: { N: '5' } }, s: { Action: 'PUT', Value: { S: 'x' } } } });
+    call(e, 'UpdateItem', { TableName: 'Tbl', Key: key, AttributeUpdates: { n: { Action: 'ADD', Value: { N: '-2' } }, s: { Action: 'DELETE' } } });
+    assert.deepEqual(call(e, 'GetItem', { TableName: 'Tbl', Key: key }).Item, { ...key, n: { N: '3' } });
   });
 
   it('leaves the item unchanged when the condition fails', () => {
     const e = setup();
-    call(e, 'PutItem', { TableName: 'T', Item: { ...key, v: { N: '1' } } });
+    call(e, 'PutItem', { TableName: 'Tbl', Item: { ...key, v: { N: '1' } } });
     assertError(
       () =>
         call(e, 'UpdateItem', {
-          TableName: 'T',
+          TableName: 'Tbl',
           Key: key,
           UpdateExpression: 'SET v = :n',
           ConditionExpression: 'v = :old',
@@ -199,21 +199,21 @@ describe('UpdateItem', () => {
         }),
       'ConditionalCheckFailedException',
     );
-    assert.deepEqual(call(e, 'GetItem', { TableName: 'T', Key: key }).Item.v, { N: '1' });
+    assert.deepEqual(call(e, 'GetItem', { TableName: 'Tbl', Key: key }).Item.v, { N: '1' });
   });
 });
 
 describe('DeleteItem', () => {
   it('deletes, succeeds on a missing item, and honours conditions', () => {
     const e = setup();
-    call(e, 'PutItem', { TableName: 'T', Item: { ...key, v: { N: '1' } } });
+    call(e, 'PutItem', { TableName: 'Tbl', Item: { ...key, v: { N: '1' } } });
     assertError(
-      () => call(e, 'DeleteItem', { TableName: 'T', Key: key, ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': { N: '2' } } }),
+      () => call(e, 'DeleteItem', { TableName: 'Tbl', Key: key, ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': { N: '2' } } }),
       'ConditionalCheckFailedException',
     );
-    assert.deepEqual(call(e, 'DeleteItem', { TableName: 'T', Key: key, ReturnValues: 'ALL_OLD' }).Attributes, { ...key, v: { N: '1' } });
-    assert.deepEqual(call(e, 'DeleteItem', { TableName: 'T', Key: key, ReturnValues: 'ALL_OLD' }), {});
-    assertError(() => call(e, 'DeleteItem', { TableName: 'T', Key: key, ReturnValues: 'ALL_NEW' }), 'ValidationException', 'ReturnValues can only be ALL_OLD or NONE');
+    assert.deepEqual(call(e, 'DeleteItem', { TableName: 'Tbl', Key: key, ReturnValues: 'ALL_OLD' }).Attributes, { ...key, v: { N: '1' } });
+    assert.deepEqual(call(e, 'DeleteItem', { TableName: 'Tbl', Key: key, ReturnValues: 'ALL_OLD' }), {});
+    assertError(() => call(e, 'DeleteItem', { TableName: 'Tbl', Key: key, ReturnValues: 'ALL_NEW' }), 'ValidationException', 'ReturnValues can only be ALL_OLD or NONE');
   });
 });
 
@@ -221,23 +221,23 @@ describe('consumed capacity', () => {
   it('charges reads per 4 KB (half when eventually consistent) and writes per 1 KB', () => {
     const e = setup();
     const item = { ...key, big: { S: 'x'.repeat(5000) } }; // 5009 bytes
-    assert.deepEqual(call(e, 'PutItem', { TableName: 'T', Item: item, ReturnConsumedCapacity: 'TOTAL' }).ConsumedCapacity, {
-      TableName: 'T',
+    assert.deepEqual(call(e, 'PutItem', { TableName: 'Tbl', Item: item, ReturnConsumedCapacity: 'TOTAL' }).ConsumedCapacity, {
+      TableName: 'Tbl',
       CapacityUnits: 5,
       WriteCapacityUnits: 5,
     });
-    assert.equal(call(e, 'GetItem', { TableName: 'T', Key: key, ReturnConsumedCapacity: 'TOTAL' }).ConsumedCapacity.CapacityUnits, 1);
+    assert.equal(call(e, 'GetItem', { TableName: 'Tbl', Key: key, ReturnConsumedCapacity: 'TOTAL' }).ConsumedCapacity.CapacityUnits, 1);
     assert.equal(
-      call(e, 'GetItem', { TableName: 'T', Key: key, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }).ConsumedCapacity.CapacityUnits,
+      call(e, 'GetItem', { TableName: 'Tbl', Key: key, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }).ConsumedCapacity.CapacityUnits,
       2,
     );
     assert.equal(
-      call(e, 'GetItem', { TableName: 'T', Key: { pk: { S: 'none' }, sk: { S: 's' } }, ReturnConsumedCapacity: 'TOTAL' }).ConsumedCapacity
+      call(e, 'GetItem', { TableName: 'Tbl', Key: { pk: { S: 'none' }, sk: { S: 's' } }, ReturnConsumedCapacity: 'TOTAL' }).ConsumedCapacity
         .CapacityUnits,
       0.5,
     );
-    assert.deepEqual(call(e, 'DeleteItem', { TableName: 'T', Key: key, ReturnConsumedCapacity: 'INDEXES' }).ConsumedCapacity, {
-      TableName: 'T',
+    assert.deepEqual(call(e, 'DeleteItem', { TableName: 'Tbl', Key: key, ReturnConsumedCapacity: 'INDEXES' }).ConsumedCapacity, {
+      TableName: 'Tbl',
       CapacityUnits: 5,
       WriteCapacityUnits: 5,
       Table: { CapacityUnits: 5 },

@@ -68,7 +68,7 @@ describe('Query', () => {
   it('orders string keys by UTF-8 bytes and supports begins_with', () => {
     const e = scratchEngine();
     call(e, 'CreateTable', {
-      TableName: 'S',
+      TableName: 'Str',
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
@@ -81,15 +81,15 @@ describe('Query', () => {
     });
     // U+FF5E sorts after U+1F600 in UTF-16 but before it in UTF-8.
     for (const s of ['b', 'a', 'ab', '\u{1F600}', '\uFF5E', 'B', 'abc']) {
-      call(e, 'PutItem', { TableName: 'S', Item: { pk: { S: 'x' }, sk: { S: s } } });
+      call(e, 'PutItem', { TableName: 'Str', Item: { pk: { S: 'x' }, sk: { S: s } } });
     }
-    const all = call(e, 'Query', { TableName: 'S', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'x' } } });
+    const all = call(e, 'Query', { TableName: 'Str', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'x' } } });
     assert.deepEqual(
       all.Items.map((i: { sk: { S: string } }) => i.sk.S),
       ['B', 'a', 'ab', 'abc', 'b', '\uFF5E', '\u{1F600}'],
     );
     const pre = call(e, 'Query', {
-      TableName: 'S',
+      TableName: 'Str',
       KeyConditionExpression: 'pk = :p AND begins_with(sk, :a)',
       ExpressionAttributeValues: { ':p': { S: 'x' }, ':a': { S: 'ab' } },
     });
@@ -148,12 +148,12 @@ describe('Query', () => {
       });
       pages.push(page.Count);
       total += page.Count;
-      assert.ok(page.ConsumedCapacity.CapacityUnits <= 129);
+      assert.ok(page.ConsumedCapacity.CapacityUnits <= 128, `capacity ${page.ConsumedCapacity.CapacityUnits}`);
       start = page.LastEvaluatedKey;
     } while (start);
     assert.equal(total, 35);
     assert.ok(pages.length >= 4, `expected several pages, got ${pages}`);
-    assert.equal(pages[0], 11); // 11 items × ~100 KB cross 1 MB
+    assert.equal(pages[0], 10); // an 11th item of ~100 KB would cross 1 MB
   });
 
   it('validates key conditions against the schema', () => {
@@ -171,7 +171,7 @@ describe('Query', () => {
       'One or more parameter values were invalid: Condition parameter type does not match schema type',
     );
     assertError(
-      () => q(e, { KeyConditionExpression: 'pk = :p AND other = :v', ExpressionAttributeValues: { ':p': { S: 'a' }, ':v': { N: '1' } } }),
+      () => q(e, { KeyConditionExpression: 'pk = :p AND foo = :v', ExpressionAttributeValues: { ':p': { S: 'a' }, ':v': { N: '1' } } }),
       'ValidationException',
       'Query key condition not supported',
     );
