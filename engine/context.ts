@@ -20,6 +20,8 @@ export interface EngineOptions {
   readonly transientStatusMs?: number;
   /** Address DescribeEndpoints reports (the server sets its own). */
   readonly endpointAddress?: string;
+  /** The scan guard: refuse PartiQL statements that would scan a whole table or index. */
+  readonly denyFullTableScan?: boolean;
 }
 
 export class EngineContext implements WriteContext {
@@ -30,6 +32,7 @@ export class EngineContext implements WriteContext {
   readonly accountId: string;
   readonly transientStatusMs: number;
   endpointAddress: string;
+  denyFullTableScan: boolean;
   readonly now: () => number;
   /** Tables deleted with a transient status: gone once their deadline passes. */
   readonly deleting = new Map<string, { table: Table; until: number }>();
@@ -45,6 +48,7 @@ export class EngineContext implements WriteContext {
     this.now = options.now ?? Date.now;
     this.transientStatusMs = options.transientStatusMs ?? 0;
     this.endpointAddress = options.endpointAddress ?? 'localhost:8000';
+    this.denyFullTableScan = options.denyFullTableScan ?? false;
     // Counters are updated in place during a write; a rolled-back transaction makes them unknown.
     this.db.rollbackListeners.push(() => {
       for (const t of this.catalog.list()) {

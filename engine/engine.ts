@@ -2,7 +2,8 @@
 import { EngineContext } from './context.js';
 import type { EngineOptions } from './context.js';
 import { DynamoError } from './errors.js';
-import { operations } from './operations/index.js';
+import { operations, sortkeyOperations } from './operations/index.js';
+import type { ExplainResult } from './partiql/index.js';
 
 export type { EngineOptions };
 
@@ -36,6 +37,19 @@ export class Engine {
       throw new DynamoError('UnknownOperationException', `Unknown operation: ${operation}`);
     }
     return operations[operation]!(this.ctx, input ?? {});
+  }
+
+  /** Runs one of Sortkey's own operations (not DynamoDB's), such as Explain. */
+  executeSortkey(operation: string, input: unknown): unknown {
+    if (!Object.prototype.hasOwnProperty.call(sortkeyOperations, operation)) {
+      throw new DynamoError('UnknownOperationException', `Unknown operation: ${operation}`);
+    }
+    return sortkeyOperations[operation]!(this.ctx, input ?? {});
+  }
+
+  /** EXPLAIN for a PartiQL statement: the plan and the capacity it would consume now. */
+  explain(statement: string, parameters?: unknown[]): ExplainResult {
+    return this.executeSortkey('Explain', { Statement: statement, Parameters: parameters }) as ExplainResult;
   }
 
   close(): void {

@@ -1,5 +1,7 @@
 // The operation registry: DynamoDB action name → the module that implements it.
 import type { EngineContext } from '../context.js';
+import { explainOperation } from '../partiql/index.js';
+import { batchExecuteStatement } from './batchExecuteStatement.js';
 import { batchGetItem } from './batchGetItem.js';
 import { batchWriteItem } from './batchWriteItem.js';
 import { createTable } from './createTable.js';
@@ -8,6 +10,8 @@ import { deleteTable } from './deleteTable.js';
 import { describeEndpoints } from './describeEndpoints.js';
 import { describeLimits } from './describeLimits.js';
 import { describeTable } from './describeTable.js';
+import { executeStatement } from './executeStatement.js';
+import { executeTransaction } from './executeTransaction.js';
 import { getItem } from './getItem.js';
 import { listTables } from './listTables.js';
 import { putItem } from './putItem.js';
@@ -24,6 +28,7 @@ import { updateTable } from './updateTable.js';
 export type Operation = (ctx: EngineContext, input: any) => unknown;
 
 export const operations: Record<string, Operation> = {
+  BatchExecuteStatement: batchExecuteStatement,
   BatchGetItem: batchGetItem,
   BatchWriteItem: batchWriteItem,
   CreateTable: createTable,
@@ -32,6 +37,8 @@ export const operations: Record<string, Operation> = {
   DescribeEndpoints: describeEndpoints,
   DescribeLimits: describeLimits,
   DescribeTable: describeTable,
+  ExecuteStatement: executeStatement,
+  ExecuteTransaction: executeTransaction,
   GetItem: getItem,
   ListTables: listTables,
   ListTagsOfResource: listTagsOfResource,
@@ -44,4 +51,12 @@ export const operations: Record<string, Operation> = {
   UntagResource: untagResource,
   UpdateItem: updateItem,
   UpdateTable: updateTable,
+};
+
+/**
+ * Sortkey's own operations, not part of DynamoDB's API: reached through the `Sortkey_20250101.`
+ * target prefix over HTTP, and by the shell and studio directly.
+ */
+export const sortkeyOperations: Record<string, Operation> = {
+  Explain: explainOperation,
 };

@@ -92,7 +92,9 @@ export function runTransaction(ctx: EngineContext, plans: readonly WritePlan[], 
     const current = currents[i]!;
     if (!conditionHolds(plan, current)) {
       failed = true;
-      const reason: CancellationReason = { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' };
+      const reason: CancellationReason = plan.conditionFailure
+        ? { Code: plan.conditionFailure.code, Message: plan.conditionFailure.error().message }
+        : { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' };
       if (plan.returnValuesOnConditionCheckFailure === 'ALL_OLD' && current.item) reason.Item = current.item;
       reasons.push(reason);
       outcomes.push(undefined);

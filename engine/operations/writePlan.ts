@@ -3,6 +3,7 @@
 import { writeUnits } from '../capacity.js';
 import type { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
+import type { DynamoError } from '../errors.js';
 import type { Condition } from '../expressions/ir.js';
 import { evaluateCondition } from '../expressions/index.js';
 import type { EncodedKey } from '../tables/schema.js';
@@ -22,6 +23,11 @@ export interface WritePlan {
   readonly keyValues: Item;
   readonly condition?: Condition;
   readonly returnValuesOnConditionCheckFailure?: unknown;
+  /**
+   * What a failed condition means when it is not a plain ConditionalCheckFailed (a PartiQL INSERT
+   * onto an existing key is a DuplicateItem): the transaction reason code and the error.
+   */
+  readonly conditionFailure?: { readonly code: string; readonly error: () => DynamoError };
   /** Computes the outcome from the current item; may throw a ValidationException. */
   readonly outcome: (current: Item | undefined) => WriteOutcome;
 }
@@ -49,7 +55,9 @@ export interface Executed {
 
 /** Runs a plan inside the caller's transaction: condition, outcome, write and capacity. */
 export function executeWrite(ctx: EngineContext, plan: WritePlan, meter: CapacityMeter, multiplier = 1, current = readCurrent(ctx, plan)): Executed {
-  if (!conditionHolds(plan, current)) throw conditionFailed(current.item, plan.returnValuesOnConditionCheckFailure);
+  if (!conditionHolds(plan, current)) {
+    throw plan.conditionFailure ? plan.conditionFailure.error() : conditionFailed(current.item, plan.returnValuesOnConditionCheckFailure);
+  }
   return applyOutcome(ctx, plan, meter, multiplier, current, plan.outcome(current.item));
 }
 

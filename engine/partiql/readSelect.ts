@@ -1,0 +1,100 @@
+// Runs a planned SELECT: one Query per pinned partition (in order) or a Scan, a page at a time,
+// with a NextToken that resumes exactly where the page stopped and only for the same statement.
+import { createHash } from 'node:crypto';
+import type { CapacityMeter } from '../capacity.js';
+import type { EngineContext } from '../context.js';
+import { validation } from '../errors.js';
+import { HASH_SPACE } from '../keys/encoding.js';
+import { keyRange } from '../operations/query.js';
+import { finishPage, pageCapacity, startPosition } from '../operations/readCommon.js';
+import { readPage } from '../tables/reader.js';
+import type { Item } from '../types.js';
+import type { SelectPlan } from './planner.js';
+
+interface TokenState {
+  /** Which statement (and parameters) the token belongs to. */
+  s: string;
+  /** Index of the partition being read (Query plans). */
+  p: number;
+  /** LastEvaluatedKey inside that partition, if any. */
+  k?: Item;
+}
+
+export function statementFingerprint(text: string, parameters: unknown): string {
+  return createHash('sha256').update(text).update('\u0000').update(JSON.stringify(parameters ?? [])).digest('base64url').slice(0, 22);
+}
+
+function decodeToken(token: unknown, fingerprint: string): TokenState | undefined {
+  if (token === undefined || token === null) return undefined;
+  if (typeof token !== 'string' || token.length === 0 || token.length > 32768) {
+    throw validation("1 validation error detected: Value at 'nextToken' failed to satisfy constraint: Member must have length between 1 and 32768");
+  }
+  let state: TokenState;
+  try {
+    state = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as TokenState;
+  } catch {
+    throw validation('Invalid NextToken');
+  }
+  if (!state || typeof state !== 'object' || state.s !== fingerprint || typeof state.p !== 'number') {
+    throw validation('NextToken does not match request');
+  }
+  return state;
+}
+
+function encodeToken(state: TokenState): string {
+  return Buffer.from(JSON.stringify(state)).toString('base64url');
+}
+
+export interface SelectResult {
+  Items: Item[];
+  NextToken?: string;
+  LastEvaluatedKey?: Item;
+}
+
+export function runSelect(
+  ctx: EngineContext,
+  plan: SelectPlan,
+  options: { limit?: number; nextToken?: unknown; fingerprint: string; consistent: boolean; meter: CapacityMeter },
+): SelectResult {
+  const state = decodeToken(options.nextToken, options.fingerprint);
+  const { target } = plan;
+  const source = target.index ?? target.table;
+  const items: Item[] = [];
+  let remaining = options.limit;
+  let partition = state?.p ?? 0;
+  let start = state?.k ? startPosition(target, state.k) : undefined;
+  const partitions = plan.partitions;
+  const finish = (last: Item | undefined, p: number): SelectResult => {
+    const out: SelectResult = { Items: items };
+    if (last) {
+      out.NextToken = encodeToken({ s: options.fingerprint, p, k: last });
+      out.LastEvaluatedKey = last;
+    }
+    return out;
+  };
+  return ctx.db.snapshot(() => {
+    for (;;) {
+      const range = partitions
+        ? keyRange(target.key, [
+            ...Object.entries(partitions[partition]!).map(([name, value]) => ({ name, op: '=' as const, value })),
+            ...plan.sortTerms,
+          ])
+        : { kind: 'hashes' as const, from: 0, to: HASH_SPACE };
+      const page = readPage(ctx, source, range, { forward: plan.forward, limit: remaining, start });
+      // SELECT * on an LSI reaches back to the table for attributes the index does not hold.
+      const select = plan.projection ? 'SPECIFIC_ATTRIBUTES' : target.index?.kind === 'GSI' ? 'ALL_PROJECTED_ATTRIBUTES' : 'ALL_ATTRIBUTES';
+      const { result, extraTableBytes } = finishPage(ctx, target, page, plan.filter, select, plan.projection);
+      pageCapacity(target, page.bytes, extraTableBytes, options.consistent, options.meter);
+      items.push(...(result.Items ?? []));
+      if (remaining !== undefined) remaining -= page.rows.length;
+      if (result.LastEvaluatedKey) return finish(result.LastEvaluatedKey, partition);
+      start = undefined;
+      if (!partitions || partition + 1 >= partitions.length) return finish(undefined, partition);
+      partition++;
+      if (remaining !== undefined && remaining <= 0) {
+        // The page is full exactly at a partition boundary: continue from the next partition.
+        return { Items: items, NextToken: encodeToken({ s: options.fingerprint, p: partition }) };
+      }
+    }
+  });
+}

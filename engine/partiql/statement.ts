@@ -1,0 +1,38 @@
+// Parsing a request's Statement and Parameters, with DynamoDB's request errors.
+import { checkStatementLength, parseStatement } from '../../grammar/partiql/index.js';
+import type { Statement } from '../../grammar/partiql/index.js';
+import { validation } from '../errors.js';
+import type { AttributeValue } from '../types.js';
+import { normalizeValue } from '../values/attribute.js';
+
+export interface ParsedStatement {
+  readonly statement: Statement;
+  readonly parameters: AttributeValue[];
+}
+
+export function parseRequestStatement(text: unknown, parameters: unknown): ParsedStatement {
+  if (typeof text !== 'string') {
+    throw validation("1 validation error detected: Value null at 'statement' failed to satisfy constraint: Member must not be null");
+  }
+  if (text.length === 0) {
+    throw validation("1 validation error detected: Value '' at 'statement' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  }
+  const tooLong = checkStatementLength(text);
+  if (tooLong) throw validation(tooLong);
+  if (parameters !== undefined && parameters !== null && (!Array.isArray(parameters) || parameters.length === 0)) {
+    throw validation(
+      "1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+  }
+  const params = ((parameters as unknown[] | undefined) ?? []).map((p) => normalizeValue(p));
+  const parsed = parseStatement(text);
+  if (!parsed.ok) throw validation(parsed.errors[0]!.message);
+  if (parsed.parameterCount !== params.length) {
+    throw validation("Number of parameters in request and statement don't match.");
+  }
+  return { statement: parsed.statement, parameters: params };
+}
+
+export function isRead(statement: Statement): boolean {
+  return statement.kind === 'select';
+}

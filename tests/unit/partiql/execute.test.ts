@@ -1,0 +1,267 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Engine } from '../../../engine/engine.js';
+import { assertError, call, scratchEngine } from '../../support/engine.js';
+
+function music(options: Parameters<typeof scratchEngine>[0] = {}) {
+  const e = scratchEngine(options);
+  call(e, 'CreateTable', {
+    TableName: 'Music',
+    AttributeDefinitions: [
+      { AttributeName: 'Artist', AttributeType: 'S' },
+      { AttributeName: 'Song', AttributeType: 'S' },
+      { AttributeName: 'Genre', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'Artist', KeyType: 'HASH' },
+      { AttributeName: 'Song', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      { IndexName: 'byGenre', KeySchema: [{ AttributeName: 'Genre', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+  const rows: [string, string, string, number][] = [
+    ['Acme', 'Alpha', 'rock', 2001],
+    ['Acme', 'Beta', 'pop', 2003],
+    ['Acme', 'Gamma', 'rock', 2005],
+    ['Zed', 'Omega', 'jazz', 1999],
+    ['Mid', 'Delta', 'rock', 2010],
+  ];
+  for (const [a, s, g, y] of rows) {
+    run(e, `INSERT INTO "Music" VALUE {'Artist': '${a}', 'Song': '${s}', 'Genre': '${g}', 'Year': ${y}}`);
+  }
+  return e;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function run(e: Engine, statement: string, extra: Record<string, unknown> = {}): any {
+  return call(e, 'ExecuteStatement', { Statement: statement, ...extra });
+}
+const songs = (out: { Items: { Song: { S: string } }[] }) => out.Items.map((i) => i.Song.S);
+
+describe('ExecuteStatement SELECT', () => {
+  it('queries a partition with sort-key conditions and filters', () => {
+    const e = music();
+    assert.deepEqual(songs(run(e, `SELECT * FROM "Music" WHERE Artist = 'Acme'`)), ['Alpha', 'Beta', 'Gamma']);
+    assert.deepEqual(songs(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND Song >= 'B'`)), ['Beta', 'Gamma']);
+    assert.deepEqual(songs(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND begins_with(Song, 'G')`)), ['Gamma']);
+    assert.deepEqual(songs(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND Song BETWEEN 'A' AND 'C' AND Year > 2002`)), ['Beta']);
+    assert.deepEqual(songs(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' ORDER BY Song DESC`)), ['Gamma', 'Beta', 'Alpha']);
+  });
+
+  it('runs IN and OR on the partition key as one Query per value', () => {
+    const e = music();
+    assert.deepEqual(songs(run(e, `SELECT Song FROM Music WHERE Artist IN ['Zed', 'Acme'] ORDER BY Artist`)), ['Alpha', 'Beta', 'Gamma', 'Omega']);
+    assert.deepEqual(songs(run(e, `SELECT Song FROM Music WHERE Artist = 'Zed' OR Artist = 'Mid'`)), ['Delta', 'Omega']);
+    assert.equal(e.explain(`SELECT * FROM Music WHERE Artist IN ['Zed', 'Acme']`).Steps[0]!.Partitions, 2);
+  });
+
+  it('scans when the partition key is not pinned, with the scan guard refusing it when on', () => {
+    const e = music();
+    assert.deepEqual(songs(run(e, `SELECT Song FROM Music WHERE Year < 2002`)).sort(), ['Alpha', 'Omega']);
+    const plan = e.explain(`SELECT Song FROM Music WHERE Year < 2002`);
+    assert.equal(plan.FullTableScan, true);
+    assert.equal(plan.Steps[0]!.Operation, 'Scan');
+    assert.match(plan.Warnings[0]!, /Full table scan/);
+    const guarded = music({ denyFullTableScan: true });
+    assertError(() => run(guarded, `SELECT * FROM Music WHERE Year < 2002`), 'AccessDeniedException', /Full table scan refused/);
+    assert.equal(run(guarded, `SELECT * FROM Music WHERE Artist = 'Zed'`).Items.length, 1);
+  });
+
+  it('queries an index and refuses attributes a GSI does not project', () => {
+    const e = music();
+    const out = run(e, `SELECT * FROM "Music"."byGenre" WHERE Genre = 'rock'`);
+    assert.equal(out.Items.length, 3);
+    assert.deepEqual(Object.keys(out.Items[0]).sort(), ['Artist', 'Genre', 'Song']);
+    assertError(
+      () => run(e, `SELECT Year, Label FROM "Music"."byGenre" WHERE Genre = 'rock'`),
+      'ValidationException',
+      'One or more parameter values were invalid: Global secondary index byGenre does not project [Year, Label]',
+    );
+    assert.equal(e.explain(`SELECT * FROM "Music"."byGenre" WHERE Genre = 'rock'`).Steps[0]!.IndexName, 'byGenre');
+  });
+
+  it('pages with Limit (evaluated items) and a NextToken bound to its statement', () => {
+    const e = music();
+    const all: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const out = run(e, `SELECT Song FROM Music WHERE Artist IN ['Acme', 'Zed']`, { Limit: 2, NextToken: token });
+      all.push(...songs(out));
+      token = out.NextToken;
+      pages++;
+    } while (token);
+    assert.deepEqual(all, ['Alpha', 'Beta', 'Gamma', 'Omega']);
+    assert.ok(pages >= 2);
+    const first = run(e, `SELECT * FROM Music`, { Limit: 1 });
+    assertError(() => run(e, `SELECT * FROM Music WHERE Year > 0`, { Limit: 1, NextToken: first.NextToken }), 'ValidationException', 'NextToken does not match request');
+  });
+
+  it('binds ? parameters and checks their number', () => {
+    const e = music();
+    assert.deepEqual(songs(run(e, `SELECT * FROM Music WHERE Artist = ? AND Song = ?`, { Parameters: [{ S: 'Acme' }, { S: 'Beta' }] })), ['Beta']);
+    assertError(() => run(e, `SELECT * FROM Music WHERE Artist = ?`), 'ValidationException', "Number of parameters in request and statement don't match.");
+  });
+
+  it('enforces ORDER BY rules', () => {
+    const e = music();
+    assertError(() => run(e, `SELECT * FROM Music ORDER BY Song`), 'ValidationException', 'Must have WHERE clause in the statement when using ORDER BY clause.');
+    assertError(
+      () => run(e, `SELECT * FROM Music WHERE Artist = 'Acme' ORDER BY Year`),
+      'ValidationException',
+      'Attribute Year in ORDER BY clause must be part of the primary key',
+    );
+    assertError(
+      () => run(e, `SELECT * FROM Music WHERE Year > 1 ORDER BY Song`),
+      'ValidationException',
+      'Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.',
+    );
+    assertError(
+      () => run(e, `SELECT * FROM Music WHERE Artist IN ['Acme', 'Zed'] ORDER BY Song`),
+      'ValidationException',
+      'Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.',
+    );
+  });
+
+  it('reports parse errors and missing tables as DynamoDB does', () => {
+    const e = music();
+    assertError(() => run(e, `SELECT * FROM Music m`), 'ValidationException', 'Aliasing is not supported');
+    assertError(() => run(e, `SELEC * FROM Music`), 'ValidationException', /^Statement wasn't well formed, can't be processed/);
+    assertError(() => run(e, `SELECT * FROM Nope WHERE a = 1`), 'ResourceNotFoundException', 'Requested resource not found');
+  });
+});
+
+describe('ExecuteStatement writes', () => {
+  it('INSERT refuses an existing key with DuplicateItemException', () => {
+    const e = music();
+    assertError(() => run(e, `INSERT INTO Music VALUE {'Artist': 'Acme', 'Song': 'Alpha'}`), 'DuplicateItemException', 'Duplicate primary key exists in table');
+  });
+
+  it('UPDATE needs the full key, is not an upsert, and maps RETURNING', () => {
+    const e = music();
+    const out = run(e, `UPDATE Music SET Year = Year + 1 SET Tags = <<'x'>> REMOVE Genre WHERE Artist = 'Acme' AND Song = 'Alpha' RETURNING MODIFIED NEW *`);
+    assert.deepEqual(out.Items, [{ Year: { N: '2002' }, Tags: { SS: ['x'] } }]);
+    assertError(() => run(e, `UPDATE Music SET Year = 1 WHERE Artist = 'Acme'`), 'ValidationException', 'Where clause does not contain a mandatory equality on all key attributes');
+    assertError(() => run(e, `UPDATE Music SET Year = 1 WHERE Artist = 'Nobody' AND Song = 'x'`), 'ConditionalCheckFailedException');
+    assert.equal(run(e, `SELECT * FROM Music WHERE Artist = 'Nobody'`).Items.length, 0);
+    assertError(() => run(e, `UPDATE Music SET Year = 1 WHERE Artist = 'Acme' AND Song = 'Beta' AND Year = 1900`), 'ConditionalCheckFailedException');
+    const setAdd = run(e, `UPDATE Music SET Tags = set_add(Tags, <<'y'>>) WHERE Artist = 'Acme' AND Song = 'Alpha' RETURNING ALL NEW *`);
+    assert.deepEqual(setAdd.Items[0].Tags, { SS: ['x', 'y'] });
+  });
+
+  it('DELETE succeeds on a missing item and honours extra predicates', () => {
+    const e = music();
+    assert.deepEqual(run(e, `DELETE FROM Music WHERE Artist = 'Nobody' AND Song = 'x'`).Items, []);
+    assertError(() => run(e, `DELETE FROM Music WHERE Artist = 'Acme' AND Song = 'Beta' AND Year = 1`), 'ConditionalCheckFailedException');
+    const out = run(e, `DELETE FROM Music WHERE Artist = 'Acme' AND Song = 'Beta' RETURNING ALL OLD *`);
+    assert.equal(out.Items[0].Year.N, '2003');
+    assert.equal(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Beta'`).Items.length, 0);
+  });
+
+  it('agrees with ConditionExpression on comparisons and functions', () => {
+    const e = music();
+    run(e, `INSERT INTO Music VALUE {'Artist': 'T', 'Song': 's', 'n': 10, 'name': 'abc', 'list': [1, 'two'], 'm': {'k': true}, 'nothing': NULL}`);
+    const where = (cond: string) => run(e, `SELECT Song FROM Music WHERE Artist = 'T' AND ${cond}`).Items.length === 1;
+    const expr = (cond: string, values: Record<string, unknown> = {}) =>
+      call(e, 'Query', {
+        TableName: 'Music',
+        KeyConditionExpression: 'Artist = :a',
+        FilterExpression: cond,
+        ExpressionAttributeValues: { ':a': { S: 'T' }, ...values },
+      }).Count === 1;
+    const cases: [string, string, Record<string, unknown>][] = [
+      [`n = 10`, 'n = :v', { ':v': { N: '10' } }],
+      [`n > 9.5`, 'n > :v', { ':v': { N: '9.5' } }],
+      [`n <> 'x'`, 'n <> :v', { ':v': { S: 'x' } }],
+      [`begins_with(name, 'ab')`, 'begins_with(name, :v)', { ':v': { S: 'ab' } }],
+      [`contains(name, 'bc')`, 'contains(name, :v)', { ':v': { S: 'bc' } }],
+      [`size(list) = 2`, 'size(list) = :v', { ':v': { N: '2' } }],
+      [`attribute_exists(m.k)`, 'attribute_exists(m.k)', {}],
+      [`attribute_type(nothing, 'NULL')`, 'attribute_type(nothing, :v)', { ':v': { S: 'NULL' } }],
+      [`n BETWEEN 1 AND 10`, 'n BETWEEN :a1 AND :a2', { ':a1': { N: '1' }, ':a2': { N: '10' } }],
+      [`n IN [1, 10]`, 'n IN (:a1, :a2)', { ':a1': { N: '1' }, ':a2': { N: '10' } }],
+    ];
+    for (const [partiql, expression, values] of cases) {
+      assert.equal(where(partiql), expr(expression, values), `${partiql} vs ${expression}`);
+      assert.equal(where(partiql), true, partiql);
+    }
+    // Ordering a number against a string is accepted and matches nothing, in both languages.
+    assert.equal(where(`n < '10'`), false);
+    assert.equal(expr('n < :v', { ':v': { S: '10' } }), false);
+    assert.equal(where(`nothing IS NULL`), true);
+    assert.equal(where(`missingattr IS MISSING`), true);
+    assert.equal(where(`missingattr IS NULL`), false);
+    assert.equal(where(`name IS STRING`), true);
+  });
+});
+
+describe('BatchExecuteStatement / ExecuteTransaction', () => {
+  it('reports per-statement errors in order', () => {
+    const e = music();
+    const out = call(e, 'BatchExecuteStatement', {
+      Statements: [
+        { Statement: `INSERT INTO Music VALUE {'Artist': 'New', 'Song': 'One'}` },
+        { Statement: `INSERT INTO Music VALUE {'Artist': 'Acme', 'Song': 'Alpha'}` },
+        { Statement: `UPDATE Music SET Year = 1 WHERE Artist = 'Nobody' AND Song = 'x'` },
+      ],
+    });
+    assert.deepEqual(out.Responses[0], { TableName: 'Music' });
+    assert.equal(out.Responses[1].Error.Code, 'DuplicateItem');
+    assert.equal(out.Responses[2].Error.Code, 'ConditionalCheckFailed');
+    const reads = call(e, 'BatchExecuteStatement', {
+      Statements: [{ Statement: `SELECT * FROM Music WHERE Artist = 'New' AND Song = 'One'` }, { Statement: `SELECT * FROM Music WHERE Artist = 'Acme'` }],
+    });
+    assert.deepEqual(reads.Responses[0].Item, { Artist: { S: 'New' }, Song: { S: 'One' } });
+    assert.equal(reads.Responses[1].Error.Message, 'Select statements within BatchExecuteStatement must specify the primary key in the where clause.');
+    assertError(
+      () =>
+        call(e, 'BatchExecuteStatement', {
+          Statements: [{ Statement: `SELECT * FROM Music WHERE Artist = 'New' AND Song = 'One'` }, { Statement: `DELETE FROM Music WHERE Artist = 'New' AND Song = 'One'` }],
+        }),
+      'ValidationException',
+    );
+  });
+
+  it('runs write transactions all or nothing with EXISTS as a condition check', () => {
+    const e = music();
+    const tx = (cond: string) =>
+      call(e, 'ExecuteTransaction', {
+        TransactStatements: [
+          { Statement: `UPDATE Music SET Year = 3000 WHERE Artist = 'Zed' AND Song = 'Omega'` },
+          { Statement: `INSERT INTO Music VALUE {'Artist': 'Tx', 'Song': 'One'}` },
+          { Statement: `EXISTS(SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Alpha' AND ${cond})` },
+        ],
+      });
+    const err = assertError(() => tx('Year > 5000'), 'TransactionCanceledException');
+    assert.deepEqual(
+      (err.extra?.CancellationReasons as { Code: string }[]).map((r) => r.Code),
+      ['None', 'None', 'ConditionalCheckFailed'],
+    );
+    assert.equal(run(e, `SELECT Year FROM Music WHERE Artist = 'Zed' AND Song = 'Omega'`).Items[0].Year.N, '1999');
+    assert.deepEqual(tx('Year = 2001').Responses, []);
+    assert.equal(run(e, `SELECT Year FROM Music WHERE Artist = 'Zed' AND Song = 'Omega'`).Items[0].Year.N, '3000');
+    assertError(
+      () => call(e, 'ExecuteTransaction', { TransactStatements: [{ Statement: `DELETE FROM Music WHERE Artist = 'Tx' AND Song = 'One' RETURNING ALL OLD *` }] }),
+      'ValidationException',
+      'Validation failed in TransactStatements[0]: RETURNING clause is not supported in ExecuteTransaction.',
+    );
+  });
+
+  it('reads a consistent set of items', () => {
+    const e = music();
+    const out = call(e, 'ExecuteTransaction', {
+      TransactStatements: [
+        { Statement: `SELECT Year FROM Music WHERE Artist = 'Acme' AND Song = 'Alpha'` },
+        { Statement: `SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Missing'` },
+      ],
+    });
+    assert.deepEqual(out.Responses, [{ Item: { Year: { N: '2001' } } }, {}]);
+    assertError(
+      () => call(e, 'ExecuteTransaction', { TransactStatements: [{ Statement: `SELECT * FROM Music WHERE Artist = 'Acme'` }] }),
+      'ValidationException',
+      'Validation failed in TransactStatements[0]: Select statements within ExecuteTransaction must specify the primary key in the where clause.',
+    );
+  });
+});
