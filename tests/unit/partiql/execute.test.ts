@@ -162,7 +162,7 @@ describe('ExecuteStatement writes', () => {
 
   it('agrees with ConditionExpression on comparisons and functions', () => {
     const e = music();
-    run(e, `INSERT INTO Music VALUE {'Artist': 'T', 'Song': 's', 'n': 10, 'name': 'abc', 'list': [1, 'two'], 'm': {'k': true}, 'nothing': NULL}`);
+    run(e, `INSERT INTO Music VALUE {'Artist': 'T', 'Song': 's', 'n': 10, 'xname': 'abc', 'xlist': [1, 'two'], 'm': {'k': true}, 'xnothing': NULL}`);
     const where = (cond: string) => run(e, `SELECT Song FROM Music WHERE Artist = 'T' AND ${cond}`).Items.length === 1;
     const expr = (cond: string, values: Record<string, unknown> = {}) =>
       call(e, 'Query', {
@@ -175,11 +175,11 @@ describe('ExecuteStatement writes', () => {
       [`n = 10`, 'n = :v', { ':v': { N: '10' } }],
       [`n > 9.5`, 'n > :v', { ':v': { N: '9.5' } }],
       [`n <> 'x'`, 'n <> :v', { ':v': { S: 'x' } }],
-      [`begins_with(name, 'ab')`, 'begins_with(name, :v)', { ':v': { S: 'ab' } }],
-      [`contains(name, 'bc')`, 'contains(name, :v)', { ':v': { S: 'bc' } }],
-      [`size(list) = 2`, 'size(list) = :v', { ':v': { N: '2' } }],
+      [`begins_with(xname, 'ab')`, 'begins_with(xname, :v)', { ':v': { S: 'ab' } }],
+      [`contains(xname, 'bc')`, 'contains(xname, :v)', { ':v': { S: 'bc' } }],
+      [`size(xlist) = 2`, 'size(xlist) = :v', { ':v': { N: '2' } }],
       [`attribute_exists(m.k)`, 'attribute_exists(m.k)', {}],
-      [`attribute_type(nothing, 'NULL')`, 'attribute_type(nothing, :v)', { ':v': { S: 'NULL' } }],
+      [`attribute_type(xnothing, 'NULL')`, 'attribute_type(xnothing, :v)', { ':v': { S: 'NULL' } }],
       [`n BETWEEN 1 AND 10`, 'n BETWEEN :a1 AND :a2', { ':a1': { N: '1' }, ':a2': { N: '10' } }],
       [`n IN [1, 10]`, 'n IN (:a1, :a2)', { ':a1': { N: '1' }, ':a2': { N: '10' } }],
     ];
@@ -190,10 +190,10 @@ describe('ExecuteStatement writes', () => {
     // Ordering a number against a string is accepted and matches nothing, in both languages.
     assert.equal(where(`n < '10'`), false);
     assert.equal(expr('n < :v', { ':v': { S: '10' } }), false);
-    assert.equal(where(`nothing IS NULL`), true);
+    assert.equal(where(`xnothing IS NULL`), true);
     assert.equal(where(`missingattr IS MISSING`), true);
     assert.equal(where(`missingattr IS NULL`), false);
-    assert.equal(where(`name IS STRING`), true);
+    assert.equal(where(`xname IS STRING`), true);
   });
 });
 
