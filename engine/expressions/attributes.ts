@@ -1,0 +1,160 @@
+// A request's ExpressionAttributeNames and ExpressionAttributeValues: validated once, looked up by
+// the expression parsers, and checked at the end for entries no expression used (DynamoDB refuses
+// those, judging by the expressions' text, not by what an evaluation happened to touch).
+import type { ExpressionKind } from '../../grammar/expression/index.js';
+import { DynamoError, validation } from '../errors.js';
+import type { AttributeValue } from '../types.js';
+import { normalizeValue } from '../values/attribute.js';
+
+const NAME_KEY = /^#[A-Za-z0-9_]+$/;
+const VALUE_KEY = /^:[A-Za-z0-9_]+$/;
+
+function asMap(raw: unknown): Record<string, unknown> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new DynamoError('SerializationException', 'Unexpected value type in payload');
+  }
+  return raw as Record<string, unknown>;
+}
+
+export class ExpressionAttributes {
+  private readonly names = new Map<string, string>();
+  private readonly values = new Map<string, AttributeValue>();
+  private readonly usedNames = new Set<string>();
+  private readonly usedValues = new Set<string>();
+  readonly hasNames: boolean;
+  readonly hasValues: boolean;
+
+  constructor(names: unknown, values: unknown) {
+    const rawNames = asMap(names);
+    const rawValues = asMap(values);
+    this.hasNames = rawNames !== undefined;
+    this.hasValues = rawValues !== undefined;
+    if (rawNames) {
+      const keys = Object.keys(rawNames);
+      if (keys.length === 0) throw validation('ExpressionAttributeNames must not be empty');
+      for (const key of keys) {
+        if (!NAME_KEY.test(key))
+          throw validation(`ExpressionAttributeNames contains invalid key: Syntax error; key: "${key}"`);
+        const name = rawNames[key];
+        if (typeof name !== 'string')
+          throw new DynamoError('SerializationException', 'Unexpected value type in payload');
+        this.names.set(key, name);
+      }
+    }
+    if (rawValues) {
+      const keys = Object.keys(rawValues);
+      if (keys.length === 0) throw validation('ExpressionAttributeValues must not be empty');
+      for (const key of keys) {
+        if (!VALUE_KEY.test(key))
+          throw validation(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`);
+      }
+      for (const key of keys) this.values.set(key, normalizeExpressionValue(key, rawValues[key]));
+    }
+  }
+
+  /** The attribute name behind `#ref`; marks it used. */
+  name(ref: string, kind: ExpressionKind): string {
+    const name = this.names.get(ref);
+    if (name === undefined) {
+      throw validation(
+        `Invalid ${kind}: An expression attribute name used in the document path is not defined; attribute name: ${ref}`,
+      );
+    }
+    this.usedNames.add(ref);
+    return name;
+  }
+
+  /** The value behind `:ref`; marks it used. */
+  value(ref: string, kind: ExpressionKind): AttributeValue {
+    const value = this.values.get(ref);
+    if (value === undefined) {
+      throw validation(
+        `Invalid ${kind}: An expression attribute value used in expression is not defined; attribute value: ${ref}`,
+      );
+    }
+    this.usedValues.add(ref);
+    return value;
+  }
+
+  /** Call after every expression of the request has been parsed. */
+  assertAllUsed(): void {
+    const unusedNames = [...this.names.keys()].filter((k) => !this.usedNames.has(k));
+    if (unusedNames.length > 0) {
+      throw validation(
+        `Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`,
+      );
+    }
+    const unusedValues = [...this.values.keys()].filter((k) => !this.usedValues.has(k));
+    if (unusedValues.length > 0) {
+      throw validation(
+        `Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`,
+      );
+    }
+  }
+}
+
+function normalizeExpressionValue(key: string, raw: unknown): AttributeValue {
+  try {
+    return normalizeValue(raw);
+  } catch (e) {
+    if (e instanceof DynamoError && e.type === 'ValidationException') {
+      throw validation(`ExpressionAttributeValues contains invalid value: ${e.message} for key ${key}`);
+    }
+    throw e;
+  }
+}
+
+export interface ExpressionParameters {
+  readonly names: unknown;
+  readonly values: unknown;
+  /**
+   * The expression parameters the operation accepts, in the order DynamoDB names them in its
+   * messages (UpdateItem: UpdateExpression, ConditionExpression), mapped to the request's text.
+   */
+  readonly expressions: Readonly<Record<string, string | undefined | null>>;
+  /** The operation's legacy parameters (Expected, AttributeUpdates, …) mapped to the request's value. */
+  readonly legacy?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The request-level rules around expressions: no mixing with legacy parameters, and no
+ * ExpressionAttributeNames/Values without an expression that could use them.
+ */
+export function checkExpressionParameters(params: ExpressionParameters): void {
+  const present = Object.keys(params.expressions).filter((k) => params.expressions[k] != null);
+  const legacy = Object.keys(params.legacy ?? {}).filter((k) => params.legacy?.[k] != null);
+  if (present.length > 0 && legacy.length > 0) {
+    throw validation(
+      'Can not use both expression and non-expression parameters in the same request: ' +
+        `Non-expression parameters: {${legacy.join(', ')}} Expression parameters: {${present.join(', ')}}`,
+    );
+  }
+  if (params.names != null && present.length === 0) {
+    throw validation('ExpressionAttributeNames can only be specified when using expressions');
+  }
+  // A ProjectionExpression cannot use values, so it does not count here.
+  const valueExpressions = Object.keys(params.expressions).filter((k) => k !== 'ProjectionExpression');
+  if (
+    params.values != null &&
+    valueExpressions.length > 0 &&
+    valueExpressions.every((k) => params.expressions[k] == null)
+  ) {
+    const verb = valueExpressions.length > 1 ? 'are' : 'is';
+    throw validation(
+      `ExpressionAttributeValues can only be specified when using expressions: ${valueExpressions.join(' and ')} ${verb} null`,
+    );
+  }
+}
+
+export const MAX_EXPRESSION_BYTES = 4096;
+
+/** DynamoDB measures the expression text as sent, in UTF-8 bytes, placeholders unexpanded. */
+export function checkExpressionSize(text: string, kind: ExpressionKind): void {
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > MAX_EXPRESSION_BYTES) {
+    throw validation(
+      `Invalid ${kind}: Expression size has exceeded the maximum allowed size; expression size: ${size}`,
+    );
+  }
+}

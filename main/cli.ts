@@ -1,0 +1,22 @@
+// The `sortkey` command. Each subcommand lives in main/cli/<name>.ts and exports
+// `register(program)`; add new ones to COMMANDS below.
+import { Command } from 'commander';
+import { rewriteDynamoDbLocalArgs } from './cli/dynamodbLocal.js';
+import * as serve from './cli/serve.js';
+import { packageVersion } from './cli/version.js';
+
+type RegisterCommand = (program: Command) => void;
+
+/** Subcommands, in the order `sortkey --help` lists them. */
+const COMMANDS: RegisterCommand[] = [serve.register];
+
+export function createProgram(): Command {
+  const program = new Command('sortkey')
+    .description('A local DynamoDB-compatible database, with a PartiQL shell and a studio')
+    .version(packageVersion(), '-v, --version')
+    .showHelpAfterError('(run with --help for usage)');
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+await createProgram().parseAsync(rewriteDynamoDbLocalArgs(process.argv.slice(2)), { from: 'user' });

@@ -1,0 +1,239 @@
+// `sortkey serve`: the DynamoDB-compatible endpoint on http://127.0.0.1:8000.
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { join, resolve } from 'node:path';
+import pc from 'picocolors';
+import { defaultDatabasePath } from '../defaults.js';
+import type { SortkeyServer, StartServerOptions } from '../server/index.js';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, parseAccessKeys } from '../server/config.js';
+import { packageVersion } from './version.js';
+
+/** DynamoDB Local's file name inside `-dbPath DIR` (Sortkey always shares one database). */
+export const SHARED_DB_FILE = 'shared-local-instance.sqlite';
+/** What `--delay-transient-statuses` without a value means, in milliseconds. */
+export const DEFAULT_TRANSIENT_STATUS_MS = 500;
+
+/** The options commander hands the serve action. */
+export interface ServeCliOptions {
+  port: number;
+  host: string;
+  db?: string;
+  dbPath?: string;
+  inMemory?: boolean;
+  cors?: string;
+  delayTransientStatuses?: number | true;
+  auth?: boolean;
+  authKeys?: string;
+  region: string;
+  quiet?: boolean;
+  verbose?: boolean;
+  sharedDb?: boolean;
+  optimizeDbBeforeStartup?: boolean;
+  disableTelemetry?: boolean;
+}
+
+/** A user mistake in the command line: printed without a stack trace, exit code 2. */
+export class CliUsageError extends Error {}
+
+/** Turns parsed flags into startServer options (pure: tests call it directly). */
+export function serveOptionsFromCli(
+  opts: ServeCliOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): StartServerOptions {
+  const sources = [opts.db !== undefined, opts.dbPath !== undefined, opts.inMemory === true].filter(
+    Boolean,
+  ).length;
+  if (sources > 1) throw new CliUsageError('choose one of --db, --db-path and --in-memory');
+  let authKeys: Map<string, string> | undefined;
+  if (opts.auth) {
+    const spec = opts.authKeys ?? env.SORTKEY_ACCESS_KEYS;
+    if (!spec) {
+      throw new CliUsageError(
+        '--auth needs access keys: --auth-keys KEY:SECRET[,KEY:SECRET…] or SORTKEY_ACCESS_KEYS',
+      );
+    }
+    try {
+      authKeys = parseAccessKeys(spec);
+    } catch (e) {
+      throw new CliUsageError((e as Error).message);
+    }
+    if (authKeys.size === 0) throw new CliUsageError('--auth needs at least one access key');
+  } else if (opts.authKeys !== undefined) {
+    throw new CliUsageError('--auth-keys is only used with --auth');
+  }
+  const transient = opts.delayTransientStatuses;
+  return {
+    port: opts.port,
+    host: opts.host,
+    region: opts.region,
+    ...(opts.inMemory
+      ? { inMemory: true }
+      : {
+          db:
+            opts.dbPath !== undefined
+              ? join(resolve(opts.dbPath), SHARED_DB_FILE)
+              : resolve(opts.db ?? defaultDatabasePath(env)),
+        }),
+    ...(opts.cors !== undefined ? { cors: opts.cors } : {}),
+    ...(transient !== undefined
+      ? { transientStatusMs: transient === true ? DEFAULT_TRANSIENT_STATUS_MS : transient }
+      : {}),
+    ...(authKeys ? { authKeys } : {}),
+  };
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535)
+    throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return n;
+}
+
+function parseMs(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected milliseconds, a whole number');
+  return n;
+}
+
+/** The text printed once the endpoint listens. */
+export function banner(server: SortkeyServer, options: StartServerOptions): string {
+  const url = server.url;
+  const region = options.region ?? DEFAULT_REGION;
+  const lines = [
+    `${pc.bold('Sortkey')} ${packageVersion()} ${pc.dim('— DynamoDB-compatible endpoint')}`,
+    '',
+    `  Endpoint  ${pc.cyan(url)}`,
+    `  Database  ${server.dbPath === ':memory:' ? 'in memory (gone when the process stops)' : server.dbPath}`,
+    `  Region    ${region}`,
+    `  Auth      ${options.authKeys ? 'AWS Signature V4 required' : 'off (any credentials are accepted)'}`,
+  ];
+  if (options.cors !== undefined) lines.push(`  CORS      ${String(options.cors)}`);
+  if (
+    options.host !== undefined &&
+    options.host !== '127.0.0.1' &&
+    options.host !== 'localhost' &&
+    options.host !== '::1'
+  ) {
+    lines.push(pc.yellow(`  Listening on ${options.host}: reachable from other machines.`));
+  }
+  lines.push(
+    '',
+    `  AWS CLI   ${pc.green(`aws dynamodb list-tables --endpoint-url ${url}`)}`,
+    `  SDK       ${pc.green(`new DynamoDBClient({ endpoint: '${url}', region: '${region}' })`)}`,
+    '',
+    pc.dim('  Press Ctrl+C to stop.'),
+  );
+  return lines.join('\n');
+}
+
+async function runServe(opts: ServeCliOptions): Promise<void> {
+  let startOptions: StartServerOptions;
+  try {
+    startOptions = serveOptionsFromCli(opts);
+  } catch (e) {
+    if (e instanceof CliUsageError) {
+      console.error(`sortkey serve: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const verbose = opts.verbose === true;
+  let server: SortkeyServer;
+  try {
+    // The server (and with it the engine and SQLite) loads only when serving: `sortkey --help` stays quick.
+    const { startServer } = await import('../server/index.js');
+    server = await startServer({
+      ...startOptions,
+      ...(verbose
+        ? {
+            onRequest: (e) =>
+              console.log(
+                `${e.operation ?? '-'} ${e.status}${e.error ? ` ${e.error}` : ''} ${e.ms.toFixed(1)}ms`,
+              ),
+          }
+        : {}),
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') {
+      console.error(
+        `sortkey serve: port ${startOptions.port} on ${startOptions.host} is already in use (try --port 0 for a free one)`,
+      );
+    } else if (err.code === 'EACCES') {
+      console.error(`sortkey serve: not allowed to listen on ${startOptions.host}:${startOptions.port}`);
+    } else {
+      console.error(`sortkey serve: could not start: ${err.message}`);
+    }
+    process.exit(1);
+  }
+
+  if (opts.quiet) console.log(server.url);
+  else console.log(banner(server, startOptions));
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      // A second Ctrl+C: stop waiting for requests in flight.
+      process.exit(130);
+    }
+    stopping = true;
+    if (!opts.quiet) console.log(pc.dim(`\n${signal}: finishing requests in flight, closing the database…`));
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('sortkey serve: error while closing:', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('run the DynamoDB-compatible endpoint (point the AWS SDK or CLI at it)')
+    .option('-p, --port <port>', 'TCP port; 0 picks a free one', parsePort, DEFAULT_PORT)
+    .option('--host <host>', 'interface to listen on', DEFAULT_HOST)
+    .option('--db <file>', `SQLite database file (default: ${defaultDatabasePath()})`)
+    .option(
+      '--db-path <dir>',
+      `folder for the database, as DynamoDB Local's -dbPath (uses DIR/${SHARED_DB_FILE})`,
+    )
+    .option('--in-memory', 'keep everything in memory; nothing is written to disk')
+    .option('--region <region>', 'region reported in ARNs and DescribeEndpoints', DEFAULT_REGION)
+    .option('--cors <origins>', "allow browsers on these origins ('*' or a comma-separated list)")
+    .addOption(
+      new Option(
+        '--delay-transient-statuses [ms]',
+        'keep tables CREATING/DELETING for a while, as DynamoDB does',
+      )
+        .argParser(parseMs)
+        .preset(DEFAULT_TRANSIENT_STATUS_MS),
+    )
+    .option('--auth', 'require AWS Signature V4 signed requests from known access keys')
+    .option(
+      '--auth-keys <list>',
+      'access keys for --auth: KEY:SECRET[,KEY:SECRET…] (or env SORTKEY_ACCESS_KEYS)',
+    )
+    .option('-q, --quiet', 'print only the endpoint URL')
+    .option('--verbose', 'log every request: operation, status, milliseconds')
+    .addOption(new Option('--shared-db', 'accepted for DynamoDB Local compatibility').hideHelp())
+    .addOption(
+      new Option('--optimize-db-before-startup', 'accepted for DynamoDB Local compatibility').hideHelp(),
+    )
+    .addOption(new Option('--disable-telemetry', 'accepted for DynamoDB Local compatibility').hideHelp())
+    .addHelpText(
+      'after',
+      `
+DynamoDB Local's flags work too: -port N, -inMemory, -dbPath DIR, -sharedDb, -cors ORIGINS,
+-delayTransientStatuses, -optimizeDbBeforeStartup.
+
+Examples:
+  sortkey serve                          # http://127.0.0.1:8000, data in ${defaultDatabasePath()}
+  sortkey serve --in-memory --port 0     # scratch database on a free port
+  sortkey serve -sharedDb -dbPath ./data # as DynamoDB Local would be started`,
+    )
+    .action((opts: ServeCliOptions) => runServe(opts));
+}

@@ -1,0 +1,364 @@
+// The request handler of the endpoint: routes, DynamoDB's JSON protocol, errors, checksums.
+//
+// A request runs through an ordered list of routes. Extra routes (the studio's `/studio/...` pages,
+// a browser's `GET /` asking for HTML) come first and claim what they recognise; then CORS
+// preflight, the `GET /` health check, and finally the DynamoDB API (`POST` with X-Amz-Target).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CorsPolicy } from './cors.js';
+import { applyCors } from './cors.js';
+import { crc32 } from './crc32.js';
+import type { WireError } from './protocol.js';
+import {
+  DYNAMODB_TARGET,
+  JSON_CONTENT_TYPE,
+  MAX_REQUEST_BYTES,
+  SORTKEY_TARGET,
+  STREAMS_OPERATIONS,
+  STREAMS_TARGET,
+  asDynamoError,
+  errorBody,
+  nextRequestId,
+} from './protocol.js';
+import type { SigV4Verifier } from './sigv4.js';
+
+/**
+ * What the endpoint needs of a database: the engine's `execute` (and `has`, when it has one).
+ * `execute` may also return a promise (an engine that forwards to a remote endpoint).
+ */
+export interface EngineLike {
+  execute(operation: string, input: unknown): unknown;
+  has?(operation: string): boolean;
+  /** Sortkey's own operations (Explain, …), reached only through the Sortkey_20250101 prefix. */
+  executeSortkey?(operation: string, input: unknown): unknown;
+  close?(): void;
+}
+
+/** How a resolved Sortkey-only operation is marked, so it is executed by executeSortkey. */
+const SORTKEY_OPERATION = 'sortkey:';
+
+/**
+ * A route: returns true when it has taken the request (and will answer it), false to pass it on.
+ * It must decide synchronously; answering may be asynchronous.
+ */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/** One line of the request log (`--verbose`). */
+export interface RequestLogEntry {
+  readonly operation: string | undefined;
+  readonly status: number;
+  readonly error: string | undefined;
+  readonly ms: number;
+}
+
+export interface HandlerOptions {
+  readonly engine: EngineLike;
+  /** Routes consulted before the built-in ones, in order. The array may be changed later. */
+  readonly routes?: RouteHandler[];
+  readonly cors?: CorsPolicy | undefined;
+  /** When set, every API request must carry a valid SigV4 signature. */
+  readonly auth?: SigV4Verifier | undefined;
+  readonly maxBodyBytes?: number;
+  /** Called with every non-DynamoDB error an operation throws (answered as 500). */
+  readonly onInternalError?: (err: unknown, operation: string | undefined) => void;
+  readonly onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface RequestHandler {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** Routes consulted first; push a studio route here. */
+  readonly routes: RouteHandler[];
+  /** Once set, responses ask clients to close their connections (graceful shutdown). */
+  closing: boolean;
+}
+
+const ACCEPTED_CONTENT_TYPES = [
+  'application/x-amz-json-1.0',
+  'application/x-amz-json-1.1',
+  'application/json',
+];
+const EMPTY = Buffer.alloc(0);
+
+/** Discarded bytes of an oversized body beyond which the connection is cut instead of drained. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+export function createRequestHandler(options: HandlerOptions): RequestHandler {
+  const engine = options.engine;
+  const routes = options.routes ?? [];
+  const cors = options.cors;
+  const auth = options.auth;
+  const maxBody = options.maxBodyBytes ?? MAX_REQUEST_BYTES;
+  const onInternalError =
+    options.onInternalError ??
+    ((err: unknown, op: string | undefined) =>
+      console.error(`sortkey: internal error in ${op ?? 'request'}:`, err));
+  const onRequest = options.onRequest;
+  const engineHas = typeof engine.has === 'function' ? engine.has.bind(engine) : undefined;
+
+  // Reused for every response: writeHead copies it before returning.
+  const responseHeaders: string[] = [
+    'Content-Type',
+    JSON_CONTENT_TYPE,
+    'Content-Length',
+    '',
+    'x-amz-crc32',
+    '',
+    'x-amzn-RequestId',
+    '',
+  ];
+
+  function send(res: ServerResponse, status: number, body: string): void {
+    const bytes = Buffer.from(body, 'utf8');
+    responseHeaders[3] = String(bytes.length);
+    responseHeaders[5] = String(crc32(bytes));
+    responseHeaders[7] = nextRequestId();
+    if (handler.closing) res.setHeader('Connection', 'close');
+    res.writeHead(status, responseHeaders);
+    res.end(bytes);
+  }
+
+  function sendError(res: ServerResponse, err: WireError): void {
+    send(res, err.status, errorBody(err));
+  }
+
+  /** The operation a target names, or undefined when the endpoint does not offer it. */
+  function resolveTarget(target: string | undefined): string | undefined {
+    if (target === undefined) return undefined;
+    const dot = target.indexOf('.');
+    if (dot <= 0) return undefined;
+    const service = target.slice(0, dot);
+    const op = target.slice(dot + 1);
+    if (service === DYNAMODB_TARGET) {
+      if (STREAMS_OPERATIONS.has(op)) return undefined;
+    } else if (service === STREAMS_TARGET) {
+      if (!STREAMS_OPERATIONS.has(op)) return undefined;
+    } else if (service === SORTKEY_TARGET) {
+      if (engine.executeSortkey && op.length > 0) return SORTKEY_OPERATION + op;
+    } else {
+      return undefined;
+    }
+    if (op.length === 0 || (engineHas !== undefined && !engineHas(op))) return undefined;
+    return op;
+  }
+
+  function logRequest(
+    op: string | undefined,
+    status: number,
+    error: string | undefined,
+    started: number,
+  ): void {
+    if (!onRequest) return;
+    try {
+      onRequest({ operation: op, status, error, ms: performance.now() - started });
+    } catch {
+      // A logger that throws must not take a request (or the process) down.
+    }
+  }
+
+  function reportInternal(e: unknown, op: string | undefined): void {
+    try {
+      onInternalError(e, op);
+    } catch {
+      // as above
+    }
+  }
+
+  /** Answers with an operation's result; false when it cannot be serialised (answered as 500). */
+  function sendResult(res: ServerResponse, op: string, result: unknown): number {
+    let body: string;
+    try {
+      body = JSON.stringify(result ?? {});
+    } catch (e) {
+      reportInternal(e, op);
+      sendError(res, INTERNAL);
+      return 500;
+    }
+    send(res, 200, body);
+    return 200;
+  }
+
+  function sendFailure(res: ServerResponse, op: string | undefined, e: unknown, started: number): void {
+    let err = e instanceof ProtocolError ? e.wire : asDynamoError(e);
+    if (!err) {
+      reportInternal(e, op);
+      err = INTERNAL;
+    }
+    try {
+      sendError(res, err);
+    } catch (e2) {
+      // The error's extra fields would not serialise: answer without them.
+      reportInternal(e2, op);
+      err = INTERNAL;
+      sendError(res, err);
+    }
+    logRequest(op, err.status, err.type, started);
+  }
+
+  function runApi(req: IncomingMessage, res: ServerResponse, body: Buffer, started: number): void {
+    let op: string | undefined;
+    let result: unknown;
+    try {
+      // The order of checks follows DynamoDB's: body syntax, then target, then signature.
+      let input: unknown;
+      if (body.length > 0) {
+        try {
+          input = JSON.parse(body.toString('utf8'));
+        } catch (e) {
+          throw new ProtocolError('SerializationException', (e as Error).message);
+        }
+        if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+          throw new ProtocolError(
+            'SerializationException',
+            'Start of structure or map found where not expected.',
+          );
+        }
+      }
+      op = resolveTarget(req.headers['x-amz-target'] as string | undefined);
+      if (op === undefined) throw new ProtocolError('UnknownOperationException', '');
+      if (auth) {
+        const verdict = auth.verify({
+          method: req.method ?? 'POST',
+          url: req.url ?? '/',
+          rawHeaders: req.rawHeaders,
+          body,
+        });
+        if (!verdict.ok) throw new ProtocolError(verdict.type, verdict.message);
+      }
+      if (input === undefined)
+        throw new ProtocolError('SerializationException', 'The request body is empty.');
+      result = op.startsWith(SORTKEY_OPERATION)
+        ? engine.executeSortkey!(op.slice(SORTKEY_OPERATION.length), input)
+        : engine.execute(op, input);
+    } catch (e) {
+      sendFailure(res, op, e, started);
+      return;
+    }
+    if (isThenable(result)) {
+      // An asynchronous engine (a remote endpoint behind the studio, say): answer when it settles.
+      const operation = op;
+      result.then(
+        (value) => logRequest(operation, sendResult(res, operation, value), undefined, started),
+        (e: unknown) => sendFailure(res, operation, e, started),
+      );
+      return;
+    }
+    const status = sendResult(res, op, result);
+    logRequest(op, status, status === 200 ? undefined : 'InternalServerError', started);
+  }
+
+  function api(req: IncomingMessage, res: ServerResponse): void {
+    const started = onRequest ? performance.now() : 0;
+    const contentType = req.headers['content-type'];
+    if (contentType !== undefined && !ACCEPTED_CONTENT_TYPES.some((t) => contentType.startsWith(t))) {
+      req.resume();
+      sendError(res, { type: 'UnknownOperationException', message: '', status: 400 });
+      logRequest(undefined, 400, 'UnknownOperationException', started);
+      return;
+    }
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > maxBody) {
+      rejectOversized(req, res, Number(declared), started);
+      return;
+    }
+    let first: Buffer | undefined;
+    let chunks: Buffer[] | undefined;
+    let size = 0;
+    let rejected = false;
+    req.on('data', (chunk: Buffer) => {
+      if (rejected) return;
+      size += chunk.length;
+      if (size > maxBody) {
+        rejected = true;
+        req.removeAllListeners('data');
+        rejectOversized(req, res, size, started);
+        return;
+      }
+      if (first === undefined) first = chunk;
+      else if (chunks === undefined) chunks = [first, chunk];
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (rejected) return;
+      const body = chunks ? Buffer.concat(chunks, size) : (first ?? EMPTY);
+      runApi(req, res, body, started);
+    });
+  }
+
+  /**
+   * Answers 413 at once, then reads and discards the rest of the body so the client can read the
+   * answer (closing with unread data would reset the connection); a body that goes on and on is cut.
+   */
+  function rejectOversized(req: IncomingMessage, res: ServerResponse, size: number, started: number): void {
+    sendError(res, {
+      type: 'RequestEntityTooLarge',
+      message: `Request size ${size} exceeded ${maxBody} bytes`,
+      status: 413,
+    });
+    logRequest(undefined, 413, 'RequestEntityTooLarge', started);
+    let drained = 0;
+    req.on('data', (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > MAX_DRAIN_BYTES) req.socket.destroy();
+    });
+    req.resume();
+  }
+
+  function health(req: IncomingMessage, res: ServerResponse): void {
+    req.resume();
+    const body = `healthy: ${req.headers.host ?? 'localhost'} `;
+    const bytes = Buffer.from(body);
+    res.writeHead(200, {
+      'Content-Type': 'text/plain',
+      'Content-Length': String(bytes.length),
+      'x-amz-crc32': String(crc32(bytes)),
+      'x-amzn-RequestId': nextRequestId(),
+      ...(handler.closing ? { Connection: 'close' } : {}),
+    });
+    res.end(req.method === 'HEAD' ? undefined : bytes);
+  }
+
+  function notFound(req: IncomingMessage, res: ServerResponse): void {
+    req.resume();
+    sendError(res, { type: 'UnknownOperationException', message: '', status: 404 });
+  }
+
+  const handler = ((req: IncomingMessage, res: ServerResponse): void => {
+    req.on('error', noop);
+    try {
+      for (let i = 0; i < routes.length; i++) if (routes[i]!(req, res)) return;
+      if (cors && applyCors(cors, req, res)) return;
+      const method = req.method;
+      if (method === 'POST') return api(req, res);
+      if ((method === 'GET' || method === 'HEAD') && (req.url === '/' || req.url?.startsWith('/?')))
+        return health(req, res);
+      notFound(req, res);
+    } catch (e) {
+      // A route threw before answering: never let it take the process down.
+      reportInternal(e, undefined);
+      if (!res.headersSent) sendError(res, INTERNAL);
+      else res.destroy();
+    }
+  }) as RequestHandler;
+  Object.defineProperty(handler, 'routes', { value: routes });
+  handler.closing = false;
+  return handler;
+}
+
+function noop(): void {}
+
+class ProtocolError extends Error {
+  readonly wire: WireError;
+  constructor(type: string, message: string) {
+    super(message || type);
+    this.wire = { type, message, status: 400 };
+  }
+}
+
+const INTERNAL: WireError = { type: 'InternalServerError', message: 'Internal server error', status: 500 };
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

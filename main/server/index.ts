@@ -1,0 +1,194 @@
+// The DynamoDB-compatible HTTP endpoint, programmatically: `startServer(options)` opens (or takes)
+// an engine, listens, and hands back the URL and a graceful `close()`. `sortkey serve`, the tests
+// and the studio all start the endpoint through here.
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defaultDatabasePath, ensureDatabaseDir } from '../defaults.js';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, parseAccessKeys } from './config.js';
+import { parseCors } from './cors.js';
+import type { EngineLike, RequestHandler, RequestLogEntry, RouteHandler } from './handler.js';
+import { createRequestHandler } from './handler.js';
+import { SigV4Verifier } from './sigv4.js';
+
+export type { EngineLike, RequestHandler, RequestLogEntry, RouteHandler } from './handler.js';
+export { createRequestHandler } from './handler.js';
+export { authorizationHeader, computeSignature, toAmzDate, SigV4Verifier } from './sigv4.js';
+export { crc32 } from './crc32.js';
+export {
+  errorTypeId,
+  MAX_REQUEST_BYTES,
+  DYNAMODB_TARGET,
+  STREAMS_TARGET,
+  SORTKEY_TARGET,
+} from './protocol.js';
+
+export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, parseAccessKeys } from './config.js';
+
+export interface ServerTimeouts {
+  /** Time a client has to send a request's headers (slow-loris guard). Default 20 s. */
+  readonly headersMs?: number;
+  /** Time a client has to send a whole request, body included. Default 60 s. */
+  readonly requestMs?: number;
+  /** Idle time after which a keep-alive connection is closed. Default 30 s. */
+  readonly keepAliveMs?: number;
+  /** How often the timeouts above are checked. Default 1 s. */
+  readonly checkIntervalMs?: number;
+}
+
+export interface StartServerOptions {
+  /** TCP port; 0 picks a free one (read it back from the result). Default 8000. */
+  readonly port?: number;
+  /** Interface to bind. Default 127.0.0.1: the endpoint is local unless told otherwise. */
+  readonly host?: string;
+  /**
+   * An engine (or anything engine-like) to serve instead of opening one. It is not closed by
+   * `close()` unless `closeEngine` is true.
+   */
+  readonly engine?: EngineLike;
+  readonly closeEngine?: boolean;
+  /** SQLite file to open. Default: the embedded default database (main/defaults.ts). */
+  readonly db?: string;
+  /** Open a scratch in-memory database instead of a file. */
+  readonly inMemory?: boolean;
+  readonly region?: string;
+  readonly accountId?: string;
+  /** Milliseconds tables spend CREATING/UPDATING/DELETING (DynamoDB Local's -delayTransientStatuses). */
+  readonly transientStatusMs?: number;
+  /** Allowed browser origins: `*` or a comma-separated list. No CORS headers when absent. */
+  readonly cors?: string | readonly string[];
+  /**
+   * Access keys whose SigV4 signatures are accepted; when given (non-empty), every API request
+   * must be signed by one of them. Without it any credentials are accepted, as DynamoDB Local does.
+   */
+  readonly authKeys?: ReadonlyMap<string, string> | Readonly<Record<string, string>> | string;
+  /** Routes consulted before the built-in ones (the studio's pages). */
+  readonly routes?: RouteHandler[];
+  readonly maxBodyBytes?: number;
+  readonly timeouts?: ServerTimeouts;
+  /** Clock for signature dates (tests). */
+  readonly now?: () => number;
+  readonly onInternalError?: (err: unknown, operation: string | undefined) => void;
+  readonly onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface SortkeyServer {
+  /** `http://host:port` — the endpoint to give an SDK. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly server: Server;
+  readonly engine: EngineLike;
+  /** The request handler; `handler.routes` takes routes added after start. */
+  readonly handler: RequestHandler;
+  /** Database file in use, or ':memory:' (undefined for an injected engine). */
+  readonly dbPath: string | undefined;
+  /**
+   * Stops accepting connections, lets requests in flight finish (for at most `graceMs`, default
+   * 5 s), then closes the engine if this server opened it. Safe to call more than once.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+function toKeyMap(keys: StartServerOptions['authKeys']): Map<string, string> | undefined {
+  if (keys === undefined) return undefined;
+  if (typeof keys === 'string') return parseAccessKeys(keys);
+  if (keys instanceof Map) return new Map(keys);
+  return new Map(Object.entries(keys as Record<string, string>));
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<SortkeyServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const port = options.port ?? DEFAULT_PORT;
+  const region = options.region ?? DEFAULT_REGION;
+  const keys = toKeyMap(options.authKeys);
+  if (keys !== undefined && keys.size === 0) throw new Error('authentication needs at least one access key');
+
+  let engine: EngineLike;
+  let dbPath: string | undefined;
+  let ownEngine: boolean;
+  if (options.engine) {
+    engine = options.engine;
+    ownEngine = options.closeEngine ?? false;
+  } else {
+    dbPath = options.inMemory ? ':memory:' : (options.db ?? defaultDatabasePath());
+    ensureDatabaseDir(dbPath);
+    // Loaded here, not at the top: a server given an engine (tests, the studio) never needs it.
+    const { Engine } = await import('../../engine/index.js');
+    engine = new Engine({
+      path: dbPath,
+      region,
+      ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+      ...(options.transientStatusMs !== undefined ? { transientStatusMs: options.transientStatusMs } : {}),
+      endpointAddress: `${formatHost(host)}:${port}`,
+    });
+    ownEngine = true;
+  }
+
+  const handler = createRequestHandler({
+    engine,
+    routes: options.routes ?? [],
+    cors: options.cors !== undefined ? parseCors(options.cors) : undefined,
+    auth: keys ? new SigV4Verifier({ keys, ...(options.now ? { now: options.now } : {}) }) : undefined,
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+  });
+
+  const t = options.timeouts ?? {};
+  const server = createServer(
+    {
+      keepAlive: true,
+      noDelay: true,
+      headersTimeout: t.headersMs ?? 20_000,
+      requestTimeout: t.requestMs ?? 60_000,
+      connectionsCheckingInterval: t.checkIntervalMs ?? 1_000,
+      maxHeaderSize: 32 * 1024,
+    },
+    handler,
+  );
+  server.keepAliveTimeout = t.keepAliveMs ?? 30_000;
+  server.maxHeadersCount = 200;
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    if (ownEngine) engine.close?.();
+    throw e;
+  }
+
+  const address = server.address() as AddressInfo;
+  const url = `http://${formatHost(host)}:${address.port}`;
+  // With --port 0 the engine learned a placeholder address: tell it the real one.
+  const ctx = (engine as { ctx?: { endpointAddress?: unknown } }).ctx;
+  if (ownEngine && ctx && typeof ctx.endpointAddress === 'string')
+    ctx.endpointAddress = `${formatHost(host)}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = (closeOptions: { graceMs?: number } = {}): Promise<void> => {
+    if (closing) return closing;
+    handler.closing = true;
+    closing = new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), closeOptions.graceMs ?? 5_000);
+      timer.unref();
+      server.once('close', () => clearTimeout(timer));
+    }).then(() => {
+      if (ownEngine) engine.close?.();
+    });
+    return closing;
+  };
+
+  return { url, port: address.port, host, server, engine, handler, dbPath, close };
+}
