@@ -1,6 +1,8 @@
 // KeyConditionExpression: DynamoDB parses it with the condition grammar and checks it like a
-// condition, then restricts it to an AND of at most two simple conditions, each on one top-level
-// attribute against constants. Matching the terms to the key schema is the Query operation's job.
+// condition, then restricts it to an AND of simple conditions, each on one top-level attribute
+// against constants. Matching the terms to the key schema is the Query operation's job, including
+// how many there may be (two for a classic key, more for a multi-attribute GSI key; DynamoDB's text
+// for too many is KEY_TERMS_MESSAGE).
 import {
   parseConditionExpression,
   type ConditionNode,
@@ -15,6 +17,7 @@ import type { Comparator, KeyTerm } from './ir.js';
 import { parseText, resolvePath } from './resolve.js';
 
 const KIND = 'KeyConditionExpression';
+export const KEY_TERMS_MESSAGE = 'Conditions can be of length 1 or 2 only';
 const MIRRORED: Readonly<Record<Comparator, Comparator>> = {
   '=': '=',
   '<>': '<>',
@@ -35,7 +38,6 @@ export function parseKeyCondition(text: string, attrs: ExpressionAttributes): Ke
   lowerCondition(ast, attrs, KIND);
   const terms: KeyTerm[] = [];
   collectTerms(ast, attrs, terms);
-  if (terms.length > 2) throw validation('Conditions can be of length 1 or 2 only');
   return terms;
 }
 

@@ -220,8 +220,9 @@ const NOT_INDEXABLE: ReadonlySet<ComparisonOperator> = new Set([
 ]);
 
 /**
- * The legacy KeyConditions of Query. The Query operation checks the terms against the key schema
- * (DynamoDB reports a non-indexable operator only once the table is known; this does it here).
+ * The legacy KeyConditions of Query. The Query operation checks the terms against the key schema,
+ * their number included (DynamoDB reports a non-indexable operator only once the table is known;
+ * this does it here).
  */
 export function keyTermsFromKeyConditions(keyConditions: unknown): KeyTerm[] {
   const entries = Object.entries(asRecord(keyConditions)).map(([name, raw]) => {
@@ -229,7 +230,8 @@ export function keyTermsFromKeyConditions(keyConditions: unknown): KeyTerm[] {
     const op = checkOperator(c.ComparisonOperator, `keyConditions.${name}.member.comparisonOperator`);
     return { name, op, values: checkArguments(op, listOf(c.AttributeValueList)) };
   });
-  if (entries.length < 1 || entries.length > 2) throw validation('Conditions can be of length 1 or 2 only');
+  // More than two is judged by Query against the key schema (multi-attribute GSI keys allow more).
+  if (entries.length < 1) throw validation('Conditions can be of length 1 or 2 only');
   return entries.map(({ name, op, values }): KeyTerm => {
     if (NOT_INDEXABLE.has(op))
       throw validation('Attempted conditional constraint is not an indexable operation');

@@ -11,15 +11,31 @@ import type { ExpressionAttributes } from './attributes.js';
 import { checkExpressionSize } from './attributes.js';
 import type { Path } from './ir.js';
 
+// Applications send the same few expressions again and again: parsed ASTs (which depend only on
+// the text and the kind, and are never mutated afterwards) are kept in a small LRU cache.
+const AST_CACHE_SIZE = 2000;
+const astCache = new Map<string, unknown>();
+
 /** Runs a grammar parse after DynamoDB's size check, with its errors as ValidationExceptions. */
 export function parseText<T>(text: string, kind: ExpressionKind, parse: () => T): T {
+  const cacheKey = kind + '\u0000' + text;
+  const cached = astCache.get(cacheKey);
+  if (cached !== undefined) {
+    astCache.delete(cacheKey);
+    astCache.set(cacheKey, cached);
+    return cached as T;
+  }
   checkExpressionSize(text, kind);
+  let ast: T;
   try {
-    return parse();
+    ast = parse();
   } catch (e) {
     if (e instanceof ExpressionError) throw validation(e.message);
     throw e;
   }
+  astCache.set(cacheKey, ast);
+  if (astCache.size > AST_CACHE_SIZE) astCache.delete(astCache.keys().next().value!);
+  return ast;
 }
 
 interface Reference {

@@ -3,6 +3,7 @@
 import { DynamoError, invalidParameter, validation } from '../errors.js';
 import type { Condition, Path } from '../expressions/ir.js';
 import {
+  checkExpressionParameters,
   ExpressionAttributes,
   conditionFromExpected,
   parseCondition,
@@ -18,14 +19,9 @@ import { utf8Length } from '../values/size.js';
 
 /** ExpressionAttributeNames/Values given without any expression that could use them. */
 export function checkPlaceholdersHaveExpressions(input: Record<string, unknown>, expressionKeys: readonly string[]): void {
-  const hasExpression = expressionKeys.some((k) => input[k] !== undefined && input[k] !== null);
-  if (hasExpression) return;
-  if (input.ExpressionAttributeNames !== undefined && input.ExpressionAttributeNames !== null) {
-    throw validation('ExpressionAttributeNames can only be specified when using expressions');
-  }
-  if (input.ExpressionAttributeValues !== undefined && input.ExpressionAttributeValues !== null) {
-    throw validation('ExpressionAttributeValues can only be specified when using expressions');
-  }
+  const expressions: Record<string, string | undefined> = {};
+  for (const k of expressionKeys) expressions[k] = typeof input[k] === 'string' ? (input[k] as string) : undefined;
+  checkExpressionParameters({ names: input.ExpressionAttributeNames, values: input.ExpressionAttributeValues, expressions });
 }
 
 /** The write condition of a request: ConditionExpression or the legacy Expected map. */

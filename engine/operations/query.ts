@@ -4,7 +4,7 @@ import { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, invalidParameter, validation } from '../errors.js';
 import type { Condition, KeyTerm } from '../expressions/ir.js';
-import { conditionFromFilter, keyTermsFromKeyConditions, parseCondition, parseKeyCondition } from '../expressions/index.js';
+import { conditionFromFilter, KEY_TERMS_MESSAGE, keyTermsFromKeyConditions, parseCondition, parseKeyCondition } from '../expressions/index.js';
 import { encodeCompositePart, encodeKeyValue } from '../keys/encoding.js';
 import { prefixUpperBound, readPage } from '../tables/reader.js';
 import type { Bound, ReadRange } from '../tables/reader.js';
@@ -48,6 +48,7 @@ function compareKeyValues(a: AttributeValue, b: AttributeValue): number {
  * the bounds on its encoded sort keys.
  */
 export function keyRange(schema: KeySchema, terms: readonly KeyTerm[]): ReadRange {
+  if (terms.length === 0 || terms.length > schema.partition.length + schema.sort.length) throw validation(KEY_TERMS_MESSAGE);
   const byName = new Map<string, KeyTerm>();
   for (const t of terms) {
     if (byName.has(t.name)) throw validation('KeyConditionExpressions must only contain one condition per key');

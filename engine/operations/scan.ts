@@ -58,7 +58,7 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
   const projection = readProjection(raw, attrs);
   let filter: Condition | undefined;
   if (typeof raw.FilterExpression === 'string') filter = parseCondition(raw.FilterExpression, attrs, 'FilterExpression');
-  else if (raw.ScanFilter !== undefined && raw.ScanFilter !== null) filter = conditionFromFilter(raw.ScanFilter, raw.ConditionalOperator);
+  else if (raw.ScanFilter !== undefined && raw.ScanFilter !== null) filter = conditionFromFilter(raw.ScanFilter, raw.ConditionalOperator, 'scanFilter');
   attrs.assertAllUsed();
 
   const table = ctx.table(tableNameOf(input.TableName!));

@@ -1,7 +1,7 @@
 // Checks DynamoDB makes on a well-formed expression before it looks at ExpressionAttributeNames or
-// ExpressionAttributeValues: function names and arity, where each function may be used, reserved
-// words and path depth. When several problems exist, DynamoDB reports one by category, so the first
-// problem of each category is kept and the most important category wins.
+// ExpressionAttributeValues: operator count, function names and arity, where each function may be
+// used, reserved words and path depth. When several problems exist, DynamoDB reports one by
+// category, so the first problem of each category is kept and the most important category wins.
 import type {
   CallNode,
   ConditionNode,

@@ -329,6 +329,8 @@ export const KEYWORD_TOKENS: ReadonlyMap<string, TokenType> = (() => {
     else if (FUNCTION_WORDS.has(word)) map.set(word, FunctionKeyword);
     else map.set(word, ReservedWord);
   }
+  // Upper-case spellings too, so the usual SELECT/select needs one lookup.
+  for (const [word, type] of [...map]) map.set(word.toUpperCase(), type);
   return map;
 })();
 

@@ -52,6 +52,16 @@ describe('parseKeyCondition: terms', () => {
   });
 });
 
+describe('parseKeyCondition: more than two terms', () => {
+  it('leaves the number of terms to Query, for multi-attribute keys', () => {
+    assert.deepEqual(
+      parse(':a = a and b = :a and :a = c').map((t) => t.name),
+      ['a', 'b', 'c'],
+    );
+    assert.equal(parse('p = :p AND c < :a AND x < :b AND y = :n').length, 4);
+  });
+});
+
 describe('parseKeyCondition: errors', () => {
   const cases: [string, string][] = [
     ['a > b and size(b) > c or a > c', 'Invalid operator used in KeyConditionExpression: OR'],
@@ -100,8 +110,6 @@ describe('parseKeyCondition: errors', () => {
       '(a > :a and b > :a) and (b > :a and c > :a)',
       'KeyConditionExpressions must only contain one condition per key',
     ],
-    [':a = a and b = :a and :a = c', 'Conditions can be of length 1 or 2 only'],
-    ['p = :p AND c < :a AND x < :b', 'Conditions can be of length 1 or 2 only'],
     ['p = :p AND dog(c, :a)', 'Invalid KeyConditionExpression: Invalid function name; function: dog'],
     [
       'attribute_type(a, b)',

@@ -152,7 +152,7 @@ describe('conditions and atomicity', () => {
     assertError(
       () => call(e, 'PutItem', { TableName: 'Tbl', Item: key, ExpressionAttributeValues: { ':x': { S: 'x' } } }),
       'ValidationException',
-      'ExpressionAttributeValues can only be specified when using expressions',
+      'ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null',
     );
   });
 });
