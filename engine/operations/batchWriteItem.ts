@@ -6,7 +6,7 @@ import { ConstraintErrors, validation } from '../errors.js';
 import type { Sdk, Wire } from '../types.js';
 import { asRecord, checkEnum, checkName, checkRequired, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS } from './common.js';
 import { prepareDelete } from './deleteItem.js';
-import { itemCollectionMetrics } from './itemCollection.js';
+import { itemCollectionMetricsByTable } from './itemCollection.js';
 import { preparePut } from './putItem.js';
 import { executeWrite } from './writePlan.js';
 import type { WritePlan } from './writePlan.js';
@@ -67,12 +67,7 @@ export function batchWriteItem(ctx: EngineContext, input: Wire<Sdk.BatchWriteIte
     const capacity = meter.list(input.ReturnConsumedCapacity);
     if (capacity) out.ConsumedCapacity = capacity;
     if (raw.ReturnItemCollectionMetrics === 'SIZE') {
-      const metrics: Record<string, Wire<Sdk.ItemCollectionMetrics>[]> = {};
-      for (const plan of plans) {
-        const m = itemCollectionMetrics(ctx, plan.table, plan.keyValues);
-        if (m) (metrics[plan.table.name] ??= []).push(m);
-      }
-      out.ItemCollectionMetrics = metrics;
+      out.ItemCollectionMetrics = itemCollectionMetricsByTable(ctx, plans);
     }
     return out;
   });

@@ -48,3 +48,16 @@ export function checkItemCollectionSize(ctx: EngineContext, table: Table, item: 
     throw new DynamoError('ItemCollectionSizeLimitExceededException', 'Collection size exceeded.');
   }
 }
+
+/** ItemCollectionMetrics of a multi-item write, grouped by table (tables with LSIs only). */
+export function itemCollectionMetricsByTable(
+  ctx: EngineContext,
+  writes: readonly { table: Table; keyValues: Item }[],
+): Record<string, Wire<Sdk.ItemCollectionMetrics>[]> {
+  const metrics: Record<string, Wire<Sdk.ItemCollectionMetrics>[]> = {};
+  for (const w of writes) {
+    const m = itemCollectionMetrics(ctx, w.table, w.keyValues);
+    if (m) (metrics[w.table.name] ??= []).push(m);
+  }
+  return metrics;
+}

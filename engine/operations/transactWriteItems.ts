@@ -20,7 +20,7 @@ import {
   tableNameOf,
 } from './common.js';
 import { prepareDelete } from './deleteItem.js';
-import { itemCollectionMetrics } from './itemCollection.js';
+import { itemCollectionMetricsByTable } from './itemCollection.js';
 import { newAttributes } from './itemCommon.js';
 import { preparePut } from './putItem.js';
 import {
@@ -147,12 +147,7 @@ export function transactWriteItems(ctx: EngineContext, input: Wire<Sdk.TransactW
     const capacity = meter.list(input.ReturnConsumedCapacity);
     if (capacity) out.ConsumedCapacity = capacity;
     if (raw.ReturnItemCollectionMetrics === 'SIZE') {
-      const metrics: Record<string, Wire<Sdk.ItemCollectionMetrics>[]> = {};
-      for (const plan of plans) {
-        const m = itemCollectionMetrics(ctx, plan.table, plan.keyValues);
-        if (m) (metrics[plan.table.name] ??= []).push(m);
-      }
-      out.ItemCollectionMetrics = metrics;
+      out.ItemCollectionMetrics = itemCollectionMetricsByTable(ctx, plans);
     }
     rememberToken(ctx, token, hash, out);
     return out;
