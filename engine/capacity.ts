@@ -15,6 +15,31 @@ export function writeUnits(bytes: number): number {
   return Math.max(1, Math.ceil(bytes / 1024));
 }
 
+/**
+ * Where every meter also reports what it records: the engine's usage monitor (engine/metrics), which
+ * accounts capacity per table and index over time and charges the throttling buckets. The engine is
+ * synchronous, so one module-level slot set by Engine.execute around each call is enough; outside a
+ * call (EXPLAIN's estimates, tests of operations) it is undefined and meters only meter.
+ */
+export interface CapacitySink {
+  read(table: Table, units: number, indexName: string | undefined): void;
+  write(
+    table: Table,
+    units: number,
+    indexWrites: ReadonlyMap<string, number> | undefined,
+    multiplier: number,
+  ): void;
+}
+
+let sink: CapacitySink | undefined;
+
+/** Sets the sink meters report to (undefined: none) and returns the previous one. */
+export function setCapacitySink(next: CapacitySink | undefined): CapacitySink | undefined {
+  const previous = sink;
+  sink = next;
+  return previous;
+}
+
 /** Accumulates one operation's capacity per table and index, and renders DynamoDB's shape. */
 export class CapacityMeter {
   private readonly perTable = new Map<string, { table: number; read: number; write: number; indexes: Map<string, { units: number; gsi: boolean }> }>();
@@ -29,6 +54,7 @@ export class CapacityMeter {
   }
 
   read(table: Table, units: number, indexName?: string): void {
+    if (sink !== undefined) sink.read(table, units, indexName);
     const e = this.entry(table.name);
     e.read += units;
     if (indexName) this.addIndex(table, e, indexName, units);
@@ -36,6 +62,7 @@ export class CapacityMeter {
   }
 
   write(table: Table, units: number, indexWrites?: ReadonlyMap<string, number>, multiplier = 1): void {
+    if (sink !== undefined) sink.write(table, units, indexWrites, multiplier);
     const e = this.entry(table.name);
     e.table += units * multiplier;
     e.write += units * multiplier;

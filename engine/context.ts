@@ -5,6 +5,15 @@ import { Catalog } from './tables/catalog.js';
 import type { Table } from './tables/table.js';
 import type { WriteContext, WriteListener } from './tables/write.js';
 import { Database } from './storage/database.js';
+import { BackupService } from './backups/backups.js';
+import { ExportService } from './backups/export.js';
+import { PitrService } from './backups/pitr.js';
+import { StreamService } from './streams/service.js';
+import { Background, DEFAULT_TTL_SWEEP_INTERVAL_MS } from './ttl/background.js';
+import { DEFAULT_TTL_CHANGE_COOLDOWN_MS, TtlService } from './ttl/service.js';
+import { UsageMonitor } from './metrics/monitor.js';
+import type { FaultRule } from './throttle/faults.js';
+import type { ThrottleMode } from './throttle/throttler.js';
 
 export interface EngineOptions {
   /** SQLite file of this local account, or ':memory:'. */
@@ -22,6 +31,44 @@ export interface EngineOptions {
   readonly endpointAddress?: string;
   /** The scan guard: refuse PartiQL statements that would scan a whole table or index. */
   readonly denyFullTableScan?: boolean;
+  /**
+   * Minimum time between two UpdateTimeToLive changes of one table. Default one hour, as DynamoDB;
+   * 0 allows any number of changes (the server's `--ttl-any-time`).
+   */
+  readonly ttlChangeCooldownMs?: number;
+  /**
+   * How often the background sweeper deletes expired items (and trims stream records older than
+   * 24 hours). 0: no timer (call `engine.sweepExpiredItems()`). Default 5000 ms on the real clock,
+   * 0 when a clock is injected through `now` (the caller drives time, and so the sweeps).
+   */
+  readonly ttlSweepIntervalMs?: number;
+  /** How long after its expiry time an item becomes eligible for deletion (DynamoDB's lag). Default 0. */
+  readonly ttlDelayMs?: number;
+  /**
+   * Folder ExportTableToPointInTime writes into: `S3Bucket` is a sub-folder of it. Default
+   * `$SORTKEY_HOME/exports` (or `~/.sortkey/exports`).
+   */
+  readonly exportRoot?: string;
+  /** Whether writes of origin 'import' produce stream records (default false; see `emitImportStreamRecords`). */
+  readonly importStreamRecords?: boolean;
+  /**
+   * Simulated throughput limits (engine/throttle): 'off' (the default) never throttles;
+   * 'provisioned' throttles PROVISIONED tables and their GSIs at their provisioned throughput, with
+   * DynamoDB's 300 seconds of burst capacity; 'strict' also applies the per-partition-key ceilings
+   * (3,000 RCU / 1,000 WCU per second) to every table, on-demand ones included.
+   */
+  readonly throttle?: ThrottleMode;
+  /** Fault injection rules (see SetFaults): throttling or internal errors, or added latency. */
+  readonly faults?: readonly FaultRule[];
+  /** Random numbers in [0, 1) for fault probabilities (default Math.random; tests fix them). */
+  readonly random?: () => number;
+  /**
+   * How often metrics' minute aggregates are written to the database. Default 60000 ms on the real
+   * clock, 0 when a clock is injected through `now` (then on close and `ctx.usage.flush()`).
+   */
+  readonly metricsFlushIntervalMs?: number;
+  /** Whether accessed partition keys are counted for GetHotKeys (default true). */
+  readonly hotKeys?: boolean;
 }
 
 export class EngineContext implements WriteContext {
@@ -39,6 +86,24 @@ export class EngineContext implements WriteContext {
   /** Deadlines of tables/indexes that are still CREATING or UPDATING. */
   readonly pending = new Map<string, number>();
   private readonly statements = new Map<string, Statement>();
+  /** Streams, TTL, backups, point-in-time recovery and exports (engine/streams, ttl, backups). */
+  readonly streams: StreamService;
+  readonly ttl: TtlService;
+  readonly pitr: PitrService;
+  readonly backups: BackupService;
+  readonly exports: ExportService;
+  readonly ttlChangeCooldownMs: number;
+  readonly ttlDelayMs: number;
+  readonly exportRoot: string | undefined;
+  /**
+   * Whether item writes of origin 'import' append stream records. Import code that was asked to
+   * stream its writes sets this for the duration of the import (default: the `importStreamRecords`
+   * option, false).
+   */
+  emitImportStreamRecords: boolean;
+  private readonly background: Background;
+  /** Capacity accounting, throttling, fault injection and metrics of every operation (engine/metrics). */
+  readonly usage: UsageMonitor;
 
   constructor(options: EngineOptions) {
     this.db = new Database({ path: options.path });
@@ -56,6 +121,67 @@ export class EngineContext implements WriteContext {
         for (const i of t.indexes.values()) i.counters = undefined;
       }
     });
+    this.ttlChangeCooldownMs = options.ttlChangeCooldownMs ?? DEFAULT_TTL_CHANGE_COOLDOWN_MS;
+    this.ttlDelayMs = options.ttlDelayMs ?? 0;
+    this.exportRoot = options.exportRoot;
+    this.emitImportStreamRecords = options.importStreamRecords ?? false;
+    this.streams = new StreamService(this);
+    this.ttl = new TtlService(this);
+    this.pitr = new PitrService(this);
+    this.backups = new BackupService(this);
+    this.exports = new ExportService(this);
+    this.writeListeners.push(this.streams.onWrite, this.ttl.onWrite, this.pitr.onWrite);
+    this.syncFeatures();
+    this.usage = new UsageMonitor(this, {
+      ...(options.throttle !== undefined ? { throttle: options.throttle } : {}),
+      ...(options.faults !== undefined ? { faults: options.faults } : {}),
+      ...(options.random !== undefined ? { random: options.random } : {}),
+      ...(options.hotKeys !== undefined ? { hotKeys: options.hotKeys } : {}),
+      flushIntervalMs: options.metricsFlushIntervalMs ?? (options.now ? 0 : 60_000),
+    });
+    this.background = new Background(
+      this,
+      options.ttlSweepIntervalMs ?? (options.now ? 0 : DEFAULT_TTL_SWEEP_INTERVAL_MS),
+    );
+  }
+
+  /**
+   * Reconciles streams, TTL and point-in-time recovery with the catalog after control-plane changes:
+   * registers new streams, closes the shards of disabled ones, and forgets (or, for point-in-time
+   * recovery, backs up) the settings of deleted tables.
+   */
+  syncFeatures(): void {
+    this.streams.sync();
+    this.ttl.cleanup();
+    this.pitr.sync((cfg, description) => {
+      this.backups.insertSystemBackup(description, (into) =>
+        this.pitr.materialize(cfg, Number.MAX_SAFE_INTEGER, into),
+      );
+    });
+  }
+
+  private dataVersion: number | undefined;
+  private dataVersionStmt: Statement | undefined;
+
+  /**
+   * Another process sharing the database file (a `sortkey shell` beside `sortkey serve`) may have
+   * committed: SQLite's data_version changes only for other connections' commits. When it has, the
+   * catalog and every cache derived from the file are reloaded before the next operation.
+   */
+  refreshIfChanged(): void {
+    if (this.db.inTransaction) return;
+    this.dataVersionStmt ??= this.db.sqlite.prepare('PRAGMA data_version').pluck();
+    const version = this.dataVersionStmt.get() as number;
+    if (this.dataVersion === undefined) {
+      this.dataVersion = version;
+      return;
+    }
+    if (version === this.dataVersion) return;
+    this.dataVersion = version;
+    this.catalog.reload();
+    this.statements.clear();
+    // Streams, TTL and PITR keep in-memory state derived from the file.
+    this.syncFeatures();
   }
 
   /** A prepared statement, cached by its SQL text (table names in SQL are never reused in a process). */
@@ -101,6 +227,8 @@ export class EngineContext implements WriteContext {
   }
 
   close(): void {
+    if (this.db.sqlite.open) this.usage.close();
+    this.background.stop();
     this.db.close();
   }
 }

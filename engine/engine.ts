@@ -7,6 +7,9 @@ import type { ExplainResult } from './partiql/index.js';
 
 export type { EngineOptions };
 
+/** Operations after which streams, TTL and point-in-time recovery are reconciled with the catalog. */
+const CONTROL_PLANE = new Set(['CreateTable', 'UpdateTable', 'DeleteTable', 'ImportTable']);
+
 export class Engine {
   readonly ctx: EngineContext;
 
@@ -36,7 +39,45 @@ export class Engine {
     if (!this.has(operation)) {
       throw new DynamoError('UnknownOperationException', `Unknown operation: ${operation}`);
     }
-    return operations[operation]!(this.ctx, input ?? {});
+    this.ctx.refreshIfChanged();
+    // Capacity accounting, throttling, fault injection and metrics around the call
+    // (engine/metrics/monitor.ts): begin() may refuse the request (throttled, or an injected fault).
+    const usage = this.ctx.usage;
+    usage.begin(operation, input);
+    let result: unknown;
+    try {
+      result = this.dispatch(operation, input);
+    } catch (e) {
+      usage.failed(e);
+      throw e;
+    }
+    usage.succeeded(result);
+    return result;
+  }
+
+  /**
+   * Latency that fault injection added to the last operation (milliseconds), cleared by reading it.
+   * The engine never sleeps: the HTTP server waits this long before it answers.
+   */
+  takeInjectedDelay(): number {
+    return this.ctx.usage.takeDelay();
+  }
+
+  private dispatch(operation: string, input: unknown): unknown {
+    if (!CONTROL_PLANE.has(operation)) return operations[operation]!(this.ctx, input ?? {});
+    try {
+      return operations[operation]!(this.ctx, input ?? {});
+    } finally {
+      this.ctx.syncFeatures();
+    }
+  }
+
+  /**
+   * Deletes the items whose TTL has expired (as of `now`, default the engine's clock), in batches of
+   * at most 100 per transaction, as the background sweeper does. Returns how many were deleted.
+   */
+  sweepExpiredItems(now?: number): number {
+    return this.ctx.ttl.sweep(now ?? this.ctx.now());
   }
 
   /** Runs one of Sortkey's own operations (not DynamoDB's), such as Explain. */

@@ -3,12 +3,14 @@
 import { Command } from 'commander';
 import { rewriteDynamoDbLocalArgs } from './cli/dynamodbLocal.js';
 import * as serve from './cli/serve.js';
+import * as shell from './cli/shell.js';
+import * as stream from './cli/stream.js';
 import { packageVersion } from './cli/version.js';
 
 type RegisterCommand = (program: Command) => void;
 
 /** Subcommands, in the order `sortkey --help` lists them. */
-const COMMANDS: RegisterCommand[] = [serve.register];
+const COMMANDS: RegisterCommand[] = [serve.register, shell.register, stream.register];
 
 export function createProgram(): Command {
   const program = new Command('sortkey')

@@ -22,6 +22,27 @@ import { transactGetItems } from './transactGetItems.js';
 import { transactWriteItems } from './transactWriteItems.js';
 import { updateItem } from './updateItem.js';
 import { updateTable } from './updateTable.js';
+import { createBackup } from './createBackup.js';
+import { deleteBackup } from './deleteBackup.js';
+import { describeBackup } from './describeBackup.js';
+import { describeContinuousBackups } from './describeContinuousBackups.js';
+import { describeExport } from './describeExport.js';
+import { describeStream } from './describeStream.js';
+import { describeTimeToLive } from './describeTimeToLive.js';
+import { exportTableToPointInTime } from './exportTableToPointInTime.js';
+import { getRecords } from './getRecords.js';
+import { getShardIterator } from './getShardIterator.js';
+import { listBackups } from './listBackups.js';
+import { listExports } from './listExports.js';
+import { listStreams } from './listStreams.js';
+import { restoreTableFromBackup } from './restoreTableFromBackup.js';
+import { restoreTableToPointInTime } from './restoreTableToPointInTime.js';
+import { updateContinuousBackups } from './updateContinuousBackups.js';
+import { updateTimeToLive } from './updateTimeToLive.js';
+import { getMetricsOperation } from './getMetrics.js';
+import { getHotKeys } from './getHotKeys.js';
+import { describeThrottling, setThrottling } from './setThrottling.js';
+import { setFaults } from './setFaults.js';
 
 // Each operation validates its own input: what arrives here is whatever JSON the client sent.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -51,6 +72,24 @@ export const operations: Record<string, Operation> = {
   UntagResource: untagResource,
   UpdateItem: updateItem,
   UpdateTable: updateTable,
+  // Streams, TTL, backups, point-in-time recovery and exports (engine/streams, engine/ttl, engine/backups).
+  CreateBackup: createBackup,
+  DeleteBackup: deleteBackup,
+  DescribeBackup: describeBackup,
+  DescribeContinuousBackups: describeContinuousBackups,
+  DescribeExport: describeExport,
+  DescribeStream: describeStream,
+  DescribeTimeToLive: describeTimeToLive,
+  ExportTableToPointInTime: exportTableToPointInTime,
+  GetRecords: getRecords,
+  GetShardIterator: getShardIterator,
+  ListBackups: listBackups,
+  ListExports: listExports,
+  ListStreams: listStreams,
+  RestoreTableFromBackup: restoreTableFromBackup,
+  RestoreTableToPointInTime: restoreTableToPointInTime,
+  UpdateContinuousBackups: updateContinuousBackups,
+  UpdateTimeToLive: updateTimeToLive,
 };
 
 /**
@@ -59,4 +98,10 @@ export const operations: Record<string, Operation> = {
  */
 export const sortkeyOperations: Record<string, Operation> = {
   Explain: explainOperation,
+  // Capacity, throttling and metrics (engine/metrics, engine/throttle).
+  GetMetrics: getMetricsOperation,
+  GetHotKeys: getHotKeys,
+  SetThrottling: setThrottling,
+  DescribeThrottling: describeThrottling,
+  SetFaults: setFaults,
 };

@@ -25,6 +25,103 @@ const MIGRATIONS: readonly string[] = [
      response TEXT NOT NULL,
      created_at REAL NOT NULL
    );`,
+  // 3: streams, TTL, on-demand backups, point-in-time recovery and exports (engine/streams,
+  // engine/ttl, engine/backups). Tables are referred to by their TableId (a UUID), never by name or
+  // SQLite id, both of which a later table can reuse.
+  `CREATE TABLE sk_streams (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     arn TEXT NOT NULL UNIQUE,
+     table_name TEXT NOT NULL,
+     table_uuid TEXT NOT NULL,
+     label TEXT NOT NULL,
+     view_type TEXT NOT NULL,
+     key_schema TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     shard_id TEXT NOT NULL,
+     start_seq INTEGER NOT NULL,
+     disabled_at INTEGER,
+     end_seq INTEGER,
+     trimmed_through INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE sk_stream_records (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     stream_id INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     record TEXT NOT NULL
+   );
+   CREATE INDEX sk_stream_records_by_stream ON sk_stream_records (stream_id, seq);
+   CREATE TABLE sk_ttl (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     table_uuid TEXT NOT NULL UNIQUE,
+     table_name TEXT NOT NULL,
+     attribute TEXT,
+     enabled INTEGER NOT NULL,
+     changed_at INTEGER
+   );
+   CREATE TABLE sk_ttl_expiry (
+     ttl_id INTEGER NOT NULL,
+     expires_at REAL NOT NULL,
+     h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL,
+     PRIMARY KEY (ttl_id, h, pk, sk)
+   ) WITHOUT ROWID;
+   CREATE INDEX sk_ttl_expiry_due ON sk_ttl_expiry (ttl_id, expires_at);
+   CREATE TABLE sk_pitr (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     table_uuid TEXT NOT NULL UNIQUE,
+     table_name TEXT NOT NULL,
+     enabled_at INTEGER NOT NULL,
+     recovery_days INTEGER NOT NULL,
+     base_at INTEGER NOT NULL,
+     description TEXT NOT NULL
+   );
+   CREATE TABLE sk_pitr_log (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     pitr_id INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL,
+     item TEXT,
+     size INTEGER NOT NULL
+   );
+   CREATE INDEX sk_pitr_log_by_time ON sk_pitr_log (pitr_id, at);
+   CREATE TABLE sk_backups (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     arn TEXT NOT NULL UNIQUE,
+     name TEXT NOT NULL,
+     type TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     available_at INTEGER NOT NULL,
+     expires_at INTEGER,
+     table_name TEXT NOT NULL,
+     table_uuid TEXT NOT NULL,
+     table_arn TEXT NOT NULL,
+     source TEXT NOT NULL,
+     size_bytes INTEGER NOT NULL,
+     item_count INTEGER NOT NULL
+   );
+   CREATE TABLE sk_exports (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     arn TEXT NOT NULL UNIQUE,
+     table_arn TEXT NOT NULL,
+     client_token TEXT,
+     request_hash TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     description TEXT NOT NULL
+   );`,
+  // 4: minute aggregates of the capacity, throttling and latency metrics, kept a day (engine/metrics).
+  `CREATE TABLE sk_metrics (
+     table_name TEXT NOT NULL,
+     index_name TEXT NOT NULL,
+     dimension TEXT NOT NULL,
+     metric TEXT NOT NULL,
+     minute INTEGER NOT NULL,
+     sum REAL NOT NULL,
+     count REAL NOT NULL,
+     max REAL NOT NULL,
+     min REAL NOT NULL,
+     hist BLOB,
+     PRIMARY KEY (table_name, index_name, dimension, metric, minute)
+   ) WITHOUT ROWID;
+   CREATE INDEX sk_metrics_by_minute ON sk_metrics (minute, metric);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -29,14 +29,37 @@ export class Catalog {
   private nextId = 1;
 
   constructor(private readonly db: Database) {
-    const rows = db.sqlite.prepare('SELECT name, id, description, tags FROM sk_tables').all() as {
+    this.reload();
+  }
+
+  /**
+   * Reads the catalog from the database, keeping the Table objects of tables that still exist with
+   * the same id (another process sharing the file may have created, changed or dropped tables).
+   */
+  reload(): void {
+    const rows = this.db.sqlite.prepare('SELECT name, id, description, tags FROM sk_tables').all() as {
       name: string;
       id: number;
       description: string;
       tags: string;
     }[];
+    const previous = new Map(this.tables);
+    this.tables.clear();
     for (const row of rows) {
-      const table = this.build(row.id, JSON.parse(row.description) as TableDescription, JSON.parse(row.tags));
+      const description = JSON.parse(row.description) as TableDescription;
+      const tags = JSON.parse(row.tags) as { Key: string; Value: string }[];
+      const known = previous.get(row.name);
+      let table: Table;
+      if (known && known.id === row.id) {
+        table = known;
+        table.description = description;
+        table.tags = tags;
+        table.counters = undefined;
+        this.attachIndexes(table);
+        for (const index of table.indexes.values()) index.counters = undefined;
+      } else {
+        table = this.build(row.id, description, tags);
+      }
       this.tables.set(row.name, table);
       this.nextId = Math.max(this.nextId, row.id + 1);
     }
@@ -80,7 +103,10 @@ export class Catalog {
 
   /** Creates the table's storage and catalog row; call inside a transaction. */
   create(description: TableDescription, tags: { Key: string; Value: string }[]): Table {
-    const id = this.nextId++;
+    // Ids come from the file itself, so two processes sharing it never pick the same one.
+    const maxId = (this.db.sqlite.prepare('SELECT coalesce(max(id), 0) AS m FROM sk_tables').get() as { m: number }).m;
+    const id = Math.max(this.nextId, maxId + 1);
+    this.nextId = id + 1;
     const table = this.build(id, description, tags);
     this.db.sqlite.exec(table.createSql());
     for (const index of table.indexes.values()) this.db.sqlite.exec(index.createSql());

@@ -30,6 +30,13 @@ export interface ServeCliOptions {
   sharedDb?: boolean;
   optimizeDbBeforeStartup?: boolean;
   disableTelemetry?: boolean;
+  /** `--no-studio` sets this false. */
+  studio?: boolean;
+  ttlAnyTime?: boolean;
+  ttlDelay?: number;
+  denyFullScan?: boolean;
+  /** `--throttle off|provisioned|strict`: simulated throughput limits (engine/throttle). */
+  throttle?: 'off' | 'provisioned' | 'strict';
 }
 
 /** A user mistake in the command line: printed without a stack trace, exit code 2. */
@@ -79,6 +86,12 @@ export function serveOptionsFromCli(
       ? { transientStatusMs: transient === true ? DEFAULT_TRANSIENT_STATUS_MS : transient }
       : {}),
     ...(authKeys ? { authKeys } : {}),
+    ...(opts.throttle !== undefined ? { throttle: opts.throttle } : {}),
+    engineOptions: {
+      ...(opts.ttlAnyTime ? { ttlChangeCooldownMs: 0 } : {}),
+      ...(opts.ttlDelay !== undefined ? { ttlDelayMs: opts.ttlDelay } : {}),
+      ...(opts.denyFullScan ? { denyFullTableScan: true } : {}),
+    },
   };
 }
 
@@ -96,18 +109,24 @@ function parseMs(value: string): number {
 }
 
 /** The text printed once the endpoint listens. */
-export function banner(server: SortkeyServer, options: StartServerOptions): string {
+export function banner(server: SortkeyServer, options: StartServerOptions, studioUrl?: string): string {
   const url = server.url;
   const region = options.region ?? DEFAULT_REGION;
   const lines = [
     `${pc.bold('Sortkey')} ${packageVersion()} ${pc.dim('— DynamoDB-compatible endpoint')}`,
     '',
     `  Endpoint  ${pc.cyan(url)}`,
+    ...(studioUrl ? [`  Studio    ${pc.cyan(studioUrl)}`] : []),
     `  Database  ${server.dbPath === ':memory:' ? 'in memory (gone when the process stops)' : server.dbPath}`,
     `  Region    ${region}`,
     `  Auth      ${options.authKeys ? 'AWS Signature V4 required' : 'off (any credentials are accepted)'}`,
   ];
   if (options.cors !== undefined) lines.push(`  CORS      ${String(options.cors)}`);
+  if (options.throttle !== undefined && options.throttle !== 'off') {
+    lines.push(
+      `  Throttle  ${options.throttle} (${options.throttle === 'strict' ? 'provisioned tables and hot partitions' : 'provisioned tables'})`,
+    );
+  }
   if (
     options.host !== undefined &&
     options.host !== '127.0.0.1' &&
@@ -167,8 +186,20 @@ async function runServe(opts: ServeCliOptions): Promise<void> {
     process.exit(1);
   }
 
+  // The studio (browser mode) on the same port; its link carries this run's access token.
+  let studioUrl: string | undefined;
+  let studioBuilt = true;
+  if (opts.studio !== false) {
+    const { attachStudio } = await import('../studio/index.js');
+    const studio = attachStudio(server, { region: startOptions.region });
+    studioUrl = studio.url;
+    studioBuilt = studio.built;
+  }
+
   if (opts.quiet) console.log(server.url);
-  else console.log(banner(server, startOptions));
+  else console.log(banner(server, startOptions, studioUrl));
+  if (!studioBuilt && !opts.quiet)
+    console.log(pc.yellow('  The studio is not built yet: run `npm run build` to get it.'));
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -216,6 +247,16 @@ export function register(program: Command): void {
     .option(
       '--auth-keys <list>',
       'access keys for --auth: KEY:SECRET[,KEY:SECRET…] (or env SORTKEY_ACCESS_KEYS)',
+    )
+    .option('--no-studio', 'do not serve Sortkey Studio under /studio/')
+    .option('--ttl-any-time', 'allow UpdateTimeToLive more than once an hour per table (DynamoDB allows one change an hour)')
+    .option('--ttl-delay <ms>', 'how long after expiry TTL deletes an item (DynamoDB takes up to a few days)', parseMs)
+    .option('--deny-full-scan', 'scan guard: refuse PartiQL statements that would read a whole table')
+    .addOption(
+      new Option(
+        '--throttle <mode>',
+        'simulate throughput limits: off, provisioned (PROVISIONED tables throttle), strict (also per-partition ceilings)',
+      ).choices(['off', 'provisioned', 'strict']),
     )
     .option('-q, --quiet', 'print only the endpoint URL')
     .option('--verbose', 'log every request: operation, status, milliseconds')

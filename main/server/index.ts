@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EngineOptions } from '../../engine/index.js';
 import { defaultDatabasePath, ensureDatabaseDir } from '../defaults.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, parseAccessKeys } from './config.js';
 import { parseCors } from './cors.js';
@@ -55,6 +56,14 @@ export interface StartServerOptions {
   readonly accountId?: string;
   /** Milliseconds tables spend CREATING/UPDATING/DELETING (DynamoDB Local's -delayTransientStatuses). */
   readonly transientStatusMs?: number;
+  /**
+   * Simulated throughput limits of the engine the server opens (`sortkey serve --throttle`): 'off'
+   * (default), 'provisioned' (PROVISIONED tables are throttled), 'strict' (also per-partition-key
+   * ceilings). Changeable at run time with Sortkey_20250101.SetThrottling.
+   */
+  readonly throttle?: 'off' | 'provisioned' | 'strict';
+  /** Further options for the engine the server opens (TTL sweeping, scan guard, …). */
+  readonly engineOptions?: Partial<Omit<EngineOptions, 'path'>>;
   /** Allowed browser origins: `*` or a comma-separated list. No CORS headers when absent. */
   readonly cors?: string | readonly string[];
   /**
@@ -125,12 +134,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
       ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
       ...(options.transientStatusMs !== undefined ? { transientStatusMs: options.transientStatusMs } : {}),
       endpointAddress: `${formatHost(host)}:${port}`,
+      ...(options.throttle !== undefined ? { throttle: options.throttle } : {}),
+      ...options.engineOptions,
     });
     ownEngine = true;
   }
 
   const handler = createRequestHandler({
-    engine,
+    engine: withInjectedLatency(engine),
     routes: options.routes ?? [],
     cors: options.cors !== undefined ? parseCors(options.cors) : undefined,
     auth: keys ? new SigV4Verifier({ keys, ...(options.now ? { now: options.now } : {}) }) : undefined,
@@ -191,4 +202,45 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
   };
 
   return { url, port: address.port, host, server, engine, handler, dbPath, close };
+}
+
+/**
+ * Fault injection's added latency (engine/throttle/faults.ts): an engine that reports one through
+ * `takeInjectedDelay()` after a call is answered that many milliseconds late, by a timer, so the
+ * event loop never blocks. Other engines are served as they are.
+ */
+function withInjectedLatency(engine: EngineLike): EngineLike {
+  const take = (engine as { takeInjectedDelay?: unknown }).takeInjectedDelay;
+  if (typeof take !== 'function') return engine;
+  const takeDelay = take.bind(engine) as () => number;
+  const later = (ms: number, settle: () => unknown): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      setTimeout(() => {
+        try {
+          resolve(settle());
+        } catch (e) {
+          reject(e);
+        }
+      }, ms);
+    });
+  return {
+    execute(operation: string, input: unknown): unknown {
+      let result: unknown;
+      try {
+        result = engine.execute(operation, input);
+      } catch (e) {
+        const ms = takeDelay();
+        if (ms > 0)
+          return later(ms, () => {
+            throw e;
+          });
+        throw e;
+      }
+      const ms = takeDelay();
+      return ms > 0 ? later(ms, () => result) : result;
+    },
+    ...(engine.has ? { has: engine.has.bind(engine) } : {}),
+    ...(engine.executeSortkey ? { executeSortkey: engine.executeSortkey.bind(engine) } : {}),
+    ...(engine.close ? { close: engine.close.bind(engine) } : {}),
+  };
 }

@@ -3,9 +3,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runEngineBench } from './engine.js';
+import { runHttpBench } from './http.js';
+import { runScalingBench } from './scaling.js';
 
 const suites: Record<string, () => Promise<Record<string, number>> | Record<string, number>> = {
   engine: runEngineBench,
+  http: runHttpBench,
+  scaling: runScalingBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -300,3 +300,32 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('two processes on one file', () => {
+  it('sees tables, items and counts written by another connection', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sortkey-shared-'));
+    try {
+      const path = join(dir, 'db.sqlite');
+      const a = new Engine({ path });
+      const b = new Engine({ path });
+      assert.deepEqual(call(b, 'ListTables', {}).TableNames, []);
+      createSimpleTable(a, 'Shared');
+      assert.deepEqual(call(b, 'ListTables', {}).TableNames, ['Shared']);
+      call(b, 'PutItem', { TableName: 'Shared', Item: { pk: { S: 'x' }, v: { N: '1' } } });
+      assert.equal(call(a, 'DescribeTable', { TableName: 'Shared' }).Table.ItemCount, 1);
+      assert.deepEqual(call(a, 'GetItem', { TableName: 'Shared', Key: { pk: { S: 'x' } } }).Item.v, { N: '1' });
+      createSimpleTable(b, 'Second');
+      createSimpleTable(a, 'Third');
+      assert.deepEqual(call(b, 'ListTables', {}).TableNames, ['Second', 'Shared', 'Third']);
+      call(a, 'PutItem', { TableName: 'Third', Item: { pk: { S: 'y' } } });
+      assert.equal(call(b, 'Scan', { TableName: 'Third' }).Count, 1);
+      assert.equal(call(b, 'Scan', { TableName: 'Second' }).Count, 0);
+      call(a, 'DeleteTable', { TableName: 'Shared' });
+      assertError(() => call(b, 'GetItem', { TableName: 'Shared', Key: { pk: { S: 'x' } } }), 'ResourceNotFoundException');
+      a.close();
+      b.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

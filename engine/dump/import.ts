@@ -1,0 +1,951 @@
+// Import: any supported input into local tables (or a remote service), validated by the engine's
+// own rules, all-or-nothing by default.
+//
+// Two phases:
+//   1. read   (async, streaming) every input is parsed record by record; each item is validated
+//             as PutItem would (attribute values, key attributes, item size, index keys) and the
+//             normalised item is appended to a spool (memory, then a temporary file: bounded
+//             memory whatever the input size). Bad records are collected with file, line, reason.
+//   2. write  only when phase 1 found nothing wrong (or with continueOnError). Locally: ONE SQLite
+//             transaction creates the missing tables and writes every spooled item through the
+//             engine's write path (engine/tables/write.ts: item row, index rows, counters, stream
+//             and TTL listeners). It runs synchronously, so nothing else interleaves with it, and an
+//             interruption (Ctrl+C, kill, crash) rolls all of it back: the tables are as they were.
+//             Remotely: BatchWriteItem in parallel chunks with retries (not atomic: see below).
+import { validation } from '../errors.js';
+import { DynamoError } from '../errors.js';
+import type { Engine } from '../engine.js';
+import { checkIndexKeys } from '../operations/itemCommon.js';
+import {
+  checkItemKey,
+  checkKey,
+  encodeKey,
+  encodePartition,
+  keyAttributes,
+  pickKey,
+} from '../tables/schema.js';
+import type { KeySchema } from '../tables/schema.js';
+import type { Table } from '../tables/table.js';
+import { writeItem } from '../tables/write.js';
+import type { WriteOrigin } from '../tables/write.js';
+import type { Item } from '../types.js';
+import { normalizeItem } from '../values/attribute.js';
+import { itemSize, MAX_ITEM_SIZE } from '../values/size.js';
+import {
+  definitionFromKeys,
+  describeKeySchema,
+  keySchemaOf,
+  sameKeySchema,
+  scratchTable,
+} from './definition.js';
+import { detectFormat } from './detect.js';
+import { locateExport, looksLikeExport } from './exportFolder.js';
+import { ByteCounter, InputStream, isDirectory, sourceName, sourcePath, sourceSize } from './io/input.js';
+import type { ImportSource } from './io/input.js';
+import { KeyFilter } from './io/keyFilter.js';
+import { OutputSink } from './io/output.js';
+import { SortingSpool } from './io/spool.js';
+import { InputError, readRecords } from './readers.js';
+import type { InputRecord, ReaderOptions } from './readers.js';
+import { backoffMs, sleep, toSdkItem } from './remote.js';
+import type { RemoteDynamo } from './remote.js';
+import { isRemote, tableInfo } from './store.js';
+import type { DumpTarget } from './store.js';
+import type {
+  ImportFormat,
+  ImportOptions,
+  ImportReport,
+  Progress,
+  RecordProblem,
+  TableDefinition,
+  TableImportReport,
+} from './types.js';
+
+/** A usage problem found before anything is written: a missing table, a key mismatch, a bad option. */
+export class DumpError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DumpError';
+  }
+}
+
+/** One input to read: a file, a stream, or one data file of an export folder. */
+interface Unit {
+  readonly name: string;
+  readonly source: ImportSource;
+  readonly format?: ImportFormat;
+  readonly expectItems?: number;
+  readonly md5?: string;
+  /** The table an export folder's manifest names. */
+  readonly table?: string;
+}
+
+interface Target {
+  readonly index: number;
+  /** Name in the database. */
+  readonly name: string;
+  key: KeySchema;
+  /** The live table (local, existing), or a scratch table for validation (new or remote). */
+  table: Table;
+  exists: boolean;
+  /** Created in phase 2 from this definition. */
+  create?: TableDefinition;
+  /** Items go nowhere (onExistingTable 'skip'). */
+  skip: boolean;
+  /** Existing items are removed first (onExistingTable 'replace'). */
+  replace: boolean;
+  readonly report: TableImportReport;
+}
+
+/** Signals the write transaction to roll back without it being an error of the engine. */
+class Rollback extends Error {}
+
+const PROGRESS_EVERY_MS = 100;
+/** All-or-nothing imports stop reading after this many bad records: nothing will be written anyway. */
+const STOP_AFTER_BAD = 10_000;
+
+class ImportRun {
+  readonly report: ImportReport;
+  readonly targets = new Map<string, Target>();
+  readonly targetList: Target[] = [];
+  /** Validated records, given back in (table, partition hash) order: B-tree order for the writes. */
+  readonly spool = new SortingSpool();
+  readonly counter = new ByteCounter();
+  readonly units: Unit[] = [];
+  rejects: OutputSink | undefined;
+  private readonly maxProblems: number;
+  private lastProgress = 0;
+  totalBytes: number | undefined;
+  /** Input table names seen, for the single-target check. */
+  private readonly inputTables = new Set<string>();
+  private readonly started = Date.now();
+
+  constructor(
+    readonly target: DumpTarget,
+    readonly options: ImportOptions,
+    readonly restore: boolean,
+  ) {
+    this.maxProblems = options.maxReportedProblems ?? 100;
+    this.report = {
+      format: 'json',
+      files: [],
+      records: 0,
+      written: 0,
+      deleted: 0,
+      skipped: 0,
+      rejected: 0,
+      committed: false,
+      tables: [],
+      problems: [],
+      bytes: 0,
+      seconds: 0,
+      warnings: [],
+    };
+  }
+
+  get failed(): boolean {
+    return this.report.rejected > 0;
+  }
+
+  problem(file: string, line: number, reason: string, table?: string, text?: string): void {
+    this.report.rejected++;
+    if (this.report.problems.length < this.maxProblems) {
+      this.report.problems.push({ file, line, reason, ...(table !== undefined ? { table } : {}) });
+    }
+    if (this.rejects) {
+      const entry: Record<string, unknown> = { file, line, reason };
+      if (table !== undefined) entry.table = table;
+      if (text !== undefined) entry.record = text;
+      void this.rejects.write(JSON.stringify(entry) + '\n');
+    }
+  }
+
+  progress(
+    phase: Progress['phase'],
+    items: number,
+    force = false,
+    totalItems?: number,
+    table?: string,
+  ): void {
+    const listener = this.options.onProgress;
+    if (!listener) return;
+    const now = Date.now();
+    if (!force && now - this.lastProgress < PROGRESS_EVERY_MS) return;
+    this.lastProgress = now;
+    listener({
+      phase,
+      items,
+      bytes: this.counter.bytes,
+      ...(this.totalBytes !== undefined && phase === 'read' ? { totalBytes: this.totalBytes } : {}),
+      ...(totalItems !== undefined ? { totalItems } : {}),
+      rejected: this.report.rejected,
+      ...(table !== undefined ? { table } : {}),
+    });
+  }
+
+  // ── inputs ──────────────────────────────────────────────────────────────────────────────────
+
+  expandSources(sources: readonly ImportSource[]): void {
+    for (const source of sources) {
+      const path = sourcePath(source);
+      const wantsFolder = this.options.format === 'export-folder';
+      if (path !== undefined && (isDirectory(path) || (wantsFolder && looksLikeExport(path)))) {
+        const folder = locateExport(path);
+        this.report.warnings.push(...folder.warnings);
+        for (const f of folder.files) {
+          this.units.push({
+            name: f.path,
+            source: f.path,
+            format: 'export-folder',
+            ...(f.itemCount !== undefined ? { expectItems: f.itemCount } : {}),
+            ...(f.md5 !== undefined ? { md5: f.md5 } : {}),
+            ...(folder.table !== undefined ? { table: folder.table } : {}),
+          });
+        }
+        this.report.files.push(path);
+        continue;
+      }
+      this.units.push({ name: sourceName(source), source });
+      this.report.files.push(sourceName(source));
+    }
+    let total = 0;
+    for (const u of this.units) {
+      const size = sourceSize(u.source);
+      if (size === undefined) return;
+      total += size;
+    }
+    this.totalBytes = total;
+  }
+
+  // ── tables ──────────────────────────────────────────────────────────────────────────────────
+
+  /** The database table an input's records go to (input table name, or none for single-table formats). */
+  targetName(inputTable: string | undefined, unit: Unit): string | undefined {
+    const map = this.options.tableMap;
+    if (inputTable !== undefined && map && map[inputTable] !== undefined) return map[inputTable];
+    if (this.options.table !== undefined) return this.options.table;
+    return inputTable ?? unit.table;
+  }
+
+  wanted(inputTable: string | undefined): boolean {
+    const only = this.options.tables;
+    return !only || inputTable === undefined || only.includes(inputTable);
+  }
+
+  /** Resolves (once) the table records of `inputTable` go to; throws DumpError when there is none. */
+  async resolve(inputTable: string | undefined, unit: Unit, definition?: TableDefinition): Promise<Target> {
+    const name = this.targetName(inputTable, unit);
+    if (name === undefined) {
+      throw new DumpError(
+        `${unit.name}: which table? This input does not name one: pass a table name (--table)`,
+      );
+    }
+    if (inputTable !== undefined) {
+      this.inputTables.add(inputTable);
+      if (
+        this.options.table !== undefined &&
+        !this.options.tableMap?.[inputTable] &&
+        this.inputTables.size > 1
+      ) {
+        throw new DumpError(
+          `${unit.name} holds several tables (${[...this.inputTables].join(', ')}); --table would merge them: pick some with --tables or rename with --table-map`,
+        );
+      }
+    }
+    const known = this.targets.get(name);
+    if (known) {
+      if (definition)
+        known.report.warnings.push(`a second definition for ${name} (from ${inputTable}) was ignored`);
+      return known;
+    }
+    const info = await tableInfo(this.target, name);
+    const report: TableImportReport = {
+      table: name,
+      created: false,
+      written: 0,
+      deleted: 0,
+      skipped: 0,
+      rejected: 0,
+      warnings: [],
+    };
+    const onExisting = this.options.onExistingTable ?? (this.restore ? 'fail' : 'merge');
+    let t: Target;
+    if (info) {
+      if (definition && onExisting === 'fail') {
+        throw new DumpError(
+          `table ${name} already exists; restore refuses to touch it (use --on-existing merge|replace|skip, or --table-map to restore under another name)`,
+        );
+      }
+      const wantKey = definition ? keySchemaOf(definition.create) : undefined;
+      if (wantKey && !sameKeySchema(wantKey, info.key) && onExisting !== 'skip') {
+        throw new DumpError(
+          `table ${name} exists with keys ${describeKeySchema(info.key)}, the input's have ${describeKeySchema(wantKey)}`,
+        );
+      }
+      const keys = this.options.partitionKey;
+      if (keys && !definition) {
+        const given = keySchemaOf(definitionFromKeys(name, keys, this.options.sortKey).create);
+        if (!sameKeySchema(given, info.key)) {
+          throw new DumpError(
+            `table ${name} exists with keys ${describeKeySchema(info.key)}, not ${describeKeySchema(given)}`,
+          );
+        }
+      }
+      const live = isRemote(this.target)
+        ? scratchTable(info.definition.create)
+        : this.target.ctx.catalog.get(name)!;
+      if (!isRemote(this.target)) {
+        this.target.ctx.settle(live);
+        if (live.status === 'CREATING' || live.status === 'DELETING')
+          throw new DumpError(`table ${name} is ${live.status}`);
+      }
+      t = {
+        index: this.targetList.length,
+        name,
+        key: info.key,
+        table: live,
+        exists: true,
+        skip: definition !== undefined && onExisting === 'skip',
+        replace: onExisting === 'replace',
+        report,
+      };
+      if (definition && onExisting === 'merge')
+        report.warnings.push("the table existed: its definition was kept, the dump's ignored");
+    } else {
+      let def = definition;
+      if (!def && this.options.partitionKey)
+        def = definitionFromKeys(name, this.options.partitionKey, this.options.sortKey);
+      if (!def || this.options.create === false) {
+        throw new DumpError(
+          this.options.create === false
+            ? `table ${name} does not exist (creating tables is turned off)`
+            : `table ${name} does not exist: give its keys to create it (--pk name:S [--sk name:N]) or create it first`,
+        );
+      }
+      const create = renamed(def, name);
+      t = {
+        index: this.targetList.length,
+        name,
+        key: keySchemaOf(create.create),
+        table: scratchTable(create.create),
+        exists: false,
+        create,
+        skip: false,
+        replace: false,
+        report,
+      };
+    }
+    this.targets.set(name, t);
+    this.targetList.push(t);
+    this.report.tables.push(report);
+    return t;
+  }
+
+  // ── phase 1 ─────────────────────────────────────────────────────────────────────────────────
+
+  readerOptions(defaultTarget: Target | undefined): ReaderOptions {
+    const keyTypes = new Map<string, 'S' | 'N' | 'B'>();
+    if (defaultTarget) for (const a of keyAttributes(defaultTarget.key)) keyTypes.set(a.name, a.type);
+    for (const index of defaultTarget?.table.indexes.values() ?? []) {
+      for (const a of keyAttributes(index.key)) if (!keyTypes.has(a.name)) keyTypes.set(a.name, a.type);
+    }
+    return { plain: this.options.plain ?? {}, csv: this.options.csv ?? {}, keyTypes };
+  }
+
+  /** Validates one item record into the spool, or records why not. */
+  addItem(t: Target, rec: InputRecord & { kind: 'item' | 'delete' }, unitIndex: number, unit: Unit): void {
+    if (t.skip) {
+      t.report.skipped++;
+      this.report.skipped++;
+      return;
+    }
+    const raw = rec.kind === 'item' ? rec.value : rec.key;
+    try {
+      if (rec.text !== undefined && rec.text.includes('"__proto__"') && hasProtoKey(raw)) {
+        throw validation('the attribute name __proto__ is not supported');
+      }
+      if (rec.kind === 'item') {
+        const item = normalizeItem(raw);
+        checkItemKey(t.key, item);
+        const size = itemSize(item);
+        if (size > MAX_ITEM_SIZE) throw validation('Item size has exceeded the maximum allowed size');
+        checkIndexKeys(t.table, item);
+        this.spool.append(
+          t.index * 0x1_0000_0000 + encodePartition(t.key, item).hash,
+          `P${t.index},${unitIndex},${rec.line},${size}\t${JSON.stringify(item)}`,
+        );
+      } else {
+        const key = normalizeItem(raw, 'Key');
+        checkKey(t.key, key);
+        this.spool.append(
+          t.index * 0x1_0000_0000 + encodePartition(t.key, key).hash,
+          `D${t.index},${unitIndex},${rec.line},0\t${JSON.stringify(key)}`,
+        );
+      }
+    } catch (e) {
+      t.report.rejected++;
+      this.problem(unit.name, rec.line, reasonOf(e), t.name, rec.text);
+    }
+  }
+
+  async read(): Promise<void> {
+    let records = 0;
+    for (let u = 0; u < this.units.length; u++) {
+      const unit = this.units[u]!;
+      if (this.options.signal?.aborted) throw this.options.signal.reason;
+      let input: InputStream;
+      try {
+        input = await InputStream.open(unit.source, this.counter, { md5: unit.md5 !== undefined });
+      } catch (e) {
+        throw new DumpError(`${unit.name}: ${(e as Error).message}`);
+      }
+      let format =
+        unit.format ??
+        (this.options.format && this.options.format !== 'auto' ? this.options.format : undefined);
+      if (!format) {
+        try {
+          format = detectFormat(input.headText(), unit.name).format;
+        } catch (e) {
+          throw new DumpError((e as Error).message);
+        }
+      }
+      if (u === 0)
+        (this.report as { format: ImportFormat }).format =
+          unit.format === 'export-folder' ? 'export-folder' : format;
+      if (this.restore && format !== 'sortkey-dump') {
+        throw new DumpError(
+          `${unit.name} is not a Sortkey dump (it looks like ${format}); use sortkey import for other formats`,
+        );
+      }
+      const multiTable = format === 'batch-write' || format === 'sortkey-dump';
+      const defaultTarget = multiTable ? undefined : await this.resolve(undefined, unit);
+      const reader = readRecords(input, format, this.readerOptions(defaultTarget));
+      let unitItems = 0;
+      try {
+        for await (const batch of reader) {
+          // Resolve tables first (may ask a remote service), then validate the batch synchronously.
+          for (const rec of batch) {
+            if (rec.kind === 'table') {
+              const inputName = rec.definition.create.TableName!;
+              if (this.wanted(inputName)) await this.resolve(inputName, unit, rec.definition);
+            } else if (
+              (rec.kind === 'item' || rec.kind === 'delete') &&
+              rec.table !== undefined &&
+              this.wanted(rec.table)
+            ) {
+              const name = this.targetName(rec.table, unit);
+              if (name === undefined || !this.targets.has(name)) await this.resolve(rec.table, unit);
+            }
+          }
+          for (const rec of batch) {
+            switch (rec.kind) {
+              case 'item':
+              case 'delete': {
+                if (!this.wanted(rec.table)) continue;
+                records++;
+                unitItems++;
+                const t =
+                  rec.table === undefined
+                    ? defaultTarget!
+                    : this.targets.get(this.targetName(rec.table, unit)!)!;
+                this.addItem(t, rec, u, unit);
+                break;
+              }
+              case 'bad':
+                records++;
+                unitItems++;
+                if (rec.table !== undefined && !this.wanted(rec.table)) continue;
+                this.problem(unit.name, rec.line, rec.reason, rec.table, rec.text);
+                break;
+              default:
+                break;
+            }
+          }
+          this.report.records = records;
+          this.progress('read', records);
+          if (this.failed && !this.options.continueOnError && this.report.rejected >= STOP_AFTER_BAD) {
+            // Enough evidence: the rest would only add to a report nobody reads to the end.
+            this.report.warnings.push(`stopped reading after ${this.report.rejected} bad records`);
+            return;
+          }
+        }
+      } catch (e) {
+        if (e instanceof DumpError) throw e;
+        const line = e instanceof InputError ? e.line : 0;
+        const reason = e instanceof InputError ? e.message : `cannot read: ${(e as Error).message}`;
+        this.problem(
+          unit.name,
+          line,
+          this.options.continueOnError ? `${reason} (the rest of this file was not read)` : reason,
+        );
+        if (!this.options.continueOnError) return;
+        continue;
+      }
+      if (unit.expectItems !== undefined && unit.expectItems !== unitItems) {
+        this.problem(
+          unit.name,
+          0,
+          `the export manifest lists ${unit.expectItems} items for this file, it holds ${unitItems}`,
+        );
+      }
+      if (unit.md5 !== undefined) {
+        const md5 = input.md5Base64();
+        if (md5 !== unit.md5)
+          this.problem(
+            unit.name,
+            0,
+            `the file's MD5 (${md5}) differs from the manifest's (${unit.md5}): it is damaged`,
+          );
+      }
+    }
+    this.report.records = records;
+    this.progress('read', records, true);
+  }
+
+  // ── phase 2, local ──────────────────────────────────────────────────────────────────────────
+
+  writeLocal(engine: Engine): boolean {
+    const ctx = engine.ctx;
+    // Imports write with origin 'import', which streams skip unless asked: --emit-streams turns on
+    // the engine's switch for the write phase (origin 'request' on an engine without one).
+    const hasSwitch = 'emitImportStreamRecords' in ctx;
+    const origin: WriteOrigin = this.options.emitStreams && !hasSwitch ? 'request' : 'import';
+    const previousSwitch = hasSwitch ? ctx.emitImportStreamRecords : false;
+    if (hasSwitch && this.options.emitStreams) ctx.emitImportStreamRecords = true;
+    const onConflict = this.options.onConflict ?? 'overwrite';
+    const created: Table[] = [];
+    const total = this.spool.count;
+    const db = ctx.db;
+    let conflicts = 0;
+    let written = 0;
+    let deleted = 0;
+    let skipped = 0;
+    let done = 0;
+    const previousCache = db.sqlite.pragma('cache_size', { simple: true }) as number;
+    // A bigger page cache while the import's B-trees grow (restored afterwards): 32 MB.
+    db.sqlite.pragma('cache_size = -32768');
+    try {
+      db.transaction(() => {
+        for (const t of this.targetList) {
+          if (t.skip) continue;
+          if (!t.exists) {
+            try {
+              engine.execute('CreateTable', t.create!.create);
+            } catch (e) {
+              throw new DumpError(`cannot create table ${t.name}: ${reasonOf(e)}`);
+            }
+            const table = ctx.catalog.get(t.name)!;
+            created.push(table);
+            t.table = table;
+            t.report.created = true;
+          } else {
+            const live = ctx.catalog.get(t.name);
+            if (!live || !sameKeySchema(live.key, t.key))
+              throw new DumpError(`table ${t.name} changed while the import was reading`);
+            t.table = live;
+            if (t.replace) this.clearTable(engine, live, origin);
+          }
+        }
+        // Tables empty now only hold what this import writes: a key needs looking up only if the
+        // input had it before (see KeyFilter).
+        const filters = this.targetList.map((t) =>
+          t.skip ||
+          (t.exists &&
+            !t.replace &&
+            ctx.db.sqlite.prepare(`SELECT 1 FROM "${t.table.sqlName}" LIMIT 1`).get() !== undefined)
+            ? undefined
+            : new KeyFilter(total),
+        );
+        let next = Date.now() + PROGRESS_EVERY_MS;
+        for (const line of this.spool.lines()) {
+          const tab = line.indexOf('\t');
+          const head = line.slice(1, tab).split(',');
+          const t = this.targetList[Number(head[0])]!;
+          const table = t.table;
+          const item = JSON.parse(line.slice(tab + 1)) as Item;
+          const key = encodeKey(table.key, item);
+          const filter = filters[t.index];
+          const old = filter === undefined || filter.add(key) ? table.getRow(db, key) : undefined;
+          if (line.charCodeAt(0) === 80 /* P */) {
+            if (old && onConflict !== 'overwrite') {
+              if (onConflict === 'skip') {
+                skipped++;
+                t.report.skipped++;
+              } else {
+                conflicts++;
+                t.report.rejected++;
+                this.problem(
+                  this.units[Number(head[1])]!.name,
+                  Number(head[2]),
+                  `an item with this key is already in table ${t.name}`,
+                  t.name,
+                  line.slice(tab + 1),
+                );
+              }
+            } else {
+              writeItem(
+                ctx,
+                table,
+                key,
+                old ? (JSON.parse(old.json) as Item) : undefined,
+                old?.size ?? 0,
+                item,
+                Number(head[3]),
+                origin,
+              );
+              written++;
+              t.report.written++;
+            }
+          } else if (old) {
+            writeItem(ctx, table, key, JSON.parse(old.json) as Item, old.size, undefined, 0, origin);
+            deleted++;
+            t.report.deleted++;
+          }
+          done++;
+          if ((done & 1023) === 0 && Date.now() >= next) {
+            next = Date.now() + PROGRESS_EVERY_MS;
+            this.progress('write', done, true, total, t.name);
+          }
+        }
+        if (conflicts > 0 && !this.options.continueOnError) throw new Rollback();
+      });
+    } catch (e) {
+      for (const t of created) if (ctx.catalog.get(t.name) === t) ctx.catalog.drop(t);
+      for (const t of this.targetList) {
+        t.report.created = false;
+        t.report.written = 0;
+        t.report.deleted = 0;
+      }
+      ctx.syncFeatures();
+      if (e instanceof Rollback) return false;
+      throw e;
+    } finally {
+      db.sqlite.pragma(`cache_size = ${previousCache}`);
+      if (hasSwitch) ctx.emitImportStreamRecords = previousSwitch;
+    }
+    this.report.written = written;
+    this.report.deleted = deleted;
+    this.report.skipped += skipped;
+    this.progress('write', done, true, total);
+    this.applySettingsLocal(engine);
+    return true;
+  }
+
+  /** Removes every item of a table through the write path (so indexes, TTL and logs follow). */
+  private clearTable(engine: Engine, table: Table, origin: WriteOrigin): void {
+    const ctx = engine.ctx;
+    const first = ctx.db.sqlite
+      .prepare(`SELECT h, pk, sk, item, size FROM "${table.sqlName}" ORDER BY h, pk, sk LIMIT 1000`)
+      .raw();
+    let batch = first.all() as [number, Buffer, Buffer, string, number][];
+    while (batch.length > 0) {
+      for (const [h, pk, sk, json, size] of batch)
+        writeItem(ctx, table, { hash: h, pk, sk }, JSON.parse(json) as Item, size, undefined, 0, origin);
+      batch = first.all() as [number, Buffer, Buffer, string, number][];
+    }
+  }
+
+  /** TTL and point-in-time recovery of created tables: their own operations, after the commit. */
+  private applySettingsLocal(engine: Engine): void {
+    for (const t of this.targetList) {
+      if (!t.report.created || !t.create) continue;
+      const ttl = t.create.timeToLive;
+      if (ttl?.Enabled) {
+        try {
+          engine.execute('UpdateTimeToLive', {
+            TableName: t.name,
+            TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true },
+          });
+        } catch (e) {
+          t.report.warnings.push(`time to live on ${ttl.AttributeName} not enabled: ${(e as Error).message}`);
+        }
+      }
+      if (t.create.pointInTimeRecovery) {
+        try {
+          engine.execute('UpdateContinuousBackups', {
+            TableName: t.name,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          });
+        } catch (e) {
+          t.report.warnings.push(`point-in-time recovery not enabled: ${(e as Error).message}`);
+        }
+      }
+    }
+  }
+
+  // ── phase 2, remote ─────────────────────────────────────────────────────────────────────────
+
+  async writeRemote(remote: RemoteDynamo): Promise<boolean> {
+    const onConflict = this.options.onConflict ?? 'overwrite';
+    const signal = this.options.signal;
+    for (const t of this.targetList) {
+      if (t.skip) continue;
+      if (!t.exists) {
+        await remote.call('CreateTable', t.create!.create, signal);
+        await remote.waitActive(t.name);
+        t.report.created = true;
+        const ttl = t.create!.timeToLive;
+        if (ttl?.Enabled) {
+          try {
+            await remote.call('UpdateTimeToLive', {
+              TableName: t.name,
+              TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true },
+            });
+          } catch (e) {
+            t.report.warnings.push(
+              `time to live on ${ttl.AttributeName} not enabled: ${(e as Error).message}`,
+            );
+          }
+        }
+        if (t.create!.pointInTimeRecovery) {
+          try {
+            await remote.call('UpdateContinuousBackups', {
+              TableName: t.name,
+              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            });
+          } catch (e) {
+            t.report.warnings.push(`point-in-time recovery not enabled: ${(e as Error).message}`);
+          }
+        }
+      } else if (t.replace) {
+        throw new DumpError(
+          `--on-existing replace is not supported for remote tables (${t.name}): empty or recreate it first`,
+        );
+      }
+    }
+    const concurrency = Math.max(1, this.options.concurrency ?? 8);
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown;
+    const total = this.spool.count;
+    let done = 0;
+    const launch = (p: Promise<void>) => {
+      const tracked = p.catch((e: unknown) => {
+        failure ??= e;
+      });
+      inFlight.add(tracked);
+      void tracked.finally(() => inFlight.delete(tracked));
+    };
+    const throttle = async () => {
+      while (inFlight.size >= concurrency) await Promise.race(inFlight);
+      if (failure) throw failure;
+    };
+    // Batches per table; a key seen twice in one batch flushes it first (BatchWriteItem refuses duplicates).
+    const batches = new Map<number, { requests: Record<string, unknown>[]; keys: Set<string> }>();
+    const flush = async (t: Target) => {
+      const b = batches.get(t.index);
+      if (!b || b.requests.length === 0) return;
+      batches.delete(t.index);
+      await throttle();
+      const n = b.requests.length;
+      launch(
+        this.batchWrite(remote, t.name, b.requests).then(() => {
+          done += n;
+          this.progress('write', done, false, total, t.name);
+        }),
+      );
+    };
+    for (const line of this.spool.lines()) {
+      if (failure) break;
+      const tab = line.indexOf('\t');
+      const head = line.slice(1, tab).split(',');
+      const t = this.targetList[Number(head[0])]!;
+      const item = JSON.parse(line.slice(tab + 1)) as Item;
+      const isPut = line.charCodeAt(0) === 80;
+      if (isPut && onConflict !== 'overwrite') {
+        await throttle();
+        launch(
+          this.conditionalPut(
+            remote,
+            t,
+            item,
+            onConflict,
+            this.units[Number(head[1])]!.name,
+            Number(head[2]),
+          ).then(() => {
+            done++;
+            this.progress('write', done, false, total, t.name);
+          }),
+        );
+        continue;
+      }
+      const keyId = JSON.stringify(pickKey(t.key, item));
+      let b = batches.get(t.index);
+      if (b && b.keys.has(keyId)) {
+        await flush(t);
+        b = undefined;
+      }
+      if (!b) {
+        b = { requests: [], keys: new Set() };
+        batches.set(t.index, b);
+      }
+      b.keys.add(keyId);
+      b.requests.push(
+        isPut ? { PutRequest: { Item: toSdkItem(item) } } : { DeleteRequest: { Key: toSdkItem(item) } },
+      );
+      if (isPut) {
+        t.report.written++;
+        this.report.written++;
+      } else {
+        t.report.deleted++;
+        this.report.deleted++;
+      }
+      if (b.requests.length === 25) await flush(t);
+    }
+    for (const t of this.targetList) await flush(t);
+    while (inFlight.size > 0) await Promise.race(inFlight);
+    if (failure) throw failure;
+    this.progress('write', done, true, total);
+    return true;
+  }
+
+  private async batchWrite(
+    remote: RemoteDynamo,
+    table: string,
+    requests: Record<string, unknown>[],
+  ): Promise<void> {
+    let pending: Record<string, unknown[]> = { [table]: requests };
+    for (let attempt = 0; ; attempt++) {
+      const out = await remote.call<{ UnprocessedItems?: Record<string, unknown[]> }>(
+        'BatchWriteItem',
+        { RequestItems: pending },
+        this.options.signal,
+      );
+      const left = out.UnprocessedItems ?? {};
+      if (Object.values(left).every((l) => l.length === 0)) return;
+      if (attempt >= 15) throw new Error(`BatchWriteItem kept returning unprocessed items for ${table}`);
+      pending = left;
+      await sleep(backoffMs(attempt, 50));
+    }
+  }
+
+  private async conditionalPut(
+    remote: RemoteDynamo,
+    t: Target,
+    item: Item,
+    mode: 'skip' | 'fail',
+    file: string,
+    line: number,
+  ): Promise<void> {
+    const names: Record<string, string> = {};
+    const conds: string[] = [];
+    keyAttributes(t.key).forEach((a, i) => {
+      names[`#k${i}`] = a.name;
+      conds.push(`attribute_not_exists(#k${i})`);
+    });
+    try {
+      await remote.call(
+        'PutItem',
+        {
+          TableName: t.name,
+          Item: toSdkItem(item),
+          ConditionExpression: conds.join(' AND '),
+          ExpressionAttributeNames: names,
+        },
+        this.options.signal,
+      );
+      t.report.written++;
+      this.report.written++;
+    } catch (e) {
+      if ((e as { name?: string }).name !== 'ConditionalCheckFailedException') throw e;
+      if (mode === 'skip') {
+        t.report.skipped++;
+        this.report.skipped++;
+      } else {
+        t.report.rejected++;
+        this.problem(
+          file,
+          line,
+          `an item with this key is already in table ${t.name}`,
+          t.name,
+          JSON.stringify(item),
+        );
+      }
+    }
+  }
+
+  finish(): ImportReport {
+    // The write phase works in key order: put the problems back in input order.
+    const order = new Map(this.units.map((u, i) => [u.name, i] as const));
+    this.report.problems.sort(
+      (a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line,
+    );
+    this.report.bytes = this.counter.bytes;
+    this.report.seconds = (Date.now() - this.started) / 1000;
+    return this.report;
+  }
+}
+
+function renamed(def: TableDefinition, name: string): TableDefinition {
+  if (def.create.TableName === name) return def;
+  return { ...def, create: { ...def.create, TableName: name } };
+}
+
+function reasonOf(e: unknown): string {
+  if (e instanceof DynamoError) return `${e.type}: ${e.message}`;
+  return (e as Error).message;
+}
+
+function hasProtoKey(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some(hasProtoKey);
+  if (Object.prototype.hasOwnProperty.call(v, '__proto__')) return true;
+  for (const k in v as object) if (hasProtoKey((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
+async function run(
+  target: DumpTarget,
+  source: ImportSource | readonly ImportSource[],
+  options: ImportOptions,
+  restore: boolean,
+): Promise<ImportReport> {
+  const sources = Array.isArray(source) ? (source as readonly ImportSource[]) : [source as ImportSource];
+  if (sources.length === 0) throw new DumpError('nothing to import: no input given');
+  const r = new ImportRun(target, options, restore);
+  try {
+    r.expandSources(sources);
+    if (options.rejects) {
+      r.rejects = OutputSink.open(options.rejects);
+      r.report.rejectsFile = options.rejects;
+    }
+    await r.read();
+    const stop = r.failed && !options.continueOnError;
+    if (!stop && !options.dryRun && r.targetList.length > 0) {
+      r.report.committed = isRemote(target) ? await r.writeRemote(target) : r.writeLocal(target);
+      if (!r.report.committed) r.report.written = 0;
+    }
+    if (r.rejects) {
+      if (r.report.rejected > 0) await r.rejects.close();
+      else r.rejects.abort();
+    }
+    return r.finish();
+  } catch (e) {
+    r.rejects?.abort();
+    throw e;
+  } finally {
+    r.spool.close();
+  }
+}
+
+/**
+ * Imports items from files, folders or streams into a table (or, for batch-write files and dumps,
+ * the tables they name). All-or-nothing unless `continueOnError`: see the module comment.
+ */
+export function importItems(
+  target: DumpTarget,
+  source: ImportSource | readonly ImportSource[],
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  return run(target, source, options, false);
+}
+
+/** Restores a Sortkey dump: every table's definition and items (existing tables: see onExistingTable). */
+export function restoreDatabase(
+  target: DumpTarget,
+  source: ImportSource | readonly ImportSource[],
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  return run(target, source, options, true);
+}
+
+export type { RecordProblem };

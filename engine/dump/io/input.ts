@@ -1,0 +1,334 @@
+// Import inputs: files, folders, streams and in-memory text, read in chunks (never whole), gunzipped
+// when they start with gzip's magic bytes whatever their name, with a peek at the first bytes for
+// format detection and a running count of bytes read for progress.
+import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+
+/** Where import data comes from. */
+export type ImportSource =
+  /** A file (plain or gzipped), or an export folder. */
+  | string
+  | { readonly path: string }
+  /** Bytes from a stream (stdin, an upload); `size` only feeds the progress ETA. */
+  | { readonly name: string; readonly stream: AsyncIterable<Uint8Array | string>; readonly size?: number }
+  /** Text or bytes already in memory (a paste in the studio, tests). */
+  | { readonly name: string; readonly text: string | Uint8Array };
+
+export const CHUNK_BYTES = 1 << 20;
+/** Text is decoded in pieces this big: large strings that live long get promoted and cost GC. */
+const TEXT_BYTES = 256 * 1024;
+const PEEK_BYTES = 64 * 1024;
+
+/** Bytes read so far across every input of one import, for progress. */
+export class ByteCounter {
+  bytes = 0;
+}
+
+export function sourceName(source: ImportSource): string {
+  if (typeof source === 'string') return source;
+  if ('path' in source) return source.path;
+  return source.name;
+}
+
+export function sourcePath(source: ImportSource): string | undefined {
+  if (typeof source === 'string') return source;
+  if ('path' in source) return source.path;
+  return undefined;
+}
+
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Size in bytes of what the source will read (before decompression), when known. */
+export function sourceSize(source: ImportSource): number | undefined {
+  const path = sourcePath(source);
+  if (path !== undefined) {
+    try {
+      return statSync(path).size;
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof source !== 'string' && 'text' in source) {
+    return typeof source.text === 'string' ? Buffer.byteLength(source.text) : source.text.byteLength;
+  }
+  if (typeof source !== 'string' && 'stream' in source) return source.size;
+  return undefined;
+}
+
+async function* rawChunks(
+  source: ImportSource,
+  counter: ByteCounter,
+  hash: Hash | undefined,
+): AsyncGenerator<Buffer> {
+  const path = sourcePath(source);
+  let iterable: AsyncIterable<Uint8Array | string>;
+  if (path !== undefined) {
+    const fd = openSync(path, 'r');
+    let regular: boolean;
+    try {
+      const st = fstatSync(fd);
+      if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: ${path} is a folder`), { code: 'EISDIR' });
+      regular = st.isFile();
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+    if (regular) {
+      // Regular files are read synchronously: from the page cache that is faster than a round trip
+      // through the thread pool for every chunk, and the caller's loop still yields between chunks.
+      try {
+        for (;;) {
+          const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+          const n = readSync(fd, buf, 0, CHUNK_BYTES, null);
+          if (n <= 0) return;
+          const part = n === CHUNK_BYTES ? buf : buf.subarray(0, n);
+          counter.bytes += n;
+          hash?.update(part);
+          yield part;
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
+    // Pipes and devices (`<(command)`): read without blocking.
+    iterable = createReadStream(path, { fd, highWaterMark: CHUNK_BYTES });
+  } else if (typeof source !== 'string' && 'stream' in source) iterable = source.stream;
+  else {
+    const text = (source as { text: string | Uint8Array }).text;
+    const buf =
+      typeof text === 'string'
+        ? Buffer.from(text, 'utf8')
+        : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+    for (let i = 0; i < buf.length; i += CHUNK_BYTES) {
+      const part = buf.subarray(i, Math.min(buf.length, i + CHUNK_BYTES));
+      counter.bytes += part.length;
+      hash?.update(part);
+      yield part;
+    }
+    return;
+  }
+  for await (const chunk of iterable) {
+    const buf =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, 'utf8')
+        : Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk);
+    counter.bytes += buf.length;
+    hash?.update(buf);
+    yield buf;
+  }
+}
+
+/** True when the bytes start like a gzip member. */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/**
+ * An opened input: its decompressed bytes as chunks, with the first bytes available beforehand
+ * for format detection.
+ */
+export class InputStream {
+  private buffered: Buffer[] = [];
+  private iterator: AsyncIterator<Buffer> | undefined;
+  private done = false;
+  /** A read error met while peeking: raised when the data reaches it, so detection still works. */
+  private deferred: Error | undefined;
+  gzipped = false;
+  private readonly hash: Hash | undefined;
+
+  private constructor(
+    readonly name: string,
+    private readonly source: ImportSource,
+    private readonly counter: ByteCounter,
+    md5: boolean,
+  ) {
+    this.hash = md5 ? createHash('md5') : undefined;
+  }
+
+  /** Opens a source; with `md5`, the raw bytes are hashed as they are read (see md5Base64). */
+  static async open(
+    source: ImportSource,
+    counter: ByteCounter,
+    options: { md5?: boolean } = {},
+  ): Promise<InputStream> {
+    const input = new InputStream(sourceName(source), source, counter, options.md5 === true);
+    await input.start();
+    return input;
+  }
+
+  /** MD5 of the raw bytes, base64 (as DynamoDB's export manifest gives it), once everything was read. */
+  md5Base64(): string | undefined {
+    return this.hash?.digest('base64');
+  }
+
+  private async start(): Promise<void> {
+    const raw = rawChunks(this.source, this.counter, this.hash);
+    const first = await raw.next(); // a missing or unreadable file fails here, at open
+    if (first.done) {
+      this.done = true;
+      return;
+    }
+    let head = first.value;
+    // Two bytes decide gzip; a stream may deliver a single byte first.
+    let rawDone = false;
+    while (head.length < 2) {
+      const more = await raw.next();
+      if (more.done) {
+        rawDone = true;
+        break;
+      }
+      head = Buffer.concat([head, more.value]);
+    }
+    async function* replay(): AsyncGenerator<Buffer> {
+      yield head;
+      if (rawDone) return;
+      for (;;) {
+        const r = await raw.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    }
+    if (isGzip(head)) {
+      this.gzipped = true;
+      const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+      // Errors (a truncated or corrupt gzip, a read error) surface through the iteration.
+      pipeline(Readable.from(replay()), gunzip, () => undefined);
+      this.iterator = (gunzip as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    } else {
+      this.iterator = replay();
+    }
+    // Fill the peek buffer.
+    let peeked = 0;
+    try {
+      while (peeked < PEEK_BYTES) {
+        const r = await this.iterator.next();
+        if (r.done) {
+          this.done = true;
+          break;
+        }
+        this.buffered.push(r.value);
+        peeked += r.value.length;
+      }
+    } catch (e) {
+      this.deferred = e as Error;
+      this.done = true;
+    }
+  }
+
+  /** The first (up to 64 KB, decompressed) bytes, without consuming them. */
+  head(): Buffer {
+    return Buffer.concat(this.buffered);
+  }
+
+  /** The first bytes as text (BOM removed). */
+  headText(): string {
+    const text = new StringDecoder('utf8').write(this.head());
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+
+  /** Every decompressed chunk, the peeked ones first. Call once. */
+  async *chunks(): AsyncGenerator<Buffer> {
+    const buffered = this.buffered;
+    this.buffered = [];
+    for (const b of buffered) yield b;
+    if (this.deferred) throw this.deferred;
+    if (this.done || !this.iterator) return;
+    for (;;) {
+      const r = await this.iterator.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+
+  /** Every chunk decoded as UTF-8 text (split characters are joined; a leading BOM is dropped). */
+  async *texts(): AsyncGenerator<string> {
+    const decoder = new StringDecoder('utf8');
+    let first = true;
+    for await (const chunk of this.chunks()) {
+      for (let off = 0; off < chunk.length; off += TEXT_BYTES) {
+        let text = decoder.write(
+          off === 0 && chunk.length <= TEXT_BYTES ? chunk : chunk.subarray(off, off + TEXT_BYTES),
+        );
+        if (first && text.length > 0) {
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+          first = false;
+        }
+        if (text.length > 0) yield text;
+      }
+    }
+    const rest = decoder.end();
+    if (rest.length > 0) yield rest;
+  }
+}
+
+/** A line of text and its 1-based line number. */
+export interface Line {
+  readonly text: string;
+  readonly line: number;
+}
+
+/** Splits text chunks into lines (LF or CRLF), in batches; the last line needs no newline. */
+export async function* readLines(
+  texts: AsyncIterable<string>,
+  maxLineChars = 64 * 1024 * 1024,
+): AsyncGenerator<Line[]> {
+  let carry = '';
+  let lineNo = 1;
+  for await (const text of texts) {
+    const out: Line[] = [];
+    let pos = 0;
+    let chunk = text;
+    if (carry.length > 0) {
+      const nl = text.indexOf('\n');
+      if (nl < 0) {
+        carry += text;
+        if (carry.length > maxLineChars) throw new LineTooLongError(lineNo, maxLineChars);
+        continue;
+      }
+      const line = carry + text.slice(0, nl);
+      carry = '';
+      out.push({ text: trimCR(line), line: lineNo++ });
+      pos = nl + 1;
+    }
+    for (;;) {
+      const nl = chunk.indexOf('\n', pos);
+      if (nl < 0) break;
+      out.push({ text: trimCR(chunk.slice(pos, nl)), line: lineNo++ });
+      pos = nl + 1;
+    }
+    if (pos < chunk.length) {
+      carry = chunk.slice(pos);
+      if (carry.length > maxLineChars) throw new LineTooLongError(lineNo, maxLineChars);
+    }
+    chunk = '';
+    if (out.length > 0) yield out;
+  }
+  if (carry.length > 0) yield [{ text: trimCR(carry), line: lineNo }];
+}
+
+function trimCR(s: string): string {
+  return s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s;
+}
+
+export class LineTooLongError extends Error {
+  constructor(
+    readonly line: number,
+    max: number,
+  ) {
+    super(
+      `line ${line} is longer than ${Math.round(max / (1024 * 1024))} MB characters; is this really line-delimited JSON?`,
+    );
+  }
+}

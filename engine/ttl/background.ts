@@ -1,0 +1,60 @@
+// The engine's background work: every `intervalMs` it deletes expired items (one batch of at most
+// 100 per turn of the event loop, so requests interleave with a long sweep), trims stream records
+// older than 24 hours and compacts point-in-time logs. The timer is unref()'d: it never keeps a
+// process alive. Engine.close() stops it.
+import type { EngineContext } from '../context.js';
+import { TTL_BATCH_SIZE } from './service.js';
+
+/** The sweep interval when the engine runs on the real clock and none is configured. */
+export const DEFAULT_TTL_SWEEP_INTERVAL_MS = 5_000;
+
+export class Background {
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly intervalMs: number,
+  ) {
+    if (intervalMs > 0) {
+      this.timer = setInterval(() => this.tick(), intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  private tick(): void {
+    if (this.stopped || this.immediate || !this.ctx.db.sqlite.open) return;
+    try {
+      this.ctx.streams.trimAll();
+      this.ctx.pitr.compactAll();
+    } catch {
+      // Housekeeping must never take the process down; the next tick tries again.
+    }
+    this.sweepStep();
+  }
+
+  /** One TTL batch; when it was full, the next runs on the next turn of the event loop. */
+  private sweepStep(): void {
+    this.immediate = undefined;
+    if (this.stopped || !this.ctx.db.sqlite.open) return;
+    let n = 0;
+    try {
+      n = this.ctx.ttl.sweepBatch(this.ctx.now());
+    } catch {
+      return;
+    }
+    if (n >= TTL_BATCH_SIZE) {
+      this.immediate = setImmediate(() => this.sweepStep());
+      this.immediate.unref();
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+  }
+}

@@ -1,0 +1,52 @@
+// `sortkey shell`: the PartiQL shell, interactive or scripted. The shell itself lives in main/shell.
+import type { Command } from 'commander';
+import { defaultDatabasePath } from '../defaults.js';
+import type { ShellOptions } from '../shell/index.js';
+
+export function register(program: Command): void {
+  program
+    .command('shell')
+    .description('PartiQL shell: interactive, or run statements from -c, -f or stdin')
+    .option(
+      '--db <file>',
+      `SQLite database file (default: ${defaultDatabasePath()}, the one sortkey serve uses)`,
+    )
+    .option('--in-memory', 'a scratch database that vanishes on exit')
+    .option('--endpoint <url>', 'a DynamoDB-compatible endpoint (sortkey serve, DynamoDB Local, …)')
+    .option('--region <region>', 'AWS region: without --endpoint, talk to DynamoDB itself')
+    .option('--profile <profile>', 'AWS credentials profile (~/.aws/config)')
+    .option('-c, --command <statements>', 'run these statements (separated by ;) and exit')
+    .option('-f, --file <script>', 'run a script file (- for stdin) and exit')
+    .option('--json', 'print results as JSON arrays (plain JSON, numbers exact)')
+    .option('--ndjson', 'print results as one JSON object per line')
+    .option('--mode <mode>', 'output mode: table, json, ndjson, ddbjson or csv')
+    .option('--params <values>', 'values for ? placeholders, e.g. "\'customer#1\' 10"')
+    .option(
+      '--continue',
+      'in scripts, keep going after a failed statement (the exit status still reports it)',
+    )
+    .option('--timing', 'show elapsed time under results (on in the interactive shell)')
+    .option('--capacity', 'show consumed capacity under results (on in the interactive shell)')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .addHelpText(
+      'after',
+      `
+Statements end with ; and may span lines. Lines starting with . are shell commands (.help lists them).
+Without -c or -f, statements are read from stdin when it is not a terminal.
+
+Examples:
+  sortkey shell                                         # the default database, interactively
+  sortkey shell --in-memory
+  sortkey shell -c "SELECT * FROM Orders WHERE pk = 'customer#1'" --json
+  sortkey shell -f seed.sql --continue
+  echo "SELECT * FROM Orders;" | sortkey shell --ndjson
+  sortkey shell --endpoint http://127.0.0.1:8000        # a running sortkey serve or DynamoDB Local
+  sortkey shell --region eu-west-1 --profile prod       # DynamoDB itself`,
+    )
+    .action(async (opts: ShellOptions) => {
+      // The engine and the shell load only when the shell runs: `sortkey --help` stays quick.
+      const { runShell } = await import('../shell/index.js');
+      const status = await runShell(opts);
+      process.exitCode = status;
+    });
+}

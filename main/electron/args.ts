@@ -1,0 +1,30 @@
+// The desktop app's own command-line flags (Electron's and Chromium's are left alone).
+import { defaultDatabasePath } from '../defaults.js';
+
+export interface DesktopOptions {
+  db: string;
+  endpointPort: number | null;
+  region: string;
+}
+
+/** Reads the app's own flags (Electron and Chromium flags are left alone). */
+export function parseDesktopArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): DesktopOptions {
+  let db = env.SORTKEY_DB ?? defaultDatabasePath(env);
+  let endpointPort: number | null = 8000;
+  let region = env.SORTKEY_REGION ?? 'us-east-1';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string | undefined => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i]);
+    if (a === '--in-memory') db = ':memory:';
+    else if (a === '--no-endpoint') endpointPort = null;
+    else if (a === '--db' || a.startsWith('--db=')) db = value() ?? db;
+    else if (a === '--port' || a.startsWith('--port=')) {
+      const n = Number(value());
+      if (Number.isInteger(n) && n >= 0 && n <= 65535) endpointPort = n;
+    } else if (a === '--region' || a.startsWith('--region=')) region = value() ?? region;
+  }
+  return { db, endpointPort, region };
+}

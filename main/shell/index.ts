@@ -1,0 +1,226 @@
+// `sortkey shell`: connect to a backend, then run the interactive REPL or a script (-c, -f, stdin).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { defaultDatabasePath } from '../defaults.js';
+import type { Backend } from './backend.js';
+import { defaultHistoryPath, History } from './history.js';
+import type { KeyStream } from './keys.js';
+import { LocalBackend } from './local-backend.js';
+import type { OutputMode } from './render.js';
+import { OUTPUT_MODES } from './render.js';
+import { runRepl } from './repl.js';
+import type { ReplOutput } from './repl.js';
+import { Session } from './session.js';
+import type { SessionIO } from './session.js';
+import { colorEnabled, makeColors } from './text.js';
+import { parseValueList } from './values.js';
+
+export interface ShellOptions {
+  db?: string;
+  inMemory?: boolean;
+  endpoint?: string;
+  region?: string;
+  profile?: string;
+  /** Statements to run (`-c`). */
+  command?: string;
+  /** A script to run (`-f`; `-` for stdin). */
+  file?: string;
+  json?: boolean;
+  ndjson?: boolean;
+  mode?: string;
+  /** Go on after a failed statement. */
+  continue?: boolean;
+  /** false: no colours (`--no-color`). */
+  color?: boolean;
+  /** Values for `?` (`--params "'a' 1"`). */
+  params?: string;
+  timing?: boolean;
+  capacity?: boolean;
+  /** Interactive even when stdin is not a terminal (tests). */
+  interactive?: boolean;
+}
+
+/** A command-line mistake: printed without a stack trace, exit status 2. */
+export class ShellUsageError extends Error {}
+
+export interface ShellStreams {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean; columns?: number; rows?: number };
+  stderr: Writable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+function processStreams(): ShellStreams {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** Checks the flags and picks the backend to open (nothing is opened here). */
+export function backendChoice(
+  opts: ShellOptions,
+  env: NodeJS.ProcessEnv = process.env,
+):
+  { kind: 'local'; path: string } | { kind: 'remote'; endpoint?: string; region?: string; profile?: string } {
+  const remote = opts.endpoint !== undefined || opts.region !== undefined || opts.profile !== undefined;
+  const sources = [opts.db !== undefined, opts.inMemory === true, remote].filter(Boolean).length;
+  if (sources > 1) throw new ShellUsageError('choose one of --db, --in-memory and --endpoint/--region');
+  if (opts.endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(opts.endpoint);
+    } catch {
+      throw new ShellUsageError(`--endpoint: not a URL: ${opts.endpoint} (e.g. http://127.0.0.1:8000)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ShellUsageError(`--endpoint: expected an http:// or https:// URL, not ${opts.endpoint}`);
+    }
+  }
+  if (remote) {
+    return {
+      kind: 'remote',
+      ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
+      ...(opts.region !== undefined ? { region: opts.region } : {}),
+      ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+    };
+  }
+  if (opts.inMemory) return { kind: 'local', path: ':memory:' };
+  return { kind: 'local', path: resolve(opts.db ?? defaultDatabasePath(env)) };
+}
+
+export function outputMode(opts: ShellOptions): OutputMode {
+  const chosen = [opts.json && 'json', opts.ndjson && 'ndjson', opts.mode].filter(Boolean) as string[];
+  if (chosen.length > 1) throw new ShellUsageError('choose one of --json, --ndjson and --mode');
+  const mode = (chosen[0] ?? 'table').toLowerCase();
+  if (!OUTPUT_MODES.includes(mode as OutputMode)) {
+    throw new ShellUsageError(`--mode: expected one of ${OUTPUT_MODES.join(', ')}`);
+  }
+  return mode as OutputMode;
+}
+
+export async function openBackend(choice: ReturnType<typeof backendChoice>): Promise<Backend> {
+  if (choice.kind === 'local') return LocalBackend.open(choice.path);
+  // The SDK loads only for remote shells.
+  const { RemoteBackend } = await import('./remote-backend.js');
+  return new RemoteBackend(choice);
+}
+
+async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Runs the shell; resolves to the exit status. */
+export async function runShell(
+  opts: ShellOptions,
+  streams: ShellStreams = processStreams(),
+): Promise<number> {
+  const { stdin, stdout, stderr, env } = streams;
+  const errColors = makeColors(opts.color !== false && colorEnabled(stderr, env));
+  let choice: ReturnType<typeof backendChoice>;
+  let mode: OutputMode;
+  let parameters;
+  try {
+    if (opts.command !== undefined && opts.file !== undefined)
+      throw new ShellUsageError('choose one of -c and -f');
+    choice = backendChoice(opts, env);
+    mode = outputMode(opts);
+    parameters = opts.params !== undefined ? parseValueList(opts.params) : [];
+  } catch (e) {
+    stderr.write(`sortkey shell: ${(e as Error).message}\n`);
+    return 2;
+  }
+
+  const interactive =
+    opts.interactive ?? (opts.command === undefined && opts.file === undefined && stdin.isTTY === true);
+  const colors = makeColors(opts.color !== false && colorEnabled(stdout, env));
+
+  let backend: Backend;
+  try {
+    backend = await openBackend(choice);
+  } catch (e) {
+    stderr.write(
+      `sortkey shell: cannot open ${choice.kind === 'local' ? choice.path : 'the connection'}: ${(e as Error).message}\n`,
+    );
+    return 1;
+  }
+
+  // `sortkey shell -c … | head`: a closed pipe ends the output quietly. (The listener stays: the
+  // error can arrive after the last write.)
+  stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+
+  const io: SessionIO = {
+    out: (text) => void stdout.write(text),
+    err: (text) => void stderr.write(text),
+    colors,
+    errColors,
+    columns: () => (stdout.isTTY ? (stdout.columns ?? 80) : undefined),
+  };
+  const session = new Session({
+    backend,
+    io,
+    mode,
+    timing: opts.timing ?? interactive,
+    capacity: opts.capacity ?? interactive,
+    parameters,
+    confirmWrites: interactive,
+    cwd: streams.cwd,
+  });
+
+  try {
+    if (interactive) {
+      const history = new History(defaultHistoryPath(env));
+      const { packageVersion } = await import('../cli/version.js');
+      const banner = [
+        `${colors.bold('Sortkey')} ${packageVersion()} ${colors.dim('PartiQL shell')} — ${backend.description}`,
+        colors.dim('End statements with ;  ·  .help  ·  Tab completes  ·  Ctrl-D quits'),
+      ];
+      await runRepl({
+        session,
+        input: stdin as KeyStream,
+        output: stdout as unknown as ReplOutput,
+        colors,
+        history,
+        banner,
+        cwd: streams.cwd,
+      });
+      return 0;
+    }
+    let text: string;
+    let source: string | undefined;
+    if (opts.command !== undefined) {
+      text = opts.command;
+    } else if (opts.file !== undefined && opts.file !== '-') {
+      try {
+        text = readFileSync(resolve(streams.cwd, opts.file), 'utf8');
+      } catch (e) {
+        stderr.write(
+          `sortkey shell: cannot read ${opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+        );
+        return 1;
+      }
+      source = opts.file;
+    } else {
+      text = await readAll(stdin);
+      source = '<stdin>';
+    }
+    const result = await session.run(text, {
+      continueOnError: opts.continue === true,
+      ...(source ? { source } : {}),
+    });
+    return result.failed > 0 ? 1 : 0;
+  } finally {
+    await backend.close();
+  }
+}

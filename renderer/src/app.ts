@@ -1,0 +1,302 @@
+// The studio's frame: header with navigation, the sidebar of tables, and the page on the right.
+// Pages: #/query (PartiQL editor), #/tables/<name> (table browser), and room for #/indexes and
+// #/metrics (index designer and dashboards, a later version).
+import type { StudioBackend, StudioInfo, TableSummary } from './backend/api.js';
+import { errorText } from './backend/client.js';
+import type { SchemaCache } from './schema.js';
+import { clear, confirmDialog, formatBytes, formatCount, h, toast } from './ui/dom.js';
+import { openCreateTable } from './views/create-table.js';
+import { EditorView } from './views/editor-view.js';
+import { TableView } from './views/table-view.js';
+
+interface Page {
+  readonly element: HTMLElement;
+  shown?(): void;
+}
+
+const NAV = [
+  { id: 'query', label: 'PartiQL', hash: '#/query' },
+  { id: 'tables', label: 'Tables', hash: '#/tables' },
+  { id: 'indexes', label: 'Index designer', hash: '#/indexes', later: true },
+  { id: 'metrics', label: 'Metrics', hash: '#/metrics', later: true },
+] as const;
+
+export class App {
+  private tables: TableSummary[] = [];
+  private info: StudioInfo | undefined;
+  private readonly sidebarList = h('ul.table-list', { 'aria-label': 'Tables' });
+  private readonly main = h('main.page');
+  private readonly nav = h('nav.nav', { 'aria-label': 'Sections' });
+  private readonly infoLine = h('div.conn-info');
+  private editor: EditorView | undefined;
+  private tableView: TableView | undefined;
+  private current: string | undefined;
+
+  constructor(
+    private readonly backend: StudioBackend,
+    private readonly schema: SchemaCache,
+  ) {}
+
+  start(root: HTMLElement): void {
+    for (const n of NAV) {
+      this.nav.append(
+        h(
+          'a.nav-link',
+          {
+            href: n.hash,
+            dataset: { nav: n.id },
+            title: 'later' in n ? 'Coming in a later version' : n.label,
+          },
+          n.label,
+          'later' in n ? h('span.soon', null, 'soon') : null,
+        ),
+      );
+    }
+    const sidebar = h(
+      'aside.sidebar',
+      null,
+      h(
+        'div.sidebar-head',
+        null,
+        h('h2', null, 'Tables'),
+        h(
+          'button.icon-button',
+          { title: 'Refresh', 'aria-label': 'Refresh tables', onclick: () => void this.refreshTables() },
+          '⟳',
+        ),
+        h('button.small.primary', { onclick: () => this.createTable(), 'data-testid': 'new-table' }, '+ New'),
+      ),
+      this.sidebarList,
+    );
+    clear(
+      root,
+      h(
+        'header.topbar',
+        null,
+        h('div.brand', null, h('span.logo', null, '◆'), 'Sortkey Studio'),
+        this.nav,
+        this.infoLine,
+      ),
+      h('div.body', null, sidebar, this.main),
+    );
+    window.addEventListener('hashchange', () => this.route());
+    window.sortkeyStudio?.onMenu?.((command) => this.menu(command));
+    void this.loadInfo();
+    void this.refreshTables().then(() => this.route());
+    void this.schema.refresh();
+  }
+
+  private async loadInfo(): Promise<void> {
+    try {
+      this.info = await this.backend.info();
+      const i = this.info;
+      clear(
+        this.infoLine,
+        h(
+          'span',
+          { title: i.database ?? '' },
+          i.database === ':memory:' ? 'in-memory database' : ((i.database ?? '').split(/[\\/]/).pop() ?? ''),
+        ),
+        i.endpoint ? h('span.endpoint', { title: 'DynamoDB endpoint' }, i.endpoint) : null,
+        h('span.version', null, `v${i.version}`),
+      );
+    } catch (e) {
+      clear(this.infoLine, h('span.error-text', null, errorText(e)));
+    }
+  }
+
+  /** Reloads the sidebar; returns the tables. */
+  async refreshTables(): Promise<TableSummary[]> {
+    try {
+      this.tables = await this.backend.listTables();
+    } catch (e) {
+      toast(`Could not list tables: ${errorText(e)}`, 'error');
+    }
+    this.renderSidebar();
+    return this.tables;
+  }
+
+  private renderSidebar(): void {
+    const selected = this.selectedTable();
+    clear(
+      this.sidebarList,
+      this.tables.length === 0
+        ? h('li.empty', null, 'No tables yet. Create one, or run CREATE through the SDK.')
+        : null,
+      this.tables.map((t) => {
+        const keys = t.keySchema.map((k) => {
+          const type =
+            t.attributeDefinitions.find((d) => d.AttributeName === k.AttributeName)?.AttributeType ?? '?';
+          return `${k.AttributeName}:${type}`;
+        });
+        return h(
+          'li',
+          { class: t.name === selected ? 'active' : '' },
+          h(
+            'a.table-link',
+            { href: `#/tables/${encodeURIComponent(t.name)}`, dataset: { table: t.name } },
+            h('span.table-name', null, t.name),
+            h('span.table-keys', null, keys.join(' · ')),
+            h(
+              'span.table-meta',
+              null,
+              `${formatCount(t.itemCount)} items · ${formatBytes(t.sizeBytes)}`,
+              t.indexes.length ? ` · ${t.indexes.length} index${t.indexes.length > 1 ? 'es' : ''}` : '',
+              t.status !== 'ACTIVE' ? ` · ${t.status}` : '',
+            ),
+          ),
+        );
+      }),
+    );
+  }
+
+  private selectedTable(): string | undefined {
+    const m = /^#\/tables\/(.+)$/.exec(location.hash);
+    return m ? decodeURIComponent(m[1]!) : undefined;
+  }
+
+  private route(): void {
+    const hash = location.hash || '#/query';
+    const section = /^#\/(\w+)/.exec(hash)?.[1] ?? 'query';
+    for (const a of this.nav.querySelectorAll<HTMLElement>('.nav-link'))
+      a.classList.toggle('active', a.dataset.nav === section);
+    this.renderSidebar();
+    if (section === 'tables') {
+      const name = this.selectedTable() ?? this.tables[0]?.name;
+      if (!name)
+        return this.show('tables:none', {
+          element: h(
+            'div.placeholder',
+            null,
+            h('h2', null, 'No tables'),
+            h('p', null, 'Create a table with “+ New” in the sidebar.'),
+          ),
+        });
+      const summary = this.tables.find((t) => t.name === name);
+      if (!summary) {
+        this.show(`tables:missing`, {
+          element: h(
+            'div.placeholder',
+            null,
+            h('h2', null, `No table “${name}”`),
+            h('p', null, 'It may have been deleted.'),
+          ),
+        });
+        return;
+      }
+      const key = `tables:${name}`;
+      if (this.current === key && this.tableView) return;
+      this.tableView?.destroy();
+      this.tableView = new TableView(this.backend, summary, {
+        onDeleteTable: () => this.deleteTable(summary.name),
+        onChanged: () => void this.refreshTables(),
+        onQuery: (text) => {
+          location.hash = '#/query';
+          this.editorView().insertStatement(text);
+        },
+      });
+      this.show(key, this.tableView);
+      return;
+    }
+    if (section === 'indexes' || section === 'metrics') {
+      const label = section === 'indexes' ? 'Index designer' : 'Metrics';
+      this.show(section, {
+        element: h(
+          'div.placeholder',
+          null,
+          h('h2', null, label),
+          h(
+            'p',
+            null,
+            section === 'indexes'
+              ? 'Designing GSIs and LSIs against your data comes in a later version of the studio.'
+              : 'Capacity and latency dashboards come in a later version of the studio.',
+          ),
+        ),
+      });
+      return;
+    }
+    this.show('query', this.editorView());
+  }
+
+  private editorView(): EditorView {
+    if (!this.editor) {
+      this.editor = new EditorView(this.backend, this.schema, {
+        onTablesChanged: () => void this.refreshTables(),
+      });
+    }
+    return this.editor;
+  }
+
+  private show(key: string, page: Page): void {
+    if (this.current === key) return;
+    this.current = key;
+    this.main.replaceChildren(page.element);
+    page.shown?.();
+  }
+
+  private createTable(): void {
+    openCreateTable(this.backend, async (name) => {
+      await this.refreshTables();
+      void this.schema.refresh();
+      location.hash = `#/tables/${encodeURIComponent(name)}`;
+    });
+  }
+
+  private async deleteTable(name: string): Promise<void> {
+    const ok = await confirmDialog({
+      title: 'Delete table',
+      message: h(
+        'span',
+        null,
+        'This deletes the table ',
+        h('strong', null, name),
+        ' and every item in it. It cannot be undone.',
+      ),
+      confirm: `Delete ${name}`,
+      danger: true,
+      typeToConfirm: name,
+    });
+    if (!ok) return;
+    try {
+      await this.backend.deleteTable({ table: name });
+      toast(`Deleted table ${name}`, 'ok');
+      this.current = undefined;
+      this.tableView?.destroy();
+      this.tableView = undefined;
+      await this.refreshTables();
+      void this.schema.refresh();
+      location.hash = '#/tables';
+      this.route();
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  }
+
+  /** Commands from Electron's native menu. */
+  private menu(command: string): void {
+    switch (command) {
+      case 'new-table':
+        this.createTable();
+        break;
+      case 'run':
+        location.hash = '#/query';
+        void this.editorView().runAtCursor();
+        break;
+      case 'explain':
+        location.hash = '#/query';
+        void this.editorView().explainAtCursor();
+        break;
+      case 'refresh':
+        void this.refreshTables();
+        void this.schema.refresh();
+        break;
+      case 'show-query':
+        location.hash = '#/query';
+        break;
+      case 'show-tables':
+        location.hash = '#/tables';
+        break;
+    }
+  }
+}

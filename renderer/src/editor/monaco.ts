@@ -1,0 +1,189 @@
+// Monaco, bundled by Vite (no CDN): the editor core with its features, the editor worker, a light
+// theme, and two languages of our own: PartiQL (tokens from the grammar's highlighter) and a small
+// JSON tokenizer for the item editor (validation is ours, so no JSON worker is needed).
+import * as monaco from 'monaco-editor/editor';
+import 'monaco-editor/features/register.all';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import { highlightTokens } from '../../../grammar/partiql/index.js';
+import type { HighlightCategory } from '../../../grammar/partiql/index.js';
+
+export { monaco };
+
+declare global {
+  interface Window {
+    MonacoEnvironment?: monaco.Environment;
+  }
+}
+
+self.MonacoEnvironment = {
+  getWorker: () => new EditorWorker(),
+};
+
+export const PARTIQL = 'partiql';
+export const ITEM_JSON = 'sortkey-json';
+
+const TOKEN_CLASS: Record<HighlightCategory, string> = {
+  keyword: 'keyword',
+  string: 'string',
+  number: 'number',
+  identifier: 'identifier',
+  quotedIdentifier: 'identifier.quoted',
+  operator: 'operator',
+  comment: 'comment',
+  parameter: 'variable.parameter',
+  punctuation: 'delimiter',
+  function: 'predefined',
+};
+
+class LineState implements monaco.languages.IState {
+  constructor(readonly inComment: boolean) {}
+  clone(): LineState {
+    return new LineState(this.inComment);
+  }
+  equals(other: monaco.languages.IState): boolean {
+    return other instanceof LineState && other.inComment === this.inComment;
+  }
+}
+
+/** Tokens of one line, from the grammar's highlighter; block comments carry over between lines. */
+function tokenizeLine(line: string, state: LineState): monaco.languages.ILineTokens {
+  const tokens: monaco.languages.IToken[] = [];
+  let from = 0;
+  if (state.inComment) {
+    const end = line.indexOf('*/');
+    tokens.push({ startIndex: 0, scopes: 'comment' });
+    if (end < 0) return { tokens, endState: new LineState(true) };
+    from = end + 2;
+  }
+  const rest = line.slice(from);
+  let inComment = false;
+  let last = from;
+  for (const t of highlightTokens(rest)) {
+    const start = from + t.offset;
+    if (start > last) tokens.push({ startIndex: last, scopes: '' });
+    tokens.push({ startIndex: start, scopes: TOKEN_CLASS[t.category] });
+    last = start + t.length;
+    const image = rest.slice(t.offset, t.offset + t.length);
+    inComment =
+      t.category === 'comment' && image.startsWith('/*') && !(image.length >= 4 && image.endsWith('*/'));
+  }
+  if (last < line.length) tokens.push({ startIndex: last, scopes: '' });
+  return { tokens, endState: new LineState(inComment) };
+}
+
+let registered = false;
+
+/** Registers the languages and theme once. */
+export function setupMonaco(): void {
+  if (registered) return;
+  registered = true;
+  monaco.languages.register({ id: PARTIQL, aliases: ['PartiQL'], extensions: ['.partiql'] });
+  monaco.languages.setTokensProvider(PARTIQL, {
+    getInitialState: () => new LineState(false),
+    tokenize: (line, state) => tokenizeLine(line, state as LineState),
+  });
+  monaco.languages.setLanguageConfiguration(PARTIQL, {
+    comments: { lineComment: '--', blockComment: ['/*', '*/'] },
+    brackets: [
+      ['(', ')'],
+      ['[', ']'],
+      ['{', '}'],
+      ['<<', '>>'],
+    ],
+    autoClosingPairs: [
+      { open: '(', close: ')' },
+      { open: '[', close: ']' },
+      { open: '{', close: '}' },
+      { open: "'", close: "'", notIn: ['string', 'comment'] },
+      { open: '"', close: '"', notIn: ['string', 'comment'] },
+    ],
+    wordPattern: /[A-Za-z_$][A-Za-z0-9_$]*/,
+  });
+
+  monaco.languages.register({ id: ITEM_JSON, aliases: ['JSON'] });
+  monaco.languages.setMonarchTokensProvider(ITEM_JSON, {
+    tokenizer: {
+      root: [
+        [/"(?:[^"\\]|\\.)*"(?=\s*:)/, 'type'],
+        [/"(?:[^"\\]|\\.)*"/, 'string'],
+        [/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/, 'number'],
+        [/\b(?:true|false|null)\b/, 'keyword'],
+        [/[{}[\],:]/, 'delimiter'],
+      ],
+    },
+  });
+  monaco.languages.setLanguageConfiguration(ITEM_JSON, {
+    brackets: [
+      ['{', '}'],
+      ['[', ']'],
+    ],
+    autoClosingPairs: [
+      { open: '{', close: '}' },
+      { open: '[', close: ']' },
+      { open: '"', close: '"', notIn: ['string'] },
+    ],
+  });
+
+  monaco.editor.defineTheme('sortkey', {
+    base: 'vs',
+    inherit: true,
+    rules: [
+      { token: 'keyword', foreground: '1d4ed8', fontStyle: 'bold' },
+      { token: 'string', foreground: 'b45309' },
+      { token: 'number', foreground: '047857' },
+      { token: 'identifier', foreground: '111827' },
+      { token: 'identifier.quoted', foreground: '7c3aed' },
+      { token: 'operator', foreground: '6b7280' },
+      { token: 'comment', foreground: '9ca3af', fontStyle: 'italic' },
+      { token: 'variable.parameter', foreground: 'db2777', fontStyle: 'bold' },
+      { token: 'delimiter', foreground: '6b7280' },
+      { token: 'predefined', foreground: '0e7490' },
+      { token: 'type', foreground: '1e40af' },
+    ],
+    colors: {
+      'editor.background': '#ffffff',
+      'editorLineNumber.foreground': '#c0c4cc',
+    },
+  });
+  monaco.editor.setTheme('sortkey');
+}
+
+/** Offset ↔ position helpers for a model. */
+export function rangeOf(model: monaco.editor.ITextModel, start: number, end: number): monaco.IRange {
+  const a = model.getPositionAt(start);
+  const b = model.getPositionAt(Math.max(end, start));
+  return {
+    startLineNumber: a.lineNumber,
+    startColumn: a.column,
+    endLineNumber: b.lineNumber,
+    endColumn: b.column,
+  };
+}
+
+declare global {
+  interface Window {
+    /** For the e2e tests: set an editor's text without going through the keyboard (auto-closing). */
+    sortkeyStudioTest?: {
+      setEditorText(container: Element, text: string): void;
+      editorText(container: Element): string;
+    };
+  }
+}
+
+function editorIn(container: Element): monaco.editor.ICodeEditor {
+  const ed = monaco.editor.getEditors().find((e) => container.contains(e.getContainerDomNode()));
+  if (!ed) throw new Error('no editor there');
+  return ed;
+}
+
+window.sortkeyStudioTest = {
+  setEditorText(container, text) {
+    const ed = editorIn(container);
+    ed.getModel()!.setValue(text);
+    const model = ed.getModel()!;
+    const last = model.getLineCount();
+    ed.setPosition({ lineNumber: last, column: model.getLineMaxColumn(last) });
+    ed.focus();
+  },
+  editorText: (container) => editorIn(container).getModel()!.getValue(),
+};

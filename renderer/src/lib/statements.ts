@@ -1,0 +1,99 @@
+// An editor holds several statements: they are separated by `;` or by a blank line (outside strings
+// and comments). Ctrl/Cmd+Enter runs the one at the cursor. Pure TypeScript.
+import { highlightTokens } from '../../../grammar/partiql/index.js';
+
+export interface StatementRange {
+  /** Offset of the first non-blank character. */
+  start: number;
+  /** Offset after the last non-blank character (before any `;`). */
+  end: number;
+  text: string;
+}
+
+/** The statements of `text`, in order, without empty ones. */
+export function splitStatements(text: string): StatementRange[] {
+  const tokens = highlightTokens(text);
+  // Offsets covered by tokens that may span lines (strings, comments, quoted names): no split inside.
+  const covered: [number, number][] = [];
+  const semicolons: number[] = [];
+  for (const t of tokens) {
+    if (t.length > 1) covered.push([t.offset, t.offset + t.length]);
+    else if (text[t.offset] === ';') semicolons.push(t.offset);
+  }
+  const inside = (offset: number): boolean => covered.some(([a, b]) => offset > a && offset < b);
+
+  const cuts: [number, number][] = [];
+  for (const s of semicolons) cuts.push([s, s + 1]);
+  // Blank lines: a newline, optional spaces, another newline.
+  const blank = /\n[ \t\r]*\n/g;
+  for (let m = blank.exec(text); m; m = blank.exec(text)) {
+    if (!inside(m.index)) cuts.push([m.index, m.index + m[0].length]);
+    blank.lastIndex = m.index + m[0].length - 1;
+  }
+  cuts.sort((a, b) => a[0] - b[0]);
+
+  const out: StatementRange[] = [];
+  let from = 0;
+  const push = (a: number, b: number): void => {
+    const chunk = text.slice(a, b);
+    const lead = chunk.length - chunk.trimStart().length;
+    const trimmed = chunk.trim();
+    if (trimmed === '' || isOnlyComments(trimmed)) return;
+    out.push({ start: a + lead, end: a + lead + trimmed.length, text: trimmed });
+  };
+  for (const [a, b] of cuts) {
+    if (a < from) continue;
+    push(from, a);
+    from = b;
+  }
+  push(from, text.length);
+  return out;
+}
+
+function isOnlyComments(text: string): boolean {
+  const tokens = highlightTokens(text);
+  return tokens.length > 0 && tokens.every((t) => t.category === 'comment');
+}
+
+/**
+ * The statement to run for a cursor at `offset`: the one containing it, else the nearest one before
+ * it (the cursor sits after a `;` or on the blank line below), else the first after it.
+ */
+export function statementAt(text: string, offset: number): StatementRange | undefined {
+  const all = splitStatements(text);
+  let before: StatementRange | undefined;
+  for (const s of all) {
+    if (offset >= s.start && offset <= s.end) return s;
+    if (s.end < offset) before = s;
+  }
+  return before ?? all[0];
+}
+
+/** How many `?` parameters a statement has. */
+export function countParameters(text: string): number {
+  return highlightTokens(text).filter((t) => t.category === 'parameter').length;
+}
+
+/** True when a statement reads (SELECT or EXPLAIN … SELECT), as opposed to writing. */
+export function isExplain(text: string): boolean {
+  return /^\s*explain\b/i.test(stripLeadingComments(text));
+}
+
+function stripLeadingComments(text: string): string {
+  let s = text;
+  for (;;) {
+    const t = s.trimStart();
+    if (t.startsWith('--')) {
+      const nl = t.indexOf('\n');
+      s = nl < 0 ? '' : t.slice(nl + 1);
+    } else if (t.startsWith('/*')) {
+      const end = t.indexOf('*/');
+      s = end < 0 ? '' : t.slice(end + 2);
+    } else return t;
+  }
+}
+
+/** The statement without a leading EXPLAIN keyword. */
+export function withoutExplain(text: string): string {
+  return stripLeadingComments(text).replace(/^explain\s+/i, '');
+}

@@ -1,0 +1,11 @@
+// Sortkey Studio's entry point: connect to the backend (IPC in Electron, HTTP in browser mode) and
+// start the app.
+import './styles.css';
+import { App } from './app.js';
+import { connectBackend } from './backend/client.js';
+import { SchemaCache } from './schema.js';
+
+const backend = connectBackend();
+const schema = new SchemaCache(backend);
+const app = new App(backend, schema);
+app.start(document.getElementById('app')!);

@@ -1,0 +1,191 @@
+// A few DOM helpers: the studio uses no UI framework (see docs/architecture.md, "Studio").
+type Child = Node | string | null | undefined | false;
+type Props = Record<string, unknown>;
+
+/**
+ * Creates an element: `h('button.primary', { onclick, title: 'Run' }, 'Run')`. Props starting with
+ * `on` become listeners, `dataset`/`style` objects are applied, everything else is set as a property
+ * (or an attribute when the element has no such property, e.g. `aria-*`, `data-*`).
+ */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  spec: K | `${K}.${string}` | `${K}#${string}`,
+  props?: Props | null,
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
+  const m = /^([a-z0-9]+)((?:[.#][\w-]+)*)$/.exec(spec)!;
+  const el = document.createElement(m[1]!) as HTMLElementTagNameMap[K];
+  for (const part of m[2]!.match(/[.#][\w-]+/g) ?? []) {
+    if (part[0] === '.') el.classList.add(part.slice(1));
+    else el.id = part.slice(1);
+  }
+  if (props) {
+    for (const [k, v] of Object.entries(props)) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
+      else if (k === 'style' && typeof v === 'object') Object.assign(el.style, v);
+      else if (k === 'dataset' && typeof v === 'object') Object.assign(el.dataset, v);
+      else if (k === 'class') el.className = String(v);
+      else if (k.includes('-') || !(k in el)) el.setAttribute(k, v === true ? '' : String(v));
+      else (el as unknown as Record<string, unknown>)[k] = v;
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el: Element, children: (Child | Child[])[]): void {
+  for (const c of children) {
+    if (Array.isArray(c)) append(el, c);
+    else if (c === null || c === undefined || c === false) continue;
+    else el.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+}
+
+export function clear(el: Element, ...children: (Child | Child[])[]): void {
+  el.replaceChildren();
+  append(el, children);
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+let toastHost: HTMLElement | undefined;
+
+/** A short message at the bottom right. */
+export function toast(message: string, kind: 'info' | 'error' | 'ok' = 'info'): void {
+  if (!toastHost) {
+    toastHost = h('div.toasts', { role: 'status', 'aria-live': 'polite' });
+    document.body.append(toastHost);
+  }
+  const t = h('div.toast', { class: `toast toast-${kind}` }, message);
+  toastHost.append(t);
+  setTimeout(() => t.remove(), kind === 'error' ? 8000 : 3500);
+}
+
+export interface ModalHandle {
+  readonly root: HTMLElement;
+  readonly body: HTMLElement;
+  readonly footer: HTMLElement;
+  close(): void;
+}
+
+/** A modal dialog; Escape or the close button closes it (onClose runs once). */
+export function modal(
+  title: string,
+  options: { wide?: boolean; onClose?: () => void; testId?: string } = {},
+): ModalHandle {
+  const body = h('div.modal-body');
+  const footer = h('div.modal-footer');
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    document.removeEventListener('keydown', onKey, true);
+    backdrop.remove();
+    options.onClose?.();
+  };
+  const onKey = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      close();
+    }
+  };
+  const dialog = h(
+    'div.modal',
+    {
+      role: 'dialog',
+      'aria-modal': 'true',
+      'aria-label': title,
+      class: options.wide ? 'modal modal-wide' : 'modal',
+      'data-testid': options.testId,
+    },
+    h(
+      'div.modal-header',
+      null,
+      h('h2', null, title),
+      h('button.icon-button', { title: 'Close (Esc)', 'aria-label': 'Close', onclick: close }, '×'),
+    ),
+    body,
+    footer,
+  );
+  const backdrop = h('div.modal-backdrop', null, dialog);
+  document.addEventListener('keydown', onKey, true);
+  document.body.append(backdrop);
+  return { root: dialog, body, footer, close };
+}
+
+/** Asks for confirmation; with `typeToConfirm`, the user must type that text first. */
+export function confirmDialog(options: {
+  title: string;
+  message: string | Node;
+  confirm: string;
+  danger?: boolean;
+  typeToConfirm?: string;
+}): Promise<boolean> {
+  return new Promise((resolve) => {
+    let result = false;
+    const m = modal(options.title, { onClose: () => resolve(result), testId: 'confirm-dialog' });
+    const ok = h(
+      'button',
+      { class: options.danger ? 'danger' : 'primary', disabled: !!options.typeToConfirm },
+      options.confirm,
+    );
+    m.body.append(h('p', null, options.message));
+    if (options.typeToConfirm) {
+      const expected = options.typeToConfirm;
+      const input = h('input.confirm-input', {
+        type: 'text',
+        placeholder: expected,
+        'aria-label': `Type ${expected} to confirm`,
+        oninput: () => {
+          ok.disabled = input.value !== expected;
+        },
+        onkeydown: (e: KeyboardEvent) => {
+          if (e.key === 'Enter' && input.value === expected) ok.click();
+        },
+      });
+      m.body.append(h('p.hint', null, 'Type ', h('strong', null, expected), ' to confirm.'), input);
+      setTimeout(() => input.focus(), 0);
+    }
+    ok.addEventListener('click', () => {
+      result = true;
+      m.close();
+    });
+    m.footer.append(h('button', { onclick: () => m.close() }, 'Cancel'), ok);
+    if (!options.typeToConfirm) setTimeout(() => ok.focus(), 0);
+  });
+}
+
+/** Asks for a line of text. */
+export function promptDialog(title: string, label: string, initial = ''): Promise<string | null> {
+  return new Promise((resolve) => {
+    let result: string | null = null;
+    const m = modal(title, { onClose: () => resolve(result) });
+    const input = h('input', { type: 'text', value: initial, 'aria-label': label });
+    const ok = h('button.primary', null, 'OK');
+    const submit = (): void => {
+      if (input.value.trim() === '') return;
+      result = input.value.trim();
+      m.close();
+    };
+    ok.addEventListener('click', submit);
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') submit();
+    });
+    m.body.append(h('label.field', null, h('span', null, label), input));
+    m.footer.append(h('button', { onclick: () => m.close() }, 'Cancel'), ok);
+    setTimeout(() => input.focus(), 0);
+  });
+}

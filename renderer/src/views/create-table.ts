@@ -1,0 +1,367 @@
+// The "create table" dialog: name, partition and sort key, billing mode, and any number of GSIs and
+// LSIs with their projections. Builds DynamoDB's CreateTable input; the engine validates it.
+import type {
+  AttributeDefinition,
+  CreateTableInput,
+  KeySchemaElement,
+  ScalarType,
+  SecondaryIndexInput,
+  StudioBackend,
+} from '../backend/api.js';
+import { errorText } from '../backend/client.js';
+import { clear, h, modal, toast } from '../ui/dom.js';
+
+interface KeyField {
+  name: string;
+  type: ScalarType;
+}
+
+interface IndexForm {
+  kind: 'GSI' | 'LSI';
+  name: string;
+  pk: KeyField;
+  sk: KeyField;
+  projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  include: string;
+}
+
+interface TableForm {
+  name: string;
+  pk: KeyField;
+  sk: KeyField;
+  billing: 'PAY_PER_REQUEST' | 'PROVISIONED';
+  rcu: string;
+  wcu: string;
+  indexes: IndexForm[];
+}
+
+/** The CreateTable input for the form; throws Error with a message for the form. */
+export function createTableInput(f: TableForm): CreateTableInput {
+  const name = f.name.trim();
+  if (!name) throw new Error('Give the table a name');
+  if (!f.pk.name.trim()) throw new Error('The table needs a partition key');
+  const defs = new Map<string, ScalarType>();
+  const define = (k: KeyField, where: string): void => {
+    const n = k.name.trim();
+    const prev = defs.get(n);
+    if (prev && prev !== k.type)
+      throw new Error(`"${n}" is ${prev} in one key and ${k.type} in ${where}: an attribute has one type`);
+    defs.set(n, k.type);
+  };
+  const keySchema = (pk: KeyField, sk: KeyField): KeySchemaElement[] => [
+    { AttributeName: pk.name.trim(), KeyType: 'HASH' },
+    ...(sk.name.trim() ? [{ AttributeName: sk.name.trim(), KeyType: 'RANGE' as const }] : []),
+  ];
+  define(f.pk, 'the table key');
+  if (f.sk.name.trim()) define(f.sk, 'the table key');
+  const provisioned = f.billing === 'PROVISIONED';
+  const throughput = provisioned
+    ? { ReadCapacityUnits: Number(f.rcu) || 5, WriteCapacityUnits: Number(f.wcu) || 5 }
+    : undefined;
+  const gsis: SecondaryIndexInput[] = [];
+  const lsis: SecondaryIndexInput[] = [];
+  for (const ix of f.indexes) {
+    const ixName = ix.name.trim();
+    if (!ixName) throw new Error(`Give the ${ix.kind} a name`);
+    const pk = ix.kind === 'LSI' ? f.pk : ix.pk;
+    if (!pk.name.trim()) throw new Error(`${ixName}: the index needs a partition key`);
+    if (ix.kind === 'LSI' && !ix.sk.name.trim()) throw new Error(`${ixName}: a local index needs a sort key`);
+    if (ix.kind === 'LSI' && !f.sk.name.trim())
+      throw new Error('Local secondary indexes need a table with a sort key');
+    define(pk, ixName);
+    if (ix.sk.name.trim()) define(ix.sk, ixName);
+    const projection: SecondaryIndexInput['Projection'] = { ProjectionType: ix.projection };
+    if (ix.projection === 'INCLUDE') {
+      const attrs = ix.include
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (attrs.length === 0) throw new Error(`${ixName}: INCLUDE needs the attributes to project`);
+      projection.NonKeyAttributes = attrs;
+    }
+    const index: SecondaryIndexInput = {
+      IndexName: ixName,
+      KeySchema: keySchema(pk, ix.sk),
+      Projection: projection,
+    };
+    if (ix.kind === 'GSI') {
+      if (throughput) index.ProvisionedThroughput = throughput;
+      gsis.push(index);
+    } else lsis.push(index);
+  }
+  const AttributeDefinitions: AttributeDefinition[] = [...defs].map(([AttributeName, AttributeType]) => ({
+    AttributeName,
+    AttributeType,
+  }));
+  return {
+    TableName: name,
+    AttributeDefinitions,
+    KeySchema: keySchema(f.pk, f.sk),
+    BillingMode: f.billing,
+    ...(throughput ? { ProvisionedThroughput: throughput } : {}),
+    ...(gsis.length ? { GlobalSecondaryIndexes: gsis } : {}),
+    ...(lsis.length ? { LocalSecondaryIndexes: lsis } : {}),
+  };
+}
+
+function typeSelect(k: KeyField, label: string): HTMLSelectElement {
+  return h(
+    'select',
+    {
+      'aria-label': label,
+      onchange: (e: Event) => (k.type = (e.target as HTMLSelectElement).value as ScalarType),
+    },
+    (['S', 'N', 'B'] as const).map((t) =>
+      h('option', { value: t, selected: k.type === t }, { S: 'String', N: 'Number', B: 'Binary' }[t]),
+    ),
+  );
+}
+
+function nameInput(k: KeyField, label: string, testId?: string): HTMLInputElement {
+  return h('input', {
+    type: 'text',
+    value: k.name,
+    placeholder: label,
+    'aria-label': label,
+    'data-testid': testId,
+    oninput: (e: Event) => (k.name = (e.target as HTMLInputElement).value),
+  });
+}
+
+export function openCreateTable(
+  backend: StudioBackend,
+  onCreated: (name: string) => void | Promise<void>,
+): void {
+  const form: TableForm = {
+    name: '',
+    pk: { name: 'pk', type: 'S' },
+    sk: { name: '', type: 'S' },
+    billing: 'PAY_PER_REQUEST',
+    rcu: '5',
+    wcu: '5',
+    indexes: [],
+  };
+  const m = modal('Create table', { wide: true, testId: 'create-table' });
+  const error = h('div.form-error', { role: 'alert', 'data-testid': 'create-error' });
+  const indexesBox = h('div.index-forms');
+  const capacityBox = h('div.form-row', { hidden: true });
+
+  const renderIndexes = (): void => {
+    clear(
+      indexesBox,
+      form.indexes.map((ix, i) =>
+        h(
+          'fieldset.index-form',
+          null,
+          h('legend', null, ix.kind === 'GSI' ? 'Global secondary index' : 'Local secondary index'),
+          h(
+            'div.form-row',
+            null,
+            h(
+              'label.field',
+              null,
+              h('span', null, 'Index name'),
+              h('input', {
+                type: 'text',
+                value: ix.name,
+                'aria-label': 'Index name',
+                'data-testid': `index-name-${i}`,
+                oninput: (e: Event) => (ix.name = (e.target as HTMLInputElement).value),
+              }),
+            ),
+            h(
+              'button.icon-button',
+              { 'aria-label': 'Remove index', onclick: () => (form.indexes.splice(i, 1), renderIndexes()) },
+              '×',
+            ),
+          ),
+          ix.kind === 'GSI'
+            ? h(
+                'div.form-row',
+                null,
+                h('span.builder-label', null, 'Partition key'),
+                nameInput(ix.pk, 'Index partition key', `index-pk-${i}`),
+                typeSelect(ix.pk, 'Index partition key type'),
+              )
+            : h(
+                'div.form-row',
+                null,
+                h('span.builder-label', null, 'Partition key'),
+                h('span.hint', null, 'the table’s'),
+              ),
+          h(
+            'div.form-row',
+            null,
+            h('span.builder-label', null, 'Sort key'),
+            nameInput(
+              ix.sk,
+              ix.kind === 'GSI' ? 'Index sort key (optional)' : 'Index sort key',
+              `index-sk-${i}`,
+            ),
+            typeSelect(ix.sk, 'Index sort key type'),
+          ),
+          h(
+            'div.form-row',
+            null,
+            h('span.builder-label', null, 'Projection'),
+            h(
+              'select',
+              {
+                'aria-label': 'Projection',
+                onchange: (e: Event) => (
+                  (ix.projection = (e.target as HTMLSelectElement).value as IndexForm['projection']),
+                  renderIndexes()
+                ),
+              },
+              (['ALL', 'KEYS_ONLY', 'INCLUDE'] as const).map((p) =>
+                h('option', { value: p, selected: ix.projection === p }, p),
+              ),
+            ),
+            ix.projection === 'INCLUDE'
+              ? h('input', {
+                  type: 'text',
+                  value: ix.include,
+                  placeholder: 'attributes, comma-separated',
+                  'aria-label': 'Projected attributes',
+                  oninput: (e: Event) => (ix.include = (e.target as HTMLInputElement).value),
+                })
+              : null,
+          ),
+        ),
+      ),
+    );
+  };
+
+  const billing = h(
+    'select',
+    {
+      'aria-label': 'Billing mode',
+      onchange: (e: Event) => {
+        form.billing = (e.target as HTMLSelectElement).value as TableForm['billing'];
+        capacityBox.hidden = form.billing !== 'PROVISIONED';
+      },
+    },
+    h('option', { value: 'PAY_PER_REQUEST' }, 'On-demand (pay per request)'),
+    h('option', { value: 'PROVISIONED' }, 'Provisioned capacity'),
+  );
+  capacityBox.append(
+    h(
+      'label.field',
+      null,
+      h('span', null, 'Read capacity units'),
+      h('input', {
+        type: 'number',
+        min: '1',
+        value: form.rcu,
+        oninput: (e: Event) => (form.rcu = (e.target as HTMLInputElement).value),
+      }),
+    ),
+    h(
+      'label.field',
+      null,
+      h('span', null, 'Write capacity units'),
+      h('input', {
+        type: 'number',
+        min: '1',
+        value: form.wcu,
+        oninput: (e: Event) => (form.wcu = (e.target as HTMLInputElement).value),
+      }),
+    ),
+  );
+  const nameField = h('input', {
+    type: 'text',
+    placeholder: 'Orders',
+    'aria-label': 'Table name',
+    'data-testid': 'table-name',
+    oninput: (e: Event) => (form.name = (e.target as HTMLInputElement).value),
+  });
+  m.body.append(
+    h('label.field', null, h('span', null, 'Table name'), nameField),
+    h(
+      'div.form-row',
+      null,
+      h('span.builder-label', null, 'Partition key'),
+      nameInput(form.pk, 'Partition key', 'pk-name'),
+      typeSelect(form.pk, 'Partition key type'),
+    ),
+    h(
+      'div.form-row',
+      null,
+      h('span.builder-label', null, 'Sort key'),
+      nameInput(form.sk, 'Sort key (optional)', 'sk-name'),
+      typeSelect(form.sk, 'Sort key type'),
+    ),
+    h('div.form-row', null, h('span.builder-label', null, 'Billing'), billing),
+    capacityBox,
+    indexesBox,
+    h(
+      'div.form-row',
+      null,
+      h(
+        'button',
+        {
+          onclick: () => (
+            form.indexes.push({
+              kind: 'GSI',
+              name: '',
+              pk: { name: '', type: 'S' },
+              sk: { name: '', type: 'S' },
+              projection: 'ALL',
+              include: '',
+            }),
+            renderIndexes()
+          ),
+          'data-testid': 'add-gsi',
+        },
+        '+ Global index',
+      ),
+      h(
+        'button',
+        {
+          onclick: () => (
+            form.indexes.push({
+              kind: 'LSI',
+              name: '',
+              pk: form.pk,
+              sk: { name: '', type: 'S' },
+              projection: 'ALL',
+              include: '',
+            }),
+            renderIndexes()
+          ),
+        },
+        '+ Local index',
+      ),
+    ),
+    error,
+  );
+  const create = h(
+    'button.primary',
+    {
+      'data-testid': 'create-submit',
+      onclick: async () => {
+        let input: CreateTableInput;
+        try {
+          input = createTableInput(form);
+        } catch (e) {
+          error.textContent = (e as Error).message;
+          return;
+        }
+        create.disabled = true;
+        try {
+          const t = await backend.createTable(input);
+          toast(`Created table ${t.name}`, 'ok');
+          m.close();
+          await onCreated(t.name);
+        } catch (e) {
+          error.textContent = errorText(e);
+        } finally {
+          create.disabled = false;
+        }
+      },
+    },
+    'Create table',
+  );
+  m.footer.append(h('button', { onclick: () => m.close() }, 'Cancel'), create);
+  setTimeout(() => nameField.focus(), 0);
+}

@@ -1,0 +1,492 @@
+// The PartiQL page: Monaco with PartiQL highlighting, completion and error markers; Ctrl/Cmd+Enter
+// runs the statement at the cursor (or the selection); `?` parameters are typed in the side panel;
+// history and saved queries persist; results below.
+import type { AttributeValue, StudioBackend } from '../backend/api.js';
+import { errorText } from '../backend/client.js';
+import { monaco, PARTIQL, setupMonaco } from '../editor/monaco.js';
+import { attachDiagnostics, registerCompletion } from '../editor/partiql.js';
+import type { StatementProblem } from '../editor/partiql.js';
+import { countParameters, isExplain, statementAt, withoutExplain } from '../lib/statements.js';
+import { parameterValue, TYPE_NAMES } from '../lib/values.js';
+import type { TypeName } from '../lib/values.js';
+import type { SchemaCache } from '../schema.js';
+import {
+  addHistory,
+  clearHistory,
+  deleteSaved,
+  loadEditorText,
+  loadHistory,
+  loadSaved,
+  saveEditorText,
+  saveQuery,
+} from '../state.js';
+import { clear, h, promptDialog, toast } from '../ui/dom.js';
+import { ResultsPanel } from './results.js';
+
+interface ParamInput {
+  type: TypeName | 'JSON';
+  text: string;
+}
+
+type SideTab = 'params' | 'history' | 'saved';
+
+const WELCOME = `-- Ctrl+Enter (⌘+Enter on macOS) runs the statement at the cursor, or the selection.
+-- Statements are separated by ; or a blank line. Ctrl+Shift+Enter shows the plan (EXPLAIN).
+`;
+
+export class EditorView {
+  readonly element: HTMLElement;
+  private readonly editorHost = h('div.monaco-host', { 'data-testid': 'partiql-editor' });
+  private readonly side = h('div.side-content');
+  private readonly sideTabs: HTMLElement;
+  private readonly problemsLine = h('span.problems', { 'data-testid': 'problems' });
+  private readonly limitInput = h('input.limit', {
+    type: 'number',
+    min: '1',
+    placeholder: 'none',
+    title: 'Limit: items evaluated per page (DynamoDB’s Limit)',
+    'aria-label': 'Limit',
+  });
+  private readonly results: ResultsPanel;
+  private editor: monaco.editor.IStandaloneCodeEditor | undefined;
+  private params: ParamInput[] = [];
+  private paramCount = 0;
+  private sideTab: SideTab = 'params';
+  private last:
+    { statement: string; parameters?: AttributeValue[]; nextToken?: string; table?: string } | undefined;
+  private running = false;
+  private creating = false;
+
+  constructor(
+    private readonly backend: StudioBackend,
+    private readonly schema: SchemaCache,
+    private readonly callbacks: { onTablesChanged(): void },
+  ) {
+    this.results = new ResultsPanel({ onLoadMore: () => void this.loadMore() });
+    this.sideTabs = h(
+      'div.tabs',
+      { role: 'tablist' },
+      (['params', 'history', 'saved'] as const).map((t) =>
+        h(
+          'button.tab',
+          { role: 'tab', dataset: { tab: t }, onclick: () => this.showSide(t) },
+          { params: 'Parameters', history: 'History', saved: 'Saved' }[t],
+        ),
+      ),
+    );
+    const toolbar = h(
+      'div.toolbar',
+      null,
+      h(
+        'button.primary',
+        {
+          onclick: () => void this.runAtCursor(),
+          title: 'Run the statement at the cursor (Ctrl+Enter / ⌘+Enter)',
+          'data-testid': 'run',
+        },
+        '▶ Run',
+      ),
+      h(
+        'button',
+        {
+          onclick: () => void this.explainAtCursor(),
+          title: 'Show the plan (Ctrl+Shift+Enter)',
+          'data-testid': 'explain',
+        },
+        'Explain',
+      ),
+      h(
+        'button',
+        { onclick: () => void this.saveCurrent(), title: 'Save the statement at the cursor' },
+        'Save…',
+      ),
+      h('label.inline', null, 'Limit', this.limitInput),
+      this.problemsLine,
+    );
+    this.element = h(
+      'div.editor-page',
+      null,
+      h(
+        'div.editor-top',
+        null,
+        h('div.editor-pane', null, toolbar, this.editorHost),
+        h('aside.side-panel', null, this.sideTabs, this.side),
+      ),
+      this.results.element,
+    );
+  }
+
+  shown(): void {
+    if (this.editor) {
+      this.editor.layout();
+      return;
+    }
+    if (this.creating) return;
+    this.creating = true;
+    // The welcome text names a real table when there is one: wait (briefly) for the schema.
+    void Promise.race([this.schema.ready(), new Promise((r) => setTimeout(r, 1500))]).then(() =>
+      this.create(),
+    );
+  }
+
+  private create(): void {
+    setupMonaco();
+    registerCompletion(this.schema);
+    const initial =
+      loadEditorText() ??
+      WELCOME +
+        (this.schema.tables()[0]
+          ? `SELECT * FROM "${this.schema.tables()[0]}"\n`
+          : 'SELECT * FROM "MyTable"\n');
+    const model = monaco.editor.createModel(initial, PARTIQL);
+    this.editor = monaco.editor.create(this.editorHost, {
+      model,
+      automaticLayout: true,
+      minimap: { enabled: false },
+      fontSize: 14,
+      lineNumbersMinChars: 3,
+      scrollBeyondLastLine: false,
+      wordBasedSuggestions: 'off',
+      quickSuggestions: { other: true, comments: false, strings: false },
+      suggestOnTriggerCharacters: true,
+      tabSize: 2,
+      renderLineHighlight: 'line',
+      fixedOverflowWidgets: true,
+      ariaLabel: 'PartiQL editor',
+    });
+    this.editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => void this.runAtCursor());
+    this.editor.addCommand(
+      monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Enter,
+      () => void this.explainAtCursor(),
+    );
+    attachDiagnostics(model, (p) => this.showProblems(p));
+    let saveTimer: ReturnType<typeof setTimeout> | undefined;
+    model.onDidChangeContent(() => {
+      clearTimeout(saveTimer);
+      saveTimer = setTimeout(() => saveEditorText(model.getValue()), 400);
+      this.updateParams();
+    });
+    // Leaving the page must not lose the last keystrokes still waiting for the debounce.
+    window.addEventListener('pagehide', () => saveEditorText(model.getValue()));
+    this.editor.onDidChangeCursorPosition(() => this.updateParams());
+    this.showSide('params');
+    const lines = model.getLineCount();
+    this.editor.setPosition({ lineNumber: lines, column: model.getLineMaxColumn(lines) });
+    this.editor.focus();
+  }
+
+  private showProblems(problems: StatementProblem[]): void {
+    clear(
+      this.problemsLine,
+      problems.length === 0
+        ? h('span.ok-text', null, '✓ No syntax errors')
+        : h(
+            'span.error-text',
+            { title: problems.map((p) => p.message).join('\n') },
+            `⚠ ${problems.length} problem${problems.length > 1 ? 's' : ''}: ${problems[0]!.hint || problems[0]!.message}`,
+          ),
+    );
+  }
+
+  /** The statement the editor would run now: the selection, else the statement at the cursor. */
+  private currentStatement(): string | undefined {
+    const ed = this.editor;
+    if (!ed) return undefined;
+    const model = ed.getModel()!;
+    const sel = ed.getSelection();
+    if (sel && !sel.isEmpty()) {
+      const text = model.getValueInRange(sel).trim().replace(/;\s*$/, '');
+      if (text) return text;
+    }
+    const pos = ed.getPosition();
+    const offset = pos ? model.getOffsetAt(pos) : 0;
+    return statementAt(model.getValue(), offset)?.text;
+  }
+
+  private updateParams(): void {
+    const n = countParameters(this.currentStatement() ?? '');
+    if (n === this.paramCount) return;
+    this.paramCount = n;
+    while (this.params.length < n) this.params.push({ type: 'S', text: '' });
+    if (this.sideTab === 'params') this.renderSide();
+  }
+
+  private parameters(): AttributeValue[] | undefined {
+    if (this.paramCount === 0) return undefined;
+    const out: AttributeValue[] = [];
+    for (let i = 0; i < this.paramCount; i++) {
+      const p = this.params[i]!;
+      try {
+        out.push(parameterValue(p.type, p.text));
+      } catch (e) {
+        throw new Error(`Parameter ${i + 1}: ${(e as Error).message}`);
+      }
+    }
+    return out;
+  }
+
+  /** Puts a statement at the end of the editor and selects it (from the table browser). */
+  insertStatement(text: string): void {
+    const apply = (): void => {
+      const ed = this.editor!;
+      const model = ed.getModel()!;
+      const value = model.getValue();
+      const sep =
+        value.trim() === '' ? '' : value.endsWith('\n\n') ? '' : value.endsWith('\n') ? '\n' : '\n\n';
+      const start = value.length + sep.length;
+      model.pushEditOperations(
+        [],
+        [{ range: model.getFullModelRange().collapseToEnd(), text: sep + text + '\n' }],
+        () => null,
+      );
+      const a = model.getPositionAt(start);
+      const b = model.getPositionAt(start + text.length);
+      ed.setSelection(new monaco.Selection(a.lineNumber, a.column, b.lineNumber, b.column));
+      ed.revealLine(b.lineNumber);
+      ed.focus();
+    };
+    if (this.editor) apply();
+    else setTimeout(apply, 0);
+  }
+
+  async runAtCursor(): Promise<void> {
+    const statement = this.currentStatement();
+    if (!statement) {
+      toast('Nothing to run: write a statement first', 'info');
+      return;
+    }
+    if (isExplain(statement)) return this.explain(withoutExplain(statement), statement);
+    if (this.running) return;
+    let parameters: AttributeValue[] | undefined;
+    try {
+      parameters = this.parameters();
+    } catch (e) {
+      this.results.showError((e as Error).message);
+      this.showSide('params');
+      return;
+    }
+    const limit = this.limitInput.value ? Number(this.limitInput.value) : undefined;
+    this.running = true;
+    this.results.showRunning();
+    try {
+      const r = await this.backend.executeStatement({
+        statement,
+        ...(parameters ? { parameters } : {}),
+        ...(limit ? { limit } : {}),
+      });
+      const table = tableOf(statement);
+      this.last = {
+        statement,
+        ...(parameters ? { parameters } : {}),
+        ...(r.nextToken ? { nextToken: r.nextToken } : {}),
+        ...(table ? { table } : {}),
+      };
+      this.results.showItems(r.items, {
+        elapsedMs: r.elapsedMs,
+        capacity: r.consumedCapacity,
+        more: !!r.nextToken,
+      });
+      if (table) this.schema.noteItems(table, r.items);
+      addHistory({ statement, at: Date.now(), ok: true, ms: r.elapsedMs, count: r.items.length });
+      if (!/^\s*select\b/i.test(statement)) this.callbacks.onTablesChanged();
+    } catch (e) {
+      this.results.showError(errorText(e));
+      addHistory({ statement, at: Date.now(), ok: false, error: errorText(e) });
+    } finally {
+      this.running = false;
+      if (this.sideTab === 'history') this.renderSide();
+    }
+  }
+
+  private async loadMore(): Promise<void> {
+    const last = this.last;
+    if (!last?.nextToken || this.running) return;
+    this.running = true;
+    try {
+      const limit = this.limitInput.value ? Number(this.limitInput.value) : undefined;
+      const r = await this.backend.executeStatement({
+        statement: last.statement,
+        nextToken: last.nextToken,
+        ...(last.parameters ? { parameters: last.parameters } : {}),
+        ...(limit ? { limit } : {}),
+      });
+      if (r.nextToken) last.nextToken = r.nextToken;
+      else delete last.nextToken;
+      this.results.appendItems(r.items, {
+        elapsedMs: r.elapsedMs,
+        capacity: r.consumedCapacity,
+        more: !!r.nextToken,
+      });
+      if (last.table) this.schema.noteItems(last.table, r.items);
+    } catch (e) {
+      toast(errorText(e), 'error');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  async explainAtCursor(): Promise<void> {
+    const statement = this.currentStatement();
+    if (!statement) return;
+    await this.explain(withoutExplain(statement), statement);
+  }
+
+  private async explain(statement: string, shown: string): Promise<void> {
+    let parameters: AttributeValue[] | undefined;
+    try {
+      parameters = this.parameters();
+    } catch (e) {
+      this.results.showError((e as Error).message);
+      return;
+    }
+    this.results.showRunning();
+    try {
+      const plan = await this.backend.explain({ statement, ...(parameters ? { parameters } : {}) });
+      this.results.showPlan(plan, shown);
+    } catch (e) {
+      this.results.showError(errorText(e));
+    }
+  }
+
+  private async saveCurrent(): Promise<void> {
+    const statement = this.currentStatement();
+    if (!statement) return;
+    const name = await promptDialog('Save query', 'Name', statement.split('\n')[0]!.slice(0, 40));
+    if (!name) return;
+    saveQuery(name, statement);
+    toast(`Saved “${name}”`, 'ok');
+    this.showSide('saved');
+  }
+
+  private showSide(tab: SideTab): void {
+    this.sideTab = tab;
+    for (const b of this.sideTabs.querySelectorAll<HTMLElement>('.tab'))
+      b.classList.toggle('active', b.dataset.tab === tab);
+    this.renderSide();
+  }
+
+  private renderSide(): void {
+    if (this.sideTab === 'params') return this.renderParams();
+    if (this.sideTab === 'history') {
+      const list = loadHistory();
+      clear(
+        this.side,
+        list.length
+          ? h('button.small.link', { onclick: () => (clearHistory(), this.renderSide()) }, 'Clear history')
+          : h('p.hint', null, 'Statements you run appear here.'),
+        h(
+          'ul.query-list',
+          { 'data-testid': 'history' },
+          list.map((e) =>
+            h(
+              'li',
+              { class: e.ok ? '' : 'failed', title: e.error ?? '' },
+              h(
+                'button.query-item',
+                { onclick: () => this.insertStatement(e.statement) },
+                h('code', null, e.statement),
+              ),
+              h(
+                'span.meta',
+                null,
+                new Date(e.at).toLocaleString(),
+                e.ok ? ` · ${e.count ?? 0} items` : ' · failed',
+              ),
+            ),
+          ),
+        ),
+      );
+      return;
+    }
+    const saved = loadSaved();
+    clear(
+      this.side,
+      saved.length
+        ? null
+        : h('p.hint', null, 'Save a statement with “Save…”; saved queries are kept across restarts.'),
+      h(
+        'ul.query-list',
+        { 'data-testid': 'saved' },
+        saved.map((q) =>
+          h(
+            'li',
+            null,
+            h(
+              'button.query-item',
+              { onclick: () => this.insertStatement(q.statement) },
+              h('strong', null, q.name),
+              h('code', null, q.statement),
+            ),
+            h(
+              'button.icon-button',
+              {
+                title: 'Delete',
+                'aria-label': `Delete ${q.name}`,
+                onclick: () => (deleteSaved(q.name), this.renderSide()),
+              },
+              '×',
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  private renderParams(): void {
+    if (this.paramCount === 0) {
+      clear(
+        this.side,
+        h(
+          'p.hint',
+          null,
+          'The statement at the cursor has no ? parameters. Write ',
+          h('code', null, 'WHERE pk = ?'),
+          ' and give the value here, with its type.',
+        ),
+      );
+      return;
+    }
+    const rows = [];
+    for (let i = 0; i < this.paramCount; i++) {
+      const p = this.params[i]!;
+      const type = h(
+        'select',
+        {
+          'aria-label': `Type of parameter ${i + 1}`,
+          onchange: (e: Event) => (p.type = (e.target as HTMLSelectElement).value as ParamInput['type']),
+        },
+        [...TYPE_NAMES, 'JSON'].map((t) =>
+          h('option', { value: t, selected: t === p.type }, t === 'JSON' ? 'DynamoDB JSON' : t),
+        ),
+      );
+      const value = h('input', {
+        type: 'text',
+        value: p.text,
+        placeholder: 'value',
+        'aria-label': `Value of parameter ${i + 1}`,
+        'data-testid': `param-${i + 1}`,
+        oninput: (e: Event) => (p.text = (e.target as HTMLInputElement).value),
+        onkeydown: (e: KeyboardEvent) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void this.runAtCursor();
+        },
+      });
+      rows.push(h('div.param-row', null, h('span.param-index', null, `?${i + 1}`), type, value));
+    }
+    clear(
+      this.side,
+      h(
+        'p.hint',
+        null,
+        'Values for the ? of the statement at the cursor, in order. Sets, lists and maps take DynamoDB JSON values, e.g. ["a","b"] for SS.',
+      ),
+      rows,
+    );
+  }
+}
+
+/** The table a statement names (after FROM, INTO or UPDATE), for completion of its attributes. */
+function tableOf(statement: string): string | undefined {
+  const m = /\b(?:from|into|update)\s+(?:"((?:[^"]|"")+)"|([A-Za-z_][\w.-]*))/i.exec(statement);
+  if (!m) return undefined;
+  return m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!.split('.')[0];
+}

@@ -1,0 +1,215 @@
+// Item grids (ag-grid): one column per attribute (the union over the rows, keys pinned first),
+// cells that show each DynamoDB type distinctly, exact numeric sorting, and a value inspector for
+// sets, lists, maps and binary.
+import { AllCommunityModule, ModuleRegistry, createGrid, themeQuartz } from 'ag-grid-community';
+import type { ColDef, GridApi, GridOptions, ICellRendererParams } from 'ag-grid-community';
+import type { AttributeValue, Item, KeySchemaElement } from '../backend/api.js';
+import { cellSummary, compareValues, itemToPlain, keyId, typeOf, unionOfAttributes } from '../lib/values.js';
+import { stringifyPlain } from '../lib/json.js';
+import { h } from '../ui/dom.js';
+
+ModuleRegistry.registerModules([AllCommunityModule]);
+
+const theme = themeQuartz.withParams({
+  fontFamily: 'inherit',
+  fontSize: 13,
+  headerFontSize: 12,
+  rowHeight: 30,
+  headerHeight: 32,
+  spacing: 6,
+  accentColor: '#2563eb',
+  borderColor: '#e5e7eb',
+  headerBackgroundColor: '#f8fafc',
+  wrapperBorderRadius: 0,
+});
+
+function renderCell(params: ICellRendererParams<Item, AttributeValue | undefined>): HTMLElement | string {
+  const v = params.value;
+  if (v === undefined || v === null) return '';
+  const t = typeOf(v);
+  const s = cellSummary(v);
+  const el = h('span', { class: `cell cell-${t}`, title: s.text });
+  if (s.tag) el.append(h('span.type-tag', null, s.tag));
+  el.append(h('span.cell-text', null, s.text));
+  return el;
+}
+
+export interface ItemGridOptions {
+  /** Key attributes of the table (pinned first, used as row ids); empty for statement results. */
+  keySchema?: KeySchemaElement[];
+  onOpenItem?: (item: Item) => void;
+  /** Called when the grid is scrolled near its last row. */
+  onNearEnd?: () => void;
+  overlay?: string;
+}
+
+export class ItemGrid {
+  readonly api: GridApi<Item>;
+  private columns: string[] = [];
+  private keySchema: KeySchemaElement[];
+  private rows: Item[] = [];
+  private inspector: HTMLElement | undefined;
+
+  constructor(
+    readonly host: HTMLElement,
+    private readonly options: ItemGridOptions = {},
+  ) {
+    this.keySchema = options.keySchema ?? [];
+    const gridOptions: GridOptions<Item> = {
+      theme,
+      rowData: [],
+      columnDefs: [],
+      defaultColDef: {
+        sortable: true,
+        resizable: true,
+        minWidth: 70,
+        width: 160,
+        cellRenderer: renderCell,
+        comparator: (a: AttributeValue | undefined, b: AttributeValue | undefined) => compareValues(a, b),
+      },
+      suppressFieldDotNotation: true,
+      animateRows: false,
+      rowSelection: { mode: 'singleRow', checkboxes: false, enableClickSelection: true },
+      overlayNoRowsTemplate: `<span class="grid-empty">${options.overlay ?? 'No items'}</span>`,
+      onCellClicked: (e) => {
+        const v = e.value as AttributeValue | undefined;
+        if (v && cellSummary(v).expandable)
+          this.inspect(String(e.colDef.colId), v, e.event as MouseEvent | undefined);
+      },
+      onRowDoubleClicked: (e) => {
+        if (e.data) options.onOpenItem?.(e.data);
+      },
+      onBodyScroll: () => this.checkNearEnd(),
+      getRowId: this.keySchema.length ? (p) => keyId(p.data, this.keySchema) : undefined,
+    };
+    this.api = createGrid(host, gridOptions);
+  }
+
+  private checkNearEnd(): void {
+    if (!this.options.onNearEnd) return;
+    const last = this.api.getLastDisplayedRowIndex();
+    if (last >= this.rows.length - 15) this.options.onNearEnd();
+  }
+
+  private columnDefs(): ColDef<Item>[] {
+    const keyNames = this.keySchema.map((k) => k.AttributeName);
+    return this.columns.map((name) => {
+      const key = this.keySchema.find((k) => k.AttributeName === name);
+      const def: ColDef<Item> = {
+        colId: name,
+        headerName: key ? `${name} ${key.KeyType === 'HASH' ? '(PK)' : '(SK)'}` : name,
+        headerTooltip: key ? `${key.KeyType === 'HASH' ? 'Partition' : 'Sort'} key` : name,
+        valueGetter: (p) => p.data?.[name],
+      };
+      if (keyNames.includes(name)) {
+        def.pinned = 'left';
+        def.lockPinned = true;
+        def.cellClass = 'key-cell';
+      }
+      return def;
+    });
+  }
+
+  /** Replaces the rows (and the columns, from the union of their attributes). */
+  setItems(items: Item[], keyNames?: string[]): void {
+    this.rows = [...items];
+    this.columns = unionOfAttributes(items, keyNames ?? this.keySchema.map((k) => k.AttributeName));
+    this.api.setGridOption('columnDefs', this.columnDefs());
+    this.api.setGridOption('rowData', this.rows);
+    this.closeInspector();
+  }
+
+  /** Appends rows, adding columns for attributes not seen before. */
+  addItems(items: Item[]): void {
+    if (items.length === 0) return;
+    this.rows.push(...items);
+    const before = this.columns.length;
+    this.columns = unionOfAttributes(items, this.columns);
+    if (this.columns.length !== before) this.api.setGridOption('columnDefs', this.columnDefs());
+    this.api.applyTransaction({ add: items });
+  }
+
+  /** Replaces one row (same key) after an edit. */
+  updateItem(item: Item): void {
+    const id = keyId(item, this.keySchema);
+    const i = this.rows.findIndex((r) => keyId(r, this.keySchema) === id);
+    if (i < 0) {
+      this.addItems([item]);
+      return;
+    }
+    this.rows[i] = item;
+    const before = this.columns.length;
+    this.columns = unionOfAttributes([item], this.columns);
+    if (this.columns.length !== before) this.api.setGridOption('columnDefs', this.columnDefs());
+    this.api.applyTransaction({ update: [item] });
+  }
+
+  removeItem(item: Item): void {
+    const id = keyId(item, this.keySchema);
+    const i = this.rows.findIndex((r) => keyId(r, this.keySchema) === id);
+    if (i >= 0) {
+      const [row] = this.rows.splice(i, 1);
+      this.api.applyTransaction({ remove: [row!] });
+    }
+  }
+
+  setKeySchema(keySchema: KeySchemaElement[]): void {
+    this.keySchema = keySchema;
+  }
+
+  get items(): Item[] {
+    return this.rows;
+  }
+
+  selected(): Item | undefined {
+    return this.api.getSelectedRows()[0];
+  }
+
+  /** A popup with the whole value, in plain and DynamoDB JSON. */
+  inspect(name: string, value: AttributeValue, event?: MouseEvent): void {
+    this.closeInspector();
+    const plain = stringifyPlain(itemToPlain({ [name]: value })[name]!);
+    const dynamo = JSON.stringify(value, null, 2);
+    const pre = h('pre.inspector-value', null, plain);
+    const tabs = h(
+      'div.tabs.small',
+      null,
+      h('button.tab.active', { onclick: (e: Event) => switchTo(e, plain) }, 'JSON'),
+      h('button.tab', { onclick: (e: Event) => switchTo(e, dynamo) }, 'DynamoDB JSON'),
+    );
+    const switchTo = (e: Event, text: string): void => {
+      for (const b of tabs.querySelectorAll('.tab')) b.classList.toggle('active', b === e.currentTarget);
+      pre.textContent = text;
+    };
+    const box = h(
+      'div.inspector',
+      { 'data-testid': 'value-inspector' },
+      h(
+        'div.inspector-head',
+        null,
+        h('strong', null, name),
+        h('span.type-tag', null, typeOf(value)),
+        tabs,
+        h('button.icon-button', { 'aria-label': 'Close', onclick: () => this.closeInspector() }, '×'),
+      ),
+      pre,
+    );
+    const rect = this.host.getBoundingClientRect();
+    const x = event ? event.clientX - rect.left : 40;
+    const y = event ? event.clientY - rect.top : 40;
+    box.style.left = `${Math.max(8, Math.min(x, rect.width - 420))}px`;
+    box.style.top = `${Math.max(8, Math.min(y + 12, rect.height - 220))}px`;
+    this.host.style.position = 'relative';
+    this.host.append(box);
+    this.inspector = box;
+  }
+
+  closeInspector(): void {
+    this.inspector?.remove();
+    this.inspector = undefined;
+  }
+
+  destroy(): void {
+    this.api.destroy();
+  }
+}

@@ -1,0 +1,492 @@
+// The table browser: the items of one table in a grid, read page by page (Scan or Query through the
+// backend's `read`, which keeps reading until a page is full, so filters never leave empty pages), a
+// query builder (index, partition key, sort-key condition, filters), and the item editor.
+import type { Item, ReadInput, StudioBackend, TableSummary } from '../backend/api.js';
+import { errorText } from '../backend/client.js';
+import { buildRead, emptyBuilder, FILTER_OPERATORS, SORT_OPERATORS } from '../lib/query-builder.js';
+import type { BuilderState, FilterRow, KeyTarget } from '../lib/query-builder.js';
+import { TYPE_NAMES } from '../lib/values.js';
+import type { TypeName } from '../lib/values.js';
+import { clear, formatBytes, formatCount, formatMs, h, toast } from '../ui/dom.js';
+import { ItemGrid } from './grid.js';
+import { openItemEditor } from './item-editor.js';
+
+export interface TableViewCallbacks {
+  onDeleteTable(): void;
+  onChanged(): void;
+  onQuery(statement: string): void;
+}
+
+const PAGE_SIZES = [50, 100, 250, 500, 1000];
+
+export class TableView {
+  readonly element: HTMLElement;
+  private readonly builderBox = h('section.builder', { 'aria-label': 'Query builder' });
+  private readonly gridHost = h('div.grid-host.items-grid', { 'data-testid': 'items-grid' });
+  private readonly status = h('div.browse-status', { 'data-testid': 'browse-status' });
+  private readonly moreButton: HTMLButtonElement;
+  private readonly grid: ItemGrid;
+  private state: BuilderState = emptyBuilder();
+  private request: { operation: 'Query' | 'Scan'; input: ReadInput } | undefined;
+  private nextKey: Item | undefined;
+  private loading = false;
+  private done = false;
+  private scanned = 0;
+  private capacity = 0;
+  private elapsed = 0;
+  private pageSize = 100;
+  private generation = 0;
+
+  constructor(
+    private readonly backend: StudioBackend,
+    private table: TableSummary,
+    private readonly callbacks: TableViewCallbacks,
+  ) {
+    this.moreButton = h(
+      'button.small',
+      { onclick: () => void this.loadMore(), 'data-testid': 'browse-more' },
+      'Load more',
+    );
+    this.grid = new ItemGrid(this.gridHost, {
+      keySchema: table.keySchema,
+      onOpenItem: (item) => this.edit(item),
+      onNearEnd: () => void this.loadMore(),
+      overlay: 'No items match',
+    });
+    this.element = h(
+      'div.table-page',
+      { 'data-testid': 'table-page' },
+      this.header(),
+      this.builderBox,
+      this.gridHost,
+      h('footer.browse-footer', null, this.status, this.moreButton),
+    );
+    this.renderBuilder();
+    void this.run();
+  }
+
+  shown(): void {
+    this.grid.api.sizeColumnsToFit?.();
+  }
+
+  private keyText(schema: TableSummary['keySchema']): HTMLElement[] {
+    return schema.map((k) => {
+      const type =
+        this.table.attributeDefinitions.find((d) => d.AttributeName === k.AttributeName)?.AttributeType ??
+        '?';
+      return h(
+        'span.key-chip',
+        { title: k.KeyType === 'HASH' ? 'Partition key' : 'Sort key' },
+        h('span.key-role', null, k.KeyType === 'HASH' ? 'PK' : 'SK'),
+        `${k.AttributeName}`,
+        h('span.key-type', null, type),
+      );
+    });
+  }
+
+  private header(): HTMLElement {
+    const t = this.table;
+    return h(
+      'header.table-header',
+      null,
+      h(
+        'div.table-title',
+        null,
+        h('h1', { 'data-testid': 'table-title' }, t.name),
+        this.keyText(t.keySchema),
+        h(
+          'span.table-facts',
+          null,
+          `${formatCount(t.itemCount)} items · ${formatBytes(t.sizeBytes)} · ${t.billingMode === 'PAY_PER_REQUEST' ? 'on-demand' : 'provisioned'}`,
+        ),
+      ),
+      t.indexes.length
+        ? h(
+            'div.index-list',
+            null,
+            t.indexes.map((i) =>
+              h(
+                'span.index-chip',
+                { title: `${i.kind} · projection ${i.projectionType}` },
+                h('strong', null, i.kind),
+                ` ${i.name} (${i.keySchema.map((k) => k.AttributeName).join(', ')})`,
+              ),
+            ),
+          )
+        : null,
+      h(
+        'div.table-actions',
+        null,
+        h('button.primary', { onclick: () => this.newItem(), 'data-testid': 'new-item' }, '+ New item'),
+        h('button', { onclick: () => this.callbacks.onQuery(this.partiqlFor()) }, 'Open in PartiQL'),
+        h('button', { onclick: () => void this.run(), title: 'Reload from the first page' }, 'Refresh'),
+        h(
+          'button.danger-outline',
+          { onclick: () => this.callbacks.onDeleteTable(), 'data-testid': 'delete-table' },
+          'Delete table',
+        ),
+      ),
+    );
+  }
+
+  private partiqlFor(): string {
+    const target = this.state.index ? `"${this.table.name}"."${this.state.index}"` : `"${this.table.name}"`;
+    const key = this.target();
+    const hash = key.keySchema.find((k) => k.KeyType === 'HASH');
+    if (this.state.mode === 'Query' && hash && this.state.partitionValue !== '') {
+      const v =
+        key.types[hash.AttributeName] === 'N'
+          ? this.state.partitionValue
+          : `'${this.state.partitionValue.replace(/'/g, "''")}'`;
+      return `SELECT * FROM ${target} WHERE "${hash.AttributeName}" = ${v}`;
+    }
+    return `SELECT * FROM ${target}`;
+  }
+
+  private target(): KeyTarget {
+    const index = this.table.indexes.find((i) => i.name === this.state.index);
+    const keySchema = index ? index.keySchema : this.table.keySchema;
+    const types: KeyTarget['types'] = {};
+    for (const d of this.table.attributeDefinitions) types[d.AttributeName] = d.AttributeType;
+    return { keySchema, types };
+  }
+
+  private renderBuilder(): void {
+    const s = this.state;
+    const target = this.target();
+    const hash = target.keySchema.find((k) => k.KeyType === 'HASH');
+    const range = target.keySchema.find((k) => k.KeyType === 'RANGE');
+    const rerender = (): void => this.renderBuilder();
+    const modeButtons = (['Scan', 'Query'] as const).map((m) =>
+      h(
+        'button',
+        {
+          class: s.mode === m ? 'segment active' : 'segment',
+          'data-testid': `mode-${m}`,
+          onclick: () => ((s.mode = m), rerender()),
+        },
+        m,
+      ),
+    );
+    const indexSelect = h(
+      'select',
+      {
+        'aria-label': 'Index',
+        'data-testid': 'index-select',
+        onchange: (e: Event) => (
+          (s.index = (e.target as HTMLSelectElement).value),
+          (s.sortOp = ''),
+          rerender()
+        ),
+      },
+      h('option', { value: '', selected: s.index === '' }, `Table ${this.table.name}`),
+      this.table.indexes.map((i) =>
+        h('option', { value: i.name, selected: s.index === i.name }, `${i.kind} ${i.name}`),
+      ),
+    );
+    const input = (
+      value: string,
+      set: (v: string) => void,
+      label: string,
+      testId?: string,
+    ): HTMLInputElement =>
+      h('input', {
+        type: 'text',
+        value,
+        'aria-label': label,
+        placeholder: label,
+        'data-testid': testId,
+        oninput: (e: Event) => set((e.target as HTMLInputElement).value),
+        onkeydown: (e: KeyboardEvent) => e.key === 'Enter' && void this.run(),
+      });
+
+    const keyRow =
+      s.mode === 'Query' && hash
+        ? h(
+            'div.builder-row',
+            null,
+            h('span.builder-label', null, h('span.key-role', null, 'PK'), ` ${hash.AttributeName} =`),
+            input(
+              s.partitionValue,
+              (v) => (s.partitionValue = v),
+              `${hash.AttributeName} (${target.types[hash.AttributeName] ?? 'S'})`,
+              'pk-value',
+            ),
+            range
+              ? [
+                  h('span.builder-label', null, h('span.key-role', null, 'SK'), ` ${range.AttributeName}`),
+                  h(
+                    'select',
+                    {
+                      'aria-label': 'Sort key condition',
+                      'data-testid': 'sk-op',
+                      onchange: (e: Event) => (
+                        (s.sortOp = (e.target as HTMLSelectElement).value as BuilderState['sortOp']),
+                        rerender()
+                      ),
+                    },
+                    SORT_OPERATORS.map((o) =>
+                      h('option', { value: o, selected: s.sortOp === o }, o === '' ? 'any' : o),
+                    ),
+                  ),
+                  s.sortOp
+                    ? input(
+                        s.sortValue,
+                        (v) => (s.sortValue = v),
+                        `${range.AttributeName} (${target.types[range.AttributeName] ?? 'S'})`,
+                        'sk-value',
+                      )
+                    : null,
+                  s.sortOp === 'BETWEEN' ? h('span', null, 'and') : null,
+                  s.sortOp === 'BETWEEN'
+                    ? input(s.sortValue2, (v) => (s.sortValue2 = v), 'upper bound', 'sk-value2')
+                    : null,
+                  h(
+                    'label.inline',
+                    null,
+                    h('input', {
+                      type: 'checkbox',
+                      checked: s.descending,
+                      onchange: (e: Event) => (s.descending = (e.target as HTMLInputElement).checked),
+                    }),
+                    'descending',
+                  ),
+                ]
+              : null,
+          )
+        : null;
+
+    const filterRows = s.filters.map((f, i) => this.filterRow(f, i));
+    clear(
+      this.builderBox,
+      h(
+        'div.builder-row',
+        null,
+        h('div.segmented', { role: 'group', 'aria-label': 'Read with' }, modeButtons),
+        indexSelect,
+        h(
+          'label.inline',
+          null,
+          'Page size',
+          h(
+            'select',
+            {
+              'aria-label': 'Page size',
+              onchange: (e: Event) => (this.pageSize = Number((e.target as HTMLSelectElement).value)),
+            },
+            PAGE_SIZES.map((n) =>
+              h('option', { value: String(n), selected: n === this.pageSize }, String(n)),
+            ),
+          ),
+        ),
+        h('span.spacer'),
+        h(
+          'button',
+          {
+            onclick: () => (
+              s.filters.push({ attribute: '', op: '=', type: 'S', value: '', value2: '' }),
+              rerender()
+            ),
+            'data-testid': 'add-filter',
+          },
+          '+ Filter',
+        ),
+        h('button', { onclick: () => ((this.state = emptyBuilder()), rerender(), void this.run()) }, 'Reset'),
+        h(
+          'button.primary',
+          { onclick: () => void this.run(), 'data-testid': 'browse-run' },
+          s.mode === 'Query' ? 'Query' : 'Scan',
+        ),
+      ),
+      keyRow,
+      filterRows,
+      h('div.builder-error', { role: 'alert', 'data-testid': 'builder-error' }),
+    );
+  }
+
+  private filterRow(f: FilterRow, i: number): HTMLElement {
+    const rerender = (): void => this.renderBuilder();
+    const noValue = f.op === 'exists' || f.op === 'not_exists';
+    return h(
+      'div.builder-row.filter-row',
+      null,
+      h('span.builder-label', null, i === 0 ? 'Filter' : 'and'),
+      h('input', {
+        type: 'text',
+        value: f.attribute,
+        placeholder: 'attribute (a.b for nested)',
+        'aria-label': 'Filter attribute',
+        'data-testid': `filter-attr-${i}`,
+        oninput: (e: Event) => (f.attribute = (e.target as HTMLInputElement).value),
+      }),
+      h(
+        'select',
+        {
+          'aria-label': 'Filter operator',
+          'data-testid': `filter-op-${i}`,
+          onchange: (e: Event) => (
+            (f.op = (e.target as HTMLSelectElement).value as FilterRow['op']),
+            rerender()
+          ),
+        },
+        FILTER_OPERATORS.map((o) => h('option', { value: o, selected: f.op === o }, o.replace('_', ' '))),
+      ),
+      noValue
+        ? null
+        : h(
+            'select',
+            {
+              'aria-label': 'Value type',
+              'data-testid': `filter-type-${i}`,
+              onchange: (e: Event) => (f.type = (e.target as HTMLSelectElement).value as TypeName),
+            },
+            TYPE_NAMES.filter((t) => t !== 'NULL').map((t) =>
+              h('option', { value: t, selected: f.type === t }, t),
+            ),
+          ),
+      noValue
+        ? null
+        : h('input', {
+            type: 'text',
+            value: f.value,
+            placeholder: f.op === 'IN' ? 'a, b, c' : 'value',
+            'aria-label': 'Filter value',
+            'data-testid': `filter-value-${i}`,
+            oninput: (e: Event) => (f.value = (e.target as HTMLInputElement).value),
+            onkeydown: (e: KeyboardEvent) => e.key === 'Enter' && void this.run(),
+          }),
+      f.op === 'BETWEEN'
+        ? h('input', {
+            type: 'text',
+            value: f.value2,
+            placeholder: 'upper bound',
+            'aria-label': 'Upper bound',
+            oninput: (e: Event) => (f.value2 = (e.target as HTMLInputElement).value),
+          })
+        : null,
+      h(
+        'button.icon-button',
+        { 'aria-label': 'Remove filter', onclick: () => (this.state.filters.splice(i, 1), rerender()) },
+        '×',
+      ),
+    );
+  }
+
+  /** Starts reading from the first page with the builder's current state. */
+  async run(): Promise<void> {
+    const errorBox = this.builderBox.querySelector('.builder-error');
+    try {
+      this.request = buildRead(this.table.name, this.target(), this.state);
+      if (errorBox) errorBox.textContent = '';
+    } catch (e) {
+      if (errorBox) errorBox.textContent = (e as Error).message;
+      return;
+    }
+    this.generation++;
+    this.nextKey = undefined;
+    this.done = false;
+    this.scanned = 0;
+    this.capacity = 0;
+    this.elapsed = 0;
+    this.grid.setKeySchema(this.table.keySchema);
+    this.grid.setItems([]);
+    this.loading = false;
+    await this.loadMore(true);
+  }
+
+  async loadMore(first = false): Promise<void> {
+    if (!this.request || this.loading || (this.done && !first)) return;
+    this.loading = true;
+    const generation = this.generation;
+    clear(this.status, h('span.spinner'), 'Reading…');
+    try {
+      const r = await this.backend.read({
+        operation: this.request.operation,
+        input: { ...this.request.input, ...(this.nextKey ? { ExclusiveStartKey: this.nextKey } : {}) },
+        want: this.pageSize,
+      });
+      if (generation !== this.generation) return;
+      this.grid.addItems(r.items);
+      this.nextKey = r.lastEvaluatedKey;
+      this.done = !r.lastEvaluatedKey;
+      this.scanned += r.scannedCount;
+      this.capacity += r.consumedCapacity;
+      this.elapsed += r.elapsedMs;
+      if (this.grid.items.length === 0) this.grid.api.showNoRowsOverlay?.();
+      else this.grid.api.hideOverlay?.();
+    } catch (e) {
+      if (generation !== this.generation) return;
+      this.done = true;
+      toast(errorText(e), 'error');
+    } finally {
+      if (generation === this.generation) {
+        this.loading = false;
+        this.renderStatus();
+      }
+    }
+  }
+
+  private renderStatus(): void {
+    const loaded = this.grid.items.length;
+    const filtered = !!this.request?.input.FilterExpression;
+    clear(
+      this.status,
+      h('strong', { 'data-testid': 'loaded-count' }, `${formatCount(loaded)} item${loaded === 1 ? '' : 's'}`),
+      filtered ? ` matched of ${formatCount(this.scanned)} read` : ` loaded`,
+      this.request?.operation === 'Scan' && !filtered ? ` of ${formatCount(this.table.itemCount)}` : '',
+      h('span.sep', null, '·'),
+      this.done
+        ? h('span', { 'data-testid': 'browse-end' }, 'end of results')
+        : 'more available (scroll or Load more)',
+      h('span.sep', null, '·'),
+      `${this.request?.operation ?? ''} ${formatMs(this.elapsed)}, ${this.capacity} RCU`,
+    );
+    this.moreButton.hidden = this.done;
+  }
+
+  private keyInfo(): {
+    keySchema: TableSummary['keySchema'];
+    attributeDefinitions: TableSummary['attributeDefinitions'];
+  } {
+    return { keySchema: this.table.keySchema, attributeDefinitions: this.table.attributeDefinitions };
+  }
+
+  private newItem(): void {
+    const template: Item = {};
+    for (const k of this.table.keySchema) {
+      const t =
+        this.table.attributeDefinitions.find((d) => d.AttributeName === k.AttributeName)?.AttributeType ??
+        'S';
+      template[k.AttributeName] = t === 'N' ? { N: '0' } : t === 'B' ? { B: '' } : { S: '' };
+    }
+    this.openEditor(template, true);
+  }
+
+  private edit(item: Item): void {
+    this.openEditor(item, false);
+  }
+
+  private openEditor(item: Item, isNew: boolean): void {
+    openItemEditor({
+      backend: this.backend,
+      table: this.table.name,
+      keys: this.keyInfo(),
+      item,
+      isNew,
+      onSaved: (saved) => {
+        this.grid.updateItem(saved);
+        this.callbacks.onChanged();
+      },
+      onDeleted: (deleted) => {
+        this.grid.removeItem(deleted);
+        this.callbacks.onChanged();
+        this.renderStatus();
+      },
+    });
+  }
+
+  destroy(): void {
+    this.generation++;
+    this.grid.destroy();
+  }
+}

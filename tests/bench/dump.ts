@@ -1,0 +1,217 @@
+// Dump benchmark: import and export of N items of about 200 bytes (BENCH_DUMP_ITEMS, default
+// 200,000; the target figures are for 1,000,000) next to raw better-sqlite3 doing the same row work
+// in the same run: a bulk insert of the same rows into a table of the same shape in one
+// transaction, and a full read of it written out as lines. Each phase runs in its own process, so
+// its peak RSS is its own.
+//
+//   npm run bench -- dump                  (once wired into tests/bench/run.ts)
+//   node --import tsx tests/bench/dump.ts  (standalone)
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TARGET_IMPORT = 100_000;
+const TARGET_EXPORT = 200_000;
+
+interface PhaseResult {
+  readonly items: number;
+  readonly seconds: number;
+  readonly peakRssMb: number;
+}
+
+/** An item of about 200 bytes by DynamoDB's size rules. */
+export function benchItem(i: number): Record<string, unknown> {
+  const id = String(i).padStart(9, '0');
+  return {
+    pk: { S: `customer#${id}` },
+    sk: { N: String(1_700_000_000 + (i % 100_000)) },
+    name: { S: `Customer number ${id}` },
+    email: { S: `customer.${id}@example.com` },
+    age: { N: String(18 + (i % 70)) },
+    active: { BOOL: i % 3 !== 0 },
+    tags: { SS: ['alpha', 'beta', `t${i % 10}`] },
+    balance: { N: `${i % 100000}.${String(i % 100).padStart(2, '0')}` },
+    city: { S: ['Amsterdam', 'Berlin', 'Lisbon', 'Oslo'][i % 4] },
+    note: { S: 'lorem ipsum dolor sit amet consectetur' },
+  };
+}
+
+async function writeInput(path: string, n: number): Promise<void> {
+  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
+  let buf = '';
+  for (let i = 0; i < n; i++) {
+    buf += '{"Item":' + JSON.stringify(benchItem(i)) + '}\n';
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'close');
+}
+
+function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+// ── phases, each run in a child process ─────────────────────────────────────────────────────────
+
+async function phaseImport(file: string, db: string): Promise<PhaseResult> {
+  const { Engine } = await import('../../engine/engine.js');
+  const { importItems } = await import('../../engine/dump/index.js');
+  const engine = new Engine({ path: db, ttlSweepIntervalMs: 0 });
+  const t = performance.now();
+  const report = await importItems(engine, file, {
+    table: 'Bench',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'N' },
+  });
+  const seconds = (performance.now() - t) / 1000;
+  if (!report.committed || report.rejected > 0)
+    throw new Error(`import failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
+  engine.close();
+  return { items: report.written, seconds, peakRssMb: peakRssMb() };
+}
+
+async function phaseExport(db: string, out: string): Promise<PhaseResult> {
+  const { Engine } = await import('../../engine/engine.js');
+  const { exportTable } = await import('../../engine/dump/index.js');
+  const engine = new Engine({ path: db, ttlSweepIntervalMs: 0 });
+  const t = performance.now();
+  const report = await exportTable(engine, 'Bench', out, { format: 'ddb-jsonl' });
+  const seconds = (performance.now() - t) / 1000;
+  engine.close();
+  return { items: report.items, seconds, peakRssMb: peakRssMb() };
+}
+
+/** Raw better-sqlite3: the same lines parsed and inserted into a table of the same shape. */
+async function phaseRawImport(file: string, db: string): Promise<PhaseResult> {
+  const BetterSqlite3 = (await import('better-sqlite3')).default;
+  const { createReadStream } = await import('node:fs');
+  const { createInterface } = await import('node:readline');
+  const raw = new BetterSqlite3(db);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('cache_size = -65536');
+  raw.exec(
+    'CREATE TABLE t (h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (h, pk, sk)) WITHOUT ROWID',
+  );
+  const insert = raw.prepare('INSERT OR REPLACE INTO t (h, pk, sk, item, size) VALUES (?, ?, ?, ?, ?)');
+  const t = performance.now();
+  // Lines are read first (async), then inserted in one transaction: the insert itself is the baseline.
+  const lines: string[] = [];
+  for await (const line of createInterface({ input: createReadStream(file, { highWaterMark: 1 << 20 }) }))
+    lines.push(line);
+  let n = 0;
+  raw.transaction(() => {
+    for (const line of lines) {
+      const item = (JSON.parse(line) as { Item: { pk: { S: string }; sk: { N: string } } }).Item;
+      const pk = Buffer.from(item.pk.S, 'utf8');
+      let h = 0x811c9dc5;
+      for (const b of pk) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+      insert.run(h, pk, Buffer.from(item.sk.N), JSON.stringify(item), line.length);
+      n++;
+    }
+  })();
+  const seconds = (performance.now() - t) / 1000;
+  raw.close();
+  return { items: n, seconds, peakRssMb: peakRssMb() };
+}
+
+async function phaseRawExport(db: string, out: string): Promise<PhaseResult> {
+  const BetterSqlite3 = (await import('better-sqlite3')).default;
+  const raw = new BetterSqlite3(db, { readonly: true });
+  const stream = createWriteStream(out, { highWaterMark: 1 << 20 });
+  const t = performance.now();
+  const first = raw.prepare('SELECT h, pk, sk, item FROM t ORDER BY h, pk, sk LIMIT 2000').raw();
+  const next = raw
+    .prepare('SELECT h, pk, sk, item FROM t WHERE (h, pk, sk) > (?, ?, ?) ORDER BY h, pk, sk LIMIT 2000')
+    .raw();
+  let rows = first.all() as [number, Buffer, Buffer, string][];
+  let n = 0;
+  while (rows.length > 0) {
+    let s = '';
+    for (const r of rows) s += '{"Item":' + r[3] + '}\n';
+    n += rows.length;
+    if (!stream.write(s)) await once(stream, 'drain');
+    const last = rows[rows.length - 1]!;
+    rows = next.all(last[0], last[1], last[2]) as [number, Buffer, Buffer, string][];
+  }
+  stream.end();
+  await once(stream, 'close');
+  const seconds = (performance.now() - t) / 1000;
+  raw.close();
+  return { items: n, seconds, peakRssMb: peakRssMb() };
+}
+
+const PHASES: Record<string, (a: string, b: string) => Promise<PhaseResult>> = {
+  import: phaseImport,
+  export: phaseExport,
+  'raw-import': phaseRawImport,
+  'raw-export': phaseRawExport,
+};
+
+function runPhase(phase: string, a: string, b: string): PhaseResult {
+  const self = fileURLToPath(import.meta.url);
+  // Under tsx when running from the sources; plain node when compiled.
+  const loader = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const r = spawnSync(process.execPath, [...loader, self, '--phase', phase, a, b], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`bench phase ${phase} failed:\n${r.stderr}`);
+  const last = r.stdout.trim().split('\n').pop()!;
+  return JSON.parse(last) as PhaseResult;
+}
+
+function rate(p: PhaseResult): number {
+  return p.items / p.seconds;
+}
+
+function fmt(n: number): string {
+  return n >= 1000 ? `${(n / 1000).toFixed(1)}k/s` : `${n.toFixed(0)}/s`;
+}
+
+export async function runDumpBench(): Promise<Record<string, number>> {
+  const n = Number(process.env.BENCH_DUMP_ITEMS ?? 200_000);
+  const dir = mkdtempSync(join(tmpdir(), 'sortkey-bench-dump-'));
+  try {
+    const input = join(dir, 'items.jsonl');
+    await writeInput(input, n);
+    const mb = statSync(input).size / (1024 * 1024);
+    console.log(
+      `\nDump: ${n.toLocaleString('en-US')} items, ${mb.toFixed(0)} MB of DynamoDB JSON lines (${((mb * 1024 * 1024) / n).toFixed(0)} bytes a line)`,
+    );
+    const rawImport = runPhase('raw-import', input, join(dir, 'raw.sqlite'));
+    const imp = runPhase('import', input, join(dir, 'sortkey.sqlite'));
+    const rawExport = runPhase('raw-export', join(dir, 'raw.sqlite'), join(dir, 'raw-out.jsonl'));
+    const exp = runPhase('export', join(dir, 'sortkey.sqlite'), join(dir, 'out.jsonl'));
+    const line = (name: string, s: PhaseResult, b: PhaseResult, target: number) =>
+      `${name.padEnd(8)} sortkey ${fmt(rate(s)).padStart(9)}  peak RSS ${String(s.peakRssMb).padStart(4)} MB   raw sqlite ${fmt(rate(b)).padStart(9)}  peak RSS ${String(b.peakRssMb).padStart(4)} MB   ratio ${((rate(s) / rate(b)) * 100).toFixed(0).padStart(3)}%   target ${fmt(target)}: ${rate(s) >= target ? 'met' : 'MISSED'}`;
+    console.log(line('import', imp, rawImport, TARGET_IMPORT));
+    console.log(line('export', exp, rawExport, TARGET_EXPORT));
+    return {
+      items: n,
+      importPerSecond: Math.round(rate(imp)),
+      importPeakRssMb: imp.peakRssMb,
+      rawImportPerSecond: Math.round(rate(rawImport)),
+      exportPerSecond: Math.round(rate(exp)),
+      exportPeakRssMb: exp.peakRssMb,
+      rawExportPerSecond: Math.round(rate(rawExport)),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const phaseArg = process.argv.indexOf('--phase');
+if (phaseArg >= 0) {
+  const [phase, a, b] = process.argv.slice(phaseArg + 1);
+  const result = await PHASES[phase!]!(a!, b!);
+  console.log(JSON.stringify(result));
+} else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log(await runDumpBench());
+}

@@ -1,0 +1,304 @@
+// Export then import through every format: each type, number, binary, set, nesting level, empty
+// value and unicode name comes back exactly as it was stored.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { dumpDatabase, exportTable, importItems, restoreDatabase } from '../../../engine/dump/index.js';
+import type { ExportFormat } from '../../../engine/dump/index.js';
+import { assertSameItems, memoryEngine, RICH_ITEMS, scratchDir, seedRich, storedItems } from './helpers.js';
+
+const LOSSLESS: ExportFormat[] = [
+  'scan-json',
+  'ddb-jsonl',
+  'ddb-jsonl-gz',
+  'export-folder',
+  'batch-write',
+  'sortkey-dump',
+];
+
+describe('round trips', () => {
+  const dir = scratchDir();
+  const source = memoryEngine();
+  seedRich(source);
+
+  for (const format of LOSSLESS) {
+    it(`${format} keeps every item exactly`, async () => {
+      const path = join(dir, `rich.${format}`);
+      const out = await exportTable(source, 'Rich', path, { format, itemsPerFile: 2 });
+      assert.equal(out.items, RICH_ITEMS.length);
+      const target = memoryEngine();
+      const report = await importItems(target, path, {
+        table: 'Rich',
+        partitionKey: { name: 'pk', type: 'S' },
+        sortKey: { name: 'sk', type: 'N' },
+      });
+      assert.equal(report.rejected, 0, JSON.stringify(report.problems));
+      assert.equal(report.committed, true);
+      assert.equal(report.written, RICH_ITEMS.length);
+      assert.equal(report.format, format === 'ddb-jsonl-gz' ? 'ddb-jsonl' : format);
+      assertSameItems(target, source, 'Rich');
+    });
+  }
+
+  it('the export folder splits data files and writes DynamoDB manifests', async () => {
+    const path = join(dir, 'folder');
+    await exportTable(source, 'Rich', path, { format: 'export-folder', itemsPerFile: 3 });
+    const [exportId] = readdirSync(join(path, 'AWSDynamoDB'));
+    const base = join(path, 'AWSDynamoDB', exportId!);
+    const summary = JSON.parse(readFileSync(join(base, 'manifest-summary.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    assert.equal(summary.itemCount, RICH_ITEMS.length);
+    assert.equal(summary.outputFormat, 'DYNAMODB_JSON');
+    assert.match(String(summary.tableArn), /:table\/Rich$/);
+    const files = readFileSync(join(base, 'manifest-files.json'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { itemCount: number; dataFileS3Key: string; md5Checksum: string });
+    assert.equal(files.length, 2);
+    assert.deepEqual(
+      files.map((f) => f.itemCount),
+      [3, 1],
+    );
+    for (const f of files) assert.match(f.dataFileS3Key, /^AWSDynamoDB\/.+\/data\/[a-z0-9]+\.json\.gz$/);
+    // The manifest names the table: no --table needed.
+    const target = memoryEngine();
+    const report = await importItems(target, path, {
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'N' },
+    });
+    assert.equal(report.format, 'export-folder');
+    assert.equal(report.tables[0]!.table, 'Rich');
+    assertSameItems(target, source, 'Rich');
+  });
+
+  it('a database dump restores definitions and items, gzipped or not', async () => {
+    for (const name of ['db.skdump', 'db.skdump.gz']) {
+      const path = join(dir, name);
+      const out = await dumpDatabase(source, path);
+      assert.equal(out.items, RICH_ITEMS.length);
+      const target = memoryEngine();
+      const report = await restoreDatabase(target, path);
+      assert.equal(report.committed, true);
+      assertSameItems(target, source, 'Rich');
+      // Indexes came back with the definition, and were filled.
+      const q = target.execute('Query', {
+        TableName: 'Rich',
+        IndexName: 'byGsi',
+        KeyConditionExpression: 'gsiPk = :g',
+        ExpressionAttributeValues: { ':g': { S: 'g1' } },
+      }) as { Count: number };
+      assert.equal(q.Count, 2);
+      const l = target.execute('Query', {
+        TableName: 'Rich',
+        IndexName: 'byLsi',
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': { S: '日本語' } },
+      }) as { Count: number };
+      assert.equal(l.Count, 1);
+    }
+  });
+
+  it('plain JSON keeps numbers digit for digit, and sets and binary with --sets auto --binary base64-prefix', async () => {
+    for (const format of ['json', 'ndjson'] as const) {
+      const path = join(dir, `rich.plain.${format}`);
+      await exportTable(source, 'Rich', path, { format, plain: { binary: 'prefix' } });
+      const text = readFileSync(path, 'utf8');
+      assert.ok(
+        text.includes('12345678901234567890123456789012345678'),
+        'the 38-digit number is written as a JSON number',
+      );
+      assert.ok(!text.includes('"N"'), 'no DynamoDB JSON in plain output');
+      const target = memoryEngine();
+      const report = await importItems(target, path, {
+        table: 'Rich',
+        partitionKey: { name: 'pk', type: 'S' },
+        sortKey: { name: 'sk', type: 'N' },
+        plain: { sets: 'auto', binary: 'prefix' },
+      });
+      assert.equal(report.rejected, 0, JSON.stringify(report.problems));
+      assert.equal(report.format, format);
+      assertSameItems(target, source, 'Rich');
+    }
+  });
+
+  it('plain JSON without options: arrays stay lists, binary stays a string', async () => {
+    const path = join(dir, 'plain-default.ndjson');
+    await exportTable(source, 'Rich', path, { format: 'ndjson' });
+    const target = memoryEngine();
+    await importItems(target, path, {
+      table: 'Rich',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'N' },
+    });
+    const first = storedItems(target, 'Rich').find((i) => 'big' in i)!;
+    assert.deepEqual(first.ss, { L: [{ S: 'b' }, { S: 'a' }, { S: 'ü' }] });
+    assert.deepEqual(first.bs, { L: [{ S: 'AAE=' }, { S: '/w==' }] });
+    assert.equal('S' in first.bin!, true);
+    assert.deepEqual(first.big, { N: '12345678901234567890123456789012345678' });
+  });
+
+  it('CSV keeps strings exactly and types keys (and typed columns)', async () => {
+    const engine = memoryEngine();
+    engine.execute('CreateTable', {
+      TableName: 'People',
+      AttributeDefinitions: [
+        { AttributeName: 'id', AttributeType: 'S' },
+        { AttributeName: 'n', AttributeType: 'N' },
+      ],
+      KeySchema: [
+        { AttributeName: 'id', KeyType: 'HASH' },
+        { AttributeName: 'n', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    const people = [
+      {
+        id: { S: 'a,b' },
+        n: { N: '12345678901234567890123456789012345678' },
+        name: { S: 'Zoë "Z" O\'Neil' },
+        note: { S: 'two\nlines, a comma' },
+        age: { N: '41' },
+      },
+      { id: { S: '  spaced  ' }, n: { N: '-0.5' }, name: { S: '日本' }, note: { S: '' }, age: { N: '7' } },
+      { id: { S: 'plain' }, n: { N: '0' }, name: { S: '=1+1' }, note: { S: '\r\nCRLF' }, age: { N: '0.25' } },
+    ];
+    for (const item of people) engine.execute('PutItem', { TableName: 'People', Item: item });
+    const path = join(dir, 'people.csv');
+    await exportTable(engine, 'People', path);
+    const header = readFileSync(path, 'utf8').split('\r\n')[0];
+    assert.equal(header, 'id,n,age,name,note');
+    const target = memoryEngine();
+    const report = await importItems(target, path, {
+      table: 'People',
+      partitionKey: { name: 'id', type: 'S' },
+      sortKey: { name: 'n', type: 'N' },
+      csv: { types: { age: 'N' }, empty: 'string' },
+    });
+    assert.equal(report.format, 'csv');
+    assert.equal(report.rejected, 0, JSON.stringify(report.problems));
+    assertSameItems(target, engine, 'People');
+  });
+
+  it('CSV with another delimiter and a header list', async () => {
+    const engine = memoryEngine();
+    engine.execute('CreateTable', {
+      TableName: 'Tabs',
+      AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    engine.execute('PutItem', { TableName: 'Tabs', Item: { k: { S: 'a\tb' }, v: { S: 'x;y' } } });
+    const path = join(dir, 'tabs.tsv');
+    await exportTable(engine, 'Tabs', path, { format: 'csv', csv: { delimiter: '\t', columns: ['k', 'v'] } });
+    const body = readFileSync(path, 'utf8').split('\r\n').slice(1).join('\r\n');
+    const headless = join(dir, 'headless.tsv');
+    (await import('node:fs')).writeFileSync(headless, body);
+    const target = memoryEngine();
+    await importItems(target, headless, {
+      table: 'Tabs',
+      partitionKey: { name: 'k', type: 'S' },
+      csv: { delimiter: '\t', header: ['k', 'v'] },
+    });
+    assertSameItems(target, engine, 'Tabs');
+  });
+
+  it('exports a Query and a Scan with a filter', async () => {
+    const q = join(dir, 'query.jsonl');
+    const r = await exportTable(
+      source,
+      {
+        table: 'Rich',
+        query: { KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'a#1' } } },
+      },
+      q,
+    );
+    assert.equal(r.items, 2);
+    const lines = readFileSync(q, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { Item: { sk: { N: string } } });
+    assert.deepEqual(
+      lines.map((l) => l.Item.sk.N),
+      ['-3.25', '1'],
+    );
+    const s = join(dir, 'scan.jsonl');
+    const r2 = await exportTable(
+      source,
+      { table: 'Rich', scan: { FilterExpression: 'attribute_exists(lsiSk)' } },
+      s,
+    );
+    assert.equal(r2.items, 2);
+    const idx = join(dir, 'index.jsonl');
+    const r3 = await exportTable(source, { table: 'Rich', scan: { IndexName: 'byGsi' } }, idx);
+    assert.equal(r3.items, 2);
+  });
+
+  it('exports a PartiQL SELECT page by page', async () => {
+    if (!source.has('ExecuteStatement')) return;
+    const path = join(dir, 'statement.jsonl');
+    const r = await exportTable(source, { statement: `SELECT * FROM "Rich" WHERE pk = 'a#1'` }, path);
+    assert.equal(r.items, 2);
+    assert.equal(r.tables[0]!.table, 'Rich');
+    const target = memoryEngine();
+    await importItems(target, path, {
+      table: 'Rich',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'N' },
+    });
+    assert.equal(storedItems(target, 'Rich').length, 2);
+  });
+
+  it('batch-write output in chunks of 25 requests', async () => {
+    const engine = memoryEngine();
+    engine.execute('CreateTable', {
+      TableName: 'Many',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    for (let i = 0; i < 60; i++)
+      engine.execute('PutItem', { TableName: 'Many', Item: { id: { N: String(i) } } });
+    const out = await exportTable(engine, 'Many', join(dir, 'many.json'), {
+      format: 'batch-write',
+      chunkSize: 25,
+    });
+    assert.deepEqual(
+      out.files.map((f) => f.slice(dir.length + 1)),
+      ['many-00001.json', 'many-00002.json', 'many-00003.json'],
+    );
+    const sizes = out.files.map(
+      (f) => (JSON.parse(readFileSync(f, 'utf8')) as { Many: unknown[] }).Many.length,
+    );
+    assert.deepEqual(sizes, [25, 25, 10]);
+    const target = memoryEngine();
+    const report = await importItems(target, out.files, { partitionKey: { name: 'id', type: 'N' } });
+    assert.equal(report.written, 60);
+    assertSameItems(target, engine, 'Many');
+  });
+
+  it('an empty table exports and imports as empty in every format', async () => {
+    const engine = memoryEngine();
+    engine.execute('CreateTable', {
+      TableName: 'Empty',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    for (const format of [...LOSSLESS, 'json', 'ndjson', 'csv'] as ExportFormat[]) {
+      const path = join(dir, `empty.${format}`);
+      const out = await exportTable(engine, 'Empty', path, { format });
+      assert.equal(out.items, 0);
+      const target = memoryEngine();
+      const report = await importItems(target, path, {
+        table: 'Empty',
+        partitionKey: { name: 'id', type: 'S' },
+        ...(format === 'csv' ? { format: 'csv' } : {}),
+      });
+      assert.equal(report.rejected, 0, `${format}: ${JSON.stringify(report.problems)}`);
+      assert.equal(report.written, 0);
+    }
+  });
+});
