@@ -42,7 +42,10 @@ export function setCapacitySink(next: CapacitySink | undefined): CapacitySink | 
 
 /** Accumulates one operation's capacity per table and index, and renders DynamoDB's shape. */
 export class CapacityMeter {
-  private readonly perTable = new Map<string, { table: number; read: number; write: number; indexes: Map<string, { units: number; gsi: boolean }> }>();
+  private readonly perTable = new Map<
+    string,
+    { table: number; read: number; write: number; indexes: Map<string, { units: number; gsi: boolean }> }
+  >();
 
   private entry(tableName: string) {
     let e = this.perTable.get(tableName);
@@ -74,7 +77,12 @@ export class CapacityMeter {
     }
   }
 
-  private addIndex(table: Table, e: { indexes: Map<string, { units: number; gsi: boolean }> }, name: string, units: number): void {
+  private addIndex(
+    table: Table,
+    e: { indexes: Map<string, { units: number; gsi: boolean }> },
+    name: string,
+    units: number,
+  ): void {
     const gsi = table.indexes.get(name)?.kind !== 'LSI';
     const prev = e.indexes.get(name);
     e.indexes.set(name, { units: (prev?.units ?? 0) + units, gsi });

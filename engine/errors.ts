@@ -67,7 +67,11 @@ export function tableNotFound(): DynamoError {
 }
 
 export function conditionalCheckFailed(item?: Record<string, unknown>): DynamoError {
-  return new DynamoError('ConditionalCheckFailedException', 'The conditional request failed', item ? { Item: item } : undefined);
+  return new DynamoError(
+    'ConditionalCheckFailedException',
+    'The conditional request failed',
+    item ? { Item: item } : undefined,
+  );
 }
 
 /**
@@ -78,7 +82,9 @@ export class ConstraintErrors {
   private readonly problems: string[] = [];
 
   add(value: unknown, path: string, constraint: string): void {
-    this.problems.push(`Value ${describeValue(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
+    this.problems.push(
+      `Value ${describeValue(value)} at '${path}' failed to satisfy constraint: ${constraint}`,
+    );
   }
 
   get count(): number {
@@ -96,6 +102,7 @@ function describeValue(value: unknown): string {
   if (value === undefined || value === null) return 'null';
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}]`;
   return JSON.stringify(value);
 }

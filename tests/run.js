@@ -28,9 +28,13 @@ const files = [];
 for (const t of targets.length ? targets : ['tests']) collect(join(root, t), files);
 
 if (!skipTypecheck) {
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], {
-    stdio: 'inherit',
-  });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (tsc.status !== 0) {
     console.log('typecheck failed');
     console.log('0 passed, 1 failed');

@@ -44,6 +44,7 @@ export async function* localTableRows(
   signal?: AbortSignal,
 ): AsyncGenerator<ExportRow[]> {
   const ctx = engine.ctx;
+  ctx.refreshIfChanged();
   const table = ctx.catalog.get(name);
   if (!table) throw new DumpError(`table ${name} does not exist`);
   const t = `"${table.sqlName}"`;

@@ -43,7 +43,7 @@ import { locateExport, looksLikeExport } from './exportFolder.js';
 import { ByteCounter, InputStream, isDirectory, sourceName, sourcePath, sourceSize } from './io/input.js';
 import type { ImportSource } from './io/input.js';
 import { KeyFilter } from './io/keyFilter.js';
-import { OutputSink } from './io/output.js';
+import { SyncFileWriter } from './io/output.js';
 import { SortingSpool } from './io/spool.js';
 import { InputError, readRecords } from './readers.js';
 import type { InputRecord, ReaderOptions } from './readers.js';
@@ -112,7 +112,7 @@ class ImportRun {
   readonly spool = new SortingSpool();
   readonly counter = new ByteCounter();
   readonly units: Unit[] = [];
-  rejects: OutputSink | undefined;
+  rejects: SyncFileWriter | undefined;
   private readonly maxProblems: number;
   private lastProgress = 0;
   totalBytes: number | undefined;
@@ -156,7 +156,7 @@ class ImportRun {
       const entry: Record<string, unknown> = { file, line, reason };
       if (table !== undefined) entry.table = table;
       if (text !== undefined) entry.record = text;
-      void this.rejects.write(JSON.stringify(entry) + '\n');
+      this.rejects.writeLine(JSON.stringify(entry));
     }
   }
 
@@ -521,6 +521,8 @@ class ImportRun {
     let deleted = 0;
     let skipped = 0;
     let done = 0;
+    // Another process sharing the file may have changed the catalog since phase 1 looked.
+    ctx.refreshIfChanged();
     const previousCache = db.sqlite.pragma('cache_size', { simple: true }) as number;
     // A bigger page cache while the import's B-trees grow (restored afterwards): 32 MB.
     db.sqlite.pragma('cache_size = -32768');
@@ -610,7 +612,8 @@ class ImportRun {
         if (conflicts > 0 && !this.options.continueOnError) throw new Rollback();
       });
     } catch (e) {
-      for (const t of created) if (ctx.catalog.get(t.name) === t) ctx.catalog.drop(t);
+      // The catalog keeps Table objects in memory: drop the ones the rolled-back transaction created.
+      if (created.length > 0) ctx.catalog.reload();
       for (const t of this.targetList) {
         t.report.created = false;
         t.report.written = 0;
@@ -905,8 +908,7 @@ async function run(
   try {
     r.expandSources(sources);
     if (options.rejects) {
-      r.rejects = OutputSink.open(options.rejects);
-      r.report.rejectsFile = options.rejects;
+      r.rejects = new SyncFileWriter(options.rejects);
     }
     await r.read();
     const stop = r.failed && !options.continueOnError;
@@ -915,8 +917,12 @@ async function run(
       if (!r.report.committed) r.report.written = 0;
     }
     if (r.rejects) {
-      if (r.report.rejected > 0) await r.rejects.close();
-      else r.rejects.abort();
+      if (r.report.rejected > 0) {
+        r.rejects.close();
+        r.report.rejectsFile = options.rejects;
+      } else {
+        r.rejects.abort();
+      }
     }
     return r.finish();
   } catch (e) {

@@ -79,6 +79,7 @@ export async function tableInfo(target: DumpTarget, name: string): Promise<Table
       definition: definitionOf(d, tags, ttl, pitr),
     };
   }
+  target.ctx.refreshIfChanged();
   const table = target.ctx.catalog.get(name);
   if (!table) return undefined;
   const d = (target.execute('DescribeTable', { TableName: name }) as { Table: TableDescription }).Table;
@@ -89,5 +90,6 @@ export async function tableInfo(target: DumpTarget, name: string): Promise<Table
 
 export async function listTableNames(target: DumpTarget): Promise<string[]> {
   if (isRemote(target)) return target.listTables();
+  target.ctx.refreshIfChanged();
   return target.ctx.catalog.list().map((t) => t.name);
 }

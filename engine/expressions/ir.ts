@@ -54,5 +54,10 @@ export interface UpdateActions {
  */
 export type KeyTerm =
   | { readonly name: string; readonly op: Comparator; readonly value: AttributeValue }
-  | { readonly name: string; readonly op: 'between'; readonly low: AttributeValue; readonly high: AttributeValue }
+  | {
+      readonly name: string;
+      readonly op: 'between';
+      readonly low: AttributeValue;
+      readonly high: AttributeValue;
+    }
   | { readonly name: string; readonly op: 'begins_with'; readonly prefix: AttributeValue };

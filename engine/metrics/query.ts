@@ -22,6 +22,7 @@ export const METRIC_NAMES = [
   'SuccessfulRequestLatency',
   'ReturnedItemCount',
   'Errors',
+  'ConditionalCheckFailedRequests',
   'UserErrors',
   'SystemErrors',
   'ItemCount',
@@ -427,7 +428,8 @@ export function getMetrics(
       (metric === 'ConsumedReadCapacityUnits' ||
         metric === 'ConsumedWriteCapacityUnits' ||
         metric.endsWith('ThrottleEvents') ||
-        metric.endsWith('Errors'))
+        metric.endsWith('Errors') ||
+        metric === 'ConditionalCheckFailedRequests')
     ) {
       list.push(new Acc(metric, '', n));
     }
@@ -446,6 +448,11 @@ export function getMetrics(
 
 const SYSTEM_ERRORS: ReadonlySet<string> = new Set(['InternalServerError', 'ServiceUnavailable']);
 
+/**
+ * Counts errors of one type: Errors by type, and CloudWatch's aggregates: SystemErrors (HTTP 500),
+ * ConditionalCheckFailedRequests, and UserErrors (the other 400s, throttling excepted, which
+ * ThrottledRequests counts).
+ */
 function addError(
   acc: (m: MetricName, d?: string) => Acc,
   want: ReadonlySet<string>,
@@ -454,8 +461,12 @@ function addError(
   c: number,
 ): void {
   if (want.has('Errors')) acc('Errors', type).add(k, c, c, c);
-  const kind = SYSTEM_ERRORS.has(type) ? 'SystemErrors' : 'UserErrors';
-  if (want.has(kind)) acc(kind).add(k, c, c, c);
+  let kind: MetricName | undefined;
+  if (SYSTEM_ERRORS.has(type)) kind = 'SystemErrors';
+  else if (type === 'ConditionalCheckFailedException') kind = 'ConditionalCheckFailedRequests';
+  else if (type !== 'ProvisionedThroughputExceededException' && type !== 'ThrottlingException')
+    kind = 'UserErrors';
+  if (kind && want.has(kind)) acc(kind).add(k, c, c, c);
 }
 
 function isGsiRow(ctx: EngineContext, r: MinuteRow): boolean {

@@ -60,7 +60,11 @@ export function batchExecuteStatement(
       throw e;
     }
   });
-  const kinds = new Set(parsed.map((p) => (p instanceof DynamoError ? undefined : p.statement.kind === 'select' ? 'read' : 'write')));
+  const kinds = new Set(
+    parsed.map((p) =>
+      p instanceof DynamoError ? undefined : p.statement.kind === 'select' ? 'read' : 'write',
+    ),
+  );
   kinds.delete(undefined);
   if (kinds.size > 1) throw validation('Statements in a batch must all be reads or all be writes');
 
@@ -68,7 +72,10 @@ export function batchExecuteStatement(
   const responses: Response[] = parsed.map((p, i) => {
     const request = requests[i]!;
     const fail = (e: DynamoError, tableName?: string): Response => {
-      const error: Wire<Sdk.BatchStatementError> = { Code: batchErrorCode(e) as Sdk.BatchStatementErrorCodeEnum, Message: e.message };
+      const error: Wire<Sdk.BatchStatementError> = {
+        Code: batchErrorCode(e) as Sdk.BatchStatementErrorCodeEnum,
+        Message: e.message,
+      };
       if (e.extra?.Item) error.Item = e.extra.Item as Item;
       return tableName ? { Error: error, TableName: tableName } : { Error: error };
     };
@@ -81,17 +88,25 @@ export function batchExecuteStatement(
       if (statement.kind === 'select') {
         const plan = planSelect(ctx, statement, parameters, request.ConsistentRead);
         if (!plan.singleItem) {
-          throw validation('Select statements within BatchExecuteStatement must specify the primary key in the where clause.');
+          throw validation(
+            'Select statements within BatchExecuteStatement must specify the primary key in the where clause.',
+          );
         }
         return ctx.db.snapshot(() => {
-          const key = { ...plan.partitions![0]!, ...(plan.sortTerms[0] && 'value' in plan.sortTerms[0] ? { [plan.sortTerms[0].name]: plan.sortTerms[0].value } : {}) };
+          const key = {
+            ...plan.partitions![0]!,
+            ...(plan.sortTerms[0] && 'value' in plan.sortTerms[0]
+              ? { [plan.sortTerms[0].name]: plan.sortTerms[0].value }
+              : {}),
+          };
           const table = plan.target.table;
           const row = table.getRow(ctx.db, encodeKey(table.key, key));
           meter.read(table, readUnits(row?.size ?? 0, request.ConsistentRead === true));
           const out: Response = { TableName: table.name };
           if (row) {
             const item = JSON.parse(row.json) as Item;
-            if (!plan.filter || evaluateCondition(plan.filter, item)) out.Item = plan.projection ? projectItem(item, plan.projection) : item;
+            if (!plan.filter || evaluateCondition(plan.filter, item))
+              out.Item = plan.projection ? projectItem(item, plan.projection) : item;
           }
           return out;
         });
@@ -101,7 +116,12 @@ export function batchExecuteStatement(
         const done = executeWrite(ctx, planned.plan, meter);
         const out: Response = { TableName: planned.plan.table.name };
         if (planned.returnValues) {
-          const attributes = updateReturnValues(planned.returnValues, planned.actions, done.oldItem, done.newItem);
+          const attributes = updateReturnValues(
+            planned.returnValues,
+            planned.actions,
+            done.oldItem,
+            done.newItem,
+          );
           if (attributes) out.Item = attributes;
         }
         return out;
@@ -116,7 +136,6 @@ export function batchExecuteStatement(
   if (capacity) out.ConsumedCapacity = capacity;
   return out;
 }
-
 
 function statementTable(s: Statement): string | undefined {
   switch (s.kind) {

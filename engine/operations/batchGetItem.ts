@@ -7,13 +7,23 @@ import { projectItem } from '../expressions/index.js';
 import { checkKey, encodeKey } from '../tables/schema.js';
 import type { Item, Sdk, Wire } from '../types.js';
 import { normalizeItem } from '../values/attribute.js';
-import { asRecord, checkEnum, checkExpressionMix, checkName, checkRequired, RETURN_CONSUMED_CAPACITY } from './common.js';
+import {
+  asRecord,
+  checkEnum,
+  checkExpressionMix,
+  checkName,
+  checkRequired,
+  RETURN_CONSUMED_CAPACITY,
+} from './common.js';
 import { checkPlaceholdersHaveExpressions, newAttributes, readProjection } from './itemCommon.js';
 
 export const MAX_BATCH_GET_KEYS = 100;
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-export function batchGetItem(ctx: EngineContext, input: Wire<Sdk.BatchGetItemInput>): Wire<Sdk.BatchGetItemOutput> {
+export function batchGetItem(
+  ctx: EngineContext,
+  input: Wire<Sdk.BatchGetItemInput>,
+): Wire<Sdk.BatchGetItemOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequired(c, raw.RequestItems, 'requestItems');
@@ -68,7 +78,10 @@ export function batchGetItem(ctx: EngineContext, input: Wire<Sdk.BatchGetItemInp
       const items: Item[] = (responses[plan.name] = []);
       for (const k of plan.keys) {
         if (bytes >= MAX_RESPONSE_BYTES) {
-          const u = (unprocessed[plan.name] ??= { ...(plan.request as Wire<Sdk.KeysAndAttributes>), Keys: [] });
+          const u = (unprocessed[plan.name] ??= {
+            ...(plan.request as Wire<Sdk.KeysAndAttributes>),
+            Keys: [],
+          });
           u.Keys!.push(k.keyValues);
           continue;
         }

@@ -4,7 +4,14 @@ import { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, validation } from '../errors.js';
 import type { Sdk, Wire } from '../types.js';
-import { asRecord, checkEnum, checkName, checkRequired, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS } from './common.js';
+import {
+  asRecord,
+  checkEnum,
+  checkName,
+  checkRequired,
+  RETURN_CONSUMED_CAPACITY,
+  RETURN_ITEM_COLLECTION_METRICS,
+} from './common.js';
 import { prepareDelete } from './deleteItem.js';
 import { itemCollectionMetricsByTable } from './itemCollection.js';
 import { preparePut } from './putItem.js';
@@ -14,12 +21,20 @@ import type { WritePlan } from './writePlan.js';
 export const MAX_BATCH_WRITE_REQUESTS = 25;
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-export function batchWriteItem(ctx: EngineContext, input: Wire<Sdk.BatchWriteItemInput>): Wire<Sdk.BatchWriteItemOutput> {
+export function batchWriteItem(
+  ctx: EngineContext,
+  input: Wire<Sdk.BatchWriteItemInput>,
+): Wire<Sdk.BatchWriteItemOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequired(c, raw.RequestItems, 'requestItems');
   checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  checkEnum(c, raw.ReturnItemCollectionMetrics, 'returnItemCollectionMetrics', RETURN_ITEM_COLLECTION_METRICS);
+  checkEnum(
+    c,
+    raw.ReturnItemCollectionMetrics,
+    'returnItemCollectionMetrics',
+    RETURN_ITEM_COLLECTION_METRICS,
+  );
   const requests = asRecord(raw.RequestItems);
   if (raw.RequestItems !== undefined && Object.keys(requests).length === 0) {
     c.add(raw.RequestItems, 'requestItems', 'Member must have length greater than or equal to 1');
@@ -27,15 +42,24 @@ export function batchWriteItem(ctx: EngineContext, input: Wire<Sdk.BatchWriteIte
   for (const [name, list] of Object.entries(requests)) {
     checkName(c, name, 'requestItems.key');
     if (!Array.isArray(list) || list.length === 0) {
-      c.add(list, 'requestItems', 'Map value must satisfy constraint: [Member must have length greater than or equal to 1]');
+      c.add(
+        list,
+        'requestItems',
+        'Map value must satisfy constraint: [Member must have length greater than or equal to 1]',
+      );
     } else if (list.length > MAX_BATCH_WRITE_REQUESTS) {
-      c.add(list, 'requestItems', 'Map value must satisfy constraint: [Member must have length less than or equal to 25]');
+      c.add(
+        list,
+        'requestItems',
+        'Map value must satisfy constraint: [Member must have length less than or equal to 25]',
+      );
     }
   }
   c.throwIfAny();
   let total = 0;
   for (const list of Object.values(requests)) total += (list as unknown[]).length;
-  if (total > MAX_BATCH_WRITE_REQUESTS) throw validation('Too many items requested for the BatchWriteItem call');
+  if (total > MAX_BATCH_WRITE_REQUESTS)
+    throw validation('Too many items requested for the BatchWriteItem call');
   if (JSON.stringify(raw.RequestItems).length > MAX_REQUEST_BYTES) {
     throw validation('Item size has exceeded the maximum allowed size');
   }

@@ -13,7 +13,8 @@ export function checkName(c: ConstraintErrors, value: unknown, path: string, req
     return;
   }
   if (typeof value !== 'string') return;
-  if (!NAME_PATTERN.test(value)) c.add(value, path, 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+');
+  if (!NAME_PATTERN.test(value))
+    c.add(value, path, 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+');
   if (value.length < 3) c.add(value, path, 'Member must have length greater than or equal to 3');
   if (value.length > 255) c.add(value, path, 'Member must have length less than or equal to 255');
 }
@@ -34,7 +35,12 @@ export function tableNameOf(value: string): string {
   return at < 0 ? value : value.slice(at + 7);
 }
 
-export function checkEnum(c: ConstraintErrors, value: unknown, path: string, allowed: readonly string[]): void {
+export function checkEnum(
+  c: ConstraintErrors,
+  value: unknown,
+  path: string,
+  allowed: readonly string[],
+): void {
   if (value === undefined || value === null) return;
   if (typeof value !== 'string' || !allowed.includes(value)) {
     c.add(value, path, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
@@ -45,17 +51,38 @@ export function checkRequired(c: ConstraintErrors, value: unknown, path: string)
   if (value === undefined || value === null) c.add(null, path, 'Member must not be null');
 }
 
-export function checkRange(c: ConstraintErrors, value: unknown, path: string, min?: number, max?: number): void {
+export function checkRange(
+  c: ConstraintErrors,
+  value: unknown,
+  path: string,
+  min?: number,
+  max?: number,
+): void {
   if (typeof value !== 'number') return;
-  if (min !== undefined && value < min) c.add(value, path, `Member must have value greater than or equal to ${min}`);
-  if (max !== undefined && value > max) c.add(value, path, `Member must have value less than or equal to ${max}`);
+  if (min !== undefined && value < min)
+    c.add(value, path, `Member must have value greater than or equal to ${min}`);
+  if (max !== undefined && value > max)
+    c.add(value, path, `Member must have value less than or equal to ${max}`);
 }
 
-export function checkLength(c: ConstraintErrors, value: unknown, path: string, min?: number, max?: number): void {
-  const len = typeof value === 'string' || Array.isArray(value) ? value.length : value && typeof value === 'object' ? Object.keys(value).length : undefined;
+export function checkLength(
+  c: ConstraintErrors,
+  value: unknown,
+  path: string,
+  min?: number,
+  max?: number,
+): void {
+  const len =
+    typeof value === 'string' || Array.isArray(value)
+      ? value.length
+      : value && typeof value === 'object'
+        ? Object.keys(value).length
+        : undefined;
   if (len === undefined) return;
-  if (min !== undefined && len < min) c.add(value, path, `Member must have length greater than or equal to ${min}`);
-  if (max !== undefined && len > max) c.add(value, path, `Member must have length less than or equal to ${max}`);
+  if (min !== undefined && len < min)
+    c.add(value, path, `Member must have length greater than or equal to ${min}`);
+  if (max !== undefined && len > max)
+    c.add(value, path, `Member must have length less than or equal to ${max}`);
 }
 
 export const RETURN_CONSUMED_CAPACITY = ['INDEXES', 'TOTAL', 'NONE'] as const;
@@ -83,5 +110,7 @@ export function checkExpressionMix(
 
 /** Input objects arrive from JSON: anything may be missing or of the wrong type. */
 export function asRecord(input: unknown): Record<string, unknown> {
-  return input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  return input && typeof input === 'object' && !Array.isArray(input)
+    ? (input as Record<string, unknown>)
+    : {};
 }

@@ -6,11 +6,18 @@ import { resourceInUse } from '../context.js';
 import { ConstraintErrors, invalidParameter, validation } from '../errors.js';
 import type { TableDescription } from '../tables/table.js';
 import type { Sdk, Wire } from '../types.js';
-import { asRecord, checkEnum, checkLength, checkName, checkRange, checkRequired, checkTableName } from './common.js';
+import {
+  asRecord,
+  checkEnum,
+  checkLength,
+  checkName,
+  checkRange,
+  checkRequired,
+  checkTableName,
+} from './common.js';
 import { describeTableNow } from './describeTable.js';
 
 type KeySchemaElement = Wire<Sdk.KeySchemaElement>;
-type AttributeDefinition = Wire<Sdk.AttributeDefinition>;
 type Projection = Wire<Sdk.Projection>;
 type ProvisionedThroughput = Wire<Sdk.ProvisionedThroughput>;
 
@@ -50,7 +57,8 @@ export function checkProjectionConstraints(c: ConstraintErrors, p: unknown, path
 
 /** Semantic checks of a table or GSI key schema: HASH elements first, then RANGE elements. */
 export function checkKeySchemaOrder(ks: KeySchemaElement[], isGsi: boolean): void {
-  if (ks[0]?.KeyType !== 'HASH') throw validation('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
+  if (ks[0]?.KeyType !== 'HASH')
+    throw validation('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
   if (!isGsi) {
     if (ks.length === 2 && ks[1]!.KeyType !== 'RANGE') {
       throw validation('Invalid KeySchema: The second KeySchemaElement is not a RANGE key type');
@@ -94,7 +102,9 @@ export function checkProjection(p: Projection): number {
   return nonKey?.length ?? 0;
 }
 
-function describeThroughput(pt: ProvisionedThroughput | undefined): Wire<Sdk.ProvisionedThroughputDescription> {
+function describeThroughput(
+  pt: ProvisionedThroughput | undefined,
+): Wire<Sdk.ProvisionedThroughputDescription> {
   return {
     NumberOfDecreasesToday: 0,
     ReadCapacityUnits: pt?.ReadCapacityUnits ?? 0,
@@ -104,7 +114,10 @@ function describeThroughput(pt: ProvisionedThroughput | undefined): Wire<Sdk.Pro
 
 export { describeThroughput };
 
-export function createTable(ctx: EngineContext, input: Wire<Sdk.CreateTableInput>): Wire<Sdk.CreateTableOutput> {
+export function createTable(
+  ctx: EngineContext,
+  input: Wire<Sdk.CreateTableInput>,
+): Wire<Sdk.CreateTableOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkTableName(c, raw.TableName);
@@ -122,11 +135,9 @@ export function createTable(ctx: EngineContext, input: Wire<Sdk.CreateTableInput
   checkEnum(c, raw.TableClass, 'tableClass', ['STANDARD', 'STANDARD_INFREQUENT_ACCESS']);
   checkThroughputConstraints(c, raw.ProvisionedThroughput, 'provisionedThroughput');
   const lsis = (Array.isArray(raw.LocalSecondaryIndexes) ? raw.LocalSecondaryIndexes : undefined) as
-    | Wire<Sdk.LocalSecondaryIndex>[]
-    | undefined;
+    Wire<Sdk.LocalSecondaryIndex>[] | undefined;
   const gsis = (Array.isArray(raw.GlobalSecondaryIndexes) ? raw.GlobalSecondaryIndexes : undefined) as
-    | Wire<Sdk.GlobalSecondaryIndex>[]
-    | undefined;
+    Wire<Sdk.GlobalSecondaryIndex>[] | undefined;
   lsis?.forEach((l, i) => {
     const path = `localSecondaryIndexes.${i + 1}.member`;
     checkName(c, l?.IndexName, `${path}.indexName`);
@@ -155,14 +166,19 @@ export function createTable(ctx: EngineContext, input: Wire<Sdk.CreateTableInput
   const pt = input.ProvisionedThroughput;
 
   if (billing === 'PROVISIONED' && !pt) {
-    throw invalidParameter('ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED');
+    throw invalidParameter(
+      'ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED',
+    );
   }
   if (billing === 'PAY_PER_REQUEST' && pt) {
-    throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
+    throw invalidParameter(
+      'Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST',
+    );
   }
   const defNames = new Set<string>();
   for (const d of defs) {
-    if (defNames.has(d.AttributeName!)) throw invalidParameter('Cannot have two attributes with the same name');
+    if (defNames.has(d.AttributeName!))
+      throw invalidParameter('Cannot have two attributes with the same name');
     defNames.add(d.AttributeName!);
   }
   checkKeySchemaOrder(keySchema, false);
@@ -186,9 +202,12 @@ export function createTable(ctx: EngineContext, input: Wire<Sdk.CreateTableInput
   if (lsis) {
     if (lsis.length === 0) throw invalidParameter('List of LocalSecondaryIndexes is empty');
     if (!tableRange) {
-      throw invalidParameter('Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex');
+      throw invalidParameter(
+        'Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex',
+      );
     }
-    if (lsis.length > MAX_LSIS) throw invalidParameter(`Number of LocalSecondaryIndexes exceeds per-table limit of ${MAX_LSIS}`);
+    if (lsis.length > MAX_LSIS)
+      throw invalidParameter(`Number of LocalSecondaryIndexes exceeds per-table limit of ${MAX_LSIS}`);
     for (const l of lsis) {
       if (indexNames.has(l.IndexName!)) throw invalidParameter(`Duplicate index name: ${l.IndexName}`);
       indexNames.add(l.IndexName!);
@@ -207,7 +226,8 @@ export function createTable(ctx: EngineContext, input: Wire<Sdk.CreateTableInput
   }
   if (gsis) {
     if (gsis.length === 0) throw invalidParameter('List of GlobalSecondaryIndexes is empty');
-    if (gsis.length > MAX_GSIS) throw invalidParameter(`GlobalSecondaryIndex count exceeds the per-table limit of ${MAX_GSIS}`);
+    if (gsis.length > MAX_GSIS)
+      throw invalidParameter(`GlobalSecondaryIndex count exceeds the per-table limit of ${MAX_GSIS}`);
     for (const g of gsis) {
       if (indexNames.has(g.IndexName!)) throw invalidParameter(`Duplicate index name: ${g.IndexName}`);
       indexNames.add(g.IndexName!);
@@ -225,7 +245,9 @@ export function createTable(ctx: EngineContext, input: Wire<Sdk.CreateTableInput
     }
   }
   if (projected > MAX_PROJECTED_ATTRIBUTES) {
-    throw invalidParameter(`Number of projected attributes in all indexes exceeds limit of ${MAX_PROJECTED_ATTRIBUTES}`);
+    throw invalidParameter(
+      `Number of projected attributes in all indexes exceeds limit of ${MAX_PROJECTED_ATTRIBUTES}`,
+    );
   }
   if (used.size !== defNames.size) {
     throw invalidParameter(
@@ -237,7 +259,9 @@ export function createTable(ctx: EngineContext, input: Wire<Sdk.CreateTableInput
     throw invalidParameter('StreamViewType is required when StreamEnabled is true');
   }
   if (stream && !stream.StreamEnabled && stream.StreamViewType) {
-    throw invalidParameter('StreamSpecification: StreamViewType cannot be specified when StreamEnabled is false');
+    throw invalidParameter(
+      'StreamSpecification: StreamViewType cannot be specified when StreamEnabled is false',
+    );
   }
 
   if (ctx.catalog.get(name)) throw resourceInUse(`Table already exists: ${name}`);
@@ -246,7 +270,10 @@ export function createTable(ctx: EngineContext, input: Wire<Sdk.CreateTableInput
   const arn = ctx.tableArn(name);
   const delayed = ctx.transientStatusMs > 0;
   const description: TableDescription = {
-    AttributeDefinitions: defs.map((d) => ({ AttributeName: d.AttributeName, AttributeType: d.AttributeType })),
+    AttributeDefinitions: defs.map((d) => ({
+      AttributeName: d.AttributeName,
+      AttributeType: d.AttributeType,
+    })),
     TableName: name,
     KeySchema: keySchema.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType })),
     TableStatus: delayed ? 'CREATING' : 'ACTIVE',
@@ -259,7 +286,8 @@ export function createTable(ctx: EngineContext, input: Wire<Sdk.CreateTableInput
   };
   if (input.BillingMode) {
     description.BillingModeSummary = { BillingMode: billing };
-    if (billing === 'PAY_PER_REQUEST') description.BillingModeSummary.LastUpdateToPayPerRequestDateTime = now / 1000;
+    if (billing === 'PAY_PER_REQUEST')
+      description.BillingModeSummary.LastUpdateToPayPerRequestDateTime = now / 1000;
   }
   if (lsis) {
     description.LocalSecondaryIndexes = lsis.map((l) => ({
@@ -293,7 +321,9 @@ export function createTable(ctx: EngineContext, input: Wire<Sdk.CreateTableInput
     description.SSEDescription = {
       Status: 'ENABLED',
       SSEType: 'KMS',
-      KMSMasterKeyArn: input.SSESpecification.KMSMasterKeyId ?? `arn:aws:kms:${ctx.region}:${ctx.accountId}:key/sortkey-local`,
+      KMSMasterKeyArn:
+        input.SSESpecification.KMSMasterKeyId ??
+        `arn:aws:kms:${ctx.region}:${ctx.accountId}:key/sortkey-local`,
     };
   }
   if (input.TableClass) description.TableClassSummary = { TableClass: input.TableClass };

@@ -27,7 +27,12 @@ export function prepareDelete(ctx: EngineContext, raw: Record<string, unknown>, 
   const c = new ConstraintErrors();
   checkTableName(c, raw.TableName, `${path}tableName`);
   checkRequired(c, raw.Key, `${path}key`);
-  checkEnum(c, raw.ReturnValuesOnConditionCheckFailure, `${path}returnValuesOnConditionCheckFailure`, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE);
+  checkEnum(
+    c,
+    raw.ReturnValuesOnConditionCheckFailure,
+    `${path}returnValuesOnConditionCheckFailure`,
+    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+  );
   checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
   c.throwIfAny();
   checkExpressionMix(raw, ['Expected'], ['ConditionExpression']);
@@ -54,7 +59,12 @@ export function deleteItem(ctx: EngineContext, input: Wire<Sdk.DeleteItemInput>)
   checkTableName(c, raw.TableName);
   checkRequired(c, raw.Key, 'key');
   checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  checkEnum(c, raw.ReturnItemCollectionMetrics, 'returnItemCollectionMetrics', RETURN_ITEM_COLLECTION_METRICS);
+  checkEnum(
+    c,
+    raw.ReturnItemCollectionMetrics,
+    'returnItemCollectionMetrics',
+    RETURN_ITEM_COLLECTION_METRICS,
+  );
   checkEnum(c, raw.ReturnValues, 'returnValues', RETURN_VALUES);
   c.throwIfAny();
   const plan = prepareDelete(ctx, raw);

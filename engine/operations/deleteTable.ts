@@ -6,17 +6,26 @@ import type { Sdk, Wire } from '../types.js';
 import { asRecord, checkTableName, tableNameOf } from './common.js';
 import { describeTableNow } from './describeTable.js';
 
-export function deleteTable(ctx: EngineContext, input: Wire<Sdk.DeleteTableInput>): Wire<Sdk.DeleteTableOutput> {
+export function deleteTable(
+  ctx: EngineContext,
+  input: Wire<Sdk.DeleteTableInput>,
+): Wire<Sdk.DeleteTableOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkTableName(c, raw.TableName);
   c.throwIfAny();
   const name = tableNameOf(input.TableName!);
   const table = ctx.catalog.get(name);
-  if (!table) throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Table: ${name} not found`);
+  if (!table)
+    throw new DynamoError(
+      'ResourceNotFoundException',
+      `Requested resource not found: Table: ${name} not found`,
+    );
   ctx.settle(table);
   if (table.status === 'CREATING' || table.status === 'UPDATING') {
-    throw resourceInUse(`Attempt to change a resource which is still in use: Table is being ${table.status === 'CREATING' ? 'created' : 'updated'}: ${name}`);
+    throw resourceInUse(
+      `Attempt to change a resource which is still in use: Table is being ${table.status === 'CREATING' ? 'created' : 'updated'}: ${name}`,
+    );
   }
   if (table.description.DeletionProtectionEnabled) {
     throw validation(

@@ -8,8 +8,14 @@ import { asRecord, checkTableName, tableNameOf } from './common.js';
 export function describeTableNow(ctx: EngineContext, table: Table): TableDescription {
   ctx.settle(table);
   const counters = ctx.catalog.counters(table);
-  const d: TableDescription = { ...table.description, ItemCount: counters.itemCount, TableSizeBytes: counters.sizeBytes };
-  const fill = <T extends { IndexName?: string; IndexSizeBytes?: number; ItemCount?: number }>(list: T[] | undefined) =>
+  const d: TableDescription = {
+    ...table.description,
+    ItemCount: counters.itemCount,
+    TableSizeBytes: counters.sizeBytes,
+  };
+  const fill = <T extends { IndexName?: string; IndexSizeBytes?: number; ItemCount?: number }>(
+    list: T[] | undefined,
+  ) =>
     list?.map((ix) => {
       const index = table.indexes.get(ix.IndexName!);
       if (!index) return ix;
@@ -21,7 +27,10 @@ export function describeTableNow(ctx: EngineContext, table: Table): TableDescrip
   return d;
 }
 
-export function describeTable(ctx: EngineContext, input: Wire<Sdk.DescribeTableInput>): Wire<Sdk.DescribeTableOutput> {
+export function describeTable(
+  ctx: EngineContext,
+  input: Wire<Sdk.DescribeTableInput>,
+): Wire<Sdk.DescribeTableOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkTableName(c, raw.TableName);
@@ -33,7 +42,10 @@ export function describeTable(ctx: EngineContext, input: Wire<Sdk.DescribeTableI
   }
   const table = ctx.catalog.get(name);
   if (!table) {
-    throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Table: ${name} not found`);
+    throw new DynamoError(
+      'ResourceNotFoundException',
+      `Requested resource not found: Table: ${name} not found`,
+    );
   }
   return { Table: describeTableNow(ctx, table) };
 }

@@ -7,15 +7,29 @@ import { fullScanRefusal, planSelect, planWrite } from '../partiql/index.js';
 import { parseRequestStatement } from '../partiql/statement.js';
 import { runSelect, statementFingerprint } from '../partiql/readSelect.js';
 import type { Item, Sdk, Wire } from '../types.js';
-import { asRecord, checkEnum, checkRange, RETURN_CONSUMED_CAPACITY, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE } from './common.js';
+import {
+  asRecord,
+  checkEnum,
+  checkRange,
+  RETURN_CONSUMED_CAPACITY,
+  RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+} from './common.js';
 import { updateReturnValues } from './updateItem.js';
 import { executeWrite } from './writePlan.js';
 
-export function executeStatement(ctx: EngineContext, input: Wire<Sdk.ExecuteStatementInput>): Wire<Sdk.ExecuteStatementOutput> {
+export function executeStatement(
+  ctx: EngineContext,
+  input: Wire<Sdk.ExecuteStatementInput>,
+): Wire<Sdk.ExecuteStatementOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  checkEnum(c, raw.ReturnValuesOnConditionCheckFailure, 'returnValuesOnConditionCheckFailure', RETURN_VALUES_ON_CONDITION_CHECK_FAILURE);
+  checkEnum(
+    c,
+    raw.ReturnValuesOnConditionCheckFailure,
+    'returnValuesOnConditionCheckFailure',
+    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+  );
   checkRange(c, raw.Limit, 'limit', 1);
   c.throwIfAny();
   const { statement, parameters } = parseRequestStatement(raw.Statement, raw.Parameters);
@@ -23,7 +37,9 @@ export function executeStatement(ctx: EngineContext, input: Wire<Sdk.ExecuteStat
   const mode = input.ReturnConsumedCapacity;
 
   if (statement.kind === 'explain') {
-    throw validation('EXPLAIN is a Sortkey extension: send it to the Sortkey_20250101.Explain target (the shell and studio do)');
+    throw validation(
+      'EXPLAIN is a Sortkey extension: send it to the Sortkey_20250101.Explain target (the shell and studio do)',
+    );
   }
   if (statement.kind === 'exists') throw validation('EXISTS is only supported inside ExecuteTransaction');
   if (statement.kind === 'select') {
@@ -49,7 +65,12 @@ export function executeStatement(ctx: EngineContext, input: Wire<Sdk.ExecuteStat
     const done = executeWrite(ctx, planned.plan, meter);
     const items: Item[] = [];
     if (planned.returnValues) {
-      const attributes = updateReturnValues(planned.returnValues, planned.actions, done.oldItem, done.newItem);
+      const attributes = updateReturnValues(
+        planned.returnValues,
+        planned.actions,
+        done.oldItem,
+        done.newItem,
+      );
       if (attributes) items.push(attributes);
     }
     const out: Wire<Sdk.ExecuteStatementOutput> = { Items: items };

@@ -9,7 +9,13 @@ import { parseRequestStatement } from '../partiql/statement.js';
 import { encodeKey } from '../tables/schema.js';
 import type { Item, Sdk, Wire } from '../types.js';
 import { asRecord, checkEnum, checkLength, checkRequired, RETURN_CONSUMED_CAPACITY } from './common.js';
-import { checkDistinctItems, MAX_TRANSACTION_ITEMS, rememberToken, replayedResponse, requestHash } from './transactions.js';
+import {
+  checkDistinctItems,
+  MAX_TRANSACTION_ITEMS,
+  rememberToken,
+  replayedResponse,
+  requestHash,
+} from './transactions.js';
 import { runTransaction } from './transactWriteItems.js';
 
 function inStatement(i: number, e: unknown): never {
@@ -19,7 +25,10 @@ function inStatement(i: number, e: unknown): never {
   throw e;
 }
 
-export function executeTransaction(ctx: EngineContext, input: Wire<Sdk.ExecuteTransactionInput>): Wire<Sdk.ExecuteTransactionOutput> {
+export function executeTransaction(
+  ctx: EngineContext,
+  input: Wire<Sdk.ExecuteTransactionInput>,
+): Wire<Sdk.ExecuteTransactionOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequired(c, raw.TransactStatements, 'transactStatements');
@@ -47,10 +56,15 @@ export function executeTransaction(ctx: EngineContext, input: Wire<Sdk.ExecuteTr
         if (statement.kind !== 'select') throw validation('unexpected statement');
         const plan = planSelect(ctx, statement, parameters, true);
         if (!plan.singleItem) {
-          throw validation('Select statements within ExecuteTransaction must specify the primary key in the where clause.');
+          throw validation(
+            'Select statements within ExecuteTransaction must specify the primary key in the where clause.',
+          );
         }
         const sort = plan.sortTerms[0];
-        const key = { ...plan.partitions![0]!, ...(sort && 'value' in sort ? { [sort.name]: sort.value } : {}) };
+        const key = {
+          ...plan.partitions![0]!,
+          ...(sort && 'value' in sort ? { [sort.name]: sort.value } : {}),
+        };
         return { plan, key: encodeKey(plan.target.table.key, key), table: plan.target.table };
       } catch (e) {
         return inStatement(i, e);
@@ -77,11 +91,17 @@ export function executeTransaction(ctx: EngineContext, input: Wire<Sdk.ExecuteTr
   const hash = requestHash(raw);
   const plans = parsed.map(({ statement }, i) => {
     try {
-      if (statement.kind === 'explain' || statement.kind === 'select') throw validation('unexpected statement');
+      if (statement.kind === 'explain' || statement.kind === 'select')
+        throw validation('unexpected statement');
       if ((statement.kind === 'update' || statement.kind === 'delete') && statement.returning) {
         throw validation('RETURNING clause is not supported in ExecuteTransaction.');
       }
-      return planWrite(ctx, statement, parsed[i]!.parameters, requests[i]!.ReturnValuesOnConditionCheckFailure).plan;
+      return planWrite(
+        ctx,
+        statement,
+        parsed[i]!.parameters,
+        requests[i]!.ReturnValuesOnConditionCheckFailure,
+      ).plan;
     } catch (e) {
       return inStatement(i, e);
     }

@@ -18,14 +18,18 @@ function hasLsi(table: Table): boolean {
 export function itemCollectionBytes(ctx: EngineContext, table: Table, item: Item): number {
   const { hash, pk } = encodePartition(table.key, item);
   let total = (
-    ctx.db.sqlite.prepare(`SELECT coalesce(sum(size), 0) AS s FROM "${table.sqlName}" WHERE h = ? AND pk = ?`).get(hash, pk) as {
+    ctx.db.sqlite
+      .prepare(`SELECT coalesce(sum(size), 0) AS s FROM "${table.sqlName}" WHERE h = ? AND pk = ?`)
+      .get(hash, pk) as {
       s: number;
     }
   ).s;
   for (const index of table.indexes.values()) {
     if (index.kind !== 'LSI') continue;
     total += (
-      ctx.db.sqlite.prepare(`SELECT coalesce(sum(size), 0) AS s FROM "${index.sqlName}" WHERE h = ? AND pk = ?`).get(hash, pk) as {
+      ctx.db.sqlite
+        .prepare(`SELECT coalesce(sum(size), 0) AS s FROM "${index.sqlName}" WHERE h = ? AND pk = ?`)
+        .get(hash, pk) as {
         s: number;
       }
     ).s;
@@ -34,7 +38,11 @@ export function itemCollectionBytes(ctx: EngineContext, table: Table, item: Item
 }
 
 /** ItemCollectionMetrics for a write to a table with LSIs (undefined for tables without them). */
-export function itemCollectionMetrics(ctx: EngineContext, table: Table, item: Item): Wire<Sdk.ItemCollectionMetrics> | undefined {
+export function itemCollectionMetrics(
+  ctx: EngineContext,
+  table: Table,
+  item: Item,
+): Wire<Sdk.ItemCollectionMetrics> | undefined {
   if (!hasLsi(table)) return undefined;
   const gb = itemCollectionBytes(ctx, table, item) / GB;
   const partitionKey = pickKey({ partition: table.key.partition, sort: [] }, item);

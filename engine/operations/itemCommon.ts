@@ -18,14 +18,25 @@ import { keyValueSize, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from '../ta
 import { utf8Length } from '../values/size.js';
 
 /** ExpressionAttributeNames/Values given without any expression that could use them. */
-export function checkPlaceholdersHaveExpressions(input: Record<string, unknown>, expressionKeys: readonly string[]): void {
+export function checkPlaceholdersHaveExpressions(
+  input: Record<string, unknown>,
+  expressionKeys: readonly string[],
+): void {
   const expressions: Record<string, string | undefined> = {};
-  for (const k of expressionKeys) expressions[k] = typeof input[k] === 'string' ? (input[k] as string) : undefined;
-  checkExpressionParameters({ names: input.ExpressionAttributeNames, values: input.ExpressionAttributeValues, expressions });
+  for (const k of expressionKeys)
+    expressions[k] = typeof input[k] === 'string' ? (input[k] as string) : undefined;
+  checkExpressionParameters({
+    names: input.ExpressionAttributeNames,
+    values: input.ExpressionAttributeValues,
+    expressions,
+  });
 }
 
 /** The write condition of a request: ConditionExpression or the legacy Expected map. */
-export function readWriteCondition(input: Record<string, unknown>, attrs: ExpressionAttributes): Condition | undefined {
+export function readWriteCondition(
+  input: Record<string, unknown>,
+  attrs: ExpressionAttributes,
+): Condition | undefined {
   if (typeof input.ConditionExpression === 'string') {
     return parseCondition(input.ConditionExpression, attrs, 'ConditionExpression');
   }
@@ -36,8 +47,12 @@ export function readWriteCondition(input: Record<string, unknown>, attrs: Expres
 }
 
 /** The projection of a read: ProjectionExpression or the legacy AttributesToGet. */
-export function readProjection(input: Record<string, unknown>, attrs: ExpressionAttributes): Path[] | undefined {
-  if (typeof input.ProjectionExpression === 'string') return parseProjection(input.ProjectionExpression, attrs);
+export function readProjection(
+  input: Record<string, unknown>,
+  attrs: ExpressionAttributes,
+): Path[] | undefined {
+  if (typeof input.ProjectionExpression === 'string')
+    return parseProjection(input.ProjectionExpression, attrs);
   if (Array.isArray(input.AttributesToGet)) return projectionFromAttributesToGet(input.AttributesToGet);
   return undefined;
 }

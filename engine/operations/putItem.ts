@@ -19,7 +19,12 @@ import {
   tableNameOf,
 } from './common.js';
 import { checkItemCollectionSize, itemCollectionMetrics } from './itemCollection.js';
-import { checkIndexKeys, checkPlaceholdersHaveExpressions, newAttributes, readWriteCondition } from './itemCommon.js';
+import {
+  checkIndexKeys,
+  checkPlaceholdersHaveExpressions,
+  newAttributes,
+  readWriteCondition,
+} from './itemCommon.js';
 import { executeWrite } from './writePlan.js';
 import type { WritePlan } from './writePlan.js';
 
@@ -28,7 +33,12 @@ export function preparePut(ctx: EngineContext, raw: Record<string, unknown>, pat
   const c = new ConstraintErrors();
   checkTableName(c, raw.TableName, `${path}tableName`);
   checkRequired(c, raw.Item, `${path}item`);
-  checkEnum(c, raw.ReturnValuesOnConditionCheckFailure, `${path}returnValuesOnConditionCheckFailure`, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE);
+  checkEnum(
+    c,
+    raw.ReturnValuesOnConditionCheckFailure,
+    `${path}returnValuesOnConditionCheckFailure`,
+    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+  );
   checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
   c.throwIfAny();
   checkExpressionMix(raw, ['Expected'], ['ConditionExpression']);
@@ -62,7 +72,12 @@ export function putItem(ctx: EngineContext, input: Wire<Sdk.PutItemInput>): Wire
   checkTableName(c, raw.TableName);
   checkRequired(c, raw.Item, 'item');
   checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  checkEnum(c, raw.ReturnItemCollectionMetrics, 'returnItemCollectionMetrics', RETURN_ITEM_COLLECTION_METRICS);
+  checkEnum(
+    c,
+    raw.ReturnItemCollectionMetrics,
+    'returnItemCollectionMetrics',
+    RETURN_ITEM_COLLECTION_METRICS,
+  );
   checkEnum(c, raw.ReturnValues, 'returnValues', RETURN_VALUES);
   c.throwIfAny();
   const plan = preparePut(ctx, raw);

@@ -4,7 +4,13 @@ import { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, invalidParameter, validation } from '../errors.js';
 import type { Condition, KeyTerm } from '../expressions/ir.js';
-import { conditionFromFilter, KEY_TERMS_MESSAGE, keyTermsFromKeyConditions, parseCondition, parseKeyCondition } from '../expressions/index.js';
+import {
+  conditionFromFilter,
+  KEY_TERMS_MESSAGE,
+  keyTermsFromKeyConditions,
+  parseCondition,
+  parseKeyCondition,
+} from '../expressions/index.js';
 import { encodeCompositePart, encodeKeyValue } from '../keys/encoding.js';
 import { prefixUpperBound, readPage } from '../tables/reader.js';
 import type { Bound, ReadRange } from '../tables/reader.js';
@@ -24,7 +30,14 @@ import {
   tableNameOf,
 } from './common.js';
 import { checkPlaceholdersHaveExpressions, newAttributes, readProjection } from './itemCommon.js';
-import { finishPage, pageCapacity, resolveSelect, resolveTarget, SELECT_VALUES, startPosition } from './readCommon.js';
+import {
+  finishPage,
+  pageCapacity,
+  resolveSelect,
+  resolveTarget,
+  SELECT_VALUES,
+  startPosition,
+} from './readCommon.js';
 
 function unsupported(): Error {
   return validation('Query key condition not supported');
@@ -48,10 +61,12 @@ function compareKeyValues(a: AttributeValue, b: AttributeValue): number {
  * the bounds on its encoded sort keys.
  */
 export function keyRange(schema: KeySchema, terms: readonly KeyTerm[]): ReadRange {
-  if (terms.length === 0 || terms.length > schema.partition.length + schema.sort.length) throw validation(KEY_TERMS_MESSAGE);
+  if (terms.length === 0 || terms.length > schema.partition.length + schema.sort.length)
+    throw validation(KEY_TERMS_MESSAGE);
   const byName = new Map<string, KeyTerm>();
   for (const t of terms) {
-    if (byName.has(t.name)) throw validation('KeyConditionExpressions must only contain one condition per key');
+    if (byName.has(t.name))
+      throw validation('KeyConditionExpressions must only contain one condition per key');
     byName.set(t.name, t);
   }
   const known = new Set([...schema.partition, ...schema.sort].map((a) => a.name));
@@ -118,7 +133,11 @@ export function keyRange(schema: KeySchema, terms: readonly KeyTerm[]): ReadRang
       case 'begins_with': {
         const prefix = raw(attr, term.prefix);
         const upper = prefixUpperBound(prefix);
-        return { ...range, lower: { value: prefix, inclusive: true }, ...(upper ? { upper: { value: upper, inclusive: false } } : {}) };
+        return {
+          ...range,
+          lower: { value: prefix, inclusive: true },
+          ...(upper ? { upper: { value: upper, inclusive: false } } : {}),
+        };
       }
       default:
         throw unsupported();
@@ -129,7 +148,11 @@ export function keyRange(schema: KeySchema, terms: readonly KeyTerm[]): ReadRang
   // a byte prefix and a condition on the next part is a range within that prefix.
   const last = sortTerms[sortTerms.length - 1]!;
   const eqParts = sortTerms.slice(0, last.term.op === '=' ? sortTerms.length : sortTerms.length - 1);
-  const prefix = Buffer.concat(eqParts.map(({ attr, term }) => encodeCompositePart(raw(attr, (term as { value: AttributeValue }).value), true)));
+  const prefix = Buffer.concat(
+    eqParts.map(({ attr, term }) =>
+      encodeCompositePart(raw(attr, (term as { value: AttributeValue }).value), true),
+    ),
+  );
   const within = (lower: Buffer, lowerInclusive: boolean, upper: Buffer | undefined): ReadRange => ({
     ...range,
     lower: { value: lower, inclusive: lowerInclusive },
@@ -173,9 +196,15 @@ export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk
     ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
     ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],
   );
-  checkPlaceholdersHaveExpressions(raw, ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression']);
+  checkPlaceholdersHaveExpressions(raw, [
+    'ProjectionExpression',
+    'FilterExpression',
+    'KeyConditionExpression',
+  ]);
   if (raw.KeyConditionExpression === undefined && raw.KeyConditions === undefined) {
-    throw validation('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+    throw validation(
+      'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.',
+    );
   }
   const attrs = newAttributes(raw);
   const terms =
@@ -184,8 +213,10 @@ export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk
       : keyTermsFromKeyConditions(raw.KeyConditions);
   const projection = readProjection(raw, attrs);
   let filter: Condition | undefined;
-  if (typeof raw.FilterExpression === 'string') filter = parseCondition(raw.FilterExpression, attrs, 'FilterExpression');
-  else if (raw.QueryFilter !== undefined && raw.QueryFilter !== null) filter = conditionFromFilter(raw.QueryFilter, raw.ConditionalOperator);
+  if (typeof raw.FilterExpression === 'string')
+    filter = parseCondition(raw.FilterExpression, attrs, 'FilterExpression');
+  else if (raw.QueryFilter !== undefined && raw.QueryFilter !== null)
+    filter = conditionFromFilter(raw.QueryFilter, raw.ConditionalOperator);
   attrs.assertAllUsed();
 
   const table = ctx.table(tableNameOf(input.TableName!));
@@ -222,7 +253,13 @@ function filterTouchesKey(cond: Condition, schema: KeySchema): string | undefine
   let found: string | undefined;
   const visitOperand = (o: unknown) => {
     const op = o as { kind: string; path?: readonly unknown[] };
-    if (op && (op.kind === 'path' || op.kind === 'size') && op.path && op.path.length === 1 && keys.has(op.path[0] as string)) {
+    if (
+      op &&
+      (op.kind === 'path' || op.kind === 'size') &&
+      op.path &&
+      op.path.length === 1 &&
+      keys.has(op.path[0] as string)
+    ) {
       found ??= op.path[0] as string;
     }
   };

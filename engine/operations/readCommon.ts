@@ -1,6 +1,7 @@
 // Shared by Query and Scan: choosing the table or index, Select and projection rules, start keys,
 // and turning a page of rows into DynamoDB's response.
-import { CapacityMeter, readUnits } from '../capacity.js';
+import { readUnits } from '../capacity.js';
+import type { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { invalidParameter, validation } from '../errors.js';
 import type { Condition, Path } from '../expressions/ir.js';
@@ -13,7 +14,12 @@ import type { Index, Table } from '../tables/table.js';
 import type { Item } from '../types.js';
 import { normalizeItem, typeOf } from '../values/attribute.js';
 
-export const SELECT_VALUES = ['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT'] as const;
+export const SELECT_VALUES = [
+  'ALL_ATTRIBUTES',
+  'ALL_PROJECTED_ATTRIBUTES',
+  'SPECIFIC_ATTRIBUTES',
+  'COUNT',
+] as const;
 export type Select = (typeof SELECT_VALUES)[number];
 
 export interface ReadTarget {
@@ -38,7 +44,12 @@ export function resolveTarget(table: Table, indexName: unknown, consistentRead: 
 }
 
 /** Applies DynamoDB's rules for Select against the projection and the index. */
-export function resolveSelect(target: ReadTarget, select: unknown, projection: Path[] | undefined, legacyProjection: boolean): Select {
+export function resolveSelect(
+  target: ReadTarget,
+  select: unknown,
+  projection: Path[] | undefined,
+  legacyProjection: boolean,
+): Select {
   const what = legacyProjection ? 'AttributesToGet' : 'ProjectionExpression';
   if (select === undefined || select === null) {
     if (projection) return 'SPECIFIC_ATTRIBUTES';
@@ -46,7 +57,9 @@ export function resolveSelect(target: ReadTarget, select: unknown, projection: P
   }
   const s = select as Select;
   if (s === 'SPECIFIC_ATTRIBUTES' && !projection) {
-    throw validation('Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES');
+    throw validation(
+      'Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES',
+    );
   }
   if (s !== 'SPECIFIC_ATTRIBUTES' && projection) {
     throw validation(`Cannot specify the ${what} when choosing to get ${s}`);
@@ -65,7 +78,8 @@ export function resolveSelect(target: ReadTarget, select: unknown, projection: P
 /** The attributes that identify a row of the target: table key plus index key. */
 export function positionAttributes(target: ReadTarget): string[] {
   const names = keyAttributes(target.table.key).map((a) => a.name);
-  if (target.index) for (const a of keyAttributes(target.index.key)) if (!names.includes(a.name)) names.push(a.name);
+  if (target.index)
+    for (const a of keyAttributes(target.index.key)) if (!names.includes(a.name)) names.push(a.name);
   return names;
 }
 
@@ -87,7 +101,10 @@ export function startPosition(target: ReadTarget, raw: unknown): RowPosition | u
     expected.every((n) => esk[n] !== undefined) &&
     tableAttrs.every((a) => typeOf(esk[a.name]!) === a.type) &&
     (!target.index || keyAttributes(target.index.key).every((a) => typeOf(esk[a.name]!) === a.type));
-  if (!matches) throw validation('The provided starting key is invalid: The provided key element does not match the schema');
+  if (!matches)
+    throw validation(
+      'The provided starting key is invalid: The provided key element does not match the schema',
+    );
   const tableKey = encodeKey(target.table.key, esk);
   if (!target.index) return { h: tableKey.hash, pk: tableKey.pk, sk: tableKey.sk };
   const indexKey = encodeKey(target.index.key, esk);
@@ -122,7 +139,11 @@ export function finishPage(
   for (const row of page.rows) {
     let item = row.item;
     if (reachBack && row.position.tpk) {
-      const base = target.table.getRow(ctx.db, { hash: partitionHash(row.position.tpk), pk: row.position.tpk, sk: row.position.tsk! });
+      const base = target.table.getRow(ctx.db, {
+        hash: partitionHash(row.position.tpk),
+        pk: row.position.tpk,
+        sk: row.position.tsk!,
+      });
       if (base) {
         item = JSON.parse(base.json) as Item;
         extraTableBytes += base.size;
@@ -145,13 +166,21 @@ export function finishPage(
 }
 
 function needsBase(index: Index, projection: Path[]): boolean {
-  const held = new Set<string>([...keyAttributes(index.table.key), ...keyAttributes(index.key)].map((a) => a.name));
+  const held = new Set<string>(
+    [...keyAttributes(index.table.key), ...keyAttributes(index.key)].map((a) => a.name),
+  );
   for (const n of index.projection.nonKeyAttributes) held.add(n);
   return projection.some((p) => !held.has(p[0]));
 }
 
 /** Capacity of a Query or Scan page: all bytes read, rounded up to 4 KB once. */
-export function pageCapacity(target: ReadTarget, bytes: number, extraTableBytes: number, consistent: boolean, meter: CapacityMeter): void {
+export function pageCapacity(
+  target: ReadTarget,
+  bytes: number,
+  extraTableBytes: number,
+  consistent: boolean,
+  meter: CapacityMeter,
+): void {
   if (target.index) {
     meter.read(target.table, readUnits(bytes, consistent), target.index.name);
     if (extraTableBytes > 0) meter.read(target.table, readUnits(extraTableBytes, consistent));

@@ -19,7 +19,14 @@ import {
   tableNameOf,
 } from './common.js';
 import { checkPlaceholdersHaveExpressions, newAttributes, readProjection } from './itemCommon.js';
-import { finishPage, pageCapacity, resolveSelect, resolveTarget, SELECT_VALUES, startPosition } from './readCommon.js';
+import {
+  finishPage,
+  pageCapacity,
+  resolveSelect,
+  resolveTarget,
+  SELECT_VALUES,
+  startPosition,
+} from './readCommon.js';
 
 /** The hash range [from, to) of one parallel-scan segment. */
 export function segmentRange(segment: number, totalSegments: number): { from: number; to: number } {
@@ -42,29 +49,46 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
   checkRange(c, raw.TotalSegments, 'totalSegments', 1, 1000000);
   c.throwIfAny();
   if (raw.Segment !== undefined && raw.TotalSegments === undefined) {
-    throw validation('The TotalSegments parameter is required but was not present in the request when Segment parameter is present');
+    throw validation(
+      'The TotalSegments parameter is required but was not present in the request when Segment parameter is present',
+    );
   }
   if (raw.TotalSegments !== undefined && raw.Segment === undefined) {
-    throw validation('The Segment parameter is required but was not present in the request when parameter TotalSegments is present');
+    throw validation(
+      'The Segment parameter is required but was not present in the request when parameter TotalSegments is present',
+    );
   }
-  if (typeof raw.Segment === 'number' && typeof raw.TotalSegments === 'number' && raw.Segment >= raw.TotalSegments) {
+  if (
+    typeof raw.Segment === 'number' &&
+    typeof raw.TotalSegments === 'number' &&
+    raw.Segment >= raw.TotalSegments
+  ) {
     throw validation(
       `The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${raw.Segment} is not less than TotalSegments: ${raw.TotalSegments}`,
     );
   }
-  checkExpressionMix(raw, ['AttributesToGet', 'ScanFilter', 'ConditionalOperator'], ['ProjectionExpression', 'FilterExpression']);
+  checkExpressionMix(
+    raw,
+    ['AttributesToGet', 'ScanFilter', 'ConditionalOperator'],
+    ['ProjectionExpression', 'FilterExpression'],
+  );
   checkPlaceholdersHaveExpressions(raw, ['ProjectionExpression', 'FilterExpression']);
   const attrs = newAttributes(raw);
   const projection = readProjection(raw, attrs);
   let filter: Condition | undefined;
-  if (typeof raw.FilterExpression === 'string') filter = parseCondition(raw.FilterExpression, attrs, 'FilterExpression');
-  else if (raw.ScanFilter !== undefined && raw.ScanFilter !== null) filter = conditionFromFilter(raw.ScanFilter, raw.ConditionalOperator, 'scanFilter');
+  if (typeof raw.FilterExpression === 'string')
+    filter = parseCondition(raw.FilterExpression, attrs, 'FilterExpression');
+  else if (raw.ScanFilter !== undefined && raw.ScanFilter !== null)
+    filter = conditionFromFilter(raw.ScanFilter, raw.ConditionalOperator, 'scanFilter');
   attrs.assertAllUsed();
 
   const table = ctx.table(tableNameOf(input.TableName!));
   const target = resolveTarget(table, raw.IndexName, raw.ConsistentRead);
   const select = resolveSelect(target, raw.Select, projection, Array.isArray(raw.AttributesToGet));
-  const segments = segmentRange((raw.Segment as number | undefined) ?? 0, (raw.TotalSegments as number | undefined) ?? 1);
+  const segments = segmentRange(
+    (raw.Segment as number | undefined) ?? 0,
+    (raw.TotalSegments as number | undefined) ?? 1,
+  );
   const start = startPosition(target, raw.ExclusiveStartKey);
   if (start && (start.h < segments.from || start.h >= segments.to)) {
     throw validation(
@@ -74,7 +98,12 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
 
   const consistent = raw.ConsistentRead === true;
   return ctx.db.snapshot(() => {
-    const page = readPage(ctx, target.index ?? table, { kind: 'hashes', ...segments }, { forward: true, limit: input.Limit, start });
+    const page = readPage(
+      ctx,
+      target.index ?? table,
+      { kind: 'hashes', ...segments },
+      { forward: true, limit: input.Limit, start },
+    );
     const { result, extraTableBytes } = finishPage(ctx, target, page, filter, select, projection);
     const meter = new CapacityMeter();
     pageCapacity(target, page.bytes, extraTableBytes, consistent, meter);

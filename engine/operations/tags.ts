@@ -12,7 +12,10 @@ function tableByArn(ctx: EngineContext, arn: string): Table {
   if (!m) throw validation(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
   const table = ctx.catalog.get(m[3]!);
   if (!table || table.arn !== arn) {
-    throw new DynamoError('ResourceNotFoundException', `Requested resource not found: ResourcArn: ${arn} not found`);
+    throw new DynamoError(
+      'ResourceNotFoundException',
+      `Requested resource not found: ResourcArn: ${arn} not found`,
+    );
   }
   return table;
 }
@@ -37,7 +40,10 @@ export function tagResource(ctx: EngineContext, input: Wire<Sdk.TagResourceInput
   const tags = new Map(table.tags.map((t) => [t.Key, t.Value]));
   for (const t of input.Tags!) tags.set(t.Key!, t.Value!);
   if (tags.size > MAX_TAGS) {
-    throw new DynamoError('LimitExceededException', `The number of tags on the resource exceeds the limit of ${MAX_TAGS}`);
+    throw new DynamoError(
+      'LimitExceededException',
+      `The number of tags on the resource exceeds the limit of ${MAX_TAGS}`,
+    );
   }
   ctx.db.transaction(() => {
     table.tags = [...tags].map(([Key, Value]) => ({ Key, Value }));
@@ -46,7 +52,10 @@ export function tagResource(ctx: EngineContext, input: Wire<Sdk.TagResourceInput
   return {};
 }
 
-export function untagResource(ctx: EngineContext, input: Wire<Sdk.UntagResourceInput>): Record<string, never> {
+export function untagResource(
+  ctx: EngineContext,
+  input: Wire<Sdk.UntagResourceInput>,
+): Record<string, never> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequired(c, raw.ResourceArn, 'resourceArn');
@@ -61,7 +70,10 @@ export function untagResource(ctx: EngineContext, input: Wire<Sdk.UntagResourceI
   return {};
 }
 
-export function listTagsOfResource(ctx: EngineContext, input: Wire<Sdk.ListTagsOfResourceInput>): Wire<Sdk.ListTagsOfResourceOutput> {
+export function listTagsOfResource(
+  ctx: EngineContext,
+  input: Wire<Sdk.ListTagsOfResourceInput>,
+): Wire<Sdk.ListTagsOfResourceOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequired(c, raw.ResourceArn, 'resourceArn');
@@ -72,6 +84,7 @@ export function listTagsOfResource(ctx: EngineContext, input: Wire<Sdk.ListTagsO
   if (!Number.isInteger(start) || start < 0) throw validation('Invalid NextToken');
   const tags = table.tags.slice(start, start + pageSize);
   const out: Wire<Sdk.ListTagsOfResourceOutput> = { Tags: tags };
-  if (start + pageSize < table.tags.length) out.NextToken = Buffer.from(String(start + pageSize)).toString('base64');
+  if (start + pageSize < table.tags.length)
+    out.NextToken = Buffer.from(String(start + pageSize)).toString('base64');
   return out;
 }

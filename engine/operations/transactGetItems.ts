@@ -6,11 +6,22 @@ import { parseProjection, projectItem } from '../expressions/index.js';
 import { checkKey, encodeKey } from '../tables/schema.js';
 import type { Item, Sdk, Wire } from '../types.js';
 import { normalizeItem } from '../values/attribute.js';
-import { asRecord, checkEnum, checkLength, checkRequired, checkTableName, RETURN_CONSUMED_CAPACITY, tableNameOf } from './common.js';
+import {
+  asRecord,
+  checkEnum,
+  checkLength,
+  checkRequired,
+  checkTableName,
+  RETURN_CONSUMED_CAPACITY,
+  tableNameOf,
+} from './common.js';
 import { checkPlaceholdersHaveExpressions, newAttributes } from './itemCommon.js';
 import { checkDistinctItems, MAX_TRANSACTION_ITEMS } from './transactions.js';
 
-export function transactGetItems(ctx: EngineContext, input: Wire<Sdk.TransactGetItemsInput>): Wire<Sdk.TransactGetItemsOutput> {
+export function transactGetItems(
+  ctx: EngineContext,
+  input: Wire<Sdk.TransactGetItemsInput>,
+): Wire<Sdk.TransactGetItemsOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequired(c, raw.TransactItems, 'transactItems');
@@ -31,8 +42,10 @@ export function transactGetItems(ctx: EngineContext, input: Wire<Sdk.TransactGet
     const g = asRecord(asRecord(e).Get);
     checkPlaceholdersHaveExpressions(g, ['ProjectionExpression']);
     const attrs = newAttributes(g);
-    if (g.ExpressionAttributeValues !== undefined) throw validation('ExpressionAttributeValues can only be specified when using expressions');
-    const projection = typeof g.ProjectionExpression === 'string' ? parseProjection(g.ProjectionExpression, attrs) : undefined;
+    if (g.ExpressionAttributeValues !== undefined)
+      throw validation('ExpressionAttributeValues can only be specified when using expressions');
+    const projection =
+      typeof g.ProjectionExpression === 'string' ? parseProjection(g.ProjectionExpression, attrs) : undefined;
     attrs.assertAllUsed();
     const keyValues = normalizeItem(g.Key, 'Key');
     const table = ctx.table(tableNameOf(g.TableName as string));

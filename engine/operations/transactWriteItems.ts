@@ -42,7 +42,12 @@ function prepareConditionCheck(ctx: EngineContext, raw: Record<string, unknown>,
   checkTableName(c, raw.TableName, `${path}tableName`);
   checkRequired(c, raw.Key, `${path}key`);
   checkRequired(c, raw.ConditionExpression, `${path}conditionExpression`);
-  checkEnum(c, raw.ReturnValuesOnConditionCheckFailure, `${path}returnValuesOnConditionCheckFailure`, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE);
+  checkEnum(
+    c,
+    raw.ReturnValuesOnConditionCheckFailure,
+    `${path}returnValuesOnConditionCheckFailure`,
+    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+  );
   c.throwIfAny();
   const keyValues = normalizeItem(raw.Key, 'Key');
   const attrs = newAttributes(raw);
@@ -63,8 +68,11 @@ function prepareConditionCheck(ctx: EngineContext, raw: Record<string, unknown>,
 /** Validates one TransactItems entry into a plan. */
 export function prepareTransactWrite(ctx: EngineContext, entry: unknown, i: number): WritePlan {
   const r = asRecord(entry);
-  const kinds = ['ConditionCheck', 'Put', 'Delete', 'Update'].filter((k) => r[k] !== undefined && r[k] !== null);
-  if (kinds.length !== 1) throw validation('TransactItems can only contain one of Check, Put, Update or Delete');
+  const kinds = ['ConditionCheck', 'Put', 'Delete', 'Update'].filter(
+    (k) => r[k] !== undefined && r[k] !== null,
+  );
+  if (kinds.length !== 1)
+    throw validation('TransactItems can only contain one of Check, Put, Update or Delete');
   const path = `transactItems.${i + 1}.member.${kinds[0]!.charAt(0).toLowerCase()}${kinds[0]!.slice(1)}.`;
   const body = asRecord(r[kinds[0]!]);
   switch (kinds[0]) {
@@ -118,13 +126,21 @@ export function runTransaction(ctx: EngineContext, plans: readonly WritePlan[], 
   return plans.map((plan, i) => applyOutcome(ctx, plan, meter, 2, currents[i]!, outcomes[i]!));
 }
 
-export function transactWriteItems(ctx: EngineContext, input: Wire<Sdk.TransactWriteItemsInput>): Wire<Sdk.TransactWriteItemsOutput> {
+export function transactWriteItems(
+  ctx: EngineContext,
+  input: Wire<Sdk.TransactWriteItemsInput>,
+): Wire<Sdk.TransactWriteItemsOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequired(c, raw.TransactItems, 'transactItems');
   checkLength(c, raw.TransactItems, 'transactItems', 1, MAX_TRANSACTION_ITEMS);
   checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  checkEnum(c, raw.ReturnItemCollectionMetrics, 'returnItemCollectionMetrics', RETURN_ITEM_COLLECTION_METRICS);
+  checkEnum(
+    c,
+    raw.ReturnItemCollectionMetrics,
+    'returnItemCollectionMetrics',
+    RETURN_ITEM_COLLECTION_METRICS,
+  );
   checkLength(c, raw.ClientRequestToken, 'clientRequestToken', 1, 36);
   c.throwIfAny();
   const token = typeof raw.ClientRequestToken === 'string' ? raw.ClientRequestToken : undefined;
@@ -136,7 +152,8 @@ export function transactWriteItems(ctx: EngineContext, input: Wire<Sdk.TransactW
     const put = asRecord(asRecord(e).Put).Item;
     if (put) bytes += itemSize(normalizeItem(put));
   }
-  if (bytes > MAX_TRANSACTION_BYTES) throw validation('Transaction request size exceeded the maximum allowed size of 4 MB');
+  if (bytes > MAX_TRANSACTION_BYTES)
+    throw validation('Transaction request size exceeded the maximum allowed size of 4 MB');
 
   return ctx.db.transaction(() => {
     const replay = replayedResponse(ctx, token, hash) as Wire<Sdk.TransactWriteItemsOutput> | undefined;

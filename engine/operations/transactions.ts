@@ -47,9 +47,9 @@ export function replayedResponse(ctx: EngineContext, token: string | undefined, 
   if (token === undefined) return undefined;
   const now = ctx.now();
   ctx.db.sqlite.prepare('DELETE FROM sk_client_tokens WHERE created_at < ?').run(now - TOKEN_LIFETIME_MS);
-  const row = ctx.db.sqlite.prepare('SELECT request_hash, response FROM sk_client_tokens WHERE token = ?').get(token) as
-    | { request_hash: string; response: string }
-    | undefined;
+  const row = ctx.db.sqlite
+    .prepare('SELECT request_hash, response FROM sk_client_tokens WHERE token = ?')
+    .get(token) as { request_hash: string; response: string } | undefined;
   if (!row) return undefined;
   if (row.request_hash !== hash) {
     throw new DynamoError(
@@ -60,9 +60,16 @@ export function replayedResponse(ctx: EngineContext, token: string | undefined, 
   return JSON.parse(row.response);
 }
 
-export function rememberToken(ctx: EngineContext, token: string | undefined, hash: string, response: unknown): void {
+export function rememberToken(
+  ctx: EngineContext,
+  token: string | undefined,
+  hash: string,
+  response: unknown,
+): void {
   if (token === undefined) return;
   ctx.db.sqlite
-    .prepare('INSERT OR REPLACE INTO sk_client_tokens (token, request_hash, response, created_at) VALUES (?, ?, ?, ?)')
+    .prepare(
+      'INSERT OR REPLACE INTO sk_client_tokens (token, request_hash, response, created_at) VALUES (?, ?, ?, ?)',
+    )
     .run(token, hash, JSON.stringify(response), ctx.now());
 }

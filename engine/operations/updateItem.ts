@@ -22,13 +22,23 @@ import {
   tableNameOf,
 } from './common.js';
 import { checkItemCollectionSize, itemCollectionMetrics } from './itemCollection.js';
-import { checkIndexKeys, checkPlaceholdersHaveExpressions, newAttributes, readWriteCondition } from './itemCommon.js';
+import {
+  checkIndexKeys,
+  checkPlaceholdersHaveExpressions,
+  newAttributes,
+  readWriteCondition,
+} from './itemCommon.js';
 import { executeWrite } from './writePlan.js';
 import type { WritePlan } from './writePlan.js';
 
 /** Every path an update writes, for UPDATED_OLD / UPDATED_NEW. */
 export function updatedPaths(actions: UpdateActions): Path[] {
-  return [...actions.set.map((a) => a.path), ...actions.remove, ...actions.add.map((a) => a.path), ...actions.delete.map((a) => a.path)];
+  return [
+    ...actions.set.map((a) => a.path),
+    ...actions.remove,
+    ...actions.add.map((a) => a.path),
+    ...actions.delete.map((a) => a.path),
+  ];
 }
 
 export interface UpdatePlan extends WritePlan {
@@ -49,7 +59,8 @@ export function updatePlan(
   if (actions) {
     const keyNames = new Set(keyAttributes(table.key).map((a) => a.name));
     for (const path of updatedPaths(actions)) {
-      if (keyNames.has(path[0])) throw invalidParameter(`Cannot update attribute ${path[0]}. This attribute is part of the key`);
+      if (keyNames.has(path[0]))
+        throw invalidParameter(`Cannot update attribute ${path[0]}. This attribute is part of the key`);
     }
   }
   return {
@@ -76,7 +87,12 @@ export function prepareUpdate(ctx: EngineContext, raw: Record<string, unknown>, 
   const c = new ConstraintErrors();
   checkTableName(c, raw.TableName, `${path}tableName`);
   checkRequired(c, raw.Key, `${path}key`);
-  checkEnum(c, raw.ReturnValuesOnConditionCheckFailure, `${path}returnValuesOnConditionCheckFailure`, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE);
+  checkEnum(
+    c,
+    raw.ReturnValuesOnConditionCheckFailure,
+    `${path}returnValuesOnConditionCheckFailure`,
+    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+  );
   checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
   c.throwIfAny();
   checkExpressionMix(raw, ['AttributeUpdates', 'Expected'], ['UpdateExpression', 'ConditionExpression']);
@@ -90,11 +106,23 @@ export function prepareUpdate(ctx: EngineContext, raw: Record<string, unknown>, 
   }
   const condition = readWriteCondition(raw, attrs);
   attrs.assertAllUsed();
-  return updatePlan(ctx, tableNameOf(raw.TableName as string), keyValues, actions, condition, raw.ReturnValuesOnConditionCheckFailure);
+  return updatePlan(
+    ctx,
+    tableNameOf(raw.TableName as string),
+    keyValues,
+    actions,
+    condition,
+    raw.ReturnValuesOnConditionCheckFailure,
+  );
 }
 
 /** ReturnValues of an update: whole items or just the updated paths. */
-export function updateReturnValues(rv: unknown, actions: UpdateActions | undefined, oldItem: Item | undefined, newItem: Item | undefined): Item | undefined {
+export function updateReturnValues(
+  rv: unknown,
+  actions: UpdateActions | undefined,
+  oldItem: Item | undefined,
+  newItem: Item | undefined,
+): Item | undefined {
   if (rv === 'ALL_OLD') return oldItem;
   if (rv === 'ALL_NEW') return newItem;
   if ((rv === 'UPDATED_OLD' || rv === 'UPDATED_NEW') && actions) {
@@ -112,7 +140,12 @@ export function updateItem(ctx: EngineContext, input: Wire<Sdk.UpdateItemInput>)
   checkTableName(c, raw.TableName);
   checkRequired(c, raw.Key, 'key');
   checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  checkEnum(c, raw.ReturnItemCollectionMetrics, 'returnItemCollectionMetrics', RETURN_ITEM_COLLECTION_METRICS);
+  checkEnum(
+    c,
+    raw.ReturnItemCollectionMetrics,
+    'returnItemCollectionMetrics',
+    RETURN_ITEM_COLLECTION_METRICS,
+  );
   checkEnum(c, raw.ReturnValues, 'returnValues', RETURN_VALUES);
   c.throwIfAny();
   const plan = prepareUpdate(ctx, raw);

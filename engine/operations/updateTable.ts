@@ -47,7 +47,10 @@ function changeThroughput(
   return out;
 }
 
-export function updateTable(ctx: EngineContext, input: Wire<Sdk.UpdateTableInput>): Wire<Sdk.UpdateTableOutput> {
+export function updateTable(
+  ctx: EngineContext,
+  input: Wire<Sdk.UpdateTableInput>,
+): Wire<Sdk.UpdateTableOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkTableName(c, raw.TableName);
@@ -94,7 +97,9 @@ export function updateTable(ctx: EngineContext, input: Wire<Sdk.UpdateTableInput
     for (const u of gsiUpdates) {
       const n = (u?.Create ? 1 : 0) + (u?.Update ? 1 : 0) + (u?.Delete ? 1 : 0);
       if (n !== 1) {
-        throw invalidParameter('One of GlobalSecondaryIndexUpdate.Create, Update, or Delete must be specified');
+        throw invalidParameter(
+          'One of GlobalSecondaryIndexUpdate.Create, Update, or Delete must be specified',
+        );
       }
     }
     if (gsiUpdates.filter((u) => u.Create || u.Delete).length > 1) {
@@ -107,10 +112,16 @@ export function updateTable(ctx: EngineContext, input: Wire<Sdk.UpdateTableInput
 
   const name = tableNameOf(input.TableName!);
   const table = ctx.catalog.get(name);
-  if (!table) throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Table: ${name} not found`);
+  if (!table)
+    throw new DynamoError(
+      'ResourceNotFoundException',
+      `Requested resource not found: Table: ${name} not found`,
+    );
   ctx.settle(table);
   if (table.status !== 'ACTIVE') {
-    throw resourceInUse(`Attempt to change a resource which is still in use: Table is being updated: ${name}`);
+    throw resourceInUse(
+      `Attempt to change a resource which is still in use: Table is being updated: ${name}`,
+    );
   }
 
   const nowSeconds = ctx.now() / 1000;
@@ -134,18 +145,29 @@ export function updateTable(ctx: EngineContext, input: Wire<Sdk.UpdateTableInput
   }
   if (input.ProvisionedThroughput) {
     if (billing === 'PAY_PER_REQUEST') {
-      throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
+      throw invalidParameter(
+        'Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST',
+      );
     }
-    d.ProvisionedThroughput = changeThroughput(d.ProvisionedThroughput, input.ProvisionedThroughput, nowSeconds, 'table');
+    d.ProvisionedThroughput = changeThroughput(
+      d.ProvisionedThroughput,
+      input.ProvisionedThroughput,
+      nowSeconds,
+      'table',
+    );
   }
-  if (input.TableClass) d.TableClassSummary = { TableClass: input.TableClass, LastUpdateDateTime: nowSeconds };
-  if (input.DeletionProtectionEnabled !== undefined) d.DeletionProtectionEnabled = input.DeletionProtectionEnabled;
+  if (input.TableClass)
+    d.TableClassSummary = { TableClass: input.TableClass, LastUpdateDateTime: nowSeconds };
+  if (input.DeletionProtectionEnabled !== undefined)
+    d.DeletionProtectionEnabled = input.DeletionProtectionEnabled;
   if (input.SSESpecification) {
     d.SSEDescription = input.SSESpecification.Enabled
       ? {
           Status: 'ENABLED',
           SSEType: 'KMS',
-          KMSMasterKeyArn: input.SSESpecification.KMSMasterKeyId ?? `arn:aws:kms:${ctx.region}:${ctx.accountId}:key/sortkey-local`,
+          KMSMasterKeyArn:
+            input.SSESpecification.KMSMasterKeyId ??
+            `arn:aws:kms:${ctx.region}:${ctx.accountId}:key/sortkey-local`,
         }
       : { Status: 'DISABLED' };
   }
@@ -223,19 +245,32 @@ export function updateTable(ctx: EngineContext, input: Wire<Sdk.UpdateTableInput
       const list = d.GlobalSecondaryIndexes ?? [];
       const at = list.findIndex((x) => x.IndexName === u.Update!.IndexName);
       if (at < 0) {
-        throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Index: ${u.Update.IndexName} not found`);
+        throw new DynamoError(
+          'ResourceNotFoundException',
+          `Requested resource not found: Index: ${u.Update.IndexName} not found`,
+        );
       }
       if (billing === 'PAY_PER_REQUEST') {
-        throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
+        throw invalidParameter(
+          'Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST',
+        );
       }
       list[at] = {
         ...list[at],
-        ProvisionedThroughput: changeThroughput(list[at]!.ProvisionedThroughput, u.Update.ProvisionedThroughput!, nowSeconds, 'index'),
+        ProvisionedThroughput: changeThroughput(
+          list[at]!.ProvisionedThroughput,
+          u.Update.ProvisionedThroughput!,
+          nowSeconds,
+          'index',
+        ),
       };
     } else if (u.Delete) {
       const list = d.GlobalSecondaryIndexes ?? [];
       if (!list.some((x) => x.IndexName === u.Delete!.IndexName)) {
-        throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Index: ${u.Delete.IndexName} not found`);
+        throw new DynamoError(
+          'ResourceNotFoundException',
+          `Requested resource not found: Index: ${u.Delete.IndexName} not found`,
+        );
       }
       deletedName = u.Delete.IndexName;
       d.GlobalSecondaryIndexes = list.filter((x) => x.IndexName !== deletedName);
@@ -250,7 +285,8 @@ export function updateTable(ctx: EngineContext, input: Wire<Sdk.UpdateTableInput
     for (const k of ix.KeySchema ?? []) usedNames.add(k.AttributeName!);
   }
   d.AttributeDefinitions = (d.AttributeDefinitions ?? []).filter((x) => usedNames.has(x.AttributeName!));
-  const transient = delayed && Boolean(created || deletedName || input.ProvisionedThroughput || input.BillingMode);
+  const transient =
+    delayed && Boolean(created || deletedName || input.ProvisionedThroughput || input.BillingMode);
   if (transient) d.TableStatus = 'UPDATING';
 
   ctx.db.transaction(() => {

@@ -54,9 +54,17 @@ export interface Executed {
 }
 
 /** Runs a plan inside the caller's transaction: condition, outcome, write and capacity. */
-export function executeWrite(ctx: EngineContext, plan: WritePlan, meter: CapacityMeter, multiplier = 1, current = readCurrent(ctx, plan)): Executed {
+export function executeWrite(
+  ctx: EngineContext,
+  plan: WritePlan,
+  meter: CapacityMeter,
+  multiplier = 1,
+  current = readCurrent(ctx, plan),
+): Executed {
   if (!conditionHolds(plan, current)) {
-    throw plan.conditionFailure ? plan.conditionFailure.error() : conditionFailed(current.item, plan.returnValuesOnConditionCheckFailure);
+    throw plan.conditionFailure
+      ? plan.conditionFailure.error()
+      : conditionFailed(current.item, plan.returnValuesOnConditionCheckFailure);
   }
   return applyOutcome(ctx, plan, meter, multiplier, current, plan.outcome(current.item));
 }

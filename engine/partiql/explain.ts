@@ -49,7 +49,9 @@ function describeSelect(plan: SelectPlan): ExplainStep {
   if (plan.target.index) step.IndexName = plan.target.index.name;
   if (plan.partitions) {
     const partitionNames = plan.target.key.partition.map((a) => a.name);
-    const values = plan.partitions.map((p) => partitionNames.map((n) => `${formatPath([n])} = ${formatValue(p[n] as AttributeValue)}`).join(' AND '));
+    const values = plan.partitions.map((p) =>
+      partitionNames.map((n) => `${formatPath([n])} = ${formatValue(p[n] as AttributeValue)}`).join(' AND '),
+    );
     const pk = values.length === 1 ? values[0]! : `(${values.join(') OR (')})`;
     step.KeyCondition = [pk, ...plan.sortTerms.map(formatKeyTerm)].join(' AND ');
     step.Partitions = plan.partitions.length;
@@ -60,7 +62,12 @@ function describeSelect(plan: SelectPlan): ExplainStep {
   return step;
 }
 
-export function explain(ctx: EngineContext, text: unknown, parameters?: unknown, consistentRead?: unknown): ExplainResult {
+export function explain(
+  ctx: EngineContext,
+  text: unknown,
+  parameters?: unknown,
+  consistentRead?: unknown,
+): ExplainResult {
   const parsed = parseRequestStatement(text, parameters);
   let statement: Statement = parsed.statement;
   if (statement.kind === 'explain') statement = statement.statement;
@@ -72,7 +79,11 @@ export function explain(ctx: EngineContext, text: unknown, parameters?: unknown,
     let token: string | undefined;
     const fingerprint = 'explain';
     do {
-      const page = runSelect(ctx, { ...plan, filter: undefined, projection: undefined }, { nextToken: token, fingerprint, consistent: consistentRead === true, meter });
+      const page = runSelect(
+        ctx,
+        { ...plan, filter: undefined, projection: undefined },
+        { nextToken: token, fingerprint, consistent: consistentRead === true, meter },
+      );
       items += page.Items.length;
       token = page.NextToken;
       pages++;
@@ -80,7 +91,9 @@ export function explain(ctx: EngineContext, text: unknown, parameters?: unknown,
     const capacity = meter.one(plan.target.table.name, 'TOTAL');
     const warnings: string[] = [];
     if (plan.fullScan) {
-      const pk = keyAttributes({ partition: plan.target.key.partition, sort: [] }).map((a) => a.name).join(', ');
+      const pk = keyAttributes({ partition: plan.target.key.partition, sort: [] })
+        .map((a) => a.name)
+        .join(', ');
       warnings.push(
         `Full ${plan.target.index ? 'index' : 'table'} scan: the WHERE clause has no equality or IN condition on the partition key (${pk}), so every item is read and filtered.`,
       );
@@ -97,7 +110,9 @@ export function explain(ctx: EngineContext, text: unknown, parameters?: unknown,
     };
   }
   const planned = planWrite(ctx, statement, parsed.parameters);
-  const operation = ({ insert: 'PutItem', update: 'UpdateItem', delete: 'DeleteItem', exists: 'ConditionCheck' } as const)[planned.kind];
+  const operation = (
+    { insert: 'PutItem', update: 'UpdateItem', delete: 'DeleteItem', exists: 'ConditionCheck' } as const
+  )[planned.kind];
   const step: ExplainStep = { Operation: operation, TableName: planned.plan.table.name };
   step.KeyCondition = Object.entries(planned.plan.keyValues)
     .map(([n, v]) => `${formatPath([n])} = ${formatValue(v)}`)
@@ -108,7 +123,12 @@ export function explain(ctx: EngineContext, text: unknown, parameters?: unknown,
   const warnings: string[] = [];
   try {
     const outcome = planned.plan.outcome(current.item);
-    wcu = outcome === 'keep' ? 0 : outcome === 'delete' ? writeUnits(current.size) : writeUnits(Math.max(current.size, outcome.size));
+    wcu =
+      outcome === 'keep'
+        ? 0
+        : outcome === 'delete'
+          ? writeUnits(current.size)
+          : writeUnits(Math.max(current.size, outcome.size));
   } catch (e) {
     if (!(e instanceof DynamoError)) throw e;
     warnings.push(`On the current data this statement fails: ${e.type}: ${e.message}`);
@@ -126,6 +146,9 @@ export function explain(ctx: EngineContext, text: unknown, parameters?: unknown,
 /** The Sortkey_20250101.Explain operation: `{ Statement, Parameters?, ConsistentRead? }` → the plan. */
 export function explainOperation(ctx: EngineContext, input: unknown): ExplainResult {
   const raw = (input ?? {}) as Record<string, unknown>;
-  if (raw.Statement === undefined) throw validation("1 validation error detected: Value null at 'statement' failed to satisfy constraint: Member must not be null");
+  if (raw.Statement === undefined)
+    throw validation(
+      "1 validation error detected: Value null at 'statement' failed to satisfy constraint: Member must not be null",
+    );
   return explain(ctx, raw.Statement, raw.Parameters, raw.ConsistentRead);
 }

@@ -9,7 +9,10 @@ export function formatValue(v: AttributeValue): string {
   if ('BOOL' in v) return v.BOOL ? 'TRUE' : 'FALSE';
   if ('NULL' in v) return 'NULL';
   if ('L' in v) return `[${v.L.map(formatValue).join(', ')}]`;
-  if ('M' in v) return `{${Object.entries(v.M).map(([k, x]) => `'${k}': ${formatValue(x)}`).join(', ')}}`;
+  if ('M' in v)
+    return `{${Object.entries(v.M)
+      .map(([k, x]) => `'${k}': ${formatValue(x)}`)
+      .join(', ')}}`;
   if ('SS' in v) return `<<${v.SS.map((s) => `'${s}'`).join(', ')}>>`;
   if ('NS' in v) return `<<${v.NS.join(', ')}>>`;
   return `<<${v.BS.map((b) => `<binary ${b}>`).join(', ')}>>`;
@@ -17,7 +20,13 @@ export function formatValue(v: AttributeValue): string {
 
 export function formatPath(p: Path): string {
   let out = /^[A-Za-z_][A-Za-z0-9_]*$/.test(p[0]) ? p[0] : `"${p[0]}"`;
-  for (const step of p.slice(1)) out += typeof step === 'number' ? `[${step}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(step) ? `.${step}` : `."${step}"`;
+  for (const step of p.slice(1))
+    out +=
+      typeof step === 'number'
+        ? `[${step}]`
+        : /^[A-Za-z_][A-Za-z0-9_]*$/.test(step)
+          ? `.${step}`
+          : `."${step}"`;
   return out;
 }
 
@@ -51,7 +60,10 @@ export function formatCondition(c: Condition): string {
       return `${formatOperand(c.operand)} IN [${c.list.map(formatOperand).join(', ')}]`;
     case 'and':
     case 'or': {
-      const side = (x: Condition) => (x.kind === 'and' || x.kind === 'or') && x.kind !== c.kind ? `(${formatCondition(x)})` : formatCondition(x);
+      const side = (x: Condition) =>
+        (x.kind === 'and' || x.kind === 'or') && x.kind !== c.kind
+          ? `(${formatCondition(x)})`
+          : formatCondition(x);
       return `${side(c.left)} ${c.kind.toUpperCase()} ${side(c.right)}`;
     }
     case 'not':

@@ -15,7 +15,9 @@ export type { ExplainResult, ExplainStep } from './explain.js';
 export function fullScanRefusal(ctx: EngineContext, plan: SelectPlan): void {
   if (!ctx.denyFullTableScan) return;
   const pk = plan.target.key.partition.map((a) => a.name).join(', ');
-  const what = plan.target.index ? `index "${plan.target.table.name}"."${plan.target.index.name}"` : `table "${plan.target.table.name}"`;
+  const what = plan.target.index
+    ? `index "${plan.target.table.name}"."${plan.target.index.name}"`
+    : `table "${plan.target.table.name}"`;
   throw new DynamoError(
     'AccessDeniedException',
     `Full table scan refused: this statement would read the whole ${what} because its WHERE clause has no equality or IN condition on the partition key (${pk}). The scan guard is on (--deny-full-scan); add a partition key condition, or turn the guard off to allow it.`,

@@ -1,11 +1,6 @@
 // Lowers PartiQL AST expressions to the engine's expression IR and attribute values, so PartiQL and
 // the expression language share one evaluator.
-import type {
-  Expression,
-  FunctionCall,
-  PathExpression,
-  SetLiteral,
-} from '../../grammar/partiql/index.js';
+import type { Expression, FunctionCall, PathExpression, SetLiteral } from '../../grammar/partiql/index.js';
 import { invalidParameter, validation } from '../errors.js';
 import type { Comparator, Condition, Operand, Path } from '../expressions/ir.js';
 import type { AttributeValue } from '../types.js';
@@ -23,7 +18,7 @@ export function lowerPath(p: PathExpression): Path {
 
 function parameter(params: Parameters, index: number): AttributeValue {
   const v = params[index];
-  if (!v) throw validation('Number of parameters in request and statement don\'t match.');
+  if (!v) throw validation("Number of parameters in request and statement don't match.");
   return v;
 }
 
@@ -95,7 +90,12 @@ export function lowerOperand(e: Expression, params: Parameters): Operand {
   if (e.kind === 'negate') {
     const inner = lowerOperand(e.operand, params);
     if (inner.kind === 'value' && 'N' in inner.value) {
-      return { kind: 'value', value: { N: normalizeNumber(inner.value.N.startsWith('-') ? inner.value.N.slice(1) : '-' + inner.value.N) } };
+      return {
+        kind: 'value',
+        value: {
+          N: normalizeNumber(inner.value.N.startsWith('-') ? inner.value.N.slice(1) : '-' + inner.value.N),
+        },
+      };
     }
     throw validation('Incorrect operand type for operator or function; operator or function: -');
   }
@@ -106,23 +106,41 @@ export function lowerOperand(e: Expression, params: Parameters): Operand {
 /** A SET value: operands plus `+`/`-`, list_append, set_add and set_delete. */
 export function lowerUpdateValue(e: Expression, params: Parameters): Operand {
   if (e.kind === 'binary' && (e.op === '+' || e.op === '-')) {
-    return { kind: 'arithmetic', op: e.op, left: lowerUpdateValue(e.left, params), right: lowerUpdateValue(e.right, params) };
+    return {
+      kind: 'arithmetic',
+      op: e.op,
+      left: lowerUpdateValue(e.left, params),
+      right: lowerUpdateValue(e.right, params),
+    };
   }
   if (e.kind === 'call') {
     const [a, b] = e.args;
     switch (e.name) {
       case 'list_append':
-        if (e.args.length !== 2) throw validation('Incorrect number of operands for operator or function; operator or function: list_append');
-        return { kind: 'list_append', left: lowerUpdateValue(a!, params), right: lowerUpdateValue(b!, params) };
+        if (e.args.length !== 2)
+          throw validation(
+            'Incorrect number of operands for operator or function; operator or function: list_append',
+          );
+        return {
+          kind: 'list_append',
+          left: lowerUpdateValue(a!, params),
+          right: lowerUpdateValue(b!, params),
+        };
       case 'set_add':
       case 'set_delete':
         if (e.args.length !== 2) throw validation(`${e.name.toUpperCase()} must have exactly two arguments`);
         return { kind: e.name, target: lowerUpdateValue(a!, params), value: lowerUpdateValue(b!, params) };
       case 'if_not_exists':
         if (e.args.length !== 2 || a!.kind !== 'path') {
-          throw validation('Operator or function requires a document path; operator or function: if_not_exists');
+          throw validation(
+            'Operator or function requires a document path; operator or function: if_not_exists',
+          );
         }
-        return { kind: 'if_not_exists', path: lowerPath(a as PathExpression), fallback: lowerUpdateValue(b!, params) };
+        return {
+          kind: 'if_not_exists',
+          path: lowerPath(a as PathExpression),
+          fallback: lowerUpdateValue(b!, params),
+        };
     }
   }
   return lowerOperand(e, params);
@@ -155,10 +173,18 @@ function functionCondition(e: FunctionCall, params: Parameters): Condition {
       return { kind: 'attribute_type', path: pathArg(0), type: lowerOperand(e.args[1]!, params) };
     case 'begins_with':
       arity(2);
-      return { kind: 'begins_with', operand: lowerOperand(e.args[0]!, params), prefix: lowerOperand(e.args[1]!, params) };
+      return {
+        kind: 'begins_with',
+        operand: lowerOperand(e.args[0]!, params),
+        prefix: lowerOperand(e.args[1]!, params),
+      };
     case 'contains':
       arity(2);
-      return { kind: 'contains', operand: lowerOperand(e.args[0]!, params), value: lowerOperand(e.args[1]!, params) };
+      return {
+        kind: 'contains',
+        operand: lowerOperand(e.args[0]!, params),
+        value: lowerOperand(e.args[1]!, params),
+      };
     default:
       throw validation(`Unrecognized function: ${e.name}`);
   }
@@ -197,19 +223,35 @@ export function lowerCondition(e: Expression, params: Parameters): Condition {
   switch (e.kind) {
     case 'binary': {
       if (e.op === 'AND' || e.op === 'OR') {
-        return { kind: e.op === 'AND' ? 'and' : 'or', left: lowerCondition(e.left, params), right: lowerCondition(e.right, params) };
+        return {
+          kind: e.op === 'AND' ? 'and' : 'or',
+          left: lowerCondition(e.left, params),
+          right: lowerCondition(e.right, params),
+        };
       }
       if (COMPARATORS.has(e.op)) {
         // `attribute_exists(x) = true` and friends compare a truth value.
-        const fnSide = e.left.kind === 'call' && e.left.name !== 'size' ? e.left : e.right.kind === 'call' && e.right.name !== 'size' ? e.right : undefined;
+        const fnSide =
+          e.left.kind === 'call' && e.left.name !== 'size'
+            ? e.left
+            : e.right.kind === 'call' && e.right.name !== 'size'
+              ? e.right
+              : undefined;
         const other = fnSide === e.left ? e.right : e.left;
         if (fnSide && other.kind === 'boolean' && (e.op === '=' || e.op === '<>')) {
           const c = functionCondition(fnSide, params);
           return other.value === (e.op === '=') ? c : { kind: 'not', operand: c };
         }
-        return { kind: 'compare', op: e.op as Comparator, left: lowerOperand(e.left, params), right: lowerOperand(e.right, params) };
+        return {
+          kind: 'compare',
+          op: e.op as Comparator,
+          left: lowerOperand(e.left, params),
+          right: lowerOperand(e.right, params),
+        };
       }
-      throw validation(`Statement wasn't well formed, can't be processed: Unexpected operator ${e.op} in a condition`);
+      throw validation(
+        `Statement wasn't well formed, can't be processed: Unexpected operator ${e.op} in a condition`,
+      );
     }
     case 'not':
       return { kind: 'not', operand: lowerCondition(e.operand, params) };
@@ -245,9 +287,16 @@ export function lowerCondition(e: Expression, params: Parameters): Condition {
       return { kind: 'literal', value: e.value };
     case 'path':
       // A bare path is true when it holds TRUE.
-      return { kind: 'compare', op: '=', left: { kind: 'path', path: lowerPath(e) }, right: { kind: 'value', value: { BOOL: true } } };
+      return {
+        kind: 'compare',
+        op: '=',
+        left: { kind: 'path', path: lowerPath(e) },
+        right: { kind: 'value', value: { BOOL: true } },
+      };
     default:
-      throw validation(`Statement wasn't well formed, can't be processed: Unexpected ${e.kind} in a condition`);
+      throw validation(
+        `Statement wasn't well formed, can't be processed: Unexpected ${e.kind} in a condition`,
+      );
   }
 }
 

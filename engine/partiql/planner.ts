@@ -27,7 +27,15 @@ import { checkItemKey, encodeKey, keyAttributes, pickKey } from '../tables/schem
 import type { AttributeValue, Item } from '../types.js';
 import { itemSize, MAX_ITEM_SIZE } from '../values/size.js';
 import type { Parameters } from './lower.js';
-import { andAll, conjuncts, literalValue, lowerCondition, lowerPath, lowerUpdateValue, topLevelName } from './lower.js';
+import {
+  andAll,
+  conjuncts,
+  literalValue,
+  lowerCondition,
+  lowerPath,
+  lowerUpdateValue,
+  topLevelName,
+} from './lower.js';
 
 export const MAX_IN_PARTITION_KEYS = 50;
 
@@ -88,7 +96,8 @@ function pinnedKey(
   const keyNames = new Set(keyAttributes(table.key).map((a) => a.name));
   for (const c of conjuncts(where)) {
     const eq = equality(c);
-    if (eq && keyNames.has(eq.name) && key[eq.name] === undefined) key[eq.name] = literalValue(eq.value, params);
+    if (eq && keyNames.has(eq.name) && key[eq.name] === undefined)
+      key[eq.name] = literalValue(eq.value, params);
     else rest.push(c);
   }
   for (const a of keyAttributes(table.key)) {
@@ -109,7 +118,8 @@ function exists(name: string): Condition {
 
 export function planInsert(ctx: EngineContext, s: InsertStatement, params: Parameters): WriteStatementPlan {
   const table = ctx.table(s.table.name);
-  if (s.table.index) throw validation("Statement wasn't well formed, can't be processed: INSERT cannot target an index");
+  if (s.table.index)
+    throw validation("Statement wasn't well formed, can't be processed: INSERT cannot target an index");
   const value = literalValue(s.item, params);
   if (!('M' in value)) throw validation('Unsupported data type: the INSERT value must be a tuple');
   const item = value.M;
@@ -144,14 +154,21 @@ const RETURNING: Record<string, WriteStatementPlan['returnValues']> = {
   MODIFIED_NEW: 'UPDATED_NEW',
 };
 
-export function planUpdate(ctx: EngineContext, s: UpdateStatement, params: Parameters, onFailure?: unknown): WriteStatementPlan {
-  if (s.table.index) throw validation("Statement wasn't well formed, can't be processed: UPDATE cannot target an index");
+export function planUpdate(
+  ctx: EngineContext,
+  s: UpdateStatement,
+  params: Parameters,
+  onFailure?: unknown,
+): WriteStatementPlan {
+  if (s.table.index)
+    throw validation("Statement wasn't well formed, can't be processed: UPDATE cannot target an index");
   const { key, rest, table } = pinnedKey(ctx, s.table.name, s.where, params);
   const set: { path: Path; value: ReturnType<typeof lowerUpdateValue> }[] = [];
   const remove: Path[] = [];
   for (const action of s.actions) {
     if (action.kind === 'set') {
-      for (const a of action.assignments) set.push({ path: lowerPath(a.target), value: lowerUpdateValue(a.value, params) });
+      for (const a of action.assignments)
+        set.push({ path: lowerPath(a.target), value: lowerUpdateValue(a.value, params) });
     } else {
       remove.push(lowerPath(action.path));
     }
@@ -161,16 +178,29 @@ export function planUpdate(ctx: EngineContext, s: UpdateStatement, params: Param
   // UPDATE is not an upsert: the item must exist.
   const condition = andAll([exists(pk), ...rest.map((c) => lowerCondition(c, params))])!;
   const plan: UpdatePlan = updatePlan(ctx, table.name, key, actions, condition, onFailure);
-  return { kind: 'update', plan, actions, returnValues: s.returning ? RETURNING[s.returning.returnValues] : undefined };
+  return {
+    kind: 'update',
+    plan,
+    actions,
+    returnValues: s.returning ? RETURNING[s.returning.returnValues] : undefined,
+  };
 }
 
-export function planDelete(ctx: EngineContext, s: DeleteStatement, params: Parameters, onFailure?: unknown): WriteStatementPlan {
-  if (s.table.index) throw validation("Statement wasn't well formed, can't be processed: DELETE cannot target an index");
+export function planDelete(
+  ctx: EngineContext,
+  s: DeleteStatement,
+  params: Parameters,
+  onFailure?: unknown,
+): WriteStatementPlan {
+  if (s.table.index)
+    throw validation("Statement wasn't well formed, can't be processed: DELETE cannot target an index");
   const { key, rest, table } = pinnedKey(ctx, s.table.name, s.where, params);
   const pk = table.key.partition[0]!.name;
   const extra = andAll(rest.map((c) => lowerCondition(c, params)));
   // Deleting an item that is not there succeeds; the extra predicates bind only an existing item.
-  const condition: Condition | undefined = extra ? { kind: 'or', left: notExists(pk), right: extra } : undefined;
+  const condition: Condition | undefined = extra
+    ? { kind: 'or', left: notExists(pk), right: extra }
+    : undefined;
   return {
     kind: 'delete',
     plan: {
@@ -185,10 +215,16 @@ export function planDelete(ctx: EngineContext, s: DeleteStatement, params: Param
   };
 }
 
-export function planExists(ctx: EngineContext, s: ExistsStatement, params: Parameters, onFailure?: unknown): WriteStatementPlan {
+export function planExists(
+  ctx: EngineContext,
+  s: ExistsStatement,
+  params: Parameters,
+  onFailure?: unknown,
+): WriteStatementPlan {
   if (s.select.from.index) throw validation('EXISTS() cannot read from an index');
   const { key, rest, table } = pinnedKey(ctx, s.select.from.name, s.select.where, params);
-  if (rest.length === 0) throw validation('EXISTS() must contain a single item read with additional condition');
+  if (rest.length === 0)
+    throw validation('EXISTS() must contain a single item read with additional condition');
   const pk = table.key.partition[0]!.name;
   return {
     kind: 'exists',
@@ -204,15 +240,22 @@ export function planExists(ctx: EngineContext, s: ExistsStatement, params: Param
 }
 
 /** Partition-key values a WHERE pins: `pk = v`, `pk IN [..]`, or an OR of branches that each pin it. */
-function partitionValues(where: Expression | null, pkName: string, params: Parameters): { values: AttributeValue[]; used?: Expression } | undefined {
+function partitionValues(
+  where: Expression | null,
+  pkName: string,
+  params: Parameters,
+): { values: AttributeValue[]; used?: Expression } | undefined {
   for (const c of conjuncts(where)) {
     const eq = equality(c);
     if (eq && eq.name === pkName) return { values: [literalValue(eq.value, params)], used: c };
     if (c.kind === 'in' && !c.not && topLevelName(c.value) === pkName) {
-      const list = c.list.kind === 'list' ? c.list.elements.map((x) => literalValue(x, params)) : (() => {
-        const v = literalValue(c.list, params);
-        return 'L' in v ? v.L : [];
-      })();
+      const list =
+        c.list.kind === 'list'
+          ? c.list.elements.map((x) => literalValue(x, params))
+          : (() => {
+              const v = literalValue(c.list, params);
+              return 'L' in v ? v.L : [];
+            })();
       if (list.length > MAX_IN_PARTITION_KEYS) {
         throw validation(`The IN operator supports up to ${MAX_IN_PARTITION_KEYS} partition key values`);
       }
@@ -244,16 +287,34 @@ function sortTermOf(c: Expression, skName: string, params: Parameters): KeyTerm 
   if (c.kind === 'binary' && ['=', '<', '<=', '>', '>='].includes(c.op)) {
     const l = topLevelName(c.left);
     const r = topLevelName(c.right);
-    if (l === skName && isValueExpression(c.right)) return { name: skName, op: c.op as '=', value: literalValue(c.right, params) };
+    if (l === skName && isValueExpression(c.right))
+      return { name: skName, op: c.op as '=', value: literalValue(c.right, params) };
     if (r === skName && isValueExpression(c.left)) {
       const flipped = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' }[c.op as '='] as '=';
       return { name: skName, op: flipped, value: literalValue(c.left, params) };
     }
   }
-  if (c.kind === 'between' && !c.not && topLevelName(c.value) === skName && isValueExpression(c.low) && isValueExpression(c.high)) {
-    return { name: skName, op: 'between', low: literalValue(c.low, params), high: literalValue(c.high, params) };
+  if (
+    c.kind === 'between' &&
+    !c.not &&
+    topLevelName(c.value) === skName &&
+    isValueExpression(c.low) &&
+    isValueExpression(c.high)
+  ) {
+    return {
+      name: skName,
+      op: 'between',
+      low: literalValue(c.low, params),
+      high: literalValue(c.high, params),
+    };
   }
-  if (c.kind === 'call' && c.name === 'begins_with' && c.args.length === 2 && topLevelName(c.args[0]!) === skName && isValueExpression(c.args[1]!)) {
+  if (
+    c.kind === 'call' &&
+    c.name === 'begins_with' &&
+    c.args.length === 2 &&
+    topLevelName(c.args[0]!) === skName &&
+    isValueExpression(c.args[1]!)
+  ) {
     return { name: skName, op: 'begins_with', prefix: literalValue(c.args[1]!, params) };
   }
   return undefined;
@@ -263,16 +324,25 @@ function keyOrder(type: 'S' | 'N' | 'B', a: AttributeValue, b: AttributeValue): 
   return Buffer.compare(encodeKeyValue(a, type), encodeKeyValue(b, type));
 }
 
-export function planSelect(ctx: EngineContext, s: SelectStatement, params: Parameters, consistentRead: unknown): SelectPlan {
+export function planSelect(
+  ctx: EngineContext,
+  s: SelectStatement,
+  params: Parameters,
+  consistentRead: unknown,
+): SelectPlan {
   const table = ctx.table(s.from.name);
   const target = resolveTarget(table, s.from.index?.name, consistentRead);
   const projection = s.projection.kind === 'paths' ? s.projection.paths.map(lowerPath) : undefined;
   if (target.index?.kind === 'GSI' && target.index.projection.type !== 'ALL' && projection) {
-    const held = new Set([...keyAttributes(table.key), ...keyAttributes(target.index.key)].map((a) => a.name));
+    const held = new Set(
+      [...keyAttributes(table.key), ...keyAttributes(target.index.key)].map((a) => a.name),
+    );
     for (const n of target.index.projection.nonKeyAttributes) held.add(n);
     const missing = projection.map((p) => p[0]).filter((n) => !held.has(n));
     if (missing.length) {
-      throw invalidParameter(`Global secondary index ${target.index.name} does not project [${[...new Set(missing)].join(', ')}]`);
+      throw invalidParameter(
+        `Global secondary index ${target.index.name} does not project [${[...new Set(missing)].join(', ')}]`,
+      );
     }
   }
 
@@ -322,7 +392,10 @@ export function planSelect(ctx: EngineContext, s: SelectStatement, params: Param
     }
   }
   const restConditions = conjuncts(s.where).filter((c) => !used.has(c));
-  const filter = s.where?.kind === 'binary' && s.where.op === 'OR' ? lowerCondition(s.where, params) : andAll(restConditions.map((c) => lowerCondition(c, params)));
+  const filter =
+    s.where?.kind === 'binary' && s.where.op === 'OR'
+      ? lowerCondition(s.where, params)
+      : andAll(restConditions.map((c) => lowerCondition(c, params)));
 
   let forward = true;
   if (s.orderBy.length > 0) {
@@ -331,13 +404,22 @@ export function planSelect(ctx: EngineContext, s: SelectStatement, params: Param
     for (const o of s.orderBy) {
       const name = topLevelName(o.expression);
       if (!name || !keyNames.has(name)) {
-        throw validation(`Attribute ${name ?? 'expression'} in ORDER BY clause must be part of the primary key`);
+        throw validation(
+          `Attribute ${name ?? 'expression'} in ORDER BY clause must be part of the primary key`,
+        );
       }
     }
-    if (!partitions) throw validation('Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.');
-    const byPartition = s.orderBy.find((o) => partitionAttrs.some((a) => a.name === topLevelName(o.expression)));
+    if (!partitions)
+      throw validation(
+        'Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.',
+      );
+    const byPartition = s.orderBy.find((o) =>
+      partitionAttrs.some((a) => a.name === topLevelName(o.expression)),
+    );
     if (partitions.length > 1 && !byPartition) {
-      throw validation('Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.');
+      throw validation(
+        'Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.',
+      );
     }
     if (byPartition?.direction === 'DESC') partitions.reverse();
     const bySort = s.orderBy.find((o) => target.key.sort.some((a) => a.name === topLevelName(o.expression)));
@@ -362,7 +444,12 @@ export function planSelect(ctx: EngineContext, s: SelectStatement, params: Param
 }
 
 /** Plans a write statement (or EXISTS); SELECTs go through planSelect. */
-export function planWrite(ctx: EngineContext, s: Exclude<DmlStatement, SelectStatement>, params: Parameters, onFailure?: unknown): WriteStatementPlan {
+export function planWrite(
+  ctx: EngineContext,
+  s: Exclude<DmlStatement, SelectStatement>,
+  params: Parameters,
+  onFailure?: unknown,
+): WriteStatementPlan {
   switch (s.kind) {
     case 'insert':
       return planInsert(ctx, s, params);

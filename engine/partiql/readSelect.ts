@@ -21,13 +21,20 @@ interface TokenState {
 }
 
 export function statementFingerprint(text: string, parameters: unknown): string {
-  return createHash('sha256').update(text).update('\u0000').update(JSON.stringify(parameters ?? [])).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(text)
+    .update('\u0000')
+    .update(JSON.stringify(parameters ?? []))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 function decodeToken(token: unknown, fingerprint: string): TokenState | undefined {
   if (token === undefined || token === null) return undefined;
   if (typeof token !== 'string' || token.length === 0 || token.length > 32768) {
-    throw validation("1 validation error detected: Value at 'nextToken' failed to satisfy constraint: Member must have length between 1 and 32768");
+    throw validation(
+      "1 validation error detected: Value at 'nextToken' failed to satisfy constraint: Member must have length between 1 and 32768",
+    );
   }
   let state: TokenState;
   try {
@@ -54,7 +61,13 @@ export interface SelectResult {
 export function runSelect(
   ctx: EngineContext,
   plan: SelectPlan,
-  options: { limit?: number; nextToken?: unknown; fingerprint: string; consistent: boolean; meter: CapacityMeter },
+  options: {
+    limit?: number;
+    nextToken?: unknown;
+    fingerprint: string;
+    consistent: boolean;
+    meter: CapacityMeter;
+  },
 ): SelectResult {
   const state = decodeToken(options.nextToken, options.fingerprint);
   const { target } = plan;
@@ -76,13 +89,21 @@ export function runSelect(
     for (;;) {
       const range = partitions
         ? keyRange(target.key, [
-            ...Object.entries(partitions[partition]!).map(([name, value]) => ({ name, op: '=' as const, value })),
+            ...Object.entries(partitions[partition]!).map(([name, value]) => ({
+              name,
+              op: '=' as const,
+              value,
+            })),
             ...plan.sortTerms,
           ])
         : { kind: 'hashes' as const, from: 0, to: HASH_SPACE };
       const page = readPage(ctx, source, range, { forward: plan.forward, limit: remaining, start });
       // SELECT * on an LSI reaches back to the table for attributes the index does not hold.
-      const select = plan.projection ? 'SPECIFIC_ATTRIBUTES' : target.index?.kind === 'GSI' ? 'ALL_PROJECTED_ATTRIBUTES' : 'ALL_ATTRIBUTES';
+      const select = plan.projection
+        ? 'SPECIFIC_ATTRIBUTES'
+        : target.index?.kind === 'GSI'
+          ? 'ALL_PROJECTED_ATTRIBUTES'
+          : 'ALL_ATTRIBUTES';
       const { result, extraTableBytes } = finishPage(ctx, target, page, plan.filter, select, plan.projection);
       pageCapacity(target, page.bytes, extraTableBytes, options.consistent, options.meter);
       items.push(...(result.Items ?? []));

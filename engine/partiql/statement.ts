@@ -12,14 +12,22 @@ export interface ParsedStatement {
 
 export function parseRequestStatement(text: unknown, parameters: unknown): ParsedStatement {
   if (typeof text !== 'string') {
-    throw validation("1 validation error detected: Value null at 'statement' failed to satisfy constraint: Member must not be null");
+    throw validation(
+      "1 validation error detected: Value null at 'statement' failed to satisfy constraint: Member must not be null",
+    );
   }
   if (text.length === 0) {
-    throw validation("1 validation error detected: Value '' at 'statement' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    throw validation(
+      "1 validation error detected: Value '' at 'statement' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
   }
   const tooLong = checkStatementLength(text);
   if (tooLong) throw validation(tooLong);
-  if (parameters !== undefined && parameters !== null && (!Array.isArray(parameters) || parameters.length === 0)) {
+  if (
+    parameters !== undefined &&
+    parameters !== null &&
+    (!Array.isArray(parameters) || parameters.length === 0)
+  ) {
     throw validation(
       "1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );

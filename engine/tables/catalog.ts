@@ -8,12 +8,19 @@ import type { Projection, TableDescription } from './table.js';
 type KeySchemaElement = Wire<Sdk.KeySchemaElement>;
 type AttributeDefinition = Wire<Sdk.AttributeDefinition>;
 
-export function toKeySchema(elements: readonly KeySchemaElement[], definitions: readonly AttributeDefinition[]): KeySchema {
+export function toKeySchema(
+  elements: readonly KeySchemaElement[],
+  definitions: readonly AttributeDefinition[],
+): KeySchema {
   const typeOf = (name: string): KeyType =>
     (definitions.find((d) => d.AttributeName === name)?.AttributeType ?? 'S') as KeyType;
   return {
-    partition: elements.filter((e) => e.KeyType === 'HASH').map((e) => ({ name: e.AttributeName!, type: typeOf(e.AttributeName!) })),
-    sort: elements.filter((e) => e.KeyType === 'RANGE').map((e) => ({ name: e.AttributeName!, type: typeOf(e.AttributeName!) })),
+    partition: elements
+      .filter((e) => e.KeyType === 'HASH')
+      .map((e) => ({ name: e.AttributeName!, type: typeOf(e.AttributeName!) })),
+    sort: elements
+      .filter((e) => e.KeyType === 'RANGE')
+      .map((e) => ({ name: e.AttributeName!, type: typeOf(e.AttributeName!) })),
   };
 }
 
@@ -67,7 +74,13 @@ export class Catalog {
 
   private build(id: number, description: TableDescription, tags: { Key: string; Value: string }[]): Table {
     const defs = description.AttributeDefinitions ?? [];
-    const table = new Table(id, description.TableName!, toKeySchema(description.KeySchema ?? [], defs), description, tags);
+    const table = new Table(
+      id,
+      description.TableName!,
+      toKeySchema(description.KeySchema ?? [], defs),
+      description,
+      tags,
+    );
     this.attachIndexes(table);
     return table;
   }
@@ -77,11 +90,22 @@ export class Catalog {
     const defs = table.description.AttributeDefinitions ?? [];
     const previous = new Map(table.indexes);
     table.indexes.clear();
-    const add = (kind: 'GSI' | 'LSI', d: { IndexName?: string; KeySchema?: KeySchemaElement[]; Projection?: Wire<Sdk.Projection> }) => {
+    const add = (
+      kind: 'GSI' | 'LSI',
+      d: { IndexName?: string; KeySchema?: KeySchemaElement[]; Projection?: Wire<Sdk.Projection> },
+    ) => {
       const name = d.IndexName!;
       const existing = previous.get(name);
       const index =
-        existing ?? new Index(table, name, kind, toKeySchema(d.KeySchema ?? [], defs), toProjection(d.Projection), `i${table.id}_${name}`);
+        existing ??
+        new Index(
+          table,
+          name,
+          kind,
+          toKeySchema(d.KeySchema ?? [], defs),
+          toProjection(d.Projection),
+          `i${table.id}_${name}`,
+        );
       table.indexes.set(name, index);
     };
     for (const d of table.description.LocalSecondaryIndexes ?? []) add('LSI', d);
@@ -104,7 +128,9 @@ export class Catalog {
   /** Creates the table's storage and catalog row; call inside a transaction. */
   create(description: TableDescription, tags: { Key: string; Value: string }[]): Table {
     // Ids come from the file itself, so two processes sharing it never pick the same one.
-    const maxId = (this.db.sqlite.prepare('SELECT coalesce(max(id), 0) AS m FROM sk_tables').get() as { m: number }).m;
+    const maxId = (
+      this.db.sqlite.prepare('SELECT coalesce(max(id), 0) AS m FROM sk_tables').get() as { m: number }
+    ).m;
     const id = Math.max(this.nextId, maxId + 1);
     this.nextId = id + 1;
     const table = this.build(id, description, tags);
@@ -139,7 +165,8 @@ export class Catalog {
 
   /** Removes the table and all its storage; call inside a transaction. */
   drop(table: Table): void {
-    for (const index of table.indexes.values()) this.db.sqlite.exec(`DROP TABLE IF EXISTS "${index.sqlName}"`);
+    for (const index of table.indexes.values())
+      this.db.sqlite.exec(`DROP TABLE IF EXISTS "${index.sqlName}"`);
     this.db.sqlite.exec(`DROP TABLE IF EXISTS "${table.sqlName}"`);
     this.db.sqlite.prepare('DELETE FROM sk_tables WHERE name = ?').run(table.name);
     this.tables.delete(table.name);
@@ -149,7 +176,9 @@ export class Catalog {
   /** Live item count and size, computed once from storage and then maintained by writes. */
   counters(table: Table): { itemCount: number; sizeBytes: number } {
     if (!table.counters) {
-      const row = this.db.sqlite.prepare(`SELECT count(*) AS n, coalesce(sum(size), 0) AS s FROM "${table.sqlName}"`).get() as {
+      const row = this.db.sqlite
+        .prepare(`SELECT count(*) AS n, coalesce(sum(size), 0) AS s FROM "${table.sqlName}"`)
+        .get() as {
         n: number;
         s: number;
       };
@@ -160,7 +189,9 @@ export class Catalog {
 
   indexCounters(index: Index): { itemCount: number; sizeBytes: number } {
     if (!index.counters) {
-      const row = this.db.sqlite.prepare(`SELECT count(*) AS n, coalesce(sum(size), 0) AS s FROM "${index.sqlName}"`).get() as {
+      const row = this.db.sqlite
+        .prepare(`SELECT count(*) AS n, coalesce(sum(size), 0) AS s FROM "${index.sqlName}"`)
+        .get() as {
         n: number;
         s: number;
       };

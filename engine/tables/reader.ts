@@ -25,7 +25,13 @@ export interface Bound {
 
 /** What to read: one partition (Query) or a range of partition hashes (Scan). */
 export type ReadRange =
-  | { readonly kind: 'partition'; readonly h: number; readonly pk: Buffer; readonly lower?: Bound; readonly upper?: Bound }
+  | {
+      readonly kind: 'partition';
+      readonly h: number;
+      readonly pk: Buffer;
+      readonly lower?: Bound;
+      readonly upper?: Bound;
+    }
   | { readonly kind: 'hashes'; readonly from: number; readonly to: number };
 
 export interface ReadRow {
@@ -42,7 +48,13 @@ export interface Page {
   readonly last?: RowPosition;
 }
 
-function sqlFor(source: Table | Index, range: ReadRange, forward: boolean, after: boolean, isIndex: boolean): string {
+function sqlFor(
+  source: Table | Index,
+  range: ReadRange,
+  forward: boolean,
+  after: boolean,
+  isIndex: boolean,
+): string {
   const cols = isIndex ? 'h, pk, sk, tpk, tsk, item, size' : 'h, pk, sk, item, size';
   const where: string[] = [];
   let order: string;
@@ -51,7 +63,8 @@ function sqlFor(source: Table | Index, range: ReadRange, forward: boolean, after
     where.push('h = ?', 'pk = ?');
     if (range.lower) where.push(`sk ${range.lower.inclusive ? '>=' : '>'} ?`);
     if (range.upper) where.push(`sk ${range.upper.inclusive ? '<=' : '<'} ?`);
-    if (after) where.push(isIndex ? `(sk, tpk, tsk) ${forward ? '>' : '<'} (?, ?, ?)` : `sk ${forward ? '>' : '<'} ?`);
+    if (after)
+      where.push(isIndex ? `(sk, tpk, tsk) ${forward ? '>' : '<'} (?, ?, ?)` : `sk ${forward ? '>' : '<'} ?`);
     order = isIndex ? `sk ${dir}, tpk ${dir}, tsk ${dir}` : `sk ${dir}`;
   } else {
     where.push('h >= ?', 'h < ?');
@@ -86,7 +99,13 @@ function readChunk(
   return rows.map((r) =>
     isIndex
       ? {
-          position: { h: r[0] as number, pk: r[1] as Buffer, sk: r[2] as Buffer, tpk: r[3] as Buffer, tsk: r[4] as Buffer },
+          position: {
+            h: r[0] as number,
+            pk: r[1] as Buffer,
+            sk: r[2] as Buffer,
+            tpk: r[3] as Buffer,
+            tsk: r[4] as Buffer,
+          },
           item: JSON.parse(r[5] as string) as Item,
           size: r[6] as number,
         }

@@ -77,7 +77,8 @@ export function checkItemKey(schema: KeySchema, item: Item): void {
     const v = item[a.name];
     if (v === undefined) throw invalidParameter(`Missing the key ${a.name} in the item`);
     const t = actualType(v);
-    if (t !== a.type) throw invalidParameter(`Type mismatch for key ${a.name} expected: ${a.type} actual: ${t}`);
+    if (t !== a.type)
+      throw invalidParameter(`Type mismatch for key ${a.name} expected: ${a.type} actual: ${t}`);
     checkNotEmpty(a.name, v);
   }
   checkKeySizes(schema, item);
@@ -102,7 +103,10 @@ export function checkKey(schema: KeySchema, key: Item): void {
 /** Encodes the key attributes found in `values` (which must all be present and typed). */
 export function encodeKey(schema: KeySchema, values: Item): EncodedKey {
   const pk = encodeComposite(schema.partition.map((a) => encodeKeyValue(values[a.name]!, a.type)));
-  const sk = schema.sort.length === 0 ? EMPTY : encodeComposite(schema.sort.map((a) => encodeKeyValue(values[a.name]!, a.type)));
+  const sk =
+    schema.sort.length === 0
+      ? EMPTY
+      : encodeComposite(schema.sort.map((a) => encodeKeyValue(values[a.name]!, a.type)));
   return { hash: partitionHash(pk), pk, sk };
 }
 

@@ -59,8 +59,12 @@ export class Index {
     if (!this.stmts) {
       const t = `"${this.sqlName}"`;
       this.stmts = {
-        insert: db.sqlite.prepare(`INSERT OR REPLACE INTO ${t} (h, pk, sk, tpk, tsk, item, size) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-        delete: db.sqlite.prepare(`DELETE FROM ${t} WHERE h = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`),
+        insert: db.sqlite.prepare(
+          `INSERT OR REPLACE INTO ${t} (h, pk, sk, tpk, tsk, item, size) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ),
+        delete: db.sqlite.prepare(
+          `DELETE FROM ${t} WHERE h = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`,
+        ),
       };
     }
     return this.stmts;
@@ -112,7 +116,9 @@ export class Table {
       const t = `"${this.sqlName}"`;
       this.stmts = {
         get: db.sqlite.prepare(`SELECT item, size FROM ${t} WHERE h = ? AND pk = ? AND sk = ?`).raw(),
-        upsert: db.sqlite.prepare(`INSERT OR REPLACE INTO ${t} (h, pk, sk, item, size) VALUES (?, ?, ?, ?, ?)`),
+        upsert: db.sqlite.prepare(
+          `INSERT OR REPLACE INTO ${t} (h, pk, sk, item, size) VALUES (?, ?, ?, ?, ?)`,
+        ),
         delete: db.sqlite.prepare(`DELETE FROM ${t} WHERE h = ? AND pk = ? AND sk = ?`),
       };
     }

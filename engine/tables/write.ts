@@ -140,9 +140,13 @@ function maintainIndex(
 /** Fills a new index from every item already in the table (GSI creation by UpdateTable). */
 export function backfillIndex(ctx: WriteContext, table: Table, index: Index): void {
   // better-sqlite3 cannot write while a statement iterates, so read in keyset-paged batches.
-  const first = ctx.db.sqlite.prepare(`SELECT h, pk, sk, item FROM "${table.sqlName}" ORDER BY h, pk, sk LIMIT 500`).raw();
+  const first = ctx.db.sqlite
+    .prepare(`SELECT h, pk, sk, item FROM "${table.sqlName}" ORDER BY h, pk, sk LIMIT 500`)
+    .raw();
   const next = ctx.db.sqlite
-    .prepare(`SELECT h, pk, sk, item FROM "${table.sqlName}" WHERE (h, pk, sk) > (?, ?, ?) ORDER BY h, pk, sk LIMIT 500`)
+    .prepare(
+      `SELECT h, pk, sk, item FROM "${table.sqlName}" WHERE (h, pk, sk) > (?, ?, ?) ORDER BY h, pk, sk LIMIT 500`,
+    )
     .raw();
   let batch = first.all() as [number, Buffer, Buffer, string][];
   while (batch.length > 0) {

@@ -34,13 +34,16 @@ export function normalizeValue(raw: unknown, depth = 1): AttributeValue {
   let type: string | undefined;
   let count = 0;
   for (const k in raw) {
-    if ((raw as Record<string, unknown>)[k] === undefined || (raw as Record<string, unknown>)[k] === null) continue;
+    if ((raw as Record<string, unknown>)[k] === undefined || (raw as Record<string, unknown>)[k] === null)
+      continue;
     if (!TYPES.has(k)) throw serialization(`Unexpected field type: ${k}`);
     type = k;
     count++;
   }
   if (count === 0) {
-    throw invalidParameter('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes');
+    throw invalidParameter(
+      'Supplied AttributeValue is empty, must contain exactly one of the supported datatypes',
+    );
   }
   if (count > 1) {
     throw invalidParameter(
@@ -71,7 +74,8 @@ export function normalizeValue(raw: unknown, depth = 1): AttributeValue {
       return { L: out };
     }
     case 'M': {
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw serialization('Unexpected value type in payload');
+      if (v === null || typeof v !== 'object' || Array.isArray(v))
+        throw serialization('Unexpected value type in payload');
       const out: Record<string, AttributeValue> = {};
       for (const name in v as object) {
         out[name] = normalizeValue((v as Record<string, unknown>)[name], depth + 1);
@@ -79,11 +83,32 @@ export function normalizeValue(raw: unknown, depth = 1): AttributeValue {
       return { M: out };
     }
     case 'SS':
-      return { SS: normalizeSet(v, 'string', (s) => checkString(s), (s) => s) };
+      return {
+        SS: normalizeSet(
+          v,
+          'string',
+          (s) => checkString(s),
+          (s) => s,
+        ),
+      };
     case 'NS':
-      return { NS: normalizeSet(v, 'number', (s) => normalizeNumberMember(s), (s) => s) };
+      return {
+        NS: normalizeSet(
+          v,
+          'number',
+          (s) => normalizeNumberMember(s),
+          (s) => s,
+        ),
+      };
     case 'BS':
-      return { BS: normalizeSet(v, 'binary', (s) => checkBase64(s), (s) => Buffer.from(s, 'base64').toString('base64')) };
+      return {
+        BS: normalizeSet(
+          v,
+          'binary',
+          (s) => checkBase64(s),
+          (s) => Buffer.from(s, 'base64').toString('base64'),
+        ),
+      };
   }
   throw serialization(`Unexpected field type: ${type}`);
 }

@@ -52,10 +52,14 @@ export function checkLimits(parts: DecimalParts): DecimalParts {
     throw validation('Attempting to store more than 38 significant digits in a Number');
   }
   if (parts.exponent > MAX_EXPONENT) {
-    throw validation('Number overflow. Attempting to store a number with magnitude larger than supported range');
+    throw validation(
+      'Number overflow. Attempting to store a number with magnitude larger than supported range',
+    );
   }
   if (parts.exponent < MIN_EXPONENT) {
-    throw validation('Number underflow. Attempting to store a number with magnitude smaller than supported range');
+    throw validation(
+      'Number underflow. Attempting to store a number with magnitude smaller than supported range',
+    );
   }
   return parts;
 }

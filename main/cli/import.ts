@@ -95,9 +95,19 @@ export function parseColumnTypes(value: string): Record<string, CsvColumnType> {
   return out;
 }
 
+/**
+ * Where rejected records go when --continue-on-error is given without --rejects: a file in the
+ * current folder (created only if a record is rejected), so bad records are never just dropped.
+ */
+export function defaultRejectsFile(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `sortkey-rejects-${stamp}.jsonl`;
+}
+
 /** Command-line flags → the engine's ImportOptions (pure: tests call it). */
 export function importOptionsFromCli(opts: ImportCliOptions): ImportOptions {
   if (opts.sk && !opts.pk) throw new UsageError('--sk needs --pk');
+  const rejects = opts.rejects ?? (opts.continueOnError ? defaultRejectsFile() : undefined);
   const plain = {
     ...(opts.sets ? { sets: opts.sets } : {}),
     ...(opts.binary
@@ -120,7 +130,7 @@ export function importOptionsFromCli(opts: ImportCliOptions): ImportOptions {
     ...(opts.sk ? { sortKey: opts.sk } : {}),
     ...(opts.onConflict ? { onConflict: opts.onConflict } : {}),
     ...(opts.continueOnError ? { continueOnError: true } : {}),
-    ...(opts.rejects ? { rejects: opts.rejects } : {}),
+    ...(rejects ? { rejects } : {}),
     ...(opts.tables ? { tables: opts.tables } : {}),
     ...(opts.tableMap ? { tableMap: opts.tableMap } : {}),
     ...(opts.create === false ? { create: false } : {}),
@@ -270,7 +280,10 @@ export function register(program: Command): void {
         .default('overwrite'),
     )
     .option('--continue-on-error', 'write the good records even if some are bad (default: all or nothing)')
-    .option('--rejects <file>', 'write bad records there (NDJSON: file, line, reason, record)')
+    .option(
+      '--rejects <file>',
+      'write bad records there (NDJSON: file, line, reason, record); with --continue-on-error default ./sortkey-rejects-<time>.jsonl',
+    )
     .option('--tables <names>', 'multi-table inputs: only these tables', parseList)
     .option('--table-map <old=new,…>', 'multi-table inputs: import table old as new', parseTableMap)
     .option('--no-create', 'never create tables')

@@ -3,7 +3,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { ImportOptions } from '../../engine/dump/index.js';
-import { describeImport, exitCodeOf, sourcesFromArgs } from './import.js';
+import { defaultRejectsFile, describeImport, exitCodeOf, sourcesFromArgs } from './import.js';
 import { ProgressBar } from './progress.js';
 import {
   addTargetOptions,
@@ -30,13 +30,14 @@ export interface RestoreCliOptions extends TargetCliOptions {
 }
 
 export function restoreOptionsFromCli(opts: RestoreCliOptions): ImportOptions {
+  const rejects = opts.rejects ?? (opts.continueOnError ? defaultRejectsFile() : undefined);
   return {
     ...(opts.tables ? { tables: opts.tables } : {}),
     ...(opts.tableMap ? { tableMap: opts.tableMap } : {}),
     ...(opts.onExisting ? { onExistingTable: opts.onExisting } : {}),
     ...(opts.onConflict ? { onConflict: opts.onConflict } : {}),
     ...(opts.continueOnError ? { continueOnError: true } : {}),
-    ...(opts.rejects ? { rejects: opts.rejects } : {}),
+    ...(rejects ? { rejects } : {}),
     ...(opts.emitStreams ? { emitStreams: true } : {}),
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),

@@ -249,8 +249,15 @@ export function register(program: Command): void {
       'access keys for --auth: KEY:SECRET[,KEY:SECRET…] (or env SORTKEY_ACCESS_KEYS)',
     )
     .option('--no-studio', 'do not serve Sortkey Studio under /studio/')
-    .option('--ttl-any-time', 'allow UpdateTimeToLive more than once an hour per table (DynamoDB allows one change an hour)')
-    .option('--ttl-delay <ms>', 'how long after expiry TTL deletes an item (DynamoDB takes up to a few days)', parseMs)
+    .option(
+      '--ttl-any-time',
+      'allow UpdateTimeToLive more than once an hour per table (DynamoDB allows one change an hour)',
+    )
+    .option(
+      '--ttl-delay <ms>',
+      'how long after expiry TTL deletes an item (DynamoDB takes up to a few days)',
+      parseMs,
+    )
     .option('--deny-full-scan', 'scan guard: refuse PartiQL statements that would read a whole table')
     .addOption(
       new Option(

@@ -30,7 +30,10 @@ const ORIGIN = `${SCHEME}://studio`;
 const here = dirname(fileURLToPath(import.meta.url));
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+  {
+    scheme: SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true },
+  },
 ]);
 app.setName(APP_NAME);
 

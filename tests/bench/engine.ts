@@ -26,7 +26,9 @@ export function runEngineBench(): Record<string, number> {
     const raw = new BetterSqlite3(join(dir, 'raw.sqlite'));
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
-    raw.exec('CREATE TABLE t (pk TEXT NOT NULL, sk INTEGER NOT NULL, item TEXT NOT NULL, PRIMARY KEY (pk, sk)) WITHOUT ROWID');
+    raw.exec(
+      'CREATE TABLE t (pk TEXT NOT NULL, sk INTEGER NOT NULL, item TEXT NOT NULL, PRIMARY KEY (pk, sk)) WITHOUT ROWID',
+    );
     const rawPut = raw.prepare('INSERT OR REPLACE INTO t (pk, sk, item) VALUES (?, ?, ?)');
     const rawGet = raw.prepare('SELECT item FROM t WHERE pk = ? AND sk = ?');
     const rawRange = raw.prepare('SELECT item FROM t WHERE pk = ? ORDER BY sk LIMIT 1000');
@@ -83,12 +85,18 @@ export function runEngineBench(): Record<string, number> {
       rawPut.run('hot', s, JSON.stringify(it));
     }
     const q = measure('Query 1,000 items', () =>
-      engine.execute('Query', { TableName: 'Bench', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'hot' } } }),
+      engine.execute('Query', {
+        TableName: 'Bench',
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': { S: 'hot' } },
+      }),
     );
     const rawQ = measure('raw range', () => {
       for (const r of rawRange.all('hot') as { item: string }[]) JSON.parse(r.item);
     });
-    const s = measure('Scan page of 1,000', () => engine.execute('Scan', { TableName: 'Bench', Limit: 1000 }));
+    const s = measure('Scan page of 1,000', () =>
+      engine.execute('Scan', { TableName: 'Bench', Limit: 1000 }),
+    );
     const rawS = measure('raw scan', () => {
       for (const r of rawScan.all() as { item: string }[]) JSON.parse(r.item);
     });

@@ -9,7 +9,11 @@ export interface Measurement {
   readonly opsPerSecond: number;
 }
 
-export function measure(name: string, fn: (i: number) => void, seconds = Number(process.env.BENCH_SECONDS ?? 2)): Measurement {
+export function measure(
+  name: string,
+  fn: (i: number) => void,
+  seconds = Number(process.env.BENCH_SECONDS ?? 2),
+): Measurement {
   const warmupEnd = performance.now() + Math.min(500, seconds * 250);
   let i = 0;
   while (performance.now() < warmupEnd) fn(i++);
@@ -30,10 +34,17 @@ export function formatRate(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(1)}k/s` : `${n.toFixed(0)}/s`;
 }
 
-export function printComparison(rows: { name: string; sortkey: Measurement; baseline: Measurement; target?: number }[]): void {
+export function printComparison(
+  rows: { name: string; sortkey: Measurement; baseline: Measurement; target?: number }[],
+): void {
   const lines = rows.map((r) => {
     const ratio = r.sortkey.opsPerSecond / r.baseline.opsPerSecond;
-    const verdict = r.target === undefined ? '' : ratio >= r.target ? `  (target ≥ ${(r.target * 100).toFixed(0)}%: met)` : `  (target ≥ ${(r.target * 100).toFixed(0)}%: MISSED)`;
+    const verdict =
+      r.target === undefined
+        ? ''
+        : ratio >= r.target
+          ? `  (target ≥ ${(r.target * 100).toFixed(0)}%: met)`
+          : `  (target ≥ ${(r.target * 100).toFixed(0)}%: MISSED)`;
     return `${r.name.padEnd(28)} sortkey ${formatRate(r.sortkey.opsPerSecond).padStart(10)}   raw sqlite ${formatRate(r.baseline.opsPerSecond).padStart(10)}   ratio ${(ratio * 100).toFixed(0).padStart(4)}%${verdict}`;
   });
   console.log(lines.join('\n'));

@@ -21,7 +21,7 @@ import { join, resolve } from 'node:path';
 import type { LoadResult } from './loadgen.js';
 import { call, prepareRequest, runLoad, summarize } from './loadgen.js';
 import type { Peer, PeerKind } from './peers.js';
-import { startPeer } from './peers.js';
+import { sortkeyBuildInfo, startPeer } from './peers.js';
 import type { Dataset } from './workloads.js';
 import {
   QUERY_SIZE,
@@ -186,6 +186,7 @@ export async function runHttpBench(): Promise<Record<string, number>> {
       `servers in child processes, raw keep-alive HTTP load generator in this process; ` +
       `the servers take turns cell by cell, so background noise hits them alike`,
   );
+  console.log(`  sortkey serve runs ${sortkeyBuildInfo()}`);
   const running: {
     kind: PeerKind;
     label: string;
@@ -290,7 +291,11 @@ export async function runHttpBench(): Promise<Record<string, number>> {
         }
       }
     }
-    if (process.env.BENCH_SDK !== '0') process.stdout.write(' SDK');
+    if (process.env.BENCH_SDK !== '0' && running.length) {
+      process.stdout.write(' SDK');
+      // A first, discarded pass: the SDK's own code must be warm before the first server is timed.
+      await sdkProfile(running[0]!.peer.port, 1);
+    }
     for (const { kind, peer } of process.env.BENCH_SDK === '0' ? [] : running) {
       for (const [op, r] of await sdkProfile(peer.port, sdkSeconds)) sdk.set(`${op}|${kind}`, r);
       process.stdout.write('.');

@@ -1,7 +1,8 @@
 // The servers the endpoint benchmarks compare, each started in a child process of its own so the
 // load generator (in the parent) never shares an event loop with the server it measures:
 //
-//   sortkey-file     `sortkey serve --db FILE` — Sortkey's default: a SQLite file (WAL)
+//   sortkey-file     `sortkey serve --db FILE` — Sortkey's default: a SQLite file (WAL). The CLI is
+//                    bin/sortkey.js on an up-to-date dist/ build, else main/cli.ts through tsx
 //   sortkey-memory   `sortkey serve --in-memory`
 //   dynalite-memory  dynalite 4 (the other Node engine, LevelDB API) on memory-level
 //   dynalite-disk    dynalite 4 on a LevelDB directory (classic-level)
@@ -16,7 +17,7 @@
 // the child that hosts dynalite or the bare server; it prints its URL and stops on SIGTERM.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -66,10 +67,10 @@ export async function startPeer(kind: PeerKind, options: StartPeerOptions = {}):
   switch (kind) {
     case 'sortkey-file':
       if (!options.path) throw new Error('sortkey-file needs a database path');
-      args = [join(ROOT, 'bin/sortkey.js'), 'serve', '--port', '0', '--quiet', '--db', options.path];
+      args = sortkeyServeArgs(['--port', '0', '--quiet', '--db', options.path]);
       break;
     case 'sortkey-memory':
-      args = [join(ROOT, 'bin/sortkey.js'), 'serve', '--port', '0', '--quiet', '--in-memory'];
+      args = sortkeyServeArgs(['--port', '0', '--quiet', '--in-memory']);
       break;
     case 'dynalite-memory':
       args = ['--import', 'tsx', THIS_FILE, 'child', 'dynalite'];
@@ -101,6 +102,48 @@ export async function startPeer(kind: PeerKind, options: StartPeerOptions = {}):
     supports: (op) => !(isDynalite && DYNALITE_MISSING.has(op)),
     stop: () => stopChild(child),
   };
+}
+
+/** Newest modification time of the TypeScript sources under these folders. */
+function newestSource(dirs: string[]): number {
+  let newest = 0;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  for (const d of dirs) if (existsSync(d)) walk(d);
+  return newest;
+}
+
+/** The dist/ build `bin/sortkey.js` would run, and whether it is older than the sources. */
+function distState(): { built: number; stale: boolean } | undefined {
+  const compiled = join(ROOT, 'dist', 'main', 'cli.js');
+  if (!existsSync(compiled)) return undefined;
+  const built = statSync(compiled).mtimeMs;
+  return { built, stale: newestSource(['engine', 'main', 'grammar'].map((d) => join(ROOT, d))) > built };
+}
+
+/**
+ * Node arguments that start `sortkey serve` on the current code: `bin/sortkey.js` (which runs the
+ * dist/ build) when that build is up to date, otherwise main/cli.ts through tsx — what bin does
+ * without a build — so a stale build is never what gets measured or tested.
+ */
+export function sortkeyServeArgs(serveArgs: readonly string[]): string[] {
+  const dist = distState();
+  if (dist && !dist.stale) return [join(ROOT, 'bin/sortkey.js'), 'serve', ...serveArgs];
+  return ['--import', 'tsx', join(ROOT, 'main/cli.ts'), 'serve', ...serveArgs];
+}
+
+/** One line saying which code `sortkeyServeArgs` runs. */
+export function sortkeyBuildInfo(): string {
+  const dist = distState();
+  if (!dist) return 'from the TypeScript sources through tsx (no dist/ build)';
+  if (dist.stale)
+    return 'from the TypeScript sources through tsx (the dist/ build is older than the sources)';
+  return `from the dist/ build of ${new Date(dist.built).toISOString()}`;
 }
 
 /** Reads the child's stdout until it prints its URL; rejects if it exits or stays silent for 60 s. */

@@ -3,7 +3,12 @@
 // Sortkey_20250101 operations that drive them (SetThrottling, SetFaults, GetMetrics).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CreateTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fetchStats, httpCall, renderStats } from '../../main/cli/stats.js';
 import { rawRequest, uniqueTableName, withServer } from './support.js';
@@ -11,7 +16,12 @@ import { rawRequest, uniqueTableName, withServer } from './support.js';
 const TABLE_MESSAGE =
   'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.';
 
-async function provisionedTable(client: DynamoDBClient, TableName: string, rcu: number, wcu: number): Promise<void> {
+async function provisionedTable(
+  client: DynamoDBClient,
+  TableName: string,
+  rcu: number,
+  wcu: number,
+): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName,
@@ -47,9 +57,15 @@ describe('throttling through the SDK', () => {
       Metrics: ['ThrottledRequests', 'ConsumedWriteCapacityUnits'],
       Period: 60,
     });
-    const series = metrics.Metrics as { MetricName: string; Operation?: string; Statistics: { Sum: number[] } }[];
+    const series = metrics.Metrics as {
+      MetricName: string;
+      Operation?: string;
+      Statistics: { Sum: number[] };
+    }[];
     const sum = (name: string) =>
-      series.filter((m) => m.MetricName === name).reduce((n, m) => n + m.Statistics.Sum.reduce((a, b) => a + b, 0), 0);
+      series
+        .filter((m) => m.MetricName === name)
+        .reduce((n, m) => n + m.Statistics.Sum.reduce((a, b) => a + b, 0), 0);
     assert.ok(sum('ThrottledRequests') >= retried);
     assert.equal(sum('ConsumedWriteCapacityUnits'), 6);
   });
@@ -59,7 +75,9 @@ describe('throttling through the SDK', () => {
     await provisionedTable(s.client, TableName, 1, 1);
     const client = s.makeClient({ maxAttempts: 1 });
     // 3 KB: 3 units from a bucket holding 1 leave it 2 in debt for the next two seconds.
-    await client.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' }, blob: { S: 'x'.repeat(3000) } } }));
+    await client.send(
+      new PutItemCommand({ TableName, Item: { pk: { S: 'a' }, blob: { S: 'x'.repeat(3000) } } }),
+    );
     const err = (await client.send(new PutItemCommand({ TableName, Item: { pk: { S: 'b' } } })).then(
       () => assert.fail('expected throttling'),
       (e: unknown) => e,
@@ -85,12 +103,16 @@ describe('throttling through the SDK', () => {
     });
     try {
       const client = s.makeClient({ maxAttempts: 3 });
-      const throttled = (await client.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' } } })).catch((e: unknown) => e)) as Error & {
+      const throttled = (await client
+        .send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' } } }))
+        .catch((e: unknown) => e)) as Error & {
         $metadata: { attempts?: number };
       };
       assert.equal(throttled.name, 'ThrottlingException');
       assert.equal(throttled.$metadata.attempts, 3);
-      const internal = (await client.send(new GetItemCommand({ TableName, Key: { pk: { S: 'a' } } })).catch((e: unknown) => e)) as Error & {
+      const internal = (await client
+        .send(new GetItemCommand({ TableName, Key: { pk: { S: 'a' } } }))
+        .catch((e: unknown) => e)) as Error & {
         $metadata: { attempts?: number; httpStatusCode?: number };
       };
       assert.equal(internal.name, 'InternalServerError');
@@ -107,7 +129,9 @@ describe('throttling through the SDK', () => {
   it('answers late with injected latency, without blocking other requests', async () => {
     const TableName = uniqueTableName('Slow');
     await provisionedTable(s.client, TableName, 100, 100);
-    await sortkey(s.url, 'SetFaults', { Faults: [{ Type: 'Latency', Probability: 1, LatencyMs: 400, Operations: ['GetItem'] }] });
+    await sortkey(s.url, 'SetFaults', {
+      Faults: [{ Type: 'Latency', Probability: 1, LatencyMs: 400, Operations: ['GetItem'] }],
+    });
     try {
       const order: string[] = [];
       const started = Date.now();
@@ -129,14 +153,21 @@ describe('throttling through the SDK', () => {
   it('feeds `sortkey stats --endpoint` (GetMetrics, GetHotKeys and DescribeThrottling over HTTP)', async () => {
     const TableName = uniqueTableName('Stats');
     await provisionedTable(s.client, TableName, 5, 5);
-    for (let i = 0; i < 3; i++) await s.client.send(new PutItemCommand({ TableName, Item: { pk: { S: 'hot' }, n: { N: String(i) } } }));
+    for (let i = 0; i < 3; i++)
+      await s.client.send(new PutItemCommand({ TableName, Item: { pk: { S: 'hot' }, n: { N: String(i) } } }));
     const call = httpCall(s.url, 'us-east-1', {});
     const snapshot = await fetchStats(call, TableName, { range: 30, period: 10, now: Date.now() / 1000 });
     assert.equal(snapshot.ThrottleMode, 'provisioned');
-    assert.deepEqual(snapshot.MostAccessed.map((k) => [k.Key, k.Count]), [[{ pk: { S: 'hot' } }, 3]]);
+    assert.deepEqual(
+      snapshot.MostAccessed.map((k) => [k.Key, k.Count]),
+      [[{ pk: { S: 'hot' } }, 3]],
+    );
     const text = renderStats(snapshot);
     assert.ok(text.startsWith(`${TableName} — provisioned 5 RCU / 5 WCU, 1 items`), text);
     assert.ok(text.includes('PutItem'));
-    await assert.rejects(fetchStats(call, 'NoSuchTable', { range: 30, period: 10, now: Date.now() / 1000 }), /ResourceNotFoundException/);
+    await assert.rejects(
+      fetchStats(call, 'NoSuchTable', { range: 30, period: 10, now: Date.now() / 1000 }),
+      /ResourceNotFoundException/,
+    );
   });
 });

@@ -32,14 +32,22 @@ export function assertError(fn: () => unknown, type: string, message?: string | 
   return e;
 }
 
-export function createSimpleTable(engine: Engine, name = 'Things', withSort = false, extra: Record<string, unknown> = {}): void {
+export function createSimpleTable(
+  engine: Engine,
+  name = 'Things',
+  withSort = false,
+  extra: Record<string, unknown> = {},
+): void {
   engine.execute('CreateTable', {
     TableName: name,
     AttributeDefinitions: [
       { AttributeName: 'pk', AttributeType: 'S' },
       ...(withSort ? [{ AttributeName: 'sk', AttributeType: 'S' }] : []),
     ],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, ...(withSort ? [{ AttributeName: 'sk', KeyType: 'RANGE' }] : [])],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      ...(withSort ? [{ AttributeName: 'sk', KeyType: 'RANGE' }] : []),
+    ],
     BillingMode: 'PAY_PER_REQUEST',
     ...extra,
   });

@@ -40,7 +40,10 @@ export default async function* summaryReporter(source) {
         failures.push({ file, name: data.name, error: data.details?.error });
         yield `  ✖ ${file} › ${data.name}\n`;
       }
-    } else if (type === 'test:diagnostic' && /^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /.test(data.message)) {
+    } else if (
+      type === 'test:diagnostic' &&
+      /^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /.test(data.message)
+    ) {
       // the runner's own totals: ours replace them
     } else if (type === 'test:stderr' || type === 'test:stdout') {
       if (process.env.SORTKEY_TEST_VERBOSE) yield data.message;

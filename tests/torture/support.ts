@@ -5,9 +5,10 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
+import { sortkeyServeArgs } from '../bench/peers.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HOST = '127.0.0.1';
@@ -75,19 +76,16 @@ export interface ServerChild {
 }
 
 /**
- * Starts `sortkey serve --port 0 --db FILE --quiet` and resolves once it listens. SORTKEY_HOME is the
+ * Starts `sortkey serve --port 0 --db FILE --quiet` (the current code: bin/sortkey.js on an
+ * up-to-date build, else the sources) and resolves once it listens. SORTKEY_HOME is the
  * database's folder, so anything the server writes besides the file (exports) stays there.
  */
 export function startServerChild(dbFile: string, timeoutMs = 60_000): Promise<ServerChild> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'bin/sortkey.js'), 'serve', '--port', '0', '--quiet', '--db', dbFile],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SORTKEY_HOME: dirname(dbFile) },
-    },
-  );
+  const child = spawn(process.execPath, sortkeyServeArgs(['--port', '0', '--quiet', '--db', dbFile]), {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SORTKEY_HOME: dirname(dbFile) },
+  });
   let stderr = '';
   let stderrTotal = 0;
   child.stderr!.on('data', (c: Buffer) => {

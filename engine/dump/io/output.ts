@@ -1,7 +1,7 @@
 // Export outputs: a file (written under a temporary name and renamed when complete, so an interrupted
 // export never leaves a truncated file under the real name), or any writable stream (stdout), with
 // optional gzip, buffered writes and backpressure.
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
@@ -116,5 +116,56 @@ export class OutputSink {
       (this.finalStream as Writable).destroy();
       if (this.tempPath) rmSync(this.tempPath, { force: true });
     }
+  }
+}
+
+/**
+ * A file written synchronously through a small buffer (the import's rejects file: written from the
+ * synchronous write phase too, so it must not queue data in memory), under a temporary name until
+ * `close()`; `abort()` removes it.
+ */
+export class SyncFileWriter {
+  private fd: number | undefined;
+  private readonly tempPath: string;
+  private parts: string[] = [];
+  private chars = 0;
+  lines = 0;
+
+  constructor(private readonly path: string) {
+    mkdirSync(dirname(path) || '.', { recursive: true });
+    this.tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  }
+
+  writeLine(line: string): void {
+    this.parts.push(line, '\n');
+    this.chars += line.length + 1;
+    this.lines++;
+    if (this.chars >= FLUSH_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    if (this.parts.length === 0) return;
+    this.fd ??= openSync(this.tempPath, 'w', 0o644);
+    const data = Buffer.from(this.parts.join(''), 'utf8');
+    let off = 0;
+    while (off < data.length) off += writeSync(this.fd, data, off);
+    this.parts = [];
+    this.chars = 0;
+  }
+
+  /** Finishes the file under its name (or leaves no file when nothing was written). */
+  close(): void {
+    this.flush();
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+    renameSync(this.tempPath, this.path);
+  }
+
+  abort(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.parts = [];
+    rmSync(this.tempPath, { force: true });
   }
 }

@@ -45,8 +45,13 @@ export interface IndexSummary {
   kind: 'GSI' | 'LSI';
   keySchema: KeySchemaElement[];
   projectionType: string;
+  /** INCLUDE: the projected non-key attributes. */
+  nonKeyAttributes?: string[];
   status?: string;
   itemCount?: number;
+  sizeBytes?: number;
+  /** A new GSI still being filled from the table's items. */
+  backfilling?: boolean;
 }
 
 /** What the sidebar shows of a table. */
@@ -215,6 +220,239 @@ export interface StudioSchema {
   tables: SchemaTable[];
 }
 
+// ── Metrics, throttling and fault injection (Sortkey-only operations: engine/metrics, engine/throttle) ──
+
+export const METRIC_NAMES = [
+  'ConsumedReadCapacityUnits',
+  'ConsumedWriteCapacityUnits',
+  'ProvisionedReadCapacityUnits',
+  'ProvisionedWriteCapacityUnits',
+  'ReadThrottleEvents',
+  'WriteThrottleEvents',
+  'ThrottledRequests',
+  'SuccessfulRequestLatency',
+  'ReturnedItemCount',
+  'Errors',
+  'ConditionalCheckFailedRequests',
+  'UserErrors',
+  'SystemErrors',
+  'ItemCount',
+  'TableSizeBytes',
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+export type MetricStatistic = 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount' | 'p50' | 'p90' | 'p99';
+
+/** One series of GetMetrics: values aligned with the result's Timestamps (null: no data). */
+export interface MetricSeries {
+  MetricName: MetricName;
+  /** Per-operation metrics (latency, returned items, throttled requests): the DynamoDB operation. */
+  Operation?: string;
+  /** Errors: the error type. */
+  ErrorType?: string;
+  Unit: 'Count' | 'Milliseconds' | 'Bytes';
+  Statistics: Partial<Record<MetricStatistic, (number | null)[]>>;
+}
+
+/** GetMetrics for a table, one of its indexes, or (no table) the whole account. Times in epoch seconds. */
+export interface MetricsRequest {
+  table?: string;
+  index?: string;
+  /** First datapoint's start (default: endTime minus 15 minutes). */
+  startTime?: number;
+  /** Exclusive end (default: now). */
+  endTime?: number;
+  /** Seconds per datapoint (default: 1 up to 15 minutes, 60 up to a day, else 300). */
+  period?: number;
+  metrics?: MetricName[];
+  operation?: string;
+}
+
+export interface MetricsResult {
+  TableName?: string;
+  IndexName?: string;
+  StartTime: number;
+  EndTime: number;
+  Period: number;
+  /** Start of each datapoint's period. */
+  Timestamps: number[];
+  Metrics: MetricSeries[];
+}
+
+/** A partition key ranked by Contributor-Insights-like counting (counts may overestimate by MaxOvercount). */
+export interface HotKey {
+  Key: Item;
+  Count: number;
+  MaxOvercount: number;
+  Reads: number;
+  Writes: number;
+  ConsumedReadCapacityUnits: number;
+  ConsumedWriteCapacityUnits: number;
+  ThrottledRequests: number;
+}
+
+export interface HotKeysRequest {
+  table: string;
+  index?: string;
+  /** 10 to 3600 (default 300). */
+  windowSeconds?: number;
+  /** 1 to 100 (default 10). */
+  limit?: number;
+}
+
+export interface HotKeysResult {
+  TableName: string;
+  IndexName?: string;
+  StartTime: number;
+  EndTime: number;
+  MostAccessed: HotKey[];
+  MostThrottled: HotKey[];
+}
+
+/** off: never throttle; provisioned: PROVISIONED tables and GSIs have token buckets; strict: also per-partition ceilings. */
+export type ThrottleMode = 'off' | 'provisioned' | 'strict';
+export const THROTTLE_MODES: readonly ThrottleMode[] = ['off', 'provisioned', 'strict'];
+
+export type FaultType =
+  | 'ProvisionedThroughputExceededException'
+  | 'ThrottlingException'
+  | 'InternalServerError'
+  | 'Latency';
+export const FAULT_TYPES: readonly FaultType[] = [
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'InternalServerError',
+  'Latency',
+];
+
+/** One fault-injection rule, as SetFaults takes it. */
+export interface FaultRule {
+  Type: FaultType;
+  /** 0 to 1. */
+  Probability: number;
+  /** DynamoDB operations it applies to (all when absent). */
+  Operations?: string[];
+  /** Tables it applies to (all when absent). */
+  Tables?: string[];
+  /** Latency only: milliseconds added (up to 60000). */
+  LatencyMs?: number;
+}
+
+/** A provisioned table's (or GSI's) token buckets now. */
+export interface BucketState {
+  TableName: string;
+  IndexName?: string;
+  ProvisionedReadCapacityUnits: number;
+  ProvisionedWriteCapacityUnits: number;
+  ReadTokens: number;
+  WriteTokens: number;
+  ReadBurstCapacity: number;
+  WriteBurstCapacity: number;
+}
+
+export interface ThrottlingState {
+  Mode: ThrottleMode;
+  Faults: FaultRule[];
+  Buckets: BucketState[];
+}
+
+/** The overview's row of one table: its series over the range, aligned with MetricsOverview.Timestamps. */
+export interface TableMetricsRow {
+  table: string;
+  billingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
+  itemCount: number;
+  sizeBytes: number;
+  provisionedRead?: number;
+  provisionedWrite?: number;
+  /** Capacity units consumed per datapoint (Sum over the period). */
+  read: number[];
+  write: number[];
+  /** Throttled requests per datapoint (read and write throttle events, or ThrottledRequests). */
+  throttled: number[];
+  /** Successful requests per datapoint (all operations). */
+  requests: number[];
+  /** Mean latency over the range, milliseconds (null: no request). */
+  meanLatencyMs: number | null;
+}
+
+export interface MetricsOverview {
+  StartTime: number;
+  EndTime: number;
+  Period: number;
+  Timestamps: number[];
+  tables: TableMetricsRow[];
+}
+
+// ── Index design ────────────────────────────────────────────────────────────────────────────────
+
+/** A GSI to add to an existing table (UpdateTable GlobalSecondaryIndexUpdates Create). */
+export interface CreateIndexRequest {
+  table: string;
+  index: SecondaryIndexInput;
+  /** Types of the index's key attributes (merged with the table's definitions). */
+  attributeDefinitions: AttributeDefinition[];
+}
+
+/** An index that does not exist yet, for planning statements against it. */
+export interface ProposedIndex {
+  kind: 'GSI' | 'LSI';
+  index: SecondaryIndexInput;
+  attributeDefinitions: AttributeDefinition[];
+}
+
+/**
+ * Plans statements against every index of their table: each SELECT is explained as written, then
+ * with its FROM pointing at the table and at each index (existing ones on the real data; a proposed
+ * one on a scratch in-memory copy of the table with that index, filled from a sample of the items).
+ */
+export interface AccessPlanRequest {
+  statements: string[];
+  /** Only statements on this table (the others are left out of the answer). */
+  table?: string;
+  /** An index to consider as if it existed (on `table`). */
+  proposed?: ProposedIndex;
+  /** Items copied into the scratch table for the proposed index (default 5000, at most 20000). */
+  sampleLimit?: number;
+}
+
+export interface AccessTargetPlan {
+  /** '' for the table itself, else the index name. */
+  target: string;
+  kind: 'TABLE' | 'GSI' | 'LSI';
+  /** The proposed index (planned on the scratch copy). */
+  proposed?: boolean;
+  /** The statement as planned (FROM rewritten to the target). */
+  statement: string;
+  explain?: ExplainResult;
+  /** Why the statement cannot run on this target (e.g. the index does not project an attribute). */
+  error?: string;
+  /** Estimates scaled from a sample to the whole table. */
+  scaled?: boolean;
+  /** Caveats: a sparse index holds only items that have its key attributes. */
+  notes: string[];
+}
+
+export interface AccessPlan {
+  statement: string;
+  table?: string;
+  /** The index the statement names, if any. */
+  index?: string;
+  /** Parse errors, or not a SELECT. */
+  error?: string;
+  /** The plan as written. */
+  current?: AccessTargetPlan;
+  /** The table and every index (and the proposed one), as-written target included. */
+  targets: AccessTargetPlan[];
+  /** The target that serves it best: a Query before a Scan, then the least read capacity. */
+  best?: string;
+}
+
+export interface AccessPlanResult {
+  plans: AccessPlan[];
+  /** How the proposed index's scratch copy was filled. */
+  sample?: { copied: number; skipped: number; complete: boolean; tableItems: number };
+}
+
 /** An error as the backend reports it: DynamoDB's exception name and message. */
 export interface BackendErrorShape {
   type: string;
@@ -235,6 +473,17 @@ export interface StudioBackend {
   putItem(args: PutItemRequest): Promise<WriteResult>;
   deleteItem(args: DeleteItemRequest): Promise<WriteResult>;
   schema(): Promise<StudioSchema>;
+  // Metrics dashboards
+  getMetrics(args: MetricsRequest): Promise<MetricsResult>;
+  metricsOverview(args: { startTime: number; endTime: number; period: number }): Promise<MetricsOverview>;
+  getHotKeys(args: HotKeysRequest): Promise<HotKeysResult>;
+  describeThrottling(args: { table?: string }): Promise<ThrottlingState>;
+  setThrottling(args: { mode: ThrottleMode }): Promise<{ Mode: ThrottleMode }>;
+  setFaults(args: { faults: FaultRule[] }): Promise<{ Faults: FaultRule[] }>;
+  // Index designer
+  createIndex(args: CreateIndexRequest): Promise<TableSummary>;
+  deleteIndex(args: { table: string; index: string }): Promise<TableSummary>;
+  planAccess(args: AccessPlanRequest): Promise<AccessPlanResult>;
 }
 
 export type BackendMethod = keyof StudioBackend;
@@ -253,4 +502,13 @@ export const BACKEND_METHODS: readonly BackendMethod[] = [
   'putItem',
   'deleteItem',
   'schema',
+  'getMetrics',
+  'metricsOverview',
+  'getHotKeys',
+  'describeThrottling',
+  'setThrottling',
+  'setFaults',
+  'createIndex',
+  'deleteIndex',
+  'planAccess',
 ];

@@ -1,7 +1,7 @@
 // `sortkey import|export|dump|restore` in-process: a commander program built from the commands'
 // register functions (as main/cli.ts does), output captured, exit codes read from process.exitCode.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -132,6 +132,45 @@ describe('sortkey import / export / dump / restore (in-process)', () => {
     assert.match(r.out, /Imported 2 items/);
     assert.match(r.out, /5 bad records left out: see .*rejects\.jsonl/);
     assert.equal(readFileSync(rejects, 'utf8').trim().split('\n').length, 5);
+  });
+
+  it('--continue-on-error without --rejects keeps the bad records in ./sortkey-rejects-<time>.jsonl', async () => {
+    const cwd = process.cwd();
+    const here = join(dir, 'cwd');
+    mkdirSync(here);
+    process.chdir(here);
+    try {
+      const r = await sortkey(
+        'import',
+        join(FIXTURES, 'bad.jsonl'),
+        '-t',
+        'BadTwo',
+        '--pk',
+        'pk:S',
+        '--continue-on-error',
+        '--db',
+        db,
+      );
+      assert.equal(r.code, importCmd.EXIT_PARTIAL);
+      const files = readdirSync(here).filter((f) => /^sortkey-rejects-\d{8}-\d{6}\.jsonl$/.test(f));
+      assert.equal(files.length, 1);
+      assert.match(r.out, new RegExp(`see ${files[0]}`));
+      const ok = await sortkey(
+        'import',
+        join(FIXTURES, 'aws-scan.json'),
+        '-t',
+        'GoodTwo',
+        '--pk',
+        'pk:S',
+        '--continue-on-error',
+        '--db',
+        db,
+      );
+      assert.equal(ok.code, 0);
+      assert.equal(readdirSync(here).length, 1, 'no rejects file when nothing was rejected');
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('on-conflict skip, plain JSON options, CSV options', async () => {
@@ -274,7 +313,7 @@ describe('sortkey import / export / dump / restore (in-process)', () => {
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(
       r.out,
-      /Restored \d+ items into BadOnes \(created\), Orders \(created\), PeopleCli \(created\), PlainCli \(created\)/,
+      /Restored \d+ items into BadOnes \(created\), BadTwo \(created\), GoodTwo \(created\), Orders \(created\), PeopleCli \(created\), PlainCli \(created\)/,
     );
     r = await sortkey('restore', file, '--db', other);
     assert.equal(r.code, 1);
@@ -283,7 +322,7 @@ describe('sortkey import / export / dump / restore (in-process)', () => {
     assert.equal(r.code, 0, r.out + r.err);
     const a = open();
     const b = new Engine({ path: other, ttlSweepIntervalMs: 0 });
-    for (const t of ['Orders', 'PeopleCli', 'PlainCli', 'BadOnes'])
+    for (const t of ['Orders', 'PeopleCli', 'PlainCli', 'BadOnes', 'BadTwo', 'GoodTwo'])
       assert.deepEqual(storedItems(b, t), storedItems(a, t));
     a.close();
     b.close();

@@ -23,7 +23,9 @@ function metrics(e: Engine, input: Record<string, unknown>): GetMetricsOutput {
 }
 
 function series(out: GetMetricsOutput, name: string, dim?: string): MetricSeries {
-  const s = out.Metrics.find((m) => m.MetricName === name && (dim === undefined || m.Operation === dim || m.ErrorType === dim));
+  const s = out.Metrics.find(
+    (m) => m.MetricName === name && (dim === undefined || m.Operation === dim || m.ErrorType === dim),
+  );
   assert.ok(s, `series ${name} ${dim ?? ''}`);
   return s;
 }
@@ -41,7 +43,13 @@ function createTable(e: Engine, name: string, extra: Record<string, unknown> = {
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: 'byG',
+        KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
     LocalSecondaryIndexes: [
       {
         IndexName: 'byL',
@@ -65,13 +73,23 @@ describe('capacity per operation, in the series', () => {
     createTable(e, 'Cap');
     const window = () => ({ TableName: 'Cap', StartTime: clock.t / 1000, EndTime: clock.t / 1000 + 1 });
     const consumed = (index?: string) => {
-      const out = metrics(e, { ...window(), ...(index ? { IndexName: index } : {}), Metrics: ['ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits'] });
+      const out = metrics(e, {
+        ...window(),
+        ...(index ? { IndexName: index } : {}),
+        Metrics: ['ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits'],
+      });
       return [one(series(out, 'ConsumedReadCapacityUnits')), one(series(out, 'ConsumedWriteCapacityUnits'))];
     };
     const step = () => (clock.t += 1000);
 
     // 2.5 KB with both index keys: 3 WCU on the table, 3 on the GSI, 3 on the LSI (counted with the table).
-    const big = { pk: { S: 'a' }, sk: { S: '1' }, g: { S: 'x' }, l: { S: 'y' }, blob: { S: 'x'.repeat(2500) } };
+    const big = {
+      pk: { S: 'a' },
+      sk: { S: '1' },
+      g: { S: 'x' },
+      l: { S: 'y' },
+      blob: { S: 'x'.repeat(2500) },
+    };
     call(e, 'PutItem', { TableName: 'Cap', Item: big });
     assert.deepEqual(consumed(), [0, 6]);
     assert.deepEqual(consumed('byG'), [0, 3]);
@@ -84,18 +102,31 @@ describe('capacity per operation, in the series', () => {
     assert.deepEqual(consumed(), [2, 0]);
     step();
     // A GSI query is charged to the index, not the table.
-    call(e, 'Query', { TableName: 'Cap', IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: 'x' } } });
+    call(e, 'Query', {
+      TableName: 'Cap',
+      IndexName: 'byG',
+      KeyConditionExpression: 'g = :g',
+      ExpressionAttributeValues: { ':g': { S: 'x' } },
+    });
     assert.deepEqual(consumed(), [0, 0]);
     assert.deepEqual(consumed('byG'), [0.5, 0]);
     step();
     // Transactions cost double.
-    call(e, 'TransactWriteItems', { TransactItems: [{ Put: { TableName: 'Cap', Item: { pk: { S: 'b' }, sk: { S: '1' } } } }] });
-    call(e, 'TransactGetItems', { TransactItems: [{ Get: { TableName: 'Cap', Key: { pk: { S: 'b' }, sk: { S: '1' } } } }] });
+    call(e, 'TransactWriteItems', {
+      TransactItems: [{ Put: { TableName: 'Cap', Item: { pk: { S: 'b' }, sk: { S: '1' } } } }],
+    });
+    call(e, 'TransactGetItems', {
+      TransactItems: [{ Get: { TableName: 'Cap', Key: { pk: { S: 'b' }, sk: { S: '1' } } } }],
+    });
     assert.deepEqual(consumed(), [2, 2]);
     step();
     // A failed conditional write still consumes a unit; PartiQL is metered like the API.
     errorOf(() =>
-      call(e, 'PutItem', { TableName: 'Cap', Item: { pk: { S: 'b' }, sk: { S: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      call(e, 'PutItem', {
+        TableName: 'Cap',
+        Item: { pk: { S: 'b' }, sk: { S: '1' } },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
     );
     call(e, 'ExecuteStatement', { Statement: `SELECT * FROM "Cap" WHERE pk = 'b' AND sk = '1'` });
     assert.deepEqual(consumed(), [0.5, 1]);
@@ -116,15 +147,30 @@ describe('series under a known load', () => {
     // 10 seconds: 10 writes and 2 queries each second, one conditional failure each second.
     for (let s = 0; s < 10; s++) {
       clock.t = T0 + 60_000 + s * 1000;
-      for (let i = 0; i < 10; i++) call(e, 'PutItem', { TableName: 'Load', Item: { pk: { S: `k${i}` }, n: { N: String(s) } } });
+      for (let i = 0; i < 10; i++)
+        call(e, 'PutItem', { TableName: 'Load', Item: { pk: { S: `k${i}` }, n: { N: String(s) } } });
       for (let i = 0; i < 2; i++) {
-        call(e, 'Query', { TableName: 'Load', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'k1' } } });
+        call(e, 'Query', {
+          TableName: 'Load',
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': { S: 'k1' } },
+        });
       }
-      errorOf(() => call(e, 'DeleteItem', { TableName: 'Load', Key: { pk: { S: 'k1' } }, ConditionExpression: 'n = :x', ExpressionAttributeValues: { ':x': { N: '-1' } } }));
+      errorOf(() =>
+        call(e, 'DeleteItem', {
+          TableName: 'Load',
+          Key: { pk: { S: 'k1' } },
+          ConditionExpression: 'n = :x',
+          ExpressionAttributeValues: { ':x': { N: '-1' } },
+        }),
+      );
     }
     // Provisioned throughput changes half-way through the next 10 seconds.
     clock.t = T0 + 75_000;
-    call(e, 'UpdateTable', { TableName: 'Load', ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 20 } });
+    call(e, 'UpdateTable', {
+      TableName: 'Load',
+      ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 20 },
+    });
     clock.t = T0 + 80_000;
 
     const out = metrics(e, { TableName: 'Load', StartTime: S0 + 60, EndTime: S0 + 80, Period: 5 });
@@ -143,7 +189,11 @@ describe('series under a known load', () => {
     const stats = putLatency.Statistics as Record<string, (number | null)[]>;
     for (const k of [0, 1]) {
       assert.ok(stats.p50![k]! > 0);
-      assert.ok(stats.p50![k]! <= stats.p90![k]! && stats.p90![k]! <= stats.p99![k]! && stats.p99![k]! <= stats.Maximum![k]!);
+      assert.ok(
+        stats.p50![k]! <= stats.p90![k]! &&
+          stats.p90![k]! <= stats.p99![k]! &&
+          stats.p99![k]! <= stats.Maximum![k]!,
+      );
       assert.ok(stats.Average![k]! > 0 && stats.Average![k]! <= stats.Maximum![k]!);
     }
     assert.deepEqual(stats.p50!.slice(2), [null, null]);
@@ -152,11 +202,20 @@ describe('series under a known load', () => {
     assert.deepEqual(returned.Statistics.Sum, [10, 10, 0, 0]);
     assert.deepEqual(returned.Statistics.Average, [1, 1, null, null]);
     assert.deepEqual(series(out, 'Errors', 'ConditionalCheckFailedException').Statistics.Sum, [5, 5, 0, 0]);
-    assert.deepEqual(series(out, 'UserErrors').Statistics.Sum, [5, 5, 0, 0]);
+    assert.deepEqual(series(out, 'ConditionalCheckFailedRequests').Statistics.Sum, [5, 5, 0, 0]);
+    assert.deepEqual(series(out, 'UserErrors').Statistics.Sum, [0, 0, 0, 0]);
     assert.deepEqual(series(out, 'SystemErrors').Statistics.Sum, [0, 0, 0, 0]);
-    assert.deepEqual(series(out, 'SuccessfulRequestLatency', 'UpdateTable').Statistics.SampleCount, [0, 0, 0, 1]);
+    assert.deepEqual(
+      series(out, 'SuccessfulRequestLatency', 'UpdateTable').Statistics.SampleCount,
+      [0, 0, 0, 1],
+    );
     // Item count and size: the live value in the period holding now.
-    const now = metrics(e, { TableName: 'Load', Metrics: ['ItemCount', 'TableSizeBytes'], StartTime: S0 + 79, EndTime: S0 + 81 });
+    const now = metrics(e, {
+      TableName: 'Load',
+      Metrics: ['ItemCount', 'TableSizeBytes'],
+      StartTime: S0 + 79,
+      EndTime: S0 + 81,
+    });
     assert.deepEqual(series(now, 'ItemCount').Statistics.Maximum, [null, 10]);
     assert.equal(series(now, 'TableSizeBytes').Unit, 'Bytes');
 
@@ -170,7 +229,12 @@ describe('series under a known load', () => {
         throttled++;
       }
     }
-    const t = metrics(e, { TableName: 'Load', StartTime: S0 + 90, EndTime: S0 + 91, Metrics: ['WriteThrottleEvents', 'ThrottledRequests', 'Errors'] });
+    const t = metrics(e, {
+      TableName: 'Load',
+      StartTime: S0 + 90,
+      EndTime: S0 + 91,
+      Metrics: ['WriteThrottleEvents', 'ThrottledRequests', 'Errors'],
+    });
     assert.deepEqual(series(t, 'WriteThrottleEvents').Statistics.Sum, [3]);
     assert.deepEqual(series(t, 'ThrottledRequests', 'PutItem').Statistics.Sum, [3]);
     assert.deepEqual(series(t, 'Errors', 'ProvisionedThroughputExceededException').Statistics.Sum, [3]);
@@ -191,18 +255,40 @@ describe('series under a known load', () => {
     assert.deepEqual(series(out, 'SuccessfulRequestLatency', 'PutItem').Statistics.SampleCount, [2]);
     assert.deepEqual(series(out, 'SuccessfulRequestLatency', 'ListTables').Statistics.SampleCount, [1]);
     assert.deepEqual(series(out, 'Errors', 'ResourceNotFoundException').Statistics.Sum, [1]);
-    assert.equal(out.Metrics.some((m) => m.MetricName === 'ProvisionedReadCapacityUnits'), false);
+    assert.deepEqual(series(out, 'UserErrors').Statistics.Sum, [1]);
+    assert.equal(
+      out.Metrics.some((m) => m.MetricName === 'ProvisionedReadCapacityUnits'),
+      false,
+    );
     assert.deepEqual(series(out, 'ItemCount').Statistics.Maximum, [2]);
     const index = metrics(e, { TableName: 'Aaa', IndexName: 'byG', StartTime: S0, EndTime: S0 + 1 });
     assert.deepEqual(
       index.Metrics.map((m) => m.MetricName),
-      ['ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits', 'ProvisionedReadCapacityUnits', 'ProvisionedWriteCapacityUnits', 'ReadThrottleEvents', 'WriteThrottleEvents', 'ItemCount', 'TableSizeBytes'],
+      [
+        'ConsumedReadCapacityUnits',
+        'ConsumedWriteCapacityUnits',
+        'ProvisionedReadCapacityUnits',
+        'ProvisionedWriteCapacityUnits',
+        'ReadThrottleEvents',
+        'WriteThrottleEvents',
+        'ItemCount',
+        'TableSizeBytes',
+      ],
     );
     assert.deepEqual(series(index, 'ConsumedWriteCapacityUnits').Statistics.Sum, [1]);
     assert.deepEqual(series(index, 'ItemCount').Statistics.Maximum, [1]);
     // Filter by operation.
-    const gets = metrics(e, { TableName: 'Aaa', StartTime: S0, EndTime: S0 + 1, Metrics: ['SuccessfulRequestLatency'], Operation: 'PutItem' });
-    assert.deepEqual(gets.Metrics.map((m) => m.Operation), ['PutItem']);
+    const gets = metrics(e, {
+      TableName: 'Aaa',
+      StartTime: S0,
+      EndTime: S0 + 1,
+      Metrics: ['SuccessfulRequestLatency'],
+      Operation: 'PutItem',
+    });
+    assert.deepEqual(
+      gets.Metrics.map((m) => m.Operation),
+      ['PutItem'],
+    );
     e.close();
   });
 
@@ -211,15 +297,30 @@ describe('series under a known load', () => {
     createTable(e, 'Val');
     assertError(() => metrics(e, { TableName: 'Missing' }), 'ResourceNotFoundException');
     assertError(() => metrics(e, { TableName: 'Val', IndexName: 'nope' }), 'ResourceNotFoundException');
-    assertError(() => metrics(e, { TableName: 'Val', Metrics: ['Bogus'] }), 'ValidationException', /Unknown metric: Bogus/);
+    assertError(
+      () => metrics(e, { TableName: 'Val', Metrics: ['Bogus'] }),
+      'ValidationException',
+      /Unknown metric: Bogus/,
+    );
     assertError(() => metrics(e, { TableName: 'Val', Period: 0.5 }), 'ValidationException');
-    assertError(() => metrics(e, { TableName: 'Val', StartTime: S0, EndTime: S0 - 1 }), 'ValidationException');
-    assertError(() => metrics(e, { TableName: 'Val', StartTime: S0 - 86_400, EndTime: S0, Period: 1 }), 'ValidationException', /Too many datapoints/);
+    assertError(
+      () => metrics(e, { TableName: 'Val', StartTime: S0, EndTime: S0 - 1 }),
+      'ValidationException',
+    );
+    assertError(
+      () => metrics(e, { TableName: 'Val', StartTime: S0 - 86_400, EndTime: S0, Period: 1 }),
+      'ValidationException',
+      /Too many datapoints/,
+    );
     // Defaults: the last 15 minutes at one second; ISO times are accepted.
     const d = metrics(e, { TableName: 'Val' });
     assert.equal(d.Period, 1);
     assert.equal(d.Timestamps.length, 900);
-    const iso = metrics(e, { TableName: 'Val', StartTime: new Date(T0 - 3_600_000).toISOString(), EndTime: new Date(T0).toISOString() });
+    const iso = metrics(e, {
+      TableName: 'Val',
+      StartTime: new Date(T0 - 3_600_000).toISOString(),
+      EndTime: new Date(T0).toISOString(),
+    });
     assert.equal(iso.Period, 60);
     assert.equal(iso.Timestamps.length, 60);
     e.close();
@@ -237,7 +338,8 @@ describe('metrics on disk', () => {
     createTable(e, 'Disk');
     for (let s = 0; s < 120; s += 10) {
       clock.t = T0 + s * 1000;
-      for (let i = 0; i < 3; i++) call(e, 'PutItem', { TableName: 'Disk', Item: { pk: { S: `k${i}` }, sk: { S: '1' } } });
+      for (let i = 0; i < 3; i++)
+        call(e, 'PutItem', { TableName: 'Disk', Item: { pk: { S: `k${i}` }, sk: { S: '1' } } });
       call(e, 'GetItem', { TableName: 'Disk', Key: { pk: { S: 'k1' }, sk: { S: '1' } } });
     }
     clock.t = T0 + 150_000; // minutes 0 and 1 are complete
@@ -250,23 +352,50 @@ describe('metrics on disk', () => {
     assert.deepEqual(series(out, 'ConsumedWriteCapacityUnits').Statistics.Sum, [18, 18, 0]);
     assert.deepEqual(series(out, 'ConsumedWriteCapacityUnits').Statistics.Maximum, [3, 3, 0]);
     assert.deepEqual(series(out, 'ConsumedReadCapacityUnits').Statistics.Sum, [3, 3, 0]);
-    const put = series(out, 'SuccessfulRequestLatency', 'PutItem').Statistics as Record<string, (number | null)[]>;
+    const put = series(out, 'SuccessfulRequestLatency', 'PutItem').Statistics as Record<
+      string,
+      (number | null)[]
+    >;
     assert.deepEqual(put.SampleCount, [18, 18, 0]);
     assert.ok(put.p99![0]! > 0 && put.p99![0]! <= put.Maximum![0]!);
     // The two-minute period merges both minutes' histograms.
-    const merged = metrics(e, { TableName: 'Disk', StartTime: S0, EndTime: S0 + 120, Period: 120, Metrics: ['SuccessfulRequestLatency'] });
+    const merged = metrics(e, {
+      TableName: 'Disk',
+      StartTime: S0,
+      EndTime: S0 + 120,
+      Period: 120,
+      Metrics: ['SuccessfulRequestLatency'],
+    });
     assert.deepEqual(series(merged, 'SuccessfulRequestLatency', 'PutItem').Statistics.SampleCount, [36]);
     // Item count was sampled at each flush: the periodic one (minute 1) and the one on close (minute 2).
-    const items = metrics(e, { TableName: 'Disk', StartTime: S0, EndTime: S0 + 180, Period: 60, Metrics: ['ItemCount'] });
+    const items = metrics(e, {
+      TableName: 'Disk',
+      StartTime: S0,
+      EndTime: S0 + 180,
+      Period: 60,
+      Metrics: ['ItemCount'],
+    });
     assert.deepEqual(series(items, 'ItemCount').Statistics.Maximum, [null, 3, 3]);
     // Per-second requests cannot reach back past the hour kept in memory.
-    const seconds = metrics(e, { TableName: 'Disk', StartTime: S0, EndTime: S0 + 10, Period: 1, Metrics: ['ConsumedWriteCapacityUnits'] });
+    const seconds = metrics(e, {
+      TableName: 'Disk',
+      StartTime: S0,
+      EndTime: S0 + 10,
+      Period: 1,
+      Metrics: ['ConsumedWriteCapacityUnits'],
+    });
     assert.deepEqual(series(seconds, 'ConsumedWriteCapacityUnits').Statistics.Sum, new Array(10).fill(0));
 
     // A day and more later, the old minutes are gone.
     clock.t = T0 + 26 * 3_600_000;
     e.ctx.usage.flush();
-    const gone = metrics(e, { TableName: 'Disk', StartTime: S0, EndTime: S0 + 180, Period: 60, Metrics: ['ConsumedWriteCapacityUnits'] });
+    const gone = metrics(e, {
+      TableName: 'Disk',
+      StartTime: S0,
+      EndTime: S0 + 180,
+      Period: 60,
+      Metrics: ['ConsumedWriteCapacityUnits'],
+    });
     assert.deepEqual(series(gone, 'ConsumedWriteCapacityUnits').Statistics.Sum, [0, 0, 0]);
     e.close();
   });
@@ -281,11 +410,23 @@ describe('metrics on disk', () => {
     clock.t = T0 + 20_000; // same minute, new process
     e = new Engine({ path, now: () => clock.t });
     call(e, 'PutItem', { TableName: 'Twice', Item: { pk: { S: 'b' }, sk: { S: '1' } } });
-    const out = metrics(e, { TableName: 'Twice', StartTime: S0, EndTime: S0 + 60, Period: 60, Metrics: ['ConsumedWriteCapacityUnits'] });
+    const out = metrics(e, {
+      TableName: 'Twice',
+      StartTime: S0,
+      EndTime: S0 + 60,
+      Period: 60,
+      Metrics: ['ConsumedWriteCapacityUnits'],
+    });
     assert.deepEqual(series(out, 'ConsumedWriteCapacityUnits').Statistics.Sum, [2]);
     clock.t = T0 + 70_000;
     e.ctx.usage.flush();
-    const later = metrics(e, { TableName: 'Twice', StartTime: S0, EndTime: S0 + 60, Period: 60, Metrics: ['ConsumedWriteCapacityUnits'] });
+    const later = metrics(e, {
+      TableName: 'Twice',
+      StartTime: S0,
+      EndTime: S0 + 60,
+      Period: 60,
+      Metrics: ['ConsumedWriteCapacityUnits'],
+    });
     assert.deepEqual(series(later, 'ConsumedWriteCapacityUnits').Statistics.Sum, [2]);
     e.close();
   });

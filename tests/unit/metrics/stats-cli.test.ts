@@ -35,8 +35,14 @@ describe('sortkey stats', () => {
     assert.equal(snapshot.Metrics.Timestamps.length, 3);
     const text = renderStats(snapshot);
     const lines = text.split('\n');
-    assert.match(lines[0]!, /^Orders — provisioned 10 RCU \/ 2 WCU, \d+ items, \d+ bytes {2}throttling: provisioned$/);
-    assert.match(lines[2]!, /^time +read\/s +write\/s +prov R\/W +throttled +requests +p50 ms +p99 ms +errors$/);
+    assert.match(
+      lines[0]!,
+      /^Orders — provisioned 10 RCU \/ 2 WCU, \d+ items, \d+ bytes {2}throttling: provisioned$/,
+    );
+    assert.match(
+      lines[2]!,
+      /^time +read\/s +write\/s +prov R\/W +throttled +requests +p50 ms +p99 ms +errors$/,
+    );
     // Rows: one per 10 seconds; 2 WCU provisioned, throttled writes counted.
     assert.match(lines[3]!, /^\d\d:\d\d:\d\d +0\.5 +2(\.\d)? +10\/2 +\d+\/\d+ +\d+ /);
     assert.ok(text.includes('PutItem'));

@@ -23,7 +23,10 @@ describe('BatchWriteItem / BatchGetItem', () => {
     ]);
     call(e, 'BatchWriteItem', { RequestItems: { Aaa: [{ DeleteRequest: { Key: k('2') } }] } });
     const r = call(e, 'BatchGetItem', {
-      RequestItems: { Aaa: { Keys: [k('1'), k('2')], ProjectionExpression: 'v' }, Bbb: { Keys: [k('x')], ConsistentRead: true } },
+      RequestItems: {
+        Aaa: { Keys: [k('1'), k('2')], ProjectionExpression: 'v' },
+        Bbb: { Keys: [k('x')], ConsistentRead: true },
+      },
     });
     assert.deepEqual(r.Responses, { Aaa: [{ v: { N: '1' } }], Bbb: [k('x')] });
     assert.deepEqual(r.UnprocessedKeys, {});
@@ -33,7 +36,10 @@ describe('BatchWriteItem / BatchGetItem', () => {
     const e = scratchEngine();
     createSimpleTable(e, 'Aaa');
     assertError(
-      () => call(e, 'BatchWriteItem', { RequestItems: { Aaa: [{ PutRequest: { Item: k('1') } }, { DeleteRequest: { Key: k('1') } }] } }),
+      () =>
+        call(e, 'BatchWriteItem', {
+          RequestItems: { Aaa: [{ PutRequest: { Item: k('1') } }, { DeleteRequest: { Key: k('1') } }] },
+        }),
       'ValidationException',
       'Provided list of item keys contains duplicates',
     );
@@ -43,16 +49,32 @@ describe('BatchWriteItem / BatchGetItem', () => {
       'Provided list of item keys contains duplicates',
     );
     const many = Array.from({ length: 26 }, (_, i) => ({ PutRequest: { Item: k(String(i)) } }));
-    assertError(() => call(e, 'BatchWriteItem', { RequestItems: { Aaa: many } }), 'ValidationException', /length less than or equal to 25/);
-    const keys = Array.from({ length: 101 }, (_, i) => k(String(i)));
-    assertError(() => call(e, 'BatchGetItem', { RequestItems: { Aaa: { Keys: keys } } }), 'ValidationException', /length less than or equal to 100/);
     assertError(
-      () => call(e, 'BatchWriteItem', { RequestItems: { Aaa: [{ PutRequest: { Item: k('ok') } }, { PutRequest: { Item: { pk: { N: '1' } } } }] } }),
+      () => call(e, 'BatchWriteItem', { RequestItems: { Aaa: many } }),
+      'ValidationException',
+      /length less than or equal to 25/,
+    );
+    const keys = Array.from({ length: 101 }, (_, i) => k(String(i)));
+    assertError(
+      () => call(e, 'BatchGetItem', { RequestItems: { Aaa: { Keys: keys } } }),
+      'ValidationException',
+      /length less than or equal to 100/,
+    );
+    assertError(
+      () =>
+        call(e, 'BatchWriteItem', {
+          RequestItems: {
+            Aaa: [{ PutRequest: { Item: k('ok') } }, { PutRequest: { Item: { pk: { N: '1' } } } }],
+          },
+        }),
       'ValidationException',
       'One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N',
     );
     assert.equal(call(e, 'Scan', { TableName: 'Aaa' }).Count, 0);
-    assertError(() => call(e, 'BatchGetItem', { RequestItems: { Missing: { Keys: [k('1')] } } }), 'ResourceNotFoundException');
+    assertError(
+      () => call(e, 'BatchGetItem', { RequestItems: { Missing: { Keys: [k('1')] } } }),
+      'ResourceNotFoundException',
+    );
   });
 });
 
@@ -62,7 +84,10 @@ describe('TransactWriteItems / TransactGetItems', () => {
     createSimpleTable(e, 'Accounts');
     call(e, 'PutItem', { TableName: 'Accounts', Item: { ...k('alice'), balance: { N: '100' } } });
     call(e, 'PutItem', { TableName: 'Accounts', Item: { ...k('bob'), balance: { N: '0' } } });
-    call(e, 'PutItem', { TableName: 'Accounts', Item: { ...k('bank'), open: { BOOL: true }, label: { S: 'x' } } });
+    call(e, 'PutItem', {
+      TableName: 'Accounts',
+      Item: { ...k('bank'), open: { BOOL: true }, label: { S: 'x' } },
+    });
     return e;
   }
   const transfer = (amount: string) => ({
@@ -76,12 +101,26 @@ describe('TransactWriteItems / TransactGetItems', () => {
           ExpressionAttributeValues: { ':a': { N: amount } },
         },
       },
-      { Update: { TableName: 'Accounts', Key: k('bob'), UpdateExpression: 'SET balance = balance + :a', ExpressionAttributeValues: { ':a': { N: amount } } } },
+      {
+        Update: {
+          TableName: 'Accounts',
+          Key: k('bob'),
+          UpdateExpression: 'SET balance = balance + :a',
+          ExpressionAttributeValues: { ':a': { N: amount } },
+        },
+      },
       { Put: { TableName: 'Accounts', Item: { ...k(`log-${amount}`), amount: { N: amount } } } },
-      { ConditionCheck: { TableName: 'Accounts', Key: k('bank'), ConditionExpression: 'attribute_exists(pk)' } },
+      {
+        ConditionCheck: {
+          TableName: 'Accounts',
+          Key: k('bank'),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
     ],
   });
-  const balance = (e: ReturnType<typeof bank>, who: string) => call(e, 'GetItem', { TableName: 'Accounts', Key: k(who) }).Item.balance.N;
+  const balance = (e: ReturnType<typeof bank>, who: string) =>
+    call(e, 'GetItem', { TableName: 'Accounts', Key: k(who) }).Item.balance.N;
 
   it('applies every action or none', () => {
     const e = bank();
@@ -119,7 +158,10 @@ describe('TransactWriteItems / TransactGetItems', () => {
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       } as never,
     };
-    const err = assertError(() => call(e, 'TransactWriteItems', { TransactItems: items }), 'TransactionCanceledException');
+    const err = assertError(
+      () => call(e, 'TransactWriteItems', { TransactItems: items }),
+      'TransactionCanceledException',
+    );
     assert.deepEqual((err.extra?.CancellationReasons as unknown[])[3], {
       Code: 'ConditionalCheckFailed',
       Message: 'The conditional request failed',
@@ -162,7 +204,10 @@ describe('TransactWriteItems / TransactGetItems', () => {
     assertError(
       () =>
         call(e, 'TransactWriteItems', {
-          TransactItems: [{ Put: { TableName: 'Accounts', Item: k('alice') } }, { Delete: { TableName: 'Accounts', Key: k('alice') } }],
+          TransactItems: [
+            { Put: { TableName: 'Accounts', Item: k('alice') } },
+            { Delete: { TableName: 'Accounts', Key: k('alice') } },
+          ],
         }),
       'ValidationException',
       'Transaction request cannot include multiple operations on one item',
@@ -191,7 +236,11 @@ describe('TransactWriteItems / TransactGetItems', () => {
       ],
       ReturnConsumedCapacity: 'TOTAL',
     });
-    assert.deepEqual(out.Responses, [{ Item: { ...k('alice'), balance: { N: '100' } } }, {}, { Item: { balance: { N: '0' } } }]);
+    assert.deepEqual(out.Responses, [
+      { Item: { ...k('alice'), balance: { N: '100' } } },
+      {},
+      { Item: { balance: { N: '0' } } },
+    ]);
     assert.equal(out.ConsumedCapacity[0].CapacityUnits, 6);
   });
 });

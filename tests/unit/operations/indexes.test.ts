@@ -18,12 +18,22 @@ function ordersTable(e: Engine, projection: Record<string, unknown> = { Projecti
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ],
     GlobalSecondaryIndexes: [
-      { IndexName: 'byStatus', KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }, { AttributeName: 'total', KeyType: 'RANGE' }], Projection: projection },
+      {
+        IndexName: 'byStatus',
+        KeySchema: [
+          { AttributeName: 'status', KeyType: 'HASH' },
+          { AttributeName: 'total', KeyType: 'RANGE' },
+        ],
+        Projection: projection,
+      },
     ],
     LocalSecondaryIndexes: [
       {
         IndexName: 'byPlaced',
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'placed', KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'placed', KeyType: 'RANGE' },
+        ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ],
@@ -31,8 +41,16 @@ function ordersTable(e: Engine, projection: Record<string, unknown> = { Projecti
   });
 }
 
-const put = (e: Engine, item: Record<string, unknown>) => call(e, 'PutItem', { TableName: 'Orders', Item: item });
-const order = (pk: string, sk: string, status: string | undefined, total: number, placed: number, extra: Record<string, unknown> = {}) => ({
+const put = (e: Engine, item: Record<string, unknown>) =>
+  call(e, 'PutItem', { TableName: 'Orders', Item: item });
+const order = (
+  pk: string,
+  sk: string,
+  status: string | undefined,
+  total: number,
+  placed: number,
+  extra: Record<string, unknown> = {},
+) => ({
   pk: { S: pk },
   sk: { S: sk },
   ...(status ? { status: { S: status } } : {}),
@@ -102,7 +120,11 @@ describe('global secondary indexes', () => {
       'ValidationException',
       'Consistent reads are not supported on global secondary indexes',
     );
-    assertError(() => call(e, 'Scan', { TableName: 'Orders', IndexName: 'nope' }), 'ValidationException', 'The table does not have the specified index: nope');
+    assertError(
+      () => call(e, 'Scan', { TableName: 'Orders', IndexName: 'nope' }),
+      'ValidationException',
+      'The table does not have the specified index: nope',
+    );
   });
 
   it('projects KEYS_ONLY and INCLUDE indexes', () => {
@@ -110,7 +132,9 @@ describe('global secondary indexes', () => {
     ordersTable(e, { ProjectionType: 'INCLUDE', NonKeyAttributes: ['note'] });
     put(e, order('c1', 'o1', 'OPEN', 30, 1, { note: { S: 'n' }, secret: { S: 's' } }));
     const items = call(e, 'Scan', { TableName: 'Orders', IndexName: 'byStatus' }).Items;
-    assert.deepEqual(items, [{ pk: { S: 'c1' }, sk: { S: 'o1' }, status: { S: 'OPEN' }, total: { N: '30' }, note: { S: 'n' } }]);
+    assert.deepEqual(items, [
+      { pk: { S: 'c1' }, sk: { S: 'o1' }, status: { S: 'OPEN' }, total: { N: '30' }, note: { S: 'n' } },
+    ]);
     assertError(
       () => call(e, 'Scan', { TableName: 'Orders', IndexName: 'byStatus', Select: 'ALL_ATTRIBUTES' }),
       'ValidationException',
@@ -129,20 +153,41 @@ describe('global secondary indexes', () => {
     for (let start = 0; start < 10_000; start += 25) {
       const batch = [];
       for (let i = start; i < start + 25; i++) {
-        batch.push({ PutRequest: { Item: { id: { N: String(i) }, ...(i % 4 === 0 ? { bucket: { S: `b${i % 10}` } } : {}) } } });
+        batch.push({
+          PutRequest: {
+            Item: { id: { N: String(i) }, ...(i % 4 === 0 ? { bucket: { S: `b${i % 10}` } } : {}) },
+          },
+        });
       }
       call(e, 'BatchWriteItem', { RequestItems: { Big: batch } });
     }
     const d = call(e, 'UpdateTable', {
       TableName: 'Big',
       AttributeDefinitions: [{ AttributeName: 'bucket', AttributeType: 'S' }],
-      GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'byBucket', KeySchema: [{ AttributeName: 'bucket', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } } }],
+      GlobalSecondaryIndexUpdates: [
+        {
+          Create: {
+            IndexName: 'byBucket',
+            KeySchema: [{ AttributeName: 'bucket', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        },
+      ],
     }).TableDescription;
     assert.equal(d.GlobalSecondaryIndexes[0].IndexStatus, 'ACTIVE');
     assert.equal(d.GlobalSecondaryIndexes[0].ItemCount, 2500);
-    const b0 = call(e, 'Query', { TableName: 'Big', IndexName: 'byBucket', KeyConditionExpression: '#b = :b', ExpressionAttributeNames: { '#b': 'bucket' }, ExpressionAttributeValues: { ':b': { S: 'b0' } } });
+    const b0 = call(e, 'Query', {
+      TableName: 'Big',
+      IndexName: 'byBucket',
+      KeyConditionExpression: '#b = :b',
+      ExpressionAttributeNames: { '#b': 'bucket' },
+      ExpressionAttributeValues: { ':b': { S: 'b0' } },
+    });
     assert.equal(b0.Count, 500);
-    const after = call(e, 'UpdateTable', { TableName: 'Big', GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'byBucket' } }] }).TableDescription;
+    const after = call(e, 'UpdateTable', {
+      TableName: 'Big',
+      GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'byBucket' } }],
+    }).TableDescription;
     assert.equal(after.GlobalSecondaryIndexes, undefined);
     assert.deepEqual(after.AttributeDefinitions, [{ AttributeName: 'id', AttributeType: 'N' }]);
   });
@@ -155,18 +200,33 @@ describe('global secondary indexes', () => {
     call(e, 'UpdateTable', {
       TableName: 'Orders',
       AttributeDefinitions: [{ AttributeName: 'placed', AttributeType: 'N' }],
-      GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'byPlacedG', KeySchema: [{ AttributeName: 'placed', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } } }],
+      GlobalSecondaryIndexUpdates: [
+        {
+          Create: {
+            IndexName: 'byPlacedG',
+            KeySchema: [{ AttributeName: 'placed', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        },
+      ],
     });
     const during = call(e, 'DescribeTable', { TableName: 'Orders' }).Table;
     const gsi = during.GlobalSecondaryIndexes.find((g: { IndexName: string }) => g.IndexName === 'byPlacedG');
     assert.equal(during.TableStatus, 'UPDATING');
     assert.equal(gsi.IndexStatus, 'CREATING');
     assert.equal(gsi.Backfilling, true);
-    assertError(() => call(e, 'Scan', { TableName: 'Orders', IndexName: 'byPlacedG' }), 'ValidationException', /backfilling/);
+    assertError(
+      () => call(e, 'Scan', { TableName: 'Orders', IndexName: 'byPlacedG' }),
+      'ValidationException',
+      /backfilling/,
+    );
     now += 2000;
     const done = call(e, 'DescribeTable', { TableName: 'Orders' }).Table;
     assert.equal(done.TableStatus, 'ACTIVE');
-    assert.equal(done.GlobalSecondaryIndexes.find((g: { IndexName: string }) => g.IndexName === 'byPlacedG').IndexStatus, 'ACTIVE');
+    assert.equal(
+      done.GlobalSecondaryIndexes.find((g: { IndexName: string }) => g.IndexName === 'byPlacedG').IndexStatus,
+      'ACTIVE',
+    );
   });
 
   it('supports multi-attribute GSI keys', () => {
@@ -201,7 +261,13 @@ describe('global secondary indexes', () => {
         for (const score of [5, 50]) {
           call(e, 'PutItem', {
             TableName: 'Games',
-            Item: { id: { S: `g${n++}` }, tournament: { S: 'spring' }, region: { S: region }, round: { N: String(round) }, score: { N: String(score) } },
+            Item: {
+              id: { S: `g${n++}` },
+              tournament: { S: 'spring' },
+              region: { S: region },
+              round: { N: String(round) },
+              score: { N: String(score) },
+            },
           });
         }
       }
@@ -218,7 +284,9 @@ describe('global secondary indexes', () => {
     assert.deepEqual(run(' AND round = :x', { ':x': { N: '2' } }), ['2:5', '2:50']);
     assert.deepEqual(run(' AND round > :x', { ':x': { N: '1' } }), ['2:5', '2:50', '10:5', '10:50']);
     assert.deepEqual(run(' AND round <= :x', { ':x': { N: '2' } }), ['1:5', '1:50', '2:5', '2:50']);
-    assert.deepEqual(run(' AND round = :x AND score > :y', { ':x': { N: '10' }, ':y': { N: '5' } }), ['10:50']);
+    assert.deepEqual(run(' AND round = :x AND score > :y', { ':x': { N: '10' }, ':y': { N: '5' } }), [
+      '10:50',
+    ]);
     assertError(
       () =>
         call(e, 'Query', {
@@ -278,23 +346,39 @@ describe('local secondary indexes', () => {
   it('returns ItemCollectionMetrics for tables with LSIs', () => {
     const e = scratchEngine();
     ordersTable(e);
-    const out = call(e, 'PutItem', { TableName: 'Orders', Item: order('c1', 'o1', 'OPEN', 1, 1), ReturnItemCollectionMetrics: 'SIZE' });
-    assert.deepEqual(out.ItemCollectionMetrics, { ItemCollectionKey: { pk: { S: 'c1' } }, SizeEstimateRangeGB: [0, 1] });
+    const out = call(e, 'PutItem', {
+      TableName: 'Orders',
+      Item: order('c1', 'o1', 'OPEN', 1, 1),
+      ReturnItemCollectionMetrics: 'SIZE',
+    });
+    assert.deepEqual(out.ItemCollectionMetrics, {
+      ItemCollectionKey: { pk: { S: 'c1' } },
+      SizeEstimateRangeGB: [0, 1],
+    });
   });
 
   it('limits LSIs to five', () => {
     const e = scratchEngine();
     const lsi = (i: number) => ({
       IndexName: `lsi${i}`,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       Projection: { ProjectionType: 'ALL' },
     });
     assertError(
       () =>
         call(e, 'CreateTable', {
           TableName: 'Many',
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
           LocalSecondaryIndexes: [0, 1, 2, 3, 4, 5].map(lsi),
           BillingMode: 'PAY_PER_REQUEST',
         }),

@@ -24,11 +24,24 @@ describe('Query', () => {
   it('orders numeric sort keys exactly, forwards and backwards', () => {
     const e = scratchEngine();
     numberTable(e);
-    const values = ['-1E-130', '-5', '0', '0.5', '1', '1.5', '10', '12345678901234567890123456789012345678', '9.9E125', '-9.9E125'];
-    for (const v of values) call(e, 'PutItem', { TableName: 'Events', Item: { pk: { S: 'a' }, sk: { N: v } } });
-    const got = q(e, { KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'a' } } }).Items.map(
-      (i: { sk: { N: string } }) => i.sk.N,
-    );
+    const values = [
+      '-1E-130',
+      '-5',
+      '0',
+      '0.5',
+      '1',
+      '1.5',
+      '10',
+      '12345678901234567890123456789012345678',
+      '9.9E125',
+      '-9.9E125',
+    ];
+    for (const v of values)
+      call(e, 'PutItem', { TableName: 'Events', Item: { pk: { S: 'a' }, sk: { N: v } } });
+    const got = q(e, {
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: 'a' } },
+    }).Items.map((i: { sk: { N: string } }) => i.sk.N);
     const expected = [
       '-' + '99' + '0'.repeat(124),
       '-5',
@@ -42,7 +55,11 @@ describe('Query', () => {
       '99' + '0'.repeat(124),
     ];
     assert.deepEqual(got, expected);
-    const back = q(e, { KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'a' } }, ScanIndexForward: false });
+    const back = q(e, {
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: 'a' } },
+      ScanIndexForward: false,
+    });
     assert.deepEqual(
       back.Items.map((i: { sk: { N: string } }) => i.sk.N),
       [...expected].reverse(),
@@ -52,11 +69,13 @@ describe('Query', () => {
   it('supports every sort-key operator', () => {
     const e = scratchEngine();
     numberTable(e);
-    for (let i = 1; i <= 10; i++) call(e, 'PutItem', { TableName: 'Events', Item: { pk: { S: 'a' }, sk: { N: String(i) } } });
+    for (let i = 1; i <= 10; i++)
+      call(e, 'PutItem', { TableName: 'Events', Item: { pk: { S: 'a' }, sk: { N: String(i) } } });
     const run = (cond: string, values: Record<string, unknown>) =>
-      q(e, { KeyConditionExpression: `pk = :p AND ${cond}`, ExpressionAttributeValues: { ':p': { S: 'a' }, ...values } }).Items.map(
-        (i: { sk: { N: string } }) => Number(i.sk.N),
-      );
+      q(e, {
+        KeyConditionExpression: `pk = :p AND ${cond}`,
+        ExpressionAttributeValues: { ':p': { S: 'a' }, ...values },
+      }).Items.map((i: { sk: { N: string } }) => Number(i.sk.N));
     assert.deepEqual(run('sk = :v', { ':v': { N: '3' } }), [3]);
     assert.deepEqual(run('sk < :v', { ':v': { N: '3' } }), [1, 2]);
     assert.deepEqual(run('sk <= :v', { ':v': { N: '3' } }), [1, 2, 3]);
@@ -83,7 +102,11 @@ describe('Query', () => {
     for (const s of ['b', 'a', 'ab', '\u{1F600}', '\uFF5E', 'B', 'abc']) {
       call(e, 'PutItem', { TableName: 'Str', Item: { pk: { S: 'x' }, sk: { S: s } } });
     }
-    const all = call(e, 'Query', { TableName: 'Str', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'x' } } });
+    const all = call(e, 'Query', {
+      TableName: 'Str',
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: 'x' } },
+    });
     assert.deepEqual(
       all.Items.map((i: { sk: { S: string } }) => i.sk.S),
       ['B', 'a', 'ab', 'abc', 'b', '\uFF5E', '\u{1F600}'],
@@ -102,7 +125,11 @@ describe('Query', () => {
   it('counts Limit in evaluated items and filters after reading', () => {
     const e = scratchEngine();
     numberTable(e);
-    for (let i = 1; i <= 10; i++) call(e, 'PutItem', { TableName: 'Events', Item: { pk: { S: 'a' }, sk: { N: String(i) }, even: { BOOL: i % 2 === 0 } } });
+    for (let i = 1; i <= 10; i++)
+      call(e, 'PutItem', {
+        TableName: 'Events',
+        Item: { pk: { S: 'a' }, sk: { N: String(i) }, even: { BOOL: i % 2 === 0 } },
+      });
     const page = q(e, {
       KeyConditionExpression: 'pk = :p',
       FilterExpression: 'even = :t',
@@ -121,10 +148,18 @@ describe('Query', () => {
     });
     assert.deepEqual(empty.Items, []);
     assert.ok(empty.LastEvaluatedKey);
-    const next = q(e, { KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'a' } }, ExclusiveStartKey: page.LastEvaluatedKey });
+    const next = q(e, {
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: 'a' } },
+      ExclusiveStartKey: page.LastEvaluatedKey,
+    });
     assert.equal(next.Items[0].sk.N, '4');
     assert.equal(next.LastEvaluatedKey, undefined);
-    const count = q(e, { KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'a' } }, Select: 'COUNT' });
+    const count = q(e, {
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: 'a' } },
+      Select: 'COUNT',
+    });
     assert.equal(count.Count, 10);
     assert.equal(count.Items, undefined);
   });
@@ -133,7 +168,11 @@ describe('Query', () => {
     const e = scratchEngine();
     numberTable(e);
     const filler = 'x'.repeat(100 * 1024);
-    for (let i = 0; i < 35; i++) call(e, 'PutItem', { TableName: 'Events', Item: { pk: { S: 'big' }, sk: { N: String(i) }, f: { S: filler } } });
+    for (let i = 0; i < 35; i++)
+      call(e, 'PutItem', {
+        TableName: 'Events',
+        Item: { pk: { S: 'big' }, sk: { N: String(i) }, f: { S: filler } },
+      });
     const pages: number[] = [];
     let start: unknown;
     let total = 0;
@@ -148,7 +187,10 @@ describe('Query', () => {
       });
       pages.push(page.Count);
       total += page.Count;
-      assert.ok(page.ConsumedCapacity.CapacityUnits <= 128, `capacity ${page.ConsumedCapacity.CapacityUnits}`);
+      assert.ok(
+        page.ConsumedCapacity.CapacityUnits <= 128,
+        `capacity ${page.ConsumedCapacity.CapacityUnits}`,
+      );
       start = page.LastEvaluatedKey;
     } while (start);
     assert.equal(total, 35);
@@ -159,7 +201,11 @@ describe('Query', () => {
   it('validates key conditions against the schema', () => {
     const e = scratchEngine();
     numberTable(e);
-    assertError(() => q(e, {}), 'ValidationException', 'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+    assertError(
+      () => q(e, {}),
+      'ValidationException',
+      'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.',
+    );
     assertError(
       () => q(e, { KeyConditionExpression: 'sk = :v', ExpressionAttributeValues: { ':v': { N: '1' } } }),
       'ValidationException',
@@ -171,7 +217,11 @@ describe('Query', () => {
       'One or more parameter values were invalid: Condition parameter type does not match schema type',
     );
     assertError(
-      () => q(e, { KeyConditionExpression: 'pk = :p AND foo = :v', ExpressionAttributeValues: { ':p': { S: 'a' }, ':v': { N: '1' } } }),
+      () =>
+        q(e, {
+          KeyConditionExpression: 'pk = :p AND foo = :v',
+          ExpressionAttributeValues: { ':p': { S: 'a' }, ':v': { N: '1' } },
+        }),
       'ValidationException',
       'Query key condition not supported',
     );
@@ -190,7 +240,11 @@ describe('Query', () => {
   it('supports legacy KeyConditions and QueryFilter', () => {
     const e = scratchEngine();
     numberTable(e);
-    for (let i = 1; i <= 5; i++) call(e, 'PutItem', { TableName: 'Events', Item: { pk: { S: 'a' }, sk: { N: String(i) }, v: { N: String(i * 10) } } });
+    for (let i = 1; i <= 5; i++)
+      call(e, 'PutItem', {
+        TableName: 'Events',
+        Item: { pk: { S: 'a' }, sk: { N: String(i) }, v: { N: String(i * 10) } },
+      });
     const out = q(e, {
       KeyConditions: {
         pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'a' }] },
@@ -206,7 +260,8 @@ describe('Query', () => {
 describe('Scan', () => {
   function fill(e: Engine, n: number) {
     numberTable(e);
-    for (let i = 0; i < n; i++) call(e, 'PutItem', { TableName: 'Events', Item: { pk: { S: `p${i}` }, sk: { N: String(i % 3) } } });
+    for (let i = 0; i < n; i++)
+      call(e, 'PutItem', { TableName: 'Events', Item: { pk: { S: `p${i}` }, sk: { N: String(i % 3) } } });
   }
 
   it('covers every item exactly once for 1 to 8 segments', () => {
@@ -217,7 +272,13 @@ describe('Scan', () => {
       for (let seg = 0; seg < total; seg++) {
         let start: unknown;
         do {
-          const page = call(e, 'Scan', { TableName: 'Events', Segment: seg, TotalSegments: total, Limit: 17, ExclusiveStartKey: start });
+          const page = call(e, 'Scan', {
+            TableName: 'Events',
+            Segment: seg,
+            TotalSegments: total,
+            Limit: 17,
+            ExclusiveStartKey: start,
+          });
           for (const it of page.Items) {
             const id = `${it.pk.S}/${it.sk.N}`;
             seen.set(id, (seen.get(id) ?? 0) + 1);
@@ -226,7 +287,10 @@ describe('Scan', () => {
         } while (start);
       }
       assert.equal(seen.size, 300, `segments ${total}`);
-      assert.ok([...seen.values()].every((n) => n === 1), `duplicates with ${total} segments`);
+      assert.ok(
+        [...seen.values()].every((n) => n === 1),
+        `duplicates with ${total} segments`,
+      );
     }
   });
 
@@ -256,7 +320,11 @@ describe('Scan', () => {
   it('filters with ScanFilter and counts with Select COUNT', () => {
     const e = scratchEngine();
     fill(e, 30);
-    const out = call(e, 'Scan', { TableName: 'Events', ScanFilter: { sk: { ComparisonOperator: 'EQ', AttributeValueList: [{ N: '0' }] } }, Select: 'COUNT' });
+    const out = call(e, 'Scan', {
+      TableName: 'Events',
+      ScanFilter: { sk: { ComparisonOperator: 'EQ', AttributeValueList: [{ N: '0' }] } },
+      Select: 'COUNT',
+    });
     assert.equal(out.Count, 10);
     assert.equal(out.ScannedCount, 30);
   });

@@ -28,7 +28,11 @@ describe('CreateTable', () => {
     assert.equal(d.TableStatus, 'ACTIVE');
     assert.equal(d.TableArn, 'arn:aws:dynamodb:us-east-1:000000000000:table/Orders');
     assert.equal(d.CreationDateTime, 1_700_000_000);
-    assert.deepEqual(d.ProvisionedThroughput, { NumberOfDecreasesToday: 0, ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
+    assert.deepEqual(d.ProvisionedThroughput, {
+      NumberOfDecreasesToday: 0,
+      ReadCapacityUnits: 5,
+      WriteCapacityUnits: 5,
+    });
     assert.equal(d.ItemCount, 0);
     assert.equal(d.TableSizeBytes, 0);
     assert.match(d.TableId, /^[0-9a-f-]{36}$/);
@@ -46,14 +50,23 @@ describe('CreateTable', () => {
       DeletionProtectionEnabled: true,
     }).TableDescription;
     assert.equal(d.BillingModeSummary.BillingMode, 'PAY_PER_REQUEST');
-    assert.deepEqual(d.ProvisionedThroughput, { NumberOfDecreasesToday: 0, ReadCapacityUnits: 0, WriteCapacityUnits: 0 });
+    assert.deepEqual(d.ProvisionedThroughput, {
+      NumberOfDecreasesToday: 0,
+      ReadCapacityUnits: 0,
+      WriteCapacityUnits: 0,
+    });
     assert.deepEqual(d.TableClassSummary, { TableClass: 'STANDARD_INFREQUENT_ACCESS' });
     assert.equal(d.SSEDescription.Status, 'ENABLED');
     assert.equal(d.DeletionProtectionEnabled, true);
   });
 
   const invalid: [string, Record<string, unknown>, string, string][] = [
-    ['missing name', { ...keyTable, TableName: undefined }, 'ValidationException', "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null"],
+    [
+      'missing name',
+      { ...keyTable, TableName: undefined },
+      'ValidationException',
+      "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null",
+    ],
     [
       'short name with bad characters',
       { ...keyTable, TableName: 'a!' },
@@ -62,19 +75,37 @@ describe('CreateTable', () => {
     ],
     [
       'bad attribute type',
-      { ...keyTable, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'X' }, { AttributeName: 'sk', AttributeType: 'N' }] },
+      {
+        ...keyTable,
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'X' },
+          { AttributeName: 'sk', AttributeType: 'N' },
+        ],
+      },
       'ValidationException',
       "1 validation error detected: Value 'X' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]",
     ],
     [
       'first key not HASH',
-      { ...keyTable, KeySchema: [{ AttributeName: 'sk', KeyType: 'RANGE' }, { AttributeName: 'pk', KeyType: 'HASH' }] },
+      {
+        ...keyTable,
+        KeySchema: [
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+          { AttributeName: 'pk', KeyType: 'HASH' },
+        ],
+      },
       'ValidationException',
       'Invalid KeySchema: The first KeySchemaElement is not a HASH key type',
     ],
     [
       'same name twice',
-      { ...keyTable, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'pk', KeyType: 'RANGE' }] },
+      {
+        ...keyTable,
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'pk', KeyType: 'RANGE' },
+        ],
+      },
       'ValidationException',
       'Both the Hash Key and the Range Key element in the KeySchema have the same name',
     ],
@@ -86,7 +117,10 @@ describe('CreateTable', () => {
     ],
     [
       'extra definition',
-      { ...keyTable, AttributeDefinitions: [...keyTable.AttributeDefinitions, { AttributeName: 'x', AttributeType: 'S' }] },
+      {
+        ...keyTable,
+        AttributeDefinitions: [...keyTable.AttributeDefinitions, { AttributeName: 'x', AttributeType: 'S' }],
+      },
       'ValidationException',
       'One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions',
     ],
@@ -107,8 +141,20 @@ describe('CreateTable', () => {
       {
         ...keyTable,
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'x', AttributeType: 'S' }],
-        LocalSecondaryIndexes: [{ IndexName: 'lsi', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'x', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'x', AttributeType: 'S' },
+        ],
+        LocalSecondaryIndexes: [
+          {
+            IndexName: 'lsi',
+            KeySchema: [
+              { AttributeName: 'pk', KeyType: 'HASH' },
+              { AttributeName: 'x', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
       },
       'ValidationException',
       'One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex',
@@ -118,7 +164,13 @@ describe('CreateTable', () => {
       {
         ...keyTable,
         AttributeDefinitions: [...keyTable.AttributeDefinitions, { AttributeName: 'g', AttributeType: 'S' }],
-        GlobalSecondaryIndexes: [{ IndexName: 'gsi', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'gsi',
+            KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
       },
       'ValidationException',
       'One or more parameter values were invalid: ProvisionedThroughput must be specified for index: gsi',
@@ -135,7 +187,11 @@ describe('CreateTable', () => {
   it('refuses an existing table name', () => {
     const e = scratchEngine();
     call(e, 'CreateTable', keyTable);
-    assertError(() => call(e, 'CreateTable', keyTable), 'ResourceInUseException', 'Table already exists: Orders');
+    assertError(
+      () => call(e, 'CreateTable', keyTable),
+      'ResourceInUseException',
+      'Table already exists: Orders',
+    );
   });
 });
 
@@ -145,7 +201,9 @@ describe('ListTables / DescribeTable / DeleteTable', () => {
     for (const n of ['ccc', 'aaa', 'bbb', 'ddd']) createSimpleTable(e, n);
     const first = call(e, 'ListTables', { Limit: 2 });
     assert.deepEqual(first, { TableNames: ['aaa', 'bbb'], LastEvaluatedTableName: 'bbb' });
-    assert.deepEqual(call(e, 'ListTables', { ExclusiveStartTableName: 'bbb' }), { TableNames: ['ccc', 'ddd'] });
+    assert.deepEqual(call(e, 'ListTables', { ExclusiveStartTableName: 'bbb' }), {
+      TableNames: ['ccc', 'ddd'],
+    });
     assertError(
       () => call(e, 'ListTables', { Limit: 101 }),
       'ValidationException',
@@ -155,8 +213,16 @@ describe('ListTables / DescribeTable / DeleteTable', () => {
 
   it('reports missing tables as DynamoDB does', () => {
     const e = scratchEngine();
-    assertError(() => call(e, 'DescribeTable', { TableName: 'nope' }), 'ResourceNotFoundException', 'Requested resource not found: Table: nope not found');
-    assertError(() => call(e, 'DeleteTable', { TableName: 'nope' }), 'ResourceNotFoundException', 'Requested resource not found: Table: nope not found');
+    assertError(
+      () => call(e, 'DescribeTable', { TableName: 'nope' }),
+      'ResourceNotFoundException',
+      'Requested resource not found: Table: nope not found',
+    );
+    assertError(
+      () => call(e, 'DeleteTable', { TableName: 'nope' }),
+      'ResourceNotFoundException',
+      'Requested resource not found: Table: nope not found',
+    );
   });
 
   it('deletes a table and its items', () => {
@@ -189,7 +255,10 @@ describe('ListTables / DescribeTable / DeleteTable', () => {
     const e = scratchEngine({ now: () => now, transientStatusMs: 500 });
     assert.equal(call(e, 'CreateTable', keyTable).TableDescription.TableStatus, 'CREATING');
     assert.equal(call(e, 'DescribeTable', { TableName: 'Orders' }).Table.TableStatus, 'CREATING');
-    assertError(() => call(e, 'GetItem', { TableName: 'Orders', Key: { pk: { S: 'a' }, sk: { N: '1' } } }), 'ResourceNotFoundException');
+    assertError(
+      () => call(e, 'GetItem', { TableName: 'Orders', Key: { pk: { S: 'a' }, sk: { N: '1' } } }),
+      'ResourceNotFoundException',
+    );
     now += 600;
     assert.equal(call(e, 'DescribeTable', { TableName: 'Orders' }).Table.TableStatus, 'ACTIVE');
     call(e, 'DeleteTable', { TableName: 'Orders' });
@@ -203,13 +272,20 @@ describe('UpdateTable', () => {
   it('changes throughput and records the change', () => {
     const e = scratchEngine({ now: () => 2_000_000 });
     call(e, 'CreateTable', keyTable);
-    const d = call(e, 'UpdateTable', { TableName: 'Orders', ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 2 } }).TableDescription;
+    const d = call(e, 'UpdateTable', {
+      TableName: 'Orders',
+      ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 2 },
+    }).TableDescription;
     assert.equal(d.ProvisionedThroughput.ReadCapacityUnits, 10);
     assert.equal(d.ProvisionedThroughput.WriteCapacityUnits, 2);
     assert.equal(d.ProvisionedThroughput.NumberOfDecreasesToday, 1);
     assert.equal(d.ProvisionedThroughput.LastIncreaseDateTime, 2000);
     assertError(
-      () => call(e, 'UpdateTable', { TableName: 'Orders', ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 2 } }),
+      () =>
+        call(e, 'UpdateTable', {
+          TableName: 'Orders',
+          ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 2 },
+        }),
       'ValidationException',
       /^The provisioned throughput for the table will not change/,
     );
@@ -237,7 +313,11 @@ describe('UpdateTable', () => {
   it('needs something to update', () => {
     const e = scratchEngine();
     call(e, 'CreateTable', keyTable);
-    assertError(() => call(e, 'UpdateTable', { TableName: 'Orders' }), 'ValidationException', /^At least one of ProvisionedThroughput/);
+    assertError(
+      () => call(e, 'UpdateTable', { TableName: 'Orders' }),
+      'ValidationException',
+      /^At least one of ProvisionedThroughput/,
+    );
   });
 });
 
@@ -245,7 +325,13 @@ describe('tags, limits, endpoints', () => {
   it('tags, lists and untags a table by ARN', () => {
     const e = scratchEngine();
     const arn = call(e, 'CreateTable', keyTable).TableDescription.TableArn;
-    call(e, 'TagResource', { ResourceArn: arn, Tags: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }] });
+    call(e, 'TagResource', {
+      ResourceArn: arn,
+      Tags: [
+        { Key: 'a', Value: '1' },
+        { Key: 'b', Value: '2' },
+      ],
+    });
     call(e, 'TagResource', { ResourceArn: arn, Tags: [{ Key: 'a', Value: '3' }] });
     assert.deepEqual(call(e, 'ListTagsOfResource', { ResourceArn: arn }).Tags, [
       { Key: 'a', Value: '3' },
@@ -288,12 +374,23 @@ describe('persistence', () => {
       e.close();
       e = new Engine({ path });
       assert.equal(call(e, 'DescribeTable', { TableName: 'Orders' }).Table.ItemCount, 1);
-      assert.deepEqual(call(e, 'GetItem', { TableName: 'Orders', Key: { pk: { S: 'a' }, sk: { N: '1' } } }).Item, {
-        pk: { S: 'a' },
-        sk: { N: '1' },
-        g: { S: 'x' },
-      });
-      assert.equal(call(e, 'Query', { TableName: 'Orders', IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: 'x' } } }).Count, 1);
+      assert.deepEqual(
+        call(e, 'GetItem', { TableName: 'Orders', Key: { pk: { S: 'a' }, sk: { N: '1' } } }).Item,
+        {
+          pk: { S: 'a' },
+          sk: { N: '1' },
+          g: { S: 'x' },
+        },
+      );
+      assert.equal(
+        call(e, 'Query', {
+          TableName: 'Orders',
+          IndexName: 'byG',
+          KeyConditionExpression: 'g = :g',
+          ExpressionAttributeValues: { ':g': { S: 'x' } },
+        }).Count,
+        1,
+      );
       e.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -313,7 +410,9 @@ describe('two processes on one file', () => {
       assert.deepEqual(call(b, 'ListTables', {}).TableNames, ['Shared']);
       call(b, 'PutItem', { TableName: 'Shared', Item: { pk: { S: 'x' }, v: { N: '1' } } });
       assert.equal(call(a, 'DescribeTable', { TableName: 'Shared' }).Table.ItemCount, 1);
-      assert.deepEqual(call(a, 'GetItem', { TableName: 'Shared', Key: { pk: { S: 'x' } } }).Item.v, { N: '1' });
+      assert.deepEqual(call(a, 'GetItem', { TableName: 'Shared', Key: { pk: { S: 'x' } } }).Item.v, {
+        N: '1',
+      });
       createSimpleTable(b, 'Second');
       createSimpleTable(a, 'Third');
       assert.deepEqual(call(b, 'ListTables', {}).TableNames, ['Second', 'Shared', 'Third']);
@@ -321,7 +420,10 @@ describe('two processes on one file', () => {
       assert.equal(call(b, 'Scan', { TableName: 'Third' }).Count, 1);
       assert.equal(call(b, 'Scan', { TableName: 'Second' }).Count, 0);
       call(a, 'DeleteTable', { TableName: 'Shared' });
-      assertError(() => call(b, 'GetItem', { TableName: 'Shared', Key: { pk: { S: 'x' } } }), 'ResourceNotFoundException');
+      assertError(
+        () => call(b, 'GetItem', { TableName: 'Shared', Key: { pk: { S: 'x' } } }),
+        'ResourceNotFoundException',
+      );
       a.close();
       b.close();
     } finally {

@@ -17,7 +17,11 @@ function music(options: Parameters<typeof scratchEngine>[0] = {}) {
       { AttributeName: 'Song', KeyType: 'RANGE' },
     ],
     GlobalSecondaryIndexes: [
-      { IndexName: 'byGenre', KeySchema: [{ AttributeName: 'Genre', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+      {
+        IndexName: 'byGenre',
+        KeySchema: [{ AttributeName: 'Genre', KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
     ],
     BillingMode: 'PAY_PER_REQUEST',
   });
@@ -43,17 +47,39 @@ const songs = (out: { Items: { Song: { S: string } }[] }) => out.Items.map((i) =
 describe('ExecuteStatement SELECT', () => {
   it('queries a partition with sort-key conditions and filters', () => {
     const e = music();
-    assert.deepEqual(songs(run(e, `SELECT * FROM "Music" WHERE Artist = 'Acme'`)), ['Alpha', 'Beta', 'Gamma']);
-    assert.deepEqual(songs(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND Song >= 'B'`)), ['Beta', 'Gamma']);
-    assert.deepEqual(songs(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND begins_with(Song, 'G')`)), ['Gamma']);
-    assert.deepEqual(songs(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND Song BETWEEN 'A' AND 'C' AND Year > 2002`)), ['Beta']);
-    assert.deepEqual(songs(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' ORDER BY Song DESC`)), ['Gamma', 'Beta', 'Alpha']);
+    assert.deepEqual(songs(run(e, `SELECT * FROM "Music" WHERE Artist = 'Acme'`)), [
+      'Alpha',
+      'Beta',
+      'Gamma',
+    ]);
+    assert.deepEqual(songs(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND Song >= 'B'`)), [
+      'Beta',
+      'Gamma',
+    ]);
+    assert.deepEqual(songs(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND begins_with(Song, 'G')`)), [
+      'Gamma',
+    ]);
+    assert.deepEqual(
+      songs(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND Song BETWEEN 'A' AND 'C' AND Year > 2002`)),
+      ['Beta'],
+    );
+    assert.deepEqual(songs(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' ORDER BY Song DESC`)), [
+      'Gamma',
+      'Beta',
+      'Alpha',
+    ]);
   });
 
   it('runs IN and OR on the partition key as one Query per value', () => {
     const e = music();
-    assert.deepEqual(songs(run(e, `SELECT Song FROM Music WHERE Artist IN ['Zed', 'Acme'] ORDER BY Artist`)), ['Alpha', 'Beta', 'Gamma', 'Omega']);
-    assert.deepEqual(songs(run(e, `SELECT Song FROM Music WHERE Artist = 'Zed' OR Artist = 'Mid'`)), ['Delta', 'Omega']);
+    assert.deepEqual(
+      songs(run(e, `SELECT Song FROM Music WHERE Artist IN ['Zed', 'Acme'] ORDER BY Artist`)),
+      ['Alpha', 'Beta', 'Gamma', 'Omega'],
+    );
+    assert.deepEqual(songs(run(e, `SELECT Song FROM Music WHERE Artist = 'Zed' OR Artist = 'Mid'`)), [
+      'Delta',
+      'Omega',
+    ]);
     assert.equal(e.explain(`SELECT * FROM Music WHERE Artist IN ['Zed', 'Acme']`).Steps[0]!.Partitions, 2);
   });
 
@@ -65,7 +91,11 @@ describe('ExecuteStatement SELECT', () => {
     assert.equal(plan.Steps[0]!.Operation, 'Scan');
     assert.match(plan.Warnings[0]!, /Full table scan/);
     const guarded = music({ denyFullTableScan: true });
-    assertError(() => run(guarded, `SELECT * FROM Music WHERE Year < 2002`), 'AccessDeniedException', /Full table scan refused/);
+    assertError(
+      () => run(guarded, `SELECT * FROM Music WHERE Year < 2002`),
+      'AccessDeniedException',
+      /Full table scan refused/,
+    );
     assert.equal(run(guarded, `SELECT * FROM Music WHERE Artist = 'Zed'`).Items.length, 1);
   });
 
@@ -79,7 +109,10 @@ describe('ExecuteStatement SELECT', () => {
       'ValidationException',
       'One or more parameter values were invalid: Global secondary index byGenre does not project [Year, Label]',
     );
-    assert.equal(e.explain(`SELECT * FROM "Music"."byGenre" WHERE Genre = 'rock'`).Steps[0]!.IndexName, 'byGenre');
+    assert.equal(
+      e.explain(`SELECT * FROM "Music"."byGenre" WHERE Genre = 'rock'`).Steps[0]!.IndexName,
+      'byGenre',
+    );
   });
 
   it('pages with Limit (evaluated items) and a NextToken bound to its statement', () => {
@@ -88,7 +121,10 @@ describe('ExecuteStatement SELECT', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const out = run(e, `SELECT Song FROM Music WHERE Artist IN ['Acme', 'Zed']`, { Limit: 2, NextToken: token });
+      const out = run(e, `SELECT Song FROM Music WHERE Artist IN ['Acme', 'Zed']`, {
+        Limit: 2,
+        NextToken: token,
+      });
       all.push(...songs(out));
       token = out.NextToken;
       pages++;
@@ -96,18 +132,37 @@ describe('ExecuteStatement SELECT', () => {
     assert.deepEqual(all, ['Alpha', 'Beta', 'Gamma', 'Omega']);
     assert.ok(pages >= 2);
     const first = run(e, `SELECT * FROM Music`, { Limit: 1 });
-    assertError(() => run(e, `SELECT * FROM Music WHERE Year > 0`, { Limit: 1, NextToken: first.NextToken }), 'ValidationException', 'NextToken does not match request');
+    assertError(
+      () => run(e, `SELECT * FROM Music WHERE Year > 0`, { Limit: 1, NextToken: first.NextToken }),
+      'ValidationException',
+      'NextToken does not match request',
+    );
   });
 
   it('binds ? parameters and checks their number', () => {
     const e = music();
-    assert.deepEqual(songs(run(e, `SELECT * FROM Music WHERE Artist = ? AND Song = ?`, { Parameters: [{ S: 'Acme' }, { S: 'Beta' }] })), ['Beta']);
-    assertError(() => run(e, `SELECT * FROM Music WHERE Artist = ?`), 'ValidationException', "Number of parameters in request and statement don't match.");
+    assert.deepEqual(
+      songs(
+        run(e, `SELECT * FROM Music WHERE Artist = ? AND Song = ?`, {
+          Parameters: [{ S: 'Acme' }, { S: 'Beta' }],
+        }),
+      ),
+      ['Beta'],
+    );
+    assertError(
+      () => run(e, `SELECT * FROM Music WHERE Artist = ?`),
+      'ValidationException',
+      "Number of parameters in request and statement don't match.",
+    );
   });
 
   it('enforces ORDER BY rules', () => {
     const e = music();
-    assertError(() => run(e, `SELECT * FROM Music ORDER BY Song`), 'ValidationException', 'Must have WHERE clause in the statement when using ORDER BY clause.');
+    assertError(
+      () => run(e, `SELECT * FROM Music ORDER BY Song`),
+      'ValidationException',
+      'Must have WHERE clause in the statement when using ORDER BY clause.',
+    );
     assertError(
       () => run(e, `SELECT * FROM Music WHERE Artist = 'Acme' ORDER BY Year`),
       'ValidationException',
@@ -128,33 +183,64 @@ describe('ExecuteStatement SELECT', () => {
   it('reports parse errors and missing tables as DynamoDB does', () => {
     const e = music();
     assertError(() => run(e, `SELECT * FROM Music m`), 'ValidationException', 'Aliasing is not supported');
-    assertError(() => run(e, `SELEC * FROM Music`), 'ValidationException', /^Statement wasn't well formed, can't be processed/);
-    assertError(() => run(e, `SELECT * FROM Nope WHERE a = 1`), 'ResourceNotFoundException', 'Requested resource not found');
+    assertError(
+      () => run(e, `SELEC * FROM Music`),
+      'ValidationException',
+      /^Statement wasn't well formed, can't be processed/,
+    );
+    assertError(
+      () => run(e, `SELECT * FROM Nope WHERE a = 1`),
+      'ResourceNotFoundException',
+      'Requested resource not found',
+    );
   });
 });
 
 describe('ExecuteStatement writes', () => {
   it('INSERT refuses an existing key with DuplicateItemException', () => {
     const e = music();
-    assertError(() => run(e, `INSERT INTO Music VALUE {'Artist': 'Acme', 'Song': 'Alpha'}`), 'DuplicateItemException', 'Duplicate primary key exists in table');
+    assertError(
+      () => run(e, `INSERT INTO Music VALUE {'Artist': 'Acme', 'Song': 'Alpha'}`),
+      'DuplicateItemException',
+      'Duplicate primary key exists in table',
+    );
   });
 
   it('UPDATE needs the full key, is not an upsert, and maps RETURNING', () => {
     const e = music();
-    const out = run(e, `UPDATE Music SET Year = Year + 1 SET Tags = <<'x'>> REMOVE Genre WHERE Artist = 'Acme' AND Song = 'Alpha' RETURNING MODIFIED NEW *`);
+    const out = run(
+      e,
+      `UPDATE Music SET Year = Year + 1 SET Tags = <<'x'>> REMOVE Genre WHERE Artist = 'Acme' AND Song = 'Alpha' RETURNING MODIFIED NEW *`,
+    );
     assert.deepEqual(out.Items, [{ Year: { N: '2002' }, Tags: { SS: ['x'] } }]);
-    assertError(() => run(e, `UPDATE Music SET Year = 1 WHERE Artist = 'Acme'`), 'ValidationException', 'Where clause does not contain a mandatory equality on all key attributes');
-    assertError(() => run(e, `UPDATE Music SET Year = 1 WHERE Artist = 'Nobody' AND Song = 'x'`), 'ConditionalCheckFailedException');
+    assertError(
+      () => run(e, `UPDATE Music SET Year = 1 WHERE Artist = 'Acme'`),
+      'ValidationException',
+      'Where clause does not contain a mandatory equality on all key attributes',
+    );
+    assertError(
+      () => run(e, `UPDATE Music SET Year = 1 WHERE Artist = 'Nobody' AND Song = 'x'`),
+      'ConditionalCheckFailedException',
+    );
     assert.equal(run(e, `SELECT * FROM Music WHERE Artist = 'Nobody'`).Items.length, 0);
-    assertError(() => run(e, `UPDATE Music SET Year = 1 WHERE Artist = 'Acme' AND Song = 'Beta' AND Year = 1900`), 'ConditionalCheckFailedException');
-    const setAdd = run(e, `UPDATE Music SET Tags = set_add(Tags, <<'y'>>) WHERE Artist = 'Acme' AND Song = 'Alpha' RETURNING ALL NEW *`);
+    assertError(
+      () => run(e, `UPDATE Music SET Year = 1 WHERE Artist = 'Acme' AND Song = 'Beta' AND Year = 1900`),
+      'ConditionalCheckFailedException',
+    );
+    const setAdd = run(
+      e,
+      `UPDATE Music SET Tags = set_add(Tags, <<'y'>>) WHERE Artist = 'Acme' AND Song = 'Alpha' RETURNING ALL NEW *`,
+    );
     assert.deepEqual(setAdd.Items[0].Tags, { SS: ['x', 'y'] });
   });
 
   it('DELETE succeeds on a missing item and honours extra predicates', () => {
     const e = music();
     assert.deepEqual(run(e, `DELETE FROM Music WHERE Artist = 'Nobody' AND Song = 'x'`).Items, []);
-    assertError(() => run(e, `DELETE FROM Music WHERE Artist = 'Acme' AND Song = 'Beta' AND Year = 1`), 'ConditionalCheckFailedException');
+    assertError(
+      () => run(e, `DELETE FROM Music WHERE Artist = 'Acme' AND Song = 'Beta' AND Year = 1`),
+      'ConditionalCheckFailedException',
+    );
     const out = run(e, `DELETE FROM Music WHERE Artist = 'Acme' AND Song = 'Beta' RETURNING ALL OLD *`);
     assert.equal(out.Items[0].Year.N, '2003');
     assert.equal(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Beta'`).Items.length, 0);
@@ -162,8 +248,12 @@ describe('ExecuteStatement writes', () => {
 
   it('agrees with ConditionExpression on comparisons and functions', () => {
     const e = music();
-    run(e, `INSERT INTO Music VALUE {'Artist': 'T', 'Song': 's', 'n': 10, 'xname': 'abc', 'xlist': [1, 'two'], 'm': {'k': true}, 'xnothing': NULL}`);
-    const where = (cond: string) => run(e, `SELECT Song FROM Music WHERE Artist = 'T' AND ${cond}`).Items.length === 1;
+    run(
+      e,
+      `INSERT INTO Music VALUE {'Artist': 'T', 'Song': 's', 'n': 10, 'xname': 'abc', 'xlist': [1, 'two'], 'm': {'k': true}, 'xnothing': NULL}`,
+    );
+    const where = (cond: string) =>
+      run(e, `SELECT Song FROM Music WHERE Artist = 'T' AND ${cond}`).Items.length === 1;
     const expr = (cond: string, values: Record<string, unknown> = {}) =>
       call(e, 'Query', {
         TableName: 'Music',
@@ -211,14 +301,23 @@ describe('BatchExecuteStatement / ExecuteTransaction', () => {
     assert.equal(out.Responses[1].Error.Code, 'DuplicateItem');
     assert.equal(out.Responses[2].Error.Code, 'ConditionalCheckFailed');
     const reads = call(e, 'BatchExecuteStatement', {
-      Statements: [{ Statement: `SELECT * FROM Music WHERE Artist = 'New' AND Song = 'One'` }, { Statement: `SELECT * FROM Music WHERE Artist = 'Acme'` }],
+      Statements: [
+        { Statement: `SELECT * FROM Music WHERE Artist = 'New' AND Song = 'One'` },
+        { Statement: `SELECT * FROM Music WHERE Artist = 'Acme'` },
+      ],
     });
     assert.deepEqual(reads.Responses[0].Item, { Artist: { S: 'New' }, Song: { S: 'One' } });
-    assert.equal(reads.Responses[1].Error.Message, 'Select statements within BatchExecuteStatement must specify the primary key in the where clause.');
+    assert.equal(
+      reads.Responses[1].Error.Message,
+      'Select statements within BatchExecuteStatement must specify the primary key in the where clause.',
+    );
     assertError(
       () =>
         call(e, 'BatchExecuteStatement', {
-          Statements: [{ Statement: `SELECT * FROM Music WHERE Artist = 'New' AND Song = 'One'` }, { Statement: `DELETE FROM Music WHERE Artist = 'New' AND Song = 'One'` }],
+          Statements: [
+            { Statement: `SELECT * FROM Music WHERE Artist = 'New' AND Song = 'One'` },
+            { Statement: `DELETE FROM Music WHERE Artist = 'New' AND Song = 'One'` },
+          ],
         }),
       'ValidationException',
     );
@@ -239,11 +338,22 @@ describe('BatchExecuteStatement / ExecuteTransaction', () => {
       (err.extra?.CancellationReasons as { Code: string }[]).map((r) => r.Code),
       ['None', 'None', 'ConditionalCheckFailed'],
     );
-    assert.equal(run(e, `SELECT Year FROM Music WHERE Artist = 'Zed' AND Song = 'Omega'`).Items[0].Year.N, '1999');
+    assert.equal(
+      run(e, `SELECT Year FROM Music WHERE Artist = 'Zed' AND Song = 'Omega'`).Items[0].Year.N,
+      '1999',
+    );
     assert.deepEqual(tx('Year = 2001').Responses, []);
-    assert.equal(run(e, `SELECT Year FROM Music WHERE Artist = 'Zed' AND Song = 'Omega'`).Items[0].Year.N, '3000');
+    assert.equal(
+      run(e, `SELECT Year FROM Music WHERE Artist = 'Zed' AND Song = 'Omega'`).Items[0].Year.N,
+      '3000',
+    );
     assertError(
-      () => call(e, 'ExecuteTransaction', { TransactStatements: [{ Statement: `DELETE FROM Music WHERE Artist = 'Tx' AND Song = 'One' RETURNING ALL OLD *` }] }),
+      () =>
+        call(e, 'ExecuteTransaction', {
+          TransactStatements: [
+            { Statement: `DELETE FROM Music WHERE Artist = 'Tx' AND Song = 'One' RETURNING ALL OLD *` },
+          ],
+        }),
       'ValidationException',
       'Validation failed in TransactStatements[0]: RETURNING clause is not supported in ExecuteTransaction.',
     );
@@ -259,7 +369,10 @@ describe('BatchExecuteStatement / ExecuteTransaction', () => {
     });
     assert.deepEqual(out.Responses, [{ Item: { Year: { N: '2001' } } }, {}]);
     assertError(
-      () => call(e, 'ExecuteTransaction', { TransactStatements: [{ Statement: `SELECT * FROM Music WHERE Artist = 'Acme'` }] }),
+      () =>
+        call(e, 'ExecuteTransaction', {
+          TransactStatements: [{ Statement: `SELECT * FROM Music WHERE Artist = 'Acme'` }],
+        }),
       'ValidationException',
       'Validation failed in TransactStatements[0]: Select statements within ExecuteTransaction must specify the primary key in the where clause.',
     );

@@ -13,16 +13,28 @@ import { assertError, call, errorOf, scratchEngine } from '../../support/engine.
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 
-function clockedEngine(options: Parameters<typeof scratchEngine>[0] = {}): { e: Engine; clock: { t: number } } {
+function clockedEngine(options: Parameters<typeof scratchEngine>[0] = {}): {
+  e: Engine;
+  clock: { t: number };
+} {
   const clock = { t: T0 };
   const e = scratchEngine({ now: () => clock.t, throttle: 'provisioned', ...options });
   return { e, clock };
 }
 
-function provisionedTable(e: Engine, name: string, rcu: number, wcu: number, extra: Record<string, unknown> = {}): void {
+function provisionedTable(
+  e: Engine,
+  name: string,
+  rcu: number,
+  wcu: number,
+  extra: Record<string, unknown> = {},
+): void {
   call(e, 'CreateTable', {
     TableName: name,
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, ...((extra.AttributeDefinitions as unknown[]) ?? [])],
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      ...((extra.AttributeDefinitions as unknown[]) ?? []),
+    ],
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
     ProvisionedThroughput: { ReadCapacityUnits: rcu, WriteCapacityUnits: wcu },
     ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'AttributeDefinitions')),
@@ -52,10 +64,17 @@ describe('provisioned throughput', () => {
     // A table keeps at most 300 seconds of unused capacity: waiting longer saves no more.
     clock.t += 600_000;
     assert.equal(putUntilThrottled(e, 'Burst'), 1500);
-    const err = assertError(() => put(e, 'Burst', 'x'), 'ProvisionedThroughputExceededException', TABLE_THROUGHPUT_EXCEEDED);
+    const err = assertError(
+      () => put(e, 'Burst', 'x'),
+      'ProvisionedThroughputExceededException',
+      TABLE_THROUGHPUT_EXCEEDED,
+    );
     assert.deepEqual(err.extra, {
       ThrottlingReasons: [
-        { reason: 'TableWriteProvisionedThroughputExceeded', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/Burst' },
+        {
+          reason: 'TableWriteProvisionedThroughputExceeded',
+          resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/Burst',
+        },
       ],
     });
     // One second later: five more units, five more writes.
@@ -73,7 +92,10 @@ describe('provisioned throughput', () => {
     // Eventually consistent reads cost half a unit: two reads of a 1 RCU table, then throttled.
     call(e, 'GetItem', { TableName: 'Fresh', Key: { pk: { S: 'k0' } } });
     call(e, 'GetItem', { TableName: 'Fresh', Key: { pk: { S: 'k0' } } });
-    assertError(() => call(e, 'GetItem', { TableName: 'Fresh', Key: { pk: { S: 'k0' } } }), 'ProvisionedThroughputExceededException');
+    assertError(
+      () => call(e, 'GetItem', { TableName: 'Fresh', Key: { pk: { S: 'k0' } } }),
+      'ProvisionedThroughputExceededException',
+    );
     clock.t += 1000;
     call(e, 'GetItem', { TableName: 'Fresh', Key: { pk: { S: 'k0' } }, ConsistentRead: true });
     e.close();
@@ -125,10 +147,19 @@ describe('provisioned throughput', () => {
     // An item without the GSI's key does not touch the index: not throttled.
     put(e, 'WithGsi', 'c');
     // Queries of the GSI use its read bucket (1 RCU: two eventually consistent reads of a page).
-    const q = { TableName: 'WithGsi', IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: 'x' } } };
+    const q = {
+      TableName: 'WithGsi',
+      IndexName: 'byG',
+      KeyConditionExpression: 'g = :g',
+      ExpressionAttributeValues: { ':g': { S: 'x' } },
+    };
     call(e, 'Query', q);
     call(e, 'Query', q);
-    const readErr = assertError(() => call(e, 'Query', q), 'ProvisionedThroughputExceededException', INDEX_THROUGHPUT_EXCEEDED);
+    const readErr = assertError(
+      () => call(e, 'Query', q),
+      'ProvisionedThroughputExceededException',
+      INDEX_THROUGHPUT_EXCEEDED,
+    );
     assert.equal(
       (readErr.extra as { ThrottlingReasons: { reason: string }[] }).ThrottlingReasons[0]!.reason,
       'IndexReadProvisionedThroughputExceeded',
@@ -142,7 +173,10 @@ describe('provisioned throughput', () => {
     put(e, 'Grow', 'big', { blob: { S: 'x'.repeat(50 * 1024) } }); // ~-50
     clock.t += 100;
     assertError(() => put(e, 'Grow', 'a'), 'ProvisionedThroughputExceededException');
-    call(e, 'UpdateTable', { TableName: 'Grow', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1000 } });
+    call(e, 'UpdateTable', {
+      TableName: 'Grow',
+      ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1000 },
+    });
     clock.t += 100; // 1000 units/s for 100 ms pays the debt back
     put(e, 'Grow', 'a');
     // Switching to on demand ends throttling.
@@ -166,7 +200,10 @@ describe('provisioned throughput', () => {
     const err = assertError(
       () =>
         call(e, 'TransactWriteItems', {
-          TransactItems: [{ Put: { TableName: 'Busy', Item: { pk: { S: 'c' } } } }, { Put: { TableName: 'Idle', Item: { pk: { S: 'c' } } } }],
+          TransactItems: [
+            { Put: { TableName: 'Busy', Item: { pk: { S: 'c' } } } },
+            { Put: { TableName: 'Idle', Item: { pk: { S: 'c' } } } },
+          ],
         }),
       'TransactionCanceledException',
       'Transaction cancelled, please refer cancellation reasons for specific reasons [ProvisionedThroughputExceeded, None]',
@@ -176,7 +213,8 @@ describe('provisioned throughput', () => {
       { Code: 'None' },
     ]);
     assertError(
-      () => call(e, 'BatchWriteItem', { RequestItems: { Busy: [{ PutRequest: { Item: { pk: { S: 'd' } } } }] } }),
+      () =>
+        call(e, 'BatchWriteItem', { RequestItems: { Busy: [{ PutRequest: { Item: { pk: { S: 'd' } } } }] } }),
       'ProvisionedThroughputExceededException',
     );
     e.close();
@@ -211,7 +249,10 @@ describe('provisioned throughput', () => {
     provisionedTable(e, 'Seen', 4, 2);
     clock.t += 10_000;
     put(e, 'Seen', 'a');
-    const d = e.executeSortkey('DescribeThrottling', { TableName: 'Seen' }) as { Mode: string; Buckets: unknown[] };
+    const d = e.executeSortkey('DescribeThrottling', { TableName: 'Seen' }) as {
+      Mode: string;
+      Buckets: unknown[];
+    };
     assert.equal(d.Mode, 'provisioned');
     assert.deepEqual(d.Buckets, [
       {
@@ -241,16 +282,30 @@ describe('per-partition ceilings (strict mode)', () => {
     put(e, 'Hot', 'hot', big);
     put(e, 'Hot', 'hot', big);
     put(e, 'Hot', 'hot', big); // admitted at 200 left: 1,200 units this second
-    const err = assertError(() => put(e, 'Hot', 'hot', big), 'ThrottlingException', ON_DEMAND_THROUGHPUT_EXCEEDED);
+    const err = assertError(
+      () => put(e, 'Hot', 'hot', big),
+      'ThrottlingException',
+      ON_DEMAND_THROUGHPUT_EXCEEDED,
+    );
     assert.deepEqual(err.extra, {
-      ThrottlingReasons: [{ reason: 'TableWriteKeyRangeThroughputExceeded', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/Hot' }],
+      ThrottlingReasons: [
+        {
+          reason: 'TableWriteKeyRangeThroughputExceeded',
+          resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/Hot',
+        },
+      ],
     });
     put(e, 'Hot', 'cold', big); // another key has its own ceiling
     clock.t += 1000;
     put(e, 'Hot', 'hot', big);
     // Reads: 3,000 RCU per key per second.
     clock.t += 1000;
-    const q = { TableName: 'Hot', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'hot' } }, ConsistentRead: true };
+    const q = {
+      TableName: 'Hot',
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: 'hot' } },
+      ConsistentRead: true,
+    };
     let reads = 0;
     for (; reads < 100; reads++) {
       const err2 = (() => {
@@ -296,7 +351,11 @@ describe('fault injection', () => {
       const ise = errorOf(() => call(e, 'GetItem', { TableName: 'Bbb', Key: { pk: { S: 'k0' } } }));
       assert.equal(ise.type, 'InternalServerError');
       assert.equal(ise.statusCode, 500);
-      call(e, 'Query', { TableName: 'Bbb', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'k0' } } });
+      call(e, 'Query', {
+        TableName: 'Bbb',
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': { S: 'k0' } },
+      });
     }
     // Nothing was written by the failed requests.
     assert.equal(call(e, 'Scan', { TableName: 'Aaa' }).Count, 0);
@@ -334,9 +393,20 @@ describe('fault injection', () => {
 
   it('rejects malformed rules', () => {
     const e = scratchEngine();
-    assertError(() => e.executeSortkey('SetFaults', { Faults: [{ Type: 'Boom' }] }), 'ValidationException', /Type must be one of/);
-    assertError(() => e.executeSortkey('SetFaults', { Faults: [{ Type: 'ThrottlingException', Probability: 2 }] }), 'ValidationException');
-    assertError(() => e.executeSortkey('SetFaults', { Faults: [{ Type: 'Latency' }] }), 'ValidationException', /LatencyMs/);
+    assertError(
+      () => e.executeSortkey('SetFaults', { Faults: [{ Type: 'Boom' }] }),
+      'ValidationException',
+      /Type must be one of/,
+    );
+    assertError(
+      () => e.executeSortkey('SetFaults', { Faults: [{ Type: 'ThrottlingException', Probability: 2 }] }),
+      'ValidationException',
+    );
+    assertError(
+      () => e.executeSortkey('SetFaults', { Faults: [{ Type: 'Latency' }] }),
+      'ValidationException',
+      /LatencyMs/,
+    );
     assertError(() => e.executeSortkey('SetFaults', { Faults: 'all' }), 'ValidationException');
     e.close();
   });

@@ -37,7 +37,10 @@ describe('number normalisation', () => {
     ['123456789012345678901234567890.12345678', '123456789012345678901234567890.12345678'],
     ['1E125', '1' + '0'.repeat(125)],
     ['1E-130', '0.' + '0'.repeat(129) + '1'],
-    ['9.9999999999999999999999999999999999999E+125', '99999999999999999999999999999999999999' + '0'.repeat(88)],
+    [
+      '9.9999999999999999999999999999999999999E+125',
+      '99999999999999999999999999999999999999' + '0'.repeat(88),
+    ],
   ];
   for (const [input, expected] of cases) {
     it(`${input} → ${expected}`, () => assert.equal(normalizeNumber(input), expected));
@@ -49,14 +52,20 @@ describe('number normalisation', () => {
     ['1..2', 'The parameter cannot be converted to a numeric value: 1..2'],
     ['0x10', 'The parameter cannot be converted to a numeric value: 0x10'],
     ['1e', 'The parameter cannot be converted to a numeric value: 1e'],
-    ['123456789012345678901234567890123456789', 'Attempting to store more than 38 significant digits in a Number'],
+    [
+      '123456789012345678901234567890123456789',
+      'Attempting to store more than 38 significant digits in a Number',
+    ],
     ['1E126', 'Number overflow. Attempting to store a number with magnitude larger than supported range'],
     ['-1E126', 'Number overflow. Attempting to store a number with magnitude larger than supported range'],
     ['1E-131', 'Number underflow. Attempting to store a number with magnitude smaller than supported range'],
   ];
   for (const [input, message] of errors) {
     it(`rejects ${JSON.stringify(input)}`, () => {
-      assert.deepEqual(errorOf(() => normalizeNumber(input)), { type: 'ValidationException', message });
+      assert.deepEqual(
+        errorOf(() => normalizeNumber(input)),
+        { type: 'ValidationException', message },
+      );
     });
   }
 
@@ -69,7 +78,10 @@ describe('number normalisation', () => {
 
 describe('number comparison', () => {
   it('orders exactly beyond double precision', () => {
-    assert.equal(compareNumbers('12345678901234567890123456789012345678', '12345678901234567890123456789012345679'), -1);
+    assert.equal(
+      compareNumbers('12345678901234567890123456789012345678', '12345678901234567890123456789012345679'),
+      -1,
+    );
     assert.equal(compareNumbers('-1.5', '-1.55'), 1);
     assert.equal(compareNumbers('0', '-0.0001'), 1);
     assert.equal(compareNumbers('100', '99.999'), 1);
@@ -88,8 +100,14 @@ describe('number comparison', () => {
 describe('number arithmetic', () => {
   it('adds and subtracts exactly', () => {
     assert.equal(addNumbers('0.1', '0.2'), '0.3');
-    assert.equal(addNumbers('99999999999999999999999999999999999999', '1'), '100000000000000000000000000000000000000');
-    assert.equal(subtractNumbers('1', '1.000000000000000000000000000000000001'), '-0.000000000000000000000000000000000001');
+    assert.equal(
+      addNumbers('99999999999999999999999999999999999999', '1'),
+      '100000000000000000000000000000000000000',
+    );
+    assert.equal(
+      subtractNumbers('1', '1.000000000000000000000000000000000001'),
+      '-0.000000000000000000000000000000000001',
+    );
     assert.equal(addNumbers('-5', '5'), '0');
   });
   it('refuses results beyond 38 digits', () => {
@@ -112,5 +130,6 @@ describe('number size (base-100 digits)', () => {
     ['100.01', 4],
     ['0', 1],
   ];
-  for (const [n, size] of cases) it(`${n} costs ${size} bytes`, () => assert.equal(numberSize(normalizeNumber(n)), size));
+  for (const [n, size] of cases)
+    it(`${n} costs ${size} bytes`, () => assert.equal(numberSize(normalizeNumber(n)), size));
 });
