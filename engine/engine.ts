@@ -10,6 +10,9 @@ export type { EngineOptions };
 /** Operations after which streams, TTL and point-in-time recovery are reconciled with the catalog. */
 const CONTROL_PLANE = new Set(['CreateTable', 'UpdateTable', 'DeleteTable', 'ImportTable']);
 
+/** Operations that read the catalog itself: they always look for other processes' changes first. */
+const CATALOG_READS = new Set(['ListTables', 'DescribeTable', 'CreateTable', 'UpdateTable', 'DeleteTable']);
+
 export class Engine {
   readonly ctx: EngineContext;
 
@@ -39,14 +42,21 @@ export class Engine {
     if (!this.has(operation)) {
       throw new DynamoError('UnknownOperationException', `Unknown operation: ${operation}`);
     }
-    this.ctx.refreshIfChanged();
+    this.ctx.refreshIfChanged(CATALOG_READS.has(operation));
     // Capacity accounting, throttling, fault injection and metrics around the call
     // (engine/metrics/monitor.ts): begin() may refuse the request (throttled, or an injected fault).
     const usage = this.ctx.usage;
     usage.begin(operation, input);
     let result: unknown;
     try {
-      result = this.dispatch(operation, input);
+      try {
+        result = this.dispatch(operation, input);
+      } catch (e) {
+        // Another process sharing the file dropped a table this engine still knew: catch up, retry once.
+        if (!(e instanceof Error) || !e.message.startsWith('no such table')) throw e;
+        this.ctx.refreshIfChanged(true);
+        result = this.dispatch(operation, input);
+      }
     } catch (e) {
       usage.failed(e);
       throw e;

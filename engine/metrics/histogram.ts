@@ -1,21 +1,27 @@
-// Latency histograms: logarithmic buckets (8 per doubling, so a bucket is ~9% wide) from 1 µs to
-// ~134 s. One second's counts are kept dense while the second is current, then compacted to the
-// non-empty buckets only; any number of them merge into percentiles over a longer period.
+// Latency histograms in microseconds: one bucket per microsecond up to 16 µs, then 8 buckets per
+// doubling (each 1/16 to 1/8 of its value wide) up to ~35 minutes; computing a bucket is a
+// count-leading-zeros and two shifts. One second's counts are kept dense while the second is
+// current, then compacted to the non-empty buckets only; any number of them merge into percentiles
+// over a longer period.
 
-/** Buckets per doubling of latency. */
-const PER_OCTAVE = 8;
-export const BUCKETS = PER_OCTAVE * 27;
+/** Largest latency with its own bucket, in microseconds (2^31 - 1: about 35 minutes). */
+const MAX_MICROS = 0x7fffffff;
+export const BUCKETS = (30 - 2) * 8 + 8;
 
 /** The bucket of a latency in microseconds. */
 export function bucketOf(micros: number): number {
-  if (!(micros > 1)) return 0;
-  const b = Math.floor(Math.log2(micros) * PER_OCTAVE);
-  return b >= BUCKETS ? BUCKETS - 1 : b;
+  if (!(micros >= 1)) return 0;
+  const v = micros >= MAX_MICROS ? MAX_MICROS : micros | 0;
+  if (v < 16) return v;
+  const octave = 31 - Math.clz32(v);
+  return (octave - 2) * 8 + ((v >>> (octave - 3)) & 7);
 }
 
-/** Lower bound, in microseconds, of bucket `b`. */
+/** Lower bound, in microseconds, of bucket `b` (and upper bound of `b - 1`). */
 export function bucketLow(b: number): number {
-  return b === 0 ? 0 : 2 ** (b / PER_OCTAVE);
+  if (b < 16) return b;
+  const octave = (b >> 3) + 2;
+  return (8 + (b & 7)) * 2 ** (octave - 3);
 }
 
 /** The non-empty buckets of a dense histogram as [bucket, count, bucket, count, …]; undefined when empty. */
@@ -46,7 +52,7 @@ export function addDense(into: Float64Array, dense: Uint32Array | Float64Array):
 
 /**
  * The `q` quantile (0..1) of a dense histogram, in microseconds: the bucket holding the rank,
- * interpolated geometrically inside it, and clamped to the largest latency actually seen.
+ * interpolated linearly inside it, and clamped to the largest latency actually seen.
  */
 export function quantile(
   hist: Float64Array,
@@ -63,8 +69,7 @@ export function quantile(
     if (seen + c >= rank) {
       const low = bucketLow(b);
       const high = bucketLow(b + 1);
-      const frac = (rank - seen) / c;
-      const value = low === 0 ? high * frac : low * (high / low) ** frac;
+      const value = low + (high - low) * ((rank - seen) / c);
       return Math.min(value, maxMicros);
     }
     seen += c;

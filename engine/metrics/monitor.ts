@@ -6,8 +6,8 @@
 //     per table and index per second, and charges it to the buckets (the first charge to a bucket
 //     the input did not name, such as a GSI a write updates, is that bucket's admission),
 //   - records the request's latency, returned items, errors and accessed partition keys.
-// With throttling off and no faults, the added work per request is a clock read, two hrtime
-// reads, a few map lookups and typed-array additions.
+// With throttling off and no faults, the added work per request is two monotonic clock reads, a
+// few map lookups and typed-array additions, and no allocation.
 import { setCapacitySink } from '../capacity.js';
 import type { CapacitySink } from '../capacity.js';
 import type { EngineContext } from '../context.js';
@@ -57,9 +57,8 @@ const RETURNS_ITEMS = new Set(['Query', 'Scan', 'ExecuteStatement']);
 const ITEM_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 const TRANSACTIONS = new Set(['TransactWriteItems', 'TransactGetItems']);
 
-const hrtime = process.hrtime.bigint;
-/** How long wall time is derived from hrtime before it is read again. */
-const ANCHOR_NS = 1_000_000_000n;
+/** How long wall time is derived from the monotonic clock before Date.now() is read again. */
+const ANCHOR_MS = 1000;
 /** Requests per second counted for hot keys; at higher rates they are sampled down to about this. */
 export const HOT_KEY_TARGET_RATE = 256;
 
@@ -82,7 +81,7 @@ export class UsageMonitor implements CapacitySink {
   private input: Rec = EMPTY;
   private nowMs = 0;
   private sec = 0;
-  private started = 0n;
+  private started = 0;
   private readUnits = 0;
   private writeUnits = 0;
   private touched: TableSeries[] = [];
@@ -93,10 +92,11 @@ export class UsageMonitor implements CapacitySink {
   private readonly keys: KeyAccess[] = [];
   /** Latency the faults added to the last operation, for the server to wait before answering. */
   private delayMs = 0;
-  /** Whether the engine runs on the real clock (then wall time is derived from hrtime). */
+  /** Whether the engine runs on the real clock (then wall time is derived from the monotonic one). */
   private readonly realClock: boolean;
-  private anchorMs = 0;
-  private anchorHr = -(ANCHOR_NS + 1n);
+  /** Date.now() minus the monotonic clock, as of `anchoredAt` (monotonic). */
+  private anchorOffset = 0;
+  private anchoredAt = -Infinity;
   // Hot-key sampling: requests counted in the current second, and a xorshift32 state.
   private rateSec = -1;
   private rateCount = 0;
@@ -133,16 +133,17 @@ export class UsageMonitor implements CapacitySink {
     this.seq++;
     this.op = op;
     this.input = input !== null && typeof input === 'object' ? (input as Rec) : EMPTY;
-    const hr = hrtime();
-    this.started = hr;
+    // The monotonic clock (process.hrtime's, as performance.now(): no BigInt to allocate per call).
+    const t = performance.now();
+    this.started = t;
     if (this.realClock) {
       // One clock read per call: wall time is derived from the monotonic clock, re-anchored to
       // Date.now() once a second (clock reads are not free on every machine).
-      if (hr - this.anchorHr > ANCHOR_NS) {
-        this.anchorMs = Date.now();
-        this.anchorHr = hr;
+      if (t - this.anchoredAt > ANCHOR_MS) {
+        this.anchorOffset = Date.now() - t;
+        this.anchoredAt = t;
       }
-      this.nowMs = this.anchorMs + Number(hr - this.anchorHr) / 1e6;
+      this.nowMs = this.anchorOffset + t;
     } else {
       this.nowMs = this.ctx.now();
     }
@@ -160,7 +161,7 @@ export class UsageMonitor implements CapacitySink {
 
   /** Ends an operation that succeeded. */
   succeeded(result: unknown): void {
-    const micros = Number(hrtime() - this.started) / 1000;
+    const micros = (performance.now() - this.started) * 1000;
     setCapacitySink(this.previousSink);
     try {
       this.recordSuccess(result, micros);
