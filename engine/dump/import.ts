@@ -94,6 +94,8 @@ interface Target {
   skip: boolean;
   /** Existing items are removed first (onExistingTable 'replace'). */
   replace: boolean;
+  /** Records of this table in the spool. */
+  spooled: number;
   readonly report: TableImportReport;
 }
 
@@ -307,6 +309,7 @@ class ImportRun {
         exists: true,
         skip: definition !== undefined && onExisting === 'skip',
         replace: onExisting === 'replace',
+        spooled: 0,
         report,
       };
       if (definition && onExisting === 'merge')
@@ -332,6 +335,7 @@ class ImportRun {
         create,
         skip: false,
         replace: false,
+        spooled: 0,
         report,
       };
     }
@@ -370,6 +374,7 @@ class ImportRun {
         const size = itemSize(item);
         if (size > MAX_ITEM_SIZE) throw validation('Item size has exceeded the maximum allowed size');
         checkIndexKeys(t.table, item);
+        t.spooled++;
         this.spool.append(
           t.index * 0x1_0000_0000 + encodePartition(t.key, item).hash,
           `P${t.index},${unitIndex},${rec.line},${size}\t${JSON.stringify(item)}`,
@@ -377,6 +382,7 @@ class ImportRun {
       } else {
         const key = normalizeItem(raw, 'Key');
         checkKey(t.key, key);
+        t.spooled++;
         this.spool.append(
           t.index * 0x1_0000_0000 + encodePartition(t.key, key).hash,
           `D${t.index},${unitIndex},${rec.line},0\t${JSON.stringify(key)}`,
@@ -457,6 +463,9 @@ class ImportRun {
                 if (rec.table !== undefined && !this.wanted(rec.table)) continue;
                 this.problem(unit.name, rec.line, rec.reason, rec.table, rec.text);
                 break;
+              case 'warning':
+                this.report.warnings.push(`${unit.name}:${rec.line}: ${rec.message}`);
+                break;
               default:
                 break;
             }
@@ -511,7 +520,6 @@ class ImportRun {
     const hasSwitch = 'emitImportStreamRecords' in ctx;
     const origin: WriteOrigin = this.options.emitStreams && !hasSwitch ? 'request' : 'import';
     const previousSwitch = hasSwitch ? ctx.emitImportStreamRecords : false;
-    if (hasSwitch && this.options.emitStreams) ctx.emitImportStreamRecords = true;
     const onConflict = this.options.onConflict ?? 'overwrite';
     const created: Table[] = [];
     const total = this.spool.count;
@@ -527,6 +535,7 @@ class ImportRun {
     // A bigger page cache while the import's B-trees grow (restored afterwards): 32 MB.
     db.sqlite.pragma('cache_size = -32768');
     try {
+      if (hasSwitch && this.options.emitStreams) ctx.emitImportStreamRecords = true;
       db.transaction(() => {
         for (const t of this.targetList) {
           if (t.skip) continue;
@@ -556,7 +565,7 @@ class ImportRun {
             !t.replace &&
             ctx.db.sqlite.prepare(`SELECT 1 FROM "${t.table.sqlName}" LIMIT 1`).get() !== undefined)
             ? undefined
-            : new KeyFilter(total),
+            : new KeyFilter(t.spooled),
         );
         let next = Date.now() + PROGRESS_EVERY_MS;
         for (const line of this.spool.lines()) {

@@ -35,7 +35,8 @@ export type InputRecord =
       readonly reason: string;
       readonly table?: string;
       readonly text?: string;
-    };
+    }
+  | { readonly kind: 'warning'; readonly line: number; readonly message: string };
 
 /** A problem that stops reading the input (a structural error, a truncated file). */
 export class InputError extends Error {
@@ -164,6 +165,14 @@ async function* readScanJson(input: InputStream): AsyncGenerator<InputRecord[]> 
   for await (const values of scanned(input, 'containers')) {
     const out: InputRecord[] = [];
     for (const v of values) {
+      if (v.kind === 'member' && (v.key === 'LastEvaluatedKey' || v.key === 'NextToken')) {
+        out.push({
+          kind: 'warning',
+          line: v.line,
+          message: `this is one page of a scan (it has ${v.key}): items after it are not in the file`,
+        });
+        continue;
+      }
       if (v.kind !== 'element' || v.key !== 'Items') continue;
       let parsed: unknown;
       try {

@@ -78,7 +78,7 @@ export function normalizeValue(raw: unknown, depth = 1): AttributeValue {
         throw serialization('Unexpected value type in payload');
       const out: Record<string, AttributeValue> = {};
       for (const name in v as object) {
-        out[name] = normalizeValue((v as Record<string, unknown>)[name], depth + 1);
+        setOwn(out, name, normalizeValue((v as Record<string, unknown>)[name], depth + 1));
       }
       return { M: out };
     }
@@ -153,6 +153,12 @@ function normalizeSet(
 
 export const MAX_ATTRIBUTE_NAME_BYTES = 65535;
 
+/** Assigns an own property, also for the name `__proto__` (plain assignment would set the prototype). */
+export function setOwn<T>(target: Record<string, T>, name: string, value: T): void {
+  if (name === '__proto__') Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+  else target[name] = value;
+}
+
 /** Validates and normalises a whole item (a map of attribute name to value). */
 export function normalizeItem(raw: unknown, what = 'Item'): Item {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -163,7 +169,7 @@ export function normalizeItem(raw: unknown, what = 'Item'): Item {
     const value = (raw as Record<string, unknown>)[name];
     if (value === undefined) continue;
     if (name.length === 0) throw invalidParameter('An attribute name cannot be empty');
-    out[name] = normalizeValue(value);
+    setOwn(out, name, normalizeValue(value));
   }
   return out;
 }

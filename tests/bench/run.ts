@@ -2,6 +2,7 @@
 // `npm run bench -- engine` runs one suite.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { runDumpBench } from './dump.js';
 import { runEngineBench } from './engine.js';
 import { runHttpBench } from './http.js';
 import { runScalingBench } from './scaling.js';
@@ -10,6 +11,7 @@ const suites: Record<string, () => Promise<Record<string, number>> | Record<stri
   engine: runEngineBench,
   http: runHttpBench,
   scaling: runScalingBench,
+  dump: runDumpBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

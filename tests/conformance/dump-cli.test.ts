@@ -1,7 +1,7 @@
 // The real `sortkey import|export|dump|restore` processes (bin/sortkey.js): files, stdin, stdout,
-// exit codes. PENDING UNTIL WIRED: these commands live in main/cli/{import,export,dump,restore}.ts
-// and are added to main/cli.ts's COMMANDS by the lead; until then `sortkey --help` does not list
-// them and every test here is skipped (tests/unit/dump/cli.test.ts covers them in-process).
+// exit codes. The commands live in main/cli/{import,export,dump,restore}.ts; if they are ever not
+// in main/cli.ts's COMMANDS, `sortkey --help` does not list them and these tests are skipped with
+// that reason (tests/unit/dump/cli.test.ts covers the same commands in-process either way).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -298,6 +298,11 @@ export class JsonScanner {
           continue;
       }
     }
+    // The chunk ended just after a value started: keep its beginning.
+    if (this.state === CAPTURE && captureFrom >= 0 && captureFrom < n) {
+      this.captureParts.push(text.slice(captureFrom, n));
+      this.captureChars += n - captureFrom;
+    }
     return out;
   }
 

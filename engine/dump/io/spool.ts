@@ -186,13 +186,17 @@ class RunReader {
  * A spool that gives its lines back ordered by a numeric key (stable: lines with equal keys keep
  * the order they were appended in). Imports key items by table and partition hash, so the write
  * phase inserts in the B-tree's order — sequential page writes instead of random ones, which is
- * what keeps large imports fast. Lines are sorted in memory in runs; runs that do not fit are
- * written to a temporary file and merged on reading (an external merge sort).
+ * what keeps large imports fast. Lines are collected as UTF-8 bytes in a run buffer outside the
+ * JavaScript heap (no long-lived strings for the garbage collector to promote and sweep), sorted
+ * in runs, and runs that do not fit are written to a temporary file and merged on reading (an
+ * external merge sort).
  */
 export class SortingSpool {
+  private run: Buffer;
+  private used = 0;
   private keys: number[] = [];
-  private memory: string[] = [];
-  private memoryChars = 0;
+  private starts: number[] = [];
+  private ends: number[] = [];
   private fd: number | undefined;
   private dir: string | undefined;
   private unlinked = false;
@@ -201,16 +205,32 @@ export class SortingSpool {
   count = 0;
 
   constructor(
-    private readonly runChars = 8 * 1024 * 1024,
+    /** Bytes of one in-memory run. */
+    private readonly runBytes = 8 * 1024 * 1024,
     private readonly tempDir = tmpdir(),
-  ) {}
+  ) {
+    this.run = Buffer.allocUnsafe(Math.min(runBytes, 64 * 1024));
+  }
 
   append(key: number, line: string): void {
+    const worst = line.length * 3;
+    if (this.used + worst > this.run.length) {
+      if (this.used > 0 && this.used + worst > this.runBytes) this.flushRun();
+      if (this.used + worst > this.run.length) {
+        // Grow (up to the run size, or to fit one long line).
+        let size = this.run.length * 2;
+        while (size < this.used + worst) size *= 2;
+        const bigger = Buffer.allocUnsafe(Math.max(Math.min(size, this.runBytes), this.used + worst));
+        this.run.copy(bigger, 0, 0, this.used);
+        this.run = bigger;
+      }
+    }
+    const n = this.run.write(line, this.used, 'utf8');
     this.keys.push(key);
-    this.memory.push(line);
-    this.memoryChars += line.length + 16;
+    this.starts.push(this.used);
+    this.used += n;
+    this.ends.push(this.used);
     this.count++;
-    if (this.memoryChars > this.runChars) this.flushRun();
   }
 
   /** Indexes of the in-memory lines in key order (stable). */
@@ -222,7 +242,7 @@ export class SortingSpool {
   }
 
   private flushRun(): void {
-    if (this.memory.length === 0) return;
+    if (this.keys.length === 0) return;
     if (this.fd === undefined) {
       this.dir = mkdtempSync(join(this.tempDir, 'sortkey-import-'));
       const file = join(this.dir, 'spool');
@@ -237,35 +257,52 @@ export class SortingSpool {
     }
     const order = this.order();
     const start = this.fileBytes;
-    let parts: string[] = [];
-    let chars = 0;
+    const out = Buffer.allocUnsafe(1 << 20);
+    let filled = 0;
     const write = () => {
-      const buf = Buffer.from(parts.join(''), 'utf8');
       let off = 0;
-      while (off < buf.length) off += writeSync(this.fd!, buf, off, buf.length - off, this.fileBytes + off);
-      this.fileBytes += buf.length;
-      parts = [];
-      chars = 0;
+      while (off < filled) off += writeSync(this.fd!, out, off, filled - off, this.fileBytes + off);
+      this.fileBytes += filled;
+      filled = 0;
     };
     for (let k = 0; k < order.length; k++) {
       const i = order[k]!;
-      const s = `${this.keys[i]}\t${this.memory[i]}\n`;
-      parts.push(s);
-      chars += s.length;
-      if (chars > 1 << 20) write();
+      const from = this.starts[i]!;
+      const to = this.ends[i]!;
+      const key = String(this.keys[i]);
+      if (filled + key.length + 2 + (to - from) > out.length) write();
+      if (key.length + 2 + (to - from) > out.length) {
+        // A line longer than the output buffer: write it straight from the run buffer.
+        filled += out.write(key + '\t', filled, 'latin1');
+        write();
+        let off = from;
+        while (off < to) off += writeSync(this.fd!, this.run, off, to - off, this.fileBytes + (off - from));
+        this.fileBytes += to - from;
+        out[0] = 10;
+        filled = 1;
+        continue;
+      }
+      filled += out.write(key, filled, 'latin1');
+      out[filled++] = 9;
+      filled += this.run.copy(out, filled, from, to);
+      out[filled++] = 10;
     }
-    if (parts.length > 0) write();
+    if (filled > 0) write();
     this.runs.push({ start, end: this.fileBytes });
     this.keys = [];
-    this.memory = [];
-    this.memoryChars = 0;
+    this.starts = [];
+    this.ends = [];
+    this.used = 0;
   }
 
   /** Every line in key order. */
   *lines(): Generator<string> {
     if (this.fd === undefined) {
       const order = this.order();
-      for (let k = 0; k < order.length; k++) yield this.memory[order[k]!]!;
+      for (let k = 0; k < order.length; k++) {
+        const i = order[k]!;
+        yield this.run.toString('utf8', this.starts[i]!, this.ends[i]!);
+      }
       return;
     }
     this.flushRun();
@@ -326,6 +363,8 @@ export class SortingSpool {
       if (!this.unlinked && this.dir) rmSync(this.dir, { recursive: true, force: true });
     }
     this.keys = [];
-    this.memory = [];
+    this.starts = [];
+    this.ends = [];
+    this.used = 0;
   }
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { detectFormat, importItems } from '../../../engine/dump/index.js';
+import { Engine } from '../../../engine/engine.js';
 import { memoryEngine, scratchDir, storedItems, tableExists } from './helpers.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'dump');
@@ -36,6 +37,16 @@ describe('formats other tools write', () => {
     const engine = memoryEngine();
     const report = await importItems(engine, path, ORDERS);
     assert.equal(report.written, 6);
+  });
+
+  it('a scan output that is only one page says so', async () => {
+    const text =
+      '{"Items":[{"pk":{"S":"a"}}],"Count":1,"ScannedCount":1,"LastEvaluatedKey":{"pk":{"S":"a"}}}';
+    const report = await importItems(memoryEngine(), { name: 'page.json', text }, ORDERS);
+    assert.equal(report.written, 1);
+    assert.deepEqual(report.warnings, [
+      'page.json:1: this is one page of a scan (it has LastEvaluatedKey): items after it are not in the file',
+    ]);
   });
 
   it('batch-write-item request files: puts and deletes, the table from the file', async () => {
@@ -80,6 +91,55 @@ describe('formats other tools write', () => {
       const items = storedItems(engine, 'Events');
       assert.deepEqual(items.find((i) => 'm' in i)!.m, { M: { deep: { L: [{ NULL: true }] } } });
     }
+  });
+
+  it("reads the engine's own ExportTableToPointInTime output, full and incremental", async () => {
+    const root = join(dir, 'pitr-exports');
+    let now = Date.UTC(2024, 0, 1);
+    const engine = Engine.inMemory({ ttlSweepIntervalMs: 0, exportRoot: root, now: () => now });
+    engine.execute('CreateTable', {
+      TableName: 'Things',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    engine.execute('UpdateContinuousBackups', {
+      TableName: 'Things',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    engine.execute('PutItem', { TableName: 'Things', Item: { pk: { S: 'a' }, n: { N: '1' } } });
+    engine.execute('PutItem', { TableName: 'Things', Item: { pk: { S: 'b' }, bs: { BS: ['AQ=='] } } });
+    now += 60_000;
+    const arn = 'arn:aws:dynamodb:us-east-1:000000000000:table/Things';
+    engine.execute('ExportTableToPointInTime', { TableArn: arn, S3Bucket: 'bucket', S3Prefix: 'full' });
+    const local = memoryEngine();
+    const full = await importItems(local, join(root, 'bucket', 'full'), {
+      partitionKey: { name: 'pk', type: 'S' },
+    });
+    assert.equal(full.rejected, 0, JSON.stringify(full.problems));
+    assert.equal(full.tables[0]!.table, 'Things');
+    assert.deepEqual(storedItems(local, 'Things'), storedItems(engine, 'Things'));
+    // An incremental export: b deleted, c added — NewImage lines are puts, the others deletes.
+    const from = now;
+    now += 1000;
+    engine.execute('DeleteItem', { TableName: 'Things', Key: { pk: { S: 'b' } } });
+    engine.execute('PutItem', { TableName: 'Things', Item: { pk: { S: 'c' } } });
+    now += 60_000;
+    engine.execute('ExportTableToPointInTime', {
+      TableArn: arn,
+      S3Bucket: 'bucket',
+      S3Prefix: 'incremental',
+      ExportType: 'INCREMENTAL_EXPORT',
+      IncrementalExportSpecification: {
+        ExportFromTime: from / 1000,
+        ExportToTime: (now - 1000) / 1000,
+        ExportViewType: 'NEW_IMAGE',
+      },
+    });
+    const inc = await importItems(local, join(root, 'bucket', 'incremental'), {});
+    assert.equal(inc.rejected, 0, JSON.stringify(inc.problems));
+    assert.equal(inc.deleted, 1);
+    assert.deepEqual(storedItems(local, 'Things'), storedItems(engine, 'Things'));
   });
 
   it('an export folder whose data file does not match the manifest is refused', async () => {

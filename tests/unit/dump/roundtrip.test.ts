@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { AttributeValue } from '../../../engine/types.js';
+import { normalizeNumber } from '../../../engine/values/number.js';
 import { dumpDatabase, exportTable, importItems, restoreDatabase } from '../../../engine/dump/index.js';
 import type { ExportFormat } from '../../../engine/dump/index.js';
 import { assertSameItems, memoryEngine, RICH_ITEMS, scratchDir, seedRich, storedItems } from './helpers.js';
@@ -300,5 +303,72 @@ describe('round trips', () => {
       assert.equal(report.rejected, 0, `${format}: ${JSON.stringify(report.problems)}`);
       assert.equal(report.written, 0);
     }
+  });
+
+  it('any items survive every lossless format (property)', async () => {
+    const num = fc
+      .tuple(
+        fc.constantFrom('', '-'),
+        fc.stringMatching(/^[1-9][0-9]{0,37}$/),
+        fc.integer({ min: -90, max: 90 }),
+      )
+      .map(([sign, digits, exp]) => `${sign}${digits[0]}.${digits.slice(1) || '0'}E${exp}`);
+    const bin = fc.uint8Array({ maxLength: 12 }).map((b) => Buffer.from(b).toString('base64'));
+    const scalar: fc.Arbitrary<AttributeValue> = fc.oneof(
+      fc.string({ unit: 'binary' }).map((S) => ({ S })),
+      num.map((N) => ({ N })),
+      bin.map((B) => ({ B })),
+      fc.boolean().map((BOOL) => ({ BOOL })),
+      fc.constant({ NULL: true as const }),
+      fc
+        .uniqueArray(fc.string({ unit: 'binary', minLength: 1 }), { minLength: 1, maxLength: 4 })
+        .map((SS) => ({ SS })),
+      fc
+        .uniqueArray(num, { minLength: 1, maxLength: 4, selector: (n) => normalizeNumber(n) })
+        .map((NS) => ({ NS })),
+      fc.uniqueArray(bin, { minLength: 1, maxLength: 3 }).map((BS) => ({ BS })),
+    );
+    const { value } = fc.letrec<{ value: AttributeValue }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        scalar,
+        fc.array(tie('value'), { maxLength: 3 }).map((L) => ({ L })),
+        fc
+          .dictionary(fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }), tie('value'), { maxKeys: 3 })
+          .map((M) => ({ M })),
+      ),
+    }));
+    const item = fc
+      .dictionary(fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }), value, { maxKeys: 5 })
+      .filter((m) => !('pk' in m) && !('__proto__' in m));
+    const items = fc.uniqueArray(fc.tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 10 }), item), {
+      minLength: 1,
+      maxLength: 8,
+      selector: ([pk]) => pk,
+    });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(items, fc.constantFrom(...LOSSLESS), async (list, format) => {
+        const engine = memoryEngine();
+        engine.execute('CreateTable', {
+          TableName: 'Prop',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        });
+        for (const [pk, attrs] of list)
+          engine.execute('PutItem', { TableName: 'Prop', Item: { ...attrs, pk: { S: pk } } });
+        const path = join(dir, `prop-${run++}.${format}`);
+        await exportTable(engine, 'Prop', path, { format });
+        const target = memoryEngine();
+        const report = await importItems(target, path, {
+          table: 'Prop',
+          partitionKey: { name: 'pk', type: 'S' },
+        });
+        assert.equal(report.rejected, 0, JSON.stringify(report.problems));
+        assertSameItems(target, engine, 'Prop');
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -409,6 +409,15 @@ describe('index and stream maintenance', () => {
         expected.push({ key, line, seq: i });
         spool.append(key, line);
       }
+      // Two lines longer than the file writer's 1 MB buffer.
+      for (const [key, seq] of [
+        [5, 3000],
+        [5, 3001],
+      ] as const) {
+        const line = `#big ${seq} ` + 'é'.repeat(700_000);
+        expected.push({ key, line, seq });
+        spool.append(key, line);
+      }
       expected.sort((a, b) => a.key - b.key || a.seq - b.seq);
       assert.deepEqual(
         [...spool.lines()],

@@ -407,3 +407,14 @@ describe('consumed capacity', () => {
     );
   });
 });
+
+describe('attribute names', () => {
+  it('stores an attribute named __proto__ like any other', () => {
+    const e = setup();
+    const item = JSON.parse('{"pk":{"S":"p"},"sk":{"S":"s"},"__proto__":{"M":{"__proto__":{"S":"inner"}}}}');
+    call(e, 'PutItem', { TableName: 'Tbl', Item: item });
+    const got = call(e, 'GetItem', { TableName: 'Tbl', Key: key }).Item;
+    assert.equal(JSON.stringify(got), JSON.stringify(item));
+    assert.equal(Object.getPrototypeOf(got), Object.prototype);
+  });
+});
