@@ -33,12 +33,33 @@ export function parseRequestStatement(text: unknown, parameters: unknown): Parse
     );
   }
   const params = ((parameters as unknown[] | undefined) ?? []).map((p) => normalizeValue(p));
-  const parsed = parseStatement(text);
+  const parsed = parseCached(text);
   if (!parsed.ok) throw validation(parsed.errors[0]!.message);
   if (parsed.parameterCount !== params.length) {
     throw validation("Number of parameters in request and statement don't match.");
   }
   return { statement: parsed.statement, parameters: params };
+}
+
+// Applications run the same statements again and again with new `?` values: parsed statements
+// (immutable ASTs) are kept in a small LRU cache, like prepared statements.
+const STATEMENT_CACHE_SIZE = 1000;
+const statementCache = new Map<string, ReturnType<typeof parseStatement>>();
+
+function parseCached(text: string): ReturnType<typeof parseStatement> {
+  const cached = statementCache.get(text);
+  if (cached) {
+    statementCache.delete(text);
+    statementCache.set(text, cached);
+    return cached;
+  }
+  const parsed = parseStatement(text, { fast: true });
+  if (parsed.ok) {
+    statementCache.set(text, parsed);
+    if (statementCache.size > STATEMENT_CACHE_SIZE)
+      statementCache.delete(statementCache.keys().next().value!);
+  }
+  return parsed;
 }
 
 export function isRead(statement: Statement): boolean {

@@ -5,7 +5,7 @@ import type { Statement } from './ast.js';
 import { fromInvalidToken, fromLexingError, fromRecognitionException, PartiqlParseError } from './errors.js';
 import type { PartiqlSyntaxError } from './errors.js';
 import { tokenize } from './lexer.js';
-import { parser } from './parser.js';
+import { parser, strictParser } from './parser.js';
 import { validateStatement } from './validate.js';
 
 export type * from './ast.js';
@@ -38,16 +38,33 @@ function byOffset(a: PartiqlSyntaxError, b: PartiqlSyntaxError): number {
   return a.offset - b.offset;
 }
 
+export interface ParseOptions {
+  /**
+   * Try the parser without error recovery first (faster), falling back to the recovering parser
+   * only when the statement has a syntax error. The result is the same either way.
+   */
+  readonly fast?: boolean;
+}
+
 /** Parses one statement. Never throws. */
-export function parseStatement(text: string): ParseResult {
+export function parseStatement(text: string, options: ParseOptions = {}): ParseResult {
   const lexed = tokenize(text);
   const lexErrors: PartiqlSyntaxError[] = [];
   for (const e of lexed.errors) lexErrors.push(fromLexingError(e, text));
   for (const t of lexed.invalid) lexErrors.push(fromInvalidToken(t, text));
 
-  parser.input = lexed.tokens;
-  const cst = parser.statement();
-  const parseErrors = parser.errors;
+  let cst: ReturnType<typeof parser.statement> | undefined;
+  if (options.fast && lexErrors.length === 0) {
+    strictParser.input = lexed.tokens;
+    cst = strictParser.statement();
+    if (strictParser.errors.length > 0) cst = undefined;
+  }
+  let parseErrors: typeof parser.errors = [];
+  if (cst === undefined) {
+    parser.input = lexed.tokens;
+    cst = parser.statement();
+    parseErrors = parser.errors;
+  }
 
   if (parseErrors.length > 0 || lexErrors.length > 0) {
     const errors = lexErrors.sort(byOffset);

@@ -24,8 +24,9 @@ const errorMessageProvider: IParserErrorMessageProvider = {
 };
 
 export class PartiqlParser extends CstParser {
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider });
+  /** With `recovery` the parser goes on past errors (editors want every marker), at some cost. */
+  constructor(recovery = true) {
+    super(T.allTokens, { recoveryEnabled: recovery, maxLookahead: 3, errorMessageProvider });
     this.performSelfAnalysis();
   }
 
@@ -497,3 +498,5 @@ export class PartiqlParser extends CstParser {
 
 /** One parser for the whole process (Chevrotain parsers are reusable and costly to construct). */
 export const parser = new PartiqlParser();
+/** Without error recovery: the fast path for statements that parse (the engine's common case). */
+export const strictParser = new PartiqlParser(false);

@@ -5,10 +5,12 @@ import { cpus } from 'node:os';
 import { runDumpBench } from './dump.js';
 import { runEngineBench } from './engine.js';
 import { runHttpBench } from './http.js';
+import { runPartiqlBench } from './partiql.js';
 import { runScalingBench } from './scaling.js';
 
 const suites: Record<string, () => Promise<Record<string, number>> | Record<string, number>> = {
   engine: runEngineBench,
+  partiql: runPartiqlBench,
   http: runHttpBench,
   scaling: runScalingBench,
   dump: runDumpBench,
