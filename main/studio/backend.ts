@@ -2,15 +2,29 @@
 // anything engine-like). Browser mode calls it through HTTP routes (routes.ts), Electron through IPC
 // (main/electron). Items stay DynamoDB JSON throughout; numbers stay strings.
 import type {
+  AccessPlan,
+  AccessPlanRequest,
+  AccessPlanResult,
+  AccessTargetPlan,
+  AttributeDefinition,
   AttributeValue,
   BackendErrorShape,
   BackendMethod,
+  CreateIndexRequest,
   CreateTableInput,
   DeleteItemRequest,
   ExplainResult,
   GetItemRequest,
+  FaultRule,
+  HotKeysRequest,
+  HotKeysResult,
   IndexSummary,
   Item,
+  MetricsOverview,
+  MetricsRequest,
+  MetricsResult,
+  MetricSeries,
+  ProposedIndex,
   PutItemRequest,
   ReadRequest,
   ReadResult,
@@ -19,9 +33,15 @@ import type {
   StatementResult,
   StudioInfo,
   StudioSchema,
+  TableMetricsRow,
   TableSummary,
+  ThrottleMode,
+  ThrottlingState,
   WriteResult,
 } from '../../renderer/src/backend/api.js';
+import { parseStatement } from '../../grammar/partiql/index.js';
+import type { Expression, SourceLocation } from '../../grammar/partiql/index.js';
+import { Engine } from '../../engine/index.js';
 import type { EngineLike } from '../server/index.js';
 
 /** The backend as the transports see it: a method name and one JSON argument. */
@@ -163,14 +183,19 @@ export function versionCondition(keyNames: string[], expected: Item | null): Con
 }
 
 function summarizeIndex(raw: AnyRecord, kind: 'GSI' | 'LSI'): IndexSummary {
-  const projection = (raw.Projection as AnyRecord | undefined)?.ProjectionType;
+  const projection = raw.Projection as AnyRecord | undefined;
+  const type = projection?.ProjectionType;
+  const nonKey = projection?.NonKeyAttributes;
   return {
     name: String(raw.IndexName),
     kind,
     keySchema: (raw.KeySchema as IndexSummary['keySchema']) ?? [],
-    projectionType: typeof projection === 'string' ? projection : 'ALL',
+    projectionType: typeof type === 'string' ? type : 'ALL',
+    ...(Array.isArray(nonKey) ? { nonKeyAttributes: nonKey.map(String) } : {}),
     ...(typeof raw.IndexStatus === 'string' ? { status: raw.IndexStatus } : {}),
     ...(typeof raw.ItemCount === 'number' ? { itemCount: raw.ItemCount } : {}),
+    ...(typeof raw.IndexSizeBytes === 'number' ? { sizeBytes: raw.IndexSizeBytes } : {}),
+    ...(raw.Backfilling === true ? { backfilling: true } : {}),
   };
 }
 
@@ -206,6 +231,167 @@ function attributeNames(item: Item, out: Set<string>): void {
     out.add(name);
     if ('M' in value) for (const sub of Object.keys(value.M)) out.add(`${name}.${sub}`);
   }
+}
+
+// ── Metrics ────────────────────────────────────────────────────────────────────────────────────────
+
+/** Metrics the overview reads per table. */
+const OVERVIEW_METRICS = [
+  'ConsumedReadCapacityUnits',
+  'ConsumedWriteCapacityUnits',
+  'ReadThrottleEvents',
+  'WriteThrottleEvents',
+  'ThrottledRequests',
+  'SuccessfulRequestLatency',
+];
+
+function optionalNumber(args: AnyRecord, name: string): number | undefined {
+  const v = args[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new StudioError('ValidationException', `${name} must be a number`);
+  return v;
+}
+
+function optionalString(args: AnyRecord, name: string): string | undefined {
+  const v = args[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new StudioError('ValidationException', `${name} must be a string`);
+  return v;
+}
+
+/** Sum of one statistic over every series of a metric, per datapoint (nulls count as 0). */
+export function sumSeries(
+  series: MetricSeries[],
+  metric: string,
+  stat: 'Sum' | 'SampleCount',
+  n: number,
+): number[] {
+  const out = new Array<number>(n).fill(0);
+  for (const s of series) {
+    if (s.MetricName !== metric) continue;
+    const values = s.Statistics[stat];
+    if (!values) continue;
+    for (let i = 0; i < n; i++) out[i]! += values[i] ?? 0;
+  }
+  return out;
+}
+
+// ── Access planning (index designer, access patterns) ─────────────────────────────────────────────
+
+/** Default and largest number of items copied into the scratch table of a proposed index. */
+const PLAN_SAMPLE = 5000;
+const MAX_PLAN_SAMPLE = 20_000;
+/** How long a table's sample is reused while the designer re-plans (ms). */
+const SAMPLE_TTL_MS = 15_000;
+
+interface ParsedSelect {
+  table: string;
+  index?: string;
+  from: SourceLocation;
+  /** Root attribute names the WHERE clause mentions. */
+  whereNames: Set<string>;
+  star: boolean;
+  parameterCount: number;
+}
+
+/** Collects the root names of every path in an expression (walks the AST generically). */
+function collectPathNames(node: unknown, out: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collectPathNames(n, out);
+    return;
+  }
+  if (!isRecord(node)) return;
+  if (node.kind === 'path' && isRecord(node.root) && typeof node.root.name === 'string')
+    out.add(node.root.name);
+  for (const [k, v] of Object.entries(node))
+    if (k !== 'loc' && typeof v === 'object') collectPathNames(v, out);
+}
+
+/** The FROM target and WHERE names of a SELECT (EXPLAIN SELECT too), or why it is not one. */
+export function parseSelect(text: string): ParsedSelect | { error: string } {
+  const r = parseStatement(text);
+  if (!r.ok) return { error: r.errors[0]?.message ?? 'Statement not well formed' };
+  let st = r.statement;
+  if (st.kind === 'explain') st = st.statement;
+  if (st.kind !== 'select')
+    return { error: `Only SELECT statements read through indexes (this is ${st.kind.toUpperCase()})` };
+  const whereNames = new Set<string>();
+  collectPathNames(st.where as Expression | null, whereNames);
+  return {
+    table: st.from.name,
+    ...(st.from.index ? { index: st.from.index.name } : {}),
+    from: st.from.loc,
+    whereNames,
+    star: st.projection.kind === 'star',
+    parameterCount: r.parameterCount,
+  };
+}
+
+/** The statement with its FROM target replaced by `"table"` or `"table"."index"`. */
+export function retarget(text: string, from: SourceLocation, table: string, index?: string): string {
+  const ref = index ? `"${table}"."${index}"` : `"${table}"`;
+  return text.slice(0, from.offset) + ref + text.slice(from.offset + from.length);
+}
+
+/** Orders plans: a Query (or GetItem) before a Scan, then less read capacity, then fewer items read. */
+function planCost(p: AccessTargetPlan): [number, number, number] {
+  const e = p.explain!;
+  return [e.FullTableScan ? 1 : 0, e.EstimatedReadCapacityUnits, e.EstimatedItemsRead ?? 0];
+}
+
+function betterPlan(a: AccessTargetPlan, b: AccessTargetPlan): boolean {
+  const ca = planCost(a);
+  const cb = planCost(b);
+  for (let i = 0; i < ca.length; i++) if (ca[i] !== cb[i]) return ca[i]! < cb[i]!;
+  return false;
+}
+
+interface IndexShape {
+  name: string;
+  kind: 'GSI' | 'LSI';
+  keyNames: string[];
+  projectionType: string;
+  nonKey: string[];
+  active: boolean;
+}
+
+function indexShapes(table: AnyRecord): IndexShape[] {
+  const out: IndexShape[] = [];
+  for (const [list, kind] of [
+    [table.GlobalSecondaryIndexes, 'GSI'],
+    [table.LocalSecondaryIndexes, 'LSI'],
+  ] as const) {
+    for (const raw of (list as AnyRecord[] | undefined) ?? []) {
+      const s = summarizeIndex(raw, kind);
+      out.push({
+        name: s.name,
+        kind,
+        keyNames: s.keySchema.map((k) => k.AttributeName),
+        projectionType: s.projectionType,
+        nonKey: s.nonKeyAttributes ?? [],
+        active: s.status === undefined || s.status === 'ACTIVE',
+      });
+    }
+  }
+  return out;
+}
+
+/** Caveats of reading through an index instead of the table. */
+function indexNotes(ix: IndexShape, parsed: ParsedSelect, tableKey: readonly string[]): string[] {
+  const notes: string[] = [];
+  // Every item has the table's key attributes: only the others make an index sparse.
+  const unconstrained = ix.keyNames.filter((n) => !parsed.whereNames.has(n) && !tableKey.includes(n));
+  if (unconstrained.length > 0)
+    notes.push(
+      `Sparse: only items that have ${unconstrained.join(' and ')} are in ${ix.name}; others never appear in its results.`,
+    );
+  if (parsed.star && ix.projectionType !== 'ALL')
+    notes.push(
+      `SELECT * returns only what ${ix.name} projects (${ix.projectionType === 'KEYS_ONLY' ? 'keys only' : `keys and ${ix.nonKey.join(', ')}`}).`,
+    );
+  if (!ix.active) notes.push(`${ix.name} is not ACTIVE yet.`);
+  return notes;
 }
 
 export function createStudioBackend(options: StudioBackendOptions): StudioBackendImpl {
@@ -256,6 +442,114 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
 
   function conflict(message: string, item: Item | undefined): WriteResult {
     return { ok: false, reason: 'conflict', message, ...(item ? { current: item } : {}) };
+  }
+
+  async function sortkey(operation: string, input: unknown): Promise<AnyRecord> {
+    if (!engine.executeSortkey)
+      throw new StudioError('UnknownOperationException', `${operation} needs a Sortkey engine`);
+    return ((await engine.executeSortkey(operation, input)) ?? {}) as AnyRecord;
+  }
+
+  async function explainOn(
+    run: (input: AnyRecord) => Promise<unknown>,
+    statement: string,
+    parameterCount: number,
+  ): Promise<{ explain?: ExplainResult; error?: string }> {
+    // Saved statements may have `?` parameters: their plan does not depend on the values, only on
+    // their types; strings first, then numbers.
+    const attempts: (AttributeValue[] | undefined)[] =
+      parameterCount === 0
+        ? [undefined]
+        : [new Array(parameterCount).fill({ S: '?' }), new Array(parameterCount).fill({ N: '0' })];
+    let last: unknown;
+    for (const parameters of attempts) {
+      try {
+        const input: AnyRecord = { Statement: statement };
+        if (parameters) input.Parameters = parameters;
+        return { explain: (await run(input)) as ExplainResult };
+      } catch (e) {
+        last = e;
+      }
+    }
+    return { error: toErrorShape(last).message };
+  }
+
+  const samples = new Map<string, { at: number; items: Item[]; complete: boolean }>();
+
+  /** Up to `limit` items of a table (Scan pages), reused for a few seconds while the designer re-plans. */
+  async function sampleItems(table: string, limit: number): Promise<{ items: Item[]; complete: boolean }> {
+    const cached = samples.get(table);
+    if (cached && Date.now() - cached.at < SAMPLE_TTL_MS && (cached.complete || cached.items.length >= limit))
+      return {
+        items: cached.items.slice(0, limit),
+        complete: cached.complete || cached.items.length <= limit,
+      };
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const input: AnyRecord = { TableName: table, Limit: Math.min(1000, limit - items.length) };
+      if (start) input.ExclusiveStartKey = start;
+      const page = await call('Scan', input);
+      items.push(...((page.Items as Item[] | undefined) ?? []));
+      start = page.LastEvaluatedKey as Item | undefined;
+    } while (start && items.length < limit);
+    const complete = !start;
+    samples.set(table, { at: Date.now(), items, complete });
+    return { items, complete };
+  }
+
+  /**
+   * A scratch in-memory engine holding the table's key schema, the proposed index and a sample of
+   * the items (those the index refuses, a key attribute of another type, are skipped as backfill
+   * skips them): EXPLAIN there plans statements as if the index existed.
+   */
+  async function mirrorFor(
+    table: AnyRecord,
+    proposed: ProposedIndex,
+    limit: number,
+  ): Promise<{ mirror?: Engine; error?: string; copied: number; skipped: number; complete: boolean }> {
+    const name = String(table.TableName);
+    const keySchema = (table.KeySchema as { AttributeName: string }[] | undefined) ?? [];
+    const needed = new Set([
+      ...keySchema.map((k) => k.AttributeName),
+      ...proposed.index.KeySchema.map((k) => k.AttributeName),
+    ]);
+    const defs = new Map<string, AttributeDefinition>();
+    for (const d of [
+      ...((table.AttributeDefinitions as AttributeDefinition[] | undefined) ?? []),
+      ...proposed.attributeDefinitions,
+    ])
+      if (needed.has(d.AttributeName) && !defs.has(d.AttributeName)) defs.set(d.AttributeName, d);
+    const mirror = Engine.inMemory();
+    const index = {
+      IndexName: proposed.index.IndexName,
+      KeySchema: proposed.index.KeySchema,
+      Projection: proposed.index.Projection,
+    };
+    try {
+      mirror.execute('CreateTable', {
+        TableName: name,
+        KeySchema: table.KeySchema,
+        AttributeDefinitions: [...defs.values()],
+        BillingMode: 'PAY_PER_REQUEST',
+        [proposed.kind === 'GSI' ? 'GlobalSecondaryIndexes' : 'LocalSecondaryIndexes']: [index],
+      });
+    } catch (e) {
+      mirror.close();
+      return { error: toErrorShape(e).message, copied: 0, skipped: 0, complete: false };
+    }
+    const sample = await sampleItems(name, limit);
+    let copied = 0;
+    let skipped = 0;
+    for (const item of sample.items) {
+      try {
+        mirror.execute('PutItem', { TableName: name, Item: item });
+        copied++;
+      } catch {
+        skipped++;
+      }
+    }
+    return { mirror, copied, skipped, complete: sample.complete };
   }
 
   const backend = {
@@ -453,6 +747,331 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
         tables.push({ name, indexes: summary.indexes.map((i) => i.name), attributes: [...attrs] });
       }
       return { tables };
+    },
+
+    // ── Metrics ──────────────────────────────────────────────────────────────────────────────────
+
+    async getMetrics(args: MetricsRequest): Promise<MetricsResult> {
+      const a = (isRecord(args) ? args : {}) as AnyRecord;
+      const input: AnyRecord = {};
+      const table = optionalString(a, 'table');
+      const index = optionalString(a, 'index');
+      const operation = optionalString(a, 'operation');
+      const start = optionalNumber(a, 'startTime');
+      const end = optionalNumber(a, 'endTime');
+      const period = optionalNumber(a, 'period');
+      if (table !== undefined) input.TableName = table;
+      if (index !== undefined) input.IndexName = index;
+      if (operation !== undefined) input.Operation = operation;
+      if (start !== undefined) input.StartTime = start;
+      if (end !== undefined) input.EndTime = end;
+      if (period !== undefined) input.Period = period;
+      if (Array.isArray(a.metrics)) input.Metrics = a.metrics;
+      return (await sortkey('GetMetrics', input)) as unknown as MetricsResult;
+    },
+
+    async metricsOverview(args: {
+      startTime: number;
+      endTime: number;
+      period: number;
+    }): Promise<MetricsOverview> {
+      const a = (isRecord(args) ? args : {}) as AnyRecord;
+      const range = {
+        StartTime: optionalNumber(a, 'startTime'),
+        EndTime: optionalNumber(a, 'endTime'),
+        Period: optionalNumber(a, 'period'),
+      };
+      // The account's answer fixes the datapoints every table's series aligns with.
+      const account = (await sortkey('GetMetrics', {
+        ...range,
+        Metrics: ['ConsumedReadCapacityUnits'],
+      })) as unknown as MetricsResult;
+      const n = account.Timestamps.length;
+      const tables: TableMetricsRow[] = [];
+      for (const name of await tableNames()) {
+        let raw: AnyRecord;
+        let m: MetricsResult;
+        try {
+          raw = await describe(name);
+          m = (await sortkey('GetMetrics', {
+            ...range,
+            TableName: name,
+            Metrics: OVERVIEW_METRICS,
+          })) as unknown as MetricsResult;
+        } catch (e) {
+          if (toErrorShape(e).type === 'ResourceNotFoundException') continue;
+          throw e;
+        }
+        const summary = summarizeTable(raw);
+        const tp = raw.ProvisionedThroughput as AnyRecord | undefined;
+        const requests = sumSeries(m.Metrics, 'SuccessfulRequestLatency', 'SampleCount', n);
+        let latencySum = 0;
+        let latencyCount = 0;
+        for (const s of m.Metrics) {
+          if (s.MetricName !== 'SuccessfulRequestLatency') continue;
+          const avg = s.Statistics.Average ?? [];
+          const count = s.Statistics.SampleCount ?? [];
+          for (let i = 0; i < n; i++) {
+            if (avg[i] === null || avg[i] === undefined || !count[i]) continue;
+            latencySum += avg[i]! * count[i]!;
+            latencyCount += count[i]!;
+          }
+        }
+        const throttledRequests = sumSeries(m.Metrics, 'ThrottledRequests', 'Sum', n);
+        const readEvents = sumSeries(m.Metrics, 'ReadThrottleEvents', 'Sum', n);
+        const writeEvents = sumSeries(m.Metrics, 'WriteThrottleEvents', 'Sum', n);
+        tables.push({
+          table: name,
+          billingMode: summary.billingMode,
+          itemCount: summary.itemCount,
+          sizeBytes: summary.sizeBytes,
+          ...(summary.billingMode === 'PROVISIONED' && tp
+            ? {
+                provisionedRead: Number(tp.ReadCapacityUnits) || 0,
+                provisionedWrite: Number(tp.WriteCapacityUnits) || 0,
+              }
+            : {}),
+          read: sumSeries(m.Metrics, 'ConsumedReadCapacityUnits', 'Sum', n),
+          write: sumSeries(m.Metrics, 'ConsumedWriteCapacityUnits', 'Sum', n),
+          throttled: throttledRequests.map((t, i) => Math.max(t, readEvents[i]! + writeEvents[i]!)),
+          requests,
+          meanLatencyMs: latencyCount > 0 ? latencySum / latencyCount : null,
+        });
+      }
+      return {
+        StartTime: account.StartTime,
+        EndTime: account.EndTime,
+        Period: account.Period,
+        Timestamps: account.Timestamps,
+        tables,
+      };
+    },
+
+    async getHotKeys(args: HotKeysRequest): Promise<HotKeysResult> {
+      const a = args as unknown as AnyRecord;
+      const input: AnyRecord = { TableName: requireString(a, 'table') };
+      const index = optionalString(a, 'index');
+      const window = optionalNumber(a, 'windowSeconds');
+      const limit = optionalNumber(a, 'limit');
+      if (index !== undefined) input.IndexName = index;
+      if (window !== undefined) input.WindowSeconds = window;
+      if (limit !== undefined) input.Limit = limit;
+      return (await sortkey('GetHotKeys', input)) as unknown as HotKeysResult;
+    },
+
+    async describeThrottling(args: { table?: string }): Promise<ThrottlingState> {
+      const table = optionalString((isRecord(args) ? args : {}) as AnyRecord, 'table');
+      return (await sortkey(
+        'DescribeThrottling',
+        table !== undefined ? { TableName: table } : {},
+      )) as unknown as ThrottlingState;
+    },
+
+    async setThrottling(args: { mode: ThrottleMode }): Promise<{ Mode: ThrottleMode }> {
+      const mode = requireString(args as unknown as AnyRecord, 'mode');
+      return (await sortkey('SetThrottling', { Mode: mode })) as unknown as { Mode: ThrottleMode };
+    },
+
+    async setFaults(args: { faults: FaultRule[] }): Promise<{ Faults: FaultRule[] }> {
+      const faults = (args as unknown as AnyRecord).faults;
+      if (!Array.isArray(faults))
+        throw new StudioError('ValidationException', 'faults must be a list of rules');
+      return (await sortkey('SetFaults', { Faults: faults })) as unknown as { Faults: FaultRule[] };
+    },
+
+    // ── Index designer ───────────────────────────────────────────────────────────────────────────
+
+    async createIndex(args: CreateIndexRequest): Promise<TableSummary> {
+      const a = args as unknown as AnyRecord;
+      const table = requireString(a, 'table');
+      if (!isRecord(a.index)) throw new StudioError('ValidationException', 'index is required');
+      const index = args.index;
+      const t = await describe(table);
+      const defs = [...((t.AttributeDefinitions as AttributeDefinition[] | undefined) ?? [])];
+      for (const d of Array.isArray(args.attributeDefinitions) ? args.attributeDefinitions : []) {
+        if (!defs.some((x) => x.AttributeName === d.AttributeName)) defs.push(d);
+      }
+      const create: AnyRecord = {
+        IndexName: index.IndexName,
+        KeySchema: index.KeySchema,
+        Projection: index.Projection,
+      };
+      const billing = (t.BillingModeSummary as AnyRecord | undefined)?.BillingMode;
+      const tp = t.ProvisionedThroughput as AnyRecord | undefined;
+      if (index.ProvisionedThroughput) create.ProvisionedThroughput = index.ProvisionedThroughput;
+      else if (billing !== 'PAY_PER_REQUEST' && tp)
+        create.ProvisionedThroughput = {
+          ReadCapacityUnits: Number(tp.ReadCapacityUnits) || 1,
+          WriteCapacityUnits: Number(tp.WriteCapacityUnits) || 1,
+        };
+      const out = await call('UpdateTable', {
+        TableName: table,
+        AttributeDefinitions: defs,
+        GlobalSecondaryIndexUpdates: [{ Create: create }],
+      });
+      samples.delete(table);
+      return summarizeTable(out.TableDescription as AnyRecord);
+    },
+
+    async deleteIndex(args: { table: string; index: string }): Promise<TableSummary> {
+      const a = args as unknown as AnyRecord;
+      const table = requireString(a, 'table');
+      const index = requireString(a, 'index');
+      const t = await describe(table);
+      if (((t.LocalSecondaryIndexes as AnyRecord[] | undefined) ?? []).some((x) => x.IndexName === index))
+        throw new StudioError(
+          'ValidationException',
+          `${index} is a local secondary index: it lives as long as the table and cannot be deleted on its own`,
+        );
+      const out = await call('UpdateTable', {
+        TableName: table,
+        GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index } }],
+      });
+      return summarizeTable(out.TableDescription as AnyRecord);
+    },
+
+    async planAccess(args: AccessPlanRequest): Promise<AccessPlanResult> {
+      const a = args as unknown as AnyRecord;
+      if (!Array.isArray(a.statements) || a.statements.some((x) => typeof x !== 'string'))
+        throw new StudioError('ValidationException', 'statements must be a list of strings');
+      if (!engine.executeSortkey)
+        throw new StudioError('UnknownOperationException', 'EXPLAIN needs a Sortkey engine');
+      const only = optionalString(a, 'table');
+      const proposed = isRecord(a.proposed) ? args.proposed : undefined;
+      if (proposed && only === undefined)
+        throw new StudioError('ValidationException', 'A proposed index needs the table it belongs to');
+      const limit = Math.max(
+        1,
+        Math.min(MAX_PLAN_SAMPLE, Math.floor(Number(args.sampleLimit) || PLAN_SAMPLE)),
+      );
+      const realExplain = async (input: AnyRecord) => sortkey('Explain', input);
+
+      const described = new Map<string, AnyRecord | null>();
+      const describeOnce = async (name: string): Promise<AnyRecord | null> => {
+        if (!described.has(name)) {
+          try {
+            described.set(name, await describe(name));
+          } catch {
+            described.set(name, null);
+          }
+        }
+        return described.get(name)!;
+      };
+
+      let mirror: Awaited<ReturnType<typeof mirrorFor>> | undefined;
+      let sampleInfo: AccessPlanResult['sample'];
+      const plans: AccessPlan[] = [];
+      try {
+        for (const statement of args.statements) {
+          const parsed = parseSelect(statement);
+          if ('error' in parsed) {
+            if (only === undefined) plans.push({ statement, error: parsed.error, targets: [] });
+            continue;
+          }
+          if (only !== undefined && parsed.table !== only) continue;
+          const plan: AccessPlan = {
+            statement,
+            table: parsed.table,
+            ...(parsed.index ? { index: parsed.index } : {}),
+            targets: [],
+          };
+          plans.push(plan);
+          const t = await describeOnce(parsed.table);
+          if (!t) {
+            plan.error = `No table ${parsed.table}`;
+            continue;
+          }
+          const indexes = indexShapes(t);
+          const tableKey = ((t.KeySchema as { AttributeName: string }[] | undefined) ?? []).map(
+            (k) => k.AttributeName,
+          );
+          const targets: { target: string; kind: AccessTargetPlan['kind']; shape?: IndexShape }[] = [
+            { target: '', kind: 'TABLE' },
+            ...indexes.map((ix) => ({ target: ix.name, kind: ix.kind, shape: ix })),
+          ];
+          for (const target of targets) {
+            const asWritten = (parsed.index ?? '') === target.target;
+            const text = asWritten
+              ? statement
+              : retarget(statement, parsed.from, parsed.table, target.target || undefined);
+            const result = await explainOn(realExplain, text, parsed.parameterCount);
+            const tp: AccessTargetPlan = {
+              target: target.target,
+              kind: target.kind,
+              statement: text,
+              ...result,
+              notes: target.shape ? indexNotes(target.shape, parsed, tableKey) : [],
+            };
+            plan.targets.push(tp);
+            if (asWritten) plan.current = tp;
+          }
+          if (proposed) {
+            if (!mirror) {
+              mirror = await mirrorFor(t, proposed, limit);
+              const tableItems = typeof t.ItemCount === 'number' ? t.ItemCount : 0;
+              sampleInfo = {
+                copied: mirror.copied,
+                skipped: mirror.skipped,
+                complete: mirror.complete,
+                tableItems: mirror.complete
+                  ? mirror.copied + mirror.skipped
+                  : Math.max(tableItems, mirror.copied),
+              };
+            }
+            const name = proposed.index.IndexName;
+            const shape: IndexShape = {
+              name,
+              kind: proposed.kind,
+              keyNames: proposed.index.KeySchema.map((k) => k.AttributeName),
+              projectionType: proposed.index.Projection.ProjectionType,
+              nonKey: proposed.index.Projection.NonKeyAttributes ?? [],
+              active: true,
+            };
+            const text = retarget(statement, parsed.from, parsed.table, name);
+            const m = mirror.mirror;
+            const result = m
+              ? await explainOn(
+                  async (input) => m.executeSortkey('Explain', input),
+                  text,
+                  parsed.parameterCount,
+                )
+              : { error: `The proposed index is not valid: ${mirror.error ?? 'unknown problem'}` };
+            const scale =
+              sampleInfo && !sampleInfo.complete && mirror.copied > 0
+                ? sampleInfo.tableItems / mirror.copied
+                : 1;
+            if (result.explain && scale !== 1) {
+              const e = result.explain;
+              result.explain = {
+                ...e,
+                EstimatedReadCapacityUnits: Math.ceil(e.EstimatedReadCapacityUnits * scale * 2) / 2,
+                ...(e.EstimatedItemsRead !== undefined
+                  ? { EstimatedItemsRead: Math.round(e.EstimatedItemsRead * scale) }
+                  : {}),
+              };
+            }
+            plan.targets.push({
+              target: name,
+              kind: proposed.kind,
+              proposed: true,
+              statement: text,
+              ...result,
+              ...(scale !== 1 ? { scaled: true } : {}),
+              notes: indexNotes(shape, parsed, tableKey),
+            });
+          }
+          let best: AccessTargetPlan | undefined;
+          for (const tp of plan.targets) {
+            if (!tp.explain) continue;
+            // Ties go to the statement as written.
+            if (!best || betterPlan(tp, best) || (tp === plan.current && !betterPlan(best, tp))) best = tp;
+          }
+          if (best) plan.best = best.target;
+        }
+      } finally {
+        mirror?.mirror?.close();
+      }
+      return { plans, ...(sampleInfo ? { sample: sampleInfo } : {}) };
     },
   };
   return backend as unknown as StudioBackendImpl;

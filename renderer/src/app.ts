@@ -1,25 +1,32 @@
 // The studio's frame: header with navigation, the sidebar of tables, and the page on the right.
-// Pages: #/query (PartiQL editor), #/tables/<name> (table browser), and room for #/indexes and
-// #/metrics (index designer and dashboards, a later version).
+// Pages: #/query (PartiQL editor), #/tables/<name> (table browser), #/indexes/<name> (index designer
+// and access patterns), #/metrics[/<name>] (dashboards: all tables, or one).
 import type { StudioBackend, StudioInfo, TableSummary } from './backend/api.js';
 import { errorText } from './backend/client.js';
 import type { SchemaCache } from './schema.js';
 import { clear, confirmDialog, formatBytes, formatCount, h, toast } from './ui/dom.js';
 import { openCreateTable } from './views/create-table.js';
 import { EditorView } from './views/editor-view.js';
+import { IndexDesignerView } from './views/index-designer.js';
+import { MetricsView } from './views/metrics.js';
 import { TableView } from './views/table-view.js';
 
 interface Page {
   readonly element: HTMLElement;
   shown?(): void;
+  /** Called when another page replaces this one (stop polling). */
+  hide?(): void;
 }
 
 const NAV = [
   { id: 'query', label: 'PartiQL', hash: '#/query' },
   { id: 'tables', label: 'Tables', hash: '#/tables' },
-  { id: 'indexes', label: 'Index designer', hash: '#/indexes', later: true },
-  { id: 'metrics', label: 'Metrics', hash: '#/metrics', later: true },
+  { id: 'indexes', label: 'Index designer', hash: '#/indexes' },
+  { id: 'metrics', label: 'Metrics', hash: '#/metrics' },
 ] as const;
+
+/** Sections whose pages are about one table: the sidebar's links stay in the section. */
+const TABLE_SECTIONS = ['tables', 'indexes', 'metrics'];
 
 export class App {
   private tables: TableSummary[] = [];
@@ -30,6 +37,9 @@ export class App {
   private readonly infoLine = h('div.conn-info');
   private editor: EditorView | undefined;
   private tableView: TableView | undefined;
+  private metricsView: MetricsView | undefined;
+  private designerView: IndexDesignerView | undefined;
+  private currentPage: Page | undefined;
   private current: string | undefined;
 
   constructor(
@@ -45,10 +55,9 @@ export class App {
           {
             href: n.hash,
             dataset: { nav: n.id },
-            title: 'later' in n ? 'Coming in a later version' : n.label,
+            title: n.label,
           },
           n.label,
-          'later' in n ? h('span.soon', null, 'soon') : null,
         ),
       );
     }
@@ -118,6 +127,8 @@ export class App {
 
   private renderSidebar(): void {
     const selected = this.selectedTable();
+    const section = this.section();
+    const linkSection = TABLE_SECTIONS.includes(section) ? section : 'tables';
     clear(
       this.sidebarList,
       this.tables.length === 0
@@ -134,7 +145,7 @@ export class App {
           { class: t.name === selected ? 'active' : '' },
           h(
             'a.table-link',
-            { href: `#/tables/${encodeURIComponent(t.name)}`, dataset: { table: t.name } },
+            { href: `#/${linkSection}/${encodeURIComponent(t.name)}`, dataset: { table: t.name } },
             h('span.table-name', null, t.name),
             h('span.table-keys', null, keys.join(' · ')),
             h(
@@ -151,8 +162,12 @@ export class App {
   }
 
   private selectedTable(): string | undefined {
-    const m = /^#\/tables\/(.+)$/.exec(location.hash);
+    const m = /^#\/(?:tables|indexes|metrics)\/(.+)$/.exec(location.hash);
     return m ? decodeURIComponent(m[1]!) : undefined;
+  }
+
+  private section(): string {
+    return /^#\/(\w+)/.exec(location.hash || '#/query')?.[1] ?? 'query';
   }
 
   private route(): void {
@@ -198,22 +213,24 @@ export class App {
       this.show(key, this.tableView);
       return;
     }
-    if (section === 'indexes' || section === 'metrics') {
-      const label = section === 'indexes' ? 'Index designer' : 'Metrics';
-      this.show(section, {
-        element: h(
-          'div.placeholder',
-          null,
-          h('h2', null, label),
-          h(
-            'p',
-            null,
-            section === 'indexes'
-              ? 'Designing GSIs and LSIs against your data comes in a later version of the studio.'
-              : 'Capacity and latency dashboards come in a later version of the studio.',
-          ),
-        ),
+    if (section === 'metrics') {
+      this.metricsView ??= new MetricsView(this.backend, { tables: () => this.tables });
+      this.metricsView.show(this.selectedTable());
+      this.show('metrics', this.metricsView);
+      return;
+    }
+    if (section === 'indexes') {
+      this.designerView ??= new IndexDesignerView(this.backend, {
+        tables: () => this.tables,
+        refreshTables: () => this.refreshTables(),
+        onQuery: (text) => {
+          location.hash = '#/query';
+          this.editorView().insertStatement(text);
+        },
+        onCreateTable: () => this.createTable(),
       });
+      this.designerView.show(this.selectedTable());
+      this.show('indexes', this.designerView);
       return;
     }
     this.show('query', this.editorView());
@@ -230,7 +247,9 @@ export class App {
 
   private show(key: string, page: Page): void {
     if (this.current === key) return;
+    if (this.currentPage !== page) this.currentPage?.hide?.();
     this.current = key;
+    this.currentPage = page;
     this.main.replaceChildren(page.element);
     page.shown?.();
   }

@@ -241,7 +241,8 @@ export const METRIC_NAMES = [
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
-export type MetricStatistic = 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount' | 'p50' | 'p90' | 'p99';
+export type MetricStatistic =
+  'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount' | 'p50' | 'p90' | 'p99';
 
 /** One series of GetMetrics: values aligned with the result's Timestamps (null: no data). */
 export interface MetricSeries {
@@ -314,10 +315,7 @@ export type ThrottleMode = 'off' | 'provisioned' | 'strict';
 export const THROTTLE_MODES: readonly ThrottleMode[] = ['off', 'provisioned', 'strict'];
 
 export type FaultType =
-  | 'ProvisionedThroughputExceededException'
-  | 'ThrottlingException'
-  | 'InternalServerError'
-  | 'Latency';
+  'ProvisionedThroughputExceededException' | 'ThrottlingException' | 'InternalServerError' | 'Latency';
 export const FAULT_TYPES: readonly FaultType[] = [
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
