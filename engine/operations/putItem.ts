@@ -1,5 +1,4 @@
 // PutItem: creates or replaces one item, optionally under a condition, in one transaction.
-import { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, validation } from '../errors.js';
 import { checkItemKey, encodeKey, pickKey } from '../tables/schema.js';
@@ -12,20 +11,17 @@ import {
   checkExpressionMix,
   checkRequired,
   checkTableName,
-  RETURN_CONSUMED_CAPACITY,
-  RETURN_ITEM_COLLECTION_METRICS,
-  RETURN_VALUES,
   RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
   tableNameOf,
 } from './common.js';
-import { checkItemCollectionSize, itemCollectionMetrics } from './itemCollection.js';
+import { checkItemCollectionSize } from './itemCollection.js';
 import {
   checkIndexKeys,
   checkPlaceholdersHaveExpressions,
   newAttributes,
   readWriteCondition,
 } from './itemCommon.js';
-import { executeWrite } from './writePlan.js';
+import { checkOldValuesOnly, checkSingleWriteRequest, runSingleWrite } from './writePlan.js';
 import type { WritePlan } from './writePlan.js';
 
 /** Validates a Put (PutItem, a batch PutRequest, a transaction Put) into a plan. */
@@ -68,33 +64,10 @@ export function preparePut(ctx: EngineContext, raw: Record<string, unknown>, pat
 
 export function putItem(ctx: EngineContext, input: Wire<Sdk.PutItemInput>): Wire<Sdk.PutItemOutput> {
   const raw = asRecord(input);
-  const c = new ConstraintErrors();
-  checkTableName(c, raw.TableName);
-  checkRequired(c, raw.Item, 'item');
-  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  checkEnum(
-    c,
-    raw.ReturnItemCollectionMetrics,
-    'returnItemCollectionMetrics',
-    RETURN_ITEM_COLLECTION_METRICS,
-  );
-  checkEnum(c, raw.ReturnValues, 'returnValues', RETURN_VALUES);
-  c.throwIfAny();
+  checkSingleWriteRequest(raw, 'Item');
   const plan = preparePut(ctx, raw);
-  if (raw.ReturnValues !== undefined && raw.ReturnValues !== 'NONE' && raw.ReturnValues !== 'ALL_OLD') {
-    throw validation('ReturnValues can only be ALL_OLD or NONE');
-  }
-  return ctx.db.transaction(() => {
-    const meter = new CapacityMeter();
-    const done = executeWrite(ctx, plan, meter);
-    const out: Wire<Sdk.PutItemOutput> = {};
-    if (raw.ReturnValues === 'ALL_OLD' && done.oldItem) out.Attributes = done.oldItem;
-    const capacity = meter.one(plan.table.name, input.ReturnConsumedCapacity);
-    if (capacity) out.ConsumedCapacity = capacity;
-    if (raw.ReturnItemCollectionMetrics === 'SIZE') {
-      const metrics = itemCollectionMetrics(ctx, plan.table, plan.keyValues);
-      if (metrics) out.ItemCollectionMetrics = metrics;
-    }
-    return out;
-  });
+  checkOldValuesOnly(raw);
+  return runSingleWrite(ctx, raw, plan, (done) =>
+    raw.ReturnValues === 'ALL_OLD' ? done.oldItem : undefined,
+  );
 }

@@ -1,6 +1,5 @@
 // UpdateItem: edits (or creates) one item with an UpdateExpression or legacy AttributeUpdates,
 // optionally under a condition, in one transaction.
-import { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, invalidParameter, validation } from '../errors.js';
 import type { Path, UpdateActions } from '../expressions/ir.js';
@@ -15,20 +14,17 @@ import {
   checkExpressionMix,
   checkRequired,
   checkTableName,
-  RETURN_CONSUMED_CAPACITY,
-  RETURN_ITEM_COLLECTION_METRICS,
-  RETURN_VALUES,
   RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
   tableNameOf,
 } from './common.js';
-import { checkItemCollectionSize, itemCollectionMetrics } from './itemCollection.js';
+import { checkItemCollectionSize } from './itemCollection.js';
 import {
   checkIndexKeys,
   checkPlaceholdersHaveExpressions,
   newAttributes,
   readWriteCondition,
 } from './itemCommon.js';
-import { executeWrite } from './writePlan.js';
+import { checkSingleWriteRequest, runSingleWrite } from './writePlan.js';
 import type { WritePlan } from './writePlan.js';
 
 /** Every path an update writes, for UPDATED_OLD / UPDATED_NEW. */
@@ -136,31 +132,9 @@ export function updateReturnValues(
 
 export function updateItem(ctx: EngineContext, input: Wire<Sdk.UpdateItemInput>): Wire<Sdk.UpdateItemOutput> {
   const raw = asRecord(input);
-  const c = new ConstraintErrors();
-  checkTableName(c, raw.TableName);
-  checkRequired(c, raw.Key, 'key');
-  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  checkEnum(
-    c,
-    raw.ReturnItemCollectionMetrics,
-    'returnItemCollectionMetrics',
-    RETURN_ITEM_COLLECTION_METRICS,
-  );
-  checkEnum(c, raw.ReturnValues, 'returnValues', RETURN_VALUES);
-  c.throwIfAny();
+  checkSingleWriteRequest(raw, 'Key');
   const plan = prepareUpdate(ctx, raw);
-  return ctx.db.transaction(() => {
-    const meter = new CapacityMeter();
-    const done = executeWrite(ctx, plan, meter);
-    const out: Wire<Sdk.UpdateItemOutput> = {};
-    const attributes = updateReturnValues(raw.ReturnValues, plan.actions, done.oldItem, done.newItem);
-    if (attributes) out.Attributes = attributes;
-    const capacity = meter.one(plan.table.name, input.ReturnConsumedCapacity);
-    if (capacity) out.ConsumedCapacity = capacity;
-    if (raw.ReturnItemCollectionMetrics === 'SIZE') {
-      const metrics = itemCollectionMetrics(ctx, plan.table, plan.keyValues);
-      if (metrics) out.ItemCollectionMetrics = metrics;
-    }
-    return out;
-  });
+  return runSingleWrite(ctx, raw, plan, (done) =>
+    updateReturnValues(raw.ReturnValues, plan.actions, done.oldItem, done.newItem),
+  );
 }

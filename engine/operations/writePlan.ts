@@ -1,8 +1,9 @@
 // A validated single-item write, ready to run against the item's current state. PutItem,
 // UpdateItem, DeleteItem, BatchWriteItem, TransactWriteItems and PartiQL writes all execute plans.
-import { writeUnits } from '../capacity.js';
-import type { CapacityMeter } from '../capacity.js';
+import { CapacityMeter, writeUnits } from '../capacity.js';
+import type { CapacityMode, ConsumedCapacity } from '../capacity.js';
 import type { EngineContext } from '../context.js';
+import { ConstraintErrors, validation } from '../errors.js';
 import type { DynamoError } from '../errors.js';
 import type { Condition } from '../expressions/ir.js';
 import { evaluateCondition } from '../expressions/index.js';
@@ -10,7 +11,16 @@ import type { EncodedKey } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
 import { writeItem } from '../tables/write.js';
 import type { WriteEffect } from '../tables/write.js';
-import type { Item } from '../types.js';
+import type { Item, Sdk, Wire } from '../types.js';
+import {
+  checkEnum,
+  checkRequired,
+  checkTableName,
+  RETURN_CONSUMED_CAPACITY,
+  RETURN_ITEM_COLLECTION_METRICS,
+  RETURN_VALUES,
+} from './common.js';
+import { itemCollectionMetrics } from './itemCollection.js';
 import { conditionFailed } from './itemCommon.js';
 
 /** What a plan does to the item: store this item, delete it, or leave it (a condition check). */
@@ -93,4 +103,59 @@ export function applyOutcome(
   const effect = writeItem(ctx, plan.table, plan.key, current.item, current.size, outcome.item, outcome.size);
   meter.write(plan.table, writeUnits(Math.max(current.size, outcome.size)), effect.indexWrites, multiplier);
   return { oldItem: current.item, newItem: outcome.item, effect };
+}
+
+/** The request checks PutItem, UpdateItem and DeleteItem share, before their own. */
+export function checkSingleWriteRequest(raw: Record<string, unknown>, required: 'Item' | 'Key'): void {
+  const c = new ConstraintErrors();
+  checkTableName(c, raw.TableName);
+  checkRequired(c, raw[required], required === 'Item' ? 'item' : 'key');
+  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
+  checkEnum(
+    c,
+    raw.ReturnItemCollectionMetrics,
+    'returnItemCollectionMetrics',
+    RETURN_ITEM_COLLECTION_METRICS,
+  );
+  checkEnum(c, raw.ReturnValues, 'returnValues', RETURN_VALUES);
+  c.throwIfAny();
+}
+
+/** PutItem and DeleteItem return at most the old item. */
+export function checkOldValuesOnly(raw: Record<string, unknown>): void {
+  if (raw.ReturnValues !== undefined && raw.ReturnValues !== 'NONE' && raw.ReturnValues !== 'ALL_OLD') {
+    throw validation('ReturnValues can only be ALL_OLD or NONE');
+  }
+}
+
+export interface SingleWriteOutput {
+  Attributes?: Item;
+  ConsumedCapacity?: ConsumedCapacity;
+  ItemCollectionMetrics?: Wire<Sdk.ItemCollectionMetrics>;
+}
+
+/**
+ * Runs a single-item write in its own transaction and answers as PutItem, UpdateItem and DeleteItem
+ * do: the requested attributes, ConsumedCapacity and ItemCollectionMetrics.
+ */
+export function runSingleWrite(
+  ctx: EngineContext,
+  raw: Record<string, unknown>,
+  plan: WritePlan,
+  attributes: (done: Executed) => Item | undefined,
+): SingleWriteOutput {
+  return ctx.db.transaction(() => {
+    const meter = new CapacityMeter();
+    const done = executeWrite(ctx, plan, meter);
+    const out: SingleWriteOutput = {};
+    const returned = attributes(done);
+    if (returned) out.Attributes = returned;
+    const capacity = meter.one(plan.table.name, raw.ReturnConsumedCapacity as CapacityMode);
+    if (capacity) out.ConsumedCapacity = capacity;
+    if (raw.ReturnItemCollectionMetrics === 'SIZE') {
+      const metrics = itemCollectionMetrics(ctx, plan.table, plan.keyValues);
+      if (metrics) out.ItemCollectionMetrics = metrics;
+    }
+    return out;
+  });
 }
