@@ -87,20 +87,15 @@ export function batchExecuteStatement(
       }
       if (statement.kind === 'select') {
         const plan = planSelect(ctx, statement, parameters, request.ConsistentRead);
-        if (!plan.singleItem) {
+        const itemKey = plan.itemKey;
+        if (!itemKey) {
           throw validation(
             'Select statements within BatchExecuteStatement must specify the primary key in the where clause.',
           );
         }
         return ctx.db.snapshot(() => {
-          const key = {
-            ...plan.partitions![0]!,
-            ...(plan.sortTerms[0] && 'value' in plan.sortTerms[0]
-              ? { [plan.sortTerms[0].name]: plan.sortTerms[0].value }
-              : {}),
-          };
           const table = plan.target.table;
-          const row = table.getRow(ctx.db, encodeKey(table.key, key));
+          const row = table.getRow(ctx.db, encodeKey(table.key, itemKey));
           meter.read(table, readUnits(row?.size ?? 0, request.ConsistentRead === true));
           const out: Response = { TableName: table.name };
           if (row) {

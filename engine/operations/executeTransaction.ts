@@ -55,17 +55,12 @@ export function executeTransaction(
       try {
         if (statement.kind !== 'select') throw validation('unexpected statement');
         const plan = planSelect(ctx, statement, parameters, true);
-        if (!plan.singleItem) {
+        if (!plan.itemKey) {
           throw validation(
             'Select statements within ExecuteTransaction must specify the primary key in the where clause.',
           );
         }
-        const sort = plan.sortTerms[0];
-        const key = {
-          ...plan.partitions![0]!,
-          ...(sort && 'value' in sort ? { [sort.name]: sort.value } : {}),
-        };
-        return { plan, key: encodeKey(plan.target.table.key, key), table: plan.target.table };
+        return { plan, key: encodeKey(plan.target.table.key, plan.itemKey), table: plan.target.table };
       } catch (e) {
         return inStatement(i, e);
       }

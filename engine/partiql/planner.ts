@@ -53,6 +53,8 @@ export interface SelectPlan {
   readonly fullScan: boolean;
   /** All key attributes pinned by equality: a single-item read (GetItem). */
   readonly singleItem: boolean;
+  /** The primary key of that single item. */
+  readonly itemKey?: Item;
 }
 
 export interface WriteStatementPlan {
@@ -426,10 +428,12 @@ export function planSelect(
     if (bySort?.direction === 'DESC') forward = false;
   }
 
+  const sortEquality = sortTerms.length === 1 && sortTerms[0]!.op === '=' ? sortTerms[0] : undefined;
   const singleItem =
-    !target.index &&
-    partitions?.length === 1 &&
-    (table.key.sort.length === 0 || (sortTerms.length === 1 && sortTerms[0]!.op === '='));
+    !target.index && partitions?.length === 1 && (table.key.sort.length === 0 || sortEquality !== undefined);
+  const itemKey = singleItem
+    ? { ...partitions![0]!, ...(sortEquality ? { [sortEquality.name]: sortEquality.value } : {}) }
+    : undefined;
   return {
     kind: 'select',
     target,
@@ -440,6 +444,7 @@ export function planSelect(
     forward,
     fullScan: partitions === undefined,
     singleItem: Boolean(singleItem),
+    ...(itemKey ? { itemKey } : {}),
   };
 }
 
