@@ -299,6 +299,11 @@ type Obj = Record<string, J>;
 class Gen {
   constructor(private readonly r: Rng) {}
 
+  /** One of the JSON_JUNK values, copied: mutations must never reach the shared originals. */
+  junkAtom(): J {
+    return structuredClone(this.r.pick(JSON_JUNK));
+  }
+
   str(): string {
     const r = this.r;
     if (r.chance(0.5)) return r.pick(WEIRD_STRINGS);
@@ -329,7 +334,7 @@ class Gen {
   /** A random JSON value of any shape (type confusion). */
   junk(depth = 0): J {
     const r = this.r;
-    if (depth > 3 || r.chance(0.6)) return r.chance(0.5) ? r.pick(JSON_JUNK) : this.str();
+    if (depth > 3 || r.chance(0.6)) return r.chance(0.5) ? this.junkAtom() : this.str();
     if (r.chance(0.5)) return Array.from({ length: r.range(0, 4) }, () => this.junk(depth + 1));
     const o: Obj = {};
     for (let i = r.range(0, 4); i > 0; i--) o[this.str()] = this.junk(depth + 1);
@@ -343,7 +348,7 @@ class Gen {
       // Broken shapes.
       switch (r.int(12)) {
         case 0:
-          return { S: r.pick(JSON_JUNK) };
+          return { S: this.junkAtom() };
         case 1:
           return { N: this.str() };
         case 2:
@@ -1049,7 +1054,7 @@ class Gen {
         () => this.av(),
         () => this.str(),
         () => this.num(),
-        () => r.pick(JSON_JUNK),
+        () => this.junkAtom(),
         () => undefined, // delete
       ])();
       if (n.parent === undefined) {

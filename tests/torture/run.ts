@@ -128,7 +128,7 @@ function printFuzz(r: FuzzReport): void {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
   console.log(
-    `  ${r.sent.toLocaleString('en-US')} requests in ${(r.elapsedMs / 1000).toFixed(0)} s (${r.stopReason}); ${r.accepted} accepted, ${r.rejected} rejected; ${r.checksums} table checksums; ${r.restarts} restarts`,
+    `  ${r.sent.toLocaleString('en-US')} requests in ${(r.elapsedMs / 1000).toFixed(0)} s (${r.stopReason}); ${r.accepted} accepted, ${r.rejected} rejected; ${r.checksums} table checksums; ${r.restarts} restarts${r.generatorErrors ? `; ${r.generatorErrors} requests the generator failed to build` : ''}`,
   );
   console.log(`  statuses: ${top(r.statuses)}`);
   console.log(`  errors:   ${top(r.errors)}`);
