@@ -9,7 +9,7 @@ import { planSelect, planWrite } from '../partiql/index.js';
 import { parseRequestStatement } from '../partiql/statement.js';
 import { encodeKey } from '../tables/schema.js';
 import type { Item, Sdk, Wire } from '../types.js';
-import { asRecord, checkEnum, checkLength, checkRequired, RETURN_CONSUMED_CAPACITY } from './common.js';
+import { asRecord, checkEnum, checkList, checkRequired, RETURN_CONSUMED_CAPACITY } from './common.js';
 import { updateReturnValues } from './updateItem.js';
 import { executeWrite } from './writePlan.js';
 
@@ -48,7 +48,7 @@ export function batchExecuteStatement(
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequired(c, raw.Statements, 'statements');
-  checkLength(c, raw.Statements, 'statements', 1, MAX_BATCH_STATEMENTS);
+  checkList(c, raw.Statements, 'statements', 1, MAX_BATCH_STATEMENTS);
   checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
   c.throwIfAny();
   const requests = (raw.Statements as unknown[]).map(asRecord);

@@ -11,6 +11,7 @@ import {
   asRecord,
   checkEnum,
   checkExpressionMix,
+  checkList,
   checkName,
   checkRequired,
   RETURN_CONSUMED_CAPACITY,
@@ -36,6 +37,7 @@ export function batchGetItem(
     checkName(c, name, 'requestItems.key');
     const keys = asRecord(req).Keys;
     checkRequired(c, keys, `requestItems.${name}.member.keys`);
+    checkList(c, keys, `requestItems.${name}.member.keys`);
     if (Array.isArray(keys) && keys.length > MAX_BATCH_GET_KEYS) {
       c.add(keys, `requestItems.${name}.member.keys`, 'Member must have length less than or equal to 100');
     }

@@ -1,8 +1,35 @@
 // Request checks shared by the operations: DynamoDB's constraint messages for names, enums and
 // numbers, and the rules about mixing expression and legacy parameters.
-import { ConstraintErrors, validation } from '../errors.js';
+import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 
 export { ConstraintErrors };
+
+/**
+ * A request member of the wrong JSON type: DynamoDB's deserializer refuses it before any
+ * validation, with a SerializationException.
+ */
+export function wrongType(
+  path: string,
+  expected: 'string' | 'number' | 'boolean' | 'list' | 'map',
+): DynamoError {
+  return new DynamoError(
+    'SerializationException',
+    `Unexpected value type in payload: '${path}' must be a ${expected}`,
+  );
+}
+
+/** A list member: refuses other JSON types, then checks its length bounds. */
+export function checkList(
+  c: ConstraintErrors,
+  value: unknown,
+  path: string,
+  min?: number,
+  max?: number,
+): void {
+  if (value === undefined || value === null) return;
+  if (!Array.isArray(value)) throw wrongType(path, 'list');
+  checkLength(c, value, path, min, max);
+}
 
 const NAME_PATTERN = /^[a-zA-Z0-9_.-]+$/;
 
@@ -12,7 +39,7 @@ export function checkName(c: ConstraintErrors, value: unknown, path: string, req
     if (required) c.add(null, path, 'Member must not be null');
     return;
   }
-  if (typeof value !== 'string') return;
+  if (typeof value !== 'string') throw wrongType(path, 'string');
   if (!NAME_PATTERN.test(value))
     c.add(value, path, 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+');
   if (value.length < 3) c.add(value, path, 'Member must have length greater than or equal to 3');
@@ -58,7 +85,8 @@ export function checkRange(
   min?: number,
   max?: number,
 ): void {
-  if (typeof value !== 'number') return;
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw wrongType(path, 'number');
   if (min !== undefined && value < min)
     c.add(value, path, `Member must have value greater than or equal to ${min}`);
   if (max !== undefined && value > max)
@@ -72,6 +100,8 @@ export function checkLength(
   min?: number,
   max?: number,
 ): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'string' && !Array.isArray(value)) throw wrongType(path, 'string');
   const len =
     typeof value === 'string' || Array.isArray(value)
       ? value.length

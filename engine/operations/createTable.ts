@@ -10,6 +10,7 @@ import {
   asRecord,
   checkEnum,
   checkLength,
+  checkList,
   checkName,
   checkRange,
   checkRequired,
@@ -37,7 +38,7 @@ export function checkThroughputConstraints(c: ConstraintErrors, pt: unknown, pat
 export function checkKeySchemaConstraints(c: ConstraintErrors, ks: unknown, path: string, max: number): void {
   checkRequired(c, ks, path);
   if (!Array.isArray(ks)) return;
-  checkLength(c, ks, path, 1, max);
+  checkList(c, ks, path, 1, max);
   ks.forEach((e, i) => {
     const el = asRecord(e);
     checkRequired(c, el.AttributeName, `${path}.${i + 1}.member.attributeName`);
@@ -52,7 +53,7 @@ export function checkProjectionConstraints(c: ConstraintErrors, p: unknown, path
   if (p === undefined || p === null) return;
   const proj = asRecord(p);
   checkEnum(c, proj.ProjectionType, `${path}.projectionType`, ['ALL', 'KEYS_ONLY', 'INCLUDE']);
-  checkLength(c, proj.NonKeyAttributes, `${path}.nonKeyAttributes`, 1, 20);
+  checkList(c, proj.NonKeyAttributes, `${path}.nonKeyAttributes`, 1, 20);
 }
 
 /** Semantic checks of a table or GSI key schema: HASH elements first, then RANGE elements. */
@@ -122,6 +123,7 @@ export function createTable(
   const c = new ConstraintErrors();
   checkTableName(c, raw.TableName);
   checkRequired(c, raw.AttributeDefinitions, 'attributeDefinitions');
+  checkList(c, raw.AttributeDefinitions, 'attributeDefinitions');
   checkKeySchemaConstraints(c, raw.KeySchema, 'keySchema', 2);
   if (Array.isArray(raw.AttributeDefinitions)) {
     raw.AttributeDefinitions.forEach((d, i) => {

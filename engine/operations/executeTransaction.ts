@@ -8,7 +8,14 @@ import { planSelect, planWrite } from '../partiql/index.js';
 import { parseRequestStatement } from '../partiql/statement.js';
 import { encodeKey } from '../tables/schema.js';
 import type { Item, Sdk, Wire } from '../types.js';
-import { asRecord, checkEnum, checkLength, checkRequired, RETURN_CONSUMED_CAPACITY } from './common.js';
+import {
+  asRecord,
+  checkEnum,
+  checkLength,
+  checkList,
+  checkRequired,
+  RETURN_CONSUMED_CAPACITY,
+} from './common.js';
 import {
   checkDistinctItems,
   MAX_TRANSACTION_ITEMS,
@@ -32,7 +39,7 @@ export function executeTransaction(
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequired(c, raw.TransactStatements, 'transactStatements');
-  checkLength(c, raw.TransactStatements, 'transactStatements', 1, MAX_TRANSACTION_ITEMS);
+  checkList(c, raw.TransactStatements, 'transactStatements', 1, MAX_TRANSACTION_ITEMS);
   checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
   checkLength(c, raw.ClientRequestToken, 'clientRequestToken', 1, 36);
   c.throwIfAny();

@@ -10,7 +10,7 @@ import {
   asRecord,
   checkEnum,
   checkExpressionMix,
-  checkLength,
+  checkList,
   checkRequired,
   checkTableName,
   RETURN_CONSUMED_CAPACITY,
@@ -24,7 +24,7 @@ export function getItem(ctx: EngineContext, input: Wire<Sdk.GetItemInput>): Wire
   checkTableName(c, raw.TableName);
   checkRequired(c, raw.Key, 'key');
   checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  checkLength(c, raw.AttributesToGet, 'attributesToGet', 1);
+  checkList(c, raw.AttributesToGet, 'attributesToGet', 1);
   c.throwIfAny();
   checkExpressionMix(raw, ['AttributesToGet'], ['ProjectionExpression']);
   checkPlaceholdersHaveExpressions(raw, ['ProjectionExpression']);

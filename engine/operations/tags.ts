@@ -3,7 +3,7 @@ import type { EngineContext } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 import type { Table } from '../tables/table.js';
 import type { Sdk, Wire } from '../types.js';
-import { asRecord, checkLength, checkRequired } from './common.js';
+import { asRecord, checkLength, checkList, checkRequired } from './common.js';
 
 const MAX_TAGS = 50;
 
@@ -60,6 +60,8 @@ export function untagResource(
   const c = new ConstraintErrors();
   checkRequired(c, raw.ResourceArn, 'resourceArn');
   checkRequired(c, raw.TagKeys, 'tagKeys');
+  checkList(c, raw.TagKeys, 'tagKeys');
+  checkLength(c, raw.ResourceArn, 'resourceArn', 1, 1283);
   c.throwIfAny();
   const table = tableByArn(ctx, input.ResourceArn!);
   const remove = new Set(input.TagKeys!);

@@ -9,7 +9,7 @@ import { normalizeItem } from '../values/attribute.js';
 import {
   asRecord,
   checkEnum,
-  checkLength,
+  checkList,
   checkRequired,
   checkTableName,
   RETURN_CONSUMED_CAPACITY,
@@ -25,7 +25,7 @@ export function transactGetItems(
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequired(c, raw.TransactItems, 'transactItems');
-  checkLength(c, raw.TransactItems, 'transactItems', 1, MAX_TRANSACTION_ITEMS);
+  checkList(c, raw.TransactItems, 'transactItems', 1, MAX_TRANSACTION_ITEMS);
   checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
   if (Array.isArray(raw.TransactItems)) {
     raw.TransactItems.forEach((e, i) => {

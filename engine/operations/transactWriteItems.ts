@@ -12,6 +12,7 @@ import {
   asRecord,
   checkEnum,
   checkLength,
+  checkList,
   checkRequired,
   checkTableName,
   RETURN_CONSUMED_CAPACITY,
@@ -133,7 +134,7 @@ export function transactWriteItems(
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequired(c, raw.TransactItems, 'transactItems');
-  checkLength(c, raw.TransactItems, 'transactItems', 1, MAX_TRANSACTION_ITEMS);
+  checkList(c, raw.TransactItems, 'transactItems', 1, MAX_TRANSACTION_ITEMS);
   checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
   checkEnum(
     c,

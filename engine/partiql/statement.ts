@@ -53,7 +53,15 @@ function parseCached(text: string): ReturnType<typeof parseStatement> {
     statementCache.set(text, cached);
     return cached;
   }
-  const parsed = parseStatement(text, { fast: true });
+  let parsed: ReturnType<typeof parseStatement>;
+  try {
+    parsed = parseStatement(text, { fast: true });
+  } catch (e) {
+    // Thousands of nested brackets exhaust the parser's stack: refuse the statement, not the process.
+    if (e instanceof RangeError)
+      throw validation("Statement wasn't well formed, can't be processed: nesting too deep");
+    throw e;
+  }
   if (parsed.ok) {
     statementCache.set(text, parsed);
     if (statementCache.size > STATEMENT_CACHE_SIZE)
