@@ -1,8 +1,10 @@
 // ExecuteStatement: one PartiQL statement. SELECTs run as Query or Scan pages (NextToken, Limit
 // counting evaluated items); INSERT/UPDATE/DELETE run as single-item writes.
-import { CapacityMeter } from '../capacity.js';
+import { CapacityMeter, readUnits } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, validation } from '../errors.js';
+import { evaluateCondition, projectItem } from '../expressions/index.js';
+import { encodeKey } from '../tables/schema.js';
 import { fullScanRefusal, planSelect, planWrite } from '../partiql/index.js';
 import { parseRequestStatement } from '../partiql/statement.js';
 import { runSelect, statementFingerprint } from '../partiql/readSelect.js';
@@ -45,6 +47,24 @@ export function executeStatement(
   if (statement.kind === 'select') {
     const plan = planSelect(ctx, statement, parameters, raw.ConsistentRead);
     if (plan.fullScan) fullScanRefusal(ctx, plan);
+    if (plan.itemKey && input.Limit === undefined && raw.NextToken === undefined) {
+      // The whole primary key is pinned: one item, read as GetItem would (same result and capacity
+      // as the one-row Query page, without the page machinery).
+      const table = plan.target.table;
+      const row = ctx.db.snapshot(() => table.getRow(ctx.db, encodeKey(table.key, plan.itemKey!)));
+      meter.read(table, readUnits(row?.size ?? 0, raw.ConsistentRead === true));
+      const items: Item[] = [];
+      if (row) {
+        const item = JSON.parse(row.json) as Item;
+        if (!plan.filter || evaluateCondition(plan.filter, item)) {
+          items.push(plan.projection ? projectItem(item, plan.projection) : item);
+        }
+      }
+      const out: Wire<Sdk.ExecuteStatementOutput> = { Items: items };
+      const capacity = meter.one(table.name, mode);
+      if (capacity) out.ConsumedCapacity = capacity;
+      return out;
+    }
     const result = runSelect(ctx, plan, {
       limit: input.Limit,
       nextToken: raw.NextToken,

@@ -139,6 +139,30 @@ describe('ExecuteStatement SELECT', () => {
     );
   });
 
+  it('reads a single item by its full key exactly as the Query path does', () => {
+    const e = music();
+    const byKey = run(e, `SELECT Year FROM Music WHERE Artist = 'Acme' AND Song = 'Beta'`, {
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    const viaQuery = run(e, `SELECT Year FROM Music WHERE Artist = 'Acme' AND Song = 'Beta'`, {
+      ReturnConsumedCapacity: 'TOTAL',
+      Limit: 5,
+    });
+    assert.deepEqual(byKey.Items, [{ Year: { N: '2003' } }]);
+    assert.deepEqual(byKey.Items, viaQuery.Items);
+    assert.deepEqual(byKey.ConsumedCapacity, viaQuery.ConsumedCapacity);
+    assert.equal(byKey.NextToken, undefined);
+    assert.deepEqual(
+      run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Beta' AND Year > 2500`).Items,
+      [],
+    );
+    assert.deepEqual(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Nope'`).Items, []);
+    assert.equal(
+      e.explain(`SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Beta'`).Steps[0]!.Operation,
+      'GetItem',
+    );
+  });
+
   it('binds ? parameters and checks their number', () => {
     const e = music();
     assert.deepEqual(
