@@ -15,7 +15,6 @@ import type { Table } from '../tables/table.js';
 import type { Item } from '../types.js';
 import { typeOf } from '../values/attribute.js';
 import { keyValueSize, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from '../tables/schema.js';
-import { utf8Length } from '../values/size.js';
 
 /** ExpressionAttributeNames/Values given without any expression that could use them. */
 export function checkPlaceholdersHaveExpressions(
@@ -94,26 +93,7 @@ export function checkIndexKeys(table: Table, item: Item): void {
   }
 }
 
-/** The part of an item that UPDATED_OLD / UPDATED_NEW return: the top-level attributes an update touched. */
-export function pickAttributes(item: Item | undefined, names: ReadonlySet<string>): Item | undefined {
-  if (!item) return undefined;
-  const out: Item = {};
-  let any = false;
-  for (const n of names) {
-    if (item[n] !== undefined) {
-      out[n] = item[n]!;
-      any = true;
-    }
-  }
-  return any ? out : undefined;
-}
-
 export function conditionFailed(oldItem: Item | undefined, returnOnFailure: unknown): DynamoError {
   const extra = returnOnFailure === 'ALL_OLD' && oldItem ? { Item: oldItem } : undefined;
   return new DynamoError('ConditionalCheckFailedException', 'The conditional request failed', extra);
-}
-
-/** Attribute names count against the attribute-name size limit (64 KB) like values do. */
-export function attributeNameTooLong(name: string): boolean {
-  return utf8Length(name) > 65535;
 }

@@ -69,7 +69,3 @@ function parseCached(text: string): ReturnType<typeof parseStatement> {
   }
   return parsed;
 }
-
-export function isRead(statement: Statement): boolean {
-  return statement.kind === 'select';
-}
