@@ -23,7 +23,7 @@ function newestSource(dir) {
 function buildIsCurrent() {
   if (!existsSync(compiled)) return false;
   const built = statSync(compiled).mtimeMs;
-  return ['main', 'engine', 'grammar'].every((d) => newestSource(join(root, d)) <= built);
+  return ['main', 'engine', 'grammar', 'common'].every((d) => newestSource(join(root, d)) <= built);
 }
 
 if (buildIsCurrent() || !existsSync(join(root, 'node_modules', 'tsx'))) {

@@ -1,6 +1,8 @@
 // GetMetrics: CloudWatch-like series of one table, one index or the whole account, over a time
 // range cut into periods. Recent seconds come from memory (one hour at one-second resolution);
 // periods that are whole minutes also use the minute aggregates on disk (one day).
+import { METRIC_NAMES } from '../../common/types.js';
+import type { GetMetricsOutput, MetricName, MetricSeries, MetricStatistic } from '../../common/types.js';
 import type { EngineContext } from '../context.js';
 import { DynamoError, validation } from '../errors.js';
 import type { Table } from '../tables/table.js';
@@ -11,24 +13,8 @@ import type { ResourceSeries, TableSeries } from './series.js';
 import { WINDOW_SECONDS } from './series.js';
 import type { MinuteRow } from './store.js';
 
-export const METRIC_NAMES = [
-  'ConsumedReadCapacityUnits',
-  'ConsumedWriteCapacityUnits',
-  'ProvisionedReadCapacityUnits',
-  'ProvisionedWriteCapacityUnits',
-  'ReadThrottleEvents',
-  'WriteThrottleEvents',
-  'ThrottledRequests',
-  'SuccessfulRequestLatency',
-  'ReturnedItemCount',
-  'Errors',
-  'ConditionalCheckFailedRequests',
-  'UserErrors',
-  'SystemErrors',
-  'ItemCount',
-  'TableSizeBytes',
-] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
+// The answer's shapes and the metric names are shared with the studio (common/types.ts).
+export type { GetMetricsOutput, MetricSeries } from '../../common/types.js';
 
 /** Metrics an index has (the rest are per table: operations, errors). */
 const INDEX_METRICS: ReadonlySet<string> = new Set([
@@ -63,30 +49,6 @@ export interface GetMetricsInput {
   readonly Metrics?: readonly string[];
   /** Only this operation's per-operation series. */
   readonly Operation?: string;
-}
-
-export type Statistic = 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount' | 'p50' | 'p90' | 'p99';
-
-export interface MetricSeries {
-  readonly MetricName: MetricName;
-  /** Per-operation metrics: the DynamoDB operation. */
-  readonly Operation?: string;
-  /** Errors: the error type. */
-  readonly ErrorType?: string;
-  readonly Unit: 'Count' | 'Milliseconds' | 'Bytes';
-  /** Values aligned with Timestamps; null where there is no data (latency, gauges). */
-  readonly Statistics: Partial<Record<Statistic, (number | null)[]>>;
-}
-
-export interface GetMetricsOutput {
-  readonly TableName?: string;
-  readonly IndexName?: string;
-  readonly StartTime: number;
-  readonly EndTime: number;
-  readonly Period: number;
-  /** Start of each datapoint's period, epoch seconds. */
-  readonly Timestamps: number[];
-  readonly Metrics: MetricSeries[];
 }
 
 function toSeconds(v: unknown, field: string): number | undefined {
@@ -506,7 +468,7 @@ function render(a: Acc, period: number): MetricSeries {
   const n = a.sum.length;
   const dim =
     a.metric === 'Errors' ? { ErrorType: a.dimension } : a.dimension !== '' ? { Operation: a.dimension } : {};
-  const stats: Partial<Record<Statistic, (number | null)[]>> = {};
+  const stats: Partial<Record<MetricStatistic, (number | null)[]>> = {};
   switch (a.metric) {
     case 'ConsumedReadCapacityUnits':
     case 'ConsumedWriteCapacityUnits':

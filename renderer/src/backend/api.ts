@@ -5,6 +5,18 @@
 // Pure types (no DOM, no Node): the renderer and main/ both compile this file. Items travel as
 // DynamoDB JSON, numbers as decimal strings: nothing here ever holds a number from a table as a JS
 // Number.
+import type { ExplainResult, GetMetricsOutput, MetricName } from '../../../common/types.js';
+
+// Shapes the engine answers with are declared once, in common/types.ts (pure TS, imported by the
+// engine too), and re-exported here so the UI has one place to import from.
+export { METRIC_NAMES } from '../../../common/types.js';
+export type {
+  ExplainResult,
+  ExplainStep,
+  MetricName,
+  MetricSeries,
+  MetricStatistic,
+} from '../../../common/types.js';
 
 /** A DynamoDB attribute value in its wire form. */
 export type AttributeValue =
@@ -112,28 +124,6 @@ export interface StatementResult {
   elapsedMs: number;
 }
 
-export interface ExplainStep {
-  Operation: string;
-  TableName: string;
-  IndexName?: string;
-  KeyCondition?: string;
-  Filter?: string;
-  Condition?: string;
-  Projection?: string[];
-  Partitions?: number;
-  ScanIndexForward?: boolean;
-}
-
-export interface ExplainResult {
-  StatementKind: string;
-  Steps: ExplainStep[];
-  FullTableScan: boolean;
-  EstimatedReadCapacityUnits: number;
-  EstimatedWriteCapacityUnits: number;
-  EstimatedItemsRead?: number;
-  Warnings: string[];
-}
-
 /** Query or Scan input, as DynamoDB takes it (Limit and ExclusiveStartKey are set by the backend). */
 export interface ReadInput {
   TableName: string;
@@ -222,39 +212,6 @@ export interface StudioSchema {
 
 // ── Metrics, throttling and fault injection (Sortkey-only operations: engine/metrics, engine/throttle) ──
 
-export const METRIC_NAMES = [
-  'ConsumedReadCapacityUnits',
-  'ConsumedWriteCapacityUnits',
-  'ProvisionedReadCapacityUnits',
-  'ProvisionedWriteCapacityUnits',
-  'ReadThrottleEvents',
-  'WriteThrottleEvents',
-  'ThrottledRequests',
-  'SuccessfulRequestLatency',
-  'ReturnedItemCount',
-  'Errors',
-  'ConditionalCheckFailedRequests',
-  'UserErrors',
-  'SystemErrors',
-  'ItemCount',
-  'TableSizeBytes',
-] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
-
-export type MetricStatistic =
-  'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount' | 'p50' | 'p90' | 'p99';
-
-/** One series of GetMetrics: values aligned with the result's Timestamps (null: no data). */
-export interface MetricSeries {
-  MetricName: MetricName;
-  /** Per-operation metrics (latency, returned items, throttled requests): the DynamoDB operation. */
-  Operation?: string;
-  /** Errors: the error type. */
-  ErrorType?: string;
-  Unit: 'Count' | 'Milliseconds' | 'Bytes';
-  Statistics: Partial<Record<MetricStatistic, (number | null)[]>>;
-}
-
 /** GetMetrics for a table, one of its indexes, or (no table) the whole account. Times in epoch seconds. */
 export interface MetricsRequest {
   table?: string;
@@ -269,16 +226,8 @@ export interface MetricsRequest {
   operation?: string;
 }
 
-export interface MetricsResult {
-  TableName?: string;
-  IndexName?: string;
-  StartTime: number;
-  EndTime: number;
-  Period: number;
-  /** Start of each datapoint's period. */
-  Timestamps: number[];
-  Metrics: MetricSeries[];
-}
+/** GetMetrics' answer. */
+export type MetricsResult = GetMetricsOutput;
 
 /** A partition key ranked by Contributor-Insights-like counting (counts may overestimate by MaxOvercount). */
 export interface HotKey {
