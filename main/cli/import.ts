@@ -22,19 +22,32 @@ import {
 } from './remote.js';
 import type { TargetCliOptions } from './remote.js';
 
-export interface ImportCliOptions extends TargetCliOptions {
+/** What to do with an item whose key is already there. */
+export type OnConflict = 'overwrite' | 'skip' | 'fail';
+
+/**
+ * The flags `sortkey import` and `sortkey restore` share: the target, which tables of a multi-table
+ * input, what to do with existing items and bad records, and how to write and report.
+ */
+export interface LoadCliOptions extends TargetCliOptions {
+  tables?: string[];
+  tableMap?: Record<string, string>;
+  onConflict?: OnConflict;
+  continueOnError?: boolean;
+  rejects?: string;
+  emitStreams?: boolean;
+  dryRun?: boolean;
+  concurrency?: number;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export interface ImportCliOptions extends LoadCliOptions {
   table?: string;
   format?: string;
   pk?: KeySpec;
   sk?: KeySpec;
-  onConflict?: 'overwrite' | 'skip' | 'fail';
-  continueOnError?: boolean;
-  rejects?: string;
-  tables?: string[];
-  tableMap?: Record<string, string>;
   create?: boolean;
-  emitStreams?: boolean;
-  dryRun?: boolean;
   sets?: 'list' | 'auto';
   binary?: 'base64' | 'base64-prefix';
   binaryPrefix?: string;
@@ -42,9 +55,6 @@ export interface ImportCliOptions extends TargetCliOptions {
   csvHeader?: string[];
   csvTypes?: Record<string, CsvColumnType>;
   csvEmpty?: 'absent' | 'string';
-  concurrency?: number;
-  quiet?: boolean;
-  json?: boolean;
 }
 
 /** Exit codes: 0 everything imported, 1 nothing written (bad records or an error), 2 usage, 3 imported with rejects. */
@@ -104,10 +114,34 @@ export function defaultRejectsFile(now = new Date()): string {
   return `sortkey-rejects-${stamp}.jsonl`;
 }
 
+/**
+ * `--on-conflict <mode>`: what to do with an item whose key is already there (default overwrite).
+ * A fresh Option for each command, as commander wants.
+ */
+export function onConflictOption(description: string): Option {
+  return new Option('--on-conflict <mode>', description)
+    .choices(['overwrite', 'skip', 'fail'] satisfies OnConflict[])
+    .default('overwrite');
+}
+
+/** The flags import and restore share → their part of the engine's ImportOptions (pure). */
+export function loadOptionsFromCli(opts: LoadCliOptions): ImportOptions {
+  const rejects = opts.rejects ?? (opts.continueOnError ? defaultRejectsFile() : undefined);
+  return {
+    ...(opts.tables ? { tables: opts.tables } : {}),
+    ...(opts.tableMap ? { tableMap: opts.tableMap } : {}),
+    ...(opts.onConflict ? { onConflict: opts.onConflict } : {}),
+    ...(opts.continueOnError ? { continueOnError: true } : {}),
+    ...(rejects ? { rejects } : {}),
+    ...(opts.emitStreams ? { emitStreams: true } : {}),
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+  };
+}
+
 /** Command-line flags → the engine's ImportOptions (pure: tests call it). */
 export function importOptionsFromCli(opts: ImportCliOptions): ImportOptions {
   if (opts.sk && !opts.pk) throw new UsageError('--sk needs --pk');
-  const rejects = opts.rejects ?? (opts.continueOnError ? defaultRejectsFile() : undefined);
   const plain = {
     ...(opts.sets ? { sets: opts.sets } : {}),
     ...(opts.binary
@@ -128,15 +162,8 @@ export function importOptionsFromCli(opts: ImportCliOptions): ImportOptions {
     ...(opts.format !== undefined ? { format: opts.format as ImportOptions['format'] } : {}),
     ...(opts.pk ? { partitionKey: opts.pk } : {}),
     ...(opts.sk ? { sortKey: opts.sk } : {}),
-    ...(opts.onConflict ? { onConflict: opts.onConflict } : {}),
-    ...(opts.continueOnError ? { continueOnError: true } : {}),
-    ...(rejects ? { rejects } : {}),
-    ...(opts.tables ? { tables: opts.tables } : {}),
-    ...(opts.tableMap ? { tableMap: opts.tableMap } : {}),
+    ...loadOptionsFromCli(opts),
     ...(opts.create === false ? { create: false } : {}),
-    ...(opts.emitStreams ? { emitStreams: true } : {}),
-    ...(opts.dryRun ? { dryRun: true } : {}),
-    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     plain,
     csv,
   };
@@ -204,6 +231,44 @@ export function exitCodeOf(report: ImportReport): number {
   return report.rejected > 0 ? EXIT_PARTIAL : 0;
 }
 
+/**
+ * Runs `sortkey import` (importItems) or `sortkey restore` (restoreDatabase) of `files` on the
+ * target the flags name: progress bar, the report (or JSON), the target closed; the exit code.
+ */
+export async function runLoad(
+  command: 'import' | 'restore',
+  files: readonly string[],
+  options: ImportOptions,
+  opts: LoadCliOptions,
+): Promise<number> {
+  const bar = new ProgressBar(process.stderr, process.stderr.isTTY === true && !opts.quiet && !opts.json);
+  let opened;
+  try {
+    opened = await openTarget(opts);
+  } catch (e) {
+    return failure(command, e);
+  }
+  try {
+    const dump = await import('../../engine/dump/index.js');
+    const load = command === 'import' ? dump.importItems : dump.restoreDatabase;
+    const report = await load(opened.target, sourcesFromArgs(files), {
+      ...options,
+      onProgress: bar.update,
+    });
+    bar.done();
+    const verb = opts.dryRun ? 'Checked' : command === 'import' ? 'Imported' : 'Restored';
+    if (opts.json) console.log(JSON.stringify(report, null, 2));
+    else if (!opts.quiet || report.rejected > 0)
+      for (const line of describeImport(report, verb)) console.log(line);
+    return exitCodeOf(report);
+  } catch (e) {
+    bar.done();
+    return failure(command, e);
+  } finally {
+    opened.close();
+  }
+}
+
 async function runImport(files: string[], opts: ImportCliOptions): Promise<number> {
   let options: ImportOptions;
   try {
@@ -211,30 +276,7 @@ async function runImport(files: string[], opts: ImportCliOptions): Promise<numbe
   } catch (e) {
     return failure('import', e);
   }
-  const bar = new ProgressBar(process.stderr, process.stderr.isTTY === true && !opts.quiet && !opts.json);
-  let opened;
-  try {
-    opened = await openTarget(opts);
-  } catch (e) {
-    return failure('import', e);
-  }
-  try {
-    const { importItems } = await import('../../engine/dump/index.js');
-    const report = await importItems(opened.target, sourcesFromArgs(files), {
-      ...options,
-      onProgress: bar.update,
-    });
-    bar.done();
-    if (opts.json) console.log(JSON.stringify(report, null, 2));
-    else if (!opts.quiet || report.rejected > 0)
-      for (const line of describeImport(report, opts.dryRun ? 'Checked' : 'Imported')) console.log(line);
-    return exitCodeOf(report);
-  } catch (e) {
-    bar.done();
-    return failure('import', e);
-  } finally {
-    opened.close();
-  }
+  return runLoad('import', files, options, opts);
 }
 
 export function addPlainOptions(cmd: Command, withSets = true): Command {
@@ -274,11 +316,7 @@ export function register(program: Command): void {
       parseKey,
     )
     .option('--sk <name:type>', '… and this sort key', parseKey)
-    .addOption(
-      new Option('--on-conflict <mode>', 'an item whose key is already there')
-        .choices(['overwrite', 'skip', 'fail'])
-        .default('overwrite'),
-    )
+    .addOption(onConflictOption('an item whose key is already there'))
     .option('--continue-on-error', 'write the good records even if some are bad (default: all or nothing)')
     .option(
       '--rejects <file>',
