@@ -2,15 +2,9 @@
 // a sort-key condition, filtered and projected, one page at a time.
 import { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
-import { ConstraintErrors, invalidParameter, validation } from '../errors.js';
+import { invalidParameter, validation } from '../errors.js';
 import type { Condition, KeyTerm } from '../expressions/ir.js';
-import {
-  conditionFromFilter,
-  KEY_TERMS_MESSAGE,
-  keyTermsFromKeyConditions,
-  parseCondition,
-  parseKeyCondition,
-} from '../expressions/index.js';
+import { KEY_TERMS_MESSAGE, keyTermsFromKeyConditions, parseKeyCondition } from '../expressions/index.js';
 import { encodeCompositePart, encodeKeyValue } from '../keys/encoding.js';
 import { prefixUpperBound, readPage } from '../tables/reader.js';
 import type { Bound, ReadRange } from '../tables/reader.js';
@@ -19,23 +13,15 @@ import type { KeyAttribute, KeySchema } from '../tables/schema.js';
 import type { AttributeValue, Sdk, Wire } from '../types.js';
 import { typeOf } from '../values/attribute.js';
 import { compareNumbers } from '../values/number.js';
+import { asRecord, tableNameOf } from './common.js';
+import { newAttributes, readProjection } from './itemCommon.js';
 import {
-  asRecord,
-  checkEnum,
-  checkExpressionMix,
-  checkName,
-  checkRange,
-  checkTableName,
-  RETURN_CONSUMED_CAPACITY,
-  tableNameOf,
-} from './common.js';
-import { checkPlaceholdersHaveExpressions, newAttributes, readProjection } from './itemCommon.js';
-import {
+  checkReadRequest,
   finishPage,
   pageCapacity,
+  readFilter,
   resolveSelect,
   resolveTarget,
-  SELECT_VALUES,
   startPosition,
 } from './readCommon.js';
 
@@ -183,24 +169,10 @@ export function keyRange(schema: KeySchema, terms: readonly KeyTerm[]): ReadRang
 
 export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk.QueryOutput> {
   const raw = asRecord(input);
-  const c = new ConstraintErrors();
-  checkTableName(c, raw.TableName);
-  checkName(c, raw.IndexName, 'indexName', false);
-  checkEnum(c, raw.Select, 'select', SELECT_VALUES);
-  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
-  checkRange(c, raw.Limit, 'limit', 1);
-  c.throwIfAny();
-  checkExpressionMix(
-    raw,
-    ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
-    ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],
-  );
-  checkPlaceholdersHaveExpressions(raw, [
-    'ProjectionExpression',
-    'FilterExpression',
-    'KeyConditionExpression',
-  ]);
+  checkReadRequest(raw, {
+    legacy: ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
+    expressions: ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],
+  });
   if (raw.KeyConditionExpression === undefined && raw.KeyConditions === undefined) {
     throw validation(
       'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.',
@@ -212,11 +184,7 @@ export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk
       ? parseKeyCondition(raw.KeyConditionExpression, attrs)
       : keyTermsFromKeyConditions(raw.KeyConditions);
   const projection = readProjection(raw, attrs);
-  let filter: Condition | undefined;
-  if (typeof raw.FilterExpression === 'string')
-    filter = parseCondition(raw.FilterExpression, attrs, 'FilterExpression');
-  else if (raw.QueryFilter !== undefined && raw.QueryFilter !== null)
-    filter = conditionFromFilter(raw.QueryFilter, raw.ConditionalOperator);
+  const filter = readFilter(raw, attrs, 'QueryFilter');
   attrs.assertAllUsed();
 
   const table = ctx.table(tableNameOf(input.TableName!));

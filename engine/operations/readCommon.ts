@@ -1,11 +1,12 @@
-// Shared by Query and Scan: choosing the table or index, Select and projection rules, start keys,
-// and turning a page of rows into DynamoDB's response.
+// Shared by Query and Scan: the request checks, the filter, choosing the table or index, Select and
+// projection rules, start keys, and turning a page of rows into DynamoDB's response.
 import { readUnits } from '../capacity.js';
 import type { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
-import { invalidParameter, validation } from '../errors.js';
+import { ConstraintErrors, invalidParameter, validation } from '../errors.js';
 import type { Condition, Path } from '../expressions/ir.js';
-import { evaluateCondition, projectItem } from '../expressions/index.js';
+import { conditionFromFilter, evaluateCondition, parseCondition, projectItem } from '../expressions/index.js';
+import type { ExpressionAttributes } from '../expressions/index.js';
 import { partitionHash } from '../keys/encoding.js';
 import type { Page, RowPosition } from '../tables/reader.js';
 import { encodeKey, keyAttributes, pickKey } from '../tables/schema.js';
@@ -13,6 +14,15 @@ import type { KeySchema } from '../tables/schema.js';
 import type { Index, Table } from '../tables/table.js';
 import type { Item } from '../types.js';
 import { normalizeItem, typeOf } from '../values/attribute.js';
+import {
+  checkEnum,
+  checkExpressionMix,
+  checkName,
+  checkRange,
+  checkTableName,
+  RETURN_CONSUMED_CAPACITY,
+} from './common.js';
+import { checkPlaceholdersHaveExpressions } from './itemCommon.js';
 
 export const SELECT_VALUES = [
   'ALL_ATTRIBUTES',
@@ -21,6 +31,54 @@ export const SELECT_VALUES = [
   'COUNT',
 ] as const;
 export type Select = (typeof SELECT_VALUES)[number];
+
+/** What Query's and Scan's request checks do not share. */
+export interface ReadRequestRules {
+  /** The legacy parameters, and the expressions that replace them: a request may not mix the two. */
+  readonly legacy: readonly string[];
+  readonly expressions: readonly string[];
+  /** The operation's own member constraints, reported after the shared ones (Scan: the segments). */
+  readonly constraints?: (c: ConstraintErrors) => void;
+  /** The operation's own checks once the members are well formed, before the expression checks. */
+  readonly members?: () => void;
+}
+
+/**
+ * The request checks Query and Scan share, in DynamoDB's order: the members' constraints (all
+ * reported together), the operation's own member checks, then legacy parameters mixed with
+ * expressions, then ExpressionAttributeNames/Values without an expression to use them.
+ */
+export function checkReadRequest(raw: Record<string, unknown>, rules: ReadRequestRules): void {
+  const c = new ConstraintErrors();
+  checkTableName(c, raw.TableName);
+  checkName(c, raw.IndexName, 'indexName', false);
+  checkEnum(c, raw.Select, 'select', SELECT_VALUES);
+  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
+  checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
+  checkRange(c, raw.Limit, 'limit', 1);
+  rules.constraints?.(c);
+  c.throwIfAny();
+  rules.members?.();
+  checkExpressionMix(raw, rules.legacy, rules.expressions);
+  checkPlaceholdersHaveExpressions(raw, rules.expressions);
+}
+
+/** The filter of a read: FilterExpression or the legacy QueryFilter/ScanFilter map. */
+export function readFilter(
+  raw: Record<string, unknown>,
+  attrs: ExpressionAttributes,
+  legacy: 'QueryFilter' | 'ScanFilter',
+): Condition | undefined {
+  if (typeof raw.FilterExpression === 'string')
+    return parseCondition(raw.FilterExpression, attrs, 'FilterExpression');
+  if (raw[legacy] !== undefined && raw[legacy] !== null)
+    return conditionFromFilter(
+      raw[legacy],
+      raw.ConditionalOperator,
+      legacy === 'QueryFilter' ? 'queryFilter' : 'scanFilter',
+    );
+  return undefined;
+}
 
 export interface ReadTarget {
   readonly table: Table;

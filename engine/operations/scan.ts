@@ -2,29 +2,19 @@
 // split the hash space into TotalSegments equal ranges.
 import { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
-import { ConstraintErrors, validation } from '../errors.js';
-import type { Condition } from '../expressions/ir.js';
-import { conditionFromFilter, parseCondition } from '../expressions/index.js';
+import { validation } from '../errors.js';
 import { HASH_SPACE } from '../keys/encoding.js';
 import { readPage } from '../tables/reader.js';
 import type { Sdk, Wire } from '../types.js';
+import { asRecord, checkRange, tableNameOf } from './common.js';
+import { newAttributes, readProjection } from './itemCommon.js';
 import {
-  asRecord,
-  checkEnum,
-  checkExpressionMix,
-  checkName,
-  checkRange,
-  checkTableName,
-  RETURN_CONSUMED_CAPACITY,
-  tableNameOf,
-} from './common.js';
-import { checkPlaceholdersHaveExpressions, newAttributes, readProjection } from './itemCommon.js';
-import {
+  checkReadRequest,
   finishPage,
   pageCapacity,
+  readFilter,
   resolveSelect,
   resolveTarget,
-  SELECT_VALUES,
   startPosition,
 } from './readCommon.js';
 
@@ -36,18 +26,8 @@ export function segmentRange(segment: number, totalSegments: number): { from: nu
   };
 }
 
-export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.ScanOutput> {
-  const raw = asRecord(input);
-  const c = new ConstraintErrors();
-  checkTableName(c, raw.TableName);
-  checkName(c, raw.IndexName, 'indexName', false);
-  checkEnum(c, raw.Select, 'select', SELECT_VALUES);
-  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
-  checkRange(c, raw.Limit, 'limit', 1);
-  checkRange(c, raw.Segment, 'segment', 0, 999999);
-  checkRange(c, raw.TotalSegments, 'totalSegments', 1, 1000000);
-  c.throwIfAny();
+/** Segment and TotalSegments come together, and Segment is below TotalSegments. */
+function checkSegments(raw: Record<string, unknown>): void {
   if (raw.Segment !== undefined && raw.TotalSegments === undefined) {
     throw validation(
       'The TotalSegments parameter is required but was not present in the request when Segment parameter is present',
@@ -67,19 +47,22 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
       `The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${raw.Segment} is not less than TotalSegments: ${raw.TotalSegments}`,
     );
   }
-  checkExpressionMix(
-    raw,
-    ['AttributesToGet', 'ScanFilter', 'ConditionalOperator'],
-    ['ProjectionExpression', 'FilterExpression'],
-  );
-  checkPlaceholdersHaveExpressions(raw, ['ProjectionExpression', 'FilterExpression']);
+}
+
+export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.ScanOutput> {
+  const raw = asRecord(input);
+  checkReadRequest(raw, {
+    legacy: ['AttributesToGet', 'ScanFilter', 'ConditionalOperator'],
+    expressions: ['ProjectionExpression', 'FilterExpression'],
+    constraints: (c) => {
+      checkRange(c, raw.Segment, 'segment', 0, 999999);
+      checkRange(c, raw.TotalSegments, 'totalSegments', 1, 1000000);
+    },
+    members: () => checkSegments(raw),
+  });
   const attrs = newAttributes(raw);
   const projection = readProjection(raw, attrs);
-  let filter: Condition | undefined;
-  if (typeof raw.FilterExpression === 'string')
-    filter = parseCondition(raw.FilterExpression, attrs, 'FilterExpression');
-  else if (raw.ScanFilter !== undefined && raw.ScanFilter !== null)
-    filter = conditionFromFilter(raw.ScanFilter, raw.ConditionalOperator, 'scanFilter');
+  const filter = readFilter(raw, attrs, 'ScanFilter');
   attrs.assertAllUsed();
 
   const table = ctx.table(tableNameOf(input.TableName!));
