@@ -4,6 +4,9 @@ import { AstBuilder } from './ast-builder.js';
 import type { Statement } from './ast.js';
 import { fromInvalidToken, fromLexingError, fromRecognitionException, PartiqlParseError } from './errors.js';
 import type { PartiqlSyntaxError } from './errors.js';
+import type { CstNode } from 'chevrotain';
+import { fastTokenize } from './fast-lexer.js';
+import { fastParse } from './fast-parser.js';
 import { tokenize } from './lexer.js';
 import { parser, strictParser } from './parser.js';
 import { validateStatement } from './validate.js';
@@ -40,20 +43,27 @@ function byOffset(a: PartiqlSyntaxError, b: PartiqlSyntaxError): number {
 
 export interface ParseOptions {
   /**
-   * Try the parser without error recovery first (faster), falling back to the recovering parser
-   * only when the statement has a syntax error. The result is the same either way.
+   * Try the fast path first (a hand-written lexer and recogniser, then Chevrotain's parser without
+   * error recovery), falling back to the recovering parser only when the statement has a syntax
+   * error. The result is the same either way.
    */
   readonly fast?: boolean;
 }
 
 /** Parses one statement. Never throws. */
 export function parseStatement(text: string, options: ParseOptions = {}): ParseResult {
+  if (options.fast) {
+    // Hand-written lexer and recogniser (same tokens, same CST) for statements that parse.
+    const tokens = fastTokenize(text);
+    const cst = tokens && fastParse(tokens);
+    if (cst) return build(text, cst);
+  }
   const lexed = tokenize(text);
   const lexErrors: PartiqlSyntaxError[] = [];
   for (const e of lexed.errors) lexErrors.push(fromLexingError(e, text));
   for (const t of lexed.invalid) lexErrors.push(fromInvalidToken(t, text));
 
-  let cst: ReturnType<typeof parser.statement> | undefined;
+  let cst: CstNode | undefined;
   if (options.fast && lexErrors.length === 0) {
     strictParser.input = lexed.tokens;
     cst = strictParser.statement();
@@ -71,7 +81,11 @@ export function parseStatement(text: string, options: ParseOptions = {}): ParseR
     for (const e of parseErrors) errors.push(fromRecognitionException(e, text, lexed.tokens));
     return { ok: false, errors };
   }
+  return build(text, cst);
+}
 
+/** The AST of a statement that parsed, or the refusals of it. */
+function build(text: string, cst: CstNode): ParseResult {
   const builder = new AstBuilder(text);
   const statement = builder.statement(cst);
   if (builder.syntaxErrors.length > 0 || builder.validationErrors.length > 0 || !statement) {

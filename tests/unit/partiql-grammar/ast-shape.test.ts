@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseStatement } from '../../../grammar/partiql/index.js';
 import { renderStatement } from './render.js';
+import { assertFastPathAgrees } from './fast-path.js';
 
 const CASES: [statement: string, rendered: string][] = [
   ['SELECT * FROM "Orders"', 'select * from "Orders"'],
@@ -374,5 +375,6 @@ for (const [statement, rendered] of CASES) {
     const result = parseStatement(statement);
     assert.ok(result.ok, result.ok ? '' : result.errors.map((e) => e.message).join('; '));
     assert.equal(renderStatement(result.statement), rendered);
+    assertFastPathAgrees(statement);
   });
 }

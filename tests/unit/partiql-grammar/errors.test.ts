@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseStatement, parseStatementOrThrow, PartiqlParseError } from '../../../grammar/partiql/index.js';
+import { assertFastPathAgrees } from './fast-path.js';
 
 /** A "wasn't well formed" message with the given detail. */
 const W = (detail: string): string => `Statement wasn't well formed, can't be processed: ${detail}`;
@@ -476,6 +477,7 @@ for (const [group, cases] of [
       const lines = statement.slice(0, first.offset).split(/\r\n|\r|\n/);
       assert.equal(lines.length, line);
       assert.equal(lines[lines.length - 1]!.length + 1, column);
+      assertFastPathAgrees(statement);
     });
   }
 }

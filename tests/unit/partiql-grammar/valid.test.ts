@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseStatement } from '../../../grammar/partiql/index.js';
 import { nodes } from './render.js';
+import { assertFastPathAgrees } from './fast-path.js';
 
 /** WHERE conditions DynamoDB accepts (docs examples and observed forms). */
 const CONDITIONS = [
@@ -201,6 +202,8 @@ for (const statement of statements) {
       assert.doesNotMatch(statement[offset + length - 1]!, /\s/, `${node.kind} ends on whitespace`);
     }
     assert.ok(count > 0);
+    const fast = assertFastPathAgrees(statement);
+    assert.ok(fast.lexed && fast.parsed, 'the fast path handles every valid statement');
   });
 }
 
