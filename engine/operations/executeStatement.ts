@@ -49,9 +49,10 @@ export function executeStatement(
     if (plan.fullScan) fullScanRefusal(ctx, plan);
     if (plan.itemKey && input.Limit === undefined && raw.NextToken === undefined) {
       // The whole primary key is pinned: one item, read as GetItem would (same result and capacity
-      // as the one-row Query page, without the page machinery).
+      // as the one-row Query page, without the page machinery). One SELECT of one row needs no
+      // snapshot transaction around it.
       const table = plan.target.table;
-      const row = ctx.db.snapshot(() => table.getRow(ctx.db, encodeKey(table.key, plan.itemKey!)));
+      const row = table.getRow(ctx.db, encodeKey(table.key, plan.itemKey));
       meter.read(table, readUnits(row?.size ?? 0, raw.ConsistentRead === true));
       const items: Item[] = [];
       if (row) {
