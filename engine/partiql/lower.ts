@@ -301,10 +301,13 @@ export function lowerCondition(e: Expression, params: Parameters): Condition {
 }
 
 /** The top-level AND-ed parts of a WHERE clause. */
-export function conjuncts(e: Expression | null): Expression[] {
-  if (!e) return [];
-  if (e.kind === 'binary' && e.op === 'AND') return [...conjuncts(e.left), ...conjuncts(e.right)];
-  return [e];
+export function conjuncts(e: Expression | null, into: Expression[] = []): Expression[] {
+  if (!e) return into;
+  if (e.kind === 'binary' && e.op === 'AND') {
+    conjuncts(e.left, into);
+    conjuncts(e.right, into);
+  } else into.push(e);
+  return into;
 }
 
 export function andAll(conditions: Condition[]): Condition | undefined {

@@ -68,7 +68,19 @@ export interface WriteStatementPlan {
 export type StatementPlan = SelectPlan | WriteStatementPlan;
 
 function isValueExpression(e: Expression): boolean {
-  return ['string', 'number', 'boolean', 'null', 'parameter', 'list', 'map', 'set'].includes(e.kind);
+  switch (e.kind) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'null':
+    case 'parameter':
+    case 'list':
+    case 'map':
+    case 'set':
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** `name = value` (either way round): the name and the value expression. */
@@ -246,8 +258,9 @@ function partitionValues(
   where: Expression | null,
   pkName: string,
   params: Parameters,
+  parts: Expression[] = conjuncts(where),
 ): { values: AttributeValue[]; used?: Expression } | undefined {
-  for (const c of conjuncts(where)) {
+  for (const c of parts) {
     const eq = equality(c);
     if (eq && eq.name === pkName) return { values: [literalValue(eq.value, params)], used: c };
     if (c.kind === 'in' && !c.not && topLevelName(c.value) === pkName) {
@@ -349,19 +362,23 @@ export function planSelect(
   }
 
   const partitionAttrs = target.key.partition;
+  const parts = conjuncts(s.where);
   let partitions: Item[] | undefined;
   const used = new Set<Expression>();
   if (partitionAttrs.length === 1) {
-    const found = partitionValues(s.where, partitionAttrs[0]!.name, params);
+    const found = partitionValues(s.where, partitionAttrs[0]!.name, params, parts);
     if (found) {
       const type = partitionAttrs[0]!.type;
       for (const v of found.values) {
         if (!(type in v)) throw invalidParameter('Condition parameter type does not match schema type');
       }
       // Distinct values, in key order.
-      const distinct: AttributeValue[] = [];
-      for (const v of [...found.values].sort((a, b) => keyOrder(type, a, b))) {
-        if (!distinct.length || keyOrder(type, distinct[distinct.length - 1]!, v) !== 0) distinct.push(v);
+      let distinct: AttributeValue[] = found.values;
+      if (distinct.length > 1) {
+        distinct = [];
+        for (const v of [...found.values].sort((a, b) => keyOrder(type, a, b))) {
+          if (!distinct.length || keyOrder(type, distinct[distinct.length - 1]!, v) !== 0) distinct.push(v);
+        }
       }
       partitions = distinct.map((v) => ({ [partitionAttrs[0]!.name]: v }));
       if (found.used) used.add(found.used);
@@ -369,7 +386,7 @@ export function planSelect(
   } else {
     // Multi-attribute partition keys: every attribute pinned by a top-level equality.
     const values: Item = {};
-    for (const c of conjuncts(s.where)) {
+    for (const c of parts) {
       const eq = equality(c);
       if (eq && partitionAttrs.some((a) => a.name === eq.name) && !values[eq.name]) {
         values[eq.name] = literalValue(eq.value, params);
@@ -384,7 +401,7 @@ export function planSelect(
   const sortTerms: KeyTerm[] = [];
   const sortAttr = target.key.sort.length === 1 ? target.key.sort[0]! : undefined;
   if (partitions && sortAttr && !(s.where?.kind === 'binary' && s.where.op === 'OR')) {
-    for (const c of conjuncts(s.where)) {
+    for (const c of parts) {
       if (used.has(c)) continue;
       const term = sortTermOf(c, sortAttr.name, params);
       if (term && sortTerms.length === 0) {
@@ -393,7 +410,7 @@ export function planSelect(
       }
     }
   }
-  const restConditions = conjuncts(s.where).filter((c) => !used.has(c));
+  const restConditions = used.size ? parts.filter((c) => !used.has(c)) : parts;
   const filter =
     s.where?.kind === 'binary' && s.where.op === 'OR'
       ? lowerCondition(s.where, params)

@@ -137,6 +137,12 @@ export function sortkeyServeArgs(serveArgs: readonly string[]): string[] {
   return ['--import', 'tsx', join(ROOT, 'main/cli.ts'), 'serve', ...serveArgs];
 }
 
+/** True when dist/ holds a build of the current sources (what `sortkey` itself would run). */
+export function distIsCurrent(): boolean {
+  const dist = distState();
+  return dist !== undefined && !dist.stale;
+}
+
 /** One line saying which code `sortkeyServeArgs` runs. */
 export function sortkeyBuildInfo(): string {
   const dist = distState();
