@@ -491,6 +491,17 @@ function printTargets(results: Results): Verdict[] {
       { label: `c=${c} file÷disk`, r: ratios(get(w, c, 'sortkey-file'), get(w, c, 'dynalite-disk')) },
       { label: `c=${c} mem÷mem`, r: ratios(get(w, c, 'sortkey-memory'), get(w, c, 'dynalite-memory')) },
     ]);
+  judgeRatio(
+    'ExecuteStatement SELECT by key ≥ 80% of GetItem',
+    0.8,
+    true,
+    CONCURRENCY.flatMap((c) =>
+      (['sortkey-file', 'sortkey-memory'] as const).map((p) => ({
+        label: `c=${c} ${p === 'sortkey-file' ? 'file' : 'memory'}`,
+        r: ratios(get('ExecuteStatement (by key)', c, p), get('GetItem', c, p)),
+      })),
+    ),
+  );
   judgeRatio('PutItem ≥ 2.5× dynalite', 2.5, false, vsDynalite('PutItem'));
   for (const w of WORKLOADS) judgeRatio(`${w.name} ≥ 1.5× dynalite`, 1.5, false, vsDynalite(w.name));
   const p99 = [
