@@ -4,6 +4,7 @@
 import { CapacityMeter, writeUnits } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { DynamoError, validation } from '../errors.js';
+import type { ExplainResult, ExplainStep } from '../../common/types.js';
 import type { Statement } from '../../grammar/partiql/index.js';
 import { readCurrent } from '../operations/writePlan.js';
 import { keyAttributes } from '../tables/schema.js';
@@ -14,30 +15,7 @@ import type { SelectPlan } from './planner.js';
 import { runSelect } from './readSelect.js';
 import { parseRequestStatement } from './statement.js';
 
-export interface ExplainStep {
-  Operation: 'GetItem' | 'Query' | 'Scan' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheck';
-  TableName: string;
-  IndexName?: string;
-  KeyCondition?: string;
-  Filter?: string;
-  Condition?: string;
-  Projection?: string[];
-  /** How many Query calls (one per partition-key value of an IN or OR). */
-  Partitions?: number;
-  ScanIndexForward?: boolean;
-}
-
-export interface ExplainResult {
-  StatementKind: string;
-  Steps: ExplainStep[];
-  FullTableScan: boolean;
-  /** Capacity the statement would consume on the data as it is now. */
-  EstimatedReadCapacityUnits: number;
-  EstimatedWriteCapacityUnits: number;
-  /** Items the read would evaluate (before its filter), on the data as it is now. */
-  EstimatedItemsRead?: number;
-  Warnings: string[];
-}
+export type { ExplainResult, ExplainStep } from '../../common/types.js';
 
 const MAX_ESTIMATE_PAGES = 50;
 

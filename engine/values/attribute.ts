@@ -155,7 +155,8 @@ export const MAX_ATTRIBUTE_NAME_BYTES = 65535;
 
 /** Assigns an own property, also for the name `__proto__` (plain assignment would set the prototype). */
 export function setOwn<T>(target: Record<string, T>, name: string, value: T): void {
-  if (name === '__proto__') Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+  if (name === '__proto__')
+    Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
   else target[name] = value;
 }
 

@@ -25,5 +25,8 @@ for (const [name, run] of Object.entries(suites)) {
 }
 mkdirSync('tests/bench/results', { recursive: true });
 const file = `tests/bench/results/latest.json`;
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
+writeFileSync(
+  file,
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + '\n',
+);
 console.log(`\nresults written to ${file}`);
