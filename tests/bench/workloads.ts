@@ -2,6 +2,7 @@
 // the request bodies of each workload, as JSON text prepared before the clock starts. Shared by the
 // side-by-side benchmark (http.ts) and the scaling benchmark (scaling.ts).
 import { callOk } from './loadgen.js';
+import { prng } from '../support/prng.js';
 
 export const TABLE = 'Bench';
 
@@ -47,17 +48,8 @@ export function queryItem(p: number, s: number): Item {
   return { ...userItem(p * QUERY_SIZE + s), pk: { S: `q#${p}` }, sk: { N: String(s) } };
 }
 
-/** A deterministic PRNG (mulberry32), so every peer gets the same request sequence. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Every peer gets the same request sequence from the same seed.
+export { prng };
 
 export interface Dataset {
   /** user#0 … user#(users-1). */

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { sortkeyServeArgs } from '../bench/peers.js';
+import { prng } from '../support/prng.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HOST = '127.0.0.1';
@@ -17,17 +18,10 @@ const HOST = '127.0.0.1';
 
 /** A seeded PRNG (mulberry32) with the helpers the torture tests draw from. */
 export class Rng {
-  private a: number;
-  constructor(readonly seed: number) {
-    this.a = seed >>> 0;
-  }
   /** [0, 1) */
-  next(): number {
-    this.a = (this.a + 0x6d2b79f5) >>> 0;
-    let t = this.a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  readonly next: () => number;
+  constructor(readonly seed: number) {
+    this.next = prng(seed);
   }
   /** An integer in [0, n). */
   int(n: number): number {

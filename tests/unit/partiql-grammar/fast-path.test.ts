@@ -4,19 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fastTokenize } from '../../../grammar/partiql/fast-lexer.js';
+import { prng } from '../../support/prng.js';
 import { assertFastPathAgrees } from './fast-path.js';
-
-/** A small deterministic PRNG (mulberry32), so a failure names a reproducible statement. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Generator {
   constructor(private readonly random: () => number) {}
