@@ -56,6 +56,23 @@ SINGLE[RCURLY] = T.RCurly;
 SINGLE[COMMA] = T.Comma;
 SINGLE[COLON] = T.Colon;
 SINGLE[SEMICOLON] = T.Semicolon;
+SINGLE[LESS] = T.Less;
+SINGLE[GREATER] = T.Greater;
+SINGLE[MINUS] = T.Minus;
+SINGLE[DOT] = T.Dot;
+
+/**
+ * Two-character operators, by (first code × 256 + second code). They are tried before the
+ * one-character tokens, as the Chevrotain lexer tries `<>`, `<=`, `>=`, `<<`, `>>` before `<`, `>`.
+ */
+const PAIRS = new Map<number, TokenType>([
+  [LESS * 256 + GREATER, T.NotEquals],
+  [BANG * 256 + EQUALS, T.NotEquals],
+  [LESS * 256 + EQUALS, T.LessOrEqual],
+  [GREATER * 256 + EQUALS, T.GreaterOrEqual],
+  [LESS * 256 + LESS, T.LDoubleAngle],
+  [GREATER * 256 + GREATER, T.RDoubleAngle],
+]);
 
 function isDigit(c: number): boolean {
   return c >= DIGIT_0 && c <= DIGIT_9;
@@ -193,70 +210,39 @@ export function fastTokenize(text: string): IToken[] | undefined {
       i = j + 1;
       continue;
     }
+    const next = text.charCodeAt(i + 1);
+    const pair = PAIRS.get(c * 256 + next);
+    if (pair !== undefined) {
+      push(pair, i, i + 2, false);
+      i += 2;
+      continue;
+    }
+    if (c === MINUS && next === MINUS) {
+      // A line comment, up to (not including) the line break.
+      let j = i + 2;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === LF || d === CR) break;
+        j++;
+      }
+      i = j;
+      continue;
+    }
+    if (c === SLASH && next === STAR) {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) return undefined;
+      countLines(i, end + 2);
+      i = end + 2;
+      continue;
+    }
     const single = SINGLE[c];
     if (single !== undefined) {
       push(single, i, i + 1, false);
       i++;
       continue;
     }
-    const next = text.charCodeAt(i + 1);
-    switch (c) {
-      case MINUS:
-        if (next === MINUS) {
-          // A line comment, up to (not including) the line break.
-          let j = i + 2;
-          while (j < n) {
-            const d = text.charCodeAt(j);
-            if (d === LF || d === CR) break;
-            j++;
-          }
-          i = j;
-        } else {
-          push(T.Minus, i, i + 1, false);
-          i++;
-        }
-        continue;
-      case SLASH: {
-        if (next !== STAR) return undefined; // `/` is an operator DynamoDB does not support
-        const end = text.indexOf('*/', i + 2);
-        if (end < 0) return undefined;
-        countLines(i, end + 2);
-        i = end + 2;
-        continue;
-      }
-      case LESS:
-        if (next === GREATER) push(T.NotEquals, i, i + 2, false);
-        else if (next === EQUALS) push(T.LessOrEqual, i, i + 2, false);
-        else if (next === LESS) push(T.LDoubleAngle, i, i + 2, false);
-        else {
-          push(T.Less, i, i + 1, false);
-          i++;
-          continue;
-        }
-        i += 2;
-        continue;
-      case GREATER:
-        if (next === EQUALS) push(T.GreaterOrEqual, i, i + 2, false);
-        else if (next === GREATER) push(T.RDoubleAngle, i, i + 2, false);
-        else {
-          push(T.Greater, i, i + 1, false);
-          i++;
-          continue;
-        }
-        i += 2;
-        continue;
-      case BANG:
-        if (next !== EQUALS) return undefined;
-        push(T.NotEquals, i, i + 2, false);
-        i += 2;
-        continue;
-      case DOT:
-        push(T.Dot, i, i + 1, false);
-        i++;
-        continue;
-      default:
-        return undefined;
-    }
+    // `/`, `%`, `||`, a lone `!`, anything else: the Chevrotain lexer's to lex or report.
+    return undefined;
   }
   out = [];
   source = '';
