@@ -41,6 +41,24 @@ function append(el: Element, children: (Child | Child[])[]): void {
   }
 }
 
+/** A `table.data-table`: one header row of `headers`, then `rows` (`tr` elements) as its body. */
+export function dataTable(headers: readonly string[], rows: Node[]): HTMLTableElement {
+  return h(
+    'table.data-table',
+    null,
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        headers.map((c) => h('th', null, c)),
+      ),
+    ),
+    h('tbody', null, rows),
+  );
+}
+
 export function clear(el: Element, ...children: (Child | Child[])[]): void {
   el.replaceChildren();
   append(el, children);

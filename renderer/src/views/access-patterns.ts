@@ -6,7 +6,7 @@ import type { AccessPlan, AccessTargetPlan, StudioBackend, TableSummary } from '
 import { errorText } from '../backend/client.js';
 import { candidateStatements } from '../lib/index-estimate.js';
 import { loadHistory, loadSaved } from '../state.js';
-import { clear, formatCount, h } from '../ui/dom.js';
+import { clear, dataTable, formatCount, h } from '../ui/dom.js';
 
 /** The operation badge of a plan: GetItem/Query/Scan, on which index, and how many partitions. */
 export function planBadge(p: AccessTargetPlan | undefined): HTMLElement {
@@ -199,51 +199,35 @@ export class AccessPatternsView {
               : null,
           )
         : null,
-      h(
-        'table.data-table',
-        null,
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            ['Target', 'Operation', 'Key condition', 'Filter', 'Estimated cost', 'Notes'].map((c) =>
-              h('th', null, c),
+      dataTable(
+        ['Target', 'Operation', 'Key condition', 'Filter', 'Estimated cost', 'Notes'],
+        plan.targets.map((t) => {
+          const step = t.explain?.Steps[0];
+          return h(
+            'tr.pattern-row',
+            {
+              class: `pattern-row${t.target === plan.best ? ' best' : ''}`,
+              dataset: { target: t.target, operation: step?.Operation ?? 'error' },
+            },
+            h(
+              'td',
+              null,
+              targetLabel(t),
+              t === plan.current ? h('span.tag', null, 'as written') : null,
+              t.target === plan.best ? h('span.tag.tag-best', null, 'best') : null,
             ),
-          ),
-        ),
-        h(
-          'tbody',
-          null,
-          plan.targets.map((t) => {
-            const step = t.explain?.Steps[0];
-            return h(
-              'tr.pattern-row',
-              {
-                class: `pattern-row${t.target === plan.best ? ' best' : ''}`,
-                dataset: { target: t.target, operation: step?.Operation ?? 'error' },
-              },
-              h(
-                'td',
-                null,
-                targetLabel(t),
-                t === plan.current ? h('span.tag', null, 'as written') : null,
-                t.target === plan.best ? h('span.tag.tag-best', null, 'best') : null,
-              ),
-              h('td', null, planBadge(t)),
-              h('td.code', null, step?.KeyCondition ?? '—'),
-              h('td.code', null, step?.Filter ?? '—'),
-              h('td', null, costText(t)),
-              h(
-                'td.notes',
-                null,
-                t.error ? h('div.error-text', null, t.error) : null,
-                t.notes.map((n) => h('div', null, n)),
-              ),
-            );
-          }),
-        ),
+            h('td', null, planBadge(t)),
+            h('td.code', null, step?.KeyCondition ?? '—'),
+            h('td.code', null, step?.Filter ?? '—'),
+            h('td', null, costText(t)),
+            h(
+              'td.notes',
+              null,
+              t.error ? h('div.error-text', null, t.error) : null,
+              t.notes.map((n) => h('div', null, n)),
+            ),
+          );
+        }),
       ),
     );
   }

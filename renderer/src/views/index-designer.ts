@@ -33,7 +33,7 @@ import type {
   IndexEstimate,
 } from '../lib/index-estimate.js';
 import { loadHistory, loadSaved } from '../state.js';
-import { clear, confirmDialog, formatBytes, formatCount, h, toast } from '../ui/dom.js';
+import { clear, confirmDialog, dataTable, formatBytes, formatCount, h, toast } from '../ui/dom.js';
 import { AccessPatternsView, costText, planBadge, targetLabel } from './access-patterns.js';
 import { ItemGrid } from './grid.js';
 
@@ -372,73 +372,45 @@ export class IndexDesignerView {
       ),
       t.indexes.length === 0
         ? h('p.hint', null, 'No secondary indexes: every read that is not on the table’s key is a Scan.')
-        : h(
-            'table.data-table',
-            null,
-            h(
-              'thead',
-              null,
+        : dataTable(
+            ['Index', 'Kind', 'Partition key', 'Sort key', 'Projection', 'Status', 'Items', 'Size', ''],
+            t.indexes.map((i) =>
               h(
                 'tr',
-                null,
-                [
-                  'Index',
-                  'Kind',
-                  'Partition key',
-                  'Sort key',
-                  'Projection',
-                  'Status',
-                  'Items',
-                  'Size',
-                  '',
-                ].map((c) => h('th', null, c)),
-              ),
-            ),
-            h(
-              'tbody',
-              null,
-              t.indexes.map((i) =>
+                { dataset: { index: i.name } },
+                h('td', null, h('strong', null, i.name)),
+                h('td', null, i.kind),
+                h('td.code', null, i.keySchema.find((k) => k.KeyType === 'HASH')?.AttributeName ?? ''),
+                h('td.code', null, i.keySchema.find((k) => k.KeyType === 'RANGE')?.AttributeName ?? '—'),
                 h(
-                  'tr',
-                  { dataset: { index: i.name } },
-                  h('td', null, h('strong', null, i.name)),
-                  h('td', null, i.kind),
-                  h('td.code', null, i.keySchema.find((k) => k.KeyType === 'HASH')?.AttributeName ?? ''),
-                  h('td.code', null, i.keySchema.find((k) => k.KeyType === 'RANGE')?.AttributeName ?? '—'),
-                  h(
-                    'td',
-                    null,
-                    i.projectionType,
-                    i.nonKeyAttributes?.length
-                      ? h('span.hint', null, ` (${i.nonKeyAttributes.join(', ')})`)
-                      : null,
-                  ),
-                  h(
-                    'td',
-                    { 'data-testid': `index-status-${i.name}` },
-                    i.status ?? 'ACTIVE',
-                    i.backfilling ? ' · backfilling' : '',
-                  ),
-                  h('td.num', null, i.itemCount !== undefined ? formatCount(i.itemCount) : '—'),
-                  h('td.num', null, i.sizeBytes !== undefined ? formatBytes(i.sizeBytes) : '—'),
-                  h(
-                    'td',
-                    null,
-                    i.kind === 'GSI'
-                      ? h(
-                          'button.small.danger-outline',
-                          {
-                            'data-testid': `delete-index-${i.name}`,
-                            onclick: () => void this.deleteIndex(i.name),
-                          },
-                          'Delete',
-                        )
-                      : h(
-                          'span.hint',
-                          { title: 'A local index lives as long as its table' },
-                          'with the table',
-                        ),
-                  ),
+                  'td',
+                  null,
+                  i.projectionType,
+                  i.nonKeyAttributes?.length
+                    ? h('span.hint', null, ` (${i.nonKeyAttributes.join(', ')})`)
+                    : null,
+                ),
+                h(
+                  'td',
+                  { 'data-testid': `index-status-${i.name}` },
+                  i.status ?? 'ACTIVE',
+                  i.backfilling ? ' · backfilling' : '',
+                ),
+                h('td.num', null, i.itemCount !== undefined ? formatCount(i.itemCount) : '—'),
+                h('td.num', null, i.sizeBytes !== undefined ? formatBytes(i.sizeBytes) : '—'),
+                h(
+                  'td',
+                  null,
+                  i.kind === 'GSI'
+                    ? h(
+                        'button.small.danger-outline',
+                        {
+                          'data-testid': `delete-index-${i.name}`,
+                          onclick: () => void this.deleteIndex(i.name),
+                        },
+                        'Delete',
+                      )
+                    : h('span.hint', { title: 'A local index lives as long as its table' }, 'with the table'),
                 ),
               ),
             ),
@@ -803,54 +775,40 @@ export class IndexDesignerView {
             null,
             this.complete ? 'The table is empty: name the key attributes with “Another attribute…”.' : '',
           )
-        : h(
-            'table.data-table',
-            null,
-            h(
-              'thead',
-              null,
+        : dataTable(
+            ['Attribute', 'Items', 'Types', ''],
+            this.stats.map((s) =>
               h(
                 'tr',
-                null,
-                ['Attribute', 'Items', 'Types', ''].map((c) => h('th', null, c)),
-              ),
-            ),
-            h(
-              'tbody',
-              null,
-              this.stats.map((s) =>
+                { dataset: { attribute: s.name } },
+                h('td.code', null, s.name, keys.includes(s.name) ? h('span.tag', null, 'table key') : null),
                 h(
-                  'tr',
-                  { dataset: { attribute: s.name } },
-                  h('td.code', null, s.name, keys.includes(s.name) ? h('span.tag', null, 'table key') : null),
-                  h(
-                    'td.num',
-                    { title: `${formatCount(s.count)} of ${formatCount(total)}` },
-                    formatCount(s.count),
-                    h('span.hint', null, ` ${pct(s.count, total)}`),
-                  ),
-                  h('td', null, typeChips(s)),
-                  h(
-                    'td.actions',
-                    null,
-                    s.keyType && this.design.kind === 'GSI'
-                      ? h(
-                          'button.small',
-                          {
-                            title: 'Use as the index partition key',
-                            onclick: () => this.pickKey('pk', s.name),
-                          },
-                          'PK',
-                        )
-                      : null,
-                    s.keyType
-                      ? h(
-                          'button.small',
-                          { title: 'Use as the index sort key', onclick: () => this.pickKey('sk', s.name) },
-                          'SK',
-                        )
-                      : null,
-                  ),
+                  'td.num',
+                  { title: `${formatCount(s.count)} of ${formatCount(total)}` },
+                  formatCount(s.count),
+                  h('span.hint', null, ` ${pct(s.count, total)}`),
+                ),
+                h('td', null, typeChips(s)),
+                h(
+                  'td.actions',
+                  null,
+                  s.keyType && this.design.kind === 'GSI'
+                    ? h(
+                        'button.small',
+                        {
+                          title: 'Use as the index partition key',
+                          onclick: () => this.pickKey('pk', s.name),
+                        },
+                        'PK',
+                      )
+                    : null,
+                  s.keyType
+                    ? h(
+                        'button.small',
+                        { title: 'Use as the index sort key', onclick: () => this.pickKey('sk', s.name) },
+                        'SK',
+                      )
+                    : null,
                 ),
               ),
             ),

@@ -17,7 +17,7 @@ import type {
 } from '../backend/api.js';
 import { errorText } from '../backend/client.js';
 import { shortText } from '../lib/values.js';
-import { clear, formatBytes, formatCount, h } from '../ui/dom.js';
+import { clear, dataTable, formatBytes, formatCount, h } from '../ui/dom.js';
 import { formatValue, PALETTE, TimeChart } from './metrics-chart.js';
 import type { ChartSeries } from './metrics-chart.js';
 import { ThrottleSettings } from './metrics-settings.js';
@@ -550,43 +550,27 @@ export class MetricsView {
       box,
       keys.length === 0
         ? h('p.hint', null, empty)
-        : h(
-            'table.data-table',
-            null,
-            h(
-              'thead',
-              null,
+        : dataTable(
+            ['Partition key', 'Requests', 'Reads', 'Writes', 'RCU', 'WCU', 'Throttled'],
+            keys.map((k) =>
               h(
-                'tr',
+                'tr.hot-row',
                 null,
-                ['Partition key', 'Requests', 'Reads', 'Writes', 'RCU', 'WCU', 'Throttled'].map((c) =>
-                  h('th', null, c),
-                ),
-              ),
-            ),
-            h(
-              'tbody',
-              null,
-              keys.map((k) =>
+                h('td.code', { title: keyText(k.Key) }, keyText(k.Key)),
                 h(
-                  'tr.hot-row',
-                  null,
-                  h('td.code', { title: keyText(k.Key) }, keyText(k.Key)),
-                  h(
-                    'td.num',
-                    { title: k.MaxOvercount ? `may be overcounted by up to ${k.MaxOvercount}` : 'exact' },
-                    formatCount(k.Count),
-                    k.MaxOvercount ? h('span.hint', null, ` ±${k.MaxOvercount}`) : null,
-                  ),
-                  h('td.num', null, formatCount(k.Reads)),
-                  h('td.num', null, formatCount(k.Writes)),
-                  h('td.num', null, formatValue(k.ConsumedReadCapacityUnits)),
-                  h('td.num', null, formatValue(k.ConsumedWriteCapacityUnits)),
-                  h(
-                    'td.num',
-                    { class: k.ThrottledRequests ? 'num error-text' : 'num' },
-                    formatCount(k.ThrottledRequests),
-                  ),
+                  'td.num',
+                  { title: k.MaxOvercount ? `may be overcounted by up to ${k.MaxOvercount}` : 'exact' },
+                  formatCount(k.Count),
+                  k.MaxOvercount ? h('span.hint', null, ` ±${k.MaxOvercount}`) : null,
+                ),
+                h('td.num', null, formatCount(k.Reads)),
+                h('td.num', null, formatCount(k.Writes)),
+                h('td.num', null, formatValue(k.ConsumedReadCapacityUnits)),
+                h('td.num', null, formatValue(k.ConsumedWriteCapacityUnits)),
+                h(
+                  'td.num',
+                  { class: k.ThrottledRequests ? 'num error-text' : 'num' },
+                  formatCount(k.ThrottledRequests),
                 ),
               ),
             ),
@@ -640,56 +624,42 @@ export class MetricsView {
       w.rows,
       tables.length === 0
         ? h('p.hint', null, 'No tables yet.')
-        : h(
-            'table.data-table',
-            null,
-            h(
-              'thead',
-              null,
-              h(
-                'tr',
-                null,
-                [
-                  'Table',
-                  'Items',
-                  'Size',
-                  'Capacity',
-                  'Read RCU/s',
-                  'Write WCU/s',
-                  'Throttled',
-                  'Requests',
-                  'Mean latency',
-                ].map((c) => h('th', null, c)),
-              ),
-            ),
-            h(
-              'tbody',
-              null,
-              tables.map((t) => {
-                const read = sum(t.read.slice(0, n)) / seconds;
-                const write = sum(t.write.slice(0, n)) / seconds;
-                const throttled = sum(t.throttled.slice(0, n));
-                return h(
-                  'tr.overview-row',
-                  { dataset: { table: t.table }, 'data-testid': 'overview-row' },
-                  h('td', null, h('a', { href: `#/metrics/${encodeURIComponent(t.table)}` }, t.table)),
-                  h('td.num', null, formatCount(t.itemCount)),
-                  h('td.num', null, formatBytes(t.sizeBytes)),
-                  h(
-                    'td',
-                    null,
-                    t.billingMode === 'PROVISIONED'
-                      ? `${t.provisionedRead ?? 0} RCU · ${t.provisionedWrite ?? 0} WCU`
-                      : 'on-demand',
-                  ),
-                  h('td.num', { dataset: { metric: 'read' } }, formatValue(read)),
-                  h('td.num', { dataset: { metric: 'write' } }, formatValue(write)),
-                  h('td.num', { class: throttled ? 'num error-text' : 'num' }, formatCount(throttled)),
-                  h('td.num', null, formatCount(sum(t.requests.slice(0, n)))),
-                  h('td.num', null, t.meanLatencyMs === null ? '–' : formatValue(t.meanLatencyMs, 'ms')),
-                );
-              }),
-            ),
+        : dataTable(
+            [
+              'Table',
+              'Items',
+              'Size',
+              'Capacity',
+              'Read RCU/s',
+              'Write WCU/s',
+              'Throttled',
+              'Requests',
+              'Mean latency',
+            ],
+            tables.map((t) => {
+              const read = sum(t.read.slice(0, n)) / seconds;
+              const write = sum(t.write.slice(0, n)) / seconds;
+              const throttled = sum(t.throttled.slice(0, n));
+              return h(
+                'tr.overview-row',
+                { dataset: { table: t.table }, 'data-testid': 'overview-row' },
+                h('td', null, h('a', { href: `#/metrics/${encodeURIComponent(t.table)}` }, t.table)),
+                h('td.num', null, formatCount(t.itemCount)),
+                h('td.num', null, formatBytes(t.sizeBytes)),
+                h(
+                  'td',
+                  null,
+                  t.billingMode === 'PROVISIONED'
+                    ? `${t.provisionedRead ?? 0} RCU · ${t.provisionedWrite ?? 0} WCU`
+                    : 'on-demand',
+                ),
+                h('td.num', { dataset: { metric: 'read' } }, formatValue(read)),
+                h('td.num', { dataset: { metric: 'write' } }, formatValue(write)),
+                h('td.num', { class: throttled ? 'num error-text' : 'num' }, formatCount(throttled)),
+                h('td.num', null, formatCount(sum(t.requests.slice(0, n)))),
+                h('td.num', null, t.meanLatencyMs === null ? '–' : formatValue(t.meanLatencyMs, 'ms')),
+              );
+            }),
           ),
     );
   }
