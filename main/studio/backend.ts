@@ -444,6 +444,22 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     return { ok: false, reason: 'conflict', message, ...(item ? { current: item } : {}) };
   }
 
+  /** A write guarded by the item as it was loaded: a failed condition is a conflict, not an error. */
+  async function conditionalWrite(
+    operation: 'PutItem' | 'DeleteItem',
+    input: AnyRecord,
+  ): Promise<WriteResult> {
+    try {
+      const out = await call(operation, input);
+      return { ok: true, consumedCapacity: capacityUnits(out.ConsumedCapacity) };
+    } catch (e) {
+      const err = e as { type?: string; extra?: { Item?: Item } };
+      if (err.type === 'ConditionalCheckFailedException')
+        return conflict('The item was changed since it was loaded.', err.extra?.Item);
+      throw e;
+    }
+  }
+
   async function sortkey(operation: string, input: unknown): Promise<AnyRecord> {
     if (!engine.executeSortkey)
       throw new StudioError('UnknownOperationException', `${operation} needs a Sortkey engine`);
@@ -686,15 +702,7 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         });
       }
-      try {
-        const out = await call('PutItem', input);
-        return { ok: true, consumedCapacity: capacityUnits(out.ConsumedCapacity) };
-      } catch (e) {
-        const err = e as { type?: string; extra?: { Item?: Item } };
-        if (err.type === 'ConditionalCheckFailedException')
-          return conflict('The item was changed since it was loaded.', err.extra?.Item);
-        throw e;
-      }
+      return conditionalWrite('PutItem', input);
     },
 
     async deleteItem(args: DeleteItemRequest): Promise<WriteResult> {
@@ -712,15 +720,7 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         });
       }
-      try {
-        const out = await call('DeleteItem', input);
-        return { ok: true, consumedCapacity: capacityUnits(out.ConsumedCapacity) };
-      } catch (e) {
-        const err = e as { type?: string; extra?: { Item?: Item } };
-        if (err.type === 'ConditionalCheckFailedException')
-          return conflict('The item was changed since it was loaded.', err.extra?.Item);
-        throw e;
-      }
+      return conditionalWrite('DeleteItem', input);
     },
 
     async schema(): Promise<StudioSchema> {
