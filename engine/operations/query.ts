@@ -192,6 +192,11 @@ export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk
   const select = resolveSelect(target, raw.Select, projection, Array.isArray(raw.AttributesToGet));
   const range = keyRange(target.key, terms);
   const start = startPosition(target, raw.ExclusiveStartKey);
+  // A start key of another partition than the one queried is refused, not silently re-read from
+  // the queried partition's start (DynamoDB, DynamoDB Local and dynalite agree on the message).
+  if (start && range.kind === 'partition' && (start.h !== range.h || !start.pk.equals(range.pk))) {
+    throw validation('The provided starting key is outside query boundaries based on provided conditions');
+  }
   if (filter && filterTouchesKey(filter, target.key)) {
     throw validation(
       `Filter Expression can only contain non-primary key attributes: Primary key attribute: ${filterTouchesKey(filter, target.key)}`,

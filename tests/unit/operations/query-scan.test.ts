@@ -237,6 +237,68 @@ describe('Query', () => {
     );
   });
 
+  it('refuses an ExclusiveStartKey of another partition than the one queried', () => {
+    const e = scratchEngine();
+    call(e, 'CreateTable', {
+      TableName: 'Events',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'N' },
+        { AttributeName: 'g', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byG',
+          KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    for (const pk of ['a', 'b'])
+      for (let i = 0; i < 3; i++)
+        call(e, 'PutItem', {
+          TableName: 'Events',
+          Item: { pk: { S: pk }, sk: { N: String(i) }, g: { S: pk } },
+        });
+    const outside = 'The provided starting key is outside query boundaries based on provided conditions';
+    assertError(
+      () =>
+        q(e, {
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': { S: 'a' } },
+          ExclusiveStartKey: { pk: { S: 'b' }, sk: { N: '0' } },
+        }),
+      'ValidationException',
+      outside,
+    );
+    assertError(
+      () =>
+        q(e, {
+          IndexName: 'byG',
+          KeyConditionExpression: 'g = :g',
+          ExpressionAttributeValues: { ':g': { S: 'a' } },
+          ExclusiveStartKey: { g: { S: 'b' }, pk: { S: 'b' }, sk: { N: '0' } },
+        }),
+      'ValidationException',
+      outside,
+    );
+    // The queried partition's own keys, even of an item that does not exist, still page.
+    const next = q(e, {
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: 'a' } },
+      ExclusiveStartKey: { pk: { S: 'a' }, sk: { N: '0.5' } },
+    });
+    assert.deepEqual(
+      next.Items.map((i: { sk: { N: string } }) => i.sk.N),
+      ['1', '2'],
+    );
+  });
+
   it('supports legacy KeyConditions and QueryFilter', () => {
     const e = scratchEngine();
     numberTable(e);
