@@ -77,6 +77,13 @@ function isLiteral(e: Expression): boolean {
   return ['string', 'number', 'boolean', 'null', 'parameter', 'list', 'map', 'set'].includes(e.kind);
 }
 
+/** The values of an IN list given as one value (`x IN ?`, `x IN 'a'`): it must be a list. */
+export function inListValues(e: Expression, params: Parameters): AttributeValue[] {
+  const v = literalValue(e, params);
+  if (!('L' in v)) throw validation('IN requires a list of values');
+  return v.L;
+}
+
 /** An operand of a condition: a path, a literal, or size(path). */
 export function lowerOperand(e: Expression, params: Parameters): Operand {
   if (e.kind === 'path') return { kind: 'path', path: lowerPath(e) };
@@ -268,11 +275,7 @@ export function lowerCondition(e: Expression, params: Parameters): Condition {
       const list =
         e.list.kind === 'list'
           ? e.list.elements.map((x) => lowerOperand(x, params))
-          : (() => {
-              const v = literalValue(e.list, params);
-              if (!('L' in v)) throw validation('IN requires a list of values');
-              return v.L.map((value) => ({ kind: 'value' as const, value }));
-            })();
+          : inListValues(e.list, params).map((value) => ({ kind: 'value' as const, value }));
       const c: Condition = { kind: 'in', operand: lowerOperand(e.value, params), list };
       return e.not ? { kind: 'not', operand: c } : c;
     }

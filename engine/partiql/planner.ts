@@ -30,6 +30,7 @@ import type { Parameters } from './lower.js';
 import {
   andAll,
   conjuncts,
+  inListValues,
   literalValue,
   lowerCondition,
   lowerPath,
@@ -267,10 +268,7 @@ function partitionValues(
       const list =
         c.list.kind === 'list'
           ? c.list.elements.map((x) => literalValue(x, params))
-          : (() => {
-              const v = literalValue(c.list, params);
-              return 'L' in v ? v.L : [];
-            })();
+          : inListValues(c.list, params);
       if (list.length > MAX_IN_PARTITION_KEYS) {
         throw validation(`The IN operator supports up to ${MAX_IN_PARTITION_KEYS} partition key values`);
       }

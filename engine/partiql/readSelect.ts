@@ -85,6 +85,8 @@ export function runSelect(
     }
     return out;
   };
+  // `pk IN []` pins no partition at all: nothing to read.
+  if (partitions?.length === 0) return { Items: items };
   return ctx.db.snapshot(() => {
     for (;;) {
       const range = partitions

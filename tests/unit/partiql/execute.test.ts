@@ -83,6 +83,20 @@ describe('ExecuteStatement SELECT', () => {
     assert.equal(e.explain(`SELECT * FROM Music WHERE Artist IN ['Zed', 'Acme']`).Steps[0]!.Partitions, 2);
   });
 
+  it('reads nothing for an empty IN list on the partition key and refuses a non-list one', () => {
+    const e = music();
+    assert.deepEqual(run(e, `SELECT * FROM Music WHERE Artist IN []`).Items, []);
+    assert.deepEqual(run(e, `SELECT * FROM Music WHERE Artist IN ?`, { Parameters: [{ L: [] }] }).Items, []);
+    assert.deepEqual(run(e, `SELECT * FROM Music WHERE Artist IN [] ORDER BY Song`).Items, []);
+    for (const [statement, extra] of [
+      [`SELECT * FROM Music WHERE Artist IN 'Acme'`, {}],
+      [`SELECT * FROM Music WHERE Artist IN ?`, { Parameters: [{ S: 'Acme' }] }],
+      [`SELECT * FROM Music WHERE Year IN ?`, { Parameters: [{ S: 'Acme' }] }],
+    ] as const) {
+      assertError(() => run(e, statement, extra), 'ValidationException', 'IN requires a list of values');
+    }
+  });
+
   it('scans when the partition key is not pinned, with the scan guard refusing it when on', () => {
     const e = music();
     assert.deepEqual(songs(run(e, `SELECT Song FROM Music WHERE Year < 2002`)).sort(), ['Alpha', 'Omega']);
