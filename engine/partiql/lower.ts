@@ -4,7 +4,7 @@ import type { Expression, FunctionCall, PathExpression, SetLiteral } from '../..
 import { invalidParameter, validation } from '../errors.js';
 import type { Comparator, Condition, Operand, Path } from '../expressions/ir.js';
 import type { AttributeValue } from '../types.js';
-import { normalizeValue } from '../values/attribute.js';
+import { normalizeValue, setOwn } from '../values/attribute.js';
 import { normalizeNumber } from '../values/number.js';
 
 /** The values bound to a statement's `?` parameters, already validated. */
@@ -39,7 +39,8 @@ export function literalValue(e: Expression, params: Parameters): AttributeValue 
       return { L: e.elements.map((x) => literalValue(x, params)) };
     case 'map': {
       const m: Record<string, AttributeValue> = {};
-      for (const entry of e.entries) m[entry.key] = literalValue(entry.value, params);
+      // setOwn: a map key `__proto__` is an attribute like any other, not the prototype.
+      for (const entry of e.entries) setOwn(m, entry.key, literalValue(entry.value, params));
       return { M: m };
     }
     case 'set':

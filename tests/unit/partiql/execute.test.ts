@@ -244,6 +244,16 @@ describe('ExecuteStatement writes', () => {
     );
   });
 
+  it('INSERT keeps an attribute or map key named __proto__ as an ordinary name', () => {
+    const e = music();
+    run(e, `INSERT INTO Music VALUE {'Artist': 'P', 'Song': 'S', '__proto__': 1, 'm': {'__proto__': 'x'}}`);
+    const item = call(e, 'GetItem', { TableName: 'Music', Key: { Artist: { S: 'P' }, Song: { S: 'S' } } })
+      .Item as Record<string, { M?: Record<string, unknown> }>;
+    assert.ok(Object.hasOwn(item, '__proto__'));
+    assert.deepEqual(Object.getOwnPropertyDescriptor(item, '__proto__')!.value, { N: '1' });
+    assert.deepEqual(Object.getOwnPropertyDescriptor(item.m!.M!, '__proto__')!.value, { S: 'x' });
+  });
+
   it('UPDATE needs the full key, is not an upsert, and maps RETURNING', () => {
     const e = music();
     const out = run(
