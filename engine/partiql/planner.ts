@@ -138,6 +138,8 @@ export function planInsert(ctx: EngineContext, s: InsertStatement, params: Param
   const value = literalValue(s.item, params);
   if (!('M' in value)) throw validation('Unsupported data type: the INSERT value must be a tuple');
   const item = value.M;
+  // PutItem's rule: attribute names are at least one character long.
+  if (Object.hasOwn(item, '')) throw invalidParameter('An attribute name cannot be empty');
   checkItemKey(table.key, item);
   const size = itemSize(item);
   if (size > MAX_ITEM_SIZE) throw validation('Item size has exceeded the maximum allowed size');

@@ -244,6 +244,19 @@ describe('ExecuteStatement writes', () => {
     );
   });
 
+  it('INSERT refuses an empty attribute name as PutItem does', () => {
+    const e = music();
+    assertError(
+      () => run(e, `INSERT INTO Music VALUE {'Artist': 'E', 'Song': 'S', '': 1}`),
+      'ValidationException',
+      'One or more parameter values were invalid: An attribute name cannot be empty',
+    );
+    assert.equal(
+      call(e, 'GetItem', { TableName: 'Music', Key: { Artist: { S: 'E' }, Song: { S: 'S' } } }).Item,
+      undefined,
+    );
+  });
+
   it('INSERT keeps an attribute or map key named __proto__ as an ordinary name', () => {
     const e = music();
     run(e, `INSERT INTO Music VALUE {'Artist': 'P', 'Song': 'S', '__proto__': 1, 'm': {'__proto__': 'x'}}`);
