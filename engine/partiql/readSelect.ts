@@ -45,6 +45,15 @@ function decodeToken(token: unknown, fingerprint: string): TokenState | undefine
   if (!state || typeof state !== 'object' || state.s !== fingerprint || typeof state.p !== 'number') {
     throw validation('NextToken does not match request');
   }
+  // A token edited by hand: its partition index or key is not one a page could have ended on.
+  const k: unknown = state.k;
+  if (
+    !Number.isInteger(state.p) ||
+    state.p < 0 ||
+    (k != null && (typeof k !== 'object' || Array.isArray(k)))
+  ) {
+    throw validation('Invalid NextToken');
+  }
   return state;
 }
 
@@ -85,6 +94,7 @@ export function runSelect(
     }
     return out;
   };
+  if (partitions && partition > 0 && partition >= partitions.length) throw validation('Invalid NextToken');
   // `pk IN []` pins no partition at all: nothing to read.
   if (partitions?.length === 0) return { Items: items };
   return ctx.db.snapshot(() => {

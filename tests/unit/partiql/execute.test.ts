@@ -153,6 +153,22 @@ describe('ExecuteStatement SELECT', () => {
     );
   });
 
+  it('refuses a NextToken edited by hand instead of failing inside', () => {
+    const e = music();
+    const statement = `SELECT Song FROM Music WHERE Artist IN ['Acme', 'Zed']`;
+    const token = run(e, statement, { Limit: 1 }).NextToken as string;
+    const state = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const edit = (change: Record<string, unknown>) =>
+      Buffer.from(JSON.stringify({ ...state, ...change })).toString('base64url');
+    for (const change of [{ p: 7 }, { p: -1 }, { p: 0.5 }, { k: 'x' }, { k: [] }]) {
+      assertError(
+        () => run(e, statement, { Limit: 1, NextToken: edit(change) }),
+        'ValidationException',
+        'Invalid NextToken',
+      );
+    }
+  });
+
   it('reads a single item by its full key exactly as the Query path does', () => {
     const e = music();
     const byKey = run(e, `SELECT Year FROM Music WHERE Artist = 'Acme' AND Song = 'Beta'`, {
