@@ -448,6 +448,10 @@ export function planSelect(
   const sortEquality = sortTerms.length === 1 && sortTerms[0]!.op === '=' ? sortTerms[0] : undefined;
   const singleItem =
     !target.index && partitions?.length === 1 && (table.key.sort.length === 0 || sortEquality !== undefined);
+  // The single-item read encodes the key directly: check the sort key's type as the Query path does.
+  if (singleItem && sortEquality && !(sortAttr!.type in sortEquality.value)) {
+    throw invalidParameter('Condition parameter type does not match schema type');
+  }
   const itemKey = singleItem
     ? { ...partitions![0]!, ...(sortEquality ? { [sortEquality.name]: sortEquality.value } : {}) }
     : undefined;

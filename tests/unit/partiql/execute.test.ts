@@ -193,6 +193,22 @@ describe('ExecuteStatement SELECT', () => {
     );
   });
 
+  it('refuses a full-key read whose sort key has the wrong type, on every path', () => {
+    const e = music();
+    const statement = `SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 1`;
+    const message =
+      'One or more parameter values were invalid: Condition parameter type does not match schema type';
+    assertError(() => run(e, statement), 'ValidationException', message);
+    assertError(() => run(e, statement, { Limit: 5 }), 'ValidationException', message);
+    const batch = call(e, 'BatchExecuteStatement', { Statements: [{ Statement: statement }] });
+    assert.deepEqual(batch.Responses[0].Error, { Code: 'ValidationError', Message: message });
+    assertError(
+      () => call(e, 'ExecuteTransaction', { TransactStatements: [{ Statement: statement }] }),
+      'ValidationException',
+      `Validation failed in TransactStatements[0]: ${message}`,
+    );
+  });
+
   it('binds ? parameters and checks their number', () => {
     const e = music();
     assert.deepEqual(
