@@ -1,6 +1,7 @@
 // TransactWriteItems: up to 100 Put/Update/Delete/ConditionCheck actions across tables, all or
 // nothing, in one SQLite transaction. Costs twice the normal write capacity.
-import { CapacityMeter } from '../capacity.js';
+import { CapacityMeter, readUnits } from '../capacity.js';
+import type { CapacityMode } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 import { parseCondition } from '../expressions/index.js';
@@ -158,7 +159,7 @@ export function transactWriteItems(
 
   return ctx.db.transaction(() => {
     const replay = replayedResponse(ctx, token, hash) as Wire<Sdk.TransactWriteItemsOutput> | undefined;
-    if (replay) return replay;
+    if (replay) return replayOutput(ctx, plans, replay, input.ReturnConsumedCapacity);
     const meter = new CapacityMeter();
     runTransaction(ctx, plans, meter);
     const out: Wire<Sdk.TransactWriteItemsOutput> = {};
@@ -170,4 +171,26 @@ export function transactWriteItems(
     rememberToken(ctx, token, hash, out);
     return out;
   });
+}
+
+/**
+ * The answer to a retry with a remembered ClientRequestToken, which changes nothing: DynamoDB then
+ * reports the read capacity of reading the items rather than the first call's writes, and only
+ * when this request asks for capacity.
+ */
+function replayOutput(
+  ctx: EngineContext,
+  plans: readonly WritePlan[],
+  first: Wire<Sdk.TransactWriteItemsOutput>,
+  mode: CapacityMode,
+): Wire<Sdk.TransactWriteItemsOutput> {
+  const out: Wire<Sdk.TransactWriteItemsOutput> = {};
+  const meter = new CapacityMeter();
+  for (const plan of plans) {
+    meter.read(plan.table, readUnits(plan.table.getRow(ctx.db, plan.key)?.size ?? 0, true));
+  }
+  const capacity = meter.list(mode);
+  if (capacity) out.ConsumedCapacity = capacity;
+  if (first.ItemCollectionMetrics) out.ItemCollectionMetrics = first.ItemCollectionMetrics;
+  return out;
 }

@@ -226,6 +226,30 @@ describe('TransactWriteItems / TransactGetItems', () => {
     assert.equal(balance(e, 'alice'), '90');
   });
 
+  it('answers a retry with a ClientRequestToken with read capacity, and only when asked', () => {
+    const e = bank();
+    const first = call(e, 'TransactWriteItems', {
+      ...transfer('10'),
+      ClientRequestToken: 'tok-2',
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    assert.deepEqual(first.ConsumedCapacity, [
+      { TableName: 'Accounts', CapacityUnits: 8, ReadCapacityUnits: 2, WriteCapacityUnits: 6 },
+    ]);
+    // The retry writes nothing: it reads the four items (1 RCU each, strongly consistent).
+    const retry = call(e, 'TransactWriteItems', {
+      ...transfer('10'),
+      ClientRequestToken: 'tok-2',
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    assert.deepEqual(retry.ConsumedCapacity, [
+      { TableName: 'Accounts', CapacityUnits: 4, ReadCapacityUnits: 4 },
+    ]);
+    const quiet = call(e, 'TransactWriteItems', { ...transfer('10'), ClientRequestToken: 'tok-2' });
+    assert.deepEqual(quiet, {});
+    assert.equal(balance(e, 'alice'), '90');
+  });
+
   it('reads a consistent set of items at double cost', () => {
     const e = bank();
     const out = call(e, 'TransactGetItems', {
