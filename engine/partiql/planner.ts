@@ -25,6 +25,7 @@ import { checkItemCollectionSize } from '../operations/itemCollection.js';
 import { encodeKeyValue } from '../keys/encoding.js';
 import { checkItemKey, encodeKey, keyAttributes, pickKey } from '../tables/schema.js';
 import type { AttributeValue, Item } from '../types.js';
+import { MAX_NESTING_DEPTH } from '../values/attribute.js';
 import { itemSize, MAX_ITEM_SIZE } from '../values/size.js';
 import type { Parameters } from './lower.js';
 import {
@@ -131,6 +132,17 @@ function exists(name: string): Condition {
   return { kind: 'attribute_exists', path: [name] };
 }
 
+/** PutItem's nesting rule for a tuple literal: `depth` is 1 for a top-level attribute. */
+function checkNesting(value: AttributeValue, depth: number): void {
+  if (depth > MAX_NESTING_DEPTH) {
+    throw validation(
+      'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit',
+    );
+  }
+  if ('L' in value) for (const v of value.L) checkNesting(v, depth + 1);
+  else if ('M' in value) for (const k in value.M) checkNesting(value.M[k]!, depth + 1);
+}
+
 export function planInsert(ctx: EngineContext, s: InsertStatement, params: Parameters): WriteStatementPlan {
   const table = ctx.table(s.table.name);
   if (s.table.index)
@@ -138,8 +150,9 @@ export function planInsert(ctx: EngineContext, s: InsertStatement, params: Param
   const value = literalValue(s.item, params);
   if (!('M' in value)) throw validation('Unsupported data type: the INSERT value must be a tuple');
   const item = value.M;
-  // PutItem's rule: attribute names are at least one character long.
+  // PutItem's rules: attribute names are at least one character long; values nest at most 32 deep.
   if (Object.hasOwn(item, '')) throw invalidParameter('An attribute name cannot be empty');
+  for (const name in item) checkNesting(item[name]!, 1);
   checkItemKey(table.key, item);
   const size = itemSize(item);
   if (size > MAX_ITEM_SIZE) throw validation('Item size has exceeded the maximum allowed size');

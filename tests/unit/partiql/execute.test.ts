@@ -289,6 +289,32 @@ describe('ExecuteStatement writes', () => {
     );
   });
 
+  it('INSERT applies the 32-level nesting limit as PutItem does', () => {
+    const e = music();
+    const lists = (n: number) => '['.repeat(n) + '1' + ']'.repeat(n);
+    const maps = (n: number) => "{'a': ".repeat(n) + '1' + '}'.repeat(n);
+    run(e, `INSERT INTO Music VALUE {'Artist': 'N', 'Song': 'lists', 'd': ${lists(31)}}`);
+    run(e, `INSERT INTO Music VALUE {'Artist': 'N', 'Song': 'maps', 'd': ${maps(31)}}`);
+    const message =
+      'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
+    for (const deep of [lists(32), maps(32), `[${maps(31)}]`]) {
+      assertError(
+        () => run(e, `INSERT INTO Music VALUE {'Artist': 'N', 'Song': 'deep', 'd': ${deep}}`),
+        'ValidationException',
+        message,
+      );
+    }
+    // The same item through PutItem: the same answer.
+    const tooDeep = JSON.parse(
+      `{"Artist": {"S": "N"}, "Song": {"S": "put"}, "d": ${'{"L": ['.repeat(32)}{"N": "1"}${']}'.repeat(32)}}`,
+    );
+    assertError(
+      () => call(e, 'PutItem', { TableName: 'Music', Item: tooDeep }),
+      'ValidationException',
+      message,
+    );
+  });
+
   it('INSERT keeps an attribute or map key named __proto__ as an ordinary name', () => {
     const e = music();
     run(e, `INSERT INTO Music VALUE {'Artist': 'P', 'Song': 'S', '__proto__': 1, 'm': {'__proto__': 'x'}}`);
