@@ -5,7 +5,7 @@ import { CapacityMeter, readUnits } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 import { evaluateCondition, projectItem } from '../expressions/index.js';
-import { planSelect, planWrite } from '../partiql/index.js';
+import { existsOutsideTransaction, planSelect, planWrite } from '../partiql/index.js';
 import { parseRequestStatement } from '../partiql/statement.js';
 import { encodeKey } from '../tables/schema.js';
 import type { Item, Sdk, Wire } from '../types.js';
@@ -82,9 +82,8 @@ export function batchExecuteStatement(
     if (p instanceof DynamoError) return fail(p);
     const { statement, parameters } = p;
     try {
-      if (statement.kind === 'explain' || statement.kind === 'exists') {
-        throw validation(`${statement.kind.toUpperCase()} is not supported in BatchExecuteStatement`);
-      }
+      if (statement.kind === 'exists') throw existsOutsideTransaction();
+      if (statement.kind === 'explain') throw validation('EXPLAIN is not supported in BatchExecuteStatement');
       if (statement.kind === 'select') {
         const plan = planSelect(ctx, statement, parameters, request.ConsistentRead);
         const itemKey = plan.itemKey;

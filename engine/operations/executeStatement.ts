@@ -5,7 +5,7 @@ import type { EngineContext } from '../context.js';
 import { ConstraintErrors, validation } from '../errors.js';
 import { evaluateCondition, projectItem } from '../expressions/index.js';
 import { encodeKey } from '../tables/schema.js';
-import { fullScanRefusal, planSelect, planWrite } from '../partiql/index.js';
+import { existsOutsideTransaction, fullScanRefusal, planSelect, planWrite } from '../partiql/index.js';
 import { parseRequestStatement } from '../partiql/statement.js';
 import { runSelect, statementFingerprint } from '../partiql/readSelect.js';
 import type { Item, Sdk, Wire } from '../types.js';
@@ -43,7 +43,7 @@ export function executeStatement(
       'EXPLAIN is a Sortkey extension: send it to the Sortkey_20250101.Explain target (the shell and studio do)',
     );
   }
-  if (statement.kind === 'exists') throw validation('EXISTS is only supported inside ExecuteTransaction');
+  if (statement.kind === 'exists') throw existsOutsideTransaction();
   if (statement.kind === 'select') {
     const plan = planSelect(ctx, statement, parameters, raw.ConsistentRead);
     if (plan.fullScan) fullScanRefusal(ctx, plan);

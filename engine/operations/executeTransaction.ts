@@ -4,7 +4,7 @@ import { CapacityMeter, readUnits } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 import { evaluateCondition, projectItem } from '../expressions/index.js';
-import { planSelect, planWrite } from '../partiql/index.js';
+import { existsOutsideTransaction, planSelect, planWrite } from '../partiql/index.js';
 import { parseRequestStatement } from '../partiql/statement.js';
 import { encodeKey } from '../tables/schema.js';
 import type { Item, Sdk, Wire } from '../types.js';
@@ -52,6 +52,16 @@ export function executeTransaction(
     }
   });
   const reads = parsed.filter((p) => p.statement.kind === 'select').length;
+  const exists = parsed.findIndex((p) => p.statement.kind === 'exists');
+  if (
+    reads > 0 &&
+    exists >= 0 &&
+    parsed.every(
+      (p) => p.statement.kind !== 'insert' && p.statement.kind !== 'update' && p.statement.kind !== 'delete',
+    )
+  ) {
+    inStatement(exists, existsOutsideTransaction());
+  }
   if (reads > 0 && reads < parsed.length) {
     throw validation('Transaction must contain either all reads or all writes (EXISTS may accompany writes)');
   }
@@ -61,6 +71,7 @@ export function executeTransaction(
     const gets = parsed.map(({ statement, parameters }, i) => {
       try {
         if (statement.kind !== 'select') throw validation('unexpected statement');
+        if (statement.from.index) throw validation('Reads on indices are not supported within transactions.');
         const plan = planSelect(ctx, statement, parameters, true);
         if (!plan.itemKey) {
           throw validation(

@@ -1,6 +1,6 @@
 // PartiQL in the engine: planning statements onto DynamoDB operations, running them, EXPLAIN.
 import type { EngineContext } from '../context.js';
-import { DynamoError } from '../errors.js';
+import { DynamoError, validation } from '../errors.js';
 import type { SelectPlan } from './planner.js';
 
 export { planSelect, planWrite } from './planner.js';
@@ -22,4 +22,9 @@ export function fullScanRefusal(ctx: EngineContext, plan: SelectPlan): void {
     'AccessDeniedException',
     `Full table scan refused: this statement would read the whole ${what} because its WHERE clause has no equality or IN condition on the partition key (${pk}). The scan guard is on (--deny-full-scan); add a partition key condition, or turn the guard off to allow it.`,
   );
+}
+
+/** EXISTS is a condition check: it has a meaning only beside the writes of a transaction. */
+export function existsOutsideTransaction(): DynamoError {
+  return validation('EXISTS can only be used in ExecuteTransaction write requests.');
 }

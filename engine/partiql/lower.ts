@@ -208,6 +208,7 @@ const IS_TYPES: Record<string, Extract<Condition, { kind: 'is' }>['test']> = {
   INT: 'N',
   INTEGER: 'N',
   DECIMAL: 'N',
+  NUMERIC: 'N',
   FLOAT: 'N',
   'DOUBLE PRECISION': 'N',
   BINARY: 'B',

@@ -23,6 +23,8 @@ import type { WritePlan } from '../operations/writePlan.js';
 import { checkIndexKeys } from '../operations/itemCommon.js';
 import { checkItemCollectionSize } from '../operations/itemCollection.js';
 import { encodeKeyValue } from '../keys/encoding.js';
+import { rangesOverlap, sortRange } from './sortRanges.js';
+import type { SortRange } from './sortRanges.js';
 import { checkItemKey, encodeKey, keyAttributes, pickKey } from '../tables/schema.js';
 import type { AttributeValue, Item } from '../types.js';
 import { MAX_NESTING_DEPTH } from '../values/attribute.js';
@@ -95,6 +97,15 @@ function equality(e: Expression): { name: string; value: Expression } | undefine
   return undefined;
 }
 
+/** `pk.a = v` or `pk[0] = v` on a key attribute: the key attribute it reaches into, if any. */
+function nestedKeyPath(e: Expression, keyNames: ReadonlySet<string>): string | undefined {
+  if (e.kind !== 'binary' || e.op !== '=') return undefined;
+  for (const side of [e.left, e.right]) {
+    if (side.kind === 'path' && side.steps.length > 0 && keyNames.has(side.root.name)) return side.root.name;
+  }
+  return undefined;
+}
+
 function mandatoryKeyError(): DynamoError {
   return validation('Where clause does not contain a mandatory equality on all key attributes');
 }
@@ -111,10 +122,22 @@ function pinnedKey(
   const rest: Expression[] = [];
   const keyNames = new Set(keyAttributes(table.key).map((a) => a.name));
   for (const c of conjuncts(where)) {
+    const nested = nestedKeyPath(c, keyNames);
+    if (nested !== undefined) {
+      throw validation(
+        `Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key ${nested}`,
+      );
+    }
     const eq = equality(c);
-    if (eq && keyNames.has(eq.name) && key[eq.name] === undefined)
+    if (eq && keyNames.has(eq.name)) {
+      // A second equality on a key would name a second item: statements write one item.
+      if (key[eq.name] !== undefined) {
+        throw validation(
+          `Multiple conditions on same key ${eq.name}. Only single item Update/Insert/Delete are supported`,
+        );
+      }
       key[eq.name] = literalValue(eq.value, params);
-    else rest.push(c);
+    } else rest.push(c);
   }
   for (const a of keyAttributes(table.key)) {
     const v = key[a.name];
@@ -122,6 +145,11 @@ function pinnedKey(
     if (!(a.type in v)) throw invalidParameter('Condition parameter type does not match schema type');
   }
   return { key, rest, table };
+}
+
+/** INSERT, UPDATE and DELETE write a table; an index is written only through its table. */
+function notOnIndex(): DynamoError {
+  return validation('This operation is not supported on an index');
 }
 
 function notExists(name: string): Condition {
@@ -145,8 +173,7 @@ function checkNesting(value: AttributeValue, depth: number): void {
 
 export function planInsert(ctx: EngineContext, s: InsertStatement, params: Parameters): WriteStatementPlan {
   const table = ctx.table(s.table.name);
-  if (s.table.index)
-    throw validation("Statement wasn't well formed, can't be processed: INSERT cannot target an index");
+  if (s.table.index) throw notOnIndex();
   const value = literalValue(s.item, params);
   if (!('M' in value)) throw validation('Unsupported data type: the INSERT value must be a tuple');
   const item = value.M;
@@ -190,8 +217,7 @@ export function planUpdate(
   params: Parameters,
   onFailure?: unknown,
 ): WriteStatementPlan {
-  if (s.table.index)
-    throw validation("Statement wasn't well formed, can't be processed: UPDATE cannot target an index");
+  if (s.table.index) throw notOnIndex();
   const { key, rest, table } = pinnedKey(ctx, s.table.name, s.where, params);
   const set: { path: Path; value: ReturnType<typeof lowerUpdateValue> }[] = [];
   const remove: Path[] = [];
@@ -222,8 +248,7 @@ export function planDelete(
   params: Parameters,
   onFailure?: unknown,
 ): WriteStatementPlan {
-  if (s.table.index)
-    throw validation("Statement wasn't well formed, can't be processed: DELETE cannot target an index");
+  if (s.table.index) throw notOnIndex();
   const { key, rest, table } = pinnedKey(ctx, s.table.name, s.where, params);
   const pk = table.key.partition[0]!.name;
   const extra = andAll(rest.map((c) => lowerCondition(c, params)));
@@ -251,7 +276,7 @@ export function planExists(
   params: Parameters,
   onFailure?: unknown,
 ): WriteStatementPlan {
-  if (s.select.from.index) throw validation('EXISTS() cannot read from an index');
+  if (s.select.from.index) throw validation('Operations on indices are not supported in transactions');
   const { key, rest, table } = pinnedKey(ctx, s.select.from.name, s.select.where, params);
   if (rest.length === 0)
     throw validation('EXISTS() must contain a single item read with additional condition');
@@ -284,24 +309,13 @@ function partitionValues(
         c.list.kind === 'list'
           ? c.list.elements.map((x) => literalValue(x, params))
           : inListValues(c.list, params);
-      if (list.length > MAX_IN_PARTITION_KEYS) {
-        throw validation(`The IN operator supports up to ${MAX_IN_PARTITION_KEYS} partition key values`);
-      }
       return { values: list, used: c };
     }
   }
   // `pk = 1 OR pk = 2 OR (pk = 3 AND x > 1)`: every branch pins the partition key.
   if (where && where.kind === 'binary' && where.op === 'OR') {
-    const branches: Expression[] = [];
-    const collect = (e: Expression) => {
-      if (e.kind === 'binary' && e.op === 'OR') {
-        collect(e.left);
-        collect(e.right);
-      } else branches.push(e);
-    };
-    collect(where);
     const values: AttributeValue[] = [];
-    for (const b of branches) {
+    for (const b of orBranches(where)) {
       const found = partitionValues(b, pkName, params);
       if (!found) return undefined;
       values.push(...found.values);
@@ -309,6 +323,51 @@ function partitionValues(
     return { values };
   }
   return undefined;
+}
+
+/** The branches of an OR chain, left to right. */
+function orBranches(e: Expression, into: Expression[] = []): Expression[] {
+  if (e.kind === 'binary' && e.op === 'OR') {
+    orBranches(e.left, into);
+    orBranches(e.right, into);
+  } else into.push(e);
+  return into;
+}
+
+/**
+ * DynamoDB runs each OR branch as its own Query and refuses branches that would read the same
+ * part of one partition twice: same partition-key value, intersecting sort-key conditions.
+ */
+function checkBranchOverlap(
+  where: Expression,
+  pkName: string,
+  sortAttr: { name: string; type: 'S' | 'N' | 'B' },
+  pkType: 'S' | 'N' | 'B',
+  params: Parameters,
+): void {
+  const reads: { partition: Buffer; range: SortRange }[] = [];
+  for (const branch of orBranches(where)) {
+    const parts = conjuncts(branch);
+    const pinned = partitionValues(branch, pkName, params, parts);
+    if (!pinned) continue;
+    let range: SortRange | undefined;
+    for (const c of parts) {
+      if (c === pinned.used) continue;
+      const term = sortTermOf(c, sortAttr.name, params);
+      if (term && (range = sortRange(term, sortAttr.type))) break;
+    }
+    if (!range) continue;
+    for (const v of pinned.values) {
+      if (!(pkType in v)) continue;
+      const partition = encodeKeyValue(v, pkType);
+      for (const other of reads) {
+        if (other.partition.equals(partition) && rangesOverlap(other.range, range)) {
+          throw validation('Overlapping conditions with range keys are not supported in where clause');
+        }
+      }
+      reads.push({ partition, range });
+    }
+  }
 }
 
 function sortTermOf(c: Expression, skName: string, params: Parameters): KeyTerm | undefined {
@@ -359,6 +418,10 @@ export function planSelect(
   consistentRead: unknown,
 ): SelectPlan {
   const table = ctx.table(s.from.name);
+  // DynamoDB's PartiQL layer words the GSI rule its own way (Query says "Consistent reads are not …").
+  if (consistentRead === true && s.from.index && table.indexes.get(s.from.index.name)?.kind === 'GSI') {
+    throw validation('Strongly consistent read is not supported on Global Secondary Indexes');
+  }
   const target = resolveTarget(table, s.from.index?.name, consistentRead);
   const projection = s.projection.kind === 'paths' ? s.projection.paths.map(lowerPath) : undefined;
   if (target.index?.kind === 'GSI' && target.index.projection.type !== 'ALL' && projection) {
@@ -380,6 +443,10 @@ export function planSelect(
   const used = new Set<Expression>();
   if (partitionAttrs.length === 1) {
     const found = partitionValues(s.where, partitionAttrs[0]!.name, params, parts);
+    // Each partition-key value is one Query: DynamoDB runs at most 50 for a statement.
+    if (found && found.values.length > MAX_IN_PARTITION_KEYS) {
+      throw validation('Too many decomposed read operations for a given query.');
+    }
     if (found) {
       const type = partitionAttrs[0]!.type;
       for (const v of found.values) {
@@ -395,6 +462,9 @@ export function planSelect(
       }
       partitions = distinct.map((v) => ({ [partitionAttrs[0]!.name]: v }));
       if (found.used) used.add(found.used);
+      const sortKey = target.key.sort.length === 1 ? target.key.sort[0]! : undefined;
+      if (!found.used && sortKey)
+        checkBranchOverlap(s.where!, partitionAttrs[0]!.name, sortKey, type, params);
     }
   } else {
     // Multi-attribute partition keys: every attribute pinned by a top-level equality.

@@ -497,3 +497,172 @@ describe('BatchExecuteStatement / ExecuteTransaction', () => {
     );
   });
 });
+
+describe('DynamoDB refusals of statements that parse', () => {
+  it('refuses OR branches whose sort-key ranges overlap in one partition', () => {
+    const e = music();
+    const overlapping = [
+      `SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Beta' OR Artist = 'Acme' AND Song = 'Beta'`,
+      `SELECT * FROM Music WHERE Artist = 'Acme' AND Song > 'A' OR Artist = 'Acme' AND Song < 'C'`,
+      `SELECT * FROM Music WHERE Artist = 'Acme' AND Song BETWEEN 'A' AND 'B' OR Artist = 'Acme' AND Song >= 'B'`,
+      `SELECT * FROM Music WHERE Artist = 'Acme' AND begins_with(Song, 'Be') OR Artist = 'Acme' AND Song = 'Beta'`,
+      `SELECT * FROM Music WHERE Artist IN ['Zed', 'Acme'] AND Song < 'B' OR Artist = 'Acme' AND Song = 'Alpha'`,
+    ];
+    for (const statement of overlapping) {
+      assertError(
+        () => run(e, statement),
+        'ValidationException',
+        'Overlapping conditions with range keys are not supported in where clause',
+      );
+    }
+    // Disjoint ranges, other partitions, and `<>` (a filter, not a range) are read as their union.
+    const union = (statement: string) => songs(run(e, statement)).sort();
+    assert.deepEqual(
+      union(
+        `SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Alpha' OR Artist = 'Acme' AND Song = 'Gamma'`,
+      ),
+      ['Alpha', 'Gamma'],
+    );
+    assert.deepEqual(
+      union(`SELECT * FROM Music WHERE Artist = 'Acme' AND Song < 'B' OR Artist = 'Acme' AND Song >= 'B'`),
+      ['Alpha', 'Beta', 'Gamma'],
+    );
+    assert.deepEqual(
+      union(`SELECT * FROM Music WHERE Artist = 'Acme' AND Song > 'A' OR Artist = 'Zed' AND Song > 'A'`),
+      ['Alpha', 'Beta', 'Gamma', 'Omega'],
+    );
+    assert.deepEqual(
+      union(
+        `SELECT * FROM Music WHERE Artist = 'Acme' AND Song <> 'Beta' OR Artist = 'Acme' AND Song = 'Beta'`,
+      ),
+      ['Alpha', 'Beta', 'Gamma'],
+    );
+    assert.deepEqual(
+      union(
+        `SELECT * FROM Music WHERE Artist = 'Acme' AND begins_with(Song, 'B') OR Artist = 'Acme' AND Song = 'C'`,
+      ),
+      ['Beta'],
+    );
+  });
+
+  it('refuses more than 50 partition-key reads in one statement', () => {
+    const e = music();
+    const values = (n: number) => Array.from({ length: n }, (_, i) => `'a${i}'`);
+    assert.deepEqual(run(e, `SELECT * FROM Music WHERE Artist IN [${values(50).join(', ')}]`).Items, []);
+    const tooMany = 'Too many decomposed read operations for a given query.';
+    assertError(
+      () => run(e, `SELECT * FROM Music WHERE Artist IN [${values(51).join(', ')}]`),
+      'ValidationException',
+      tooMany,
+    );
+    const ors = values(51)
+      .map((v) => `Artist = ${v}`)
+      .join(' OR ');
+    assertError(() => run(e, `SELECT * FROM Music WHERE ${ors}`), 'ValidationException', tooMany);
+  });
+
+  it('refuses a strongly consistent read of a global secondary index', () => {
+    const e = music();
+    assertError(
+      () => run(e, `SELECT * FROM "Music"."byGenre" WHERE Genre = 'rock'`, { ConsistentRead: true }),
+      'ValidationException',
+      'Strongly consistent read is not supported on Global Secondary Indexes',
+    );
+    assert.equal(
+      run(e, `SELECT * FROM "Music"."byGenre" WHERE Genre = 'rock'`, { ConsistentRead: false }).Items.length,
+      3,
+    );
+  });
+
+  it('accepts IS NUMERIC, one of the types DynamoDB tests with IS', () => {
+    const e = music();
+    assert.equal(run(e, `SELECT * FROM Music WHERE Year IS NUMERIC`).Items.length, 5);
+    assert.equal(run(e, `SELECT * FROM Music WHERE Genre IS NUMERIC`).Items.length, 0);
+  });
+
+  it('refuses writes aimed at an index', () => {
+    const e = music();
+    for (const statement of [
+      `INSERT INTO "Music"."byGenre" VALUE {'Artist': 'X', 'Song': 'Y'}`,
+      `UPDATE "Music"."byGenre" SET Year = 1 WHERE Artist = 'Acme' AND Song = 'Alpha'`,
+      `DELETE FROM "Music"."byGenre" WHERE Artist = 'Acme' AND Song = 'Alpha'`,
+    ]) {
+      assertError(
+        () => run(e, statement),
+        'ValidationException',
+        'This operation is not supported on an index',
+      );
+    }
+    assert.equal(
+      run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Alpha'`).Items[0].Year.N,
+      '2001',
+    );
+  });
+
+  it('refuses UPDATE and DELETE keys given twice or reached into', () => {
+    const e = music();
+    assertError(
+      () => run(e, `UPDATE Music SET Year = 1 WHERE Artist = 'Acme' AND Artist = 'Zed' AND Song = 'Alpha'`),
+      'ValidationException',
+      'Multiple conditions on same key Artist. Only single item Update/Insert/Delete are supported',
+    );
+    assertError(
+      () => run(e, `DELETE FROM Music WHERE Artist = 'Acme' AND Song = 'Alpha' AND Song = 'Alpha'`),
+      'ValidationException',
+      'Multiple conditions on same key Song. Only single item Update/Insert/Delete are supported',
+    );
+    assertError(
+      () => run(e, `UPDATE Music SET Year = 1 WHERE Artist = 'Acme' AND Song.x = 'Alpha'`),
+      'ValidationException',
+      "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key Song",
+    );
+    assertError(
+      () => run(e, `DELETE FROM Music WHERE Artist[0] = 'Acme' AND Song = 'Alpha'`),
+      'ValidationException',
+      "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key Artist",
+    );
+    assert.equal(run(e, `SELECT * FROM Music WHERE Artist = 'Acme'`).Items.length, 3);
+  });
+
+  it('allows EXISTS only beside the writes of a transaction, and no index in a transaction', () => {
+    const e = music();
+    const exists = `EXISTS(SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Alpha' AND Year = 2001)`;
+    const message = 'EXISTS can only be used in ExecuteTransaction write requests.';
+    assertError(() => run(e, exists), 'ValidationException', message);
+    const batch = call(e, 'BatchExecuteStatement', { Statements: [{ Statement: exists }] });
+    assert.deepEqual(batch.Responses[0].Error, { Code: 'ValidationError', Message: message });
+    assertError(
+      () =>
+        call(e, 'ExecuteTransaction', {
+          TransactStatements: [
+            { Statement: `SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Beta'` },
+            { Statement: exists },
+          ],
+        }),
+      'ValidationException',
+      `Validation failed in TransactStatements[1]: ${message}`,
+    );
+    assertError(
+      () =>
+        call(e, 'ExecuteTransaction', {
+          TransactStatements: [{ Statement: `SELECT * FROM "Music"."byGenre" WHERE Genre = 'rock'` }],
+        }),
+      'ValidationException',
+      'Validation failed in TransactStatements[0]: Reads on indices are not supported within transactions.',
+    );
+    assertError(
+      () =>
+        call(e, 'ExecuteTransaction', {
+          TransactStatements: [
+            { Statement: `INSERT INTO Music VALUE {'Artist': 'New', 'Song': 'One'}` },
+            {
+              Statement: `EXISTS(SELECT * FROM "Music"."byGenre" WHERE Artist = 'Acme' AND Song = 'Alpha' AND Year = 1)`,
+            },
+          ],
+        }),
+      'ValidationException',
+      'Validation failed in TransactStatements[1]: Operations on indices are not supported in transactions',
+    );
+    assert.deepEqual(run(e, `SELECT * FROM Music WHERE Artist = 'New'`).Items, []);
+  });
+});
