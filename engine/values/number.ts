@@ -42,7 +42,11 @@ export function parseDecimal(text: string): DecimalParts | undefined {
 /** Checks DynamoDB's limits and returns the canonical parts; throws DynamoDB's errors. */
 export function checkDecimal(text: string): DecimalParts {
   const parts = parseDecimal(text);
-  if (!parts) throw validation(`The parameter cannot be converted to a numeric value: ${text}`);
+  if (!parts) {
+    // DynamoDB names the text it could not read, unless there is none.
+    const shown = text === '' ? '' : `: ${text}`;
+    throw validation(`The parameter cannot be converted to a numeric value${shown}`);
+  }
   return checkLimits(parts);
 }
 

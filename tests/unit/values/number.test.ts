@@ -48,7 +48,7 @@ describe('number normalisation', () => {
 
   const errors: [string, string][] = [
     ['abc', 'The parameter cannot be converted to a numeric value: abc'],
-    ['', 'The parameter cannot be converted to a numeric value: '],
+    ['', 'The parameter cannot be converted to a numeric value'],
     ['1..2', 'The parameter cannot be converted to a numeric value: 1..2'],
     ['0x10', 'The parameter cannot be converted to a numeric value: 0x10'],
     ['1e', 'The parameter cannot be converted to a numeric value: 1e'],
