@@ -38,7 +38,7 @@ export type Condition =
       readonly test: 'MISSING' | 'NULL' | 'S' | 'N' | 'B' | 'BOOL' | 'L' | 'M' | 'SS' | 'NS' | 'BS';
       readonly negated: boolean;
     }
-  /** A literal truth value (PartiQL `WHERE TRUE`). */
+  /** A truth value known before evaluation (an attribute_type test of a literal). */
   | { readonly kind: 'literal'; readonly value: boolean };
 
 export interface UpdateActions {

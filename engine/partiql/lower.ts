@@ -288,20 +288,9 @@ export function lowerCondition(e: Expression, params: Parameters): Condition {
     }
     case 'call':
       return functionCondition(e, params);
-    case 'boolean':
-      return { kind: 'literal', value: e.value };
-    case 'path':
-      // A bare path is true when it holds TRUE.
-      return {
-        kind: 'compare',
-        op: '=',
-        left: { kind: 'path', path: lowerPath(e) },
-        right: { kind: 'value', value: { BOOL: true } },
-      };
     default:
-      throw validation(
-        `Statement wasn't well formed, can't be processed: Unexpected ${e.kind} in a condition`,
-      );
+      // The grammar's validator refuses values where a condition belongs; this is its backstop.
+      throw validation('WHERE clause must contain an expression that resolves to a boolean');
   }
 }
 

@@ -58,6 +58,13 @@ const CONDITIONS = [
   "pk = 'a' AND a = b + 1",
   "pk = 'a' AND a - 1 > b",
   "pk = 'it''s'",
+  // Conditions in parentheses, under NOT, or a function call on its own.
+  "(pk = 'a')",
+  "((pk = 'a')) AND (a = 1)",
+  "pk = 'a' AND NOT (a = 1)",
+  "pk = 'a' AND NOT NOT a = 1",
+  "pk = 'a' AND NOT attribute_exists(a)",
+  'attribute_exists(a)',
 ];
 
 const TABLES = ['"Orders"', 'Orders', '"my-table.v2"', '"Orders"."byCustomer"', '"Orders"."by-date"'];
@@ -73,6 +80,7 @@ for (const c of CONDITIONS) {
 }
 for (const t of TABLES) {
   statements.push(`SELECT * FROM ${t}`);
+  statements.push(`SELECT a, a.b, a.c, a[0], a[1], "a b" FROM ${t}`);
   statements.push(`SELECT * FROM ${t} WHERE pk = 'a' ORDER BY sk DESC`);
   statements.push(`SELECT pk, sk FROM ${t} WHERE pk = ? ORDER BY sk ASC`);
 }
@@ -102,6 +110,17 @@ const VALUES = [
   "<<'a', 'b'>>",
   '<<1, 2.5, -3>>',
   '<<?>>',
+  // `?` set members are the engine's to check; zeros other than a negative zero decimal.
+  '<<?, 1>>',
+  "<<'a', ?>>",
+  '-0',
+  '-0e0',
+  '-0.0e0',
+  '0.0',
+  '-0.1',
+  '<<0, -1>>',
+  // Tuple keys are case-sensitive: different keys.
+  "{'k': 1, 'K': 2}",
 ];
 for (const v of VALUES) {
   statements.push(`INSERT INTO "Orders" VALUE {'pk': 'p', 'v': ${v}}`);
