@@ -97,7 +97,8 @@ export function compareParts(a: DecimalParts, b: DecimalParts): number {
   let c: number;
   if (a.exponent !== b.exponent) c = a.exponent < b.exponent ? -1 : 1;
   else c = a.digits < b.digits ? -1 : a.digits > b.digits ? 1 : 0;
-  return sa < 0 ? -c : c;
+  // `0 - c` would make equal negatives -0, which callers comparing with Object.is see as unequal.
+  return sa < 0 && c !== 0 ? -c : c;
 }
 
 function signOf(p: DecimalParts): number {

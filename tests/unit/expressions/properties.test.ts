@@ -59,6 +59,11 @@ describe('properties', () => {
     );
   });
 
+  it('orders equal negative numbers as equal (0, not -0)', () => {
+    assert.equal(compareValues({ N: '-0.002' }, { N: '-0.0020' }), 0);
+    assert.equal(compareValues({ N: '-5' }, { N: '-5' }), 0);
+  });
+
   it('orders numbers exactly', () => {
     const decimal = fc
       .tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: 0, max: 8 }))
