@@ -242,6 +242,90 @@ describe('items through the SDK', () => {
     assert.equal(up.Attributes?.n?.N, '1');
   });
 
+  it('reports PartiQL failures as the SDK error classes, with reasons, items and idempotency', async () => {
+    const TableName = uniqueTableName();
+    await s.client.send(new CreateTableCommand(hashTable(TableName, true)));
+    await s.client.send(
+      new ExecuteStatementCommand({
+        Statement: `INSERT INTO "${TableName}" VALUE {'pk': 'a', 'sk': '1', 'n': 1}`,
+      }),
+    );
+    await s.client.send(
+      new ExecuteStatementCommand({
+        Statement: `INSERT INTO "${TableName}" VALUE {'pk': 'c', 'sk': '1', 'n': 1}`,
+      }),
+    );
+    const conditional = (await expectAwsError(
+      s.client.send(
+        new ExecuteStatementCommand({
+          Statement: `UPDATE "${TableName}" SET n = 2 WHERE pk = 'a' AND sk = '1' AND n = 5`,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+      'ConditionalCheckFailedException',
+    )) as Error & { Item?: Record<string, { N?: string }> };
+    assert.equal(conditional.Item?.n?.N, '1');
+    const invalid = await expectAwsError(
+      s.client.send(
+        new ExecuteStatementCommand({
+          Statement: `SELECT * FROM "${TableName}" WHERE pk = 'a' AND sk > '0' OR pk = 'a' AND sk < '2'`,
+        }),
+      ),
+      'ValidationException',
+      'Overlapping conditions with range keys are not supported in where clause',
+    );
+    assert.equal(invalid.$metadata?.httpStatusCode, 400);
+
+    const transfer = (ClientRequestToken: string, guard: string) =>
+      s.client.send(
+        new ExecuteTransactionCommand({
+          ClientRequestToken,
+          TransactStatements: [
+            { Statement: `UPDATE "${TableName}" SET n = n + 1 WHERE pk = 'a' AND sk = '1'` },
+            {
+              Statement: `INSERT INTO "${TableName}" VALUE {'pk': 'b', 'sk': ?}`,
+              Parameters: [{ S: guard }],
+            },
+            { Statement: `EXISTS(SELECT * FROM "${TableName}" WHERE pk = 'c' AND sk = '1' AND n < 3)` },
+          ],
+        }),
+      );
+    const cancelled = (await expectAwsError(
+      s.client.send(
+        new ExecuteTransactionCommand({
+          TransactStatements: [
+            { Statement: `UPDATE "${TableName}" SET n = 10 WHERE pk = 'a' AND sk = '1'` },
+            { Statement: `EXISTS(SELECT * FROM "${TableName}" WHERE pk = 'c' AND sk = '1' AND n > 3)` },
+          ],
+        }),
+      ),
+      'TransactionCanceledException',
+    )) as Error & { CancellationReasons?: { Code?: string }[] };
+    assert.deepEqual(
+      cancelled.CancellationReasons?.map((r) => r.Code),
+      ['None', 'ConditionalCheckFailed'],
+    );
+    // A retry with the same token is answered without running the statements again.
+    assert.deepEqual((await transfer('token-1', 'x')).Responses, []);
+    assert.deepEqual((await transfer('token-1', 'x')).Responses, []);
+    await expectAwsError(transfer('token-1', 'y'), 'IdempotentParameterMismatchException');
+    const n = await s.client.send(
+      new ExecuteStatementCommand({ Statement: `SELECT n FROM "${TableName}" WHERE pk = 'a' AND sk = '1'` }),
+    );
+    assert.equal(n.Items?.[0]?.n?.N, '2');
+
+    await expectAwsError(
+      s.client.send(
+        new BatchExecuteStatementCommand({
+          Statements: Array.from({ length: 26 }, () => ({
+            Statement: `SELECT * FROM "${TableName}" WHERE pk = 'a' AND sk = '1'`,
+          })),
+        }),
+      ),
+      'ValidationException',
+    );
+  });
+
   it('answers EXPLAIN on the Sortkey-specific target only', async () => {
     const TableName = uniqueTableName();
     await s.client.send(new CreateTableCommand(hashTable(TableName, true)));
