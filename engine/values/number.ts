@@ -24,8 +24,8 @@ export function parseDecimal(text: string): DecimalParts | undefined {
   const intPart = m[2] ?? '';
   const fracPart = m[3] ?? '';
   if (intPart === '' && fracPart === '') return undefined;
-  const exp = m[4] === undefined ? 0 : Number(m[4]);
-  if (!Number.isSafeInteger(exp)) return undefined;
+  const exp = m[4] === undefined ? 0 : exponentOf(m[4]);
+  if (exp === undefined) return undefined;
   const all = intPart + fracPart;
   let start = 0;
   while (start < all.length && all.charCodeAt(start) === 48) start++;
@@ -39,15 +39,78 @@ export function parseDecimal(text: string): DecimalParts | undefined {
   };
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * The written exponent. DynamoDB reads it as a 64-bit integer: past that the number cannot be
+ * converted; within it, anything beyond a safe JS integer is far outside the range anyway, so it is
+ * clamped to a value that still overflows or underflows.
+ */
+function exponentOf(text: string): number | undefined {
+  const n = Number(text);
+  if (Number.isSafeInteger(n)) return n;
+  const big = BigInt(text);
+  if (big > INT64_MAX || big < INT64_MIN) return undefined;
+  return big > 0n ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+}
+
+function unconvertible(text: string): Error {
+  // DynamoDB names the text it could not read, unless there is none.
+  const shown = text === '' ? '' : `: ${text}`;
+  return validation(`The parameter cannot be converted to a numeric value${shown}`);
+}
+
 /** Checks DynamoDB's limits and returns the canonical parts; throws DynamoDB's errors. */
 export function checkDecimal(text: string): DecimalParts {
   const parts = parseDecimal(text);
-  if (!parts) {
-    // DynamoDB names the text it could not read, unless there is none.
-    const shown = text === '' ? '' : `: ${text}`;
-    throw validation(`The parameter cannot be converted to a numeric value${shown}`);
-  }
+  if (!parts) throw unconvertible(text);
+  if (parts.digits === '') checkZeroExponent(text);
   return checkLimits(parts);
+}
+
+/**
+ * A zero is range-checked by the exponent it is written with (`0e126` overflows, `0.0e-130`
+ * underflows), as DynamoDB keeps a decimal's scale until it checks the range.
+ */
+function checkZeroExponent(text: string): void {
+  const m = NUMBER_SYNTAX.exec(text)!;
+  const exponent = (m[4] === undefined ? 0 : exponentOf(m[4])!) - (m[3] ?? '').length;
+  if (exponent > MAX_EXPONENT) throw overflow();
+  if (exponent < MIN_EXPONENT) throw underflow();
+}
+
+const INT32_MAX = 2 ** 31 - 1;
+const INT32_MIN = -(2 ** 31);
+
+/**
+ * PartiQL reads a parameter's numbers as Java BigDecimals before DynamoDB's own checks: an exponent
+ * or scale beyond a 32-bit integer cannot be converted, and the count of digits before the point is
+ * kept in 32 bits, so one just past that wraps round to an underflow (`1e2147483647`).
+ */
+export function checkParameterNumber(text: string): void {
+  const m = NUMBER_SYNTAX.exec(text);
+  if (!m || (m[2] === '' && m[3] === undefined)) return; // the ordinary check refuses it
+  const fraction = m[3] ?? '';
+  const exponent = m[4] === undefined ? 0 : Number(m[4]);
+  const scale = fraction.length - exponent;
+  if (exponent > INT32_MAX || exponent < INT32_MIN || scale > INT32_MAX || scale < INT32_MIN) {
+    throw unconvertible(text);
+  }
+  const precision = ((m[2] ?? '') + fraction).replace(/^0+/, '').length || 1;
+  if (precision - scale > INT32_MAX) throw underflow();
+}
+
+function overflow(): Error {
+  return validation(
+    'Number overflow. Attempting to store a number with magnitude larger than supported range',
+  );
+}
+
+function underflow(): Error {
+  return validation(
+    'Number underflow. Attempting to store a number with magnitude smaller than supported range',
+  );
 }
 
 export function checkLimits(parts: DecimalParts): DecimalParts {
@@ -55,16 +118,8 @@ export function checkLimits(parts: DecimalParts): DecimalParts {
   if (parts.digits.length > MAX_SIGNIFICANT_DIGITS) {
     throw validation('Attempting to store more than 38 significant digits in a Number');
   }
-  if (parts.exponent > MAX_EXPONENT) {
-    throw validation(
-      'Number overflow. Attempting to store a number with magnitude larger than supported range',
-    );
-  }
-  if (parts.exponent < MIN_EXPONENT) {
-    throw validation(
-      'Number underflow. Attempting to store a number with magnitude smaller than supported range',
-    );
-  }
+  if (parts.exponent > MAX_EXPONENT) throw overflow();
+  if (parts.exponent < MIN_EXPONENT) throw underflow();
   return parts;
 }
 

@@ -37,6 +37,9 @@ describe('number normalisation', () => {
     ['123456789012345678901234567890.12345678', '123456789012345678901234567890.12345678'],
     ['1E125', '1' + '0'.repeat(125)],
     ['1E-130', '0.' + '0'.repeat(129) + '1'],
+    ['0e125', '0'],
+    ['0.00e127', '0'],
+    ['0e-130', '0'],
     [
       '9.9999999999999999999999999999999999999E+125',
       '99999999999999999999999999999999999999' + '0'.repeat(88),
@@ -59,6 +62,31 @@ describe('number normalisation', () => {
     ['1E126', 'Number overflow. Attempting to store a number with magnitude larger than supported range'],
     ['-1E126', 'Number overflow. Attempting to store a number with magnitude larger than supported range'],
     ['1E-131', 'Number underflow. Attempting to store a number with magnitude smaller than supported range'],
+    // Exponents are read in full (64 bits): past 32 bits they still overflow or underflow.
+    [
+      '1e2147483648',
+      'Number overflow. Attempting to store a number with magnitude larger than supported range',
+    ],
+    [
+      '1e99999999999',
+      'Number overflow. Attempting to store a number with magnitude larger than supported range',
+    ],
+    [
+      '1e-99999999999',
+      'Number underflow. Attempting to store a number with magnitude smaller than supported range',
+    ],
+    [
+      '1e9007199254740993',
+      'Number overflow. Attempting to store a number with magnitude larger than supported range',
+    ],
+    ['1e9223372036854775808', 'The parameter cannot be converted to a numeric value: 1e9223372036854775808'],
+    // A zero is checked by the exponent it is written with.
+    ['0e126', 'Number overflow. Attempting to store a number with magnitude larger than supported range'],
+    ['0e-131', 'Number underflow. Attempting to store a number with magnitude smaller than supported range'],
+    [
+      '0.0e-130',
+      'Number underflow. Attempting to store a number with magnitude smaller than supported range',
+    ],
   ];
   for (const [input, message] of errors) {
     it(`rejects ${JSON.stringify(input)}`, () => {
