@@ -71,8 +71,8 @@ function required(value: AttributeValue | undefined): AttributeValue {
 }
 
 /**
- * PartiQL's set_add/set_delete. Adding to a missing attribute creates the set; deleting every
- * member yields no value, which removes the attribute.
+ * PartiQL's set_add/set_delete. Adding to a missing attribute creates the set; deleting from one
+ * leaves it missing; deleting every member yields no value, which removes the attribute.
  */
 function setFunction(
   kind: 'set_add' | 'set_delete',
@@ -81,10 +81,7 @@ function setFunction(
 ): AttributeValue | undefined {
   const type = typeOf(value);
   if (type !== 'SS' && type !== 'NS' && type !== 'BS') throw validation(WRONG_OPERAND_TYPE);
-  if (target === undefined) {
-    if (kind === 'set_add') return value;
-    throw validation(MISSING_ATTRIBUTE);
-  }
+  if (target === undefined) return kind === 'set_add' ? value : undefined;
   if (typeOf(target) !== type) throw validation(WRONG_OPERAND_TYPE);
   const members = setMembers(target);
   const changes = setMembers(value);

@@ -4,7 +4,7 @@ import type { Statement } from '../../grammar/partiql/index.js';
 import { CapacityMeter, readUnits } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
-import { evaluateCondition, projectItem } from '../expressions/index.js';
+import { projectItem } from '../expressions/index.js';
 import { existsOutsideTransaction, planSelect, planWrite } from '../partiql/index.js';
 import { parseRequestStatement } from '../partiql/statement.js';
 import { encodeKey } from '../tables/schema.js';
@@ -87,7 +87,8 @@ export function batchExecuteStatement(
       if (statement.kind === 'select') {
         const plan = planSelect(ctx, statement, parameters, request.ConsistentRead);
         const itemKey = plan.itemKey;
-        if (!itemKey) {
+        // A batch read is a GetItem: the key and nothing else (no filter to apply).
+        if (!itemKey || plan.filter) {
           throw validation(
             'Select statements within BatchExecuteStatement must specify the primary key in the where clause.',
           );
@@ -99,8 +100,7 @@ export function batchExecuteStatement(
           const out: Response = { TableName: table.name };
           if (row) {
             const item = JSON.parse(row.json) as Item;
-            if (!plan.filter || evaluateCondition(plan.filter, item))
-              out.Item = plan.projection ? projectItem(item, plan.projection) : item;
+            out.Item = plan.projection ? projectItem(item, plan.projection) : item;
           }
           return out;
         });

@@ -3,9 +3,9 @@
 import { CapacityMeter, readUnits } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
-import { evaluateCondition, projectItem } from '../expressions/index.js';
+import { projectItem } from '../expressions/index.js';
 import { existsOutsideTransaction, planSelect, planWrite } from '../partiql/index.js';
-import { parseRequestStatement } from '../partiql/statement.js';
+import { bindParameters, parseStatementWith } from '../partiql/statement.js';
 import { encodeKey } from '../tables/schema.js';
 import type { Item, Sdk, Wire } from '../types.js';
 import {
@@ -44,9 +44,11 @@ export function executeTransaction(
   checkLength(c, raw.ClientRequestToken, 'clientRequestToken', 1, 36);
   c.throwIfAny();
   const requests = (raw.TransactStatements as unknown[]).map(asRecord);
+  // Parameters are read with the request, before any statement: their errors name no statement.
+  const bound = requests.map((r) => bindParameters(r.Parameters));
   const parsed = requests.map((r, i) => {
     try {
-      return parseRequestStatement(r.Statement, r.Parameters);
+      return parseStatementWith(r.Statement, bound[i]!);
     } catch (e) {
       return inStatement(i, e);
     }
@@ -73,7 +75,8 @@ export function executeTransaction(
         if (statement.kind !== 'select') throw validation('unexpected statement');
         if (statement.from.index) throw validation('Reads on indices are not supported within transactions.');
         const plan = planSelect(ctx, statement, parameters, true);
-        if (!plan.itemKey) {
+        // A transaction read is a GetItem: the key and nothing else (no filter to apply).
+        if (!plan.itemKey || plan.filter) {
           throw validation(
             'Select statements within ExecuteTransaction must specify the primary key in the where clause.',
           );
@@ -90,7 +93,6 @@ export function executeTransaction(
         meter.read(g.table, readUnits(row?.size ?? 0, true) * 2);
         if (!row) return {};
         const item = JSON.parse(row.json) as Item;
-        if (g.plan.filter && !evaluateCondition(g.plan.filter, item)) return {};
         return { Item: g.plan.projection ? projectItem(item, g.plan.projection) : item };
       });
       const out: Wire<Sdk.ExecuteTransactionOutput> = { Responses: responses };

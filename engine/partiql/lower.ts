@@ -1,10 +1,11 @@
 // Lowers PartiQL AST expressions to the engine's expression IR and attribute values, so PartiQL and
 // the expression language share one evaluator.
 import type { Expression, FunctionCall, PathExpression, SetLiteral } from '../../grammar/partiql/index.js';
-import { invalidParameter, validation } from '../errors.js';
+import { DynamoError, invalidParameter, validation } from '../errors.js';
 import type { Comparator, Condition, Operand, Path } from '../expressions/ir.js';
 import type { AttributeValue } from '../types.js';
-import { normalizeValue, setOwn } from '../values/attribute.js';
+import { normalizeValue, setOwn, typeOf } from '../values/attribute.js';
+import { ORDERED_TYPES } from '../expressions/compare.js';
 import { normalizeNumber } from '../values/number.js';
 
 /** The values bound to a statement's `?` parameters, already validated. */
@@ -22,13 +23,22 @@ function parameter(params: Parameters, index: number): AttributeValue {
   return v;
 }
 
-/** A literal (or parameter) as an attribute value. */
-export function literalValue(e: Expression, params: Parameters): AttributeValue {
+/**
+ * A literal (or parameter) as an attribute value. `path` is where DynamoDB says a literal number out
+ * of range sits: `root`, then `.key` and `[i]` into nested literals; an INSERT item (`isItem`) keeps
+ * its attributes' values at `root`.
+ */
+export function literalValue(
+  e: Expression,
+  params: Parameters,
+  path = 'root',
+  isItem = false,
+): AttributeValue {
   switch (e.kind) {
     case 'string':
       return { S: e.value };
     case 'number':
-      return { N: normalizeNumber(e.text) };
+      return { N: literalNumber(e.text, path) };
     case 'boolean':
       return { BOOL: e.value };
     case 'null':
@@ -36,15 +46,17 @@ export function literalValue(e: Expression, params: Parameters): AttributeValue 
     case 'parameter':
       return parameter(params, e.index);
     case 'list':
-      return { L: e.elements.map((x) => literalValue(x, params)) };
+      return { L: e.elements.map((x, i) => literalValue(x, params, `${path}[${i}]`)) };
     case 'map': {
       const m: Record<string, AttributeValue> = {};
       // setOwn: a map key `__proto__` is an attribute like any other, not the prototype.
-      for (const entry of e.entries) setOwn(m, entry.key, literalValue(entry.value, params));
+      for (const entry of e.entries) {
+        setOwn(m, entry.key, literalValue(entry.value, params, isItem ? path : `${path}.${entry.key}`));
+      }
       return { M: m };
     }
     case 'set':
-      return setValue(e, params);
+      return setValue(e, params, path);
     case 'missing':
       throw validation("Statement wasn't well formed, can't be processed: MISSING is not a value");
     default:
@@ -56,8 +68,18 @@ function describe(e: Expression): string {
   return e.kind === 'call' ? e.name : e.kind;
 }
 
-function setValue(e: SetLiteral, params: Parameters): AttributeValue {
-  const members = e.elements.map((x) => literalValue(x, params));
+/** A number literal, its range errors naming where it sits (`… under root.x`), as DynamoDB's do. */
+function literalNumber(text: string, path: string): string {
+  try {
+    return normalizeNumber(text);
+  } catch (e) {
+    if (e instanceof DynamoError) throw validation(`${e.message} under ${path}`);
+    throw e;
+  }
+}
+
+function setValue(e: SetLiteral, params: Parameters, path: string): AttributeValue {
+  const members = e.elements.map((x) => literalValue(x, params, path));
   const types = new Set(members.map((m) => Object.keys(m)[0]));
   if (types.size !== 1) throw invalidParameter('Set elements must all be of the same type');
   const type = [...types][0];
@@ -227,6 +249,17 @@ const IS_TYPES: Record<string, Extract<Condition, { kind: 'is' }>['test']> = {
   BS: 'BS',
 };
 
+/** Ordering operators take strings, numbers and binaries: a value of another type is refused. */
+function checkOrdered(operator: string, operand: Operand): void {
+  if (operand.kind !== 'value') return;
+  const type = typeOf(operand.value);
+  if (!ORDERED_TYPES.has(type)) {
+    throw validation(
+      `Incorrect operand type for operator or function; operator or function: ${operator}, operand type: ${type}`,
+    );
+  }
+}
+
 /** A WHERE clause (or a part of it) as a condition. */
 export function lowerCondition(e: Expression, params: Parameters): Condition {
   switch (e.kind) {
@@ -251,12 +284,13 @@ export function lowerCondition(e: Expression, params: Parameters): Condition {
           const c = functionCondition(fnSide, params);
           return other.value === (e.op === '=') ? c : { kind: 'not', operand: c };
         }
-        return {
-          kind: 'compare',
-          op: e.op as Comparator,
-          left: lowerOperand(e.left, params),
-          right: lowerOperand(e.right, params),
-        };
+        const left = lowerOperand(e.left, params);
+        const right = lowerOperand(e.right, params);
+        if (e.op !== '=' && e.op !== '<>') {
+          checkOrdered(e.op, left);
+          checkOrdered(e.op, right);
+        }
+        return { kind: 'compare', op: e.op as Comparator, left, right };
       }
       throw validation(
         `Statement wasn't well formed, can't be processed: Unexpected operator ${e.op} in a condition`,
@@ -271,6 +305,7 @@ export function lowerCondition(e: Expression, params: Parameters): Condition {
         low: lowerOperand(e.low, params),
         high: lowerOperand(e.high, params),
       };
+      for (const o of [c.operand, c.low, c.high]) checkOrdered('BETWEEN', o);
       return e.not ? { kind: 'not', operand: c } : c;
     }
     case 'in': {

@@ -174,7 +174,7 @@ function checkNesting(value: AttributeValue, depth: number): void {
 export function planInsert(ctx: EngineContext, s: InsertStatement, params: Parameters): WriteStatementPlan {
   const table = ctx.table(s.table.name);
   if (s.table.index) throw notOnIndex();
-  const value = literalValue(s.item, params);
+  const value = literalValue(s.item, params, 'root', true);
   if (!('M' in value)) throw validation('Unsupported data type: the INSERT value must be a tuple');
   const item = value.M;
   // PutItem's rules: attribute names are at least one character long; values nest at most 32 deep.
@@ -423,6 +423,11 @@ export function planSelect(
     throw validation('Strongly consistent read is not supported on Global Secondary Indexes');
   }
   const target = resolveTarget(table, s.from.index?.name, consistentRead);
+  if (target.key.partition.length > 1 || target.key.sort.length > 1) {
+    throw validation(
+      'PartiQL statements cannot be executed on tables with multi-attribute HASH keys or multi-attribute RANGE keys.',
+    );
+  }
   const projection = s.projection.kind === 'paths' ? s.projection.paths.map(lowerPath) : undefined;
   if (target.index?.kind === 'GSI' && target.index.projection.type !== 'ALL' && projection) {
     const held = new Set(
@@ -437,52 +442,37 @@ export function planSelect(
     }
   }
 
-  const partitionAttrs = target.key.partition;
+  // One attribute each: multi-attribute keys were refused above.
+  const pkAttr = target.key.partition[0]!;
+  const sortAttr = target.key.sort[0];
   const parts = conjuncts(s.where);
   let partitions: Item[] | undefined;
   const used = new Set<Expression>();
-  if (partitionAttrs.length === 1) {
-    const found = partitionValues(s.where, partitionAttrs[0]!.name, params, parts);
-    // Each partition-key value is one Query: DynamoDB runs at most 50 for a statement.
-    if (found && found.values.length > MAX_IN_PARTITION_KEYS) {
-      throw validation('Too many decomposed read operations for a given query.');
+  const found = partitionValues(s.where, pkAttr.name, params, parts);
+  // Each partition-key value is one Query: DynamoDB runs at most 50 for a statement.
+  if (found && found.values.length > MAX_IN_PARTITION_KEYS) {
+    throw validation('Too many decomposed read operations for a given query.');
+  }
+  if (found) {
+    const type = pkAttr.type;
+    for (const v of found.values) {
+      if (!(type in v)) throw invalidParameter('Condition parameter type does not match schema type');
     }
-    if (found) {
-      const type = partitionAttrs[0]!.type;
-      for (const v of found.values) {
-        if (!(type in v)) throw invalidParameter('Condition parameter type does not match schema type');
-      }
-      // Distinct values, in key order.
-      let distinct: AttributeValue[] = found.values;
-      if (distinct.length > 1) {
-        distinct = [];
-        for (const v of [...found.values].sort((a, b) => keyOrder(type, a, b))) {
-          if (!distinct.length || keyOrder(type, distinct[distinct.length - 1]!, v) !== 0) distinct.push(v);
-        }
-      }
-      partitions = distinct.map((v) => ({ [partitionAttrs[0]!.name]: v }));
-      if (found.used) used.add(found.used);
-      const sortKey = target.key.sort.length === 1 ? target.key.sort[0]! : undefined;
-      if (!found.used && sortKey)
-        checkBranchOverlap(s.where!, partitionAttrs[0]!.name, sortKey, type, params);
-    }
-  } else {
-    // Multi-attribute partition keys: every attribute pinned by a top-level equality.
-    const values: Item = {};
-    for (const c of parts) {
-      const eq = equality(c);
-      if (eq && partitionAttrs.some((a) => a.name === eq.name) && !values[eq.name]) {
-        values[eq.name] = literalValue(eq.value, params);
-        used.add(c);
+    // Distinct values, in key order.
+    let distinct: AttributeValue[] = found.values;
+    if (distinct.length > 1) {
+      distinct = [];
+      for (const v of [...found.values].sort((a, b) => keyOrder(type, a, b))) {
+        if (!distinct.length || keyOrder(type, distinct[distinct.length - 1]!, v) !== 0) distinct.push(v);
       }
     }
-    if (partitionAttrs.every((a) => values[a.name])) partitions = [values];
-    else used.clear();
+    partitions = distinct.map((v) => ({ [pkAttr.name]: v }));
+    if (found.used) used.add(found.used);
+    else if (sortAttr) checkBranchOverlap(s.where!, pkAttr.name, sortAttr, type, params);
   }
 
   // Sort-key predicates become the key condition when the WHERE is a plain AND chain.
   const sortTerms: KeyTerm[] = [];
-  const sortAttr = target.key.sort.length === 1 ? target.key.sort[0]! : undefined;
   if (partitions && sortAttr && !(s.where?.kind === 'binary' && s.where.op === 'OR')) {
     for (const c of parts) {
       if (used.has(c)) continue;
@@ -515,16 +505,16 @@ export function planSelect(
       throw validation(
         'Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.',
       );
-    const byPartition = s.orderBy.find((o) =>
-      partitionAttrs.some((a) => a.name === topLevelName(o.expression)),
-    );
+    const byPartition = s.orderBy.find((o) => topLevelName(o.expression) === pkAttr.name);
     if (partitions.length > 1 && !byPartition) {
       throw validation(
         'Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.',
       );
     }
     if (byPartition?.direction === 'DESC') partitions.reverse();
-    const bySort = s.orderBy.find((o) => target.key.sort.some((a) => a.name === topLevelName(o.expression)));
+    const bySort = s.orderBy.find(
+      (o) => sortAttr !== undefined && topLevelName(o.expression) === sortAttr.name,
+    );
     if (bySort?.direction === 'DESC') forward = false;
   }
 

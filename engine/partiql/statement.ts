@@ -4,6 +4,7 @@ import type { Statement } from '../../grammar/partiql/index.js';
 import { validation } from '../errors.js';
 import type { AttributeValue } from '../types.js';
 import { normalizeValue } from '../values/attribute.js';
+import { checkParameterNumber } from '../values/number.js';
 
 export interface ParsedStatement {
   readonly statement: Statement;
@@ -11,6 +12,29 @@ export interface ParsedStatement {
 }
 
 export function parseRequestStatement(text: unknown, parameters: unknown): ParsedStatement {
+  checkStatementText(text);
+  return parseBound(text as string, bindParameters(parameters));
+}
+
+/**
+ * A request's Parameters as attribute values, checked as DynamoDB checks them before it looks at
+ * the statement (ExecuteTransaction reports these failures without naming the statement).
+ */
+export function bindParameters(parameters: unknown): AttributeValue[] {
+  if (parameters === undefined || parameters === null) return [];
+  if (!Array.isArray(parameters) || parameters.length === 0) {
+    throw validation(
+      "1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+  }
+  return parameters.map((p) => {
+    checkParameterNumbers(p);
+    return normalizeValue(p);
+  });
+}
+
+/** The Statement member's own constraints. */
+function checkStatementText(text: unknown): asserts text is string {
   if (typeof text !== 'string') {
     throw validation(
       "1 validation error detected: Value null at 'statement' failed to satisfy constraint: Member must not be null",
@@ -23,22 +47,31 @@ export function parseRequestStatement(text: unknown, parameters: unknown): Parse
   }
   const tooLong = checkStatementLength(text);
   if (tooLong) throw validation(tooLong);
-  if (
-    parameters !== undefined &&
-    parameters !== null &&
-    (!Array.isArray(parameters) || parameters.length === 0)
-  ) {
-    throw validation(
-      "1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1",
-    );
-  }
-  const params = ((parameters as unknown[] | undefined) ?? []).map((p) => normalizeValue(p));
+}
+
+/** Parses a statement whose parameters are already bound. */
+export function parseStatementWith(text: unknown, parameters: AttributeValue[]): ParsedStatement {
+  checkStatementText(text);
+  return parseBound(text, parameters);
+}
+
+function parseBound(text: string, parameters: AttributeValue[]): ParsedStatement {
   const parsed = parseCached(text);
   if (!parsed.ok) throw validation(parsed.errors[0]!.message);
-  if (parsed.parameterCount !== params.length) {
+  if (parsed.parameterCount !== parameters.length) {
     throw validation("Number of parameters in request and statement don't match.");
   }
-  return { statement: parsed.statement, parameters: params };
+  return { statement: parsed.statement, parameters };
+}
+
+/** The numbers of a parameter, in document order, through PartiQL's BigDecimal reading. */
+function checkParameterNumbers(value: unknown): void {
+  if (value === null || typeof value !== 'object') return;
+  const v = value as Record<string, unknown>;
+  if (typeof v.N === 'string') checkParameterNumber(v.N);
+  if (Array.isArray(v.NS)) for (const n of v.NS) if (typeof n === 'string') checkParameterNumber(n);
+  if (Array.isArray(v.L)) for (const x of v.L) checkParameterNumbers(x);
+  if (v.M !== null && typeof v.M === 'object') for (const x of Object.values(v.M)) checkParameterNumbers(x);
 }
 
 // Applications run the same statements again and again with new `?` values: parsed statements

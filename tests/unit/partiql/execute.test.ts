@@ -666,3 +666,198 @@ describe('DynamoDB refusals of statements that parse', () => {
     assert.deepEqual(run(e, `SELECT * FROM Music WHERE Artist = 'New'`).Items, []);
   });
 });
+
+describe('numbers, operand types and reads as DynamoDB checks them', () => {
+  function numbers() {
+    const e = scratchEngine();
+    call(e, 'CreateTable', {
+      TableName: 'Nums',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'N' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    run(e, `INSERT INTO Nums VALUE {'pk': 1, 'flag': true}`);
+    return e;
+  }
+  const OVERFLOW = 'Number overflow. Attempting to store a number with magnitude larger than supported range';
+  const UNDERFLOW =
+    'Number underflow. Attempting to store a number with magnitude smaller than supported range';
+
+  it('names where a literal number out of range sits', () => {
+    const e = numbers();
+    for (const [statement, message] of [
+      [`SELECT * FROM Nums WHERE pk = 1e126`, `${OVERFLOW} under root`],
+      [`SELECT * FROM Nums WHERE pk = 1e-131`, `${UNDERFLOW} under root`],
+      [
+        `SELECT * FROM Nums WHERE pk = 123456789012345678901234567890123456789`,
+        'Attempting to store more than 38 significant digits in a Number under root',
+      ],
+      [`INSERT INTO Nums VALUE {'pk': 1e126}`, `${OVERFLOW} under root`],
+      [`UPDATE Nums SET a = 1e-131 WHERE pk = 1`, `${UNDERFLOW} under root`],
+      [`INSERT INTO Nums VALUE {'pk': 2, 'm': {'x': 1e126}}`, `${OVERFLOW} under root.x`],
+      [`INSERT INTO Nums VALUE {'pk': 2, 'l': [1, 1e126]}`, `${OVERFLOW} under root[1]`],
+    ] as const) {
+      assertError(() => run(e, statement), 'ValidationException', message);
+    }
+    assert.deepEqual(run(e, `SELECT * FROM Nums WHERE pk = 2`).Items, []);
+  });
+
+  it('reads parameter numbers as PartiQL does: exponents past 32 bits cannot be converted', () => {
+    const e = numbers();
+    const bad = (n: unknown) => () =>
+      run(e, `SELECT * FROM Nums WHERE pk = 1 AND n = ?`, { Parameters: [n] });
+    for (const text of [
+      '1e99999999999',
+      '-1e99999999999',
+      '1e-99999999999',
+      '1e2147483648',
+      '1e-2147483648',
+    ]) {
+      const message = `The parameter cannot be converted to a numeric value: ${text}`;
+      assertError(bad({ N: text }), 'ValidationException', message);
+      assertError(
+        () => run(e, `INSERT INTO Nums VALUE {'pk': 3, 'n': ?}`, { Parameters: [{ N: text }] }),
+        'ValidationException',
+        message,
+      );
+    }
+    // The count of digits before the point is a 32-bit integer in DynamoDB: one past it wraps.
+    assertError(bad({ N: '1e2147483647' }), 'ValidationException', UNDERFLOW);
+    for (const nested of [
+      { L: [{ N: '1' }, { N: '1e99999999999' }] },
+      { M: { x: { N: '1e99999999999' } } },
+      { NS: ['1', '1e99999999999'] },
+    ]) {
+      assertError(
+        bad(nested),
+        'ValidationException',
+        'The parameter cannot be converted to a numeric value: 1e99999999999',
+      );
+    }
+    assertError(bad({ N: '1e126' }), 'ValidationException', OVERFLOW);
+    assert.deepEqual(run(e, `SELECT * FROM Nums WHERE pk = 3`).Items, []);
+  });
+
+  it('reports a transaction parameter error without naming the statement', () => {
+    const e = numbers();
+    assertError(
+      () =>
+        call(e, 'ExecuteTransaction', {
+          TransactStatements: [
+            { Statement: `UPDATE Nums SET n = ? WHERE pk = 1`, Parameters: [{ N: '1e99999999999' }] },
+          ],
+        }),
+      'ValidationException',
+      'The parameter cannot be converted to a numeric value: 1e99999999999',
+    );
+    let deep: unknown = { N: '1' };
+    for (let i = 0; i < 40; i++) deep = { M: { n: deep } };
+    assertError(
+      () =>
+        call(e, 'ExecuteTransaction', {
+          TransactStatements: [{ Statement: `UPDATE Nums SET x = ? WHERE pk = 1`, Parameters: [deep] }],
+        }),
+      'ValidationException',
+      'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit',
+    );
+    assertError(
+      () =>
+        call(e, 'ExecuteTransaction', { TransactStatements: [{ Statement: `UPDATE Nums SET x = 1 WHERE` }] }),
+      'ValidationException',
+      /^Validation failed in TransactStatements\[0\]: Statement wasn't well formed/,
+    );
+  });
+
+  it('refuses ordering comparisons with values that have no order', () => {
+    const e = numbers();
+    for (const [value, type] of [
+      [{ BOOL: true }, 'BOOL'],
+      [{ NULL: true }, 'NULL'],
+      [{ L: [{ S: 'a' }] }, 'L'],
+      [{ M: { a: { S: 'b' } } }, 'M'],
+      [{ SS: ['a'] }, 'SS'],
+      [{ NS: ['1'] }, 'NS'],
+      [{ BS: ['AQ=='] }, 'BS'],
+    ] as const) {
+      for (const op of ['<', '<=', '>', '>=']) {
+        assertError(
+          () => run(e, `SELECT * FROM Nums WHERE pk = 1 AND flag ${op} ?`, { Parameters: [value] }),
+          'ValidationException',
+          `Incorrect operand type for operator or function; operator or function: ${op}, operand type: ${type}`,
+        );
+      }
+    }
+    assertError(
+      () => run(e, `SELECT * FROM Nums WHERE flag BETWEEN true AND false`),
+      'ValidationException',
+      'Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: BOOL',
+    );
+    // Equality works on every type, and strings, numbers and binaries still order.
+    assert.equal(
+      run(e, `SELECT * FROM Nums WHERE flag = ?`, { Parameters: [{ BOOL: true }] }).Items.length,
+      1,
+    );
+    assert.equal(run(e, `SELECT * FROM Nums WHERE pk = 1 AND pk < 5`).Items.length, 1);
+  });
+
+  it('reads in batches and transactions by key alone', () => {
+    const e = music();
+    const read = `SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Alpha' AND attribute_exists(Year)`;
+    const batch = call(e, 'BatchExecuteStatement', { Statements: [{ Statement: read }] });
+    assert.deepEqual(batch.Responses[0].Error, {
+      Code: 'ValidationError',
+      Message:
+        'Select statements within BatchExecuteStatement must specify the primary key in the where clause.',
+    });
+    assertError(
+      () => call(e, 'ExecuteTransaction', { TransactStatements: [{ Statement: read }] }),
+      'ValidationException',
+      'Validation failed in TransactStatements[0]: Select statements within ExecuteTransaction must specify the primary key in the where clause.',
+    );
+  });
+
+  it('refuses indexes with multi-attribute keys', () => {
+    const e = scratchEngine();
+    call(e, 'CreateTable', {
+      TableName: 'Multi',
+      AttributeDefinitions: ['id', 'h1', 'h2', 'r1'].map((AttributeName) => ({
+        AttributeName,
+        AttributeType: 'S',
+      })),
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi',
+          KeySchema: [
+            { AttributeName: 'h1', KeyType: 'HASH' },
+            { AttributeName: 'h2', KeyType: 'HASH' },
+            { AttributeName: 'r1', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    run(e, `INSERT INTO Multi VALUE {'id': 'i1', 'h1': 'a', 'h2': 'x', 'r1': 'm'}`);
+    const message =
+      'PartiQL statements cannot be executed on tables with multi-attribute HASH keys or multi-attribute RANGE keys.';
+    for (const statement of [
+      `SELECT * FROM "Multi"."gsi" WHERE h1 = 'a' AND h2 = 'x'`,
+      `SELECT * FROM "Multi"."gsi"`,
+      `SELECT id FROM "Multi"."gsi" WHERE h1 = 'a' AND h2 = 'x' ORDER BY r1 DESC`,
+    ]) {
+      assertError(() => run(e, statement), 'ValidationException', message);
+    }
+    assert.equal(run(e, `SELECT * FROM Multi WHERE id = 'i1'`).Items.length, 1);
+  });
+
+  it('deletes from a set that is not there as a no-op', () => {
+    const e = music();
+    const out = run(
+      e,
+      `UPDATE Music SET Tags = set_delete(Tags, <<'a'>>) WHERE Artist = 'Acme' AND Song = 'Alpha' RETURNING ALL NEW *`,
+    );
+    assert.equal(out.Items[0].Tags, undefined);
+    assert.equal(out.Items[0].Year.N, '2001');
+  });
+});
