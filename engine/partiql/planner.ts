@@ -418,9 +418,14 @@ export function planSelect(
   consistentRead: unknown,
 ): SelectPlan {
   const table = ctx.table(s.from.name);
-  // DynamoDB's PartiQL layer words the GSI rule its own way (Query says "Consistent reads are not …").
-  if (consistentRead === true && s.from.index && table.indexes.get(s.from.index.name)?.kind === 'GSI') {
-    throw validation('Strongly consistent read is not supported on Global Secondary Indexes');
+  // DynamoDB's PartiQL layer words these its own way: no index name, and "Strongly consistent …"
+  // where Query says "Consistent reads are not …". An unknown index is reported first.
+  if (s.from.index) {
+    const index = table.indexes.get(s.from.index.name);
+    if (!index) throw validation('The table does not have the specified index');
+    if (consistentRead === true && index.kind === 'GSI') {
+      throw validation('Strongly consistent read is not supported on Global Secondary Indexes');
+    }
   }
   const target = resolveTarget(table, s.from.index?.name, consistentRead);
   if (target.key.partition.length > 1 || target.key.sort.length > 1) {

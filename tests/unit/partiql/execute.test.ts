@@ -572,6 +572,14 @@ describe('DynamoDB refusals of statements that parse', () => {
       run(e, `SELECT * FROM "Music"."byGenre" WHERE Genre = 'rock'`, { ConsistentRead: false }).Items.length,
       3,
     );
+    // An unknown index is reported first, without its name.
+    for (const ConsistentRead of [true, false]) {
+      assertError(
+        () => run(e, `SELECT * FROM "Music"."nope"`, { ConsistentRead }),
+        'ValidationException',
+        'The table does not have the specified index',
+      );
+    }
   });
 
   it('accepts IS NUMERIC, one of the types DynamoDB tests with IS', () => {
