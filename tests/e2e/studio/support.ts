@@ -2,7 +2,7 @@
 // in-memory endpoint with the studio on a free port, launch Debian's Chromium through playwright-core
 // (one browser per test file), and keep a screenshot of every failing test under test-results/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
@@ -21,9 +21,25 @@ export const skipBrowser: string | false = existsSync(CHROMIUM)
   ? false
   : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
 
-/** Builds renderer/dist unless it is there (CI's `npm ci` → prepare → build has built it). */
+/** The newest modification time of the files below `dir` (0 when it is missing). */
+function newestIn(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestIn(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds renderer/dist unless it is there and newer than the sources it is built from (CI's
+ * `npm ci` → prepare → build has built it; a developer's bundle may be older than their edits).
+ */
 export function ensureRendererBuilt(): void {
-  if (existsSync(join(ROOT, 'renderer', 'dist', 'index.html'))) return;
+  const index = join(ROOT, 'renderer', 'dist', 'index.html');
+  const sources = ['renderer/src', 'grammar', 'common'].map((d) => newestIn(join(ROOT, d)));
+  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources)) return;
   const r = spawnSync(
     process.execPath,
     [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.ts'],
