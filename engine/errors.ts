@@ -62,6 +62,19 @@ export function invalidParameter(detail: string): DynamoError {
   return validation(`One or more parameter values were invalid: ${detail}`);
 }
 
+const ENVELOPE = /^\d+ validation errors? detected: /;
+
+/**
+ * A ValidationException inside the envelope DynamoDB's request validation puts round its messages,
+ * `1 validation error detected: …`; one already in it (ConstraintErrors) and other errors are
+ * returned as they are.
+ */
+export function enveloped(error: unknown): unknown {
+  if (!(error instanceof DynamoError) || error.type !== 'ValidationException') return error;
+  if (ENVELOPE.test(error.message)) return error;
+  return new DynamoError(error.type, `1 validation error detected: ${error.message}`, error.extra);
+}
+
 export function tableNotFound(): DynamoError {
   return new DynamoError('ResourceNotFoundException', 'Requested resource not found');
 }

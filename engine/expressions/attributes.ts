@@ -5,6 +5,7 @@ import type { ExpressionKind } from '../../grammar/expression/index.js';
 import { DynamoError, validation } from '../errors.js';
 import type { AttributeValue } from '../types.js';
 import { normalizeValue } from '../values/attribute.js';
+import type { ValueLayer } from '../values/layer.js';
 
 const NAME_KEY = /^#[A-Za-z0-9_]+$/;
 const VALUE_KEY = /^:[A-Za-z0-9_]+$/;
@@ -25,7 +26,15 @@ export class ExpressionAttributes {
   readonly hasNames: boolean;
   readonly hasValues: boolean;
 
-  constructor(names: unknown, values: unknown) {
+  /**
+   * `layer` words a bad value (see values/layer.ts) and is the layer of the whole request: the
+   * legacy parameters read beside these attributes (Expected, QueryFilter, …) take it from here.
+   */
+  constructor(
+    names: unknown,
+    values: unknown,
+    readonly layer: ValueLayer = 'older',
+  ) {
     const rawNames = asMap(names);
     const rawValues = asMap(values);
     this.hasNames = rawNames !== undefined;
@@ -49,7 +58,7 @@ export class ExpressionAttributes {
         if (!VALUE_KEY.test(key))
           throw validation(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`);
       }
-      for (const key of keys) this.values.set(key, normalizeExpressionValue(key, rawValues[key]));
+      for (const key of keys) this.values.set(key, normalizeExpressionValue(key, rawValues[key], layer));
     }
   }
 
@@ -94,9 +103,11 @@ export class ExpressionAttributes {
   }
 }
 
-function normalizeExpressionValue(key: string, raw: unknown): AttributeValue {
+/** The older layer names the entry a bad value came from; the current one reports it bare. */
+function normalizeExpressionValue(key: string, raw: unknown, layer: ValueLayer): AttributeValue {
+  if (layer === 'current') return normalizeValue(raw, layer);
   try {
-    return normalizeValue(raw);
+    return normalizeValue(raw, layer);
   } catch (e) {
     if (e instanceof DynamoError && e.type === 'ValidationException') {
       throw validation(`ExpressionAttributeValues contains invalid value: ${e.message} for key ${key}`);
@@ -115,6 +126,11 @@ export interface ExpressionParameters {
   readonly expressions: Readonly<Record<string, string | undefined | null>>;
   /** The operation's legacy parameters (Expected, AttributeUpdates, …) mapped to the request's value. */
   readonly legacy?: Readonly<Record<string, unknown>>;
+  /**
+   * Whether the ExpressionAttributeValues refusal names the absent expressions
+   * (`…: ConditionExpression is null`); PutItem, UpdateItem and DeleteItem no longer do.
+   */
+  readonly nameAbsentExpressions?: boolean;
 }
 
 /**
@@ -140,10 +156,10 @@ export function checkExpressionParameters(params: ExpressionParameters): void {
     valueExpressions.length > 0 &&
     valueExpressions.every((k) => params.expressions[k] == null)
   ) {
+    const message = 'ExpressionAttributeValues can only be specified when using expressions';
+    if (params.nameAbsentExpressions === false) throw validation(message);
     const verb = valueExpressions.length > 1 ? 'are' : 'is';
-    throw validation(
-      `ExpressionAttributeValues can only be specified when using expressions: ${valueExpressions.join(' and ')} ${verb} null`,
-    );
+    throw validation(`${message}: ${valueExpressions.join(' and ')} ${verb} null`);
   }
 }
 

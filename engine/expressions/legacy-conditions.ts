@@ -3,6 +3,7 @@
 import { ConstraintErrors, invalidParameter, validation } from '../errors.js';
 import type { AttributeType, AttributeValue } from '../types.js';
 import { normalizeValue, typeOf } from '../values/attribute.js';
+import type { ValueLayer } from '../values/layer.js';
 import { compareValues } from './compare.js';
 import type { Comparator, Condition, KeyTerm } from './ir.js';
 
@@ -76,8 +77,12 @@ function checkConditionalOperator(raw: unknown): 'AND' | 'OR' {
 }
 
 /** Validates an operator's arguments as DynamoDB does and returns them normalised. */
-function checkArguments(op: ComparisonOperator, rawList: readonly unknown[]): AttributeValue[] {
-  const values = rawList.map((v) => normalizeValue(v));
+function checkArguments(
+  op: ComparisonOperator,
+  rawList: readonly unknown[],
+  layer: ValueLayer,
+): AttributeValue[] {
+  const values = rawList.map((v) => normalizeValue(v, layer));
   if (!argumentCountOk(op, values.length)) {
     throw invalidParameter(`Invalid number of argument(s) for the ${op} ComparisonOperator`);
   }
@@ -143,35 +148,40 @@ function listOf(raw: unknown): unknown[] {
 
 /**
  * QueryFilter or ScanFilter (`parameter` names it in enum errors: 'queryFilter' or 'scanFilter').
- * Undefined when the filter is empty.
+ * Undefined when the filter is empty. `layer` words a bad value.
  */
 export function conditionFromFilter(
   filter: unknown,
   conditionalOperator: unknown,
   parameter = 'queryFilter',
+  layer: ValueLayer = 'older',
 ): Condition | undefined {
   const entries = Object.entries(asRecord(filter));
   const joiner = checkConditionalOperator(conditionalOperator);
   const conditions = entries.map(([name, raw]) => {
     const c = asRecord(raw);
     const op = checkOperator(c.ComparisonOperator, `${parameter}.${name}.member.comparisonOperator`);
-    return comparison(name, op, checkArguments(op, listOf(c.AttributeValueList)));
+    return comparison(name, op, checkArguments(op, listOf(c.AttributeValueList), layer));
   });
   return combine(conditions, joiner);
 }
 
-/** The legacy Expected parameter of PutItem, UpdateItem and DeleteItem. Undefined when empty. */
+/**
+ * The legacy Expected parameter of PutItem, UpdateItem and DeleteItem. Undefined when empty.
+ * `layer` words a bad value.
+ */
 export function conditionFromExpected(
   expected: unknown,
   conditionalOperator: unknown,
+  layer: ValueLayer = 'older',
 ): Condition | undefined {
   const entries = Object.entries(asRecord(expected));
   const joiner = checkConditionalOperator(conditionalOperator);
-  const conditions = entries.map(([name, raw]) => expectedCondition(name, asRecord(raw)));
+  const conditions = entries.map(([name, raw]) => expectedCondition(name, asRecord(raw), layer));
   return combine(conditions, joiner);
 }
 
-function expectedCondition(name: string, c: Record<string, unknown>): Condition {
+function expectedCondition(name: string, c: Record<string, unknown>, layer: ValueLayer): Condition {
   const has = (key: string) => c[key] !== undefined && c[key] !== null;
   if (has('AttributeValueList') && has('Value')) {
     throw invalidParameter(`Value and AttributeValueList cannot be used together for Attribute: ${name}`);
@@ -186,7 +196,7 @@ function expectedCondition(name: string, c: Record<string, unknown>): Condition 
       );
     }
     const list = has('AttributeValueList') ? listOf(c.AttributeValueList) : has('Value') ? [c.Value] : [];
-    return comparison(name, op, checkArguments(op, list));
+    return comparison(name, op, checkArguments(op, list, layer));
   }
   if (has('AttributeValueList')) {
     throw invalidParameter(
@@ -206,7 +216,7 @@ function expectedCondition(name: string, c: Record<string, unknown>): Condition 
     kind: 'compare',
     op: '=',
     left: { kind: 'path', path: [name] },
-    right: { kind: 'value', value: normalizeValue(c.Value) },
+    right: { kind: 'value', value: normalizeValue(c.Value, layer) },
   };
 }
 
@@ -222,13 +232,13 @@ const NOT_INDEXABLE: ReadonlySet<ComparisonOperator> = new Set([
 /**
  * The legacy KeyConditions of Query. The Query operation checks the terms against the key schema,
  * their number included (DynamoDB reports a non-indexable operator only once the table is known;
- * this does it here).
+ * this does it here). `layer` words a bad value.
  */
-export function keyTermsFromKeyConditions(keyConditions: unknown): KeyTerm[] {
+export function keyTermsFromKeyConditions(keyConditions: unknown, layer: ValueLayer = 'older'): KeyTerm[] {
   const entries = Object.entries(asRecord(keyConditions)).map(([name, raw]) => {
     const c = asRecord(raw);
     const op = checkOperator(c.ComparisonOperator, `keyConditions.${name}.member.comparisonOperator`);
-    return { name, op, values: checkArguments(op, listOf(c.AttributeValueList)) };
+    return { name, op, values: checkArguments(op, listOf(c.AttributeValueList), layer) };
   });
   // More than two is judged by Query against the key schema (multi-attribute GSI keys allow more).
   if (entries.length < 1) throw validation('Conditions can be of length 1 or 2 only');

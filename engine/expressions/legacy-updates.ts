@@ -3,6 +3,7 @@
 import { ConstraintErrors, invalidParameter } from '../errors.js';
 import type { AttributeValue } from '../types.js';
 import { normalizeValue, typeOf } from '../values/attribute.js';
+import type { ValueLayer } from '../values/layer.js';
 import type { Operand, Path, UpdateActions } from './ir.js';
 
 const ACTIONS = ['ADD', 'PUT', 'DELETE'] as const;
@@ -10,9 +11,12 @@ const SET_TYPES = new Set(['SS', 'NS', 'BS']);
 
 /**
  * AttributeUpdates as UpdateActions. Legacy ADD also accepts a list, which it appends; apply the
- * result with applyAttributeUpdates for the legacy API's error messages.
+ * result with applyAttributeUpdates for the legacy API's error messages. `layer` words a bad value.
  */
-export function updateFromAttributeUpdates(attributeUpdates: unknown): UpdateActions {
+export function updateFromAttributeUpdates(
+  attributeUpdates: unknown,
+  layer: ValueLayer = 'older',
+): UpdateActions {
   const set: { path: Path; value: Operand }[] = [];
   const remove: Path[] = [];
   const add: { path: Path; value: Operand }[] = [];
@@ -34,7 +38,7 @@ export function updateFromAttributeUpdates(attributeUpdates: unknown): UpdateAct
       errors.throwIfAny();
     }
     const value: AttributeValue | undefined =
-      u.Value === undefined || u.Value === null ? undefined : normalizeValue(u.Value);
+      u.Value === undefined || u.Value === null ? undefined : normalizeValue(u.Value, layer);
     const path: Path = [name];
     if (value === undefined) {
       if (action !== 'DELETE')

@@ -1,5 +1,5 @@
 // BatchGetItem: up to 100 items from one or more tables; what does not fit in 16 MB comes back as
-// UnprocessedKeys.
+// UnprocessedKeys. Values are checked in the current layer (values/layer.ts), their errors bare.
 import { CapacityMeter, readUnits } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, validation } from '../errors.js';
@@ -54,13 +54,13 @@ export function batchGetItem(
     const r = asRecord(req);
     checkExpressionMix(r, ['AttributesToGet'], ['ProjectionExpression']);
     checkPlaceholdersHaveExpressions(r, ['ProjectionExpression']);
-    const attrs = newAttributes(r);
+    const attrs = newAttributes(r, 'current');
     const projection = readProjection(r, attrs);
     attrs.assertAllUsed();
     const table = ctx.table(name);
     const seen = new Set<string>();
     const keys = (r.Keys as unknown[]).map((k) => {
-      const keyValues = normalizeItem(k, 'Key');
+      const keyValues = normalizeItem(k, 'Key', 'current');
       checkKey(table.key, keyValues);
       const key = encodeKey(table.key, keyValues);
       const id = key.pk.toString('hex') + '/' + key.sk.toString('hex');

@@ -2,7 +2,8 @@
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors } from '../errors.js';
 import { checkKey, encodeKey } from '../tables/schema.js';
-import type { Sdk, Wire } from '../types.js';
+import type { Condition } from '../expressions/ir.js';
+import type { Item, Sdk, Wire } from '../types.js';
 import { normalizeItem } from '../values/attribute.js';
 import {
   asRecord,
@@ -14,28 +15,49 @@ import {
   tableNameOf,
 } from './common.js';
 import { checkPlaceholdersHaveExpressions, newAttributes, readWriteCondition } from './itemCommon.js';
-import { checkOldValuesOnly, checkSingleWriteRequest, runSingleWrite } from './writePlan.js';
-import type { WritePlan } from './writePlan.js';
+import {
+  checkSingleWriteRequest,
+  OLDER_WRITE_CHECKS,
+  requestError,
+  runSingleWrite,
+  SINGLE_WRITE_CHECKS,
+} from './writePlan.js';
+import type { WriteChecks, WritePlan } from './writePlan.js';
 
-/** Validates a Delete (DeleteItem, a batch DeleteRequest, a transaction Delete) into a plan. */
-export function prepareDelete(ctx: EngineContext, raw: Record<string, unknown>, path = ''): WritePlan {
-  const c = new ConstraintErrors();
-  checkTableName(c, raw.TableName, `${path}tableName`);
-  checkRequired(c, raw.Key, `${path}key`);
-  checkEnum(
-    c,
-    raw.ReturnValuesOnConditionCheckFailure,
-    `${path}returnValuesOnConditionCheckFailure`,
-    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-  );
-  checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
-  c.throwIfAny();
-  checkExpressionMix(raw, ['Expected'], ['ConditionExpression']);
-  checkPlaceholdersHaveExpressions(raw, ['ConditionExpression']);
-  const keyValues = normalizeItem(raw.Key, 'Key');
-  const attrs = newAttributes(raw);
-  const condition = readWriteCondition(raw, attrs);
-  attrs.assertAllUsed();
+/**
+ * Validates a Delete (DeleteItem, a batch DeleteRequest, a transaction Delete) into a plan. `checks`
+ * says how its request errors are worded: DeleteItem's own, or (the default) BatchWriteItem's and
+ * the transactions'.
+ */
+export function prepareDelete(
+  ctx: EngineContext,
+  raw: Record<string, unknown>,
+  path = '',
+  checks: WriteChecks = OLDER_WRITE_CHECKS,
+): WritePlan {
+  let keyValues: Item;
+  let condition: Condition | undefined;
+  try {
+    const c = new ConstraintErrors();
+    checkTableName(c, raw.TableName, `${path}tableName`);
+    checkRequired(c, raw.Key, `${path}key`);
+    checkEnum(
+      c,
+      raw.ReturnValuesOnConditionCheckFailure,
+      `${path}returnValuesOnConditionCheckFailure`,
+      RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+    );
+    checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
+    c.throwIfAny();
+    checkExpressionMix(raw, ['Expected'], ['ConditionExpression']);
+    checkPlaceholdersHaveExpressions(raw, ['ConditionExpression'], !checks.envelope);
+    keyValues = normalizeItem(raw.Key, 'Key', checks.layer);
+    const attrs = newAttributes(raw, checks.layer);
+    condition = readWriteCondition(raw, attrs);
+    attrs.assertAllUsed();
+  } catch (e) {
+    throw requestError(e, checks);
+  }
   const table = ctx.table(tableNameOf(raw.TableName as string));
   checkKey(table.key, keyValues);
   return {
@@ -50,9 +72,8 @@ export function prepareDelete(ctx: EngineContext, raw: Record<string, unknown>, 
 
 export function deleteItem(ctx: EngineContext, input: Wire<Sdk.DeleteItemInput>): Wire<Sdk.DeleteItemOutput> {
   const raw = asRecord(input);
-  checkSingleWriteRequest(raw, 'Key');
-  const plan = prepareDelete(ctx, raw);
-  checkOldValuesOnly(raw);
+  checkSingleWriteRequest(raw, 'Key', true);
+  const plan = prepareDelete(ctx, raw, '', SINGLE_WRITE_CHECKS);
   return runSingleWrite(ctx, raw, plan, (done) =>
     raw.ReturnValues === 'ALL_OLD' ? done.oldItem : undefined,
   );

@@ -1,4 +1,5 @@
-// GetItem: one item by its full primary key, optionally projected.
+// GetItem: one item by its full primary key, optionally projected. Values are checked in the current
+// layer (values/layer.ts), their errors bare.
 import { CapacityMeter, readUnits } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors } from '../errors.js';
@@ -28,8 +29,8 @@ export function getItem(ctx: EngineContext, input: Wire<Sdk.GetItemInput>): Wire
   c.throwIfAny();
   checkExpressionMix(raw, ['AttributesToGet'], ['ProjectionExpression']);
   checkPlaceholdersHaveExpressions(raw, ['ProjectionExpression']);
-  const keyValues = normalizeItem(raw.Key, 'Key');
-  const attrs = newAttributes(raw);
+  const keyValues = normalizeItem(raw.Key, 'Key', 'current');
+  const attrs = newAttributes(raw, 'current');
   const projection = readProjection(raw, attrs);
   attrs.assertAllUsed();
 

@@ -14,12 +14,18 @@ import { keyAttributes } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
 import type { Item } from '../types.js';
 import { typeOf } from '../values/attribute.js';
+import type { ValueLayer } from '../values/layer.js';
 import { keyValueSize, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from '../tables/schema.js';
 
-/** ExpressionAttributeNames/Values given without any expression that could use them. */
+/**
+ * ExpressionAttributeNames/Values given without any expression that could use them.
+ * `nameAbsentExpressions`: whether the ExpressionAttributeValues message names them (`…:
+ * ConditionExpression is null`), which the single-item writes no longer do.
+ */
 export function checkPlaceholdersHaveExpressions(
   input: Record<string, unknown>,
   expressionKeys: readonly string[],
+  nameAbsentExpressions = true,
 ): void {
   const expressions: Record<string, string | undefined> = {};
   for (const k of expressionKeys)
@@ -28,10 +34,14 @@ export function checkPlaceholdersHaveExpressions(
     names: input.ExpressionAttributeNames,
     values: input.ExpressionAttributeValues,
     expressions,
+    nameAbsentExpressions,
   });
 }
 
-/** The write condition of a request: ConditionExpression or the legacy Expected map. */
+/**
+ * The write condition of a request: ConditionExpression or the legacy Expected map, whose values
+ * are worded in the layer of `attrs`.
+ */
 export function readWriteCondition(
   input: Record<string, unknown>,
   attrs: ExpressionAttributes,
@@ -40,7 +50,7 @@ export function readWriteCondition(
     return parseCondition(input.ConditionExpression, attrs, 'ConditionExpression');
   }
   if (input.Expected !== undefined && input.Expected !== null) {
-    return conditionFromExpected(input.Expected, input.ConditionalOperator);
+    return conditionFromExpected(input.Expected, input.ConditionalOperator, attrs.layer);
   }
   return undefined;
 }
@@ -56,8 +66,12 @@ export function readProjection(
   return undefined;
 }
 
-export function newAttributes(input: Record<string, unknown>): ExpressionAttributes {
-  return new ExpressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+/** The request's ExpressionAttributeNames/Values, their values worded in the operation's layer. */
+export function newAttributes(
+  input: Record<string, unknown>,
+  layer: ValueLayer = 'older',
+): ExpressionAttributes {
+  return new ExpressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues, layer);
 }
 
 /**

@@ -14,6 +14,7 @@ import type { KeySchema } from '../tables/schema.js';
 import type { Index, Table } from '../tables/table.js';
 import type { Item } from '../types.js';
 import { normalizeItem, typeOf } from '../values/attribute.js';
+import type { ValueLayer } from '../values/layer.js';
 import {
   checkEnum,
   checkExpressionMix,
@@ -63,7 +64,10 @@ export function checkReadRequest(raw: Record<string, unknown>, rules: ReadReques
   checkPlaceholdersHaveExpressions(raw, rules.expressions);
 }
 
-/** The filter of a read: FilterExpression or the legacy QueryFilter/ScanFilter map. */
+/**
+ * The filter of a read: FilterExpression or the legacy QueryFilter/ScanFilter map, whose values are
+ * worded in the layer of `attrs`.
+ */
 export function readFilter(
   raw: Record<string, unknown>,
   attrs: ExpressionAttributes,
@@ -76,6 +80,7 @@ export function readFilter(
       raw[legacy],
       raw.ConditionalOperator,
       legacy === 'QueryFilter' ? 'queryFilter' : 'scanFilter',
+      attrs.layer,
     );
   return undefined;
 }
@@ -147,10 +152,17 @@ export function lastEvaluatedKey(target: ReadTarget, item: Item): Item {
   return out;
 }
 
-/** Decodes ExclusiveStartKey into a storage position, with DynamoDB's checks. */
-export function startPosition(target: ReadTarget, raw: unknown): RowPosition | undefined {
+/**
+ * Decodes ExclusiveStartKey into a storage position, with DynamoDB's checks; its values are worded
+ * in the operation's `layer`.
+ */
+export function startPosition(
+  target: ReadTarget,
+  raw: unknown,
+  layer: ValueLayer = 'older',
+): RowPosition | undefined {
   if (raw === undefined || raw === null) return undefined;
-  const esk = normalizeItem(raw, 'ExclusiveStartKey');
+  const esk = normalizeItem(raw, 'ExclusiveStartKey', layer);
   const expected = positionAttributes(target);
   const names = Object.keys(esk);
   const tableAttrs = keyAttributes(target.table.key);

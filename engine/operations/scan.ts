@@ -1,5 +1,6 @@
 // Scan: every item of a table or index in partition-hash order, one page at a time; parallel scans
-// split the hash space into TotalSegments equal ranges.
+// split the hash space into TotalSegments equal ranges. Values are checked in the older layer
+// (values/layer.ts).
 import { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { validation } from '../errors.js';
@@ -72,7 +73,7 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
     (raw.Segment as number | undefined) ?? 0,
     (raw.TotalSegments as number | undefined) ?? 1,
   );
-  const start = startPosition(target, raw.ExclusiveStartKey);
+  const start = startPosition(target, raw.ExclusiveStartKey, attrs.layer);
   if (start && (start.h < segments.from || start.h >= segments.to)) {
     throw validation(
       `The provided Exclusive start key does not map to the provided segment: Segment: ${raw.Segment ?? 0}, TotalSegments: ${raw.TotalSegments ?? 1}`,

@@ -2,7 +2,7 @@
 // optionally under a condition, in one transaction.
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, invalidParameter, validation } from '../errors.js';
-import type { Path, UpdateActions } from '../expressions/ir.js';
+import type { Condition, Path, UpdateActions } from '../expressions/ir.js';
 import { applyUpdate, parseUpdate, projectItem, updateFromAttributeUpdates } from '../expressions/index.js';
 import { checkKey, encodeKey, keyAttributes } from '../tables/schema.js';
 import type { Item, Sdk, Wire } from '../types.js';
@@ -24,8 +24,14 @@ import {
   newAttributes,
   readWriteCondition,
 } from './itemCommon.js';
-import { checkSingleWriteRequest, runSingleWrite } from './writePlan.js';
-import type { WritePlan } from './writePlan.js';
+import {
+  checkSingleWriteRequest,
+  OLDER_WRITE_CHECKS,
+  requestError,
+  runSingleWrite,
+  SINGLE_WRITE_CHECKS,
+} from './writePlan.js';
+import type { WriteChecks, WritePlan } from './writePlan.js';
 
 /** Every path an update writes, for UPDATED_OLD / UPDATED_NEW. */
 export function updatedPaths(actions: UpdateActions): Path[] {
@@ -78,30 +84,44 @@ export function updatePlan(
   };
 }
 
-/** Validates an Update (UpdateItem or a transaction Update) into a plan. */
-export function prepareUpdate(ctx: EngineContext, raw: Record<string, unknown>, path = ''): UpdatePlan {
-  const c = new ConstraintErrors();
-  checkTableName(c, raw.TableName, `${path}tableName`);
-  checkRequired(c, raw.Key, `${path}key`);
-  checkEnum(
-    c,
-    raw.ReturnValuesOnConditionCheckFailure,
-    `${path}returnValuesOnConditionCheckFailure`,
-    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-  );
-  checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
-  c.throwIfAny();
-  checkExpressionMix(raw, ['AttributeUpdates', 'Expected'], ['UpdateExpression', 'ConditionExpression']);
-  checkPlaceholdersHaveExpressions(raw, ['UpdateExpression', 'ConditionExpression']);
-  const keyValues = normalizeItem(raw.Key, 'Key');
-  const attrs = newAttributes(raw);
+/**
+ * Validates an Update (UpdateItem or a transaction Update) into a plan. `checks` says how its request
+ * errors are worded: UpdateItem's own, or (the default) the transactions'.
+ */
+export function prepareUpdate(
+  ctx: EngineContext,
+  raw: Record<string, unknown>,
+  path = '',
+  checks: WriteChecks = OLDER_WRITE_CHECKS,
+): UpdatePlan {
+  let keyValues: Item;
   let actions: UpdateActions | undefined;
-  if (typeof raw.UpdateExpression === 'string') actions = parseUpdate(raw.UpdateExpression, attrs);
-  else if (raw.AttributeUpdates !== undefined && raw.AttributeUpdates !== null) {
-    actions = updateFromAttributeUpdates(raw.AttributeUpdates);
+  let condition: Condition | undefined;
+  try {
+    const c = new ConstraintErrors();
+    checkTableName(c, raw.TableName, `${path}tableName`);
+    checkRequired(c, raw.Key, `${path}key`);
+    checkEnum(
+      c,
+      raw.ReturnValuesOnConditionCheckFailure,
+      `${path}returnValuesOnConditionCheckFailure`,
+      RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+    );
+    checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
+    c.throwIfAny();
+    checkExpressionMix(raw, ['AttributeUpdates', 'Expected'], ['UpdateExpression', 'ConditionExpression']);
+    checkPlaceholdersHaveExpressions(raw, ['UpdateExpression', 'ConditionExpression'], !checks.envelope);
+    keyValues = normalizeItem(raw.Key, 'Key', checks.layer);
+    const attrs = newAttributes(raw, checks.layer);
+    if (typeof raw.UpdateExpression === 'string') actions = parseUpdate(raw.UpdateExpression, attrs);
+    else if (raw.AttributeUpdates !== undefined && raw.AttributeUpdates !== null) {
+      actions = updateFromAttributeUpdates(raw.AttributeUpdates, checks.layer);
+    }
+    condition = readWriteCondition(raw, attrs);
+    attrs.assertAllUsed();
+  } catch (e) {
+    throw requestError(e, checks);
   }
-  const condition = readWriteCondition(raw, attrs);
-  attrs.assertAllUsed();
   return updatePlan(
     ctx,
     tableNameOf(raw.TableName as string),
@@ -133,7 +153,7 @@ export function updateReturnValues(
 export function updateItem(ctx: EngineContext, input: Wire<Sdk.UpdateItemInput>): Wire<Sdk.UpdateItemOutput> {
   const raw = asRecord(input);
   checkSingleWriteRequest(raw, 'Key');
-  const plan = prepareUpdate(ctx, raw);
+  const plan = prepareUpdate(ctx, raw, '', SINGLE_WRITE_CHECKS);
   return runSingleWrite(ctx, raw, plan, (done) =>
     updateReturnValues(raw.ReturnValues, plan.actions, done.oldItem, done.newItem),
   );

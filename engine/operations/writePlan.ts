@@ -3,7 +3,7 @@
 import { CapacityMeter, writeUnits } from '../capacity.js';
 import type { CapacityMode, ConsumedCapacity } from '../capacity.js';
 import type { EngineContext } from '../context.js';
-import { ConstraintErrors, validation } from '../errors.js';
+import { ConstraintErrors, enveloped, validation } from '../errors.js';
 import type { DynamoError } from '../errors.js';
 import type { Condition } from '../expressions/ir.js';
 import { evaluateCondition } from '../expressions/index.js';
@@ -12,6 +12,7 @@ import type { Table } from '../tables/table.js';
 import { writeItem } from '../tables/write.js';
 import type { WriteEffect } from '../tables/write.js';
 import type { Item, Sdk, Wire } from '../types.js';
+import type { ValueLayer } from '../values/layer.js';
 import {
   checkEnum,
   checkRequired,
@@ -105,8 +106,41 @@ export function applyOutcome(
   return { oldItem: current.item, newItem: outcome.item, effect };
 }
 
-/** The request checks PutItem, UpdateItem and DeleteItem share, before their own. */
-export function checkSingleWriteRequest(raw: Record<string, unknown>, required: 'Item' | 'Key'): void {
+/**
+ * How a write's request is checked: the layer its values are worded in (values/layer.ts), and
+ * whether the errors of its request checks (everything checked before the table is looked up) come
+ * inside the `1 validation error detected: ` envelope, where the ExpressionAttributeValues message
+ * names no expression. PutItem, UpdateItem and DeleteItem run SINGLE_WRITE_CHECKS; BatchWriteItem
+ * and TransactWriteItems, which call the same prepare functions, the default OLDER_WRITE_CHECKS.
+ */
+export interface WriteChecks {
+  readonly layer: ValueLayer;
+  readonly envelope: boolean;
+  /**
+   * BatchWriteItem checks a PutRequest's key attributes as a key: a missing or mistyped one is
+   * "The provided key element does not match the schema", where PutItem names the attribute.
+   */
+  readonly putKeyAsKey?: boolean;
+}
+
+export const SINGLE_WRITE_CHECKS: WriteChecks = { layer: 'current', envelope: true };
+export const OLDER_WRITE_CHECKS: WriteChecks = { layer: 'older', envelope: false };
+export const BATCH_WRITE_CHECKS: WriteChecks = { ...OLDER_WRITE_CHECKS, putKeyAsKey: true };
+
+/** An error of a write's request checks, as `checks` reports it: the one place the envelope is added. */
+export function requestError(error: unknown, checks: WriteChecks): unknown {
+  return checks.envelope ? enveloped(error) : error;
+}
+
+/**
+ * The request checks PutItem, UpdateItem and DeleteItem share, before their own: the members, then
+ * (`oldValuesOnly`: PutItem and DeleteItem) a ReturnValues other than ALL_OLD or NONE.
+ */
+export function checkSingleWriteRequest(
+  raw: Record<string, unknown>,
+  required: 'Item' | 'Key',
+  oldValuesOnly = false,
+): void {
   const c = new ConstraintErrors();
   checkTableName(c, raw.TableName);
   checkRequired(c, raw[required], required === 'Item' ? 'item' : 'key');
@@ -119,12 +153,9 @@ export function checkSingleWriteRequest(raw: Record<string, unknown>, required: 
   );
   checkEnum(c, raw.ReturnValues, 'returnValues', RETURN_VALUES);
   c.throwIfAny();
-}
-
-/** PutItem and DeleteItem return at most the old item. */
-export function checkOldValuesOnly(raw: Record<string, unknown>): void {
-  if (raw.ReturnValues !== undefined && raw.ReturnValues !== 'NONE' && raw.ReturnValues !== 'ALL_OLD') {
-    throw validation('ReturnValues can only be ALL_OLD or NONE');
+  const rv = raw.ReturnValues;
+  if (oldValuesOnly && rv !== undefined && rv !== null && rv !== 'NONE' && rv !== 'ALL_OLD') {
+    throw requestError(validation('ReturnValues can only be ALL_OLD or NONE'), SINGLE_WRITE_CHECKS);
   }
 }
 

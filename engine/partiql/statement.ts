@@ -4,7 +4,6 @@ import type { Statement } from '../../grammar/partiql/index.js';
 import { validation } from '../errors.js';
 import type { AttributeValue } from '../types.js';
 import { normalizeValue } from '../values/attribute.js';
-import { checkParameterNumber } from '../values/number.js';
 
 export interface ParsedStatement {
   readonly statement: Statement;
@@ -27,10 +26,8 @@ export function bindParameters(parameters: unknown): AttributeValue[] {
       "1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
   }
-  return parameters.map((p) => {
-    checkParameterNumbers(p);
-    return normalizeValue(p);
-  });
+  // The older value layer (the default) reads numbers as PartiQL does, as Java BigDecimals.
+  return parameters.map((p) => normalizeValue(p));
 }
 
 /** The Statement member's own constraints. */
@@ -62,16 +59,6 @@ function parseBound(text: string, parameters: AttributeValue[]): ParsedStatement
     throw validation("Number of parameters in request and statement don't match.");
   }
   return { statement: parsed.statement, parameters };
-}
-
-/** The numbers of a parameter, in document order, through PartiQL's BigDecimal reading. */
-function checkParameterNumbers(value: unknown): void {
-  if (value === null || typeof value !== 'object') return;
-  const v = value as Record<string, unknown>;
-  if (typeof v.N === 'string') checkParameterNumber(v.N);
-  if (Array.isArray(v.NS)) for (const n of v.NS) if (typeof n === 'string') checkParameterNumber(n);
-  if (Array.isArray(v.L)) for (const x of v.L) checkParameterNumbers(x);
-  if (v.M !== null && typeof v.M === 'object') for (const x of Object.values(v.M)) checkParameterNumbers(x);
 }
 
 // Applications run the same statements again and again with new `?` values: parsed statements

@@ -1,7 +1,8 @@
 // Validation and normalisation of attribute values as DynamoDB applies them to incoming requests.
 import { DynamoError, invalidParameter, validation } from '../errors.js';
 import type { AttributeType, AttributeValue, Item } from '../types.js';
-import { normalizeNumber } from './number.js';
+import type { ValueLayer } from './layer.js';
+import { normalizeNumberValue } from './number.js';
 
 export const MAX_NESTING_DEPTH = 32;
 const TYPES: ReadonlySet<string> = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'L', 'M', 'SS', 'NS', 'BS']);
@@ -24,9 +25,14 @@ function nestingError(): DynamoError {
 
 /**
  * Validates one attribute value from a request and returns it normalised (numbers in canonical
- * form). `depth` is 1 for a top-level attribute.
+ * form), refusing it in the words of the operation's `layer` (see layer.ts).
  */
-export function normalizeValue(raw: unknown, depth = 1): AttributeValue {
+export function normalizeValue(raw: unknown, layer: ValueLayer = 'older'): AttributeValue {
+  return valueAt(raw, 1, layer);
+}
+
+/** `depth` is 1 for a top-level attribute. */
+function valueAt(raw: unknown, depth: number, layer: ValueLayer): AttributeValue {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw serialization('Unexpected value type in payload');
   }
@@ -57,7 +63,7 @@ export function normalizeValue(raw: unknown, depth = 1): AttributeValue {
       return { S: v };
     case 'N':
       if (typeof v !== 'string') throw serialization('NUMBER_VALUE can not be converted to String');
-      return { N: normalizeNumber(v) };
+      return { N: normalizeNumberValue(v, layer) };
     case 'B':
       return { B: checkBase64(v) };
     case 'BOOL':
@@ -70,7 +76,7 @@ export function normalizeValue(raw: unknown, depth = 1): AttributeValue {
     case 'L': {
       if (!Array.isArray(v)) throw serialization('Unexpected value type in payload');
       const out = new Array<AttributeValue>(v.length);
-      for (let i = 0; i < v.length; i++) out[i] = normalizeValue(v[i], depth + 1);
+      for (let i = 0; i < v.length; i++) out[i] = valueAt(v[i], depth + 1, layer);
       return { L: out };
     }
     case 'M': {
@@ -78,49 +84,18 @@ export function normalizeValue(raw: unknown, depth = 1): AttributeValue {
         throw serialization('Unexpected value type in payload');
       const out: Record<string, AttributeValue> = {};
       for (const name in v as object) {
-        setOwn(out, name, normalizeValue((v as Record<string, unknown>)[name], depth + 1));
+        setOwn(out, name, valueAt((v as Record<string, unknown>)[name], depth + 1, layer));
       }
       return { M: out };
     }
     case 'SS':
-      return {
-        SS: normalizeSet(
-          v,
-          'string',
-          (s) => checkString(s),
-          (s) => s,
-        ),
-      };
+      return { SS: normalizeSet(v, 'SS', layer) };
     case 'NS':
-      return {
-        NS: normalizeSet(
-          v,
-          'number',
-          (s) => normalizeNumberMember(s),
-          (s) => s,
-        ),
-      };
+      return { NS: normalizeSet(v, 'NS', layer) };
     case 'BS':
-      return {
-        BS: normalizeSet(
-          v,
-          'binary',
-          (s) => checkBase64(s),
-          (s) => Buffer.from(s, 'base64').toString('base64'),
-        ),
-      };
+      return { BS: normalizeSet(v, 'BS', layer) };
   }
   throw serialization(`Unexpected field type: ${type}`);
-}
-
-function checkString(s: unknown): string {
-  if (typeof s !== 'string') throw serialization('Unexpected value type in payload');
-  return s;
-}
-
-function normalizeNumberMember(s: unknown): string {
-  if (typeof s !== 'string') throw serialization('NUMBER_VALUE can not be converted to String');
-  return normalizeNumber(s);
 }
 
 function checkBase64(v: unknown): string {
@@ -131,24 +106,59 @@ function checkBase64(v: unknown): string {
   return v;
 }
 
-function normalizeSet(
-  raw: unknown,
-  kind: 'string' | 'number' | 'binary',
-  check: (member: unknown) => string,
-  identity: (member: string) => string,
-): string[] {
+type SetType = 'SS' | 'NS' | 'BS';
+
+/** One member of a set, checked (and a number normalised). */
+function setMember(member: unknown, type: SetType, layer: ValueLayer): string {
+  switch (type) {
+    case 'SS':
+      if (typeof member !== 'string') throw serialization('Unexpected value type in payload');
+      return member;
+    case 'NS':
+      if (typeof member !== 'string') throw serialization('NUMBER_VALUE can not be converted to String');
+      return normalizeNumberValue(member, layer);
+    case 'BS':
+      return checkBase64(member);
+  }
+}
+
+function normalizeSet(raw: unknown, type: SetType, layer: ValueLayer): string[] {
   if (!Array.isArray(raw)) throw serialization('Unexpected value type in payload');
-  if (raw.length === 0) throw invalidParameter(`An ${kind} set  may not be empty`);
+  if (raw.length === 0) {
+    if (type === 'BS') throw invalidParameter('Binary sets should not be empty');
+    throw invalidParameter(`An ${type === 'SS' ? 'string' : 'number'} set  may not be empty`);
+  }
   const out = new Array<string>(raw.length);
   const seen = new Set<string>();
   for (let i = 0; i < raw.length; i++) {
-    const member = check(raw[i]);
+    const member = setMember(raw[i], type, layer);
     out[i] = member;
-    const id = identity(member);
-    if (seen.has(id)) throw invalidParameter(`Input collection [${raw.join(', ')}] contains duplicates.`);
+    // Numbers are compared normalised (1 and 1.0 are one member), binaries by their bytes.
+    const id = type === 'BS' ? Buffer.from(member, 'base64').toString('base64') : member;
+    if (seen.has(id)) throw duplicateMembers(raw, i, type, layer);
     seen.add(id);
   }
   return out;
+}
+
+/**
+ * A set whose member `at` repeats an earlier one. The older layer shows the members as sent; the
+ * current one quotes them, in byte order up to the repeat (the members it had already taken in,
+ * kept sorted), then the repeat and the rest as sent, and names no members of a number set.
+ */
+function duplicateMembers(raw: readonly unknown[], at: number, type: SetType, layer: ValueLayer): Error {
+  if (layer === 'older') {
+    if (type === 'NS') return validation('Input collection contains duplicates');
+    const kind = type === 'BS' ? 'of type BS ' : ' ';
+    return invalidParameter(`Input collection [${raw.join(', ')}]${kind}contains duplicates.`);
+  }
+  if (type === 'NS') return invalidParameter('Input collection contains duplicates.');
+  const bytes = (m: unknown) => Buffer.from(String(m), type === 'BS' ? 'base64' : 'utf8');
+  const taken = raw.slice(0, at).sort((a, b) => Buffer.compare(bytes(a), bytes(b)));
+  const shown = [...taken, ...raw.slice(at)].map((m) => `"${String(m)}"`);
+  if (type === 'BS')
+    return invalidParameter(`Input collection [${shown.join(',')}]of type BS contains duplicates.`);
+  return invalidParameter(`Input collection [${shown.join(', ')}] contains duplicates.`);
 }
 
 export const MAX_ATTRIBUTE_NAME_BYTES = 65535;
@@ -160,8 +170,11 @@ export function setOwn<T>(target: Record<string, T>, name: string, value: T): vo
   else target[name] = value;
 }
 
-/** Validates and normalises a whole item (a map of attribute name to value). */
-export function normalizeItem(raw: unknown, what = 'Item'): Item {
+/**
+ * Validates and normalises a whole item (a map of attribute name to value), refusing it in the
+ * words of the operation's `layer`.
+ */
+export function normalizeItem(raw: unknown, what = 'Item', layer: ValueLayer = 'older'): Item {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw serialization(`Unexpected value type in payload for ${what}`);
   }
@@ -170,7 +183,7 @@ export function normalizeItem(raw: unknown, what = 'Item'): Item {
     const value = (raw as Record<string, unknown>)[name];
     if (value === undefined) continue;
     if (name.length === 0) throw invalidParameter('An attribute name cannot be empty');
-    setOwn(out, name, normalizeValue(value));
+    setOwn(out, name, valueAt(value, 1, layer));
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // digits, magnitudes from 1E-130 to 9.99…E+125, returned in plain notation without redundant zeros.
 import { Decimal } from 'decimal.js';
 import { validation } from '../errors.js';
+import type { ValueLayer } from './layer.js';
 
 /** A number as sign, significant digits and the power of ten of the first digit. */
 export interface DecimalParts {
@@ -55,38 +56,72 @@ function exponentOf(text: string): number | undefined {
   return big > 0n ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
 }
 
-function unconvertible(text: string): Error {
-  // DynamoDB names the text it could not read, unless there is none.
-  const shown = text === '' ? '' : `: ${text}`;
+/** The number could not be read at all. `named`: the current layer names an empty text too. */
+function unconvertible(text: string, named = false): Error {
+  // The older layer names the text it could not read, unless there is none.
+  const shown = text === '' && !named ? '' : `: ${text}`;
   return validation(`The parameter cannot be converted to a numeric value${shown}`);
 }
 
-/** Checks DynamoDB's limits and returns the canonical parts; throws DynamoDB's errors. */
+/**
+ * Checks DynamoDB's limits and returns the canonical parts; throws DynamoDB's errors. This is how
+ * the engine reads numbers outside attribute values (PartiQL literals, arithmetic results, dump
+ * text): exponents as 64-bit integers, and an empty text is not named. Attribute values from a
+ * request go through checkNumberValue, in the words of the operation's layer.
+ */
 export function checkDecimal(text: string): DecimalParts {
   const parts = parseDecimal(text);
   if (!parts) throw unconvertible(text);
-  if (parts.digits === '') checkZeroExponent(text);
-  return checkLimits(parts);
+  const problem = rangeProblem(text, parts);
+  if (problem) throw problem;
+  return parts;
+}
+
+/**
+ * A number attribute value from a request, checked and worded as `layer` does (see layer.ts). Both
+ * layers refuse the same texts: the older one reads an out-of-range number as a BigDecimal first,
+ * which words a few of them differently, so that reading runs only once the number is refused.
+ */
+export function checkNumberValue(text: string, layer: ValueLayer): DecimalParts {
+  const parts = parseDecimal(text);
+  if (!parts) throw unconvertible(text, layer === 'current');
+  const problem = rangeProblem(text, parts);
+  if (problem) {
+    if (layer === 'older') checkParameterNumber(text);
+    throw problem;
+  }
+  return parts;
+}
+
+/** What is wrong with the range of parsed parts (undefined when nothing): errors built only then. */
+function rangeProblem(text: string, parts: DecimalParts): Error | undefined {
+  if (parts.digits === '') return zeroExponentProblem(text);
+  if (parts.digits.length > MAX_SIGNIFICANT_DIGITS) return tooManyDigits();
+  if (parts.exponent > MAX_EXPONENT) return overflow();
+  if (parts.exponent < MIN_EXPONENT) return underflow();
+  return undefined;
 }
 
 /**
  * A zero is range-checked by the exponent it is written with (`0e126` overflows, `0.0e-130`
  * underflows), as DynamoDB keeps a decimal's scale until it checks the range.
  */
-function checkZeroExponent(text: string): void {
+function zeroExponentProblem(text: string): Error | undefined {
   const m = NUMBER_SYNTAX.exec(text)!;
   const exponent = (m[4] === undefined ? 0 : exponentOf(m[4])!) - (m[3] ?? '').length;
-  if (exponent > MAX_EXPONENT) throw overflow();
-  if (exponent < MIN_EXPONENT) throw underflow();
+  if (exponent > MAX_EXPONENT) return overflow();
+  if (exponent < MIN_EXPONENT) return underflow();
+  return undefined;
 }
 
 const INT32_MAX = 2 ** 31 - 1;
 const INT32_MIN = -(2 ** 31);
 
 /**
- * PartiQL reads a parameter's numbers as Java BigDecimals before DynamoDB's own checks: an exponent
- * or scale beyond a 32-bit integer cannot be converted, and the count of digits before the point is
- * kept in 32 bits, so one just past that wraps round to an underflow (`1e2147483647`).
+ * The older layer (PartiQL parameters included) reads numbers as Java BigDecimals before DynamoDB's
+ * own checks: an exponent or scale beyond a 32-bit integer cannot be converted, and the count of
+ * digits before the point is kept in 32 bits, so one just past that wraps round to an underflow
+ * (`1e2147483647`).
  */
 export function checkParameterNumber(text: string): void {
   const m = NUMBER_SYNTAX.exec(text);
@@ -113,14 +148,8 @@ function underflow(): Error {
   );
 }
 
-export function checkLimits(parts: DecimalParts): DecimalParts {
-  if (parts.digits === '') return parts;
-  if (parts.digits.length > MAX_SIGNIFICANT_DIGITS) {
-    throw validation('Attempting to store more than 38 significant digits in a Number');
-  }
-  if (parts.exponent > MAX_EXPONENT) throw overflow();
-  if (parts.exponent < MIN_EXPONENT) throw underflow();
-  return parts;
+function tooManyDigits(): Error {
+  return validation('Attempting to store more than 38 significant digits in a Number');
 }
 
 /** Plain-notation text of canonical parts: `1.5`, `-0.001`, `1200`. */
@@ -137,6 +166,11 @@ export function formatDecimal(parts: DecimalParts): string {
 /** Validates a number as DynamoDB does and returns the form DynamoDB stores and returns. */
 export function normalizeNumber(text: string): string {
   return formatDecimal(checkDecimal(text));
+}
+
+/** A number attribute value from a request in its stored form, refused in the words of `layer`. */
+export function normalizeNumberValue(text: string, layer: ValueLayer): string {
+  return formatDecimal(checkNumberValue(text, layer));
 }
 
 /** Orders two numbers exactly. Inputs must parse (normalised strings always do). */

@@ -47,6 +47,20 @@ describe('ExpressionAttributes', () => {
     );
   });
 
+  it('reports a bad value inside the wrapper in the older layer and bare in the current one', () => {
+    const values = { ':n': { N: '' } };
+    throwsValidation(
+      () => attrs(undefined, values),
+      'ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value for key :n',
+    );
+    throwsValidation(
+      () => new ExpressionAttributes(undefined, values, 'current'),
+      'The parameter cannot be converted to a numeric value: ',
+    );
+    assert.equal(new ExpressionAttributes(undefined, undefined, 'current').layer, 'current');
+    assert.equal(attrs().layer, 'older');
+  });
+
   it('reports undefined placeholders in the expression kind', () => {
     throwsValidation(
       () => parseCondition('#x = :v', attrs(undefined, { ':v': { S: 'a' } }), 'ConditionExpression'),
@@ -124,6 +138,19 @@ describe('checkExpressionParameters', () => {
           expressions: { UpdateExpression: undefined, ConditionExpression: undefined },
         }),
       'ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and ConditionExpression are null',
+    );
+  });
+
+  it('names no expression when asked not to (the single-item writes)', () => {
+    throwsValidation(
+      () =>
+        checkExpressionParameters({
+          names: undefined,
+          values: { ':v': { S: 'x' } },
+          expressions: { UpdateExpression: undefined, ConditionExpression: undefined },
+          nameAbsentExpressions: false,
+        }),
+      'ExpressionAttributeValues can only be specified when using expressions',
     );
   });
 

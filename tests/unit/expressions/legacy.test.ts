@@ -413,3 +413,36 @@ describe('AttributesToGet', () => {
     );
   });
 });
+
+describe('legacy parameters: value layers', () => {
+  // Each legacy parameter words a bad value in the layer its operation passes, older by default.
+  const bad = { NS: ['2', '1', '2'] };
+  const current = 'One or more parameter values were invalid: Input collection contains duplicates.';
+  const older = 'Input collection contains duplicates';
+  const readers: [string, (layer?: 'current' | 'older') => unknown][] = [
+    ['Expected', (layer) => conditionFromExpected({ a: { Value: bad } }, undefined, layer)],
+    [
+      'QueryFilter',
+      (layer) =>
+        conditionFromFilter(
+          { a: { ComparisonOperator: 'EQ', AttributeValueList: [bad] } },
+          undefined,
+          'queryFilter',
+          layer,
+        ),
+    ],
+    [
+      'KeyConditions',
+      (layer) =>
+        keyTermsFromKeyConditions({ a: { ComparisonOperator: 'EQ', AttributeValueList: [bad] } }, layer),
+    ],
+    ['AttributeUpdates', (layer) => updateFromAttributeUpdates({ a: { Action: 'PUT', Value: bad } }, layer)],
+  ];
+  for (const [what, read] of readers) {
+    it(`${what} in each layer`, () => {
+      throwsValidation(() => read('current'), current);
+      throwsValidation(() => read('older'), older);
+      throwsValidation(() => read(), older);
+    });
+  }
+});

@@ -304,14 +304,14 @@ describe('ExecuteStatement writes', () => {
         message,
       );
     }
-    // The same item through PutItem: the same answer.
+    // The same item through PutItem: the same answer, inside PutItem's validation envelope.
     const tooDeep = JSON.parse(
       `{"Artist": {"S": "N"}, "Song": {"S": "put"}, "d": ${'{"L": ['.repeat(32)}{"N": "1"}${']}'.repeat(32)}}`,
     );
     assertError(
       () => call(e, 'PutItem', { TableName: 'Music', Item: tooDeep }),
       'ValidationException',
-      message,
+      `1 validation error detected: ${message}`,
     );
   });
 
