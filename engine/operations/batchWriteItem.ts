@@ -15,10 +15,14 @@ import {
 import { prepareDelete } from './deleteItem.js';
 import { itemCollectionMetricsByTable } from './itemCollection.js';
 import { preparePut } from './putItem.js';
-import { executeWrite } from './writePlan.js';
+import { echoRequestItems } from './transactions.js';
+import { BATCH_WRITE_CHECKS, executeWrite } from './writePlan.js';
 import type { WritePlan } from './writePlan.js';
 
 export const MAX_BATCH_WRITE_REQUESTS = 25;
+const MAP_KEYS_CONSTRAINT =
+  'Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]';
+const MAP_VALUES_CONSTRAINT = `Map value must satisfy constraint: [Member must have length less than or equal to ${MAX_BATCH_WRITE_REQUESTS}, Member must have length greater than or equal to 1]`;
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 export function batchWriteItem(
@@ -36,26 +40,20 @@ export function batchWriteItem(
     RETURN_ITEM_COLLECTION_METRICS,
   );
   const requests = asRecord(raw.RequestItems);
-  if (raw.RequestItems !== undefined && Object.keys(requests).length === 0) {
-    c.add(raw.RequestItems, 'requestItems', 'Member must have length greater than or equal to 1');
-  }
+  // A bad table name or request list is reported against the whole map, echoed, with every
+  // constraint of the map's keys or values listed.
   for (const [name, list] of Object.entries(requests)) {
-    checkName(c, name, 'requestItems.key');
-    if (!Array.isArray(list) || list.length === 0) {
-      c.add(
-        list,
-        'requestItems',
-        'Map value must satisfy constraint: [Member must have length greater than or equal to 1]',
-      );
-    } else if (list.length > MAX_BATCH_WRITE_REQUESTS) {
-      c.add(
-        list,
-        'requestItems',
-        'Map value must satisfy constraint: [Member must have length less than or equal to 25]',
-      );
+    const names = new ConstraintErrors();
+    checkName(names, name, 'requestItems.key');
+    if (names.count > 0) c.add(echoRequestItems(requests), 'requestItems', MAP_KEYS_CONSTRAINT);
+    if (!Array.isArray(list) || list.length === 0 || list.length > MAX_BATCH_WRITE_REQUESTS) {
+      c.add(echoRequestItems(requests), 'requestItems', MAP_VALUES_CONSTRAINT);
     }
   }
   c.throwIfAny();
+  if (raw.RequestItems !== undefined && Object.keys(requests).length === 0) {
+    throw validation('The requestItems parameter is required for BatchWriteItem');
+  }
   let total = 0;
   for (const list of Object.values(requests)) total += (list as unknown[]).length;
   if (total > MAX_BATCH_WRITE_REQUESTS)
@@ -75,7 +73,7 @@ export function batchWriteItem(
         throw validation('A WriteRequest must contain exactly one of PutRequest or DeleteRequest');
       }
       const plan = put
-        ? preparePut(ctx, { TableName: name, Item: asRecord(r.PutRequest).Item })
+        ? preparePut(ctx, { TableName: name, Item: asRecord(r.PutRequest).Item }, '', BATCH_WRITE_CHECKS)
         : prepareDelete(ctx, { TableName: name, Key: asRecord(r.DeleteRequest).Key });
       const id = `${name}\u0000${plan.key.pk.toString('hex')}/${plan.key.sk.toString('hex')}`;
       if (seen.has(id)) throw validation('Provided list of item keys contains duplicates');

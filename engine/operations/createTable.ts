@@ -65,7 +65,9 @@ export function checkKeySchemaOrder(ks: KeySchemaElement[], isGsi: boolean): voi
       throw validation('Invalid KeySchema: The second KeySchemaElement is not a RANGE key type');
     }
     if (ks.length === 2 && ks[0]!.AttributeName === ks[1]!.AttributeName) {
-      throw validation('Both the Hash Key and the Range Key element in the KeySchema have the same name');
+      throw validation(
+        'Invalid KeySchema: Both the Hash Key and the Range Key element in the KeySchema have the same name',
+      );
     }
     return;
   }
@@ -140,18 +142,19 @@ export function createTable(
     Wire<Sdk.LocalSecondaryIndex>[] | undefined;
   const gsis = (Array.isArray(raw.GlobalSecondaryIndexes) ? raw.GlobalSecondaryIndexes : undefined) as
     Wire<Sdk.GlobalSecondaryIndex>[] | undefined;
-  lsis?.forEach((l, i) => {
-    const path = `localSecondaryIndexes.${i + 1}.member`;
-    checkName(c, l?.IndexName, `${path}.indexName`);
-    checkKeySchemaConstraints(c, l?.KeySchema, `${path}.keySchema`, 2);
-    checkProjectionConstraints(c, l?.Projection, `${path}.projection`);
-  });
+  // The GSIs' problems are listed before the LSIs', whatever order the request gives them in.
   gsis?.forEach((g, i) => {
     const path = `globalSecondaryIndexes.${i + 1}.member`;
     checkName(c, g?.IndexName, `${path}.indexName`);
     checkKeySchemaConstraints(c, g?.KeySchema, `${path}.keySchema`, 8);
     checkProjectionConstraints(c, g?.Projection, `${path}.projection`);
     checkThroughputConstraints(c, g?.ProvisionedThroughput, `${path}.provisionedThroughput`);
+  });
+  lsis?.forEach((l, i) => {
+    const path = `localSecondaryIndexes.${i + 1}.member`;
+    checkName(c, l?.IndexName, `${path}.indexName`);
+    checkKeySchemaConstraints(c, l?.KeySchema, `${path}.keySchema`, 2);
+    checkProjectionConstraints(c, l?.Projection, `${path}.projection`);
   });
   if (Array.isArray(raw.Tags)) {
     (raw.Tags as unknown[]).forEach((t, i) => {

@@ -3,20 +3,29 @@ import { CapacityMeter, readUnits } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, validation } from '../errors.js';
 import { parseProjection, projectItem } from '../expressions/index.js';
+import type { Path } from '../expressions/index.js';
 import { checkKey, encodeKey } from '../tables/schema.js';
+import type { EncodedKey } from '../tables/schema.js';
+import type { Table } from '../tables/table.js';
 import type { Item, Sdk, Wire } from '../types.js';
 import { normalizeItem } from '../values/attribute.js';
 import {
   asRecord,
   checkEnum,
-  checkList,
   checkRequired,
   checkTableName,
   RETURN_CONSUMED_CAPACITY,
   tableNameOf,
 } from './common.js';
 import { checkPlaceholdersHaveExpressions, newAttributes } from './itemCommon.js';
-import { checkDistinctItems, MAX_TRANSACTION_ITEMS } from './transactions.js';
+import { checkDistinctItems, checkTransactItems, keyRejection, transactionCanceled } from './transactions.js';
+import type { RejectedAction } from './transactions.js';
+
+interface PlannedGet {
+  readonly table: Table;
+  readonly key: EncodedKey;
+  readonly projection: Path[] | undefined;
+}
 
 export function transactGetItems(
   ctx: EngineContext,
@@ -25,7 +34,7 @@ export function transactGetItems(
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequired(c, raw.TransactItems, 'transactItems');
-  checkList(c, raw.TransactItems, 'transactItems', 1, MAX_TRANSACTION_ITEMS);
+  checkTransactItems(c, raw.TransactItems, 'TransactGetItem');
   checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
   if (Array.isArray(raw.TransactItems)) {
     raw.TransactItems.forEach((e, i) => {
@@ -38,7 +47,9 @@ export function transactGetItems(
     });
   }
   c.throwIfAny();
-  const gets = (raw.TransactItems as unknown[]).map((e) => {
+  // A key that does not fit its table's schema cancels the transaction (a ValidationError reason
+  // for that Get, None for the others), after every Get's request-level checks.
+  const gets = (raw.TransactItems as unknown[]).map((e): PlannedGet | RejectedAction => {
     const g = asRecord(asRecord(e).Get);
     checkPlaceholdersHaveExpressions(g, ['ProjectionExpression']);
     const attrs = newAttributes(g);
@@ -49,13 +60,19 @@ export function transactGetItems(
     attrs.assertAllUsed();
     const keyValues = normalizeItem(g.Key, 'Key');
     const table = ctx.table(tableNameOf(g.TableName as string));
+    const rejection = keyRejection(table.key, keyValues, false);
+    if (rejection) return rejection;
     checkKey(table.key, keyValues);
     return { table, key: encodeKey(table.key, keyValues), projection };
   });
-  checkDistinctItems(gets);
+  const planned = gets.filter((g): g is PlannedGet => !('rejected' in g));
+  checkDistinctItems(planned);
+  if (planned.length < gets.length) {
+    throw transactionCanceled(gets.map((g) => ('rejected' in g ? g.rejected : { Code: 'None' })));
+  }
   return ctx.db.snapshot(() => {
     const meter = new CapacityMeter();
-    const responses = gets.map((g) => {
+    const responses = planned.map((g) => {
       const row = g.table.getRow(ctx.db, g.key);
       meter.read(g.table, readUnits(row?.size ?? 0, true) * 2);
       if (!row) return {};

@@ -1,9 +1,15 @@
-// Helpers for the transactional operations: duplicate-item checks, cancellation reasons, and
-// ClientRequestToken idempotency (a token is remembered for 10 minutes).
+// Helpers for the transactional operations: duplicate-item checks, cancellation reasons,
+// ClientRequestToken idempotency (a token is remembered for 10 minutes), and the request echo that
+// the multi-item operations' constraint messages carry.
 import { createHash } from 'node:crypto';
 import type { EngineContext } from '../context.js';
 import { DynamoError, validation } from '../errors.js';
+import { checkItemKey, checkKey, keyAttributes } from '../tables/schema.js';
+import type { KeySchema } from '../tables/schema.js';
 import type { Item } from '../types.js';
+import { typeOf } from '../values/attribute.js';
+import { wrongType } from './common.js';
+import type { ConstraintErrors } from './common.js';
 import type { WritePlan } from './writePlan.js';
 
 export const MAX_TRANSACTION_ITEMS = 100;
@@ -14,6 +20,60 @@ export interface CancellationReason {
   Code: string;
   Message?: string;
   Item?: Item;
+}
+
+/**
+ * An action refused for its key: its table's schema wants other key attributes or types. A
+ * transaction reports it as that action's ValidationError cancellation reason, not as a
+ * ValidationException, and writes nothing.
+ */
+export interface RejectedAction {
+  readonly rejected: CancellationReason;
+}
+
+/**
+ * Why a transaction cancels an action whose key does not fit the table's key schema, or undefined
+ * when it fits (an empty or oversized key value is the request's own ValidationException, left to
+ * the caller). `whole` is a Put's item, whose key attributes are found among the others and are
+ * reported as PutItem reports them; otherwise `values` is a Key, which must be exactly the key.
+ */
+export function keyRejection(schema: KeySchema, values: Item, whole: boolean): RejectedAction | undefined {
+  const attrs = keyAttributes(schema);
+  let fits = whole || Object.keys(values).length === attrs.length;
+  for (const a of attrs) {
+    if (!fits) break;
+    const v = values[a.name];
+    if (v === undefined || typeOf(v) !== a.type) fits = false;
+    // checkItemKey reports attribute by attribute: an empty value before this one comes first.
+    else if (whole && (('S' in v && v.S === '') || ('B' in v && v.B === ''))) return undefined;
+  }
+  if (fits) return undefined;
+  try {
+    if (whole) checkItemKey(schema, values);
+    else checkKey(schema, values);
+  } catch (e) {
+    if (e instanceof DynamoError) return { rejected: { Code: 'ValidationError', Message: e.message } };
+    throw e;
+  }
+  return undefined;
+}
+
+/**
+ * TransactItems' length, with the list echoed as DynamoDB does: `Value '[]' at 'transactItems'
+ * failed to satisfy constraint: Member must have length greater than or equal to 1`.
+ */
+export function checkTransactItems(c: ConstraintErrors, list: unknown, element: string): void {
+  if (list === undefined || list === null) return;
+  if (!Array.isArray(list)) throw wrongType('transactItems', 'list');
+  if (list.length < 1)
+    c.add(echoList(list, element), 'transactItems', 'Member must have length greater than or equal to 1');
+  if (list.length > MAX_TRANSACTION_ITEMS) {
+    c.add(
+      echoList(list, element),
+      'transactItems',
+      `Member must have length less than or equal to ${MAX_TRANSACTION_ITEMS}`,
+    );
+  }
 }
 
 export function checkDistinctItems(plans: readonly Pick<WritePlan, 'table' | 'key'>[]): void {
@@ -72,4 +132,76 @@ export function rememberToken(
       'INSERT OR REPLACE INTO sk_client_tokens (token, request_hash, response, created_at) VALUES (?, ?, ?, ?)',
     )
     .run(token, hash, JSON.stringify(response), ctx.now());
+}
+
+/** Java-style field name: the wire name with its first letter in lower case. */
+function member(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// Request members echoed as structures, and members that are maps of attribute values.
+const STRUCTURES: ReadonlySet<string> = new Set([
+  'PutRequest',
+  'DeleteRequest',
+  'Put',
+  'Delete',
+  'Update',
+  'ConditionCheck',
+  'Get',
+]);
+const ATTRIBUTE_MAPS: ReadonlySet<string> = new Set(['Item', 'Key', 'ExpressionAttributeValues']);
+
+function echoValue(v: unknown): string {
+  if (v === undefined || v === null) return 'null';
+  if (Array.isArray(v)) return `[${v.map(echoValue).join(', ')}]`;
+  if (isRecord(v))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${k}=${echoValue(x)}`)
+      .join(', ')}}`;
+  return String(v);
+}
+
+function echoAttribute(v: unknown): string {
+  if (!isRecord(v)) return echoValue(v);
+  const fields = Object.entries(v).map(([type, x]) => {
+    if (type === 'M' && isRecord(x)) return `m=${echoAttributeMap(x)}`;
+    if (type === 'L' && Array.isArray(x)) return `l=[${x.map(echoAttribute).join(', ')}]`;
+    return `${member(type)}=${echoValue(x)}`;
+  });
+  return `AttributeValue(${fields.join(', ')})`;
+}
+
+function echoAttributeMap(v: Record<string, unknown>): string {
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${k}=${echoAttribute(x)}`)
+    .join(', ')}}`;
+}
+
+function echoStructure(name: string, v: unknown): string {
+  if (!isRecord(v)) return echoValue(v);
+  const fields = Object.entries(v).map(([k, x]) => {
+    if (STRUCTURES.has(k)) return `${member(k)}=${echoStructure(k, x)}`;
+    if (ATTRIBUTE_MAPS.has(k) && isRecord(x)) return `${member(k)}=${echoAttributeMap(x)}`;
+    return `${member(k)}=${echoValue(x)}`;
+  });
+  return `${name}(${fields.join(', ')})`;
+}
+
+/**
+ * A list of request structures as DynamoDB echoes it in a constraint message, in Java's toString
+ * form: `[TransactWriteItem(put=Put(item={pk=AttributeValue(s=a)}, tableName=T))]`.
+ */
+export function echoList(list: unknown, element: string): string {
+  return Array.isArray(list) ? `[${list.map((e) => echoStructure(element, e)).join(', ')}]` : echoValue(list);
+}
+
+/** BatchWriteItem's RequestItems as echoed: `{T=[WriteRequest(putRequest=PutRequest(item={…}))]}`. */
+export function echoRequestItems(requests: Record<string, unknown>): string {
+  return `{${Object.entries(requests)
+    .map(([name, list]) => `${name}=${echoList(list, 'WriteRequest')}`)
+    .join(', ')}}`;
 }

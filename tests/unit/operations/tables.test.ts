@@ -107,7 +107,7 @@ describe('CreateTable', () => {
         ],
       },
       'ValidationException',
-      'Both the Hash Key and the Range Key element in the KeySchema have the same name',
+      'Invalid KeySchema: Both the Hash Key and the Range Key element in the KeySchema have the same name',
     ],
     [
       'key not defined',
@@ -181,6 +181,48 @@ describe('CreateTable', () => {
       const e = scratchEngine();
       assertError(() => call(e, 'CreateTable', input), type, message);
       assert.deepEqual(call(e, 'ListTables', {}).TableNames, []);
+    });
+  }
+
+  // Two-character index names on a GSI and an LSI: the GSI's error is listed first, whichever
+  // order the request lists them in and whatever the names sort to.
+  const lsi = (IndexName: string) => ({
+    IndexName,
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'lr', KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: 'ALL' },
+  });
+  const gsi = (IndexName: string) => ({
+    IndexName,
+    KeySchema: [{ AttributeName: 'gh', KeyType: 'HASH' }],
+    Projection: { ProjectionType: 'ALL' },
+  });
+  const tooShort = (name: string, member: string) =>
+    `Value '${name}' at '${member}.1.member.indexName' failed to satisfy constraint: Member must have length greater than or equal to 3`;
+  const indexNames: [string, Record<string, unknown>, string, string][] = [
+    [
+      'the LSI listed first',
+      { LocalSecondaryIndexes: [lsi('l1')], GlobalSecondaryIndexes: [gsi('g1')] },
+      'g1',
+      'l1',
+    ],
+    [
+      'the LSI name sorting first',
+      { GlobalSecondaryIndexes: [gsi('zz')], LocalSecondaryIndexes: [lsi('aa')] },
+      'zz',
+      'aa',
+    ],
+  ];
+  for (const [name, indexes, g, l] of indexNames) {
+    it(`lists a GSI's name error before an LSI's, with ${name}`, () => {
+      const e = scratchEngine();
+      assertError(
+        () => call(e, 'CreateTable', { ...keyTable, ...indexes }),
+        'ValidationException',
+        `2 validation errors detected: ${tooShort(g, 'globalSecondaryIndexes')}; ${tooShort(l, 'localSecondaryIndexes')}`,
+      );
     });
   }
 
