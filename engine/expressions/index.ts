@@ -10,7 +10,7 @@ export {
   type ExpressionParameters,
 } from './attributes.js';
 export { parseCondition, lowerCondition } from './condition.js';
-export { parseKeyCondition, KEY_TERMS_MESSAGE } from './key-condition.js';
+export { parseKeyCondition, KEY_TERMS_MESSAGE, ONE_CONDITION_PER_KEY } from './key-condition.js';
 export { parseProjection, projectItem } from './projection.js';
 export { parseUpdate } from './update.js';
 export { evaluateCondition } from './evaluate.js';

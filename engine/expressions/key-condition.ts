@@ -18,6 +18,8 @@ import { parseText, resolvePath } from './resolve.js';
 
 const KIND = 'KeyConditionExpression';
 export const KEY_TERMS_MESSAGE = 'Conditions can be of length 1 or 2 only';
+export const ONE_CONDITION_PER_KEY =
+  'Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition per key';
 const MIRRORED: Readonly<Record<Comparator, Comparator>> = {
   '=': '=',
   '<>': '<>',
@@ -101,8 +103,7 @@ function addTerm(
   });
   if (!key) throw invalidCondition('No key attribute specified');
   const name = resolvePath(key, attrs, KIND)[0];
-  if (terms.some((t) => t.name === name))
-    throw validation('KeyConditionExpressions must only contain one condition per key');
+  if (terms.some((t) => t.name === name)) throw validation(ONE_CONDITION_PER_KEY);
   if (op === 'between') terms.push({ name, op, low: values[0]!, high: values[1]! });
   else if (op === 'begins_with') terms.push({ name, op, prefix: values[0]! });
   else terms.push({ name, op: keyIndex === 0 ? op : MIRRORED[op], value: values[0]! });

@@ -1,10 +1,16 @@
 // Query: the items of one partition (of a table or index) in sort-key order, optionally narrowed by
-// a sort-key condition, filtered and projected, one page at a time.
+// a sort-key condition, filtered and projected, one page at a time. Values (key condition, filter,
+// ExclusiveStartKey) are checked in the current layer (values/layer.ts), their errors bare.
 import { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { invalidParameter, validation } from '../errors.js';
 import type { Condition, KeyTerm } from '../expressions/ir.js';
-import { KEY_TERMS_MESSAGE, keyTermsFromKeyConditions, parseKeyCondition } from '../expressions/index.js';
+import {
+  KEY_TERMS_MESSAGE,
+  keyTermsFromKeyConditions,
+  ONE_CONDITION_PER_KEY,
+  parseKeyCondition,
+} from '../expressions/index.js';
 import { encodeCompositePart, encodeKeyValue } from '../keys/encoding.js';
 import { prefixUpperBound, readPage } from '../tables/reader.js';
 import type { Bound, ReadRange } from '../tables/reader.js';
@@ -51,8 +57,7 @@ export function keyRange(schema: KeySchema, terms: readonly KeyTerm[]): ReadRang
     throw validation(KEY_TERMS_MESSAGE);
   const byName = new Map<string, KeyTerm>();
   for (const t of terms) {
-    if (byName.has(t.name))
-      throw validation('KeyConditionExpressions must only contain one condition per key');
+    if (byName.has(t.name)) throw validation(ONE_CONDITION_PER_KEY);
     byName.set(t.name, t);
   }
   const known = new Set([...schema.partition, ...schema.sort].map((a) => a.name));
@@ -72,16 +77,24 @@ export function keyRange(schema: KeySchema, terms: readonly KeyTerm[]): ReadRang
   }
   const { hash, pk } = encodePartition(schema, partValues);
 
-  // Sort attributes: equalities on a leading run, then at most one other condition.
+  // Sort attributes: equalities on a leading run, then at most one other condition. A gap, or a
+  // range condition before the last attribute named, names the attributes that needed equalities.
+  let lastNamed = -1;
+  schema.sort.forEach((a, i) => {
+    if (byName.has(a.name)) lastNamed = i;
+  });
+  const needEquality = schema.sort
+    .slice(0, Math.max(lastNamed, 0))
+    .filter((a) => byName.get(a.name)?.op !== '=');
+  if (needEquality.length > 0) {
+    throw validation(
+      `RANGE key attributes ${needEquality.map((a) => a.name).join(', ')} must have equality conditions specified in the query because a condition is present on key attribute ${schema.sort[lastNamed]!.name}`,
+    );
+  }
   const sortTerms: { attr: KeyAttribute; term: KeyTerm }[] = [];
-  let ended = false;
   for (const a of schema.sort) {
     const t = byName.get(a.name);
-    if (!t) {
-      ended = true;
-      continue;
-    }
-    if (ended) throw unsupported();
+    if (!t) break;
     checkType(a, t);
     if (t.op === 'begins_with' && a.type === 'N') {
       throw validation(
@@ -94,7 +107,6 @@ export function keyRange(schema: KeySchema, terms: readonly KeyTerm[]): ReadRang
       );
     }
     sortTerms.push({ attr: a, term: t });
-    if (t.op !== '=') ended = true;
   }
   const range = { kind: 'partition' as const, h: hash, pk };
   if (sortTerms.length === 0) return range;
@@ -178,11 +190,11 @@ export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk
       'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.',
     );
   }
-  const attrs = newAttributes(raw);
+  const attrs = newAttributes(raw, 'current');
   const terms =
     typeof raw.KeyConditionExpression === 'string'
       ? parseKeyCondition(raw.KeyConditionExpression, attrs)
-      : keyTermsFromKeyConditions(raw.KeyConditions);
+      : keyTermsFromKeyConditions(raw.KeyConditions, attrs.layer);
   const projection = readProjection(raw, attrs);
   const filter = readFilter(raw, attrs, 'QueryFilter');
   attrs.assertAllUsed();
@@ -190,8 +202,14 @@ export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk
   const table = ctx.table(tableNameOf(input.TableName!));
   const target = resolveTarget(table, raw.IndexName, raw.ConsistentRead);
   const select = resolveSelect(target, raw.Select, projection, Array.isArray(raw.AttributesToGet));
+  const keyCount = target.key.partition.length + target.key.sort.length;
+  if (typeof raw.KeyConditionExpression === 'string' && terms.length > keyCount) {
+    throw validation(
+      `The number of query conditions (${terms.length}) exceeds the number of key attributes defined in the schema (${keyCount})`,
+    );
+  }
   const range = keyRange(target.key, terms);
-  const start = startPosition(target, raw.ExclusiveStartKey);
+  const start = startPosition(target, raw.ExclusiveStartKey, attrs.layer);
   // A start key of another partition than the one queried is refused, not silently re-read from
   // the queried partition's start (DynamoDB, DynamoDB Local and dynalite agree on the message).
   if (start && range.kind === 'partition' && (start.h !== range.h || !start.pk.equals(range.pk))) {

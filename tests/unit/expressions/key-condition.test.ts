@@ -103,12 +103,15 @@ describe('parseKeyCondition: errors', () => {
     [':a > b AND :a < :b', 'Invalid condition in KeyConditionExpression: No key attribute specified'],
     [
       'b > :a AND b < :a and c = :a and d = :a',
-      'KeyConditionExpressions must only contain one condition per key',
+      'Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition per key',
     ],
-    ['p=:p AND p=:p', 'KeyConditionExpressions must only contain one condition per key'],
+    [
+      'p=:p AND p=:p',
+      'Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition per key',
+    ],
     [
       '(a > :a and b > :a) and (b > :a and c > :a)',
-      'KeyConditionExpressions must only contain one condition per key',
+      'Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition per key',
     ],
     ['p = :p AND dog(c, :a)', 'Invalid KeyConditionExpression: Invalid function name; function: dog'],
     [

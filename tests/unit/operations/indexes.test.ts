@@ -308,7 +308,13 @@ describe('global secondary indexes', () => {
           ExpressionAttributeValues: { ':t': { S: 'spring' }, ':r': { S: 'eu' }, ':s': { N: '5' } },
         }),
       'ValidationException',
-      'Query key condition not supported',
+      'RANGE key attributes round must have equality conditions specified in the query because a condition is present on key attribute score',
+    );
+    // A range condition before the last RANGE attribute named needs an equality too.
+    assertError(
+      () => run(' AND round > :x AND score = :y', { ':x': { N: '1' }, ':y': { N: '5' } }),
+      'ValidationException',
+      'RANGE key attributes round must have equality conditions specified in the query because a condition is present on key attribute score',
     );
   });
 });

@@ -228,6 +228,24 @@ describe('Query', () => {
     assertError(
       () =>
         q(e, {
+          KeyConditionExpression: 'pk = :p AND sk > :a AND foo = :v',
+          ExpressionAttributeValues: { ':p': { S: 'a' }, ':a': { S: 'x' }, ':v': { N: '1' } },
+        }),
+      'ValidationException',
+      'The number of query conditions (3) exceeds the number of key attributes defined in the schema (2)',
+    );
+    assertError(
+      () =>
+        q(e, {
+          KeyConditionExpression: 'pk = :p AND sk > :a AND sk < :b',
+          ExpressionAttributeValues: { ':p': { S: 'a' }, ':a': { S: 'x' }, ':b': { S: 'y' } },
+        }),
+      'ValidationException',
+      'Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition per key',
+    );
+    assertError(
+      () =>
+        q(e, {
           KeyConditionExpression: 'pk = :p',
           FilterExpression: 'sk > :v',
           ExpressionAttributeValues: { ':p': { S: 'a' }, ':v': { N: '1' } },
