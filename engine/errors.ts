@@ -89,25 +89,63 @@ export function conditionalCheckFailed(item?: Record<string, unknown>): DynamoEr
 
 /**
  * Collects "Value X at 'path' failed to satisfy constraint: …" problems and throws them the way
- * DynamoDB's request validation does: "N validation error(s) detected: a; b".
+ * DynamoDB's request validation does: "N validation error(s) detected: a; b". `firstOnly` keeps just
+ * the first problem, as DynamoDB's newer request validation reports it (operations/common.ts).
  */
 export class ConstraintErrors {
   private readonly problems: string[] = [];
+  /** The only problem is the newer validation's bare enum refusal (`addBareEnum`). */
+  private bare = false;
+
+  constructor(private readonly firstOnly = false) {}
 
   add(value: unknown, path: string, constraint: string): void {
-    this.problems.push(
-      `Value ${describeValue(value)} at '${path}' failed to satisfy constraint: ${constraint}`,
-    );
+    this.push(`Value ${describeValue(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
+  }
+
+  /**
+   * A problem in the newer validation's wording, which echoes no value and names the member as the
+   * API does: `Value at 'RequestItems' failed to satisfy constraint: …`.
+   */
+  addUnechoed(path: string, constraint: string): void {
+    this.push(`Value at '${path}' failed to satisfy constraint: ${constraint}`);
+  }
+
+  /** A problem worded in full by the caller (a value echoed in its own way). */
+  addText(problem: string): void {
+    this.push(problem);
+  }
+
+  /**
+   * The newer validation's enum refusal, which names neither the value nor the member and, when it
+   * is the only problem, comes without the `1 validation error detected: ` envelope.
+   */
+  addBareEnum(values: readonly string[]): void {
+    const first = this.problems.length === 0;
+    if (this.push(`Failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`))
+      this.bare = first;
   }
 
   get count(): number {
     return this.problems.length;
   }
 
+  /** True once a first-only collection holds its problem: later checks need not run. */
+  get full(): boolean {
+    return this.firstOnly && this.problems.length > 0;
+  }
+
   throwIfAny(): void {
     if (this.problems.length === 0) return;
     const n = this.problems.length;
+    if (n === 1 && this.bare) throw validation(this.problems[0]!);
     throw validation(`${n} validation error${n === 1 ? '' : 's'} detected: ${this.problems.join('; ')}`);
+  }
+
+  private push(problem: string): boolean {
+    if (this.full) return false;
+    this.problems.push(problem);
+    return true;
   }
 }
 

@@ -37,10 +37,17 @@ const NOT_KEY_OPERATORS: ReadonlySet<string> = new Set([
 
 export function parseKeyCondition(text: string, attrs: ExpressionAttributes): KeyTerm[] {
   const ast = parseText(text, KIND, () => parseConditionExpression(text, KIND));
-  lowerCondition(ast, attrs, KIND);
+  // DynamoDB checks the clauses of the AND chain one by one, in written order: an operand of the
+  // wrong type in one is reported before an undefined placeholder in a later one.
+  for (const clause of andClauses(ast)) lowerCondition(clause, attrs, KIND);
   const terms: KeyTerm[] = [];
   collectTerms(ast, attrs, terms);
   return terms;
+}
+
+/** The clauses of an AND chain, in written order (the node itself when it is not an AND). */
+function andClauses(node: ConditionNode): ConditionNode[] {
+  return node.kind === 'and' ? [...andClauses(node.left), ...andClauses(node.right)] : [node];
 }
 
 function invalidOperator(operator: string): Error {

@@ -12,8 +12,8 @@ import {
   checkEnum,
   checkExpressionMix,
   checkList,
-  checkName,
   checkRequired,
+  isValidName,
   RETURN_CONSUMED_CAPACITY,
 } from './common.js';
 import { checkPlaceholdersHaveExpressions, newAttributes, readProjection } from './itemCommon.js';
@@ -21,38 +21,69 @@ import { checkPlaceholdersHaveExpressions, newAttributes, readProjection } from 
 export const MAX_BATCH_GET_KEYS = 100;
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * The member checks, all reported together (operations/common.ts, `MemberRule`): the RequestItems
+ * map, its table names and each table's Keys, then ReturnConsumedCapacity. The map's and the Keys'
+ * lengths are worded the newer way (`Value at 'RequestItems' …`); a bad table name refuses the whole
+ * map, echoed as JSON.
+ */
+function checkRequest(raw: Record<string, unknown>): Record<string, unknown> {
+  const c = new ConstraintErrors();
+  checkRequired(c, raw.RequestItems, 'requestItems');
+  const requests = asRecord(raw.RequestItems);
+  const names = Object.keys(requests);
+  if (raw.RequestItems !== undefined && raw.RequestItems !== null && names.length === 0) {
+    c.addUnechoed('RequestItems', 'Member must have length greater than or equal to 1');
+  }
+  if (names.some((name) => !isValidName(name))) {
+    c.addText(
+      `Value '${JSON.stringify(raw.RequestItems)}' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]`,
+    );
+  }
+  for (const name of names) {
+    const keys = asRecord(requests[name]).Keys;
+    checkRequired(c, keys, `requestItems.${name}.member.keys`);
+    checkList(c, keys, `requestItems.${name}.member.keys`);
+    if (!Array.isArray(keys)) continue;
+    if (keys.length === 0) {
+      c.addUnechoed(`RequestItems.${name}.member.Keys`, 'Member must have length greater than or equal to 1');
+    } else if (keys.length > MAX_BATCH_GET_KEYS) {
+      c.addUnechoed(
+        `RequestItems.${name}.member.Keys`,
+        `Member must have length less than or equal to ${MAX_BATCH_GET_KEYS}`,
+      );
+    }
+  }
+  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
+  c.throwIfAny();
+  return requests;
+}
+
 export function batchGetItem(
   ctx: EngineContext,
   input: Wire<Sdk.BatchGetItemInput>,
 ): Wire<Sdk.BatchGetItemOutput> {
   const raw = asRecord(input);
-  const c = new ConstraintErrors();
-  checkRequired(c, raw.RequestItems, 'requestItems');
-  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  const requests = asRecord(raw.RequestItems);
-  if (raw.RequestItems !== undefined && Object.keys(requests).length === 0) {
-    c.add(raw.RequestItems, 'requestItems', 'Member must have length greater than or equal to 1');
-  }
-  for (const [name, req] of Object.entries(requests)) {
-    checkName(c, name, 'requestItems.key');
-    const keys = asRecord(req).Keys;
-    checkRequired(c, keys, `requestItems.${name}.member.keys`);
-    checkList(c, keys, `requestItems.${name}.member.keys`);
-    if (Array.isArray(keys) && keys.length > MAX_BATCH_GET_KEYS) {
-      c.add(keys, `requestItems.${name}.member.keys`, 'Member must have length less than or equal to 100');
-    }
-    if (Array.isArray(keys) && keys.length === 0) {
-      c.add(keys, `requestItems.${name}.member.keys`, 'Member must have length greater than or equal to 1');
-    }
-  }
-  c.throwIfAny();
+  const requests = checkRequest(raw);
   let total = 0;
   for (const req of Object.values(requests)) total += (asRecord(req).Keys as unknown[]).length;
   if (total > MAX_BATCH_GET_KEYS) throw validation('Too many items requested for the BatchGetItem call');
+  // Expression and legacy projections may not be mixed across the request's tables either.
+  const blocks = Object.values(requests).map(asRecord);
+  checkExpressionMix(
+    {
+      AttributesToGet: blocks.find((r) => r.AttributesToGet !== undefined && r.AttributesToGet !== null)
+        ?.AttributesToGet,
+      ProjectionExpression: blocks.find(
+        (r) => r.ProjectionExpression !== undefined && r.ProjectionExpression !== null,
+      )?.ProjectionExpression,
+    },
+    ['AttributesToGet'],
+    ['ProjectionExpression'],
+  );
 
   const plans = Object.entries(requests).map(([name, req]) => {
     const r = asRecord(req);
-    checkExpressionMix(r, ['AttributesToGet'], ['ProjectionExpression']);
     checkPlaceholdersHaveExpressions(r, ['ProjectionExpression']);
     const attrs = newAttributes(r, 'current');
     const projection = readProjection(r, attrs);

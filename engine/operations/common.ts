@@ -1,5 +1,6 @@
 // Request checks shared by the operations: DynamoDB's constraint messages for names, enums and
-// numbers, and the rules about mixing expression and legacy parameters.
+// numbers, the two forms in which DynamoDB checks a request's members, and the rules about mixing
+// expression and legacy parameters.
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 
 export { ConstraintErrors };
@@ -33,6 +34,11 @@ export function checkList(
 
 const NAME_PATTERN = /^[a-zA-Z0-9_.-]+$/;
 
+/** True for a valid table or index name: 3–255 characters of [a-zA-Z0-9_.-]. */
+export function isValidName(value: string): boolean {
+  return value.length >= 3 && value.length <= 255 && NAME_PATTERN.test(value);
+}
+
 /** A table or index name: 3–255 characters of [a-zA-Z0-9_.-]. */
 export function checkName(c: ConstraintErrors, value: unknown, path: string, required = true): void {
   if (value === undefined || value === null) {
@@ -53,6 +59,15 @@ export function checkTableName(c: ConstraintErrors, value: unknown, path = 'tabl
     return;
   }
   checkName(c, value, path);
+}
+
+/**
+ * The TableName of PutItem, UpdateItem and DeleteItem: as `checkTableName`, but an empty one breaks
+ * only its minimum length of 1, not the pattern or the length of 3.
+ */
+export function checkItemTableName(c: ConstraintErrors, value: unknown, path = 'tableName'): void {
+  if (value === '') c.add(value, path, 'Member must have length greater than or equal to 1');
+  else checkTableName(c, value, path);
 }
 
 /** The table name part of a TableName that may be an ARN. */
@@ -119,6 +134,125 @@ export const RETURN_CONSUMED_CAPACITY = ['INDEXES', 'TOTAL', 'NONE'] as const;
 export const RETURN_ITEM_COLLECTION_METRICS = ['SIZE', 'NONE'] as const;
 export const RETURN_VALUES = ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] as const;
 export const RETURN_VALUES_ON_CONDITION_CHECK_FAILURE = ['ALL_OLD', 'NONE'] as const;
+export const CONDITIONAL_OPERATORS = ['AND', 'OR'] as const;
+
+/**
+ * DynamoDB checks a request's top-level members in one of two forms.
+ *
+ *   newer  Members in the API model's order; only the first problem is reported. Most problems are
+ *          worded `Value 'x' at 'member' failed to satisfy constraint: …`, enums listed in the
+ *          model's order; ConditionalOperator is refused bare, `Failed to satisfy constraint: Member
+ *          must satisfy enum value set: [ALL, OR]`; a collection's length and Query's Limit echo no
+ *          value and name the member as the API does (`Value at 'Limit' …`).
+ *   older  Members in DynamoDB's older order; every problem is reported together, each as
+ *          `Value 'x' at 'member' …`, enums listed in the older order (OLDER_ENUMS).
+ *
+ * PutItem, UpdateItem and DeleteItem use the newer form unless the request lacks its Key or Item,
+ * or is nested past MAX_NEWER_REQUEST_DEPTH (`MemberForms`, `checkMemberForms`). Query checks Limit
+ * and ConditionalOperator in the newer form before its other members in the older form.
+ * BatchGetItem reports its members together, the lengths of RequestItems and of each Keys list in
+ * the newer wording. Scan and the other operations check theirs in the older form.
+ */
+export type MemberRule = (c: ConstraintErrors, raw: Record<string, unknown>) => void;
+
+/** Enum values in the order DynamoDB's older request validation lists them. */
+export const OLDER_ENUMS = {
+  returnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
+  returnItemCollectionMetrics: RETURN_ITEM_COLLECTION_METRICS,
+  returnValues: ['ALL_NEW', 'UPDATED_OLD', 'ALL_OLD', 'NONE', 'UPDATED_NEW'],
+  returnValuesOnConditionCheckFailure: RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+  conditionalOperator: ['OR', 'AND'],
+} as const;
+
+/** What the newer request validation lists for a ConditionalOperator outside AND and OR. */
+const NEWER_CONDITIONAL_OPERATOR_LIST = ['ALL', 'OR'] as const;
+
+/** The checks a MemberRule can make. */
+export const member = {
+  required:
+    (name: string, path: string): MemberRule =>
+    (c, raw) =>
+      checkRequired(c, raw[name], path),
+  /** An enum, refused as `Value 'x' at 'path' …` listing `values` in their order. */
+  enumValue:
+    (name: string, path: string, values: readonly string[]): MemberRule =>
+    (c, raw) =>
+      checkEnum(c, raw[name], path, values),
+  /** ConditionalOperator in the newer form: AND or OR, refused bare. */
+  newerConditionalOperator: (): MemberRule => (c, raw) => {
+    const v = raw.ConditionalOperator;
+    if (v !== undefined && v !== null && v !== 'AND' && v !== 'OR')
+      c.addBareEnum(NEWER_CONDITIONAL_OPERATOR_LIST);
+  },
+  /** The TableName of a single-item operation (`checkItemTableName`). */
+  itemTableName: (): MemberRule => (c, raw) => checkItemTableName(c, raw.TableName),
+  /** A number with a minimum, in the newer wording: `Value at 'Limit' …`. */
+  newerMinimum:
+    (name: string, min: number): MemberRule =>
+    (c, raw) => {
+      const v = raw[name];
+      if (v === undefined || v === null) return;
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw wrongType(name[0]!.toLowerCase() + name.slice(1), 'number');
+      if (v < min) c.addUnechoed(name, `Member must have value greater than or equal to ${min}`);
+    },
+};
+
+/** Runs `rules` in order: every problem together, or (`firstOnly`, the newer form) the first. */
+export function checkMembers(
+  raw: Record<string, unknown>,
+  rules: readonly MemberRule[],
+  firstOnly = false,
+): void {
+  const c = new ConstraintErrors(firstOnly);
+  for (const rule of rules) {
+    rule(c, raw);
+    if (c.full) break;
+  }
+  c.throwIfAny();
+}
+
+/** An operation whose members DynamoDB checks in either form, and what sends a request to the older. */
+export interface MemberForms {
+  readonly newer: readonly MemberRule[];
+  readonly older: readonly MemberRule[];
+  /** The member whose absence sends a request to the older form. */
+  readonly required: string;
+}
+
+/**
+ * Past this JSON nesting depth (the request object is level 1) DynamoDB reads a single-item write
+ * the older way: an attribute value nested about 62 levels deep (two JSON levels a level), where 40
+ * still reads the newer way and 63 the older one.
+ */
+export const MAX_NEWER_REQUEST_DEPTH = 128;
+
+function nestedPast(value: unknown, remaining: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (remaining === 0) return true;
+  if (Array.isArray(value)) return value.some((v) => nestedPast(v, remaining - 1));
+  for (const k in value) if (nestedPast((value as Record<string, unknown>)[k], remaining - 1)) return true;
+  return false;
+}
+
+/** True when DynamoDB checks this request's members in the older form (see `MemberRule`). */
+export function readsAsOlder(raw: Record<string, unknown>, required: string): boolean {
+  return raw[required] === undefined || raw[required] === null || nestedPast(raw, MAX_NEWER_REQUEST_DEPTH);
+}
+
+/**
+ * Checks the members in the newer form and, only when that finds a problem in a request that
+ * reads as older, reports the older form's problems instead: valid requests cost one pass.
+ */
+export function checkMemberForms(raw: Record<string, unknown>, forms: MemberForms): void {
+  try {
+    checkMembers(raw, forms.newer, true);
+  } catch (e) {
+    if (e instanceof DynamoError && e.type === 'ValidationException' && readsAsOlder(raw, forms.required))
+      checkMembers(raw, forms.older);
+    throw e;
+  }
+}
 
 /**
  * DynamoDB refuses a request that mixes the legacy parameters with expressions:

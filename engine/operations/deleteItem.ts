@@ -72,7 +72,7 @@ export function prepareDelete(
 
 export function deleteItem(ctx: EngineContext, input: Wire<Sdk.DeleteItemInput>): Wire<Sdk.DeleteItemOutput> {
   const raw = asRecord(input);
-  checkSingleWriteRequest(raw, 'Key', true);
+  checkSingleWriteRequest(raw, 'DeleteItem');
   const plan = prepareDelete(ctx, raw, '', SINGLE_WRITE_CHECKS);
   return runSingleWrite(ctx, raw, plan, (done) =>
     raw.ReturnValues === 'ALL_OLD' ? done.oldItem : undefined,

@@ -86,7 +86,7 @@ export function preparePut(
 
 export function putItem(ctx: EngineContext, input: Wire<Sdk.PutItemInput>): Wire<Sdk.PutItemOutput> {
   const raw = asRecord(input);
-  checkSingleWriteRequest(raw, 'Item', true);
+  checkSingleWriteRequest(raw, 'PutItem');
   const plan = preparePut(ctx, raw, '', SINGLE_WRITE_CHECKS);
   return runSingleWrite(ctx, raw, plan, (done) =>
     raw.ReturnValues === 'ALL_OLD' ? done.oldItem : undefined,

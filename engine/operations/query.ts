@@ -19,12 +19,13 @@ import type { KeyAttribute, KeySchema } from '../tables/schema.js';
 import type { AttributeValue, Sdk, Wire } from '../types.js';
 import { typeOf } from '../values/attribute.js';
 import { compareNumbers } from '../values/number.js';
-import { asRecord, tableNameOf } from './common.js';
+import { asRecord, member, tableNameOf } from './common.js';
 import { newAttributes, readProjection } from './itemCommon.js';
 import {
   checkReadRequest,
   finishPage,
   pageCapacity,
+  READ_MEMBERS,
   readFilter,
   resolveSelect,
   resolveTarget,
@@ -179,11 +180,16 @@ export function keyRange(schema: KeySchema, terms: readonly KeyTerm[]): ReadRang
   }
 }
 
+/** Query's members checked in the newer form, ahead of the others (common.ts, `MemberRule`). */
+const QUERY_NEWER_MEMBERS = [member.newerMinimum('Limit', 1), member.newerConditionalOperator()];
+
 export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk.QueryOutput> {
   const raw = asRecord(input);
   checkReadRequest(raw, {
     legacy: ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
     expressions: ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],
+    newer: QUERY_NEWER_MEMBERS,
+    older: [READ_MEMBERS.select, READ_MEMBERS.returnConsumedCapacity],
   });
   if (raw.KeyConditionExpression === undefined && raw.KeyConditions === undefined) {
     throw validation(

@@ -16,13 +16,16 @@ import type { Item } from '../types.js';
 import { normalizeItem, typeOf } from '../values/attribute.js';
 import type { ValueLayer } from '../values/layer.js';
 import {
-  checkEnum,
   checkExpressionMix,
+  checkMembers,
   checkName,
   checkRange,
   checkTableName,
+  CONDITIONAL_OPERATORS,
+  member,
   RETURN_CONSUMED_CAPACITY,
 } from './common.js';
+import type { MemberRule } from './common.js';
 import { checkPlaceholdersHaveExpressions } from './itemCommon.js';
 
 export const SELECT_VALUES = [
@@ -38,26 +41,38 @@ export interface ReadRequestRules {
   /** The legacy parameters, and the expressions that replace them: a request may not mix the two. */
   readonly legacy: readonly string[];
   readonly expressions: readonly string[];
-  /** The operation's own member constraints, reported after the shared ones (Scan: the segments). */
-  readonly constraints?: (c: ConstraintErrors) => void;
+  /** Members checked first, in the newer form: the first problem alone (common.ts, `MemberRule`). */
+  readonly newer?: readonly MemberRule[];
+  /** The members checked in the older form, all problems together, after TableName and IndexName. */
+  readonly older: readonly MemberRule[];
   /** The operation's own checks once the members are well formed, before the expression checks. */
   readonly members?: () => void;
 }
 
+/** Members Query and Scan share, as the older form checks them. */
+export const READ_MEMBERS = {
+  select: member.enumValue('Select', 'select', SELECT_VALUES),
+  returnConsumedCapacity: member.enumValue(
+    'ReturnConsumedCapacity',
+    'returnConsumedCapacity',
+    RETURN_CONSUMED_CAPACITY,
+  ),
+  conditionalOperator: member.enumValue('ConditionalOperator', 'conditionalOperator', CONDITIONAL_OPERATORS),
+  limit: ((c, raw) => checkRange(c, raw.Limit, 'limit', 1)) as MemberRule,
+};
+
 /**
- * The request checks Query and Scan share, in DynamoDB's order: the members' constraints (all
- * reported together), the operation's own member checks, then legacy parameters mixed with
- * expressions, then ExpressionAttributeNames/Values without an expression to use them.
+ * The request checks Query and Scan share, in DynamoDB's order: the newer form's members (the first
+ * problem alone), the older form's (all reported together), the operation's own member checks, then
+ * legacy parameters mixed with expressions, then ExpressionAttributeNames/Values without an
+ * expression to use them.
  */
 export function checkReadRequest(raw: Record<string, unknown>, rules: ReadRequestRules): void {
+  if (rules.newer) checkMembers(raw, rules.newer, true);
   const c = new ConstraintErrors();
   checkTableName(c, raw.TableName);
   checkName(c, raw.IndexName, 'indexName', false);
-  checkEnum(c, raw.Select, 'select', SELECT_VALUES);
-  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
-  checkRange(c, raw.Limit, 'limit', 1);
-  rules.constraints?.(c);
+  for (const rule of rules.older) rule(c, raw);
   c.throwIfAny();
   rules.members?.();
   checkExpressionMix(raw, rules.legacy, rules.expressions);

@@ -13,6 +13,7 @@ import {
   checkReadRequest,
   finishPage,
   pageCapacity,
+  READ_MEMBERS,
   readFilter,
   resolveSelect,
   resolveTarget,
@@ -55,10 +56,14 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
   checkReadRequest(raw, {
     legacy: ['AttributesToGet', 'ScanFilter', 'ConditionalOperator'],
     expressions: ['ProjectionExpression', 'FilterExpression'],
-    constraints: (c) => {
-      checkRange(c, raw.Segment, 'segment', 0, 999999);
-      checkRange(c, raw.TotalSegments, 'totalSegments', 1, 1000000);
-    },
+    older: [
+      READ_MEMBERS.select,
+      READ_MEMBERS.returnConsumedCapacity,
+      READ_MEMBERS.conditionalOperator,
+      READ_MEMBERS.limit,
+      (c) => checkRange(c, raw.Segment, 'segment', 0, 999999),
+      (c) => checkRange(c, raw.TotalSegments, 'totalSegments', 1, 1000000),
+    ],
     members: () => checkSegments(raw),
   });
   const attrs = newAttributes(raw);

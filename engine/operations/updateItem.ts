@@ -152,7 +152,7 @@ export function updateReturnValues(
 
 export function updateItem(ctx: EngineContext, input: Wire<Sdk.UpdateItemInput>): Wire<Sdk.UpdateItemOutput> {
   const raw = asRecord(input);
-  checkSingleWriteRequest(raw, 'Key');
+  checkSingleWriteRequest(raw, 'UpdateItem');
   const plan = prepareUpdate(ctx, raw, '', SINGLE_WRITE_CHECKS);
   return runSingleWrite(ctx, raw, plan, (done) =>
     updateReturnValues(raw.ReturnValues, plan.actions, done.oldItem, done.newItem),

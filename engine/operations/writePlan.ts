@@ -3,7 +3,7 @@
 import { CapacityMeter, writeUnits } from '../capacity.js';
 import type { CapacityMode, ConsumedCapacity } from '../capacity.js';
 import type { EngineContext } from '../context.js';
-import { ConstraintErrors, enveloped, validation } from '../errors.js';
+import { enveloped, validation } from '../errors.js';
 import type { DynamoError } from '../errors.js';
 import type { Condition } from '../expressions/ir.js';
 import { evaluateCondition } from '../expressions/index.js';
@@ -14,13 +14,16 @@ import type { WriteEffect } from '../tables/write.js';
 import type { Item, Sdk, Wire } from '../types.js';
 import type { ValueLayer } from '../values/layer.js';
 import {
-  checkEnum,
-  checkRequired,
-  checkTableName,
+  checkMemberForms,
+  member,
+  OLDER_ENUMS,
+  readsAsOlder,
   RETURN_CONSUMED_CAPACITY,
   RETURN_ITEM_COLLECTION_METRICS,
   RETURN_VALUES,
+  RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 } from './common.js';
+import type { MemberForms, MemberRule } from './common.js';
 import { itemCollectionMetrics } from './itemCollection.js';
 import { conditionFailed } from './itemCommon.js';
 
@@ -132,30 +135,115 @@ export function requestError(error: unknown, checks: WriteChecks): unknown {
   return checks.envelope ? enveloped(error) : error;
 }
 
-/**
- * The request checks PutItem, UpdateItem and DeleteItem share, before their own: the members, then
- * (`oldValuesOnly`: PutItem and DeleteItem) a ReturnValues other than ALL_OLD or NONE.
- */
-export function checkSingleWriteRequest(
-  raw: Record<string, unknown>,
-  required: 'Item' | 'Key',
-  oldValuesOnly = false,
-): void {
-  const c = new ConstraintErrors();
-  checkTableName(c, raw.TableName);
-  checkRequired(c, raw[required], required === 'Item' ? 'item' : 'key');
-  checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
-  checkEnum(
-    c,
-    raw.ReturnItemCollectionMetrics,
+type SingleWrite = 'PutItem' | 'UpdateItem' | 'DeleteItem';
+
+/** Each member's check in the newer form (operations/common.ts, `MemberRule`). */
+const NEWER_RULES: Readonly<Record<string, MemberRule>> = {
+  TableName: member.itemTableName(),
+  Item: member.required('Item', 'item'),
+  Key: member.required('Key', 'key'),
+  ConditionalOperator: member.newerConditionalOperator(),
+  ReturnValues: member.enumValue('ReturnValues', 'returnValues', RETURN_VALUES),
+  ReturnConsumedCapacity: member.enumValue(
+    'ReturnConsumedCapacity',
+    'returnConsumedCapacity',
+    RETURN_CONSUMED_CAPACITY,
+  ),
+  ReturnItemCollectionMetrics: member.enumValue(
+    'ReturnItemCollectionMetrics',
     'returnItemCollectionMetrics',
     RETURN_ITEM_COLLECTION_METRICS,
-  );
-  checkEnum(c, raw.ReturnValues, 'returnValues', RETURN_VALUES);
-  c.throwIfAny();
+  ),
+  ReturnValuesOnConditionCheckFailure: member.enumValue(
+    'ReturnValuesOnConditionCheckFailure',
+    'returnValuesOnConditionCheckFailure',
+    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+  ),
+};
+
+/** Each member's check in the older form: the same members, enums listed in the older order. */
+const OLDER_RULES: Readonly<Record<string, MemberRule>> = {
+  ...NEWER_RULES,
+  ConditionalOperator: member.enumValue(
+    'ConditionalOperator',
+    'conditionalOperator',
+    OLDER_ENUMS.conditionalOperator,
+  ),
+  ReturnValues: member.enumValue('ReturnValues', 'returnValues', OLDER_ENUMS.returnValues),
+};
+
+/** The newer form's order: the API model's. */
+const NEWER_ORDER: Readonly<Record<SingleWrite, readonly string[]>> = {
+  PutItem: [
+    'TableName',
+    'Item',
+    'ReturnValues',
+    'ReturnConsumedCapacity',
+    'ReturnItemCollectionMetrics',
+    'ConditionalOperator',
+    'ReturnValuesOnConditionCheckFailure',
+  ],
+  UpdateItem: [
+    'TableName',
+    'Key',
+    'ConditionalOperator',
+    'ReturnValues',
+    'ReturnConsumedCapacity',
+    'ReturnItemCollectionMetrics',
+    'ReturnValuesOnConditionCheckFailure',
+  ],
+  DeleteItem: [
+    'TableName',
+    'Key',
+    'ConditionalOperator',
+    'ReturnValues',
+    'ReturnConsumedCapacity',
+    'ReturnItemCollectionMetrics',
+    'ReturnValuesOnConditionCheckFailure',
+  ],
+};
+
+/** The older form's order, the same for the three; the Key or Item comes last. */
+const OLDER_ORDER = [
+  'ReturnConsumedCapacity',
+  'TableName',
+  'ReturnItemCollectionMetrics',
+  'ReturnValues',
+  'ConditionalOperator',
+  'ReturnValuesOnConditionCheckFailure',
+] as const;
+
+function singleWriteForms(operation: SingleWrite): MemberForms {
+  const required = operation === 'PutItem' ? 'Item' : 'Key';
+  return {
+    newer: NEWER_ORDER[operation].map((m) => NEWER_RULES[m]!),
+    older: [...OLDER_ORDER, required].map((m) => OLDER_RULES[m]!),
+    required,
+  };
+}
+
+const SINGLE_WRITE_FORMS: Readonly<Record<SingleWrite, MemberForms>> = {
+  PutItem: singleWriteForms('PutItem'),
+  UpdateItem: singleWriteForms('UpdateItem'),
+  DeleteItem: singleWriteForms('DeleteItem'),
+};
+
+/**
+ * The request checks PutItem, UpdateItem and DeleteItem make before their own: the members in
+ * either form (`MemberForms`), then (PutItem and DeleteItem) a ReturnValues other than ALL_OLD or
+ * NONE, inside the envelope or, for a request read the older way, bare.
+ */
+export function checkSingleWriteRequest(raw: Record<string, unknown>, operation: SingleWrite): void {
+  const forms = SINGLE_WRITE_FORMS[operation];
+  try {
+    checkMemberForms(raw, forms);
+  } catch (e) {
+    throw requestError(e, SINGLE_WRITE_CHECKS);
+  }
   const rv = raw.ReturnValues;
-  if (oldValuesOnly && rv !== undefined && rv !== null && rv !== 'NONE' && rv !== 'ALL_OLD') {
-    throw requestError(validation('ReturnValues can only be ALL_OLD or NONE'), SINGLE_WRITE_CHECKS);
+  if (operation !== 'UpdateItem' && rv !== undefined && rv !== null && rv !== 'NONE' && rv !== 'ALL_OLD') {
+    const error = validation('ReturnValues can only be ALL_OLD or NONE');
+    throw readsAsOlder(raw, forms.required) ? error : requestError(error, SINGLE_WRITE_CHECKS);
   }
 }
 
