@@ -1,24 +1,12 @@
 // DeleteItem: removes one item by key, optionally under a condition; deleting a missing item succeeds.
 import type { EngineContext } from '../context.js';
-import { ConstraintErrors } from '../errors.js';
 import { checkKey, encodeKey } from '../tables/schema.js';
-import type { Condition } from '../expressions/ir.js';
-import type { Item, Sdk, Wire } from '../types.js';
-import { normalizeItem } from '../values/attribute.js';
-import {
-  asRecord,
-  checkEnum,
-  checkExpressionMix,
-  checkRequired,
-  checkTableName,
-  RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-  tableNameOf,
-} from './common.js';
-import { checkPlaceholdersHaveExpressions, newAttributes, readWriteCondition } from './itemCommon.js';
+import type { Sdk, Wire } from '../types.js';
+import { asRecord, tableNameOf } from './common.js';
 import {
   checkSingleWriteRequest,
   OLDER_WRITE_CHECKS,
-  requestError,
+  readPutOrDelete,
   runSingleWrite,
   SINGLE_WRITE_CHECKS,
 } from './writePlan.js';
@@ -35,29 +23,7 @@ export function prepareDelete(
   path = '',
   checks: WriteChecks = OLDER_WRITE_CHECKS,
 ): WritePlan {
-  let keyValues: Item;
-  let condition: Condition | undefined;
-  try {
-    const c = new ConstraintErrors();
-    checkTableName(c, raw.TableName, `${path}tableName`);
-    checkRequired(c, raw.Key, `${path}key`);
-    checkEnum(
-      c,
-      raw.ReturnValuesOnConditionCheckFailure,
-      `${path}returnValuesOnConditionCheckFailure`,
-      RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-    );
-    checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
-    c.throwIfAny();
-    checkExpressionMix(raw, ['Expected'], ['ConditionExpression']);
-    checkPlaceholdersHaveExpressions(raw, ['ConditionExpression'], !checks.envelope);
-    keyValues = normalizeItem(raw.Key, 'Key', checks.layer);
-    const attrs = newAttributes(raw, checks.layer);
-    condition = readWriteCondition(raw, attrs);
-    attrs.assertAllUsed();
-  } catch (e) {
-    throw requestError(e, checks);
-  }
+  const { values: keyValues, condition } = readPutOrDelete(raw, path, checks, 'Key');
   const table = ctx.table(tableNameOf(raw.TableName as string));
   checkKey(table.key, keyValues);
   return {

@@ -1,31 +1,16 @@
 // PutItem: creates or replaces one item, optionally under a condition, in one transaction.
 import type { EngineContext } from '../context.js';
-import { ConstraintErrors, validation } from '../errors.js';
+import { validation } from '../errors.js';
 import { checkItemKey, checkKey, encodeKey, pickKey } from '../tables/schema.js';
-import type { Condition } from '../expressions/ir.js';
-import type { Item, Sdk, Wire } from '../types.js';
-import { normalizeItem } from '../values/attribute.js';
+import type { Sdk, Wire } from '../types.js';
 import { itemSize, MAX_ITEM_SIZE } from '../values/size.js';
-import {
-  asRecord,
-  checkEnum,
-  checkExpressionMix,
-  checkRequired,
-  checkTableName,
-  RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-  tableNameOf,
-} from './common.js';
+import { asRecord, tableNameOf } from './common.js';
 import { checkItemCollectionSize } from './itemCollection.js';
-import {
-  checkIndexKeys,
-  checkPlaceholdersHaveExpressions,
-  newAttributes,
-  readWriteCondition,
-} from './itemCommon.js';
+import { checkIndexKeys } from './itemCommon.js';
 import {
   checkSingleWriteRequest,
   OLDER_WRITE_CHECKS,
-  requestError,
+  readPutOrDelete,
   runSingleWrite,
   SINGLE_WRITE_CHECKS,
 } from './writePlan.js';
@@ -41,29 +26,7 @@ export function preparePut(
   path = '',
   checks: WriteChecks = OLDER_WRITE_CHECKS,
 ): WritePlan {
-  let item: Item;
-  let condition: Condition | undefined;
-  try {
-    const c = new ConstraintErrors();
-    checkTableName(c, raw.TableName, `${path}tableName`);
-    checkRequired(c, raw.Item, `${path}item`);
-    checkEnum(
-      c,
-      raw.ReturnValuesOnConditionCheckFailure,
-      `${path}returnValuesOnConditionCheckFailure`,
-      RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-    );
-    checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
-    c.throwIfAny();
-    checkExpressionMix(raw, ['Expected'], ['ConditionExpression']);
-    checkPlaceholdersHaveExpressions(raw, ['ConditionExpression'], !checks.envelope);
-    item = normalizeItem(raw.Item, 'Item', checks.layer);
-    const attrs = newAttributes(raw, checks.layer);
-    condition = readWriteCondition(raw, attrs);
-    attrs.assertAllUsed();
-  } catch (e) {
-    throw requestError(e, checks);
-  }
+  const { values: item, condition } = readPutOrDelete(raw, path, checks, 'Item');
 
   const table = ctx.table(tableNameOf(raw.TableName as string));
   if (checks.putKeyAsKey) checkKey(table.key, pickKey(table.key, item));

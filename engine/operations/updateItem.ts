@@ -1,22 +1,14 @@
 // UpdateItem: edits (or creates) one item with an UpdateExpression or legacy AttributeUpdates,
 // optionally under a condition, in one transaction.
 import type { EngineContext } from '../context.js';
-import { ConstraintErrors, invalidParameter, validation } from '../errors.js';
+import { invalidParameter, validation } from '../errors.js';
 import type { Condition, Path, UpdateActions } from '../expressions/ir.js';
 import { applyUpdate, parseUpdate, projectItem, updateFromAttributeUpdates } from '../expressions/index.js';
 import { checkKey, encodeKey, keyAttributes } from '../tables/schema.js';
 import type { Item, Sdk, Wire } from '../types.js';
 import { normalizeItem } from '../values/attribute.js';
 import { itemSize, MAX_ITEM_SIZE } from '../values/size.js';
-import {
-  asRecord,
-  checkEnum,
-  checkExpressionMix,
-  checkRequired,
-  checkTableName,
-  RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-  tableNameOf,
-} from './common.js';
+import { asRecord, checkExpressionMix, tableNameOf } from './common.js';
 import { checkItemCollectionSize } from './itemCollection.js';
 import {
   checkIndexKeys,
@@ -26,6 +18,7 @@ import {
 } from './itemCommon.js';
 import {
   checkSingleWriteRequest,
+  checkWriteMembers,
   OLDER_WRITE_CHECKS,
   requestError,
   runSingleWrite,
@@ -98,17 +91,7 @@ export function prepareUpdate(
   let actions: UpdateActions | undefined;
   let condition: Condition | undefined;
   try {
-    const c = new ConstraintErrors();
-    checkTableName(c, raw.TableName, `${path}tableName`);
-    checkRequired(c, raw.Key, `${path}key`);
-    checkEnum(
-      c,
-      raw.ReturnValuesOnConditionCheckFailure,
-      `${path}returnValuesOnConditionCheckFailure`,
-      RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-    );
-    checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', ['AND', 'OR']);
-    c.throwIfAny();
+    checkWriteMembers(raw, path, 'Key');
     checkExpressionMix(raw, ['AttributeUpdates', 'Expected'], ['UpdateExpression', 'ConditionExpression']);
     checkPlaceholdersHaveExpressions(raw, ['UpdateExpression', 'ConditionExpression'], !checks.envelope);
     keyValues = normalizeItem(raw.Key, 'Key', checks.layer);

@@ -3,7 +3,7 @@
 import { CapacityMeter, writeUnits } from '../capacity.js';
 import type { CapacityMode, ConsumedCapacity } from '../capacity.js';
 import type { EngineContext } from '../context.js';
-import { enveloped, validation } from '../errors.js';
+import { ConstraintErrors, enveloped, validation } from '../errors.js';
 import type { DynamoError } from '../errors.js';
 import type { Condition } from '../expressions/ir.js';
 import { evaluateCondition } from '../expressions/index.js';
@@ -14,7 +14,12 @@ import type { WriteEffect } from '../tables/write.js';
 import type { Item, Sdk, Wire } from '../types.js';
 import type { ValueLayer } from '../values/layer.js';
 import {
+  checkEnum,
+  checkExpressionMix,
   checkMemberForms,
+  checkRequired,
+  checkTableName,
+  CONDITIONAL_OPERATORS,
   member,
   OLDER_ENUMS,
   readsAsOlder,
@@ -25,7 +30,13 @@ import {
 } from './common.js';
 import type { MemberForms, MemberRule } from './common.js';
 import { itemCollectionMetrics } from './itemCollection.js';
-import { conditionFailed } from './itemCommon.js';
+import {
+  checkPlaceholdersHaveExpressions,
+  conditionFailed,
+  newAttributes,
+  readWriteCondition,
+} from './itemCommon.js';
+import { normalizeItem } from '../values/attribute.js';
 
 /** What a plan does to the item: store this item, delete it, or leave it (a condition check). */
 export type WriteOutcome = { readonly item: Item; readonly size: number } | 'delete' | 'keep';
@@ -129,6 +140,52 @@ export interface WriteChecks {
 export const SINGLE_WRITE_CHECKS: WriteChecks = { layer: 'current', envelope: true };
 export const OLDER_WRITE_CHECKS: WriteChecks = { layer: 'older', envelope: false };
 export const BATCH_WRITE_CHECKS: WriteChecks = { ...OLDER_WRITE_CHECKS, putKeyAsKey: true };
+
+/**
+ * The members every write action checks before its values, reported in one message: a Put's
+ * `Item`, the other actions' `Key`. `path` prefixes member names inside a transaction.
+ */
+export function checkWriteMembers(
+  raw: Record<string, unknown>,
+  path: string,
+  required: 'Item' | 'Key',
+): void {
+  const c = new ConstraintErrors();
+  checkTableName(c, raw.TableName, `${path}tableName`);
+  checkRequired(c, raw[required], `${path}${required.toLowerCase()}`);
+  checkEnum(
+    c,
+    raw.ReturnValuesOnConditionCheckFailure,
+    `${path}returnValuesOnConditionCheckFailure`,
+    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+  );
+  checkEnum(c, raw.ConditionalOperator, 'conditionalOperator', CONDITIONAL_OPERATORS);
+  c.throwIfAny();
+}
+
+/**
+ * The request checks of a Put or a Delete, in DynamoDB's order: members, expression rules, the Item
+ * (or Key) as values, then the condition. Nothing needs the table yet.
+ */
+export function readPutOrDelete(
+  raw: Record<string, unknown>,
+  path: string,
+  checks: WriteChecks,
+  values: 'Item' | 'Key',
+): { values: Item; condition: Condition | undefined } {
+  try {
+    checkWriteMembers(raw, path, values);
+    checkExpressionMix(raw, ['Expected'], ['ConditionExpression']);
+    checkPlaceholdersHaveExpressions(raw, ['ConditionExpression'], !checks.envelope);
+    const read = normalizeItem(raw[values], values, checks.layer);
+    const attrs = newAttributes(raw, checks.layer);
+    const condition = readWriteCondition(raw, attrs);
+    attrs.assertAllUsed();
+    return { values: read, condition };
+  } catch (e) {
+    throw requestError(e, checks);
+  }
+}
 
 /** An error of a write's request checks, as `checks` reports it: the one place the envelope is added. */
 export function requestError(error: unknown, checks: WriteChecks): unknown {

@@ -4,6 +4,7 @@
 // then be read twice.
 import type { KeyTerm } from '../expressions/ir.js';
 import { encodeKeyValue } from '../keys/encoding.js';
+import { prefixUpperBound } from '../tables/reader.js';
 import type { AttributeValue } from '../types.js';
 
 type KeyType = 'S' | 'N' | 'B';
@@ -29,7 +30,7 @@ export function sortRange(term: KeyTerm, type: KeyType): SortRange | undefined {
     case 'begins_with': {
       const prefix = enc(term.prefix);
       if (!prefix) return undefined;
-      const next = successor(prefix);
+      const next = prefixUpperBound(prefix);
       return { low: { at: prefix, inclusive: true }, high: next ? { at: next, inclusive: false } : OPEN };
     }
     case 'between': {
@@ -67,14 +68,4 @@ function below(low: Bound, high: Bound): boolean {
   if (!low.at || !high.at) return true;
   const c = Buffer.compare(low.at, high.at);
   return c < 0 || (c === 0 && low.inclusive && high.inclusive);
-}
-
-/** The smallest byte string above every string that starts with `prefix`, if there is one. */
-function successor(prefix: Buffer): Buffer | undefined {
-  let end = prefix.length;
-  while (end > 0 && prefix[end - 1] === 0xff) end--;
-  if (end === 0) return undefined;
-  const out = Buffer.from(prefix.subarray(0, end));
-  out[end - 1] = out[end - 1]! + 1;
-  return out;
 }
