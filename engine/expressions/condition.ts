@@ -61,80 +61,48 @@ function staticType(operand: Operand): AttributeType | undefined {
   return undefined;
 }
 
-class Lowering {
+/**
+ * DynamoDB's static checks of a condition's operands (constants and size() have types known before
+ * evaluation), shared by the expression language and PartiQL, which DynamoDB checks with the same
+ * validator. The first problem of each kind is kept; operands that are not distinct win.
+ */
+export class OperandChecks {
   private distinct: string | undefined;
   private operandType: string | undefined;
 
-  constructor(
-    private readonly attrs: ExpressionAttributes,
-    private readonly kind: ConditionKind,
-  ) {}
-
-  throwFirstProblem(): void {
-    const detail = this.distinct ?? this.operandType;
-    if (detail) throw validation(`Invalid ${this.kind}: ${detail}`);
+  /** The problem to report, if any (without the `Invalid ConditionExpression: ` an API adds). */
+  get firstProblem(): string | undefined {
+    return this.distinct ?? this.operandType;
   }
 
-  condition(node: ConditionNode): Condition {
-    switch (node.kind) {
-      case 'and':
-      case 'or':
-        return { kind: node.kind, left: this.condition(node.left), right: this.condition(node.right) };
-      case 'not':
-        return { kind: 'not', operand: this.condition(node.operand) };
-      case 'compare': {
-        const left = this.operand(node.left);
-        const right = this.operand(node.right);
-        this.checkDistinct(node.op, left, right);
-        if (node.op !== '=' && node.op !== '<>') {
-          this.checkOrdered(node.op, left);
-          this.checkOrdered(node.op, right);
-        }
-        return { kind: 'compare', op: node.op, left, right };
-      }
-      case 'between': {
-        const operand = this.operand(node.operand);
-        const low = this.operand(node.low);
-        const high = this.operand(node.high);
-        for (const o of [operand, low, high]) this.checkOrdered('BETWEEN', o);
-        this.checkBounds(low, high);
-        return { kind: 'between', operand, low, high };
-      }
-      case 'in':
-        return {
-          kind: 'in',
-          operand: this.operand(node.operand),
-          list: node.list.map((o) => this.operand(o)),
-        };
-      case 'function':
-        return this.function(node.call);
+  compare(op: string, left: Operand, right: Operand): void {
+    this.checkDistinct(op, left, right);
+    if (op !== '=' && op !== '<>') {
+      this.checkOrdered(op, left);
+      this.checkOrdered(op, right);
     }
   }
 
-  private function(call: CallNode): Condition {
-    const args = call.args.map((a) => this.operand(a));
-    const [first, second] = args as [Operand, Operand];
-    switch (call.name) {
-      case 'attribute_exists':
-      case 'attribute_not_exists':
-        return { kind: call.name, path: (first as { path: Path }).path };
-      case 'attribute_type':
-        this.checkDistinct(call.name, first, second);
-        return this.attributeType(first, second);
-      case 'begins_with':
-        this.checkDistinct(call.name, first, second);
-        for (const o of args) {
-          const type = staticType(o);
-          if (type !== undefined && type !== 'S' && type !== 'B') this.noteOperandType(call.name, type);
-        }
-        return { kind: 'begins_with', operand: first, prefix: second };
-      default:
-        this.checkDistinct(call.name, first, second);
-        return { kind: 'contains', operand: first, value: second };
+  between(operand: Operand, low: Operand, high: Operand): void {
+    for (const o of [operand, low, high]) this.checkOrdered('BETWEEN', o);
+    this.checkBounds(low, high);
+  }
+
+  beginsWith(first: Operand, second: Operand): void {
+    this.checkDistinct('begins_with', first, second);
+    for (const o of [first, second]) {
+      const type = staticType(o);
+      if (type !== undefined && type !== 'S' && type !== 'B') this.noteOperandType('begins_with', type);
     }
   }
 
-  private attributeType(target: Operand, type: Operand): Condition {
+  contains(first: Operand, second: Operand): void {
+    this.checkDistinct('contains', first, second);
+  }
+
+  /** attribute_type(target, type): the type name when it is a known constant. */
+  attributeType(target: Operand, type: Operand): string | undefined {
+    this.checkDistinct('attribute_type', target, type);
     if (type.kind === 'path') this.noteOperandType('attribute_type', ANY_TYPE);
     const known = staticType(type);
     if (known !== undefined && known !== 'S') this.noteOperandType('attribute_type', known);
@@ -142,19 +110,11 @@ class Lowering {
     if (name !== undefined && !(ATTRIBUTE_TYPES as readonly string[]).includes(name)) {
       this.operandType ??= `Invalid attribute type name found; type: ${name}, valid types: {${ATTRIBUTE_TYPES.join(',')}}`;
     }
-    // The IR tests a path; a constant or size() first operand has a type known now or by existence.
-    if (target.kind === 'path') return { kind: 'attribute_type', path: target.path, type };
-    if (target.kind === 'value') return { kind: 'literal', value: typeOf(target.value) === name };
-    if (name === 'N') return { kind: 'compare', op: '=', left: target, right: target };
-    return { kind: 'literal', value: false };
+    return name;
   }
 
-  private operand(node: OperandNode): Operand {
-    if (node.kind === 'path') return { kind: 'path', path: resolvePath(node, this.attrs, this.kind) };
-    if (node.kind === 'valueRef') return { kind: 'value', value: this.attrs.value(node.ref, this.kind) };
-    // The grammar admits only size() as a function operand in a condition.
-    const arg = this.operand(node.args[0]!);
-    if (arg.kind === 'path') return { kind: 'size', path: arg.path };
+  /** size() of a constant: its size, or (a type without one) a problem and 0. */
+  sizeOfValue(arg: Operand): Operand {
     const type = staticType(arg);
     const size = arg.kind === 'value' ? sizeOf(arg.value) : undefined;
     if (size === undefined) {
@@ -189,5 +149,86 @@ class Lowering {
 
   private noteOperandType(operator: string, type: string): void {
     this.operandType ??= `Incorrect operand type for operator or function; operator or function: ${operator}, operand type: ${type}`;
+  }
+}
+
+/** The IR of an attribute_type test whose type name is `name`. */
+export function attributeTypeCondition(target: Operand, type: Operand, name: string | undefined): Condition {
+  // The IR tests a path; a constant or size() first operand has a type known now or by existence.
+  if (target.kind === 'path') return { kind: 'attribute_type', path: target.path, type };
+  if (target.kind === 'value') return { kind: 'literal', value: typeOf(target.value) === name };
+  if (name === 'N') return { kind: 'compare', op: '=', left: target, right: target };
+  return { kind: 'literal', value: false };
+}
+
+class Lowering {
+  private readonly checks = new OperandChecks();
+
+  constructor(
+    private readonly attrs: ExpressionAttributes,
+    private readonly kind: ConditionKind,
+  ) {}
+
+  throwFirstProblem(): void {
+    const detail = this.checks.firstProblem;
+    if (detail) throw validation(`Invalid ${this.kind}: ${detail}`);
+  }
+
+  condition(node: ConditionNode): Condition {
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        return { kind: node.kind, left: this.condition(node.left), right: this.condition(node.right) };
+      case 'not':
+        return { kind: 'not', operand: this.condition(node.operand) };
+      case 'compare': {
+        const left = this.operand(node.left);
+        const right = this.operand(node.right);
+        this.checks.compare(node.op, left, right);
+        return { kind: 'compare', op: node.op, left, right };
+      }
+      case 'between': {
+        const operand = this.operand(node.operand);
+        const low = this.operand(node.low);
+        const high = this.operand(node.high);
+        this.checks.between(operand, low, high);
+        return { kind: 'between', operand, low, high };
+      }
+      case 'in':
+        return {
+          kind: 'in',
+          operand: this.operand(node.operand),
+          list: node.list.map((o) => this.operand(o)),
+        };
+      case 'function':
+        return this.function(node.call);
+    }
+  }
+
+  private function(call: CallNode): Condition {
+    const args = call.args.map((a) => this.operand(a));
+    const [first, second] = args as [Operand, Operand];
+    switch (call.name) {
+      case 'attribute_exists':
+      case 'attribute_not_exists':
+        return { kind: call.name, path: (first as { path: Path }).path };
+      case 'attribute_type':
+        return attributeTypeCondition(first, second, this.checks.attributeType(first, second));
+      case 'begins_with':
+        this.checks.beginsWith(first, second);
+        return { kind: 'begins_with', operand: first, prefix: second };
+      default:
+        this.checks.contains(first, second);
+        return { kind: 'contains', operand: first, value: second };
+    }
+  }
+
+  private operand(node: OperandNode): Operand {
+    if (node.kind === 'path') return { kind: 'path', path: resolvePath(node, this.attrs, this.kind) };
+    if (node.kind === 'valueRef') return { kind: 'value', value: this.attrs.value(node.ref, this.kind) };
+    // The grammar admits only size() as a function operand in a condition.
+    const arg = this.operand(node.args[0]!);
+    if (arg.kind === 'path') return { kind: 'size', path: arg.path };
+    return this.checks.sizeOfValue(arg);
   }
 }

@@ -4,8 +4,8 @@ import type { Expression, FunctionCall, PathExpression, SetLiteral } from '../..
 import { DynamoError, invalidParameter, validation } from '../errors.js';
 import type { Comparator, Condition, Operand, Path } from '../expressions/ir.js';
 import type { AttributeValue } from '../types.js';
-import { normalizeValue, setOwn, typeOf } from '../values/attribute.js';
-import { ORDERED_TYPES } from '../expressions/compare.js';
+import { normalizeValue, setOwn } from '../values/attribute.js';
+import { attributeTypeCondition, OperandChecks } from '../expressions/condition.js';
 import { normalizeNumber } from '../values/number.js';
 
 /** The values bound to a statement's `?` parameters, already validated. */
@@ -127,7 +127,14 @@ export function lowerOperand(e: Expression, params: Parameters): Operand {
         },
       };
     }
-    throw validation('Incorrect operand type for operator or function; operator or function: -');
+    // DynamoDB reads `-path` as the binary minus given one operand.
+    throw validation(
+      'Incorrect number of operands for operator or function; operator or function: -, number of operands: 1',
+    );
+  }
+  if (e.kind === 'binary' && (e.op === '+' || e.op === '-')) {
+    // Arithmetic belongs to UPDATE's SET values; a condition's operands are paths and values.
+    throw validation(`Unsupported operator in Condition Expression. Operator: ${e.op}`);
   }
   if (isLiteral(e)) return { kind: 'value', value: literalValue(e, params) };
   throw validation(`Unsupported operand: ${describe(e)}`);
@@ -178,7 +185,7 @@ export function lowerUpdateValue(e: Expression, params: Parameters): Operand {
 
 const COMPARATORS = new Set<string>(['=', '<>', '<', '<=', '>', '>=']);
 
-function functionCondition(e: FunctionCall, params: Parameters): Condition {
+function functionCondition(e: FunctionCall, params: Parameters, checks: OperandChecks): Condition {
   const pathArg = (i: number): Path => {
     const a = e.args[i];
     if (!a || a.kind !== 'path') {
@@ -198,23 +205,26 @@ function functionCondition(e: FunctionCall, params: Parameters): Condition {
     case 'attribute_not_exists':
       arity(1);
       return { kind: e.name, path: pathArg(0) };
-    case 'attribute_type':
+    case 'attribute_type': {
       arity(2);
-      return { kind: 'attribute_type', path: pathArg(0), type: lowerOperand(e.args[1]!, params) };
-    case 'begins_with':
+      const target: Operand = { kind: 'path', path: pathArg(0) };
+      const type = lowerOperand(e.args[1]!, params);
+      return attributeTypeCondition(target, type, checks.attributeType(target, type));
+    }
+    case 'begins_with': {
       arity(2);
-      return {
-        kind: 'begins_with',
-        operand: lowerOperand(e.args[0]!, params),
-        prefix: lowerOperand(e.args[1]!, params),
-      };
-    case 'contains':
+      const operand = lowerOperand(e.args[0]!, params);
+      const prefix = lowerOperand(e.args[1]!, params);
+      checks.beginsWith(operand, prefix);
+      return { kind: 'begins_with', operand, prefix };
+    }
+    case 'contains': {
       arity(2);
-      return {
-        kind: 'contains',
-        operand: lowerOperand(e.args[0]!, params),
-        value: lowerOperand(e.args[1]!, params),
-      };
+      const operand = lowerOperand(e.args[0]!, params);
+      const value = lowerOperand(e.args[1]!, params);
+      checks.contains(operand, value);
+      return { kind: 'contains', operand, value };
+    }
     default:
       throw validation(`Unrecognized function: ${e.name}`);
   }
@@ -249,26 +259,26 @@ const IS_TYPES: Record<string, Extract<Condition, { kind: 'is' }>['test']> = {
   BS: 'BS',
 };
 
-/** Ordering operators take strings, numbers and binaries: a value of another type is refused. */
-function checkOrdered(operator: string, operand: Operand): void {
-  if (operand.kind !== 'value') return;
-  const type = typeOf(operand.value);
-  if (!ORDERED_TYPES.has(type)) {
-    throw validation(
-      `Incorrect operand type for operator or function; operator or function: ${operator}, operand type: ${type}`,
-    );
-  }
+/**
+ * A WHERE clause (or a part of it) as a condition, its operands checked as ConditionExpression's
+ * are (DynamoDB validates both the same way), the problem reported bare.
+ */
+export function lowerCondition(e: Expression, params: Parameters): Condition {
+  const checks = new OperandChecks();
+  const condition = conditionOf(e, params, checks);
+  const problem = checks.firstProblem;
+  if (problem) throw validation(problem);
+  return condition;
 }
 
-/** A WHERE clause (or a part of it) as a condition. */
-export function lowerCondition(e: Expression, params: Parameters): Condition {
+function conditionOf(e: Expression, params: Parameters, checks: OperandChecks): Condition {
   switch (e.kind) {
     case 'binary': {
       if (e.op === 'AND' || e.op === 'OR') {
         return {
           kind: e.op === 'AND' ? 'and' : 'or',
-          left: lowerCondition(e.left, params),
-          right: lowerCondition(e.right, params),
+          left: conditionOf(e.left, params, checks),
+          right: conditionOf(e.right, params, checks),
         };
       }
       if (COMPARATORS.has(e.op)) {
@@ -281,15 +291,12 @@ export function lowerCondition(e: Expression, params: Parameters): Condition {
               : undefined;
         const other = fnSide === e.left ? e.right : e.left;
         if (fnSide && other.kind === 'boolean' && (e.op === '=' || e.op === '<>')) {
-          const c = functionCondition(fnSide, params);
+          const c = functionCondition(fnSide, params, checks);
           return other.value === (e.op === '=') ? c : { kind: 'not', operand: c };
         }
         const left = lowerOperand(e.left, params);
         const right = lowerOperand(e.right, params);
-        if (e.op !== '=' && e.op !== '<>') {
-          checkOrdered(e.op, left);
-          checkOrdered(e.op, right);
-        }
+        checks.compare(e.op, left, right);
         return { kind: 'compare', op: e.op as Comparator, left, right };
       }
       throw validation(
@@ -297,7 +304,7 @@ export function lowerCondition(e: Expression, params: Parameters): Condition {
       );
     }
     case 'not':
-      return { kind: 'not', operand: lowerCondition(e.operand, params) };
+      return { kind: 'not', operand: conditionOf(e.operand, params, checks) };
     case 'between': {
       const c: Condition = {
         kind: 'between',
@@ -305,7 +312,7 @@ export function lowerCondition(e: Expression, params: Parameters): Condition {
         low: lowerOperand(e.low, params),
         high: lowerOperand(e.high, params),
       };
-      for (const o of [c.operand, c.low, c.high]) checkOrdered('BETWEEN', o);
+      checks.between(c.operand, c.low, c.high);
       return e.not ? { kind: 'not', operand: c } : c;
     }
     case 'in': {
@@ -322,7 +329,7 @@ export function lowerCondition(e: Expression, params: Parameters): Condition {
       return { kind: 'is', operand: lowerOperand(e.value, params), test, negated: e.not };
     }
     case 'call':
-      return functionCondition(e, params);
+      return functionCondition(e, params, checks);
     default:
       // The grammar's validator refuses values where a condition belongs; this is its backstop.
       throw validation('WHERE clause must contain an expression that resolves to a boolean');

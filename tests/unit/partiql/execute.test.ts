@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Engine } from '../../../engine/engine.js';
-import { assertError, call, scratchEngine } from '../../support/engine.js';
+import { assertError, call, errorOf, scratchEngine } from '../../support/engine.js';
 
 function music(options: Parameters<typeof scratchEngine>[0] = {}) {
   const e = scratchEngine(options);
@@ -403,6 +403,54 @@ describe('ExecuteStatement writes', () => {
     assert.equal(where(`missingattr IS MISSING`), true);
     assert.equal(where(`missingattr IS NULL`), false);
     assert.equal(where(`xname IS STRING`), true);
+  });
+
+  it('refuses what ConditionExpression refuses, in the same words without its prefix', () => {
+    const e = music();
+    const refusals: [string, string, Record<string, unknown>][] = [
+      [`attribute_type(Year, 'X')`, 'attribute_type(#y, :v)', { ':v': { S: 'X' } }],
+      [`begins_with(Genre, 1)`, 'begins_with(Genre, :v)', { ':v': { N: '1' } }],
+      [`Year BETWEEN 10 AND 1`, '#y BETWEEN :a1 AND :a2', { ':a1': { N: '10' }, ':a2': { N: '1' } }],
+      [`Year BETWEEN 1 AND 'z'`, '#y BETWEEN :a1 AND :a2', { ':a1': { N: '1' }, ':a2': { S: 'z' } }],
+      [`Genre = Genre`, 'Genre = Genre', {}],
+      [`contains(Genre, Genre)`, 'contains(Genre, Genre)', {}],
+    ];
+    for (const [partiql, expression, values] of refusals) {
+      const viaExpression = errorOf(() =>
+        call(e, 'Query', {
+          TableName: 'Music',
+          KeyConditionExpression: 'Artist = :a',
+          FilterExpression: expression,
+          ...(expression.includes('#y') ? { ExpressionAttributeNames: { '#y': 'Year' } } : {}),
+          ExpressionAttributeValues: { ':a': { S: 'Acme' }, ...values },
+        }),
+      );
+      assert.match(viaExpression.message, /^Invalid FilterExpression: /);
+      assertError(
+        () => run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND ${partiql}`),
+        'ValidationException',
+        viaExpression.message.replace(/^Invalid FilterExpression: /, ''),
+      );
+    }
+  });
+
+  it('refuses arithmetic and unary minus on paths in a condition', () => {
+    const e = music();
+    for (const [condition, message] of [
+      [`Year + 1 = 2002`, 'Unsupported operator in Condition Expression. Operator: +'],
+      [`Year = 2003 - 1`, 'Unsupported operator in Condition Expression. Operator: -'],
+      [
+        `-Year = -2001`,
+        'Incorrect number of operands for operator or function; operator or function: -, number of operands: 1',
+      ],
+    ]) {
+      assertError(
+        () => run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND ${condition}`),
+        'ValidationException',
+        message,
+      );
+    }
+    assert.equal(run(e, `SELECT * FROM Music WHERE Artist = 'Acme' AND Year = -(-2001)`).Items.length, 1);
   });
 });
 
