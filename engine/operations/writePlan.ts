@@ -229,6 +229,17 @@ const OLDER_RULES: Readonly<Record<string, MemberRule>> = {
   ReturnValues: member.enumValue('ReturnValues', 'returnValues', OLDER_ENUMS.returnValues),
 };
 
+/** UpdateItem's and DeleteItem's members in the API model's order (the two models list them alike). */
+const KEYED_WRITE_ORDER = [
+  'TableName',
+  'Key',
+  'ConditionalOperator',
+  'ReturnValues',
+  'ReturnConsumedCapacity',
+  'ReturnItemCollectionMetrics',
+  'ReturnValuesOnConditionCheckFailure',
+] as const;
+
 /** The newer form's order: the API model's. */
 const NEWER_ORDER: Readonly<Record<SingleWrite, readonly string[]>> = {
   PutItem: [
@@ -240,24 +251,8 @@ const NEWER_ORDER: Readonly<Record<SingleWrite, readonly string[]>> = {
     'ConditionalOperator',
     'ReturnValuesOnConditionCheckFailure',
   ],
-  UpdateItem: [
-    'TableName',
-    'Key',
-    'ConditionalOperator',
-    'ReturnValues',
-    'ReturnConsumedCapacity',
-    'ReturnItemCollectionMetrics',
-    'ReturnValuesOnConditionCheckFailure',
-  ],
-  DeleteItem: [
-    'TableName',
-    'Key',
-    'ConditionalOperator',
-    'ReturnValues',
-    'ReturnConsumedCapacity',
-    'ReturnItemCollectionMetrics',
-    'ReturnValuesOnConditionCheckFailure',
-  ],
+  UpdateItem: KEYED_WRITE_ORDER,
+  DeleteItem: KEYED_WRITE_ORDER,
 };
 
 /** The older form's order, the same for the three; the Key or Item comes last. */
