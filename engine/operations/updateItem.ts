@@ -91,7 +91,7 @@ export function prepareUpdate(
   let actions: UpdateActions | undefined;
   let condition: Condition | undefined;
   try {
-    checkWriteMembers(raw, path, 'Key');
+    if (!checks.membersChecked) checkWriteMembers(raw, path, 'Key');
     checkExpressionMix(raw, ['AttributeUpdates', 'Expected'], ['UpdateExpression', 'ConditionExpression']);
     checkPlaceholdersHaveExpressions(raw, ['UpdateExpression', 'ConditionExpression'], !checks.envelope);
     keyValues = normalizeItem(raw.Key, 'Key', checks.layer);

@@ -135,9 +135,11 @@ export interface WriteChecks {
    * "The provided key element does not match the schema", where PutItem names the attribute.
    */
   readonly putKeyAsKey?: boolean;
+  /** The operation has checked its members already (checkSingleWriteRequest): not again. */
+  readonly membersChecked?: boolean;
 }
 
-export const SINGLE_WRITE_CHECKS: WriteChecks = { layer: 'current', envelope: true };
+export const SINGLE_WRITE_CHECKS: WriteChecks = { layer: 'current', envelope: true, membersChecked: true };
 export const OLDER_WRITE_CHECKS: WriteChecks = { layer: 'older', envelope: false };
 export const BATCH_WRITE_CHECKS: WriteChecks = { ...OLDER_WRITE_CHECKS, putKeyAsKey: true };
 
@@ -174,7 +176,7 @@ export function readPutOrDelete(
   values: 'Item' | 'Key',
 ): { values: Item; condition: Condition | undefined } {
   try {
-    checkWriteMembers(raw, path, values);
+    if (!checks.membersChecked) checkWriteMembers(raw, path, values);
     checkExpressionMix(raw, ['Expected'], ['ConditionExpression']);
     checkPlaceholdersHaveExpressions(raw, ['ConditionExpression'], !checks.envelope);
     const read = normalizeItem(raw[values], values, checks.layer);
