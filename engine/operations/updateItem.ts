@@ -66,6 +66,9 @@ export function updatePlan(
     returnValuesOnConditionCheckFailure,
     actions,
     outcome: (current) => {
+      // DynamoDB does not create an item for an update that only removes (REMOVE, DELETE from a
+      // set, legacy DELETE): on a missing item nothing is written, as for deleting a missing item.
+      if (!current && actions && onlyRemoves(actions)) return 'delete';
       const base: Item = current ?? { ...keyValues };
       const item = actions ? applyUpdate(actions, base) : base;
       const size = itemSize(item);
@@ -139,5 +142,11 @@ export function updateItem(ctx: EngineContext, input: Wire<Sdk.UpdateItemInput>)
   const plan = prepareUpdate(ctx, raw, '', SINGLE_WRITE_CHECKS);
   return runSingleWrite(ctx, raw, plan, (done) =>
     updateReturnValues(raw.ReturnValues, plan.actions, done.oldItem, done.newItem),
+  );
+}
+
+function onlyRemoves(actions: UpdateActions): boolean {
+  return (
+    actions.set.length === 0 && actions.add.length === 0 && actions.remove.length + actions.delete.length > 0
   );
 }
