@@ -5,6 +5,7 @@ import { validation } from '../errors.js';
 import type { AttributeValue, Item } from '../types.js';
 import { typeOf } from '../values/attribute.js';
 import { addNumbers } from '../values/number.js';
+import { sortSetMembers } from '../values/set-order.js';
 import type { Operand, Path, UpdateActions } from './ir.js';
 import { putMember } from './paths.js';
 import { sameMember, setMembers, updateValueOf, WRONG_OPERAND_TYPE } from './operands.js';
@@ -149,7 +150,7 @@ class UpdateRun {
     } else if (type === 'SS' || type === 'NS' || type === 'BS') {
       const members = setMembers(existing);
       const added = setMembers(value).filter((m) => !members.some((e) => sameMember(type, e, m)));
-      this.write(slot, { [type]: [...members, ...added] } as AttributeValue);
+      this.write(slot, { [type]: sortSetMembers(type, [...members, ...added]) } as AttributeValue);
     } else {
       throw validation(this.mismatch);
     }

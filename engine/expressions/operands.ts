@@ -8,6 +8,7 @@ import { addNumbers, subtractNumbers } from '../values/number.js';
 import { compareBinary, sizeOf } from './compare.js';
 import type { Operand } from './ir.js';
 import { getPath } from './paths.js';
+import { sortSetMembers } from '../values/set-order.js';
 
 export const MISSING_ATTRIBUTE =
   'The provided expression refers to an attribute that does not exist in the item';
@@ -87,7 +88,10 @@ function setFunction(
   const changes = setMembers(value);
   const result =
     kind === 'set_add'
-      ? [...members, ...changes.filter((m) => !members.some((e) => sameMember(type, e, m)))]
+      ? sortSetMembers(type, [
+          ...members,
+          ...changes.filter((m) => !members.some((e) => sameMember(type, e, m))),
+        ])
       : members.filter((m) => !changes.some((c) => sameMember(type, m, c)));
   return result.length === 0 ? undefined : ({ [type]: result } as AttributeValue);
 }

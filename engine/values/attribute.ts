@@ -3,6 +3,8 @@ import { DynamoError, invalidParameter, validation } from '../errors.js';
 import type { AttributeType, AttributeValue, Item } from '../types.js';
 import type { ValueLayer } from './layer.js';
 import { normalizeNumberValue } from './number.js';
+import { sortSetMembers } from './set-order.js';
+import type { SetType } from './set-order.js';
 
 export const MAX_NESTING_DEPTH = 32;
 const TYPES: ReadonlySet<string> = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'L', 'M', 'SS', 'NS', 'BS']);
@@ -106,8 +108,6 @@ function checkBase64(v: unknown): string {
   return v;
 }
 
-type SetType = 'SS' | 'NS' | 'BS';
-
 /** One member of a set, checked (and a number normalised). */
 function setMember(member: unknown, type: SetType, layer: ValueLayer): string {
   switch (type) {
@@ -138,7 +138,7 @@ function normalizeSet(raw: unknown, type: SetType, layer: ValueLayer): string[] 
     if (seen.has(id)) throw duplicateMembers(raw, i, type, layer);
     seen.add(id);
   }
-  return out;
+  return sortSetMembers(type, out);
 }
 
 /**

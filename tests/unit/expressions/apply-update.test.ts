@@ -193,7 +193,7 @@ describe('applyUpdate: ADD and DELETE', () => {
     assert.deepEqual(
       update({ a: { SS: ['dog', 'cat', 'mouse'] } }, 'ADD a :v', { ':v': { SS: ['pig', 'cat'] } }),
       {
-        a: { SS: ['dog', 'cat', 'mouse', 'pig'] },
+        a: { SS: ['cat', 'dog', 'mouse', 'pig'] },
       },
     );
     assert.deepEqual(update({ a: { NS: ['1', '2'] } }, 'ADD a :v', { ':v': { NS: ['2.0', '3'] } }), {
