@@ -261,11 +261,11 @@ export function createTable(
   }
   const stream = input.StreamSpecification;
   if (stream?.StreamEnabled && !stream.StreamViewType) {
-    throw invalidParameter('StreamViewType is required when StreamEnabled is true');
+    throw invalidParameter('Table is being created with a stream enabled, UpdateViewType is required');
   }
   if (stream && !stream.StreamEnabled && stream.StreamViewType) {
     throw invalidParameter(
-      'StreamSpecification: StreamViewType cannot be specified when StreamEnabled is false',
+      'Table is being created with a stream disabled, UpdateViewType should not be specified',
     );
   }
 

@@ -41,7 +41,9 @@ export function getShardIterator(
     }
     const n = parseSequenceNumber(input.SequenceNumber);
     const newest = closed ? (stream.endSeq ?? stream.startSeq) : ctx.streams.latestPosition() - 1;
-    if (n === undefined || n < stream.startSeq || n > newest) {
+    // The shard's own StartingSequenceNumber is always a valid position, even before its first
+    // record exists (DescribeStream hands it out; clients resume from it).
+    if (n === undefined || n < stream.startSeq || (n > newest && n !== stream.startSeq)) {
       throw validation(`Invalid SequenceNumber ${input.SequenceNumber} for shard ${stream.shardId}`);
     }
     position = type === 'AT_SEQUENCE_NUMBER' ? n : n + 1;

@@ -175,15 +175,20 @@ export function updateTable(
     const s = input.StreamSpecification;
     const enabled = d.StreamSpecification?.StreamEnabled === true;
     if (s.StreamEnabled) {
-      if (!s.StreamViewType) throw invalidParameter('StreamViewType is required when StreamEnabled is true');
-      if (enabled) throw validation(`Table already has an enabled stream: ${d.TableArn}`);
+      if (!s.StreamViewType)
+        throw invalidParameter('If stream is being enabled then UpdateViewType is required');
+      if (enabled) throw validation(`Table already has an enabled stream: TableName: ${d.TableName}`);
       const label = new Date(ctx.now()).toISOString().replace('Z', '');
       d.StreamSpecification = { StreamEnabled: true, StreamViewType: s.StreamViewType };
       d.LatestStreamLabel = label;
       d.LatestStreamArn = `${d.TableArn}/stream/${label}`;
     } else {
-      if (!enabled) throw validation(`Table already has no stream enabled: ${d.TableArn}`);
-      d.StreamSpecification = { StreamEnabled: false };
+      if (s.StreamViewType)
+        throw invalidParameter('If stream is being disabled, then UpdateViewType must not be specified');
+      if (!enabled) throw validation(`Table has no stream to disable: TableName: ${d.TableName}`);
+      // DynamoDB's description drops StreamSpecification once the stream is off; LatestStreamArn and
+      // LatestStreamLabel stay, naming the closed stream.
+      delete d.StreamSpecification;
     }
   }
 
