@@ -32,9 +32,37 @@ export function deleteTable(
       'Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.',
     );
   }
-  const description = { ...describeTableNow(ctx, table), TableStatus: 'DELETING' as const };
+  const description = deletingDescription(describeTableNow(ctx, table));
   ctx.db.transaction(() => ctx.catalog.drop(table));
   ctx.pending.delete(name);
   if (ctx.transientStatusMs > 0) ctx.deleting.set(name, { table, until: ctx.now() + ctx.transientStatusMs });
   return { TableDescription: description };
+}
+
+/**
+ * DeleteTable answers a short TableDescription: identity, counters, billing and the stream and
+ * encryption settings that are set, but none of the schema (KeySchema, AttributeDefinitions,
+ * CreationDateTime, index descriptions), which only DescribeTable gives.
+ */
+const DELETE_TABLE_MEMBERS = [
+  'TableName',
+  'TableStatus',
+  'TableId',
+  'TableArn',
+  'ItemCount',
+  'TableSizeBytes',
+  'BillingModeSummary',
+  'ProvisionedThroughput',
+  'StreamSpecification',
+  'LatestStreamLabel',
+  'LatestStreamArn',
+  'SSEDescription',
+  'TableClassSummary',
+] as const;
+
+function deletingDescription(full: Wire<Sdk.TableDescription>): Wire<Sdk.TableDescription> {
+  const short: Record<string, unknown> = {};
+  const source = { ...full, TableStatus: 'DELETING' } as Record<string, unknown>;
+  for (const member of DELETE_TABLE_MEMBERS) if (source[member] !== undefined) short[member] = source[member];
+  return short as Wire<Sdk.TableDescription>;
 }
