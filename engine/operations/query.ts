@@ -186,7 +186,12 @@ const QUERY_NEWER_MEMBERS = [member.newerMinimum('Limit', 1), member.newerCondit
 export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk.QueryOutput> {
   const raw = asRecord(input);
   checkReadRequest(raw, {
-    legacy: ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
+    // Legacy KeyConditions go with the other expressions (DynamoDB accepts KeyConditions beside a
+    // FilterExpression or ProjectionExpression); only beside a KeyConditionExpression are they a mix.
+    legacy:
+      raw.KeyConditionExpression == null
+        ? ['AttributesToGet', 'QueryFilter', 'ConditionalOperator']
+        : ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
     expressions: ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],
     newer: QUERY_NEWER_MEMBERS,
     older: [READ_MEMBERS.select, READ_MEMBERS.returnConsumedCapacity],
