@@ -68,13 +68,24 @@ function encodeCompositeParts(parts: readonly Buffer[], terminateLast: boolean):
 const ESCAPE = Buffer.from([0xff]);
 const TERMINATOR = Buffer.from([0x00, 0x01]);
 
-/** The hash that orders a Scan: 32-bit FNV-1a of the encoded partition key. */
+/**
+ * The hash that orders a Scan: 32-bit FNV-1a of the encoded partition key, then MurmurHash3's
+ * 32-bit finaliser. FNV-1a alone changes mostly the low bits for a change in the last bytes, so
+ * keys like `USER#1`…`USER#100` crowded into a few parallel-scan segments (ranges of the high
+ * bits); the finaliser spreads every input bit over the whole word. Stored in every item-shaped
+ * table's `h` column: changing it needs a migration that recomputes them (storage/database.ts).
+ */
 export function partitionHash(encodedPartitionKey: Buffer): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < encodedPartitionKey.length; i++) {
     h ^= encodedPartitionKey[i]!;
     h = Math.imul(h, 0x01000193);
   }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 

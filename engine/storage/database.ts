@@ -4,12 +4,13 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { rehashPartitions } from './rehash.js';
 
 /**
  * Schema migrations, applied in order; PRAGMA user_version records how many have run. A database
  * written by one version opens in the next: append here, never edit an entry that has shipped.
  */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly (string | ((sqlite: SqliteDatabase) => void))[] = [
   // 1: the catalog of tables. `description` is the stored part of DynamoDB's TableDescription.
   `CREATE TABLE sk_tables (
      name TEXT PRIMARY KEY,
@@ -122,6 +123,8 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (table_name, index_name, dimension, metric, minute)
    ) WITHOUT ROWID;
    CREATE INDEX sk_metrics_by_minute ON sk_metrics (minute, metric);`,
+  // 5: the scan hash gained a finaliser (keys/encoding.ts, partitionHash): recompute every `h`.
+  rehashPartitions,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -167,7 +170,9 @@ export class Database {
     }
     for (let v = current; v < SCHEMA_VERSION; v++) {
       this.sqlite.transaction(() => {
-        this.sqlite.exec(MIGRATIONS[v]!);
+        const migration = MIGRATIONS[v]!;
+        if (typeof migration === 'string') this.sqlite.exec(migration);
+        else migration(this.sqlite);
         this.sqlite.pragma(`user_version = ${v + 1}`);
       })();
     }
