@@ -17,6 +17,8 @@ import {
   checkTableName,
 } from './common.js';
 import { describeTableNow } from './describeTable.js';
+import { checkTags } from './tagRules.js';
+import { STREAM_VIEW_TYPES } from './common.js';
 
 type KeySchemaElement = Wire<Sdk.KeySchemaElement>;
 type Projection = Wire<Sdk.Projection>;
@@ -102,6 +104,11 @@ export function checkProjection(p: Projection): number {
   if (type !== 'INCLUDE' && nonKey && nonKey.length > 0) {
     throw invalidParameter('NonKeyAttributes can only be specified with ProjectionType INCLUDE');
   }
+  const seen = new Set<string>();
+  for (const name of nonKey ?? []) {
+    if (seen.has(name)) throw invalidParameter(`Duplicate element in NonKeyAttributes: ${name}`);
+    seen.add(name);
+  }
   return nonKey?.length ?? 0;
 }
 
@@ -137,6 +144,12 @@ export function createTable(
   }
   checkEnum(c, raw.BillingMode, 'billingMode', ['PROVISIONED', 'PAY_PER_REQUEST']);
   checkEnum(c, raw.TableClass, 'tableClass', ['STANDARD', 'STANDARD_INFREQUENT_ACCESS']);
+  checkEnum(
+    c,
+    asRecord(raw.StreamSpecification).StreamViewType,
+    'streamSpecification.streamViewType',
+    STREAM_VIEW_TYPES,
+  );
   checkThroughputConstraints(c, raw.ProvisionedThroughput, 'provisionedThroughput');
   const lsis = (Array.isArray(raw.LocalSecondaryIndexes) ? raw.LocalSecondaryIndexes : undefined) as
     Wire<Sdk.LocalSecondaryIndex>[] | undefined;
@@ -156,13 +169,8 @@ export function createTable(
     checkKeySchemaConstraints(c, l?.KeySchema, `${path}.keySchema`, 2);
     checkProjectionConstraints(c, l?.Projection, `${path}.projection`);
   });
-  if (Array.isArray(raw.Tags)) {
-    (raw.Tags as unknown[]).forEach((t, i) => {
-      checkRequired(c, asRecord(t).Key, `tags.${i + 1}.member.key`);
-      checkRequired(c, asRecord(t).Value, `tags.${i + 1}.member.value`);
-    });
-  }
   c.throwIfAny();
+  if (Array.isArray(raw.Tags)) checkTags(raw.Tags as unknown[]);
 
   const name = input.TableName!;
   const defs = input.AttributeDefinitions!;

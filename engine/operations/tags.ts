@@ -4,10 +4,10 @@ import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 import type { Table } from '../tables/table.js';
 import type { Sdk, Wire } from '../types.js';
 import { asRecord, checkLength, checkList, checkRequired } from './common.js';
-
-const MAX_TAGS = 50;
+import { checkArnPrefix, checkTagCount, checkTagKeys, checkTags } from './tagRules.js';
 
 function tableByArn(ctx: EngineContext, arn: string): Table {
+  checkArnPrefix(arn);
   const m = /^arn:aws[\w-]*:dynamodb:([^:]*):([^:]*):table\/([a-zA-Z0-9_.-]+)$/.exec(arn);
   if (!m) throw validation(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
   const table = ctx.catalog.get(m[3]!);
@@ -26,25 +26,14 @@ export function tagResource(ctx: EngineContext, input: Wire<Sdk.TagResourceInput
   checkRequired(c, raw.ResourceArn, 'resourceArn');
   checkLength(c, raw.ResourceArn, 'resourceArn', 1, 1283);
   checkRequired(c, raw.Tags, 'tags');
-  if (Array.isArray(raw.Tags)) {
-    (raw.Tags as unknown[]).forEach((t, i) => {
-      const tag = asRecord(t);
-      checkRequired(c, tag.Key, `tags.${i + 1}.member.key`);
-      checkLength(c, tag.Key, `tags.${i + 1}.member.key`, 1, 128);
-      checkRequired(c, tag.Value, `tags.${i + 1}.member.value`);
-      checkLength(c, tag.Value, `tags.${i + 1}.member.value`, 0, 256);
-    });
-  }
+  checkList(c, raw.Tags, 'tags');
   c.throwIfAny();
+  checkArnPrefix(input.ResourceArn!);
+  checkTags(raw.Tags as unknown[]);
   const table = tableByArn(ctx, input.ResourceArn!);
   const tags = new Map(table.tags.map((t) => [t.Key, t.Value]));
   for (const t of input.Tags!) tags.set(t.Key!, t.Value!);
-  if (tags.size > MAX_TAGS) {
-    throw new DynamoError(
-      'LimitExceededException',
-      `The number of tags on the resource exceeds the limit of ${MAX_TAGS}`,
-    );
-  }
+  checkTagCount(tags.size);
   ctx.db.transaction(() => {
     table.tags = [...tags].map(([Key, Value]) => ({ Key, Value }));
     ctx.catalog.save(table);
@@ -63,6 +52,8 @@ export function untagResource(
   checkList(c, raw.TagKeys, 'tagKeys');
   checkLength(c, raw.ResourceArn, 'resourceArn', 1, 1283);
   c.throwIfAny();
+  checkArnPrefix(input.ResourceArn!);
+  checkTagKeys(raw.TagKeys as unknown[]);
   const table = tableByArn(ctx, input.ResourceArn!);
   const remove = new Set(input.TagKeys!);
   ctx.db.transaction(() => {
