@@ -33,6 +33,7 @@ export {
 } from './compare.js';
 export { valueOf, updateValueOf } from './operands.js';
 export {
+  checkConditionalOperatorUse,
   conditionFromExpected,
   conditionFromFilter,
   keyTermsFromKeyConditions,

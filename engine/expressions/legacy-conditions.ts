@@ -67,6 +67,17 @@ function checkOperator(raw: unknown, path: string): ComparisonOperator {
   throw new Error('unreachable');
 }
 
+/**
+ * ConditionalOperator only joins two or more legacy conditions: beside a filter or Expected of one
+ * element, or none at all, DynamoDB refuses it. (The second case was never captured from DynamoDB;
+ * the same words are a guess.)
+ */
+export function checkConditionalOperatorUse(conditionalOperator: unknown, conditions: unknown): void {
+  if (conditionalOperator === undefined || conditionalOperator === null) return;
+  if (Object.keys(asRecord(conditions)).length < 2)
+    throw validation('ConditionalOperator can only be used when Filter or Expected has two or more elements');
+}
+
 function checkConditionalOperator(raw: unknown): 'AND' | 'OR' {
   if (raw === undefined || raw === null) return 'AND';
   if (raw === 'AND' || raw === 'OR') return raw;
@@ -158,6 +169,7 @@ export function conditionFromFilter(
 ): Condition | undefined {
   const entries = Object.entries(asRecord(filter));
   const joiner = checkConditionalOperator(conditionalOperator);
+  checkConditionalOperatorUse(conditionalOperator, filter);
   const conditions = entries.map(([name, raw]) => {
     const c = asRecord(raw);
     const op = checkOperator(c.ComparisonOperator, `${parameter}.${name}.member.comparisonOperator`);
@@ -177,6 +189,7 @@ export function conditionFromExpected(
 ): Condition | undefined {
   const entries = Object.entries(asRecord(expected));
   const joiner = checkConditionalOperator(conditionalOperator);
+  checkConditionalOperatorUse(conditionalOperator, expected);
   const conditions = entries.map(([name, raw]) => expectedCondition(name, asRecord(raw), layer));
   return combine(conditions, joiner);
 }

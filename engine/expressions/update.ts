@@ -8,7 +8,7 @@ import {
 } from '../../grammar/expression/index.js';
 import { validation } from '../errors.js';
 import type { AttributeType } from '../types.js';
-import { typeOf } from '../values/attribute.js';
+import { checkAttributeNameSize, typeOf } from '../values/attribute.js';
 import type { ExpressionAttributes } from './attributes.js';
 import type { Operand, Path, UpdateActions } from './ir.js';
 import { assertDistinctPaths } from './paths.js';
@@ -53,6 +53,7 @@ class UpdateLowering {
       if (clause.kind === 'SET') {
         for (const action of clause.actions) {
           const path = this.path(action.path);
+          checkPathNames(path);
           targets.push(path);
           set.push({ path, value: this.setValue(action.value) });
         }
@@ -65,6 +66,7 @@ class UpdateLowering {
       } else {
         for (const action of clause.actions) {
           const path = this.path(action.path);
+          checkPathNames(path);
           targets.push(path);
           const value = this.attrs.value(action.value.ref, KIND);
           const type = typeOf(value);
@@ -123,4 +125,9 @@ function staticType(operand: Operand): AttributeType | undefined {
   if (operand.kind === 'list_append') return 'L';
   if (operand.kind === 'arithmetic') return 'N';
   return undefined;
+}
+
+/** Names an update writes obey the item's attribute-name limit. */
+function checkPathNames(path: Path): void {
+  for (const step of path) if (typeof step === 'string') checkAttributeNameSize(step);
 }

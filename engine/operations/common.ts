@@ -278,3 +278,6 @@ export function asRecord(input: unknown): Record<string, unknown> {
     ? (input as Record<string, unknown>)
     : {};
 }
+
+/** StreamViewType's values, in the order DynamoDB lists them in its enum message. */
+export const STREAM_VIEW_TYPES = ['OLD_IMAGE', 'KEYS_ONLY', 'NEW_AND_OLD_IMAGES', 'NEW_IMAGE'] as const;

@@ -3,6 +3,7 @@
 import { DynamoError, invalidParameter, validation } from '../errors.js';
 import type { Condition, Path } from '../expressions/ir.js';
 import {
+  checkConditionalOperatorUse,
   checkExpressionParameters,
   ExpressionAttributes,
   conditionFromExpected,
@@ -52,6 +53,7 @@ export function readWriteCondition(
   if (input.Expected !== undefined && input.Expected !== null) {
     return conditionFromExpected(input.Expected, input.ConditionalOperator, attrs.layer);
   }
+  checkConditionalOperatorUse(input.ConditionalOperator, undefined);
   return undefined;
 }
 

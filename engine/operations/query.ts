@@ -194,7 +194,7 @@ export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk
         : ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
     expressions: ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],
     newer: QUERY_NEWER_MEMBERS,
-    older: [READ_MEMBERS.select, READ_MEMBERS.returnConsumedCapacity],
+    older: [READ_MEMBERS.attributesToGet, READ_MEMBERS.select, READ_MEMBERS.returnConsumedCapacity],
   });
   if (raw.KeyConditionExpression === undefined && raw.KeyConditions === undefined) {
     throw validation(

@@ -5,7 +5,13 @@ import type { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, invalidParameter, validation } from '../errors.js';
 import type { Condition, Path } from '../expressions/ir.js';
-import { conditionFromFilter, evaluateCondition, parseCondition, projectItem } from '../expressions/index.js';
+import {
+  checkConditionalOperatorUse,
+  conditionFromFilter,
+  evaluateCondition,
+  parseCondition,
+  projectItem,
+} from '../expressions/index.js';
 import type { ExpressionAttributes } from '../expressions/index.js';
 import { partitionHash } from '../keys/encoding.js';
 import type { Page, RowPosition } from '../tables/reader.js';
@@ -59,6 +65,13 @@ export const READ_MEMBERS = {
   ),
   conditionalOperator: member.enumValue('ConditionalOperator', 'conditionalOperator', CONDITIONAL_OPERATORS),
   limit: ((c, raw) => checkRange(c, raw.Limit, 'limit', 1)) as MemberRule,
+  /** An empty AttributesToGet, echoed quoted as `'[]'` by Query and Scan. */
+  attributesToGet: ((c, raw) => {
+    if (Array.isArray(raw.AttributesToGet) && raw.AttributesToGet.length === 0)
+      c.addText(
+        "Value '[]' at 'attributesToGet' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      );
+  }) as MemberRule,
 };
 
 /**
@@ -97,6 +110,7 @@ export function readFilter(
       legacy === 'QueryFilter' ? 'queryFilter' : 'scanFilter',
       attrs.layer,
     );
+  checkConditionalOperatorUse(raw.ConditionalOperator, undefined);
   return undefined;
 }
 

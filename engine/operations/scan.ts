@@ -57,6 +57,7 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
     legacy: ['AttributesToGet', 'ScanFilter', 'ConditionalOperator'],
     expressions: ['ProjectionExpression', 'FilterExpression'],
     older: [
+      READ_MEMBERS.attributesToGet,
       READ_MEMBERS.select,
       READ_MEMBERS.returnConsumedCapacity,
       READ_MEMBERS.conditionalOperator,

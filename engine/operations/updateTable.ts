@@ -20,6 +20,7 @@ import {
   normalizeProjection,
 } from './createTable.js';
 import { describeTableNow } from './describeTable.js';
+import { STREAM_VIEW_TYPES } from './common.js';
 
 type ThroughputDescription = Wire<Sdk.ProvisionedThroughputDescription>;
 
@@ -47,6 +48,29 @@ function changeThroughput(
   return out;
 }
 
+/** UpdateTable's members that change a table, as its "At least one of …" message names them. */
+const UPDATE_MEMBERS: readonly (readonly [name: string, key: string])[] = [
+  ['ProvisionedThroughput', 'ProvisionedThroughput'],
+  ['BillingMode', 'BillingMode'],
+  ['UpdateStreamEnabled', 'StreamSpecification'],
+  ['GlobalSecondaryIndexUpdates', 'GlobalSecondaryIndexUpdates'],
+  ['SSESpecification', 'SSESpecification'],
+  ['ReplicaUpdates', 'ReplicaUpdates'],
+  ['MultiAccountReplicaReady', 'MultiAccountReplicaReady'],
+  ['ReplicaTransitRoleArn', 'ReplicaTransitRoleArn'],
+  ['MultiRegionConsistency', 'MultiRegionConsistency'],
+  ['DeletionProtectionEnabled', 'DeletionProtectionEnabled'],
+  ['OnDemandThroughput', 'OnDemandThroughput'],
+  ['WarmThroughput', 'WarmThroughput'],
+  ['TableClass', 'TableClass'],
+];
+
+function nothingToUpdate(present: readonly (readonly [string, string])[]): Error {
+  const names = UPDATE_MEMBERS.filter((m) => !present.includes(m)).map(([name]) => name);
+  const list = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  return validation(`At least one of ${list} is required`);
+}
+
 export function updateTable(
   ctx: EngineContext,
   input: Wire<Sdk.UpdateTableInput>,
@@ -56,6 +80,12 @@ export function updateTable(
   checkTableName(c, raw.TableName);
   checkEnum(c, raw.BillingMode, 'billingMode', ['PROVISIONED', 'PAY_PER_REQUEST']);
   checkEnum(c, raw.TableClass, 'tableClass', ['STANDARD', 'STANDARD_INFREQUENT_ACCESS']);
+  checkEnum(
+    c,
+    asRecord(raw.StreamSpecification).StreamViewType,
+    'streamSpecification.streamViewType',
+    STREAM_VIEW_TYPES,
+  );
   checkThroughputConstraints(c, raw.ProvisionedThroughput, 'provisionedThroughput');
   const gsiUpdates = Array.isArray(raw.GlobalSecondaryIndexUpdates)
     ? (raw.GlobalSecondaryIndexUpdates as Wire<Sdk.GlobalSecondaryIndexUpdate>[])
@@ -76,23 +106,9 @@ export function updateTable(
   });
   c.throwIfAny();
 
-  const nothing =
-    raw.ProvisionedThroughput === undefined &&
-    raw.BillingMode === undefined &&
-    raw.StreamSpecification === undefined &&
-    raw.GlobalSecondaryIndexUpdates === undefined &&
-    raw.SSESpecification === undefined &&
-    raw.ReplicaUpdates === undefined &&
-    raw.TableClass === undefined &&
-    raw.DeletionProtectionEnabled === undefined &&
-    raw.OnDemandThroughput === undefined &&
-    raw.WarmThroughput === undefined &&
-    raw.AttributeDefinitions === undefined;
-  if (nothing) {
-    throw validation(
-      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
-    );
-  }
+  // At least one member that changes something; the message lists those the request lacks.
+  const present = UPDATE_MEMBERS.filter(([, key]) => raw[key] !== undefined && raw[key] !== null);
+  if (present.length === 0) throw nothingToUpdate(present);
   if (gsiUpdates) {
     for (const u of gsiUpdates) {
       const n = (u?.Create ? 1 : 0) + (u?.Update ? 1 : 0) + (u?.Delete ? 1 : 0);
@@ -128,6 +144,9 @@ export function updateTable(
   const d: TableDescription = structuredClone(table.description);
   const currentBilling = d.BillingModeSummary?.BillingMode ?? 'PROVISIONED';
   const billing = input.BillingMode ?? currentBilling;
+  // Asking for the billing mode the table already has, and nothing else, changes nothing.
+  if (present.length === 1 && present[0]![1] === 'BillingMode' && input.BillingMode === currentBilling)
+    throw nothingToUpdate(present);
   const delayed = ctx.transientStatusMs > 0;
 
   if (input.BillingMode && input.BillingMode !== currentBilling) {

@@ -1,5 +1,5 @@
 // Shared validation of the DynamoDB Streams operations.
-import { DynamoError } from '../errors.js';
+import { DynamoError, validation } from '../errors.js';
 import type { ConstraintErrors } from '../errors.js';
 import { checkLength, checkRange } from '../operations/common.js';
 
@@ -8,8 +8,12 @@ export function checkStreamArn(c: ConstraintErrors, value: unknown, path: string
     if (required) c.add(null, path, 'Member must not be null');
     return;
   }
+  // DynamoDB refuses anything not shaped like a stream ARN as such, before any length constraint.
+  if (typeof value === 'string' && !STREAM_ARN.test(value)) throw validation('Invalid StreamArn');
   checkLength(c, value, path, 37, 1024);
 }
+
+const STREAM_ARN = /^arn:aws[\w-]*:dynamodb:[^:]*:[^:]*:table\/[A-Za-z0-9_.-]{3,255}\/stream\/.+$/;
 
 export function checkShardId(c: ConstraintErrors, value: unknown, path: string, required: boolean): void {
   if (value === undefined || value === null) {

@@ -86,6 +86,7 @@ function valueAt(raw: unknown, depth: number, layer: ValueLayer): AttributeValue
         throw serialization('Unexpected value type in payload');
       const out: Record<string, AttributeValue> = {};
       for (const name in v as object) {
+        checkAttributeNameSize(name);
         setOwn(out, name, valueAt((v as Record<string, unknown>)[name], depth + 1, layer));
       }
       return { M: out };
@@ -163,6 +164,16 @@ function duplicateMembers(raw: readonly unknown[], at: number, type: SetType, la
 
 export const MAX_ATTRIBUTE_NAME_BYTES = 65535;
 
+/** Refuses an attribute name (top level or nested) of more than 65,535 UTF-8 bytes. */
+export function checkAttributeNameSize(name: string): void {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only long names need counting.
+  if (
+    name.length > MAX_ATTRIBUTE_NAME_BYTES / 3 &&
+    Buffer.byteLength(name, 'utf8') > MAX_ATTRIBUTE_NAME_BYTES
+  )
+    throw validation('Attribute name is too large, must be less than 65536 bytes');
+}
+
 /** Assigns an own property, also for the name `__proto__` (plain assignment would set the prototype). */
 export function setOwn<T>(target: Record<string, T>, name: string, value: T): void {
   if (name === '__proto__')
@@ -183,6 +194,7 @@ export function normalizeItem(raw: unknown, what = 'Item', layer: ValueLayer = '
     const value = (raw as Record<string, unknown>)[name];
     if (value === undefined) continue;
     if (name.length === 0) throw invalidParameter('An attribute name cannot be empty');
+    checkAttributeNameSize(name);
     setOwn(out, name, valueAt(value, 1, layer));
   }
   return out;

@@ -319,3 +319,334 @@ describe('Query with legacy KeyConditions', () => {
     );
   });
 });
+
+describe('tags as DynamoDB checks them', () => {
+  function withTable() {
+    const e = scratchEngine();
+    createSimpleTable(e, 'Things');
+    const arn = call(e, 'DescribeTable', { TableName: 'Things' }).Table.TableArn as string;
+    return { e, arn };
+  }
+  const tag = (Key: unknown, Value: unknown = 'v') => ({ Key, Value });
+  function tagCount(e: ReturnType<typeof scratchEngine>, arn: string): number {
+    let n = 0;
+    let NextToken: string | undefined;
+    do {
+      const out = call(e, 'ListTagsOfResource', { ResourceArn: arn, ...(NextToken ? { NextToken } : {}) });
+      n += out.Tags.length;
+      NextToken = out.NextToken;
+    } while (NextToken);
+    return n;
+  }
+
+  it('refuses bad keys and values with their own messages', () => {
+    const { e, arn } = withTable();
+    const cases: [unknown[], string][] = [
+      [[{}], 'The Tag Key provided is invalid, Key: null'],
+      [[tag('k'.repeat(129))], `The Tag Key provided is invalid, Key: ${'k'.repeat(129)}`],
+      [[tag('bad#key')], 'The Tag Key provided is invalid, Key: bad#key'],
+      [[tag('k', 'v'.repeat(257))], `The Tag Value provided is invalid, Value: ${'v'.repeat(257)}`],
+      [[{ Key: 'k' }], 'The Tag Value provided is invalid, Value: null'],
+      [[tag('aws:foo')], 'Tag Key cannot be prefixed with aws:, Key: aws:foo'],
+      [[tag('dup'), tag('dup')], 'Duplicate Tag Keys provided as input: Duplicate Tag Key found dup'],
+    ];
+    for (const [Tags, message] of cases) {
+      assertError(() => call(e, 'TagResource', { ResourceArn: arn, Tags }), 'ValidationException', message);
+    }
+    assertError(
+      () => call(e, 'UntagResource', { ResourceArn: arn, TagKeys: [''] }),
+      'ValidationException',
+      'The Tag Key provided is invalid, Key: ',
+    );
+    // Letters of any script, digits, spaces and + - = . _ : / @ are allowed; 128 and 256 characters too.
+    call(e, 'TagResource', {
+      ResourceArn: arn,
+      Tags: [tag('Ünïcode kéy 1+-=._:/@', 'välue'), tag('k'.repeat(128), 'v'.repeat(256)), tag('empty', '')],
+    });
+    assert.equal(tagCount(e, arn), 3);
+  });
+
+  it('allows 50 tags on a resource; the 51st is a ValidationException, and nothing changes', () => {
+    const { e, arn } = withTable();
+    const many = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => tag(`${prefix}${i}`));
+    call(e, 'TagResource', { ResourceArn: arn, Tags: many(40, 'a') });
+    assertError(
+      () => call(e, 'TagResource', { ResourceArn: arn, Tags: many(11, 'b') }),
+      'ValidationException',
+      'Number of Tags exceed the current limit for the provided ResourceArn',
+    );
+    assert.equal(tagCount(e, arn), 40);
+    call(e, 'TagResource', { ResourceArn: arn, Tags: many(10, 'b') });
+    assertError(
+      () => call(e, 'UntagResource', { ResourceArn: arn, TagKeys: many(51, 'c').map((t) => t.Key) }),
+      'ValidationException',
+      'Number of Tags exceed the current limit for the provided ResourceArn',
+    );
+    assertError(
+      () => createTable(e, 'Other', { Tags: many(51, 'd') }),
+      'ValidationException',
+      'Number of Tags exceed the current limit for the provided ResourceArn',
+    );
+    assertError(() => call(e, 'DescribeTable', { TableName: 'Other' }), 'ResourceNotFoundException');
+  });
+
+  it('words a ResourceArn that is not an ARN, a malformed one and an unknown table', () => {
+    const { e } = withTable();
+    assertError(
+      () => call(e, 'TagResource', { ResourceArn: 'nonsense', Tags: [tag('k')] }),
+      'ValidationException',
+      "One or more parameter values were invalid: ARNs must start with 'arn:': nonsense",
+    );
+    assertError(
+      () => call(e, 'UntagResource', { ResourceArn: 'Things', TagKeys: ['k'] }),
+      'ValidationException',
+      "One or more parameter values were invalid: ARNs must start with 'arn:': Things",
+    );
+    assertError(
+      () =>
+        call(e, 'TagResource', {
+          ResourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:tablex/T',
+          Tags: [tag('k')],
+        }),
+      'ValidationException',
+      'Invalid TableArn: Invalid ResourceArn provided as input arn:aws:dynamodb:us-east-1:000000000000:tablex/T',
+    );
+    assertError(
+      () =>
+        call(e, 'TagResource', {
+          ResourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/Nope',
+          Tags: [tag('k')],
+        }),
+      'ResourceNotFoundException',
+      'Requested resource not found: ResourcArn: arn:aws:dynamodb:us-east-1:000000000000:table/Nope not found',
+    );
+  });
+});
+
+describe('requests DynamoDB refuses', () => {
+  const one = (message: string) => `1 validation error detected: ${message}`;
+
+  it('ConditionalOperator needs a filter or Expected of two or more elements', () => {
+    const e = scratchEngine();
+    createSimpleTable(e, 'Things');
+    const message = 'ConditionalOperator can only be used when Filter or Expected has two or more elements';
+    const key = { pk: { S: 'a' } };
+    assertError(
+      () => call(e, 'Scan', { TableName: 'Things', ConditionalOperator: 'AND' }),
+      'ValidationException',
+      message,
+    );
+    assertError(
+      () =>
+        call(e, 'Scan', {
+          TableName: 'Things',
+          ConditionalOperator: 'OR',
+          ScanFilter: { a: { ComparisonOperator: 'NULL' } },
+        }),
+      'ValidationException',
+      message,
+    );
+    assertError(
+      () =>
+        call(e, 'Query', {
+          TableName: 'Things',
+          KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'a' }] } },
+          ConditionalOperator: 'OR',
+        }),
+      'ValidationException',
+      message,
+    );
+    for (const [op, input] of [
+      ['PutItem', { Item: key }],
+      ['UpdateItem', { Key: key }],
+      ['DeleteItem', { Key: key }],
+    ] as const) {
+      assertError(
+        () => call(e, op, { TableName: 'Things', ...input, ConditionalOperator: 'AND' }),
+        'ValidationException',
+        one(message),
+      );
+    }
+    // Two elements: fine.
+    call(e, 'Scan', {
+      TableName: 'Things',
+      ConditionalOperator: 'OR',
+      ScanFilter: { a: { ComparisonOperator: 'NULL' }, b: { ComparisonOperator: 'NULL' } },
+    });
+    call(e, 'PutItem', {
+      TableName: 'Things',
+      Item: key,
+      ConditionalOperator: 'AND',
+      Expected: { a: { Exists: false }, b: { Exists: false } },
+    });
+  });
+
+  it('refuses repeated NonKeyAttributes', () => {
+    const e = scratchEngine();
+    assertError(
+      () =>
+        call(e, 'CreateTable', {
+          TableName: 'Things',
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'g', AttributeType: 'S' },
+          ],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: 'byG',
+              KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['x', 'y', 'x'] },
+            },
+          ],
+        }),
+      'ValidationException',
+      'One or more parameter values were invalid: Duplicate element in NonKeyAttributes: x',
+    );
+  });
+
+  it('UpdateTable with nothing to change lists what it could have had', () => {
+    const e = scratchEngine();
+    createSimpleTable(e, 'Things');
+    assertError(
+      () => call(e, 'UpdateTable', { TableName: 'Things' }),
+      'ValidationException',
+      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required',
+    );
+    assertError(
+      () => call(e, 'UpdateTable', { TableName: 'Things', BillingMode: 'PAY_PER_REQUEST' }),
+      'ValidationException',
+      'At least one of ProvisionedThroughput, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required',
+    );
+    assertError(
+      () =>
+        call(e, 'UpdateTable', {
+          TableName: 'Things',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        }),
+      'ValidationException',
+      /^At least one of ProvisionedThroughput, BillingMode,/,
+    );
+  });
+
+  it('refuses attribute names over 65,535 bytes, at any depth and through SET', () => {
+    const e = scratchEngine();
+    createSimpleTable(e, 'Things');
+    const message = one('Attribute name is too large, must be less than 65536 bytes');
+    const long = 'x'.repeat(65536);
+    const key = { pk: { S: 'a' } };
+    assertError(
+      () => call(e, 'PutItem', { TableName: 'Things', Item: { ...key, [long]: { S: 'v' } } }),
+      'ValidationException',
+      message,
+    );
+    assertError(
+      () => call(e, 'PutItem', { TableName: 'Things', Item: { ...key, m: { M: { [long]: { S: 'v' } } } } }),
+      'ValidationException',
+      message,
+    );
+    // Multi-byte characters count in bytes: 21,846 three-byte characters are 65,538 bytes.
+    assertError(
+      () => call(e, 'PutItem', { TableName: 'Things', Item: { ...key, ['€'.repeat(21846)]: { S: 'v' } } }),
+      'ValidationException',
+      message,
+    );
+    assertError(
+      () =>
+        call(e, 'UpdateItem', {
+          TableName: 'Things',
+          Key: key,
+          UpdateExpression: 'SET #n = :v',
+          ExpressionAttributeNames: { '#n': long },
+          ExpressionAttributeValues: { ':v': { S: 'v' } },
+        }),
+      'ValidationException',
+      message,
+    );
+    call(e, 'PutItem', { TableName: 'Things', Item: { ...key, ['x'.repeat(65535)]: { S: 'v' } } });
+    assert.equal(call(e, 'DescribeTable', { TableName: 'Things' }).Table.ItemCount, 1);
+  });
+
+  it('refuses an empty AttributesToGet on Query and Scan', () => {
+    const e = scratchEngine();
+    createSimpleTable(e, 'Things');
+    const message = one(
+      "Value '[]' at 'attributesToGet' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+    assertError(
+      () => call(e, 'Scan', { TableName: 'Things', AttributesToGet: [] }),
+      'ValidationException',
+      message,
+    );
+    assertError(
+      () =>
+        call(e, 'Query', {
+          TableName: 'Things',
+          AttributesToGet: [],
+          KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'a' }] } },
+        }),
+      'ValidationException',
+      message,
+    );
+  });
+
+  it('refuses a StreamViewType outside its four values', () => {
+    const e = scratchEngine();
+    const message = one(
+      "Value 'ALL' at 'streamSpecification.streamViewType' failed to satisfy constraint: Member must satisfy enum value set: [OLD_IMAGE, KEYS_ONLY, NEW_AND_OLD_IMAGES, NEW_IMAGE]",
+    );
+    assertError(
+      () => createTable(e, 'Things', { StreamSpecification: { StreamEnabled: true, StreamViewType: 'ALL' } }),
+      'ValidationException',
+      message,
+    );
+    createTable(e, 'Things');
+    assertError(
+      () =>
+        call(e, 'UpdateTable', {
+          TableName: 'Things',
+          StreamSpecification: { StreamEnabled: true, StreamViewType: 'ALL' },
+        }),
+      'ValidationException',
+      message,
+    );
+  });
+
+  it("answers 'Invalid StreamArn' for anything not shaped like a stream ARN", () => {
+    const e = scratchEngine();
+    for (const arn of [
+      'fake-stream',
+      'fake-stream-arn-long-enough-37-chars-xxxxxxxx',
+      'arn:aws:dynamodb:us-east-1:1:table/T',
+    ]) {
+      assertError(
+        () => call(e, 'DescribeStream', { StreamArn: arn }),
+        'ValidationException',
+        'Invalid StreamArn',
+      );
+      assertError(
+        () =>
+          call(e, 'GetShardIterator', {
+            StreamArn: arn,
+            ShardId: 'shardId-00000000000000000000-00000000',
+            ShardIteratorType: 'LATEST',
+          }),
+        'ValidationException',
+        'Invalid StreamArn',
+      );
+      assertError(
+        () => call(e, 'ListStreams', { ExclusiveStartStreamArn: arn }),
+        'ValidationException',
+        'Invalid StreamArn',
+      );
+    }
+    assertError(
+      () =>
+        call(e, 'DescribeStream', {
+          StreamArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/Things/stream/2020-01-01T00:00:00.000',
+        }),
+      'ResourceNotFoundException',
+    );
+  });
+});
