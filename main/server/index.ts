@@ -52,8 +52,8 @@ export interface ServerTimeouts {
   /** Idle time after which a keep-alive connection is closed. Default 30 s. */
   readonly keepAliveMs?: number;
   /**
-   * Time a connection may sit without sending a byte while no request of it is in flight (one
-   * that never sends anything, say), as DynamoDB's front end closes such connections. Default 60 s.
+   * Time a new connection may sit without sending a request, as DynamoDB's front end closes such
+   * connections. Default 60 s. (Later silences are keepAliveMs', headersMs' and requestMs'.)
    */
   readonly idleMs?: number;
   /** How often the timeouts above are checked. Default 1 s. */
@@ -215,7 +215,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
       connectionsCheckingInterval: t.checkIntervalMs ?? 1_000,
       maxHeaderSize: MAX_HEADER_BYTES,
     },
-    handler,
+    (req, res) => {
+      firstRequest(req.socket);
+      handler(req, res);
+    },
   );
   server.keepAliveTimeout = t.keepAliveMs ?? 30_000;
   server.maxHeadersCount = 200;
@@ -306,12 +309,23 @@ function withInjectedLatency(engine: EngineLike): EngineLike {
   };
 }
 
-/** Requests in flight per connection: an idle timeout must not cut a request being answered. */
-const inFlight = new WeakMap<Socket, number>();
+const IDLE_TIMER = Symbol('sortkey idle timer');
+interface WithIdleTimer {
+  [IDLE_TIMER]?: NodeJS.Timeout | undefined;
+}
+
+/** Called for every request: the connection has spoken, its silent-connection timer goes. */
+function firstRequest(socket: Socket & WithIdleTimer): void {
+  const timer = socket[IDLE_TIMER];
+  if (timer !== undefined) {
+    clearTimeout(timer);
+    socket[IDLE_TIMER] = undefined;
+  }
+}
 
 /**
- * Connection hygiene that node:http leaves out: a connection that sends nothing (never a byte, or
- * nothing after its last answer while keep-alive has not yet closed it) is closed after `idleMs`;
+ * Connection hygiene that node:http leaves out: a connection that never sends a request is closed
+ * after `idleMs` (node closes one idle after an answer, keepAliveTimeout, but not this one);
  * at most `maxConnections` are open at once, the next ones are dropped and logged (once a minute);
  * request headers over MAX_HEADER_BYTES get a 400 rather than node's 431.
  */
@@ -330,15 +344,13 @@ function guardConnections(
         `(raise it with --max-connections)`,
     );
   });
-  server.on('connection', (socket: Socket) => socket.setTimeout(options.idleMs));
-  server.on('request', (req: { socket: Socket }, res: { once(e: 'close', f: () => void): void }) => {
-    const socket = req.socket;
-    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    res.once('close', () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
-  });
-  // With a 'timeout' listener node leaves timed-out sockets alone: close only the idle ones.
-  server.on('timeout', (socket: Socket) => {
-    if ((inFlight.get(socket) ?? 0) === 0) socket.destroy();
+  // Once a connection has sent a request, node's own timeouts take over (headers, request,
+  // keep-alive); before that nothing would ever close it. One timer per connection, cleared by its
+  // first request (firstRequest), keeps the per-request path free of socket timeouts.
+  server.on('connection', (socket: Socket & WithIdleTimer) => {
+    const timer = setTimeout(() => socket.destroy(), options.idleMs);
+    timer.unref();
+    socket[IDLE_TIMER] = timer;
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     // Answer only when no response is on its way on this socket (node's own rule, same field).

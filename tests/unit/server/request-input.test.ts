@@ -17,6 +17,8 @@ describe('request bodies', () => {
     });
     // A backslash followed by the letters u d 8 0 0 is text, not an escape.
     assert.deepEqual(parseJsonBody(Buffer.from('{"a":"\\\\ud800"}')), { a: '\\ud800' });
+    assert.deepEqual(parseJsonBody(Buffer.from('{"a":"\\\\\\\\udc00x"}')), { a: '\\\\udc00x' });
+    assert.deepEqual(parseJsonBody(Buffer.from('{"\\ud83d\\ude00":["\\uD83D\\uDE00"]}')), { '😀': ['😀'] });
   });
 
   it('refuses lone surrogates anywhere: values, nested values, keys', () => {
@@ -27,6 +29,9 @@ describe('request bodies', () => {
       '{"pk":{"S":"\\ude00\\ud83d"}}',
       '{"Item":{"l":{"L":[{"S":"ok"},{"M":{"n":{"S":"\\ud800"}}}]}}}',
       '{"Item":{"x\\ud800":{"S":"v"}}}',
+      '{"a":"\\\\\\ud800"}',
+      '{"a":"\\ud800\\\\ud800"}',
+      '{"a":"\\ud800\\u0041"}',
     ]) {
       assert.equal(parseJsonBody(Buffer.from(text)), NOT_JSON, text);
     }
@@ -50,7 +55,7 @@ describe('request bodies', () => {
     }
   });
 
-  it('checks deeply nested values without recursion', () => {
+  it('refuses a lone surrogate deep in nested values', () => {
     const depth = 100_000;
     const text = `${'['.repeat(depth)}"\\ud800"${']'.repeat(depth)}`;
     let parsed: unknown;
