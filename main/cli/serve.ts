@@ -1,11 +1,19 @@
 // `sortkey serve`: the DynamoDB-compatible endpoint on http://127.0.0.1:8000.
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pc from 'picocolors';
 import { defaultDatabasePath } from '../defaults.js';
 import type { SortkeyServer, StartServerOptions } from '../server/index.js';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, parseAccessKeys } from '../server/config.js';
+import {
+  DEFAULT_HOST,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_PORT,
+  DEFAULT_REGION,
+  parseAccessKeys,
+} from '../server/config.js';
+import { hostListNeeded, isLoopbackInterface, parseAllowedHosts } from '../server/hosts.js';
 import { packageVersion } from './version.js';
 
 /** DynamoDB Local's file name inside `-dbPath DIR` (Sortkey always shares one database). */
@@ -24,6 +32,12 @@ export interface ServeCliOptions {
   delayTransientStatuses?: number | true;
   auth?: boolean;
   authKeys?: string;
+  /** `--auth-keys-file FILE`: the keys, kept out of the process list. */
+  authKeysFile?: string;
+  /** `--allowed-hosts LIST`: Host names accepted besides the loopback ones. */
+  allowedHosts?: string;
+  /** `--max-connections N`. */
+  maxConnections?: number;
   region: string;
   quiet?: boolean;
   verbose?: boolean;
@@ -53,10 +67,22 @@ export function serveOptionsFromCli(
   if (sources > 1) throw new CliUsageError('choose one of --db, --db-path and --in-memory');
   let authKeys: Map<string, string> | undefined;
   if (opts.auth) {
-    const spec = opts.authKeys ?? env.SORTKEY_ACCESS_KEYS;
+    if (opts.authKeys !== undefined && opts.authKeysFile !== undefined) {
+      throw new CliUsageError('choose one of --auth-keys and --auth-keys-file');
+    }
+    let spec = opts.authKeys ?? env.SORTKEY_ACCESS_KEYS;
+    if (opts.authKeysFile !== undefined) {
+      try {
+        spec = readFileSync(opts.authKeysFile, 'utf8');
+      } catch (e) {
+        throw new CliUsageError(
+          `cannot read --auth-keys-file ${opts.authKeysFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+      }
+    }
     if (!spec) {
       throw new CliUsageError(
-        '--auth needs access keys: --auth-keys KEY:SECRET[,KEY:SECRET…] or SORTKEY_ACCESS_KEYS',
+        '--auth needs access keys: --auth-keys-file FILE, SORTKEY_ACCESS_KEYS or --auth-keys KEY:SECRET[,KEY:SECRET…]',
       );
     }
     try {
@@ -65,8 +91,22 @@ export function serveOptionsFromCli(
       throw new CliUsageError((e as Error).message);
     }
     if (authKeys.size === 0) throw new CliUsageError('--auth needs at least one access key');
-  } else if (opts.authKeys !== undefined) {
-    throw new CliUsageError('--auth-keys is only used with --auth');
+  } else if (opts.authKeys !== undefined || opts.authKeysFile !== undefined) {
+    throw new CliUsageError(
+      `${opts.authKeys !== undefined ? '--auth-keys' : '--auth-keys-file'} is only used with --auth`,
+    );
+  }
+  let allowedHosts: string[] | undefined;
+  if (opts.allowedHosts !== undefined) {
+    try {
+      allowedHosts = parseAllowedHosts(opts.allowedHosts);
+    } catch (e) {
+      throw new CliUsageError((e as Error).message);
+    }
+  }
+  // Beyond loopback, a page that rebinds a DNS name to this machine could reach the endpoint.
+  if (!isLoopbackInterface(opts.host) && allowedHosts === undefined && !authKeys) {
+    throw new CliUsageError(hostListNeeded(opts.host));
   }
   const transient = opts.delayTransientStatuses;
   return {
@@ -86,6 +126,8 @@ export function serveOptionsFromCli(
       ? { transientStatusMs: transient === true ? DEFAULT_TRANSIENT_STATUS_MS : transient }
       : {}),
     ...(authKeys ? { authKeys } : {}),
+    ...(allowedHosts !== undefined ? { allowedHosts } : {}),
+    ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
     ...(opts.throttle !== undefined ? { throttle: opts.throttle } : {}),
     engineOptions: {
       ...(opts.ttlAnyTime ? { ttlChangeCooldownMs: 0 } : {}),
@@ -99,6 +141,12 @@ function parsePort(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535)
     throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return n;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('expected a whole number from 1 on');
   return n;
 }
 
@@ -122,6 +170,9 @@ export function banner(server: SortkeyServer, options: StartServerOptions, studi
     `  Auth      ${options.authKeys ? 'AWS Signature V4 required' : 'off (any credentials are accepted)'}`,
   ];
   if (options.cors !== undefined) lines.push(`  CORS      ${String(options.cors)}`);
+  if (options.allowedHosts !== undefined) {
+    lines.push(`  Hosts     localhost, 127.0.0.1, [::1], ${[options.allowedHosts].flat().join(', ')}`);
+  }
   if (options.throttle !== undefined && options.throttle !== 'off') {
     lines.push(
       `  Throttle  ${options.throttle} (${options.throttle === 'strict' ? 'provisioned tables and hot partitions' : 'provisioned tables'})`,
@@ -246,7 +297,20 @@ export function register(program: Command): void {
     .option('--auth', 'require AWS Signature V4 signed requests from known access keys')
     .option(
       '--auth-keys <list>',
-      'access keys for --auth: KEY:SECRET[,KEY:SECRET…] (or env SORTKEY_ACCESS_KEYS)',
+      'access keys for --auth: KEY:SECRET[,KEY:SECRET…]; visible to anyone running ps: prefer env SORTKEY_ACCESS_KEYS or --auth-keys-file, which keep them out of the process list',
+    )
+    .option(
+      '--auth-keys-file <file>',
+      'read the access keys for --auth from FILE (KEY:SECRET entries, one a line or comma-separated)',
+    )
+    .option(
+      '--allowed-hosts <list>',
+      "Host names accepted besides localhost, 127.0.0.1 and [::1] (e.g. a compose service name; NAME or NAME:PORT, '*' for any); required with a --host other than loopback unless --auth is on",
+    )
+    .option(
+      '--max-connections <n>',
+      `connections open at once; more are refused and logged (default ${DEFAULT_MAX_CONNECTIONS})`,
+      parseCount,
     )
     .option('--no-studio', 'do not serve Sortkey Studio under /studio/')
     .option(
@@ -281,7 +345,9 @@ DynamoDB Local's flags work too: -port N, -inMemory, -dbPath DIR, -sharedDb, -co
 Examples:
   sortkey serve                          # http://127.0.0.1:8000, data in ${defaultDatabasePath()}
   sortkey serve --in-memory --port 0     # scratch database on a free port
-  sortkey serve -sharedDb -dbPath ./data # as DynamoDB Local would be started`,
+  sortkey serve -sharedDb -dbPath ./data # as DynamoDB Local would be started
+  sortkey serve --host 0.0.0.0 --allowed-hosts dynamodb   # in docker compose, reached as http://dynamodb:8000
+  SORTKEY_ACCESS_KEYS=KEY:SECRET sortkey serve --auth      # keys out of the process list (or --auth-keys-file)`,
     )
     .action((opts: ServeCliOptions) => runServe(opts));
 }

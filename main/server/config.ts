@@ -4,13 +4,18 @@
 export const DEFAULT_PORT = 8000;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_REGION = 'us-east-1';
+/** Connections open at once beyond which new ones are refused (and a line is logged). */
+export const DEFAULT_MAX_CONNECTIONS = 1000;
 
-/** Parses `KEY:SECRET,KEY2:SECRET2` (the `--auth-keys` / SORTKEY_ACCESS_KEYS format). */
+/**
+ * Parses `KEY:SECRET,KEY2:SECRET2` (the `--auth-keys` / SORTKEY_ACCESS_KEYS format). Entries may
+ * also be on separate lines (an `--auth-keys-file`), where lines starting with `#` are comments.
+ */
 export function parseAccessKeys(spec: string): Map<string, string> {
   const keys = new Map<string, string>();
-  for (const part of spec.split(',')) {
+  for (const part of spec.split(/[,\r\n]/)) {
     const entry = part.trim();
-    if (!entry) continue;
+    if (!entry || entry.startsWith('#')) continue;
     const colon = entry.indexOf(':');
     if (colon <= 0 || colon === entry.length - 1) {
       throw new Error(`invalid access key entry '${entry}': expected ACCESS_KEY_ID:SECRET_ACCESS_KEY`);

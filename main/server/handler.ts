@@ -1,12 +1,17 @@
 // The request handler of the endpoint: routes, DynamoDB's JSON protocol, errors, checksums.
 //
 // A request runs through an ordered list of routes. Extra routes (the studio's `/studio/...` pages,
-// a browser's `GET /` asking for HTML) come first and claim what they recognise; then CORS
-// preflight, the `GET /` health check, and finally the DynamoDB API (`POST` with X-Amz-Target).
+// a browser's `GET /` asking for HTML) come first and claim what they recognise; then the Host
+// guard (DNS rebinding), CORS preflight, the `GET /` health check, and finally the DynamoDB API
+// (`POST /` with X-Amz-Target).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NOT_JSON, decodeBody, parseJsonBody, requestEncoding } from './body.js';
+import { COMPRESSION_THRESHOLD, compressBody, responseEncoding } from './compression.js';
+import type { ResponseEncoding } from './compression.js';
 import type { CorsPolicy } from './cors.js';
 import { applyCors } from './cors.js';
 import { crc32 } from './crc32.js';
+import type { HostGuard } from './hosts.js';
 import type { WireError } from './protocol.js';
 import {
   DYNAMODB_TARGET,
@@ -58,6 +63,8 @@ export interface HandlerOptions {
   /** When set, every API request must carry a valid SigV4 signature. */
   readonly auth?: SigV4Verifier | undefined;
   readonly maxBodyBytes?: number;
+  /** Refuses requests whose Host header the endpoint does not answer to (DNS rebinding). */
+  readonly hostGuard?: HostGuard | undefined;
   /** Called with every non-DynamoDB error an operation throws (answered as 500). */
   readonly onInternalError?: (err: unknown, operation: string | undefined) => void;
   readonly onRequest?: (entry: RequestLogEntry) => void;
@@ -86,6 +93,7 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
   const routes = options.routes ?? [];
   const cors = options.cors;
   const auth = options.auth;
+  const hostGuard = options.hostGuard;
   const maxBody = options.maxBodyBytes ?? MAX_REQUEST_BYTES;
   const onInternalError =
     options.onInternalError ??
@@ -106,18 +114,43 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
     '',
   ];
 
-  function send(res: ServerResponse, status: number, body: string): void {
+  /**
+   * Answers with a JSON body, compressed when it is large enough and the client accepts gzip or
+   * deflate (the checksum is then the compressed bytes', as DynamoDB's).
+   */
+  function send(req: IncomingMessage, res: ServerResponse, status: number, body: string): void {
     const bytes = Buffer.from(body, 'utf8');
+    if (bytes.length >= COMPRESSION_THRESHOLD) {
+      const encoding = responseEncoding(req.headers['accept-encoding']);
+      if (encoding !== undefined) {
+        compressBody(bytes, encoding, (compressed) =>
+          writeBody(res, status, compressed ?? bytes, compressed && encoding),
+        );
+        return;
+      }
+    }
+    writeBody(res, status, bytes, undefined);
+  }
+
+  function writeBody(
+    res: ServerResponse,
+    status: number,
+    bytes: Buffer,
+    encoding: ResponseEncoding | undefined,
+  ): void {
     responseHeaders[3] = String(bytes.length);
     responseHeaders[5] = String(crc32(bytes));
     responseHeaders[7] = nextRequestId();
     if (handler.closing) res.setHeader('Connection', 'close');
-    res.writeHead(status, responseHeaders);
+    res.writeHead(
+      status,
+      encoding === undefined ? responseHeaders : [...responseHeaders, 'Content-Encoding', encoding],
+    );
     res.end(bytes);
   }
 
-  function sendError(res: ServerResponse, err: WireError): void {
-    send(res, err.status, errorBody(err));
+  function sendError(req: IncomingMessage, res: ServerResponse, err: WireError): void {
+    send(req, res, err.status, errorBody(err));
   }
 
   /** The operation a target names, or undefined when the endpoint does not offer it. */
@@ -163,48 +196,62 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
   }
 
   /** Answers with an operation's result; false when it cannot be serialised (answered as 500). */
-  function sendResult(res: ServerResponse, op: string, result: unknown): number {
+  function sendResult(req: IncomingMessage, res: ServerResponse, op: string, result: unknown): number {
     let body: string;
     try {
       body = JSON.stringify(result ?? {});
     } catch (e) {
       reportInternal(e, op);
-      sendError(res, INTERNAL);
+      sendError(req, res, INTERNAL);
       return 500;
     }
-    send(res, 200, body);
+    send(req, res, 200, body);
     return 200;
   }
 
-  function sendFailure(res: ServerResponse, op: string | undefined, e: unknown, started: number): void {
+  function sendFailure(
+    req: IncomingMessage,
+    res: ServerResponse,
+    op: string | undefined,
+    e: unknown,
+    started: number,
+  ): void {
     let err = e instanceof ProtocolError ? e.wire : asDynamoError(e);
     if (!err) {
       reportInternal(e, op);
       err = INTERNAL;
     }
     try {
-      sendError(res, err);
+      sendError(req, res, err);
     } catch (e2) {
       // The error's extra fields would not serialise: answer without them.
       reportInternal(e2, op);
       err = INTERNAL;
-      sendError(res, err);
+      sendError(req, res, err);
     }
     logRequest(op, err.status, err.type, started);
   }
 
-  function runApi(req: IncomingMessage, res: ServerResponse, body: Buffer, started: number): void {
+  /**
+   * Runs an API request. `raw` is the body as received (what a signature covers), `body` the same
+   * after its Content-Encoding was undone.
+   */
+  function runApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    raw: Buffer,
+    body: Buffer,
+    started: number,
+  ): void {
     let op: string | undefined;
     let result: unknown;
     try {
       // The order of checks follows DynamoDB's: body syntax, then target, then signature.
       let input: unknown;
       if (body.length > 0) {
-        try {
-          input = JSON.parse(body.toString('utf8'));
-        } catch (e) {
-          throw new ProtocolError('SerializationException', (e as Error).message);
-        }
+        input = parseJsonBody(body);
+        // Not JSON (or not UTF-8, or a lone surrogate): DynamoDB says nothing more than the name.
+        if (input === NOT_JSON) throw new ProtocolError('SerializationException', '');
         if (input === null || typeof input !== 'object' || Array.isArray(input)) {
           throw new ProtocolError(
             'SerializationException',
@@ -219,44 +266,62 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
           method: req.method ?? 'POST',
           url: req.url ?? '/',
           rawHeaders: req.rawHeaders,
-          body,
+          body: raw,
         });
         if (!verdict.ok) throw new ProtocolError(verdict.type, verdict.message);
       }
-      if (input === undefined)
-        throw new ProtocolError('SerializationException', 'The request body is empty.');
+      if (input === undefined) throw new ProtocolError('SerializationException', '');
       result = op.startsWith(SORTKEY_OPERATION)
         ? engine.executeSortkey!(op.slice(SORTKEY_OPERATION.length), input)
         : engine.execute(op, input);
     } catch (e) {
-      sendFailure(res, op, e, started);
+      sendFailure(req, res, op, e, started);
       return;
     }
     if (isThenable(result)) {
       // An asynchronous engine (a remote endpoint behind the studio, say): answer when it settles.
       const operation = op;
       result.then(
-        (value) => logRequest(operation, sendResult(res, operation, value), undefined, started),
-        (e: unknown) => sendFailure(res, operation, e, started),
+        (value) => logRequest(operation, sendResult(req, res, operation, value), undefined, started),
+        (e: unknown) => sendFailure(req, res, operation, e, started),
       );
       return;
     }
-    const status = sendResult(res, op, result);
+    const status = sendResult(req, res, op, result);
     logRequest(op, status, status === 200 ? undefined : 'InternalServerError', started);
+  }
+
+  /** Refuses a request before reading its body (which is discarded). */
+  function refuse(req: IncomingMessage, res: ServerResponse, err: WireError, started: number): void {
+    req.resume();
+    sendError(req, res, err);
+    logRequest(undefined, err.status, err.type, started);
   }
 
   function api(req: IncomingMessage, res: ServerResponse): void {
     const started = onRequest ? performance.now() : 0;
+    const url = req.url;
+    if (url !== '/' && !url?.startsWith('/?')) {
+      // DynamoDB answers on `/` only (a guess at how it refuses another path: as another method).
+      refuse(req, res, { type: 'UnknownOperationException', message: '', status: 404 }, started);
+      return;
+    }
     const contentType = req.headers['content-type'];
     if (contentType !== undefined && !ACCEPTED_CONTENT_TYPES.some((t) => contentType.startsWith(t))) {
-      req.resume();
-      sendError(res, { type: 'UnknownOperationException', message: '', status: 400 });
-      logRequest(undefined, 400, 'UnknownOperationException', started);
+      refuse(req, res, { type: 'UnknownOperationException', message: '', status: 400 }, started);
       return;
     }
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > maxBody) {
       rejectOversized(req, res, Number(declared), started);
+      return;
+    }
+    const encodingHeader = req.headers['content-encoding'];
+    const encoding = requestEncoding(encodingHeader);
+    if (encoding === undefined) {
+      // DynamoDB answers 500 here; a client's mistake is a 400 at Sortkey.
+      const message = `Content-Encoding '${encodingHeader}' is not supported: send gzip, deflate or an unencoded body`;
+      refuse(req, res, { type: 'SerializationException', message, status: 400 }, started);
       return;
     }
     let first: Buffer | undefined;
@@ -279,7 +344,22 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
     req.on('end', () => {
       if (rejected) return;
       const body = chunks ? Buffer.concat(chunks, size) : (first ?? EMPTY);
-      runApi(req, res, body, started);
+      if (encoding === 'identity') {
+        runApi(req, res, body, body, started);
+        return;
+      }
+      decodeBody(body, encoding, maxBody, (decoded) => {
+        if (decoded === 'too-large') {
+          const message = `Request size exceeded ${maxBody} bytes once its ${encoding} encoding was undone`;
+          sendFailure(req, res, undefined, new ProtocolError('RequestEntityTooLarge', message, 413), started);
+        } else if (decoded === 'corrupt') {
+          // DynamoDB answers a body that does not decode with a 500; a client's mistake is a 400 here.
+          const message = `The request body is not valid ${encoding} data`;
+          sendFailure(req, res, undefined, new ProtocolError('SerializationException', message), started);
+        } else {
+          runApi(req, res, body, decoded, started);
+        }
+      });
     });
   }
 
@@ -288,7 +368,7 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
    * answer (closing with unread data would reset the connection); a body that goes on and on is cut.
    */
   function rejectOversized(req: IncomingMessage, res: ServerResponse, size: number, started: number): void {
-    sendError(res, {
+    sendError(req, res, {
       type: 'RequestEntityTooLarge',
       message: `Request size ${size} exceeded ${maxBody} bytes`,
       status: 413,
@@ -308,6 +388,8 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
     const bytes = Buffer.from(body);
     res.writeHead(200, {
       'Content-Type': 'text/plain',
+      // The body echoes the Host header: never let a browser sniff it into HTML.
+      'X-Content-Type-Options': 'nosniff',
       'Content-Length': String(bytes.length),
       'x-amz-crc32': String(crc32(bytes)),
       'x-amzn-RequestId': nextRequestId(),
@@ -318,13 +400,37 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
 
   function notFound(req: IncomingMessage, res: ServerResponse): void {
     req.resume();
-    sendError(res, { type: 'UnknownOperationException', message: '', status: 404 });
+    sendError(req, res, { type: 'UnknownOperationException', message: '', status: 404 });
+  }
+
+  /** 421 for a Host the endpoint does not answer to (DNS rebinding), saying which flag admits it. */
+  function refuseHost(req: IncomingMessage, res: ServerResponse, guard: HostGuard): void {
+    const started = onRequest ? performance.now() : 0;
+    req.resume();
+    const bytes = Buffer.from(
+      errorBody({
+        type: 'AccessDeniedException',
+        message: guard.refusal(req.headers.host ?? ''),
+        status: 421,
+      }),
+    );
+    res.writeHead(421, {
+      'Content-Type': JSON_CONTENT_TYPE,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Length': String(bytes.length),
+      'x-amz-crc32': String(crc32(bytes)),
+      'x-amzn-RequestId': nextRequestId(),
+      ...(handler.closing ? { Connection: 'close' } : {}),
+    });
+    res.end(bytes);
+    logRequest(undefined, 421, 'AccessDeniedException', started);
   }
 
   const handler = ((req: IncomingMessage, res: ServerResponse): void => {
     req.on('error', noop);
     try {
       for (let i = 0; i < routes.length; i++) if (routes[i]!(req, res)) return;
+      if (hostGuard && !hostGuard.allows(req.headers.host)) return refuseHost(req, res, hostGuard);
       if (cors && applyCors(cors, req, res)) return;
       const method = req.method;
       if (method === 'POST') return api(req, res);
@@ -334,7 +440,7 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
     } catch (e) {
       // A route threw before answering: never let it take the process down.
       reportInternal(e, undefined);
-      if (!res.headersSent) sendError(res, INTERNAL);
+      if (!res.headersSent) sendError(req, res, INTERNAL);
       else res.destroy();
     }
   }) as RequestHandler;
@@ -347,9 +453,9 @@ function noop(): void {}
 
 class ProtocolError extends Error {
   readonly wire: WireError;
-  constructor(type: string, message: string) {
+  constructor(type: string, message: string, status = 400) {
     super(message || type);
-    this.wire = { type, message, status: 400 };
+    this.wire = { type, message, status };
   }
 }
 

@@ -3,13 +3,21 @@
 // and the studio all start the endpoint through here.
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { EngineOptions } from '../../engine/index.js';
 import { defaultDatabasePath, ensureDatabaseDir } from '../defaults.js';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, parseAccessKeys } from './config.js';
+import {
+  DEFAULT_HOST,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_PORT,
+  DEFAULT_REGION,
+  parseAccessKeys,
+} from './config.js';
 import { parseCors } from './cors.js';
 import type { EngineLike, RequestHandler, RequestLogEntry, RouteHandler } from './handler.js';
 import { createRequestHandler } from './handler.js';
+import { createHostGuard, hostListNeeded, isLoopbackInterface, parseAllowedHosts } from './hosts.js';
 import { SigV4Verifier } from './sigv4.js';
 
 export type { EngineLike, RequestHandler, RequestLogEntry, RouteHandler } from './handler.js';
@@ -24,7 +32,17 @@ export {
   SORTKEY_TARGET,
 } from './protocol.js';
 
-export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, parseAccessKeys } from './config.js';
+export {
+  DEFAULT_HOST,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_PORT,
+  DEFAULT_REGION,
+  parseAccessKeys,
+} from './config.js';
+export { hostListNeeded, isLoopbackInterface, parseAllowedHosts } from './hosts.js';
+
+/** Request headers larger than this are refused with 400 (AWS's front ends allow 16 KB). */
+export const MAX_HEADER_BYTES = 16 * 1024;
 
 export interface ServerTimeouts {
   /** Time a client has to send a request's headers (slow-loris guard). Default 20 s. */
@@ -33,6 +51,11 @@ export interface ServerTimeouts {
   readonly requestMs?: number;
   /** Idle time after which a keep-alive connection is closed. Default 30 s. */
   readonly keepAliveMs?: number;
+  /**
+   * Time a new connection may sit without sending a request, as DynamoDB's front end closes such
+   * connections. Default 60 s. (Later silences are keepAliveMs', headersMs' and requestMs'.)
+   */
+  readonly idleMs?: number;
   /** How often the timeouts above are checked. Default 1 s. */
   readonly checkIntervalMs?: number;
 }
@@ -71,10 +94,25 @@ export interface StartServerOptions {
    * must be signed by one of them. Without it any credentials are accepted, as DynamoDB Local does.
    */
   readonly authKeys?: ReadonlyMap<string, string> | Readonly<Record<string, string>> | string;
+  /**
+   * Host names (optionally `name:port`) accepted in the Host header besides the loopback names,
+   * or `*` for any: the guard against DNS rebinding. An endpoint bound to another interface than
+   * loopback needs this list unless `authKeys` is given (then any Host is accepted without it).
+   */
+  readonly allowedHosts?: string | readonly string[];
+  /**
+   * Whether a signature may be scoped to `region`. Default: only the server's `region`. Regions
+   * are not yet separate namespaces; once they are, this is where each served region is admitted.
+   */
+  readonly servesRegion?: (region: string) => boolean;
   /** Routes consulted before the built-in ones (the studio's pages). */
   readonly routes?: RouteHandler[];
   readonly maxBodyBytes?: number;
   readonly timeouts?: ServerTimeouts;
+  /** Connections open at once; beyond it new ones are dropped and `onLog` hears why. Default 1000. */
+  readonly maxConnections?: number;
+  /** Operational messages (the connection cap was reached). Default: console.warn. */
+  readonly onLog?: (line: string) => void;
   /** Clock for signature dates (tests). */
   readonly now?: () => number;
   readonly onInternalError?: (err: unknown, operation: string | undefined) => void;
@@ -116,6 +154,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
   const region = options.region ?? DEFAULT_REGION;
   const keys = toKeyMap(options.authKeys);
   if (keys !== undefined && keys.size === 0) throw new Error('authentication needs at least one access key');
+  const allowedHosts =
+    options.allowedHosts !== undefined ? parseAllowedHosts(options.allowedHosts) : undefined;
+  const loopback = isLoopbackInterface(host);
+  if (!loopback && allowedHosts === undefined && keys === undefined) {
+    throw new Error(hostListNeeded(host));
+  }
 
   let engine: EngineLike;
   let dbPath: string | undefined;
@@ -140,11 +184,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
     ownEngine = true;
   }
 
+  let listeningPort = port;
+  const hostGuard = createHostGuard({
+    port: () => listeningPort,
+    allowedHosts,
+    // Bound to another interface with --auth and no list: signatures bind the Host, accept any.
+    anyHost: !loopback && allowedHosts === undefined,
+  });
+  const servesRegion = options.servesRegion ?? ((r: string) => r === region);
   const handler = createRequestHandler({
     engine: withInjectedLatency(engine),
     routes: options.routes ?? [],
     cors: options.cors !== undefined ? parseCors(options.cors) : undefined,
-    auth: keys ? new SigV4Verifier({ keys, ...(options.now ? { now: options.now } : {}) }) : undefined,
+    auth: keys
+      ? new SigV4Verifier({ keys, servesRegion, ...(options.now ? { now: options.now } : {}) })
+      : undefined,
+    hostGuard,
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
@@ -158,12 +213,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
       headersTimeout: t.headersMs ?? 20_000,
       requestTimeout: t.requestMs ?? 60_000,
       connectionsCheckingInterval: t.checkIntervalMs ?? 1_000,
-      maxHeaderSize: 32 * 1024,
+      maxHeaderSize: MAX_HEADER_BYTES,
     },
-    handler,
+    (req, res) => {
+      firstRequest(req.socket);
+      handler(req, res);
+    },
   );
   server.keepAliveTimeout = t.keepAliveMs ?? 30_000;
   server.maxHeadersCount = 200;
+  guardConnections(server, {
+    idleMs: t.idleMs ?? 60_000,
+    maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    log: options.onLog ?? ((line) => console.warn(line)),
+  });
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -179,6 +242,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
   }
 
   const address = server.address() as AddressInfo;
+  listeningPort = address.port;
   const url = `http://${formatHost(host)}:${address.port}`;
   // With --port 0 the engine learned a placeholder address: tell it the real one.
   const ctx = (engine as { ctx?: { endpointAddress?: unknown } }).ctx;
@@ -243,4 +307,66 @@ function withInjectedLatency(engine: EngineLike): EngineLike {
     ...(engine.executeSortkey ? { executeSortkey: engine.executeSortkey.bind(engine) } : {}),
     ...(engine.close ? { close: engine.close.bind(engine) } : {}),
   };
+}
+
+const IDLE_TIMER = Symbol('sortkey idle timer');
+interface WithIdleTimer {
+  [IDLE_TIMER]?: NodeJS.Timeout | undefined;
+}
+
+/** Called for every request: the connection has spoken, its silent-connection timer goes. */
+function firstRequest(socket: Socket & WithIdleTimer): void {
+  const timer = socket[IDLE_TIMER];
+  if (timer !== undefined) {
+    clearTimeout(timer);
+    socket[IDLE_TIMER] = undefined;
+  }
+}
+
+/**
+ * Connection hygiene that node:http leaves out: a connection that never sends a request is closed
+ * after `idleMs` (node closes one idle after an answer, keepAliveTimeout, but not this one);
+ * at most `maxConnections` are open at once, the next ones are dropped and logged (once a minute);
+ * request headers over MAX_HEADER_BYTES get a 400 rather than node's 431.
+ */
+function guardConnections(
+  server: Server,
+  options: { idleMs: number; maxConnections: number; log: (line: string) => void },
+): void {
+  server.maxConnections = options.maxConnections;
+  let lastDropLog = -Infinity;
+  server.on('drop', () => {
+    const now = Date.now();
+    if (now - lastDropLog < 60_000) return;
+    lastDropLog = now;
+    options.log(
+      `sortkey: ${options.maxConnections} connections are open, the limit: refusing new ones until some close ` +
+        `(raise it with --max-connections)`,
+    );
+  });
+  // Once a connection has sent a request, node's own timeouts take over (headers, request,
+  // keep-alive); before that nothing would ever close it. One timer per connection, cleared by its
+  // first request (firstRequest), keeps the per-request path free of socket timeouts.
+  server.on('connection', (socket: Socket & WithIdleTimer) => {
+    const timer = setTimeout(() => socket.destroy(), options.idleMs);
+    timer.unref();
+    socket[IDLE_TIMER] = timer;
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    // Answer only when no response is on its way on this socket (node's own rule, same field).
+    const pending = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code !== 'ECONNRESET' && socket.writable && !pending?.headersSent) {
+      const [status, text] =
+        err.code === 'HPE_HEADER_OVERFLOW'
+          ? ['400 Bad Request', `Request headers are larger than ${MAX_HEADER_BYTES} bytes`]
+          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? ['408 Request Timeout', 'The request took too long to arrive']
+            : ['400 Bad Request', 'Malformed HTTP request'];
+      socket.write(
+        `HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nX-Content-Type-Options: nosniff\r\n` +
+          `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+      );
+    }
+    socket.destroy();
+  });
 }

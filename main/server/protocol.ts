@@ -63,13 +63,25 @@ export interface WireError {
   readonly extra?: Record<string, unknown> | undefined;
 }
 
+/**
+ * Errors whose message DynamoDB sends as `Message` (capital M) rather than `message`
+ * (shared/reference/error-messages.md §0 and §7).
+ */
+const CAPITAL_MESSAGE_ERRORS: ReadonlySet<string> = new Set([
+  'SerializationException',
+  'AccessDeniedException',
+]);
+
 /** Serialises an error body: `{"__type": …, "message": …, …extra}`. */
 export function errorBody(err: WireError): string {
   const body: Record<string, unknown> = { __type: errorTypeId(err.type) };
   const extra = err.extra;
   // Some errors (TransactionCanceledException) carry `Message`; the engine can supply it in `extra`.
-  // An empty message is left out, as DynamoDB does for UnknownOperationException.
-  if (err.message !== '' && (!extra || !('Message' in extra))) body.message = err.message;
+  // An empty message is left out, as DynamoDB does for UnknownOperationException and for a
+  // SerializationException about a body that is not JSON at all.
+  if (err.message !== '' && (!extra || !('Message' in extra))) {
+    body[CAPITAL_MESSAGE_ERRORS.has(err.type) ? 'Message' : 'message'] = err.message;
+  }
   if (extra) {
     for (const key of Object.keys(extra)) {
       if (key !== '__type' && key !== 'message') body[key] = extra[key];

@@ -8,6 +8,13 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 /** How far a request's date may be from the server's clock, as AWS allows. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+/** The longest a presigned request may stay valid (X-Amz-Expires): a week, as SigV4 allows. */
+export const MAX_PRESIGNED_EXPIRY_S = 7 * 24 * 60 * 60;
+/**
+ * Headers a DynamoDB signature must cover besides `host` and the date: without X-Amz-Target among
+ * them, a captured GetItem would replay as a DeleteItem. Content-Type too, when the request has one.
+ */
+export const DYNAMODB_SIGNED_HEADERS: readonly string[] = ['x-amz-target'];
 
 export type AuthErrorType =
   | 'MissingAuthenticationTokenException'
@@ -39,8 +46,22 @@ export interface SignedRequest {
 export interface SigV4VerifierOptions {
   /** Access key id → secret access key. */
   readonly keys: ReadonlyMap<string, string>;
-  /** The signing name the credential scope must name (DynamoDB and its Streams API: `dynamodb`). */
+  /**
+   * The signing name the credential scope must name. DynamoDB and its Streams API both sign as
+   * `dynamodb` (the Streams SDK clients' signing name), so one verifier serves both.
+   */
   readonly service?: string;
+  /**
+   * Whether the credential scope may name `region` (any well-formed region by default). The
+   * endpoint admits the regions it serves: today its --region; this is the seam for per-region
+   * namespaces.
+   */
+  readonly servesRegion?: (region: string) => boolean;
+  /**
+   * Headers that must be signed besides `host`, the date header and (when sent) `content-type`.
+   * Default DYNAMODB_SIGNED_HEADERS.
+   */
+  readonly requiredSignedHeaders?: readonly string[];
   /** The clock, in epoch milliseconds. */
   readonly now?: () => number;
 }
@@ -50,12 +71,16 @@ const fail = (type: AuthErrorType, message: string): AuthFailure => ({ ok: false
 export class SigV4Verifier {
   private readonly keys: ReadonlyMap<string, string>;
   private readonly service: string;
+  private readonly servesRegion: (region: string) => boolean;
+  private readonly requiredSignedHeaders: readonly string[];
   private readonly now: () => number;
   private readonly signingKeys = new Map<string, Buffer>();
 
   constructor(options: SigV4VerifierOptions) {
     this.keys = options.keys;
     this.service = options.service ?? 'dynamodb';
+    this.servesRegion = options.servesRegion ?? (() => true);
+    this.requiredSignedHeaders = options.requiredSignedHeaders ?? DYNAMODB_SIGNED_HEADERS;
     this.now = options.now ?? Date.now;
   }
 
@@ -80,6 +105,9 @@ export class SigV4Verifier {
     let signedHeaderList: string | undefined;
     let signature: string | undefined;
     let amzDate: string | undefined;
+    // The header the date came from, which the signature must cover (none for a presigned URL,
+    // whose X-Amz-Date is a query parameter and so signed with the query).
+    let dateHeader: string | undefined;
 
     if (authorization !== undefined) {
       const trimmed = authorization.trim();
@@ -96,6 +124,7 @@ export class SigV4Verifier {
       credential = params.get('Credential');
       signedHeaderList = params.get('SignedHeaders');
       signature = params.get('Signature');
+      dateHeader = headers.has('x-amz-date') ? 'x-amz-date' : 'date';
       amzDate = headers.get('x-amz-date') ?? fromHttpDate(headers.get('date'));
       let missing = '';
       for (const [name, value] of [
@@ -153,8 +182,22 @@ export class SigV4Verifier {
     }
     const now = this.now();
     if (presigned) {
-      const expires = Number(queryParams.find(([k]) => k === 'X-Amz-Expires')?.[1] ?? '900');
-      if (Number.isFinite(expires) && now > requestTime + expires * 1000) {
+      const expiresParam = queryParams.find(([k]) => k === 'X-Amz-Expires')?.[1];
+      // Without X-Amz-Expires a presigned request lasts as long as a header signature.
+      let expires = MAX_CLOCK_SKEW_MS / 1000;
+      if (expiresParam !== undefined) {
+        if (!/^\d{1,15}$/.test(expiresParam)) {
+          return fail('IncompleteSignatureException', 'X-Amz-Expires should be a number');
+        }
+        expires = Number(expiresParam);
+        if (expires > MAX_PRESIGNED_EXPIRY_S) {
+          return fail(
+            'IncompleteSignatureException',
+            `X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than ${MAX_PRESIGNED_EXPIRY_S} seconds`,
+          );
+        }
+      }
+      if (now > requestTime + expires * 1000) {
         return fail(
           'InvalidSignatureException',
           `Signature expired: ${date} is now earlier than ${toAmzDate(now - expires * 1000)}.`,
@@ -177,6 +220,19 @@ export class SigV4Verifier {
     if (!signedNames.includes('host')) {
       return fail('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
     }
+    const required = [
+      ...(dateHeader !== undefined ? [dateHeader] : []),
+      ...this.requiredSignedHeaders,
+      ...(headers.has('content-type') ? ['content-type'] : []),
+    ];
+    for (const name of required) {
+      if (!signedNames.includes(name)) {
+        return fail(
+          'InvalidSignatureException',
+          `'${displayName(name)}' must be a 'SignedHeader' in the AWS Authorization.`,
+        );
+      }
+    }
 
     const scope = cred.replace(/\/+$/, '').split('/');
     if (scope.length !== 5) {
@@ -193,7 +249,7 @@ export class SigV4Verifier {
       string,
     ];
     let scopeProblems = '';
-    if (!/^[a-z0-9-]+$/.test(region))
+    if (!/^[a-z0-9-]+$/.test(region) || !this.servesRegion(region))
       scopeProblems += `Credential should be scoped to a valid region, not '${region}'. `;
     if (service !== this.service)
       scopeProblems += `Credential should be scoped to correct service: '${this.service}'. `;
@@ -404,6 +460,11 @@ function parseAmzDate(s: string): number | undefined {
   if (!m) return undefined;
   const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** A lower-case header name as AWS spells it in messages: `x-amz-target` → `X-Amz-Target`. */
+function displayName(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
 }
 
 /** An HTTP `Date` header (RFC 7231) in SigV4's basic format, or undefined. */

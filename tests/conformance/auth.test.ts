@@ -36,11 +36,42 @@ describe('--auth', () => {
     const client = s.makeClient({ credentials: { accessKeyId: KEY, secretAccessKey: SECRET } });
     const out = await client.send(new ListTablesCommand({}));
     assert.equal(out.$metadata.httpStatusCode, 200);
-    const other = s.makeClient({
-      credentials: { accessKeyId: 'OTHERKEY', secretAccessKey: 'other' },
-      region: 'eu-west-1',
-    });
+    const other = s.makeClient({ credentials: { accessKeyId: 'OTHERKEY', secretAccessKey: 'other' } });
     assert.equal((await other.send(new ListTablesCommand({}))).$metadata.httpStatusCode, 200);
+  });
+
+  it('refuses a signature scoped to a region the endpoint does not serve', async () => {
+    const client = s.makeClient({
+      credentials: { accessKeyId: KEY, secretAccessKey: SECRET },
+      region: 'eu-west-1',
+      maxAttempts: 1,
+    });
+    await expectAwsError(
+      client.send(new ListTablesCommand({})),
+      'InvalidSignatureException',
+      "Credential should be scoped to a valid region, not 'eu-west-1'.",
+    );
+  });
+
+  it('refuses a signature that does not cover X-Amz-Target (no replay as another operation)', async () => {
+    const body = '{}';
+    const host = new URL(s.url).host;
+    const date = toAmzDate(Date.now());
+    const signed = { host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-date': date };
+    const authorization = authorizationHeader(
+      { method: 'POST', url: '/', headers: signed, body },
+      { accessKeyId: KEY, secretAccessKey: SECRET, region: 'us-east-1' },
+    );
+    const res = await rawRequest(s.url, {
+      target: 'ListTables',
+      body,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-date': date, authorization },
+    });
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.json, {
+      __type: 'com.amazon.coral.service#InvalidSignatureException',
+      message: "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
+    });
   });
 
   it('rejects a wrong secret with InvalidSignatureException', async () => {

@@ -177,6 +177,8 @@ export interface RawRequestOptions {
 export async function rawRequest(url: string, options: RawRequestOptions = {}): Promise<RawResponse> {
   const headers: Record<string, string> = {
     'content-type': 'application/x-amz-json-1.0',
+    // fetch would ask for gzip and inflate the answer behind our back: keep the bytes as sent.
+    'accept-encoding': 'identity',
     ...options.headers,
   };
   if (options.target !== undefined) {

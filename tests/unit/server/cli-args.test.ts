@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { Command } from 'commander';
 import { rewriteDynamoDbLocalArgs } from '../../../main/cli/dynamodbLocal.js';
 import type { ServeCliOptions } from '../../../main/cli/serve.js';
-import { CliUsageError, SHARED_DB_FILE, serveOptionsFromCli } from '../../../main/cli/serve.js';
+import { CliUsageError, SHARED_DB_FILE, register, serveOptionsFromCli } from '../../../main/cli/serve.js';
 
 describe('DynamoDB Local flags', () => {
   it('rewrites the single-dash flags to Sortkey options', () => {
@@ -96,5 +99,62 @@ describe('serve options', () => {
       /expected ACCESS_KEY_ID:SECRET_ACCESS_KEY/,
     );
     assert.throws(() => serveOptionsFromCli({ ...base, authKeys: 'A:a' }, env), /only used with --auth/);
+  });
+
+  it('reads access keys from --auth-keys-file, which keeps them out of the process list', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sortkey-keys-'));
+    try {
+      const file = join(dir, 'keys');
+      writeFileSync(file, '# local keys\nA:a\n\nB:b/c+d,C:c\n');
+      const o = serveOptionsFromCli({ ...base, auth: true, authKeysFile: file }, env);
+      assert.deepEqual(
+        [...(o.authKeys as Map<string, string>)],
+        [
+          ['A', 'a'],
+          ['B', 'b/c+d'],
+          ['C', 'c'],
+        ],
+      );
+      assert.throws(
+        () => serveOptionsFromCli({ ...base, auth: true, authKeysFile: join(dir, 'missing') }, env),
+        /cannot read --auth-keys-file .*ENOENT/,
+      );
+      assert.throws(
+        () => serveOptionsFromCli({ ...base, auth: true, authKeysFile: file, authKeys: 'A:a' }, env),
+        /choose one of --auth-keys and --auth-keys-file/,
+      );
+      assert.throws(() => serveOptionsFromCli({ ...base, authKeysFile: file }, env), /only used with --auth/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says in --help that the environment variable or file keeps keys out of ps', () => {
+    const program = new Command();
+    register(program);
+    const help = program.commands
+      .find((c) => c.name() === 'serve')!
+      .helpInformation()
+      .replace(/\s+/g, ' ');
+    assert.match(help, /--auth-keys-file <file>/);
+    assert.match(help, /SORTKEY_ACCESS_KEYS or --auth-keys-file, which keep them out of the process list/);
+    assert.match(help, /--allowed-hosts <list>/);
+  });
+
+  it('needs --allowed-hosts (or --auth) to listen beyond loopback', () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.5']) {
+      assert.throws(() => serveOptionsFromCli({ ...base, host }, env), /--allowed-hosts/, host);
+    }
+    const listed = serveOptionsFromCli({ ...base, host: '0.0.0.0', allowedHosts: 'dynamodb, db:8000' }, env);
+    assert.deepEqual(listed.allowedHosts, ['dynamodb', 'db:8000']);
+    const signed = serveOptionsFromCli({ ...base, host: '0.0.0.0', auth: true, authKeys: 'A:a' }, env);
+    assert.equal(signed.allowedHosts, undefined);
+    for (const host of ['127.0.0.1', 'localhost', '::1', '127.0.0.2']) {
+      assert.equal(serveOptionsFromCli({ ...base, host }, env).allowedHosts, undefined, host);
+    }
+    assert.throws(
+      () => serveOptionsFromCli({ ...base, allowedHosts: 'http://dynamodb:8000' }, env),
+      /invalid --allowed-hosts entry/,
+    );
   });
 });

@@ -78,6 +78,8 @@ describe('SigV4 verification', () => {
     const verifier = new SigV4Verifier({
       keys: new Map([[EXAMPLE_SCOPE.accessKeyId, EXAMPLE_SCOPE.secretAccessKey]]),
       service: 'iam',
+      // IAM's example signs no X-Amz-Target: DynamoDB's own requirement is off for it.
+      requiredSignedHeaders: [],
       now: () => EXAMPLE_TIME,
     });
     const headers = {
@@ -189,22 +191,17 @@ describe('SigV4 verification', () => {
   it('accepts a presigned request (X-Amz-* query parameters)', () => {
     const date = toAmzDate(NOW);
     const credential = `AKIDTEST/${date.slice(0, 8)}/us-east-1/dynamodb/aws4_request`;
-    const base = `/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${encodeURIComponent(credential)}&X-Amz-Date=${date}&X-Amz-Expires=300&X-Amz-SignedHeaders=host`;
+    const base = `/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${encodeURIComponent(credential)}&X-Amz-Date=${date}&X-Amz-Expires=300&X-Amz-SignedHeaders=host%3Bx-amz-target`;
     const scope = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret', region: 'us-east-1' };
-    const signature = computeSignature(
-      { method: 'POST', url: base, headers: { host: 'localhost:8000' }, body: '{}' },
-      scope,
-      date,
-    );
+    const headers = { host: 'localhost:8000', 'x-amz-target': 'DynamoDB_20120810.ListTables' };
+    const signature = computeSignature({ method: 'POST', url: base, headers, body: '{}' }, scope, date);
     const url = `${base}&X-Amz-Signature=${signature}`;
-    assert.equal(verifier.verify(request({ host: 'localhost:8000' }, '{}', url)).ok, true);
+    assert.equal(verifier.verify(request(headers, '{}', url)).ok, true);
 
-    const wrong = verifier.verify(
-      request({ host: 'localhost:8000' }, '{}', `${base}&X-Amz-Signature=${'0'.repeat(64)}`),
-    );
+    const wrong = verifier.verify(request(headers, '{}', `${base}&X-Amz-Signature=${'0'.repeat(64)}`));
     assert.equal(wrong.ok ? 'ok' : wrong.type, 'InvalidSignatureException');
     const late = new SigV4Verifier({ keys: DDB_KEYS, now: () => NOW + 301_000 }).verify(
-      request({ host: 'localhost:8000' }, '{}', url),
+      request(headers, '{}', url),
     );
     assert.match(late.ok ? '' : late.message, /^Signature expired/);
     const both = verifier.verify(request({ host: 'h', authorization: 'AWS4-HMAC-SHA256 x' }, '{}', base));
@@ -214,5 +211,132 @@ describe('SigV4 verification', () => {
       partial.ok ? '' : `${partial.type}: ${partial.message}`,
       /^IncompleteSignatureException: AWS query-string parameters must include 'X-Amz-Credential'/,
     );
+  });
+});
+
+/** A presigned URL for `headers`, with the given X-Amz-Expires (raw text) and signed headers. */
+function presign(
+  headers: Record<string, string>,
+  expires: string,
+  signed = 'host;x-amz-target',
+  date = NOW,
+): string {
+  const amzDate = toAmzDate(date);
+  const credential = `AKIDTEST/${amzDate.slice(0, 8)}/us-east-1/dynamodb/aws4_request`;
+  const base = `/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${encodeURIComponent(credential)}&X-Amz-Date=${amzDate}&X-Amz-Expires=${encodeURIComponent(expires)}&X-Amz-SignedHeaders=${encodeURIComponent(signed)}`;
+  const signedOnly = Object.fromEntries(signed.split(';').map((name) => [name, headers[name] ?? '']));
+  const signature = computeSignature(
+    { method: 'POST', url: base, headers: signedOnly, body: '{}' },
+    { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret', region: 'us-east-1' },
+    amzDate,
+  );
+  return `${base}&X-Amz-Signature=${signature}`;
+}
+
+describe('SigV4: what a DynamoDB signature must cover', () => {
+  const verifier = new SigV4Verifier({ keys: DDB_KEYS, now: () => NOW });
+  const outcome = (r: ReturnType<SigV4Verifier['verify']>): string =>
+    r.ok ? 'ok' : `${r.type}: ${r.message}`;
+
+  /** Signs only `names` of the DynamoDB request's headers, and sends them all. */
+  function signingOnly(names: string[], extra: Record<string, string> = {}): Record<string, string> {
+    const all: Record<string, string> = {
+      host: 'localhost:8000',
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'DynamoDB_20120810.GetItem',
+      'x-amz-date': toAmzDate(NOW),
+      ...extra,
+    };
+    const signed = Object.fromEntries(names.sort().map((n) => [n, all[n]!]));
+    const date = all['x-amz-date']!;
+    const signature = computeSignature(
+      { method: 'POST', url: '/', headers: signed, body: '{}' },
+      { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret', region: 'us-east-1' },
+      date,
+    );
+    const authorization = `AWS4-HMAC-SHA256 Credential=AKIDTEST/${date.slice(0, 8)}/us-east-1/dynamodb/aws4_request, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+    return { ...all, authorization };
+  }
+
+  it('refuses a signature that leaves X-Amz-Target out (a GetItem replayed as a DeleteItem)', () => {
+    const headers = signingOnly(['host', 'x-amz-date', 'content-type']);
+    assert.equal(
+      outcome(verifier.verify(request({ ...headers, 'x-amz-target': 'DynamoDB_20120810.DeleteItem' }, '{}'))),
+      "InvalidSignatureException: 'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
+    );
+  });
+
+  it('refuses a signature that leaves X-Amz-Date or Content-Type out', () => {
+    assert.equal(
+      outcome(verifier.verify(request(signingOnly(['host', 'x-amz-target', 'content-type']), '{}'))),
+      "InvalidSignatureException: 'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.",
+    );
+    assert.equal(
+      outcome(verifier.verify(request(signingOnly(['host', 'x-amz-date', 'x-amz-target']), '{}'))),
+      "InvalidSignatureException: 'Content-Type' must be a 'SignedHeader' in the AWS Authorization.",
+    );
+    // Content-Type is required only when the request has one.
+    const { 'content-type': _ct, ...untyped } = signingOnly(['host', 'x-amz-date', 'x-amz-target']);
+    assert.equal(outcome(verifier.verify(request(untyped, '{}'))), 'ok');
+    assert.equal(
+      outcome(
+        verifier.verify(request(signingOnly(['content-type', 'host', 'x-amz-date', 'x-amz-target']), '{}')),
+      ),
+      'ok',
+    );
+  });
+
+  it('requires a presigned request to sign X-Amz-Target too', () => {
+    const headers = { host: 'localhost:8000', 'x-amz-target': 'DynamoDB_20120810.ListTables' };
+    assert.equal(
+      outcome(verifier.verify(request(headers, '{}', presign(headers, '300', 'host')))),
+      "InvalidSignatureException: 'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
+    );
+  });
+
+  it('refuses a non-numeric X-Amz-Expires, and one over 7 days', () => {
+    const headers = { host: 'localhost:8000', 'x-amz-target': 'DynamoDB_20120810.ListTables' };
+    for (const expires of ['soon', '1e9', '-5', '', '12.5']) {
+      assert.equal(
+        outcome(verifier.verify(request(headers, '{}', presign(headers, expires)))),
+        'IncompleteSignatureException: X-Amz-Expires should be a number',
+        expires,
+      );
+    }
+    assert.match(
+      outcome(verifier.verify(request(headers, '{}', presign(headers, '604801')))),
+      /^IncompleteSignatureException: X-Amz-Expires must be less than a week/,
+    );
+    // A week exactly is still valid, a day after the signing date included.
+    const later = new SigV4Verifier({ keys: DDB_KEYS, now: () => NOW + 86_400_000 });
+    assert.equal(outcome(later.verify(request(headers, '{}', presign(headers, '604800')))), 'ok');
+  });
+
+  it('accepts only the regions the endpoint serves (today: its --region)', () => {
+    const served = new SigV4Verifier({
+      keys: DDB_KEYS,
+      now: () => NOW,
+      servesRegion: (r) => r === 'us-east-1',
+    });
+    assert.equal(outcome(served.verify(request(signedDynamo('{}'), '{}'))), 'ok');
+    const elsewhere = signingOnly(['content-type', 'host', 'x-amz-date', 'x-amz-target']);
+    const moved = {
+      ...elsewhere,
+      authorization: elsewhere.authorization.replace('/us-east-1/', '/eu-west-1/'),
+    };
+    assert.equal(
+      outcome(served.verify(request(moved, '{}'))),
+      "InvalidSignatureException: Credential should be scoped to a valid region, not 'eu-west-1'.",
+    );
+  });
+
+  it('accepts only the dynamodb service (the Streams API signs as dynamodb too)', () => {
+    const good = signedDynamo('{}');
+    for (const service of ['streams.dynamodb', 'dynamodbstreams', 's3']) {
+      const r = verifier.verify(
+        request({ ...good, authorization: good.authorization.replace('/dynamodb/', `/${service}/`) }, '{}'),
+      );
+      assert.match(outcome(r), /Credential should be scoped to correct service: 'dynamodb'/, service);
+    }
   });
 });
