@@ -25,9 +25,10 @@ interface Parsed {
 function parseWith(text: string, kind: ExpressionKind, grammar: GrammarKind, rule: EntryRule): Parsed {
   if (text === '') throw new ExpressionError(kind, 'The expression can not be empty;');
   const tokens = tokenize(text, grammar);
-  expressionParser.input = tokens;
+  const parser = expressionParser();
+  parser.input = tokens;
   const cst = runEntryRule(rule);
-  const error = expressionParser.errors[0];
+  const error = parser.errors[0];
   if (error) throw syntaxError(kind, text, tokens, indexOfToken(tokens, error.token));
   return { cst, builder: new AstBuilder(kind, text, tokens) };
 }

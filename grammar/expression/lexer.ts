@@ -101,10 +101,12 @@ export const allTokens: TokenType[] = [
   Unknown,
 ];
 
-export const expressionLexer = new Lexer(allTokens, {
-  positionTracking: 'onlyOffset',
-  ensureOptimizations: true,
-});
+// Built on first use: constructing a Chevrotain lexer analyses every token pattern, which costs
+// milliseconds that a process starting up (or one that never reads an expression) need not pay.
+let lexer: Lexer | undefined;
+function expressionLexer(): Lexer {
+  return (lexer ??= new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: true }));
+}
 
 /** Which grammar a text is read with. */
 export type GrammarKind = 'condition' | 'update' | 'projection';
@@ -121,8 +123,10 @@ function keywordsFor(grammar: GrammarKind): readonly TokenType[] {
  */
 export function tokenize(text: string, grammar: GrammarKind): IToken[] {
   const active = new Set(keywordsFor(grammar));
-  return expressionLexer.tokenize(text).tokens.map((token): IToken => {
-    if (!KEYWORDS.includes(token.tokenType) || active.has(token.tokenType)) return token;
-    return { ...token, tokenType: Identifier, tokenTypeIdx: Identifier.tokenTypeIdx! };
-  });
+  return expressionLexer()
+    .tokenize(text)
+    .tokens.map((token): IToken => {
+      if (!KEYWORDS.includes(token.tokenType) || active.has(token.tokenType)) return token;
+      return { ...token, tokenType: Identifier, tokenTypeIdx: Identifier.tokenTypeIdx! };
+    });
 }
