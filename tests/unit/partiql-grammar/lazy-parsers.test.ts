@@ -43,10 +43,13 @@ describe('lazy Chevrotain parsers', () => {
     assert.equal(built.filter((n) => n === 'PartiqlParser').length, 2);
   });
 
-  it('the expression parser is built on the first expression', () => {
-    assert.equal(built.includes('ExpressionParser'), false);
+  it('expressions that parse build no parser (the fast path); the first that does not builds it once', () => {
     expression.parseConditionExpression('a = :b AND attribute_exists(c)');
-    expression.parseUpdateExpression('SET a = :b');
+    expression.parseUpdateExpression('SET a = :b, c = c + :d REMOVE x');
+    expression.parseProjectionExpression('a, b.c[1], #d');
+    assert.equal(built.includes('ExpressionParser'), false);
+    for (let i = 0; i < 3; i++)
+      assert.throws(() => expression.parseConditionExpression('a = = :b'), /Syntax error; token: "="/);
     assert.equal(built.filter((n) => n === 'ExpressionParser').length, 1);
   });
 });
