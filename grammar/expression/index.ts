@@ -6,6 +6,7 @@ import type { ConditionNode, PathNode, UpdateNode } from './ast.js';
 import { AstBuilder } from './builder.js';
 import { checkCondition, checkProjection, checkUpdate } from './checks.js';
 import { ExpressionError, syntaxError, type ExpressionKind } from './errors.js';
+import { fastParse } from './fast-parser.js';
 import { tokenize, type GrammarKind } from './lexer.js';
 import { expressionParser, runEntryRule, type EntryRule } from './parser.js';
 
@@ -25,9 +26,14 @@ interface Parsed {
 function parseWith(text: string, kind: ExpressionKind, grammar: GrammarKind, rule: EntryRule): Parsed {
   if (text === '') throw new ExpressionError(kind, 'The expression can not be empty;');
   const tokens = tokenize(text, grammar);
-  expressionParser.input = tokens;
+  // The hand-written recogniser first: the same CST for an expression that parses; the Chevrotain
+  // parser (built on first use) for anything else, to find the error DynamoDB reports.
+  const fast = fastParse(tokens, rule);
+  if (fast) return { cst: fast, builder: new AstBuilder(kind, text, tokens) };
+  const parser = expressionParser();
+  parser.input = tokens;
   const cst = runEntryRule(rule);
-  const error = expressionParser.errors[0];
+  const error = parser.errors[0];
   if (error) throw syntaxError(kind, text, tokens, indexOfToken(tokens, error.token));
   return { cst, builder: new AstBuilder(kind, text, tokens) };
 }

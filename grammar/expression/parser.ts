@@ -267,11 +267,16 @@ class ExpressionParser extends CstParser {
   });
 }
 
-/** The one parser instance: Chevrotain parsers are built once and reused by setting `input`. */
-export const expressionParser = new ExpressionParser();
+// The one parser instance: Chevrotain parsers are reused by setting `input`, and built on first
+// use, as the grammar analysis of the constructor takes tens of milliseconds.
+let parser: ExpressionParser | undefined;
+
+export function expressionParser(): ExpressionParser {
+  return (parser ??= new ExpressionParser());
+}
 
 export type EntryRule = 'conditionExpression' | 'projectionExpression' | 'updateExpression';
 
 export function runEntryRule(rule: EntryRule): CstNode {
-  return expressionParser[rule]();
+  return expressionParser()[rule]();
 }

@@ -3,7 +3,7 @@
 import { tokenMatcher } from 'chevrotain';
 import type { IToken, TokenType } from 'chevrotain';
 import { tokenize } from './lexer.js';
-import { parser } from './parser.js';
+import { recoveringParser } from './parser.js';
 import * as T from './tokens.js';
 import { CONDITION_FUNCTIONS, UPDATE_FUNCTIONS } from './validate.js';
 
@@ -145,7 +145,7 @@ export function suggest(text: string, offset: number, schema: SchemaProvider): S
     }
   }
 
-  const paths = parser.computeContentAssist('statement', preceding);
+  const paths = recoveringParser().computeContentAssist('statement', preceding);
   const out: Suggestion[] = [];
   const seen = new Set<string>();
   const replace = { offset: partial.offset, length: partial.length };

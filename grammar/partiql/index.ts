@@ -8,7 +8,7 @@ import type { CstNode } from 'chevrotain';
 import { fastTokenize } from './fast-lexer.js';
 import { fastParse } from './fast-parser.js';
 import { tokenize } from './lexer.js';
-import { parser, strictParser } from './parser.js';
+import { recoveringParser, strictParser } from './parser.js';
 import { validateStatement } from './validate.js';
 
 export type * from './ast.js';
@@ -65,12 +65,14 @@ export function parseStatement(text: string, options: ParseOptions = {}): ParseR
 
   let cst: CstNode | undefined;
   if (options.fast && lexErrors.length === 0) {
-    strictParser.input = lexed.tokens;
-    cst = strictParser.statement();
-    if (strictParser.errors.length > 0) cst = undefined;
+    const strict = strictParser();
+    strict.input = lexed.tokens;
+    cst = strict.statement();
+    if (strict.errors.length > 0) cst = undefined;
   }
-  let parseErrors: typeof parser.errors = [];
+  let parseErrors: ReturnType<typeof recoveringParser>['errors'] = [];
   if (cst === undefined) {
+    const parser = recoveringParser();
     parser.input = lexed.tokens;
     cst = parser.statement();
     parseErrors = parser.errors;

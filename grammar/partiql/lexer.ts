@@ -3,10 +3,12 @@ import { Lexer } from 'chevrotain';
 import type { IToken, ILexingError } from 'chevrotain';
 import { Explain, Identifier, KEYWORD_TOKENS, lexerTokens } from './tokens.js';
 
-const lexer = new Lexer(lexerTokens, {
-  positionTracking: 'full',
-  ensureOptimizations: true,
-});
+// Built on first use, as constructing a Chevrotain lexer costs milliseconds and the engine's
+// statements usually go through the hand-written fast-lexer.ts instead.
+let lexer: Lexer | undefined;
+function partiqlLexer(): Lexer {
+  return (lexer ??= new Lexer(lexerTokens, { positionTracking: 'full', ensureOptimizations: true }));
+}
 
 export interface LexResult {
   /** Tokens for the parser, keywords already reclassified. */
@@ -23,7 +25,7 @@ const identifierIdx = Identifier.tokenTypeIdx as number;
 
 /** Splits `text` into tokens. Never throws. */
 export function tokenize(text: string): LexResult {
-  const result = lexer.tokenize(text);
+  const result = partiqlLexer().tokenize(text);
   const tokens = result.tokens;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;

@@ -496,7 +496,18 @@ export class PartiqlParser extends CstParser {
   };
 }
 
-/** One parser for the whole process (Chevrotain parsers are reusable and costly to construct). */
-export const parser = new PartiqlParser();
-/** Without error recovery: the fast path for statements that parse (the engine's common case). */
-export const strictParser = new PartiqlParser(false);
+// Chevrotain parsers are reusable and costly to construct (its grammar analysis takes tens of
+// milliseconds), so each is built once, on first use: a process whose statements all take the
+// hand-written fast path (fast-parser.ts), or that parses none, never pays for it.
+let recovering: PartiqlParser | undefined;
+let strict: PartiqlParser | undefined;
+
+/** The parser with error recovery: every error of a statement, and content assist, for editors. */
+export function recoveringParser(): PartiqlParser {
+  return (recovering ??= new PartiqlParser());
+}
+
+/** Without error recovery: for statements the fast path gave up on that may still parse. */
+export function strictParser(): PartiqlParser {
+  return (strict ??= new PartiqlParser(false));
+}

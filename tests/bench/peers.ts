@@ -2,7 +2,7 @@
 // load generator (in the parent) never shares an event loop with the server it measures:
 //
 //   sortkey-file     `sortkey serve --db FILE` — Sortkey's default: a SQLite file (WAL). The CLI is
-//                    bin/sortkey.js on an up-to-date dist/ build, else main/cli.ts through tsx
+//                    bin/sortkey.js on an up-to-date dist/bundle build, else main/cli.ts through tsx
 //   sortkey-memory   `sortkey serve --in-memory`
 //   dynalite-memory  dynalite 4 (the other Node engine, LevelDB API) on memory-level
 //   dynalite-disk    dynalite 4 on a LevelDB directory (classic-level)
@@ -118,38 +118,47 @@ function newestSource(dirs: string[]): number {
   return newest;
 }
 
-/** The dist/ build `bin/sortkey.js` would run, and whether it is older than the sources. */
-function distState(): { built: number; stale: boolean } | undefined {
-  const compiled = join(ROOT, 'dist', 'main', 'cli.js');
-  if (!existsSync(compiled)) return undefined;
-  const built = statSync(compiled).mtimeMs;
-  return { built, stale: newestSource(['engine', 'main', 'grammar'].map((d) => join(ROOT, d))) > built };
+/** A build output, and whether it is older than the sources (as bin/sortkey.js judges it). */
+function buildState(file: string): { built: number; stale: boolean } | undefined {
+  if (!existsSync(file)) return undefined;
+  const built = statSync(file).mtimeMs;
+  const sources = ['engine', 'main', 'grammar', 'common'].map((d) => join(ROOT, d));
+  return { built, stale: newestSource(sources) > built };
 }
+
+/** The CLI bundle bin/sortkey.js runs (scripts/bundle.js, part of `npm run build`). */
+export const BUNDLE_ENTRY = join(ROOT, 'dist', 'bundle', 'sortkey.js');
 
 /**
  * Node arguments that start `sortkey serve` on the current code: `bin/sortkey.js` (which runs the
- * dist/ build) when that build is up to date, otherwise main/cli.ts through tsx — what bin does
- * without a build — so a stale build is never what gets measured or tested.
+ * bundle) when the bundle is up to date, otherwise main/cli.ts through tsx — what bin does without
+ * a build — so a stale build is never what gets measured or tested.
  */
 export function sortkeyServeArgs(serveArgs: readonly string[]): string[] {
-  const dist = distState();
-  if (dist && !dist.stale) return [join(ROOT, 'bin/sortkey.js'), 'serve', ...serveArgs];
+  const bundle = buildState(BUNDLE_ENTRY);
+  if (bundle && !bundle.stale) return [join(ROOT, 'bin/sortkey.js'), 'serve', ...serveArgs];
   return ['--import', 'tsx', join(ROOT, 'main/cli.ts'), 'serve', ...serveArgs];
 }
 
-/** True when dist/ holds a build of the current sources (what `sortkey` itself would run). */
+/** True when dist/ holds a current tsc build of the sources (dist/grammar, dist/engine…). */
 export function distIsCurrent(): boolean {
-  const dist = distState();
+  const dist = buildState(join(ROOT, 'dist', 'main', 'cli.js'));
   return dist !== undefined && !dist.stale;
+}
+
+/** True when the CLI bundle is current (what `sortkey` itself runs). */
+export function bundleIsCurrent(): boolean {
+  const bundle = buildState(BUNDLE_ENTRY);
+  return bundle !== undefined && !bundle.stale;
 }
 
 /** One line saying which code `sortkeyServeArgs` runs. */
 export function sortkeyBuildInfo(): string {
-  const dist = distState();
-  if (!dist) return 'from the TypeScript sources through tsx (no dist/ build)';
-  if (dist.stale)
-    return 'from the TypeScript sources through tsx (the dist/ build is older than the sources)';
-  return `from the dist/ build of ${new Date(dist.built).toISOString()}`;
+  const bundle = buildState(BUNDLE_ENTRY);
+  if (!bundle) return 'from the TypeScript sources through tsx (no dist/bundle build)';
+  if (bundle.stale)
+    return 'from the TypeScript sources through tsx (the dist/bundle build is older than the sources)';
+  return `from the dist/bundle build of ${new Date(bundle.built).toISOString()}`;
 }
 
 /** Reads the child's stdout until it prints its URL; rejects if it exits or stays silent for 60 s. */

@@ -7,6 +7,7 @@ import { runEngineBench } from './engine.js';
 import { runHttpBench } from './http.js';
 import { runPartiqlBench } from './partiql.js';
 import { runScalingBench } from './scaling.js';
+import { runStartupBench } from './startup.js';
 
 const suites: Record<string, () => Promise<Record<string, number>> | Record<string, number>> = {
   engine: runEngineBench,
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<Record<string, number>> | Record<stri
   http: runHttpBench,
   scaling: runScalingBench,
   dump: runDumpBench,
+  startup: runStartupBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -54,9 +54,10 @@ export function assertFastPathAgrees(text: string): FastPathOutcome {
   }
   let parsed = false;
   if (lexedCleanly) {
-    strictParser.input = chevrotain.tokens;
-    const cst = strictParser.statement();
-    const chevrotainParsed = strictParser.errors.length === 0;
+    const strict = strictParser();
+    strict.input = chevrotain.tokens;
+    const cst = strict.statement();
+    const chevrotainParsed = strict.errors.length === 0;
     const fastCst = fastParse(chevrotain.tokens);
     if (fastCst) {
       assert.ok(chevrotainParsed, `fast parser accepted what the parser refuses: ${JSON.stringify(text)}`);
