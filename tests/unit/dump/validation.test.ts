@@ -361,26 +361,64 @@ describe('index and stream maintenance', () => {
     assert.equal(records(), 2);
   });
 
-  it('an interrupted write phase leaves the table as it was', async () => {
-    // A write listener that fails half-way stands in for a crash inside the transaction.
+  it('a write phase that fails after some chunks committed leaves the table as it was', async () => {
+    // A write listener that fails half-way stands in for a crash, after two chunks have committed.
     const engine = memoryEngine();
-    await importItems(engine, { name: 'seed', text: '{"pk":{"S":"keep"}}' }, ORDERS);
+    await importItems(
+      engine,
+      { name: 'seed', text: '{"pk":{"S":"keep"}}\n{"pk":{"S":"new1"},"v":{"S":"old"}}' },
+      ORDERS,
+    );
     let n = 0;
     const boom = () => {
-      if (++n === 3) throw new Error('power cut');
+      if (++n === 5) throw new Error('power cut');
     };
     engine.ctx.writeListeners.push(boom);
     const text = Array.from({ length: 10 }, (_, i) => `{"pk":{"S":"new${i}"}}`).join('\n');
     await assert.rejects(
-      importItems(engine, { name: 'x', text }, { table: 'Orders2', partitionKey: { name: 'pk', type: 'S' } }),
+      importItems(engine, { name: 'x', text }, { ...ORDERS, maxChunkItems: 2 }),
       /power cut/,
     );
-    assert.equal(tableExists(engine, 'Orders2'), false);
-    n = 0;
-    await assert.rejects(importItems(engine, { name: 'x', text }, ORDERS), /power cut/);
     engine.ctx.writeListeners.pop();
-    assert.deepEqual(storedItems(engine, 'Orders'), [{ pk: { S: 'keep' } }]);
-    assert.equal(itemCount(engine, 'Orders'), 1);
+    assert.deepEqual(storedItems(engine, 'Orders'), [
+      { pk: { S: 'keep' } },
+      { pk: { S: 'new1' }, v: { S: 'old' } },
+    ]);
+    assert.equal(itemCount(engine, 'Orders'), 2);
+    const journals = engine.ctx.db.sqlite
+      .prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'sk_import_undo_%'")
+      .get() as { n: number };
+    assert.equal(journals.n, 0, 'the journal is gone');
+  });
+
+  it('an import cancelled after some chunks committed drops the table it created', async () => {
+    const engine = memoryEngine();
+    const controller = new AbortController();
+    const text = Array.from({ length: 300 }, (_, i) => `{"pk":{"S":"k${i}"}}`).join('\n');
+    let committedBefore = 0;
+    await assert.rejects(
+      importItems(
+        engine,
+        { name: 'x', text },
+        {
+          table: 'Fresh',
+          partitionKey: { name: 'pk', type: 'S' },
+          maxChunkItems: 20,
+          onProgress: (p) => {
+            if (p.phase === 'write' && p.items >= 60 && !controller.signal.aborted) {
+              committedBefore = (
+                engine.ctx.db.sqlite.prepare('SELECT count(*) AS n FROM sk_tables').get() as { n: number }
+              ).n;
+              controller.abort(new Error('cancelled'));
+            }
+          },
+          signal: controller.signal,
+        },
+      ),
+      /cancelled/,
+    );
+    assert.equal(committedBefore, 1, 'the table existed mid-import');
+    assert.equal(tableExists(engine, 'Fresh'), false);
   });
 
   it('a spool larger than memory goes through a temporary file', async () => {
