@@ -20,13 +20,7 @@ import { DynamoError } from '../errors.js';
 import type { EngineContext } from '../context.js';
 import type { Engine } from '../engine.js';
 import { checkIndexKeys } from '../operations/itemCommon.js';
-import {
-  checkItemKey,
-  checkKey,
-  encodeKey,
-  keyAttributes,
-  pickKey,
-} from '../tables/schema.js';
+import { checkItemKey, checkKey, encodeKey, keyAttributes, pickKey } from '../tables/schema.js';
 import type { EncodedKey, KeySchema } from '../tables/schema.js';
 import type { StoredRow, Table } from '../tables/table.js';
 import { writeItem } from '../tables/write.js';
@@ -43,7 +37,15 @@ import {
 } from './definition.js';
 import { detectFormat } from './detect.js';
 import { locateExport, looksLikeExport } from './exportFolder.js';
-import { ByteCounter, InputStream, isDirectory, sourceName, sourcePath, sourceSize } from './io/input.js';
+import {
+  ByteCounter,
+  InputStream,
+  InvalidUtf8Error,
+  isDirectory,
+  sourceName,
+  sourcePath,
+  sourceSize,
+} from './io/input.js';
 import type { ImportSource } from './io/input.js';
 import { KeyFilter } from './io/keyFilter.js';
 import { SyncFileWriter } from './io/output.js';
@@ -487,8 +489,9 @@ class ImportRun {
         }
       } catch (e) {
         if (e instanceof DumpError) throw e;
-        const line = e instanceof InputError ? e.line : 0;
-        const reason = e instanceof InputError ? e.message : `cannot read: ${(e as Error).message}`;
+        const known = e instanceof InputError || e instanceof InvalidUtf8Error;
+        const line = known ? e.line : 0;
+        const reason = known ? e.message : `cannot read: ${(e as Error).message}`;
         this.problem(
           unit.name,
           line,

@@ -466,3 +466,46 @@ describe('index and stream maintenance', () => {
     }
   });
 });
+
+describe('invalid UTF-8', () => {
+  const bad = (before: string, after: string) =>
+    Buffer.concat([Buffer.from(before, 'utf8'), Buffer.from([0xff, 0xfe]), Buffer.from(after, 'utf8')]);
+  const cases: [string, Buffer, Record<string, unknown>, number, number][] = [
+    // format, input, options, line, byte offset of the first bad byte
+    ['ddb-jsonl', bad('{"pk":{"S":"ok"}}\n{"pk":{"S":"a', '"}}\n'), ORDERS, 2, 31],
+    ['ndjson', bad('{"pk":"ok"}\n{"pk":"', '"}\n'), { ...ORDERS, format: 'ndjson' }, 2, 19],
+    ['csv', bad('pk,v\nok,1\n', ',2\n'), { ...ORDERS, format: 'csv' }, 3, 10],
+    ['scan-json', bad('{"Items":[\n{"pk":{"S":"', '"}}]}'), ORDERS, 2, 23],
+    ['batch-write', bad('{"Orders":[\n{"PutRequest":{"Item":{"pk":{"S":"', '"}}}}]}'), ORDERS, 2, 46],
+  ];
+  for (const [format, input, options, line, offset] of cases) {
+    it(`is refused in ${format}, naming the file, line and byte offset; nothing is written`, async () => {
+      const engine = memoryEngine();
+      const report = await importItems(engine, { name: 'in.txt', text: input }, options);
+      assert.equal(report.committed, false);
+      assert.equal(report.problems.length, 1);
+      const p = report.problems[0]!;
+      assert.equal(p.file, 'in.txt');
+      assert.equal(p.line, line);
+      assert.match(
+        p.reason,
+        new RegExp(`invalid UTF-8 at byte offset ${offset} \\(line ${line}\\): the bytes there are ff fe`),
+      );
+      assert.equal(tableExists(engine, 'Orders'), false);
+    });
+  }
+
+  it('characters split between reads decode whole', async () => {
+    const engine = memoryEngine();
+    // 3-byte and 4-byte characters across every 256 KB piece boundary.
+    const rows: string[] = [];
+    let chars = 0;
+    for (let n = 0; chars < 700_000; n++) {
+      rows.push(`{"pk":{"S":"k${n}-€😀${'é'.repeat(n % 13)}"}}`);
+      chars += rows[n]!.length + 1;
+    }
+    const report = await importItems(engine, { name: 'x', text: Buffer.from(rows.join('\n')) }, ORDERS);
+    assert.equal(report.committed, true, JSON.stringify(report.problems));
+    assert.equal(report.written, rows.length);
+  });
+});
