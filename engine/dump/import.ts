@@ -122,6 +122,8 @@ class ImportRun {
   readonly units: Unit[] = [];
   rejects: SyncFileWriter | undefined;
   readonly maxProblems: number;
+  /** Inputs in the batch-write format: one BatchWriteItem request each, so a key may appear once. */
+  readonly batchUnits = new Set<number>();
   private lastProgress = 0;
   totalBytes: number | undefined;
   /** Input table names seen, for the single-target check. */
@@ -432,6 +434,7 @@ class ImportRun {
           `${unit.name} is not a Sortkey dump (it looks like ${format}); use sortkey import for other formats`,
         );
       }
+      if (format === 'batch-write') this.batchUnits.add(u);
       const multiTable = format === 'batch-write' || format === 'sortkey-dump';
       const defaultTarget = multiTable ? undefined : await this.resolve(undefined, unit);
       const reader = readRecords(input, format, this.readerOptions(defaultTarget));
@@ -519,6 +522,44 @@ class ImportRun {
     }
     this.report.records = records;
     this.progress('read', records, true);
+  }
+
+  /**
+   * A batch-write file is one BatchWriteItem request, which refuses a key that appears twice in a
+   * table's list (whatever the requests are); so does the import, naming both lines. The spool gives
+   * lines grouped by (table, partition hash): repeated keys meet within one group.
+   */
+  findBatchDuplicates(): void {
+    if (this.batchUnits.size === 0) return;
+    let group = -1;
+    let seen = new Map<string, number>();
+    for (const line of this.spool.lines()) {
+      const tab = line.indexOf('\t');
+      const head = line.slice(1, tab).split(',');
+      const unit = Number(head[1]);
+      if (!this.batchUnits.has(unit)) continue;
+      const t = this.targetList[Number(head[0])]!;
+      const g = t.index * 0x1_0000_0000 + Number(head[4]);
+      if (g !== group) {
+        group = g;
+        seen = new Map();
+      }
+      const id = `${unit}/${head[5]}/${head[6]}`;
+      const lineNo = Number(head[2]);
+      const first = seen.get(id);
+      if (first === undefined) {
+        seen.set(id, lineNo);
+        continue;
+      }
+      t.report.rejected++;
+      this.problem(
+        this.units[unit]!.name,
+        Math.max(first, lineNo),
+        `ValidationException: Provided list of item keys contains duplicates (table ${t.name}: lines ${Math.min(first, lineNo)} and ${Math.max(first, lineNo)} have the same key)`,
+        t.name,
+        line.slice(tab + 1),
+      );
+    }
   }
 
   // ── phase 2, local ──────────────────────────────────────────────────────────────────────────
@@ -1152,6 +1193,7 @@ async function run(
       r.rejects = new SyncFileWriter(options.rejects);
     }
     await r.read();
+    if (!r.failed) r.findBatchDuplicates();
     const stop = r.failed && !options.continueOnError;
     if (!stop && !options.dryRun && r.targetList.length > 0) {
       r.report.committed = isRemote(target) ? await r.writeRemote(target) : await r.writeLocal(target);

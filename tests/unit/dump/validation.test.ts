@@ -509,3 +509,50 @@ describe('invalid UTF-8', () => {
     assert.equal(report.written, rows.length);
   });
 });
+
+describe('batch-write request files', () => {
+  it('a key twice in one table list is refused as BatchWriteItem refuses it, naming the file and both lines', async () => {
+    const engine = memoryEngine();
+    await importItems(engine, { name: 'seed', text: '{"pk":{"S":"keep"}}' }, ORDERS);
+    const text = [
+      '{"Orders":[',
+      '{"PutRequest":{"Item":{"pk":{"S":"x"},"v":{"N":"1"}}}},',
+      '{"PutRequest":{"Item":{"pk":{"S":"y"}}}},',
+      '{"PutRequest":{"Item":{"pk":{"S":"x"},"v":{"N":"2"}}}}',
+      '],"Other":[{"PutRequest":{"Item":{"pk":{"S":"x"}}}}]}',
+    ].join('\n');
+    const report = await importItems(
+      engine,
+      { name: 'req.json', text },
+      { partitionKey: { name: 'pk', type: 'S' } },
+    );
+    assert.equal(report.committed, false);
+    assert.deepEqual(
+      report.problems.map((p) => [p.file, p.line, p.reason]),
+      [
+        [
+          'req.json',
+          4,
+          'ValidationException: Provided list of item keys contains duplicates (table Orders: lines 2 and 4 have the same key)',
+        ],
+      ],
+    );
+    assert.deepEqual(storedItems(engine, 'Orders'), [{ pk: { S: 'keep' } }]);
+    assert.equal(tableExists(engine, 'Other'), false);
+  });
+
+  it('the same key in two request files is two requests: the later wins', async () => {
+    const engine = memoryEngine();
+    const one = (v: string) => `{"Orders":[{"PutRequest":{"Item":{"pk":{"S":"x"},"v":{"S":"${v}"}}}}]}`;
+    const report = await importItems(
+      engine,
+      [
+        { name: 'a.json', text: one('first') },
+        { name: 'b.json', text: one('second') },
+      ],
+      { partitionKey: { name: 'pk', type: 'S' } },
+    );
+    assert.equal(report.committed, true);
+    assert.deepEqual(storedItems(engine, 'Orders'), [{ pk: { S: 'x' }, v: { S: 'second' } }]);
+  });
+});
