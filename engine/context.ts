@@ -12,6 +12,7 @@ import { StreamService } from './streams/service.js';
 import { Background, DEFAULT_TTL_SWEEP_INTERVAL_MS } from './ttl/background.js';
 import { DEFAULT_TTL_CHANGE_COOLDOWN_MS, TtlService } from './ttl/service.js';
 import { UsageMonitor } from './metrics/monitor.js';
+import { recoverInterruptedImports } from './dump/journal.js';
 import type { FaultRule } from './throttle/faults.js';
 import type { ThrottleMode } from './throttle/throttler.js';
 
@@ -135,6 +136,8 @@ export class EngineContext implements WriteContext {
     this.exports = new ExportService(this);
     this.writeListeners.push(this.streams.onWrite, this.ttl.onWrite, this.pitr.onWrite);
     this.syncFeatures();
+    // An import killed half-way committed some of its chunks: its journal writes them back.
+    recoverInterruptedImports(this);
     this.usage = new UsageMonitor(this, {
       ...(options.throttle !== undefined ? { throttle: options.throttle } : {}),
       ...(options.faults !== undefined ? { faults: options.faults } : {}),

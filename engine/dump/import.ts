@@ -4,28 +4,25 @@
 // Two phases:
 //   1. read   (async, streaming) every input is parsed record by record; each item is validated
 //             as PutItem would (attribute values, key attributes, item size, index keys) and the
-//             normalised item is appended to a spool (memory, then a temporary file: bounded
-//             memory whatever the input size). Bad records are collected with file, line, reason.
-//   2. write  only when phase 1 found nothing wrong (or with continueOnError). Locally: ONE SQLite
-//             transaction creates the missing tables and writes every spooled item through the
-//             engine's write path (engine/tables/write.ts: item row, index rows, counters, stream
-//             and TTL listeners). It runs synchronously, so nothing else interleaves with it, and an
-//             interruption (Ctrl+C, kill, crash) rolls all of it back: the tables are as they were.
+//             normalised item, with its encoded key, is appended to a spool (memory, then a
+//             temporary file: bounded memory whatever the input size). Bad records are collected
+//             with file, line, reason; one bad record anywhere means nothing is written.
+//   2. write  Locally: in chunks of at most 25 ms, each one transaction, with a pause between them
+//             so that other writers sharing the file (a `sortkey serve`, the shell) wait one chunk
+//             at most. Writes go through the engine's write path (engine/tables/write.ts: item row,
+//             index rows, counters, stream, TTL and point-in-time listeners), or for tables the
+//             import created and that have no index, straight into multi-row INSERTs. Each chunk
+//             records in the import journal (journal.ts) what it changed, so a failure, a
+//             cancellation or a killed process is undone: the tables end as they were.
 //             Remotely: BatchWriteItem in parallel chunks with retries (not atomic: see below).
 import { validation } from '../errors.js';
 import { DynamoError } from '../errors.js';
+import type { EngineContext } from '../context.js';
 import type { Engine } from '../engine.js';
 import { checkIndexKeys } from '../operations/itemCommon.js';
-import {
-  checkItemKey,
-  checkKey,
-  encodeKey,
-  encodePartition,
-  keyAttributes,
-  pickKey,
-} from '../tables/schema.js';
-import type { KeySchema } from '../tables/schema.js';
-import type { Table } from '../tables/table.js';
+import { checkItemKey, checkKey, encodeKey, keyAttributes, pickKey } from '../tables/schema.js';
+import type { EncodedKey, KeySchema } from '../tables/schema.js';
+import type { StoredRow, Table } from '../tables/table.js';
 import { writeItem } from '../tables/write.js';
 import type { WriteOrigin } from '../tables/write.js';
 import type { Item } from '../types.js';
@@ -40,11 +37,20 @@ import {
 } from './definition.js';
 import { detectFormat } from './detect.js';
 import { locateExport, looksLikeExport } from './exportFolder.js';
-import { ByteCounter, InputStream, isDirectory, sourceName, sourcePath, sourceSize } from './io/input.js';
+import {
+  ByteCounter,
+  InputStream,
+  InvalidUtf8Error,
+  isDirectory,
+  sourceName,
+  sourcePath,
+  sourceSize,
+} from './io/input.js';
 import type { ImportSource } from './io/input.js';
 import { KeyFilter } from './io/keyFilter.js';
 import { SyncFileWriter } from './io/output.js';
 import { SortingSpool } from './io/spool.js';
+import { ImportJournal } from './journal.js';
 import { InputError, readRecords } from './readers.js';
 import type { InputRecord, ReaderOptions } from './readers.js';
 import { backoffMs, sleep, toSdkItem } from './remote.js';
@@ -115,7 +121,9 @@ class ImportRun {
   readonly counter = new ByteCounter();
   readonly units: Unit[] = [];
   rejects: SyncFileWriter | undefined;
-  private readonly maxProblems: number;
+  readonly maxProblems: number;
+  /** Inputs in the batch-write format: one BatchWriteItem request each, so a key may appear once. */
+  readonly batchUnits = new Set<number>();
   private lastProgress = 0;
   totalBytes: number | undefined;
   /** Input table names seen, for the single-target check. */
@@ -375,17 +383,20 @@ class ImportRun {
         if (size > MAX_ITEM_SIZE) throw validation('Item size has exceeded the maximum allowed size');
         checkIndexKeys(t.table, item);
         t.spooled++;
+        const key = encodeKey(t.key, item);
+        // The encoded key travels with the item: the write phase needs no parse to place it.
         this.spool.append(
-          t.index * 0x1_0000_0000 + encodePartition(t.key, item).hash,
-          `P${t.index},${unitIndex},${rec.line},${size}\t${JSON.stringify(item)}`,
+          t.index * 0x1_0000_0000 + key.hash,
+          `P${t.index},${unitIndex},${rec.line},${size},${key.hash},${key.pk.toString('hex')},${key.sk.toString('hex')}\t${JSON.stringify(item)}`,
         );
       } else {
         const key = normalizeItem(raw, 'Key');
         checkKey(t.key, key);
         t.spooled++;
+        const encoded = encodeKey(t.key, key);
         this.spool.append(
-          t.index * 0x1_0000_0000 + encodePartition(t.key, key).hash,
-          `D${t.index},${unitIndex},${rec.line},0\t${JSON.stringify(key)}`,
+          t.index * 0x1_0000_0000 + encoded.hash,
+          `D${t.index},${unitIndex},${rec.line},0,${encoded.hash},${encoded.pk.toString('hex')},${encoded.sk.toString('hex')}\t${JSON.stringify(key)}`,
         );
       }
     } catch (e) {
@@ -423,6 +434,7 @@ class ImportRun {
           `${unit.name} is not a Sortkey dump (it looks like ${format}); use sortkey import for other formats`,
         );
       }
+      if (format === 'batch-write') this.batchUnits.add(u);
       const multiTable = format === 'batch-write' || format === 'sortkey-dump';
       const defaultTarget = multiTable ? undefined : await this.resolve(undefined, unit);
       const reader = readRecords(input, format, this.readerOptions(defaultTarget));
@@ -480,8 +492,9 @@ class ImportRun {
         }
       } catch (e) {
         if (e instanceof DumpError) throw e;
-        const line = e instanceof InputError ? e.line : 0;
-        const reason = e instanceof InputError ? e.message : `cannot read: ${(e as Error).message}`;
+        const known = e instanceof InputError || e instanceof InvalidUtf8Error;
+        const line = known ? e.line : 0;
+        const reason = known ? e.message : `cannot read: ${(e as Error).message}`;
         this.problem(
           unit.name,
           line,
@@ -511,9 +524,54 @@ class ImportRun {
     this.progress('read', records, true);
   }
 
+  /**
+   * A batch-write file is one BatchWriteItem request, which refuses a key that appears twice in a
+   * table's list (whatever the requests are); so does the import, naming both lines. The spool gives
+   * lines grouped by (table, partition hash): repeated keys meet within one group.
+   */
+  findBatchDuplicates(): void {
+    if (this.batchUnits.size === 0) return;
+    let group = -1;
+    let seen = new Map<string, number>();
+    for (const line of this.spool.lines()) {
+      const tab = line.indexOf('\t');
+      const head = line.slice(1, tab).split(',');
+      const unit = Number(head[1]);
+      if (!this.batchUnits.has(unit)) continue;
+      const t = this.targetList[Number(head[0])]!;
+      const g = t.index * 0x1_0000_0000 + Number(head[4]);
+      if (g !== group) {
+        group = g;
+        seen = new Map();
+      }
+      const id = `${unit}/${head[5]}/${head[6]}`;
+      const lineNo = Number(head[2]);
+      const first = seen.get(id);
+      if (first === undefined) {
+        seen.set(id, lineNo);
+        continue;
+      }
+      t.report.rejected++;
+      this.problem(
+        this.units[unit]!.name,
+        Math.max(first, lineNo),
+        `ValidationException: Provided list of item keys contains duplicates (table ${t.name}: lines ${Math.min(first, lineNo)} and ${Math.max(first, lineNo)} have the same key)`,
+        t.name,
+        line.slice(tab + 1),
+      );
+    }
+  }
+
   // ── phase 2, local ──────────────────────────────────────────────────────────────────────────
 
-  writeLocal(engine: Engine): boolean {
+  /**
+   * Writes the spool in chunks: each chunk is one transaction of at most CHUNK_MS, followed by a
+   * pause in which other writers (this process's server, other processes) get the database. Every
+   * chunk records in the import journal what it changed; a failure, a cancellation or a conflict
+   * (onConflict 'fail') undoes what earlier chunks committed, and a process killed half-way is
+   * undone by the next engine that opens the file (see journal.ts).
+   */
+  async writeLocal(engine: Engine): Promise<boolean> {
     const ctx = engine.ctx;
     // Imports write with origin 'import', which streams skip unless asked: --emit-streams turns on
     // the engine's switch for the write phase (origin 'request' on an engine without one).
@@ -521,19 +579,18 @@ class ImportRun {
     const origin: WriteOrigin = this.options.emitStreams && !hasSwitch ? 'request' : 'import';
     const previousSwitch = hasSwitch ? ctx.emitImportStreamRecords : false;
     const onConflict = this.options.onConflict ?? 'overwrite';
-    const created: Table[] = [];
     const total = this.spool.count;
     const db = ctx.db;
-    let conflicts = 0;
-    let written = 0;
-    let deleted = 0;
-    let skipped = 0;
-    let done = 0;
+    const signal = this.options.signal;
     // Another process sharing the file may have changed the catalog since phase 1 looked.
-    ctx.refreshIfChanged();
+    ctx.refreshIfChanged(true);
+    if (onConflict === 'fail' && !this.options.continueOnError && !this.findConflicts(engine)) return false;
     const previousCache = db.sqlite.pragma('cache_size', { simple: true }) as number;
     // A bigger page cache while the import's B-trees grow (restored afterwards): 32 MB.
     db.sqlite.pragma('cache_size = -32768');
+    const journal = ImportJournal.start(ctx);
+    const counts = { written: 0, deleted: 0, skipped: 0, conflicts: 0, done: 0 };
+    let succeeded = false;
     try {
       if (hasSwitch && this.options.emitStreams) ctx.emitImportStreamRecords = true;
       db.transaction(() => {
@@ -546,7 +603,7 @@ class ImportRun {
               throw new DumpError(`cannot create table ${t.name}: ${reasonOf(e)}`);
             }
             const table = ctx.catalog.get(t.name)!;
-            created.push(table);
+            journal.created(table);
             t.table = table;
             t.report.created = true;
           } else {
@@ -554,106 +611,143 @@ class ImportRun {
             if (!live || !sameKeySchema(live.key, t.key))
               throw new DumpError(`table ${t.name} changed while the import was reading`);
             t.table = live;
-            if (t.replace) this.clearTable(engine, live, origin);
           }
         }
-        // Tables empty now only hold what this import writes: a key needs looking up only if the
-        // input had it before (see KeyFilter).
-        const filters = this.targetList.map((t) =>
-          t.skip ||
-          (t.exists &&
-            !t.replace &&
-            ctx.db.sqlite.prepare(`SELECT 1 FROM "${t.table.sqlName}" LIMIT 1`).get() !== undefined)
-            ? undefined
-            : new KeyFilter(t.spooled),
-        );
-        let next = Date.now() + PROGRESS_EVERY_MS;
-        for (const line of this.spool.lines()) {
-          const tab = line.indexOf('\t');
-          const head = line.slice(1, tab).split(',');
-          const t = this.targetList[Number(head[0])]!;
-          const table = t.table;
-          const item = JSON.parse(line.slice(tab + 1)) as Item;
-          const key = encodeKey(table.key, item);
-          const filter = filters[t.index];
-          const old = filter === undefined || filter.add(key) ? table.getRow(db, key) : undefined;
-          if (line.charCodeAt(0) === 80 /* P */) {
-            if (old && onConflict !== 'overwrite') {
-              if (onConflict === 'skip') {
-                skipped++;
-                t.report.skipped++;
-              } else {
-                conflicts++;
-                t.report.rejected++;
-                this.problem(
-                  this.units[Number(head[1])]!.name,
-                  Number(head[2]),
-                  `an item with this key is already in table ${t.name}`,
-                  t.name,
-                  line.slice(tab + 1),
-                );
-              }
-            } else {
-              writeItem(
-                ctx,
-                table,
-                key,
-                old ? (JSON.parse(old.json) as Item) : undefined,
-                old?.size ?? 0,
-                item,
-                Number(head[3]),
-                origin,
-              );
-              written++;
-              t.report.written++;
-            }
-          } else if (old) {
-            writeItem(ctx, table, key, JSON.parse(old.json) as Item, old.size, undefined, 0, origin);
-            deleted++;
-            t.report.deleted++;
-          }
-          done++;
-          if ((done & 1023) === 0 && Date.now() >= next) {
-            next = Date.now() + PROGRESS_EVERY_MS;
-            this.progress('write', done, true, total, t.name);
-          }
-        }
-        if (conflicts > 0 && !this.options.continueOnError) throw new Rollback();
       });
+      for (const t of this.targetList) {
+        if (t.replace && !t.skip) await this.clearTable(ctx, t.table, origin, journal);
+      }
+      const writer = new ChunkWriter(this, ctx, journal, origin, onConflict, counts, total);
+      const lines = this.spool.lines();
+      let finished = false;
+      while (!finished) {
+        if (signal?.aborted) throw signal.reason;
+        finished = db.transaction(() => {
+          const end = writer.chunk(lines);
+          if (end) {
+            if (counts.conflicts > 0 && !this.options.continueOnError) throw new Rollback();
+            journal.succeed();
+          }
+          return end;
+        });
+        if (!finished) await pause();
+        ctx.refreshIfChanged(true);
+      }
+      succeeded = true;
     } catch (e) {
-      // The catalog keeps Table objects in memory: drop the ones the rolled-back transaction created.
-      if (created.length > 0) ctx.catalog.reload();
+      // Whatever earlier chunks committed is written back (tables the import created are dropped).
+      journal.undo();
+      ctx.catalog.reload();
+      ctx.syncFeatures();
       for (const t of this.targetList) {
         t.report.created = false;
         t.report.written = 0;
         t.report.deleted = 0;
       }
-      ctx.syncFeatures();
       if (e instanceof Rollback) return false;
       throw e;
     } finally {
+      if (succeeded) journal.close();
       db.sqlite.pragma(`cache_size = ${previousCache}`);
       if (hasSwitch) ctx.emitImportStreamRecords = previousSwitch;
     }
-    this.report.written = written;
-    this.report.deleted = deleted;
-    this.report.skipped += skipped;
-    this.progress('write', done, true, total);
+    this.report.written = counts.written;
+    this.report.deleted = counts.deleted;
+    this.report.skipped += counts.skipped;
+    this.progress('write', counts.done, true, total);
     this.applySettingsLocal(engine);
     return true;
   }
 
-  /** Removes every item of a table through the write path (so indexes, TTL and logs follow). */
-  private clearTable(engine: Engine, table: Table, origin: WriteOrigin): void {
-    const ctx = engine.ctx;
+  /**
+   * onConflict 'fail' without continueOnError: looks every put up before anything is written, so
+   * that conflicts (with the table, or with an earlier record of the same key) are reported with
+   * their lines and nothing is written. False when there were some.
+   */
+  private findConflicts(engine: Engine): boolean {
+    const db = engine.ctx.db;
+    const found: { unit: number; line: number; table: Target; text: string }[] = [];
+    let total = 0;
+    const keep = Math.max(1, this.maxProblems);
+    // Lines come grouped by (table, partition hash): a key repeated in the input is in one group.
+    let group = -1;
+    let seen = new Set<string>();
+    for (const line of this.spool.lines()) {
+      if (line.charCodeAt(0) !== 80 /* P */) continue;
+      const tab = line.indexOf('\t');
+      const head = line.slice(1, tab).split(',');
+      const t = this.targetList[Number(head[0])]!;
+      if (t.skip) continue;
+      const hash = Number(head[4]);
+      if (t.index * 0x1_0000_0000 + hash !== group) {
+        group = t.index * 0x1_0000_0000 + hash;
+        seen = new Set();
+      }
+      const id = `${head[5]}/${head[6]}`;
+      let conflict = seen.has(id);
+      seen.add(id);
+      if (!conflict && t.exists) {
+        const key = { hash, pk: Buffer.from(head[5]!, 'hex'), sk: Buffer.from(head[6]!, 'hex') };
+        conflict = t.table.getRow(db, key) !== undefined;
+      }
+      if (!conflict) continue;
+      total++;
+      found.push({ unit: Number(head[1]), line: Number(head[2]), table: t, text: line.slice(tab + 1) });
+      if (found.length >= keep * 2) {
+        found.sort((a, b) => a.unit - b.unit || a.line - b.line);
+        found.length = keep;
+      }
+    }
+    if (total === 0) return true;
+    // The first offending lines in input order, and the count of all of them.
+    found.sort((a, b) => a.unit - b.unit || a.line - b.line);
+    found.length = Math.min(found.length, keep);
+    for (const f of found) {
+      f.table.report.rejected++;
+      this.problem(
+        this.units[f.unit]!.name,
+        f.line,
+        `an item with this key is already in table ${f.table.name}`,
+        f.table.name,
+        f.text,
+      );
+    }
+    if (total > found.length) {
+      this.report.rejected += total - found.length;
+      this.report.warnings.push(
+        `${total} records have a key that is already in the table (or earlier in the input); the first ${found.length} are listed`,
+      );
+    }
+    return false;
+  }
+
+  /** Removes every item of a table through the write path (so indexes, TTL and logs follow), in chunks. */
+  private async clearTable(
+    ctx: EngineContext,
+    table: Table,
+    origin: WriteOrigin,
+    journal: ImportJournal,
+  ): Promise<void> {
     const first = ctx.db.sqlite
-      .prepare(`SELECT h, pk, sk, item, size FROM "${table.sqlName}" ORDER BY h, pk, sk LIMIT 1000`)
+      .prepare(`SELECT h, pk, sk, item, size FROM "${table.sqlName}" ORDER BY h, pk, sk LIMIT 500`)
       .raw();
-    let batch = first.all() as [number, Buffer, Buffer, string, number][];
-    while (batch.length > 0) {
-      for (const [h, pk, sk, json, size] of batch)
-        writeItem(ctx, table, { hash: h, pk, sk }, JSON.parse(json) as Item, size, undefined, 0, origin);
-      batch = first.all() as [number, Buffer, Buffer, string, number][];
+    for (;;) {
+      if (this.options.signal?.aborted) throw this.options.signal.reason;
+      const more = ctx.db.transaction(() => {
+        const deadline = performance.now() + CHUNK_MS;
+        while (performance.now() < deadline) {
+          const batch = first.all() as [number, Buffer, Buffer, string, number][];
+          if (batch.length === 0) return false;
+          for (const [h, pk, sk, json, size] of batch) {
+            const key = { hash: h, pk, sk };
+            journal.before(table, key, json, size);
+            writeItem(ctx, table, key, JSON.parse(json) as Item, size, undefined, 0, origin);
+          }
+        }
+        return true;
+      });
+      if (!more) return;
+      await pause();
     }
   }
 
@@ -887,6 +981,185 @@ class ImportRun {
   }
 }
 
+/** How long one chunk of an import holds the write lock. */
+const CHUNK_MS = 25;
+/** Rows per INSERT statement on the fast path. */
+const ROWS_PER_INSERT = 64;
+
+/** A turn of the event loop and a millisecond, so that other writers (polling every ms) get the lock. */
+function pause(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+/** Rows waiting to be inserted into one table by multi-row INSERTs (the fast path). */
+class PendingRows {
+  readonly values: unknown[] = [];
+  private many: { run(...args: unknown[]): unknown } | undefined;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly table: Table,
+  ) {}
+
+  add(key: EncodedKey, json: string, size: number): void {
+    this.values.push(key.hash, key.pk, key.sk, json, size);
+    if (this.values.length === ROWS_PER_INSERT * 5) this.flush();
+  }
+
+  flush(): void {
+    const v = this.values;
+    if (v.length === 0) return;
+    if (v.length === ROWS_PER_INSERT * 5) {
+      this.many ??= this.ctx.db.sqlite.prepare(
+        `INSERT OR REPLACE INTO "${this.table.sqlName}" (h, pk, sk, item, size) VALUES ${new Array<string>(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')}`,
+      );
+      this.many.run(...v);
+    } else {
+      for (let i = 0; i < v.length; i += 5)
+        this.table.putRow(
+          this.ctx.db,
+          { hash: v[i] as number, pk: v[i + 1] as Buffer, sk: v[i + 2] as Buffer },
+          v[i + 3] as string,
+          v[i + 4] as number,
+        );
+    }
+    v.length = 0;
+  }
+}
+
+/**
+ * Writes spooled lines, one chunk (one transaction) at a time. Tables the import created and that
+ * have no secondary index (and no stream records to write) take the fast path: the spooled JSON
+ * text goes into multi-row INSERTs as it is, and a key is looked up only when it came earlier in
+ * the input (KeyFilter). Every other write goes through `writeItem` (indexes, listeners), with the
+ * item's previous image recorded in the journal.
+ */
+class ChunkWriter {
+  private readonly fast: (PendingRows | undefined)[];
+  private readonly filters: (KeyFilter | undefined)[];
+  private nextProgress = 0;
+
+  constructor(
+    private readonly run: ImportRun,
+    private readonly ctx: EngineContext,
+    private readonly journal: ImportJournal,
+    private readonly origin: WriteOrigin,
+    private readonly onConflict: 'overwrite' | 'skip' | 'fail',
+    private readonly counts: {
+      written: number;
+      deleted: number;
+      skipped: number;
+      conflicts: number;
+      done: number;
+    },
+    private readonly total: number,
+  ) {
+    const emitting = origin === 'request' || ctx.emitImportStreamRecords;
+    this.fast = run.targetList.map((t) => {
+      const d = t.table.description;
+      const streams = d.StreamSpecification?.StreamEnabled === true && emitting;
+      return t.report.created && t.table.indexes.size === 0 && !streams
+        ? new PendingRows(ctx, t.table)
+        : undefined;
+    });
+    this.filters = run.targetList.map((t) => (t.report.created ? new KeyFilter(t.spooled) : undefined));
+  }
+
+  /** Writes lines until the chunk's time is up; true when the spool is exhausted. */
+  chunk(lines: Generator<string>): boolean {
+    const ctx = this.ctx;
+    const db = ctx.db;
+    const counts = this.counts;
+    const deadline = performance.now() + CHUNK_MS;
+    const maxItems = this.run.options.maxChunkItems ?? Infinity;
+    let items = 0;
+    try {
+      for (;;) {
+        const next = lines.next();
+        if (next.done) return true;
+        const line = next.value;
+        const tab = line.indexOf('\t');
+        const head = line.slice(1, tab).split(',');
+        const i = Number(head[0]);
+        const t = this.run.targetList[i]!;
+        const table = t.table;
+        const key: EncodedKey = {
+          hash: Number(head[4]),
+          pk: Buffer.from(head[5]!, 'hex'),
+          sk: Buffer.from(head[6]!, 'hex'),
+        };
+        const json = line.slice(tab + 1);
+        const pending = this.fast[i];
+        const filter = this.filters[i];
+        let old: StoredRow | undefined;
+        if (filter === undefined || filter.add(key)) {
+          pending?.flush();
+          old = table.getRow(db, key);
+        }
+        const size = Number(head[3]);
+        if (line.charCodeAt(0) === 80 /* P */) {
+          if (old && this.onConflict !== 'overwrite') {
+            if (this.onConflict === 'skip') {
+              counts.skipped++;
+              t.report.skipped++;
+            } else {
+              counts.conflicts++;
+              t.report.rejected++;
+              this.run.problem(
+                this.run.units[Number(head[1])]!.name,
+                Number(head[2]),
+                `an item with this key is already in table ${t.name}`,
+                t.name,
+                json,
+              );
+            }
+          } else if (pending) {
+            pending.add(key, json, size);
+            const c = table.counters;
+            if (c) {
+              c.itemCount += old ? 0 : 1;
+              c.sizeBytes += size - (old?.size ?? 0);
+            }
+            counts.written++;
+            t.report.written++;
+          } else {
+            if (!filter) this.journal.before(table, key, old?.json, old?.size ?? 0);
+            writeItem(
+              ctx,
+              table,
+              key,
+              old ? (JSON.parse(old.json) as Item) : undefined,
+              old?.size ?? 0,
+              JSON.parse(json) as Item,
+              size,
+              this.origin,
+            );
+            counts.written++;
+            t.report.written++;
+          }
+        } else if (old) {
+          if (!filter) this.journal.before(table, key, old.json, old.size);
+          writeItem(ctx, table, key, JSON.parse(old.json) as Item, old.size, undefined, 0, this.origin);
+          counts.deleted++;
+          t.report.deleted++;
+        }
+        counts.done++;
+        if (++items >= maxItems) return false;
+        if ((counts.done & 63) === 0) {
+          const now = performance.now();
+          if (now >= this.nextProgress) {
+            this.nextProgress = now + PROGRESS_EVERY_MS;
+            this.run.progress('write', counts.done, true, this.total, t.name);
+          }
+          if (now >= deadline) return false;
+        }
+      }
+    } finally {
+      for (const p of this.fast) p?.flush();
+    }
+  }
+}
+
 function renamed(def: TableDefinition, name: string): TableDefinition {
   if (def.create.TableName === name) return def;
   return { ...def, create: { ...def.create, TableName: name } };
@@ -920,9 +1193,10 @@ async function run(
       r.rejects = new SyncFileWriter(options.rejects);
     }
     await r.read();
+    if (!r.failed) r.findBatchDuplicates();
     const stop = r.failed && !options.continueOnError;
     if (!stop && !options.dryRun && r.targetList.length > 0) {
-      r.report.committed = isRemote(target) ? await r.writeRemote(target) : r.writeLocal(target);
+      r.report.committed = isRemote(target) ? await r.writeRemote(target) : await r.writeLocal(target);
       if (!r.report.committed) r.report.written = 0;
     }
     if (r.rejects) {

@@ -145,6 +145,11 @@ export interface ImportOptions {
   /** Remote imports: parallel BatchWriteItem requests in flight. Default 8. */
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Local imports commit in chunks of at most 25 ms each, so other writers wait little; this caps
+   * the items of one chunk as well (tests use it to make chunks small).
+   */
+  readonly maxChunkItems?: number;
 }
 
 export interface TableImportReport {

@@ -129,6 +129,11 @@ const MIGRATIONS: readonly (string | ((sqlite: SqliteDatabase) => void))[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** How long a statement waits for another connection's lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+/** Atomics.wait on this is a synchronous sleep. */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
 export interface DatabaseOptions {
   /** A file path, or ':memory:' for a scratch database. */
   readonly path: string;
@@ -144,6 +149,8 @@ export class Database {
   private readonly beginRead: { run(): unknown };
   private readonly commit: { run(): unknown };
   private readonly rollback: { run(): unknown };
+  private readonly noWait: { run(): unknown };
+  private readonly wait: { run(): unknown };
 
   constructor(options: DatabaseOptions) {
     this.path = options.path;
@@ -153,9 +160,11 @@ export class Database {
     // NORMAL in WAL mode loses no committed transaction on a process crash, only on power loss.
     this.sqlite.pragma('synchronous = NORMAL');
     this.sqlite.pragma('foreign_keys = OFF');
-    this.sqlite.pragma('busy_timeout = 5000');
+    this.sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.migrate();
     this.begin = this.sqlite.prepare('BEGIN IMMEDIATE');
+    this.noWait = this.sqlite.prepare('PRAGMA busy_timeout = 0');
+    this.wait = this.sqlite.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.beginRead = this.sqlite.prepare('BEGIN DEFERRED');
     this.commit = this.sqlite.prepare('COMMIT');
     this.rollback = this.sqlite.prepare('ROLLBACK');
@@ -184,7 +193,7 @@ export class Database {
    */
   transaction<T>(fn: () => T): T {
     if (this.depth > 0) return fn();
-    this.begin.run();
+    this.beginImmediate();
     this.depth++;
     try {
       const result = fn();
@@ -196,6 +205,30 @@ export class Database {
       throw e;
     } finally {
       this.depth--;
+    }
+  }
+
+  /**
+   * BEGIN IMMEDIATE, waiting for another connection's write lock by polling every millisecond.
+   * SQLite's own busy handler sleeps ever longer (1, 2, 5, 10, … 100 ms) between tries, so a writer
+   * could miss the short gaps a long-running writer leaves between its transactions (a chunked
+   * import, engine/dump) and wait for seconds; polling takes the first gap.
+   */
+  private beginImmediate(): void {
+    this.noWait.run();
+    try {
+      const deadline = performance.now() + BUSY_TIMEOUT_MS;
+      for (;;) {
+        try {
+          this.begin.run();
+          return;
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() >= deadline) throw e;
+          Atomics.wait(SLEEPER, 0, 0, 1);
+        }
+      }
+    } finally {
+      this.wait.run();
     }
   }
 

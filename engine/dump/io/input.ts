@@ -252,25 +252,108 @@ export class InputStream {
     }
   }
 
-  /** Every chunk decoded as UTF-8 text (split characters are joined; a leading BOM is dropped). */
+  /**
+   * Every chunk decoded as UTF-8 text (split characters are joined; a leading BOM is dropped).
+   * Bytes that are not UTF-8 stop the reading with an InvalidUtf8Error naming their line and byte
+   * offset: replacing them with U+FFFD, as decoders do by default, would change keys silently.
+   */
   async *texts(): AsyncGenerator<string> {
-    const decoder = new StringDecoder('utf8');
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     let first = true;
+    let offset = 0; // bytes before the current piece
+    let lines = 1; // line number at `offset`
+    let carry: Buffer | undefined; // the undecoded end of the previous piece (a split character)
+    const fail = (piece: Buffer): never => {
+      const bytes = carry ? Buffer.concat([carry, piece]) : piece;
+      const start = offset - (carry?.length ?? 0);
+      const at = firstInvalidUtf8(bytes);
+      let line = lines;
+      for (let i = bytes.indexOf(10); i >= 0 && i < at; i = bytes.indexOf(10, i + 1)) line++;
+      throw new InvalidUtf8Error(start + at, line, bytes.subarray(at, at + 4));
+    };
     for await (const chunk of this.chunks()) {
       for (let off = 0; off < chunk.length; off += TEXT_BYTES) {
-        let text = decoder.write(
-          off === 0 && chunk.length <= TEXT_BYTES ? chunk : chunk.subarray(off, off + TEXT_BYTES),
-        );
-        if (first && text.length > 0) {
-          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        const piece = off === 0 && chunk.length <= TEXT_BYTES ? chunk : chunk.subarray(off, off + TEXT_BYTES);
+        let text: string;
+        try {
+          text = decoder.decode(piece, { stream: true });
+        } catch {
+          fail(piece);
+        }
+        // What the decoder keeps back is at most the 3 first bytes of a split character.
+        const kept = incompleteTail(piece);
+        for (let i = piece.indexOf(10); i >= 0; i = piece.indexOf(10, i + 1)) lines++;
+        offset += piece.length;
+        carry = kept > 0 ? Buffer.from(piece.subarray(piece.length - kept)) : undefined;
+        if (first && text!.length > 0) {
+          if (text!.charCodeAt(0) === 0xfeff) text = text!.slice(1);
           first = false;
         }
-        if (text.length > 0) yield text;
+        if (text!.length > 0) yield text!;
       }
     }
-    const rest = decoder.end();
-    if (rest.length > 0) yield rest;
+    let rest: string;
+    try {
+      rest = decoder.decode();
+    } catch {
+      fail(Buffer.alloc(0));
+    }
+    if (rest!.length > 0) yield rest!;
   }
+}
+
+/** Bytes that are not UTF-8 in an import input. */
+export class InvalidUtf8Error extends Error {
+  constructor(
+    /** Offset of the first bad byte in the (decompressed) input. */
+    readonly byteOffset: number,
+    readonly line: number,
+    bytes: Uint8Array,
+  ) {
+    super(
+      `invalid UTF-8 at byte offset ${byteOffset} (line ${line}): the bytes there are ${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+    );
+    this.name = 'InvalidUtf8Error';
+  }
+}
+
+/** How many bytes at the end of `b` start a UTF-8 character that continues in the next piece. */
+function incompleteTail(b: Buffer): number {
+  for (let k = 1; k <= 3 && k <= b.length; k++) {
+    const c = b[b.length - k]!;
+    if ((c & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return need > k ? k : 0;
+  }
+  return 0;
+}
+
+/** Offset of the first byte that does not belong to a valid UTF-8 character (b.length if none). */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) [n, min] = [1, 0x80];
+    else if (c >= 0xe0 && c <= 0xef) [n, min] = [2, 0x800];
+    else if (c >= 0xf0 && c <= 0xf4) [n, min] = [3, 0x10000];
+    else return i;
+    if (i + n >= b.length) return i; // cut off by the end of the input
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k]!;
+      if ((d & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return b.length;
 }
 
 /** A line of text and its 1-based line number. */

@@ -77,6 +77,33 @@ describe('remote services', () => {
     assert.deepEqual(items[0]!.bs, { BS: ['AQ=='] });
   });
 
+  it('a batch-write file with a key twice is refused before anything is sent, naming both lines', async () => {
+    const text = [
+      '{"RemoteDup":[',
+      '{"PutRequest":{"Item":{"id":{"S":"a"},"v":{"N":"1"}}}},',
+      '{"PutRequest":{"Item":{"id":{"S":"b"}}}},',
+      '{"DeleteRequest":{"Key":{"id":{"S":"a"}}}}',
+      ']}',
+    ].join('\n');
+    const report = await importItems(
+      remote,
+      { name: 'requests.json', text },
+      { partitionKey: { name: 'id', type: 'S' } },
+    );
+    assert.equal(report.committed, false);
+    assert.deepEqual(
+      report.problems.map((p) => [p.file, p.line, p.reason]),
+      [
+        [
+          'requests.json',
+          4,
+          'ValidationException: Provided list of item keys contains duplicates (table RemoteDup: lines 2 and 4 have the same key)',
+        ],
+      ],
+    );
+    assert.equal(serverEngine.ctx.catalog.get('RemoteDup'), undefined, 'nothing was sent');
+  });
+
   it('a key repeated in one input does not break a BatchWriteItem (the last wins)', async () => {
     const text = ['{"id":{"N":"1"},"v":{"S":"first"}}', '{"id":{"N":"1"},"v":{"S":"second"}}'].join('\n');
     const report = await importItems(remote, { name: 'dupes', text }, { table: 'Remote1' });

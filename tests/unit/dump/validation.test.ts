@@ -361,26 +361,64 @@ describe('index and stream maintenance', () => {
     assert.equal(records(), 2);
   });
 
-  it('an interrupted write phase leaves the table as it was', async () => {
-    // A write listener that fails half-way stands in for a crash inside the transaction.
+  it('a write phase that fails after some chunks committed leaves the table as it was', async () => {
+    // A write listener that fails half-way stands in for a crash, after two chunks have committed.
     const engine = memoryEngine();
-    await importItems(engine, { name: 'seed', text: '{"pk":{"S":"keep"}}' }, ORDERS);
+    await importItems(
+      engine,
+      { name: 'seed', text: '{"pk":{"S":"keep"}}\n{"pk":{"S":"new1"},"v":{"S":"old"}}' },
+      ORDERS,
+    );
     let n = 0;
     const boom = () => {
-      if (++n === 3) throw new Error('power cut');
+      if (++n === 5) throw new Error('power cut');
     };
     engine.ctx.writeListeners.push(boom);
     const text = Array.from({ length: 10 }, (_, i) => `{"pk":{"S":"new${i}"}}`).join('\n');
     await assert.rejects(
-      importItems(engine, { name: 'x', text }, { table: 'Orders2', partitionKey: { name: 'pk', type: 'S' } }),
+      importItems(engine, { name: 'x', text }, { ...ORDERS, maxChunkItems: 2 }),
       /power cut/,
     );
-    assert.equal(tableExists(engine, 'Orders2'), false);
-    n = 0;
-    await assert.rejects(importItems(engine, { name: 'x', text }, ORDERS), /power cut/);
     engine.ctx.writeListeners.pop();
-    assert.deepEqual(storedItems(engine, 'Orders'), [{ pk: { S: 'keep' } }]);
-    assert.equal(itemCount(engine, 'Orders'), 1);
+    assert.deepEqual(storedItems(engine, 'Orders'), [
+      { pk: { S: 'keep' } },
+      { pk: { S: 'new1' }, v: { S: 'old' } },
+    ]);
+    assert.equal(itemCount(engine, 'Orders'), 2);
+    const journals = engine.ctx.db.sqlite
+      .prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'sk_import_undo_%'")
+      .get() as { n: number };
+    assert.equal(journals.n, 0, 'the journal is gone');
+  });
+
+  it('an import cancelled after some chunks committed drops the table it created', async () => {
+    const engine = memoryEngine();
+    const controller = new AbortController();
+    const text = Array.from({ length: 300 }, (_, i) => `{"pk":{"S":"k${i}"}}`).join('\n');
+    let committedBefore = 0;
+    await assert.rejects(
+      importItems(
+        engine,
+        { name: 'x', text },
+        {
+          table: 'Fresh',
+          partitionKey: { name: 'pk', type: 'S' },
+          maxChunkItems: 20,
+          onProgress: (p) => {
+            if (p.phase === 'write' && p.items >= 60 && !controller.signal.aborted) {
+              committedBefore = (
+                engine.ctx.db.sqlite.prepare('SELECT count(*) AS n FROM sk_tables').get() as { n: number }
+              ).n;
+              controller.abort(new Error('cancelled'));
+            }
+          },
+          signal: controller.signal,
+        },
+      ),
+      /cancelled/,
+    );
+    assert.equal(committedBefore, 1, 'the table existed mid-import');
+    assert.equal(tableExists(engine, 'Fresh'), false);
   });
 
   it('a spool larger than memory goes through a temporary file', async () => {
@@ -426,5 +464,95 @@ describe('index and stream maintenance', () => {
       );
       spool.close();
     }
+  });
+});
+
+describe('invalid UTF-8', () => {
+  const bad = (before: string, after: string) =>
+    Buffer.concat([Buffer.from(before, 'utf8'), Buffer.from([0xff, 0xfe]), Buffer.from(after, 'utf8')]);
+  const cases: [string, Buffer, Record<string, unknown>, number, number][] = [
+    // format, input, options, line, byte offset of the first bad byte
+    ['ddb-jsonl', bad('{"pk":{"S":"ok"}}\n{"pk":{"S":"a', '"}}\n'), ORDERS, 2, 31],
+    ['ndjson', bad('{"pk":"ok"}\n{"pk":"', '"}\n'), { ...ORDERS, format: 'ndjson' }, 2, 19],
+    ['csv', bad('pk,v\nok,1\n', ',2\n'), { ...ORDERS, format: 'csv' }, 3, 10],
+    ['scan-json', bad('{"Items":[\n{"pk":{"S":"', '"}}]}'), ORDERS, 2, 23],
+    ['batch-write', bad('{"Orders":[\n{"PutRequest":{"Item":{"pk":{"S":"', '"}}}}]}'), ORDERS, 2, 46],
+  ];
+  for (const [format, input, options, line, offset] of cases) {
+    it(`is refused in ${format}, naming the file, line and byte offset; nothing is written`, async () => {
+      const engine = memoryEngine();
+      const report = await importItems(engine, { name: 'in.txt', text: input }, options);
+      assert.equal(report.committed, false);
+      assert.equal(report.problems.length, 1);
+      const p = report.problems[0]!;
+      assert.equal(p.file, 'in.txt');
+      assert.equal(p.line, line);
+      assert.match(
+        p.reason,
+        new RegExp(`invalid UTF-8 at byte offset ${offset} \\(line ${line}\\): the bytes there are ff fe`),
+      );
+      assert.equal(tableExists(engine, 'Orders'), false);
+    });
+  }
+
+  it('characters split between reads decode whole', async () => {
+    const engine = memoryEngine();
+    // 3-byte and 4-byte characters across every 256 KB piece boundary.
+    const rows: string[] = [];
+    let chars = 0;
+    for (let n = 0; chars < 700_000; n++) {
+      rows.push(`{"pk":{"S":"k${n}-€😀${'é'.repeat(n % 13)}"}}`);
+      chars += rows[n]!.length + 1;
+    }
+    const report = await importItems(engine, { name: 'x', text: Buffer.from(rows.join('\n')) }, ORDERS);
+    assert.equal(report.committed, true, JSON.stringify(report.problems));
+    assert.equal(report.written, rows.length);
+  });
+});
+
+describe('batch-write request files', () => {
+  it('a key twice in one table list is refused as BatchWriteItem refuses it, naming the file and both lines', async () => {
+    const engine = memoryEngine();
+    await importItems(engine, { name: 'seed', text: '{"pk":{"S":"keep"}}' }, ORDERS);
+    const text = [
+      '{"Orders":[',
+      '{"PutRequest":{"Item":{"pk":{"S":"x"},"v":{"N":"1"}}}},',
+      '{"PutRequest":{"Item":{"pk":{"S":"y"}}}},',
+      '{"PutRequest":{"Item":{"pk":{"S":"x"},"v":{"N":"2"}}}}',
+      '],"Other":[{"PutRequest":{"Item":{"pk":{"S":"x"}}}}]}',
+    ].join('\n');
+    const report = await importItems(
+      engine,
+      { name: 'req.json', text },
+      { partitionKey: { name: 'pk', type: 'S' } },
+    );
+    assert.equal(report.committed, false);
+    assert.deepEqual(
+      report.problems.map((p) => [p.file, p.line, p.reason]),
+      [
+        [
+          'req.json',
+          4,
+          'ValidationException: Provided list of item keys contains duplicates (table Orders: lines 2 and 4 have the same key)',
+        ],
+      ],
+    );
+    assert.deepEqual(storedItems(engine, 'Orders'), [{ pk: { S: 'keep' } }]);
+    assert.equal(tableExists(engine, 'Other'), false);
+  });
+
+  it('the same key in two request files is two requests: the later wins', async () => {
+    const engine = memoryEngine();
+    const one = (v: string) => `{"Orders":[{"PutRequest":{"Item":{"pk":{"S":"x"},"v":{"S":"${v}"}}}}]}`;
+    const report = await importItems(
+      engine,
+      [
+        { name: 'a.json', text: one('first') },
+        { name: 'b.json', text: one('second') },
+      ],
+      { partitionKey: { name: 'pk', type: 'S' } },
+    );
+    assert.equal(report.committed, true);
+    assert.deepEqual(storedItems(engine, 'Orders'), [{ pk: { S: 'x' }, v: { S: 'second' } }]);
   });
 });
