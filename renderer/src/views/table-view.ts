@@ -467,12 +467,14 @@ export class TableView {
   }
 
   private openEditor(item: Item, isNew: boolean): void {
+    const index = this.request?.input.IndexName;
     openItemEditor({
       backend: this.backend,
       table: this.table.name,
       keys: this.keyInfo(),
       item,
       isNew,
+      ...(index ? { index } : {}),
       onSaved: (saved) => {
         this.grid.updateItem(saved);
         this.callbacks.onChanged();

@@ -121,6 +121,7 @@ describe('studio (browser mode): table browser and item editor', () => {
       await page.waitForSelector('[data-testid=value-inspector]');
       await page.dblclick('.items-grid .ag-row .ag-cell[col-id=note]');
       await page.waitForSelector(`${ITEM_TEXT} .monaco-editor`);
+      await waitForText(page, '[data-testid=item-source]', /read from the table/);
       await page.click('[data-testid=item-editor] .tab[data-mode=plain]');
       // A mistake first: the problem is shown and Save is disabled.
       await setEditorText(page, ITEM_TEXT, '{"pk": "customer#1", "sk": "one"}');
@@ -158,6 +159,7 @@ describe('studio (browser mode): table browser and item editor', () => {
       const page = s.page;
       await page.dblclick('.items-grid .ag-row .ag-cell[col-id=note]');
       await page.waitForSelector(`${ITEM_TEXT} .monaco-editor`);
+      await waitForText(page, '[data-testid=item-source]', /read from the table/);
       s.engine.execute('UpdateItem', {
         TableName: 'Orders',
         Key: { pk: { S: 'customer#1' }, sk: { N: '1' } },
@@ -180,7 +182,9 @@ describe('studio (browser mode): table browser and item editor', () => {
         Item: { note: unknown };
       };
       assert.deepEqual(stored.Item.note, { S: 'changed by the app' });
+      // The edit is not saved: closing asks before throwing it away.
       await page.keyboard.press('Escape');
+      await page.click('[data-testid=discard-dialog] [data-testid=discard-changes]');
       await page.waitForSelector('[data-testid=item-editor]', { state: 'detached' });
     });
   });
