@@ -1,13 +1,14 @@
 // The PartiQL page: Monaco with PartiQL highlighting, completion and error markers; Ctrl/Cmd+Enter
 // runs the statement at the cursor (or the selection); `?` parameters are typed in the side panel;
 // history and saved queries persist; results below.
-import type { AttributeValue, StudioBackend } from '../backend/api.js';
+import type { AttributeValue, Item, StudioBackend, TableSummary } from '../backend/api.js';
 import { errorText } from '../backend/client.js';
 import { monaco, PARTIQL, setupMonaco } from '../editor/monaco.js';
 import { attachDiagnostics, registerCompletion } from '../editor/partiql.js';
 import type { StatementProblem } from '../editor/partiql.js';
 import { countParameters, isExplain, statementAt, withoutExplain } from '../lib/statements.js';
 import { parameterValue, TYPE_NAMES } from '../lib/values.js';
+import { openItemEditor } from './item-editor.js';
 import type { TypeName } from '../lib/values.js';
 import type { SchemaCache } from '../schema.js';
 import {
@@ -53,16 +54,26 @@ export class EditorView {
   private paramCount = 0;
   private sideTab: SideTab = 'params';
   private last:
-    { statement: string; parameters?: AttributeValue[]; nextToken?: string; table?: string } | undefined;
+    | {
+        statement: string;
+        parameters?: AttributeValue[];
+        nextToken?: string;
+        table?: string;
+        index?: string;
+      }
+    | undefined;
   private running = false;
   private creating = false;
 
   constructor(
     private readonly backend: StudioBackend,
     private readonly schema: SchemaCache,
-    private readonly callbacks: { onTablesChanged(): void },
+    private readonly callbacks: { onTablesChanged(): void; tables(): TableSummary[] },
   ) {
-    this.results = new ResultsPanel({ onLoadMore: () => void this.loadMore() });
+    this.results = new ResultsPanel({
+      onLoadMore: () => void this.loadMore(),
+      onOpenItem: (item) => this.openRow(item),
+    });
     this.sideTabs = h(
       'div.tabs',
       { role: 'tablist' },
@@ -274,18 +285,23 @@ export class EditorView {
         ...(parameters ? { parameters } : {}),
         ...(limit ? { limit } : {}),
       });
-      const table = tableOf(statement);
+      const { table, index } = targetOf(statement);
       this.last = {
         statement,
         ...(parameters ? { parameters } : {}),
         ...(r.nextToken ? { nextToken: r.nextToken } : {}),
         ...(table ? { table } : {}),
+        ...(index ? { index } : {}),
       };
-      this.results.showItems(r.items, {
-        elapsedMs: r.elapsedMs,
-        capacity: r.consumedCapacity,
-        more: !!r.nextToken,
-      });
+      this.results.showItems(
+        r.items,
+        {
+          elapsedMs: r.elapsedMs,
+          capacity: r.consumedCapacity,
+          more: !!r.nextToken,
+        },
+        (table && this.summaryOf(table)?.keySchema) || [],
+      );
       if (table) this.schema.noteItems(table, r.items);
       addHistory({ statement, at: Date.now(), ok: true, ms: r.elapsedMs, count: r.items.length });
       if (!/^\s*select\b/i.test(statement)) this.callbacks.onTablesChanged();
@@ -323,6 +339,42 @@ export class EditorView {
     } finally {
       this.running = false;
     }
+  }
+
+  private summaryOf(table: string): TableSummary | undefined {
+    return this.callbacks.tables().find((t) => t.name === table);
+  }
+
+  /** A result row opens in the item editor when it carries the key of the table it came from. */
+  private openRow(row: Item): void {
+    const table = this.last?.table;
+    const summary = table ? this.summaryOf(table) : undefined;
+    if (!table || !summary) {
+      toast('These rows do not come from one table: nothing to open', 'info');
+      return;
+    }
+    const missing = summary.keySchema.filter((k) => !row[k.AttributeName]).map((k) => k.AttributeName);
+    if (missing.length > 0) {
+      toast(`This row has no ${missing.join(' and ')}: select the key attributes to open it`, 'info');
+      return;
+    }
+    const index = this.last?.index;
+    openItemEditor({
+      backend: this.backend,
+      table,
+      keys: { keySchema: summary.keySchema, attributeDefinitions: summary.attributeDefinitions },
+      item: row,
+      isNew: false,
+      ...(index ? { index } : {}),
+      onSaved: (saved) => {
+        this.results.updateItem(saved);
+        this.callbacks.onTablesChanged();
+      },
+      onDeleted: (deleted) => {
+        this.results.removeItem(deleted);
+        this.callbacks.onTablesChanged();
+      },
+    });
   }
 
   async explainAtCursor(): Promise<void> {
@@ -484,9 +536,14 @@ export class EditorView {
   }
 }
 
-/** The table a statement names (after FROM, INTO or UPDATE), for completion of its attributes. */
-function tableOf(statement: string): string | undefined {
-  const m = /\b(?:from|into|update)\s+(?:"((?:[^"]|"")+)"|([A-Za-z_][\w.-]*))/i.exec(statement);
-  if (!m) return undefined;
-  return m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!.split('.')[0];
+/** The table (and index) a statement names after FROM, INTO or UPDATE. */
+function targetOf(statement: string): { table?: string; index?: string } {
+  const name = String.raw`(?:"((?:[^"]|"")+)"|([A-Za-z_][\w-]*))`;
+  const m = new RegExp(String.raw`\b(?:from|into|update)\s+${name}(?:\s*\.\s*${name})?`, 'i').exec(statement);
+  if (!m) return {};
+  const unquote = (quoted: string | undefined, bare: string | undefined): string | undefined =>
+    quoted !== undefined ? quoted.replace(/""/g, '"') : bare;
+  const table = unquote(m[1], m[2]);
+  const index = unquote(m[3], m[4]);
+  return { ...(table ? { table } : {}), ...(index ? { index } : {}) };
 }

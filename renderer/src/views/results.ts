@@ -1,6 +1,6 @@
 // The results of a statement: a grid, the same items as JSON or DynamoDB JSON, the EXPLAIN plan,
 // and a status line with the count, elapsed time and consumed capacity. "Load more" follows NextToken.
-import type { ConsumedCapacity, ExplainResult, Item } from '../backend/api.js';
+import type { ConsumedCapacity, ExplainResult, Item, KeySchemaElement } from '../backend/api.js';
 import { itemsToPlainText } from '../lib/values.js';
 import { clear, formatCount, formatMs, h } from '../ui/dom.js';
 import { ItemGrid } from './grid.js';
@@ -95,14 +95,20 @@ export class ResultsPanel {
     this.moreButton.hidden = true;
   }
 
-  /** First page of a new result. */
-  showItems(items: Item[], info: { elapsedMs: number; capacity?: ConsumedCapacity; more: boolean }): void {
+  /** First page of a new result; `keySchema` is the key of the table read (pinned first). */
+  showItems(
+    items: Item[],
+    info: { elapsedMs: number; capacity?: ConsumedCapacity; more: boolean },
+    keySchema: KeySchemaElement[] = [],
+  ): void {
     this.items = [...items];
     this.totalMs = info.elapsedMs;
     this.capacity = info.capacity?.CapacityUnits ?? 0;
     this.pages = 1;
     this.select(this.tab === 'plan' ? 'table' : this.tab);
-    this.ensureGrid().setItems(items, []);
+    const grid = this.ensureGrid();
+    grid.setKeySchema(keySchema);
+    grid.setItems(items);
     this.updateStatus(info.more);
     if (this.tab !== 'table') this.select(this.tab);
   }
@@ -208,6 +214,24 @@ export class ResultsPanel {
     clear(this.status, p.FullTableScan ? h('span.error-text', null, 'Plan: full table scan') : 'Plan');
     this.moreButton.hidden = true;
     this.select('plan');
+  }
+
+  /** A row was saved in the item editor: show the stored version in its place. */
+  updateItem(item: Item): void {
+    const grid = this.grid;
+    if (!grid) return;
+    const at = grid.items.findIndex((r) => grid.sameKey(r, item));
+    if (at >= 0) this.items[at] = item;
+    grid.updateItem(item);
+  }
+
+  /** A row was deleted in the item editor. */
+  removeItem(item: Item): void {
+    const grid = this.grid;
+    if (!grid) return;
+    const at = this.items.findIndex((r) => grid.sameKey(r, item));
+    if (at >= 0) this.items.splice(at, 1);
+    grid.removeItem(item);
   }
 
   get currentItems(): Item[] {
