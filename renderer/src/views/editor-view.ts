@@ -4,9 +4,9 @@
 import type { AttributeValue, Item, StudioBackend, TableSummary } from '../backend/api.js';
 import { errorText } from '../backend/client.js';
 import { monaco, PARTIQL, setupMonaco } from '../editor/monaco.js';
-import { attachDiagnostics, registerCompletion } from '../editor/partiql.js';
+import { attachDiagnostics, registerCompletion, statementAtPosition } from '../editor/partiql.js';
 import type { StatementProblem } from '../editor/partiql.js';
-import { countParameters, isExplain, statementAt, withoutExplain } from '../lib/statements.js';
+import { countParameters, isExplain, withoutExplain } from '../lib/statements.js';
 import { parameterValue, TYPE_NAMES } from '../lib/values.js';
 import { openItemEditor } from './item-editor.js';
 import type { TypeName } from '../lib/values.js';
@@ -172,14 +172,21 @@ export class EditorView {
     );
     attachDiagnostics(model, (p) => this.showProblems(p));
     let saveTimer: ReturnType<typeof setTimeout> | undefined;
+    // Keystrokes and cursor moves only start timers: the work (which reads the statement at the
+    // cursor, or the whole text to save it) runs once typing pauses.
+    let paramsTimer: ReturnType<typeof setTimeout> | undefined;
+    const paramsSoon = (): void => {
+      clearTimeout(paramsTimer);
+      paramsTimer = setTimeout(() => this.updateParams(), 120);
+    };
     model.onDidChangeContent(() => {
       clearTimeout(saveTimer);
-      saveTimer = setTimeout(() => saveEditorText(model.getValue()), 400);
-      this.updateParams();
+      saveTimer = setTimeout(() => saveEditorText(model.getValue()), 600);
+      paramsSoon();
     });
     // Leaving the page must not lose the last keystrokes still waiting for the debounce.
     window.addEventListener('pagehide', () => saveEditorText(model.getValue()));
-    this.editor.onDidChangeCursorPosition(() => this.updateParams());
+    this.editor.onDidChangeCursorPosition(paramsSoon);
     this.showSide('params');
     const lines = model.getLineCount();
     this.editor.setPosition({ lineNumber: lines, column: model.getLineMaxColumn(lines) });
@@ -209,9 +216,8 @@ export class EditorView {
       const text = model.getValueInRange(sel).trim().replace(/;\s*$/, '');
       if (text) return text;
     }
-    const pos = ed.getPosition();
-    const offset = pos ? model.getOffsetAt(pos) : 0;
-    return statementAt(model.getValue(), offset)?.text;
+    const pos = ed.getPosition() ?? { lineNumber: 1, column: 1 };
+    return statementAtPosition(model, pos)?.text;
   }
 
   private updateParams(): void {
@@ -261,6 +267,7 @@ export class EditorView {
   }
 
   async runAtCursor(): Promise<void> {
+    this.updateParams();
     const statement = this.currentStatement();
     if (!statement) {
       toast('Nothing to run: write a statement first', 'info');

@@ -38,8 +38,10 @@ export interface ItemGridOptions {
   /** Key attributes of the table (pinned first, used as row ids); empty for statement results. */
   keySchema?: KeySchemaElement[];
   onOpenItem?: (item: Item) => void;
-  /** Called when the grid is scrolled near its last row. */
+  /** Called when the grid is scrolled to within `aheadRows` rows of its last row. */
   onNearEnd?: () => void;
+  /** How many rows below the view should already be loaded (default 15). */
+  aheadRows?: () => number;
   overlay?: string;
 }
 
@@ -104,10 +106,12 @@ export class ItemGrid {
     this.api = createGrid(host, gridOptions);
   }
 
-  private checkNearEnd(): void {
-    if (!this.options.onNearEnd) return;
+  /** Asks for more rows when fewer than `aheadRows` are left below the view. */
+  checkNearEnd(): void {
+    if (!this.options.onNearEnd || this.rows.length === 0) return;
     const last = this.api.getLastDisplayedRowIndex();
-    if (last >= this.rows.length - 15) this.options.onNearEnd();
+    const ahead = this.options.aheadRows?.() ?? 15;
+    if (last >= this.rows.length - ahead) this.options.onNearEnd();
   }
 
   /** A key column wide enough for the longest of its first rows' values (and its header). */

@@ -4,6 +4,7 @@ import type { ConsumedCapacity, ExplainResult, Item, KeySchemaElement } from '..
 import { itemsToPlainText } from '../lib/values.js';
 import { clear, formatCount, formatMs, h } from '../ui/dom.js';
 import { ItemGrid } from './grid.js';
+import { TextView } from './text-view.js';
 
 type Tab = 'table' | 'json' | 'dynamo' | 'plan';
 
@@ -18,7 +19,9 @@ export class ResultsPanel {
   private readonly status = h('div.results-status', { 'data-testid': 'results-status' });
   private readonly body = h('div.results-body');
   private readonly gridHost = h('div.grid-host', { 'data-testid': 'results-grid' });
-  private readonly text = h('pre.results-text', { 'data-testid': 'results-text' });
+  private readonly text = new TextView();
+  /** Which text the text view holds: tab and item count (rebuilt only when they change). */
+  private textOf = '';
   private readonly planBox = h('div.plan', { 'data-testid': 'plan' });
   private readonly message = h('div.results-message');
   private readonly moreButton: HTMLButtonElement;
@@ -29,6 +32,8 @@ export class ResultsPanel {
   private totalMs = 0;
   private capacity = 0;
   private pages = 0;
+  /** Counts results shown (a new result with as many items needs a new text). */
+  private generation = 0;
 
   constructor(private readonly callbacks: ResultsCallbacks) {
     this.moreButton = h(
@@ -72,9 +77,15 @@ export class ResultsPanel {
     if (tab === 'table') clear(this.body, this.gridHost);
     else if (tab === 'plan') clear(this.body, this.planBox);
     else {
-      this.text.textContent =
-        tab === 'json' ? itemsToPlainText(this.items) : JSON.stringify(this.items, null, 2);
-      clear(this.body, this.text);
+      const key = `${tab}:${this.generation}:${this.items.length}`;
+      if (this.textOf !== key) {
+        this.textOf = key;
+        this.text.set(
+          tab === 'json' ? itemsToPlainText(this.items) : JSON.stringify(this.items, null, 2),
+          tab === 'json' ? 'items.json' : 'items.ddb.json',
+        );
+      }
+      if (this.text.element.parentElement !== this.body) clear(this.body, this.text.element);
     }
   }
 
@@ -102,6 +113,7 @@ export class ResultsPanel {
     keySchema: KeySchemaElement[] = [],
   ): void {
     this.items = [...items];
+    this.generation++;
     this.totalMs = info.elapsedMs;
     this.capacity = info.capacity?.CapacityUnits ?? 0;
     this.pages = 1;

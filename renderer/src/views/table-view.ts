@@ -58,6 +58,8 @@ export class TableView {
       keySchema: table.keySchema,
       onOpenItem: (item) => this.edit(item),
       onNearEnd: () => void this.loadMore(),
+      // Read ahead while scrolling: a page more than the rows below the view, so a reader rarely waits.
+      aheadRows: () => this.pageSize,
       overlay: 'No items match',
     });
     this.element = h(
@@ -299,7 +301,11 @@ export class TableView {
             'select',
             {
               'aria-label': 'Page size',
-              onchange: (e: Event) => (this.pageSize = Number((e.target as HTMLSelectElement).value)),
+              // A new page size reads again from the start, with pages of that size.
+              onchange: (e: Event) => {
+                this.pageSize = Number((e.target as HTMLSelectElement).value);
+                void this.run();
+              },
             },
             PAGE_SIZES.map((n) =>
               h('option', { value: String(n), selected: n === this.pageSize }, String(n)),
@@ -448,6 +454,8 @@ export class TableView {
       if (generation === this.generation) {
         this.loading = false;
         this.renderStatus();
+        // Still near the end after a read the scrolling asked for: keep reading ahead.
+        if (!first && !this.done) this.grid.checkNearEnd();
       }
     }
   }
