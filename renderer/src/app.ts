@@ -4,7 +4,7 @@
 import type { StudioBackend, StudioInfo, TableSummary } from './backend/api.js';
 import { errorText } from './backend/client.js';
 import type { SchemaCache } from './schema.js';
-import { clear, confirmDialog, formatBytes, formatCount, h, toast } from './ui/dom.js';
+import { clear, confirmDialog, countOf, formatBytes, h, toast } from './ui/dom.js';
 import { openCreateTable } from './views/create-table.js';
 import { EditorView } from './views/editor-view.js';
 import { IndexDesignerView } from './views/index-designer.js';
@@ -24,6 +24,14 @@ const NAV = [
   { id: 'indexes', label: 'Index designer', hash: '#/indexes' },
   { id: 'metrics', label: 'Metrics', hash: '#/metrics' },
 ] as const;
+
+/** How often the sidebar's and header's item counts are refreshed (ms). */
+const TABLE_POLL_MS = 1500;
+
+/** What the sidebar and headers show of the tables: redraw only when it changes. */
+function signatureOf(tables: TableSummary[]): string {
+  return JSON.stringify(tables.map((t) => [t.name, t.status, t.itemCount, t.sizeBytes, t.indexes]));
+}
 
 /** Sections whose pages are about one table: the sidebar's links stay in the section. */
 const TABLE_SECTIONS = ['tables', 'indexes', 'metrics'];
@@ -93,6 +101,7 @@ export class App {
     void this.loadInfo();
     void this.refreshTables().then(() => this.route());
     void this.schema.refresh();
+    setInterval(() => void this.pollTables(), TABLE_POLL_MS);
   }
 
   private async loadInfo(): Promise<void> {
@@ -121,8 +130,41 @@ export class App {
     } catch (e) {
       toast(`Could not list tables: ${errorText(e)}`, 'error');
     }
+    this.tablesSignature = signatureOf(this.tables);
     this.renderSidebar();
+    const shown = this.tableView && this.tables.find((t) => t.name === this.tableView!.tableName);
+    if (shown) this.tableView!.updateSummary(shown);
     return this.tables;
+  }
+
+  private tablesSignature = '';
+  private polling = false;
+
+  /**
+   * Item counts change with every write, from the studio, the SDK or another process sharing the
+   * file. The engine keeps them live (DescribeTable), so the sidebar and the table header ask for
+   * them every few seconds while the page is visible and redraw only when something changed.
+   */
+  private async pollTables(): Promise<void> {
+    if (this.polling || document.visibilityState !== 'visible') return;
+    this.polling = true;
+    try {
+      const tables = await this.backend.listTables();
+      const signature = signatureOf(tables);
+      if (signature === this.tablesSignature) return;
+      const names = (list: TableSummary[]): string => list.map((t) => t.name).join('\n');
+      const namesChanged = names(tables) !== names(this.tables);
+      this.tables = tables;
+      this.tablesSignature = signature;
+      this.renderSidebar();
+      const shown = this.tableView && tables.find((t) => t.name === this.tableView!.tableName);
+      if (shown) this.tableView!.updateSummary(shown);
+      if (namesChanged) void this.schema.refresh();
+    } catch {
+      // The server may be restarting: the next round tries again.
+    } finally {
+      this.polling = false;
+    }
   }
 
   private renderSidebar(): void {
@@ -151,7 +193,7 @@ export class App {
             h(
               'span.table-meta',
               null,
-              `${formatCount(t.itemCount)} items · ${formatBytes(t.sizeBytes)}`,
+              `${countOf(t.itemCount, 'item')} · ${formatBytes(t.sizeBytes)}`,
               t.indexes.length ? ` · ${t.indexes.length} index${t.indexes.length > 1 ? 'es' : ''}` : '',
               t.status !== 'ACTIVE' ? ` · ${t.status}` : '',
             ),
@@ -240,6 +282,7 @@ export class App {
     if (!this.editor) {
       this.editor = new EditorView(this.backend, this.schema, {
         onTablesChanged: () => void this.refreshTables(),
+        tables: () => this.tables,
       });
     }
     return this.editor;

@@ -166,6 +166,10 @@ declare global {
     sortkeyStudioTest?: {
       setEditorText(container: Element, text: string): void;
       editorText(container: Element): string;
+      /** Characters the statement splitter has tokenised (whole-buffer passes show up here). */
+      splitWork?(): { characters: number; calls: number };
+      /** Types `text` one character at a time; the time of each keystroke and of its completion. */
+      timeKeystrokes?(container: Element, text: string): { typeMs: number[]; completionMs: number[] };
     };
   }
 }

@@ -2,7 +2,8 @@
 // table, index and attribute names) and parse errors as markers while typing.
 import { parseStatement, suggest } from '../../../grammar/partiql/index.js';
 import type { SchemaProvider, SuggestionKind } from '../../../grammar/partiql/index.js';
-import { splitStatements, statementAt } from '../lib/statements.js';
+import { splitStatements, splitWork, statementNear } from '../lib/statements.js';
+import type { StatementRange } from '../lib/statements.js';
 import { PARTIQL, monaco, rangeOf } from './monaco.js';
 
 const KIND: Record<SuggestionKind, monaco.languages.CompletionItemKind> = {
@@ -23,20 +24,38 @@ const ORDER: Record<SuggestionKind, string> = {
 };
 
 let provider: monaco.IDisposable | undefined;
+let completions: monaco.languages.CompletionItemProvider | undefined;
+
+/**
+ * The statement at a position of a model, reading only the lines of its block (not the whole
+ * buffer: this runs on every keystroke and cursor move).
+ */
+export function statementAtPosition(
+  model: monaco.editor.ITextModel,
+  position: monaco.IPosition,
+): StatementRange | undefined {
+  return statementNear(
+    model.getLineCount(),
+    (i) => model.getLineContent(i),
+    (i) => model.getOffsetAt({ lineNumber: i, column: 1 }),
+    position.lineNumber,
+    position.column - 1,
+    model.getEOL(),
+  );
+}
 
 /** Completion for every PartiQL model, answered from `schema`. */
 export function registerCompletion(schema: SchemaProvider): void {
   provider?.dispose();
-  provider = monaco.languages.registerCompletionItemProvider(PARTIQL, {
+  completions = {
     triggerCharacters: ['.', '"'],
     provideCompletionItems(model, position) {
-      const text = model.getValue();
       const offset = model.getOffsetAt(position);
-      const stmt = statementAt(text, offset);
+      const stmt = statementAtPosition(model, position);
       // The statement around the cursor (or, on an empty line, nothing before it).
       const start = stmt && offset >= stmt.start && offset <= stmt.end + 1 ? stmt.start : offset;
       const end = stmt && start === stmt.start ? Math.max(stmt.end, offset) : offset;
-      const chunk = text.slice(start, end);
+      const chunk = stmt && start === stmt.start ? stmt.text.slice(0, end - start) : '';
       const suggestions = suggest(chunk, offset - start, schema).map((s, i) => ({
         label: s.label,
         kind: KIND[s.kind],
@@ -47,7 +66,32 @@ export function registerCompletion(schema: SchemaProvider): void {
       }));
       return { suggestions };
     },
-  });
+  };
+  provider = monaco.languages.registerCompletionItemProvider(PARTIQL, completions);
+}
+
+if (window.sortkeyStudioTest) {
+  window.sortkeyStudioTest.splitWork = () => ({ ...splitWork });
+  window.sortkeyStudioTest.timeKeystrokes = (container, text) => {
+    const ed = monaco.editor.getEditors().find((e) => container.contains(e.getContainerDomNode()))!;
+    const model = ed.getModel()!;
+    const typeMs: number[] = [];
+    const completionMs: number[] = [];
+    for (const ch of text) {
+      let t = performance.now();
+      ed.trigger('keyboard', 'type', { text: ch });
+      typeMs.push(performance.now() - t);
+      t = performance.now();
+      void completions?.provideCompletionItems(
+        model,
+        ed.getPosition()!,
+        { triggerKind: monaco.languages.CompletionTriggerKind.Invoke },
+        new monaco.CancellationTokenSource().token,
+      );
+      completionMs.push(performance.now() - t);
+    }
+    return { typeMs, completionMs };
+  };
 }
 
 export interface StatementProblem {
@@ -57,13 +101,52 @@ export interface StatementProblem {
   end: number;
 }
 
+/** Parse results by statement text: typing changes one statement, the others are not parsed again. */
+const parsed = new Map<string, { message: string; hint: string; offset: number; length: number } | null>();
+
+function firstError(text: string): { message: string; hint: string; offset: number; length: number } | null {
+  let e = parsed.get(text);
+  if (e === undefined) {
+    const r = parseStatement(text);
+    e = r.ok ? null : r.errors[0]!;
+    if (e) e = { ...e, ...leadingWord(text, e) };
+    if (parsed.size > 2000) parsed.clear();
+    parsed.set(text, e);
+  }
+  return e;
+}
+
+const STATEMENT_WORDS =
+  /^(select|insert|update|delete|exists|explain|with|create|drop|replace|upsert|set|remove|from|value)$/i;
+
+/**
+ * A statement that does not start with a statement keyword (`SELEC * FROM t`) is marked at that
+ * first word, where the mistake is, rather than at the token the parser stumbled on after it.
+ */
+function leadingWord(
+  text: string,
+  e: { offset: number; length: number; hint: string },
+): { offset: number; length: number; hint: string } {
+  const m = /^(\s*)([A-Za-z_]\w*)/.exec(text);
+  if (!m || STATEMENT_WORDS.test(m[2]!)) return e;
+  const offset = m[1]!.length;
+  if (e.offset < offset) return e;
+  const word = m[2]!;
+  const known = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'EXPLAIN'];
+  const near = known.find((k) => k.startsWith(word.toUpperCase().slice(0, 3)));
+  return {
+    offset,
+    length: word.length,
+    hint: `'${word}' does not start a statement${near ? ` (did you mean ${near}?)` : ''}: a statement starts with SELECT, INSERT, UPDATE or DELETE`,
+  };
+}
+
 /** Parse problems of every statement in `text`, with offsets into the whole text. */
 export function problemsOf(text: string): StatementProblem[] {
   const out: StatementProblem[] = [];
   for (const s of splitStatements(text)) {
-    const r = parseStatement(s.text);
-    if (r.ok) continue;
-    const e = r.errors[0]!;
+    const e = firstError(s.text);
+    if (!e) continue;
     const start = s.start + e.offset;
     // A problem at the end of the statement (length 0) underlines its last character.
     const end = e.length > 0 ? start + e.length : start;

@@ -204,3 +204,105 @@ export function buildRead(
   if (Object.keys(p.values).length > 0) input.ExpressionAttributeValues = p.values;
   return { operation, input };
 }
+
+/** A double-quoted PartiQL name. */
+function quoteName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `a.b[2]` → `"a"."b"[2]` */
+function partiqlPath(path: string): string {
+  return path
+    .split('.')
+    .map((part) => {
+      const m = /^(.*?)((?:\[\d+\])*)$/.exec(part)!;
+      if (m[1] === '') throw new Error(`"${path}" is not an attribute path`);
+      return quoteName(m[1]!) + m[2];
+    })
+    .join('.');
+}
+
+/** A value written as a PartiQL literal (numbers exactly as typed). */
+export function partiqlLiteral(v: AttributeValue): string {
+  if ('S' in v) return `'${v.S.replace(/'/g, "''")}'`;
+  if ('N' in v) return v.N;
+  if ('BOOL' in v) return v.BOOL ? 'true' : 'false';
+  if ('NULL' in v) return 'null';
+  if ('SS' in v) return `<<${v.SS.map((s) => partiqlLiteral({ S: s })).join(', ')}>>`;
+  if ('NS' in v) return `<<${v.NS.join(', ')}>>`;
+  if ('L' in v) return `[${v.L.map(partiqlLiteral).join(', ')}]`;
+  if ('M' in v)
+    return `{${Object.entries(v.M)
+      .map(([k, x]) => `${partiqlLiteral({ S: k })}: ${partiqlLiteral(x)}`)
+      .join(', ')}}`;
+  // PartiQL has no binary literal: such a value can only travel as a ? parameter.
+  throw new Error('A binary value cannot be written in PartiQL text (use a ? parameter)');
+}
+
+function filterCondition(f: FilterRow): string {
+  if (f.attribute.trim() === '') throw new Error('A filter needs an attribute name');
+  const path = partiqlPath(f.attribute.trim());
+  const what = `Filter on ${f.attribute}`;
+  const lit = (text: string): string => partiqlLiteral(typed(f.type, text, what));
+  switch (f.op) {
+    case 'exists':
+      return `${path} IS NOT MISSING`;
+    case 'not_exists':
+      return `${path} IS MISSING`;
+    case 'BETWEEN':
+      return `${path} BETWEEN ${lit(f.value)} AND ${lit(f.value2)}`;
+    case 'begins_with':
+      return `begins_with(${path}, ${lit(f.value)})`;
+    case 'contains':
+      return `contains(${path}, ${lit(f.value)})`;
+    case 'not_contains':
+      return `NOT contains(${path}, ${lit(f.value)})`;
+    case 'IN': {
+      const parts = f.value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      if (parts.length === 0) throw new Error(`${what}: IN takes comma-separated values`);
+      return `${path} IN [${parts.map(lit).join(', ')}]`;
+    }
+    default:
+      return `${path} ${f.op} ${lit(f.value)}`;
+  }
+}
+
+/**
+ * The PartiQL SELECT that reads what `buildRead` reads for the same state: the same table or index,
+ * key condition, filters and order (ORDER BY the sort key when descending). Throws like buildRead.
+ */
+export function buildStatement(table: string, target: KeyTarget, state: BuilderState): string {
+  const from = state.index ? `${quoteName(table)}.${quoteName(state.index)}` : quoteName(table);
+  const terms: string[] = [];
+  let order = '';
+  if (state.mode === 'Query') {
+    const hash = target.keySchema.find((k) => k.KeyType === 'HASH');
+    const range = target.keySchema.find((k) => k.KeyType === 'RANGE');
+    if (!hash) throw new Error('This table has no partition key');
+    if (state.partitionValue === '')
+      throw new Error(`A query needs a value for the partition key "${hash.AttributeName}"`);
+    const ht = target.types[hash.AttributeName] ?? 'S';
+    terms.push(
+      `${quoteName(hash.AttributeName)} = ${partiqlLiteral(typed(ht, state.partitionValue, hash.AttributeName))}`,
+    );
+    if (state.sortOp !== '') {
+      if (!range) throw new Error('This key has no sort key to put a condition on');
+      const rt = target.types[range.AttributeName] ?? 'S';
+      const rp = quoteName(range.AttributeName);
+      const lit = (text: string): string => partiqlLiteral(typed(rt, text, range.AttributeName));
+      if (state.sortOp === 'BETWEEN')
+        terms.push(`${rp} BETWEEN ${lit(state.sortValue)} AND ${lit(state.sortValue2)}`);
+      else if (state.sortOp === 'begins_with') {
+        if (rt === 'N') throw new Error('begins_with works on strings and binary, not numbers');
+        terms.push(`begins_with(${rp}, ${lit(state.sortValue)})`);
+      } else terms.push(`${rp} ${state.sortOp} ${lit(state.sortValue)}`);
+    }
+    if (state.descending && range) order = ` ORDER BY ${quoteName(range.AttributeName)} DESC`;
+  }
+  const filters = state.filters.filter((f) => f.attribute.trim() !== '' || f.value !== '');
+  for (const f of filters) terms.push(filterCondition(f));
+  return `SELECT * FROM ${from}${terms.length ? ` WHERE ${terms.join(' AND ')}` : ''}${order}`;
+}

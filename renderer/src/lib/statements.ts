@@ -10,8 +10,16 @@ export interface StatementRange {
   text: string;
 }
 
+/**
+ * Characters `splitStatements` has tokenised so far. The editor must not re-read its whole buffer on
+ * every keystroke; the e2e suite reads this to check it.
+ */
+export const splitWork = { characters: 0, calls: 0 };
+
 /** The statements of `text`, in order, without empty ones. */
 export function splitStatements(text: string): StatementRange[] {
+  splitWork.characters += text.length;
+  splitWork.calls++;
   const tokens = highlightTokens(text);
   // Offsets covered by tokens that may span lines (strings, comments, quoted names): no split inside.
   const covered: [number, number][] = [];
@@ -67,6 +75,52 @@ export function statementAt(text: string, offset: number): StatementRange | unde
     if (s.end < offset) before = s;
   }
   return before ?? all[0];
+}
+
+/**
+ * The statement at `line`/`offsetInLine` of a text given line by line, reading only the block of
+ * non-blank lines around the cursor (statements are separated by blank lines or `;`, so the one at
+ * the cursor lies inside that block). On a blank line, the block above is used, as statementAt
+ * prefers the statement before the cursor. Offsets are into the whole text, whose line starts
+ * `lineStart(i)` gives. A string or comment with a blank line inside is cut at that line (rare).
+ */
+export function statementNear(
+  lineCount: number,
+  lineAt: (i: number) => string,
+  lineStart: (i: number) => number,
+  line: number,
+  offsetInLine: number,
+  eol = '\n',
+): StatementRange | undefined {
+  const blank = (i: number): boolean => lineAt(i).trim() === '';
+  let cursorLine = line;
+  let cursorOffset = offsetInLine;
+  if (blank(cursorLine)) {
+    let up = cursorLine;
+    while (up > 1 && blank(up)) up--;
+    if (blank(up)) {
+      // Nothing above: the first statement after the cursor.
+      let down = cursorLine;
+      while (down < lineCount && blank(down)) down++;
+      if (blank(down)) return undefined;
+      cursorLine = down;
+      cursorOffset = 0;
+    } else {
+      cursorLine = up;
+      cursorOffset = lineAt(up).length;
+    }
+  }
+  let first = cursorLine;
+  while (first > 1 && !blank(first - 1)) first--;
+  let last = cursorLine;
+  while (last < lineCount && !blank(last + 1)) last++;
+  const lines: string[] = [];
+  for (let i = first; i <= last; i++) lines.push(lineAt(i));
+  const chunk = lines.join(eol);
+  const base = lineStart(first);
+  const at = lineStart(cursorLine) - base + cursorOffset;
+  const s = statementAt(chunk, at);
+  return s && { start: base + s.start, end: base + s.end, text: s.text };
 }
 
 /** How many `?` parameters a statement has. */

@@ -75,6 +75,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** `1 item`, `2 items`, `1,000 items`. */
+export function countOf(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function formatMs(ms: number): string {
   return ms < 10 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
@@ -96,29 +101,60 @@ export interface ModalHandle {
   readonly root: HTMLElement;
   readonly body: HTMLElement;
   readonly footer: HTMLElement;
+  /** Closes the dialog now (onClose runs once). */
   close(): void;
+  /** Closes the dialog unless `beforeClose` says no (what Escape, × and Cancel buttons call). */
+  requestClose(): Promise<void>;
 }
 
-/** A modal dialog; Escape or the close button closes it (onClose runs once). */
+/** Open dialogs, innermost last: only the innermost one answers Escape. */
+const openModals: ModalHandle[] = [];
+
+/**
+ * A modal dialog; Escape or the close button closes it (onClose runs once). Escape is heard in the
+ * bubbling phase and only when nothing inside handled it first (Monaco's suggestion list, find box
+ * and the like call preventDefault), and only by the innermost dialog. `beforeClose` may refuse
+ * (e.g. after asking whether to discard unsaved edits).
+ */
 export function modal(
   title: string,
-  options: { wide?: boolean; onClose?: () => void; testId?: string } = {},
+  options: {
+    wide?: boolean;
+    onClose?: () => void;
+    beforeClose?: () => boolean | Promise<boolean>;
+    testId?: string;
+  } = {},
 ): ModalHandle {
   const body = h('div.modal-body');
   const footer = h('div.modal-footer');
   let closed = false;
+  let asking = false;
   const close = (): void => {
     if (closed) return;
     closed = true;
-    document.removeEventListener('keydown', onKey, true);
+    document.removeEventListener('keydown', onKey);
+    const at = openModals.indexOf(handle);
+    if (at >= 0) openModals.splice(at, 1);
     backdrop.remove();
     options.onClose?.();
   };
-  const onKey = (e: KeyboardEvent): void => {
-    if (e.key === 'Escape') {
-      e.stopPropagation();
-      close();
+  const requestClose = async (): Promise<void> => {
+    if (closed || asking) return;
+    if (options.beforeClose) {
+      asking = true;
+      try {
+        if (!(await options.beforeClose())) return;
+      } finally {
+        asking = false;
+      }
     }
+    close();
+  };
+  const onKey = (e: KeyboardEvent): void => {
+    if (e.key !== 'Escape' || e.defaultPrevented || openModals[openModals.length - 1] !== handle) return;
+    e.preventDefault();
+    e.stopPropagation();
+    void requestClose();
   };
   const dialog = h(
     'div.modal',
@@ -133,15 +169,21 @@ export function modal(
       'div.modal-header',
       null,
       h('h2', null, title),
-      h('button.icon-button', { title: 'Close (Esc)', 'aria-label': 'Close', onclick: close }, '×'),
+      h(
+        'button.icon-button',
+        { title: 'Close (Esc)', 'aria-label': 'Close', onclick: () => void requestClose() },
+        '×',
+      ),
     ),
     body,
     footer,
   );
   const backdrop = h('div.modal-backdrop', null, dialog);
-  document.addEventListener('keydown', onKey, true);
+  const handle: ModalHandle = { root: dialog, body, footer, close, requestClose };
+  openModals.push(handle);
+  document.addEventListener('keydown', onKey);
   document.body.append(backdrop);
-  return { root: dialog, body, footer, close };
+  return handle;
 }
 
 /** Asks for confirmation; with `typeToConfirm`, the user must type that text first. */
@@ -151,13 +193,25 @@ export function confirmDialog(options: {
   confirm: string;
   danger?: boolean;
   typeToConfirm?: string;
+  /** The label of the button that says no (default Cancel). */
+  cancel?: string;
+  testId?: string;
+  confirmTestId?: string;
+  cancelTestId?: string;
 }): Promise<boolean> {
   return new Promise((resolve) => {
     let result = false;
-    const m = modal(options.title, { onClose: () => resolve(result), testId: 'confirm-dialog' });
+    const m = modal(options.title, {
+      onClose: () => resolve(result),
+      testId: options.testId ?? 'confirm-dialog',
+    });
     const ok = h(
       'button',
-      { class: options.danger ? 'danger' : 'primary', disabled: !!options.typeToConfirm },
+      {
+        class: options.danger ? 'danger' : 'primary',
+        disabled: !!options.typeToConfirm,
+        'data-testid': options.confirmTestId,
+      },
       options.confirm,
     );
     m.body.append(h('p', null, options.message));
@@ -181,7 +235,14 @@ export function confirmDialog(options: {
       result = true;
       m.close();
     });
-    m.footer.append(h('button', { onclick: () => m.close() }, 'Cancel'), ok);
+    m.footer.append(
+      h(
+        'button',
+        { onclick: () => m.close(), 'data-testid': options.cancelTestId },
+        options.cancel ?? 'Cancel',
+      ),
+      ok,
+    );
     if (!options.typeToConfirm) setTimeout(() => ok.focus(), 0);
   });
 }

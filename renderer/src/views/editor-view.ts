@@ -1,13 +1,14 @@
 // The PartiQL page: Monaco with PartiQL highlighting, completion and error markers; Ctrl/Cmd+Enter
 // runs the statement at the cursor (or the selection); `?` parameters are typed in the side panel;
 // history and saved queries persist; results below.
-import type { AttributeValue, StudioBackend } from '../backend/api.js';
+import type { AttributeValue, Item, StudioBackend, TableSummary } from '../backend/api.js';
 import { errorText } from '../backend/client.js';
 import { monaco, PARTIQL, setupMonaco } from '../editor/monaco.js';
-import { attachDiagnostics, registerCompletion } from '../editor/partiql.js';
+import { attachDiagnostics, registerCompletion, statementAtPosition } from '../editor/partiql.js';
 import type { StatementProblem } from '../editor/partiql.js';
-import { countParameters, isExplain, statementAt, withoutExplain } from '../lib/statements.js';
+import { countParameters, isExplain, withoutExplain } from '../lib/statements.js';
 import { parameterValue, TYPE_NAMES } from '../lib/values.js';
+import { openItemEditor } from './item-editor.js';
 import type { TypeName } from '../lib/values.js';
 import type { SchemaCache } from '../schema.js';
 import {
@@ -53,16 +54,26 @@ export class EditorView {
   private paramCount = 0;
   private sideTab: SideTab = 'params';
   private last:
-    { statement: string; parameters?: AttributeValue[]; nextToken?: string; table?: string } | undefined;
+    | {
+        statement: string;
+        parameters?: AttributeValue[];
+        nextToken?: string;
+        table?: string;
+        index?: string;
+      }
+    | undefined;
   private running = false;
   private creating = false;
 
   constructor(
     private readonly backend: StudioBackend,
     private readonly schema: SchemaCache,
-    private readonly callbacks: { onTablesChanged(): void },
+    private readonly callbacks: { onTablesChanged(): void; tables(): TableSummary[] },
   ) {
-    this.results = new ResultsPanel({ onLoadMore: () => void this.loadMore() });
+    this.results = new ResultsPanel({
+      onLoadMore: () => void this.loadMore(),
+      onOpenItem: (item) => this.openRow(item),
+    });
     this.sideTabs = h(
       'div.tabs',
       { role: 'tablist' },
@@ -161,14 +172,21 @@ export class EditorView {
     );
     attachDiagnostics(model, (p) => this.showProblems(p));
     let saveTimer: ReturnType<typeof setTimeout> | undefined;
+    // Keystrokes and cursor moves only start timers: the work (which reads the statement at the
+    // cursor, or the whole text to save it) runs once typing pauses.
+    let paramsTimer: ReturnType<typeof setTimeout> | undefined;
+    const paramsSoon = (): void => {
+      clearTimeout(paramsTimer);
+      paramsTimer = setTimeout(() => this.updateParams(), 120);
+    };
     model.onDidChangeContent(() => {
       clearTimeout(saveTimer);
-      saveTimer = setTimeout(() => saveEditorText(model.getValue()), 400);
-      this.updateParams();
+      saveTimer = setTimeout(() => saveEditorText(model.getValue()), 600);
+      paramsSoon();
     });
     // Leaving the page must not lose the last keystrokes still waiting for the debounce.
     window.addEventListener('pagehide', () => saveEditorText(model.getValue()));
-    this.editor.onDidChangeCursorPosition(() => this.updateParams());
+    this.editor.onDidChangeCursorPosition(paramsSoon);
     this.showSide('params');
     const lines = model.getLineCount();
     this.editor.setPosition({ lineNumber: lines, column: model.getLineMaxColumn(lines) });
@@ -198,9 +216,8 @@ export class EditorView {
       const text = model.getValueInRange(sel).trim().replace(/;\s*$/, '');
       if (text) return text;
     }
-    const pos = ed.getPosition();
-    const offset = pos ? model.getOffsetAt(pos) : 0;
-    return statementAt(model.getValue(), offset)?.text;
+    const pos = ed.getPosition() ?? { lineNumber: 1, column: 1 };
+    return statementAtPosition(model, pos)?.text;
   }
 
   private updateParams(): void {
@@ -250,6 +267,7 @@ export class EditorView {
   }
 
   async runAtCursor(): Promise<void> {
+    this.updateParams();
     const statement = this.currentStatement();
     if (!statement) {
       toast('Nothing to run: write a statement first', 'info');
@@ -274,18 +292,23 @@ export class EditorView {
         ...(parameters ? { parameters } : {}),
         ...(limit ? { limit } : {}),
       });
-      const table = tableOf(statement);
+      const { table, index } = targetOf(statement);
       this.last = {
         statement,
         ...(parameters ? { parameters } : {}),
         ...(r.nextToken ? { nextToken: r.nextToken } : {}),
         ...(table ? { table } : {}),
+        ...(index ? { index } : {}),
       };
-      this.results.showItems(r.items, {
-        elapsedMs: r.elapsedMs,
-        capacity: r.consumedCapacity,
-        more: !!r.nextToken,
-      });
+      this.results.showItems(
+        r.items,
+        {
+          elapsedMs: r.elapsedMs,
+          capacity: r.consumedCapacity,
+          more: !!r.nextToken,
+        },
+        (table && this.summaryOf(table)?.keySchema) || [],
+      );
       if (table) this.schema.noteItems(table, r.items);
       addHistory({ statement, at: Date.now(), ok: true, ms: r.elapsedMs, count: r.items.length });
       if (!/^\s*select\b/i.test(statement)) this.callbacks.onTablesChanged();
@@ -323,6 +346,42 @@ export class EditorView {
     } finally {
       this.running = false;
     }
+  }
+
+  private summaryOf(table: string): TableSummary | undefined {
+    return this.callbacks.tables().find((t) => t.name === table);
+  }
+
+  /** A result row opens in the item editor when it carries the key of the table it came from. */
+  private openRow(row: Item): void {
+    const table = this.last?.table;
+    const summary = table ? this.summaryOf(table) : undefined;
+    if (!table || !summary) {
+      toast('These rows do not come from one table: nothing to open', 'info');
+      return;
+    }
+    const missing = summary.keySchema.filter((k) => !row[k.AttributeName]).map((k) => k.AttributeName);
+    if (missing.length > 0) {
+      toast(`This row has no ${missing.join(' and ')}: select the key attributes to open it`, 'info');
+      return;
+    }
+    const index = this.last?.index;
+    openItemEditor({
+      backend: this.backend,
+      table,
+      keys: { keySchema: summary.keySchema, attributeDefinitions: summary.attributeDefinitions },
+      item: row,
+      isNew: false,
+      ...(index ? { index } : {}),
+      onSaved: (saved) => {
+        this.results.updateItem(saved);
+        this.callbacks.onTablesChanged();
+      },
+      onDeleted: (deleted) => {
+        this.results.removeItem(deleted);
+        this.callbacks.onTablesChanged();
+      },
+    });
   }
 
   async explainAtCursor(): Promise<void> {
@@ -484,9 +543,14 @@ export class EditorView {
   }
 }
 
-/** The table a statement names (after FROM, INTO or UPDATE), for completion of its attributes. */
-function tableOf(statement: string): string | undefined {
-  const m = /\b(?:from|into|update)\s+(?:"((?:[^"]|"")+)"|([A-Za-z_][\w.-]*))/i.exec(statement);
-  if (!m) return undefined;
-  return m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!.split('.')[0];
+/** The table (and index) a statement names after FROM, INTO or UPDATE. */
+function targetOf(statement: string): { table?: string; index?: string } {
+  const name = String.raw`(?:"((?:[^"]|"")+)"|([A-Za-z_][\w-]*))`;
+  const m = new RegExp(String.raw`\b(?:from|into|update)\s+${name}(?:\s*\.\s*${name})?`, 'i').exec(statement);
+  if (!m) return {};
+  const unquote = (quoted: string | undefined, bare: string | undefined): string | undefined =>
+    quoted !== undefined ? quoted.replace(/""/g, '"') : bare;
+  const table = unquote(m[1], m[2]);
+  const index = unquote(m[3], m[4]);
+  return { ...(table ? { table } : {}), ...(index ? { index } : {}) };
 }

@@ -38,9 +38,21 @@ export interface ItemGridOptions {
   /** Key attributes of the table (pinned first, used as row ids); empty for statement results. */
   keySchema?: KeySchemaElement[];
   onOpenItem?: (item: Item) => void;
-  /** Called when the grid is scrolled near its last row. */
+  /** Called when the grid is scrolled to within `aheadRows` rows of its last row. */
   onNearEnd?: () => void;
+  /** How many rows below the view should already be loaded (default 15). */
+  aheadRows?: () => number;
   overlay?: string;
+}
+
+let measureContext: CanvasRenderingContext2D | null | undefined;
+
+/** Width in pixels of `text` in the grid's font. */
+function textWidth(text: string, font: string): number {
+  measureContext ??= document.createElement('canvas').getContext('2d');
+  if (!measureContext) return text.length * 7.5;
+  measureContext.font = font;
+  return measureContext.measureText(text).width;
 }
 
 export class ItemGrid {
@@ -49,12 +61,15 @@ export class ItemGrid {
   private keySchema: KeySchemaElement[];
   private rows: Item[] = [];
   private inspector: HTMLElement | undefined;
+  /** Rows are identified by their key (the table browser); otherwise by object. */
+  private readonly keyedRows: boolean;
 
   constructor(
     readonly host: HTMLElement,
     private readonly options: ItemGridOptions = {},
   ) {
     this.keySchema = options.keySchema ?? [];
+    this.keyedRows = this.keySchema.length > 0;
     const gridOptions: GridOptions<Item> = {
       theme,
       rowData: [],
@@ -69,7 +84,13 @@ export class ItemGrid {
       },
       suppressFieldDotNotation: true,
       animateRows: false,
-      rowSelection: { mode: 'singleRow', checkboxes: false, enableClickSelection: true },
+      // Ctrl/Cmd+click adds a row, Shift+click a range.
+      rowSelection: {
+        mode: 'multiRow',
+        checkboxes: false,
+        headerCheckbox: false,
+        enableClickSelection: true,
+      },
       overlayNoRowsTemplate: `<span class="grid-empty">${options.overlay ?? 'No items'}</span>`,
       onCellClicked: (e) => {
         const v = e.value as AttributeValue | undefined;
@@ -85,10 +106,24 @@ export class ItemGrid {
     this.api = createGrid(host, gridOptions);
   }
 
-  private checkNearEnd(): void {
-    if (!this.options.onNearEnd) return;
+  /** Asks for more rows when fewer than `aheadRows` are left below the view. */
+  checkNearEnd(): void {
+    if (!this.options.onNearEnd || this.rows.length === 0) return;
     const last = this.api.getLastDisplayedRowIndex();
-    if (last >= this.rows.length - 15) this.options.onNearEnd();
+    const ahead = this.options.aheadRows?.() ?? 15;
+    if (last >= this.rows.length - ahead) this.options.onNearEnd();
+  }
+
+  /** A key column wide enough for the longest of its first rows' values (and its header). */
+  private keyColumnWidth(name: string, header: string): number {
+    // Key cells are bold (.key-cell).
+    const font = `600 13px ${getComputedStyle(this.host).fontFamily || 'sans-serif'}`;
+    let widest = textWidth(header, `600 12px ${getComputedStyle(this.host).fontFamily || 'sans-serif'}`) + 40;
+    for (const row of this.rows.slice(0, 300)) {
+      const v = row[name];
+      if (v) widest = Math.max(widest, textWidth(cellSummary(v).text, font) + 30);
+    }
+    return Math.ceil(Math.min(420, Math.max(110, widest)));
   }
 
   private columnDefs(): ColDef<Item>[] {
@@ -105,9 +140,19 @@ export class ItemGrid {
         def.pinned = 'left';
         def.lockPinned = true;
         def.cellClass = 'key-cell';
+        def.width = this.keyColumnWidth(name, def.headerName!);
       }
       return def;
     });
+  }
+
+  /**
+   * Shows the "no rows" overlay when the grid is empty and hides it otherwise: an overlay shown
+   * explicitly stays over rows added later (the first item of an empty table) until hidden.
+   */
+  syncOverlay(): void {
+    if (this.rows.length === 0) this.api.showNoRowsOverlay?.();
+    else this.api.hideOverlay?.();
   }
 
   /** Replaces the rows (and the columns, from the union of their attributes). */
@@ -127,6 +172,7 @@ export class ItemGrid {
     this.columns = unionOfAttributes(items, this.columns);
     if (this.columns.length !== before) this.api.setGridOption('columnDefs', this.columnDefs());
     this.api.applyTransaction({ add: items });
+    this.api.hideOverlay?.();
   }
 
   /** Replaces one row (same key) after an edit. */
@@ -137,11 +183,14 @@ export class ItemGrid {
       this.addItems([item]);
       return;
     }
+    const old = this.rows[i]!;
     this.rows[i] = item;
     const before = this.columns.length;
     this.columns = unionOfAttributes([item], this.columns);
     if (this.columns.length !== before) this.api.setGridOption('columnDefs', this.columnDefs());
-    this.api.applyTransaction({ update: [item] });
+    if (this.keyedRows) this.api.applyTransaction({ update: [item] });
+    // Rows without ids are found by object: replace the old object where it was.
+    else this.api.applyTransaction({ remove: [old], add: [item], addIndex: i });
   }
 
   removeItem(item: Item): void {
@@ -151,6 +200,12 @@ export class ItemGrid {
       const [row] = this.rows.splice(i, 1);
       this.api.applyTransaction({ remove: [row!] });
     }
+    if (this.rows.length === 0) this.syncOverlay();
+  }
+
+  /** True when two rows have the same key. */
+  sameKey(a: Item, b: Item): boolean {
+    return this.keySchema.length > 0 && keyId(a, this.keySchema) === keyId(b, this.keySchema);
   }
 
   setKeySchema(keySchema: KeySchemaElement[]): void {
@@ -161,8 +216,8 @@ export class ItemGrid {
     return this.rows;
   }
 
-  selected(): Item | undefined {
-    return this.api.getSelectedRows()[0];
+  selected(): Item[] {
+    return this.api.getSelectedRows();
   }
 
   /** A popup with the whole value, in plain and DynamoDB JSON. */

@@ -2,6 +2,11 @@
 // kept exactly (numbers as written, sets stay sets, binary stays binary); problems are marked in the
 // text before saving; saves are conditional on the version that was loaded, so a concurrent change
 // is reported instead of overwritten.
+//
+// An existing item is always read again from the table by its key (consistently) before it can be
+// edited: a row in a grid may come from an index that projects only some attributes, or be older
+// than the stored item, and saving (or "overwriting") such an image would replace the whole item
+// with it. Closing with unsaved edits asks first.
 import type { AttributeValue, Item, StudioBackend, WriteResult } from '../backend/api.js';
 import { errorText } from '../backend/client.js';
 import { ITEM_JSON, monaco, rangeOf, setupMonaco } from '../editor/monaco.js';
@@ -15,8 +20,11 @@ export interface ItemEditorOptions {
   backend: StudioBackend;
   table: string;
   keys: KeyInfo;
+  /** The row the user opened (a new item's template); existing items are read again by its key. */
   item: Item;
   isNew: boolean;
+  /** The index the row was read through, if any (only named in the notice). */
+  index?: string;
   onSaved(item: Item): void;
   onDeleted(item: Item): void;
 }
@@ -33,14 +41,31 @@ export function openItemEditor(options: ItemEditorOptions): void {
   setupMonaco();
   const { backend, table, keys } = options;
   /** The stored version the edit started from (undefined for a new item). */
-  let original: Item | undefined = options.isNew ? undefined : options.item;
+  let original: Item | undefined;
   let template: Item = options.item;
   let mode: Mode = (localStorage.getItem(MODE_KEY) as Mode | null) === 'dynamo' ? 'dynamo' : 'plain';
   let problems: Problem[] = [];
   let busy = false;
+  /** Until the stored item has been read, nothing can be saved. */
+  let loaded = options.isNew;
+  let closed = false;
+  /** The text differs from what was loaded (edits that Escape/Cancel/× would throw away). */
+  let dirty = false;
+  /** Set while the text is replaced by the editor itself (loading, switching modes). */
+  let replacing = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
   const title = h('span', null, options.isNew ? `New item in ${table}` : `Item in ${table}`);
-  const m = modal('Item', { wide: true, testId: 'item-editor', onClose: () => editor.dispose() });
+  const m = modal('Item', {
+    wide: true,
+    testId: 'item-editor',
+    beforeClose: () => confirmDiscard(),
+    onClose: () => {
+      closed = true;
+      clearTimeout(timer);
+      editor.dispose();
+    },
+  });
   m.root.querySelector('h2')!.replaceChildren(title);
 
   const tabs = h(
@@ -58,7 +83,8 @@ export function openItemEditor(options: ItemEditorOptions): void {
   const host = h('div.item-editor-host', { 'data-testid': 'item-editor-text' });
   const problemList = h('ul.problem-list', { 'data-testid': 'item-problems', 'aria-live': 'polite' });
   const conflictBox = h('div.conflict', { hidden: true, role: 'alert', 'data-testid': 'item-conflict' });
-  m.body.append(h('div.editor-head', null, tabs, hint), host, problemList, conflictBox);
+  const sourceLine = h('p.item-source', { 'data-testid': 'item-source', 'aria-live': 'polite' });
+  m.body.append(h('div.editor-head', null, tabs, hint), sourceLine, host, problemList, conflictBox);
 
   const editor = monaco.editor.create(host, {
     value: '',
@@ -138,9 +164,33 @@ export function openItemEditor(options: ItemEditorOptions): void {
     deleteButton,
     h('span.spacer'),
     duplicateButton,
-    h('button', { onclick: () => m.close() }, 'Cancel'),
+    h('button', { onclick: () => void m.requestClose(), 'data-testid': 'item-cancel' }, 'Cancel'),
     saveButton,
   );
+
+  async function confirmDiscard(): Promise<boolean> {
+    if (!dirty) return true;
+    return confirmDialog({
+      title: 'Discard changes?',
+      message: 'This item has edits that are not saved. Close the editor and throw them away?',
+      confirm: 'Discard changes',
+      cancel: 'Keep editing',
+      danger: true,
+      testId: 'discard-dialog',
+      confirmTestId: 'discard-changes',
+      cancelTestId: 'keep-editing',
+    });
+  }
+
+  /** Replaces the text without counting it as an edit. */
+  function setText(text: string): void {
+    replacing = true;
+    try {
+      model.setValue(text);
+    } finally {
+      replacing = false;
+    }
+  }
 
   function textFor(item: Item): string {
     return mode === 'plain' ? itemToPlainText(item) : itemToDynamoText(item);
@@ -158,6 +208,7 @@ export function openItemEditor(options: ItemEditorOptions): void {
   }
 
   function validate(): ReturnType<typeof decodeItem> {
+    if (closed) return { problems: [] };
     const r = decodeItem(model.getValue(), mode, template, keys);
     problems = r.problems;
     monaco.editor.setModelMarkers(
@@ -185,21 +236,24 @@ export function openItemEditor(options: ItemEditorOptions): void {
         );
       }),
     );
-    saveButton.disabled = busy || problems.some((p) => p.severity === 'error');
+    saveButton.disabled = busy || !loaded || problems.some((p) => p.severity === 'error');
     showTypeHints(r.item);
     return r;
   }
 
   function switchMode(next: Mode): void {
     if (next === mode) return;
-    const r = validate();
+    // Converting needs well-formed text only: a new item's key may still be empty.
+    const r = decodeItem(model.getValue(), mode, template);
     if (!r.item) {
+      validate();
       toast('Fix the problems first: the text cannot be converted while it has errors', 'error');
       return;
     }
     template = r.item;
     setMode(next);
-    model.setValue(textFor(r.item));
+    setText(textFor(r.item));
+    validate();
   }
 
   function showConflict(
@@ -224,7 +278,8 @@ export function openItemEditor(options: ItemEditorOptions): void {
                 onclick: () => {
                   original = current;
                   template = current;
-                  model.setValue(textFor(current));
+                  setText(textFor(current));
+                  dirty = false;
                   conflictBox.hidden = true;
                 },
               },
@@ -251,6 +306,7 @@ export function openItemEditor(options: ItemEditorOptions): void {
         m.close();
         return;
       }
+      if (closed) return;
       showConflict(r, (current) => {
         conflictBox.hidden = true;
         void put(item, current ?? null);
@@ -260,11 +316,13 @@ export function openItemEditor(options: ItemEditorOptions): void {
       conflictBox.hidden = false;
     } finally {
       busy = false;
-      validate();
+      // After a successful save the editor (and its model) is gone: nothing to validate.
+      if (!closed) validate();
     }
   }
 
   async function save(): Promise<void> {
+    if (!loaded || closed) return;
     const r = validate();
     if (!r.item) return;
     if (original && !sameKey(original, r.item, keys)) {
@@ -333,14 +391,90 @@ export function openItemEditor(options: ItemEditorOptions): void {
     editor.focus();
   }
 
+  /**
+   * Reads the stored item by the row's key. The row may be an index's projection or older than the
+   * table: the editor only ever edits (and conditions its save on) the whole stored item.
+   */
+  async function load(): Promise<void> {
+    const row = options.item;
+    const through = options.index ? `index ${options.index}` : undefined;
+    sourceLine.textContent = 'Reading the item from the table…';
+    editor.updateOptions({ readOnly: true });
+    let stored: Item | undefined;
+    try {
+      stored = (await backend.getItem({ table, key: keyOf(row, keys.keySchema), consistentRead: true })).item;
+    } catch (e) {
+      if (closed) return;
+      sourceLine.textContent = `Could not read the item: ${errorText(e)}`;
+      sourceLine.className = 'item-source error-text';
+      return;
+    }
+    if (closed) return;
+    if (!stored) {
+      sourceLine.textContent = `This item is no longer in ${table}: it was deleted after the row was read${through ? ` through ${through}` : ''}. Nothing to edit.`;
+      sourceLine.className = 'item-source error-text';
+      deleteButton.hidden = true;
+      duplicateButton.hidden = true;
+      return;
+    }
+    original = stored;
+    template = stored;
+    loaded = true;
+    editor.updateOptions({ readOnly: false });
+    // Unless the user already typed into the row's text, show the stored item.
+    if (!dirty) setText(textFor(stored));
+    else template = stored;
+    const rowNames = Object.keys(row);
+    const staleRow = rowNames.some((n) => !stored![n] || !sameValue(row[n]!, stored![n]!));
+    const missing = Object.keys(stored).filter((n) => !(n in row)).length;
+    if (staleRow) {
+      sourceLine.textContent = `This item changed since the row was read${through ? ` through ${through}` : ''}: the editor shows the whole item as read from the table just now.`;
+      sourceLine.className = 'item-source warning-text';
+    } else if (missing > 0) {
+      sourceLine.textContent = `The whole item, read from the table: the row${through ? ` from ${through}` : ''} showed ${rowNames.length} of its ${Object.keys(stored).length} attributes.`;
+      sourceLine.className = 'item-source';
+    } else {
+      sourceLine.textContent = 'The whole item, as read from the table just now.';
+      sourceLine.className = 'item-source';
+    }
+    validate();
+  }
+
   setMode(mode);
-  model.setValue(textFor(options.item));
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  setText(textFor(options.item));
   model.onDidChangeContent(() => {
+    if (!replacing) dirty = true;
     clearTimeout(timer);
     timer = setTimeout(validate, 150);
   });
   validate();
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => void save());
   setTimeout(() => editor.focus(), 0);
+  if (!options.isNew) void load();
+  else sourceLine.hidden = true;
+}
+
+/** Structural equality of attribute values (sets as sets; numbers as written). */
+function sameValue(a: AttributeValue, b: AttributeValue): boolean {
+  const ta = typeOf(a);
+  if (ta !== typeOf(b)) return false;
+  const va = (a as Record<string, unknown>)[ta];
+  const vb = (b as Record<string, unknown>)[ta];
+  if (ta === 'SS' || ta === 'NS' || ta === 'BS') {
+    const sa = va as string[];
+    const sb = new Set(vb as string[]);
+    return sa.length === sb.size && sa.every((x) => sb.has(x));
+  }
+  if (ta === 'L') {
+    const la = va as AttributeValue[];
+    const lb = vb as AttributeValue[];
+    return la.length === lb.length && la.every((x, i) => sameValue(x, lb[i]!));
+  }
+  if (ta === 'M') {
+    const ma = va as Item;
+    const mb = vb as Item;
+    const ka = Object.keys(ma);
+    return ka.length === Object.keys(mb).length && ka.every((k) => k in mb && sameValue(ma[k]!, mb[k]!));
+  }
+  return va === vb;
 }

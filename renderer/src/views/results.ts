@@ -1,9 +1,10 @@
 // The results of a statement: a grid, the same items as JSON or DynamoDB JSON, the EXPLAIN plan,
 // and a status line with the count, elapsed time and consumed capacity. "Load more" follows NextToken.
-import type { ConsumedCapacity, ExplainResult, Item } from '../backend/api.js';
+import type { ConsumedCapacity, ExplainResult, Item, KeySchemaElement } from '../backend/api.js';
 import { itemsToPlainText } from '../lib/values.js';
 import { clear, formatCount, formatMs, h } from '../ui/dom.js';
 import { ItemGrid } from './grid.js';
+import { TextView } from './text-view.js';
 
 type Tab = 'table' | 'json' | 'dynamo' | 'plan';
 
@@ -18,7 +19,9 @@ export class ResultsPanel {
   private readonly status = h('div.results-status', { 'data-testid': 'results-status' });
   private readonly body = h('div.results-body');
   private readonly gridHost = h('div.grid-host', { 'data-testid': 'results-grid' });
-  private readonly text = h('pre.results-text', { 'data-testid': 'results-text' });
+  private readonly text = new TextView();
+  /** Which text the text view holds: tab and item count (rebuilt only when they change). */
+  private textOf = '';
   private readonly planBox = h('div.plan', { 'data-testid': 'plan' });
   private readonly message = h('div.results-message');
   private readonly moreButton: HTMLButtonElement;
@@ -29,6 +32,8 @@ export class ResultsPanel {
   private totalMs = 0;
   private capacity = 0;
   private pages = 0;
+  /** Counts results shown (a new result with as many items needs a new text). */
+  private generation = 0;
 
   constructor(private readonly callbacks: ResultsCallbacks) {
     this.moreButton = h(
@@ -72,9 +77,15 @@ export class ResultsPanel {
     if (tab === 'table') clear(this.body, this.gridHost);
     else if (tab === 'plan') clear(this.body, this.planBox);
     else {
-      this.text.textContent =
-        tab === 'json' ? itemsToPlainText(this.items) : JSON.stringify(this.items, null, 2);
-      clear(this.body, this.text);
+      const key = `${tab}:${this.generation}:${this.items.length}`;
+      if (this.textOf !== key) {
+        this.textOf = key;
+        this.text.set(
+          tab === 'json' ? itemsToPlainText(this.items) : JSON.stringify(this.items, null, 2),
+          tab === 'json' ? 'items.json' : 'items.ddb.json',
+        );
+      }
+      if (this.text.element.parentElement !== this.body) clear(this.body, this.text.element);
     }
   }
 
@@ -95,14 +106,21 @@ export class ResultsPanel {
     this.moreButton.hidden = true;
   }
 
-  /** First page of a new result. */
-  showItems(items: Item[], info: { elapsedMs: number; capacity?: ConsumedCapacity; more: boolean }): void {
+  /** First page of a new result; `keySchema` is the key of the table read (pinned first). */
+  showItems(
+    items: Item[],
+    info: { elapsedMs: number; capacity?: ConsumedCapacity; more: boolean },
+    keySchema: KeySchemaElement[] = [],
+  ): void {
     this.items = [...items];
+    this.generation++;
     this.totalMs = info.elapsedMs;
     this.capacity = info.capacity?.CapacityUnits ?? 0;
     this.pages = 1;
     this.select(this.tab === 'plan' ? 'table' : this.tab);
-    this.ensureGrid().setItems(items, []);
+    const grid = this.ensureGrid();
+    grid.setKeySchema(keySchema);
+    grid.setItems(items);
     this.updateStatus(info.more);
     if (this.tab !== 'table') this.select(this.tab);
   }
@@ -208,6 +226,24 @@ export class ResultsPanel {
     clear(this.status, p.FullTableScan ? h('span.error-text', null, 'Plan: full table scan') : 'Plan');
     this.moreButton.hidden = true;
     this.select('plan');
+  }
+
+  /** A row was saved in the item editor: show the stored version in its place. */
+  updateItem(item: Item): void {
+    const grid = this.grid;
+    if (!grid) return;
+    const at = grid.items.findIndex((r) => grid.sameKey(r, item));
+    if (at >= 0) this.items[at] = item;
+    grid.updateItem(item);
+  }
+
+  /** A row was deleted in the item editor. */
+  removeItem(item: Item): void {
+    const grid = this.grid;
+    if (!grid) return;
+    const at = this.items.findIndex((r) => grid.sameKey(r, item));
+    if (at >= 0) this.items.splice(at, 1);
+    grid.removeItem(item);
   }
 
   get currentItems(): Item[] {

@@ -3,11 +3,17 @@
 // query builder (index, partition key, sort-key condition, filters), and the item editor.
 import type { Item, ReadInput, StudioBackend, TableSummary } from '../backend/api.js';
 import { errorText } from '../backend/client.js';
-import { buildRead, emptyBuilder, FILTER_OPERATORS, SORT_OPERATORS } from '../lib/query-builder.js';
+import {
+  buildRead,
+  buildStatement,
+  emptyBuilder,
+  FILTER_OPERATORS,
+  SORT_OPERATORS,
+} from '../lib/query-builder.js';
 import type { BuilderState, FilterRow, KeyTarget } from '../lib/query-builder.js';
 import { TYPE_NAMES } from '../lib/values.js';
 import type { TypeName } from '../lib/values.js';
-import { clear, formatBytes, formatCount, formatMs, h, toast } from '../ui/dom.js';
+import { clear, countOf, formatBytes, formatCount, formatMs, h, toast } from '../ui/dom.js';
 import { ItemGrid } from './grid.js';
 import { openItemEditor } from './item-editor.js';
 
@@ -26,6 +32,7 @@ export class TableView {
   private readonly status = h('div.browse-status', { 'data-testid': 'browse-status' });
   private readonly moreButton: HTMLButtonElement;
   private readonly grid: ItemGrid;
+  private readonly facts = h('span.table-facts', { 'data-testid': 'table-facts' });
   private state: BuilderState = emptyBuilder();
   private request: { operation: 'Query' | 'Scan'; input: ReadInput } | undefined;
   private nextKey: Item | undefined;
@@ -51,6 +58,8 @@ export class TableView {
       keySchema: table.keySchema,
       onOpenItem: (item) => this.edit(item),
       onNearEnd: () => void this.loadMore(),
+      // Read ahead while scrolling: a page more than the rows below the view, so a reader rarely waits.
+      aheadRows: () => this.pageSize,
       overlay: 'No items match',
     });
     this.element = h(
@@ -61,12 +70,29 @@ export class TableView {
       this.gridHost,
       h('footer.browse-footer', null, this.status, this.moreButton),
     );
+    this.renderFacts();
     this.renderBuilder();
     void this.run();
   }
 
   shown(): void {
     this.grid.api.sizeColumnsToFit?.();
+  }
+
+  get tableName(): string {
+    return this.table.name;
+  }
+
+  /** The table's counts changed (a write here, through the SDK, another process): show them. */
+  updateSummary(summary: TableSummary): void {
+    this.table = summary;
+    this.renderFacts();
+    if (!this.loading && this.request) this.renderStatus();
+  }
+
+  private renderFacts(): void {
+    const t = this.table;
+    this.facts.textContent = `${countOf(t.itemCount, 'item')} · ${formatBytes(t.sizeBytes)} · ${t.billingMode === 'PAY_PER_REQUEST' ? 'on-demand' : 'provisioned'}`;
   }
 
   private keyText(schema: TableSummary['keySchema']): HTMLElement[] {
@@ -94,11 +120,7 @@ export class TableView {
         null,
         h('h1', { 'data-testid': 'table-title' }, t.name),
         this.keyText(t.keySchema),
-        h(
-          'span.table-facts',
-          null,
-          `${formatCount(t.itemCount)} items · ${formatBytes(t.sizeBytes)} · ${t.billingMode === 'PAY_PER_REQUEST' ? 'on-demand' : 'provisioned'}`,
-        ),
+        this.facts,
       ),
       t.indexes.length
         ? h(
@@ -118,7 +140,15 @@ export class TableView {
         'div.table-actions',
         null,
         h('button.primary', { onclick: () => this.newItem(), 'data-testid': 'new-item' }, '+ New item'),
-        h('button', { onclick: () => this.callbacks.onQuery(this.partiqlFor()) }, 'Open in PartiQL'),
+        h(
+          'button',
+          {
+            onclick: () => this.openInPartiql(),
+            'data-testid': 'open-partiql',
+            title: 'The same read as a PartiQL SELECT',
+          },
+          'Open in PartiQL',
+        ),
         h('button', { onclick: () => void this.run(), title: 'Reload from the first page' }, 'Refresh'),
         h(
           'button.danger-outline',
@@ -129,18 +159,16 @@ export class TableView {
     );
   }
 
-  private partiqlFor(): string {
-    const target = this.state.index ? `"${this.table.name}"."${this.state.index}"` : `"${this.table.name}"`;
-    const key = this.target();
-    const hash = key.keySchema.find((k) => k.KeyType === 'HASH');
-    if (this.state.mode === 'Query' && hash && this.state.partitionValue !== '') {
-      const v =
-        key.types[hash.AttributeName] === 'N'
-          ? this.state.partitionValue
-          : `'${this.state.partitionValue.replace(/'/g, "''")}'`;
-      return `SELECT * FROM ${target} WHERE "${hash.AttributeName}" = ${v}`;
+  /** Opens the exact PartiQL equivalent of the builder's read in the editor. */
+  private openInPartiql(): void {
+    const errorBox = this.builderBox.querySelector('.builder-error');
+    try {
+      const statement = buildStatement(this.table.name, this.target(), this.state);
+      if (errorBox) errorBox.textContent = '';
+      this.callbacks.onQuery(statement);
+    } catch (e) {
+      if (errorBox) errorBox.textContent = (e as Error).message;
     }
-    return `SELECT * FROM ${target}`;
   }
 
   private target(): KeyTarget {
@@ -246,6 +274,7 @@ export class TableView {
                     null,
                     h('input', {
                       type: 'checkbox',
+                      'data-testid': 'descending',
                       checked: s.descending,
                       onchange: (e: Event) => (s.descending = (e.target as HTMLInputElement).checked),
                     }),
@@ -272,7 +301,11 @@ export class TableView {
             'select',
             {
               'aria-label': 'Page size',
-              onchange: (e: Event) => (this.pageSize = Number((e.target as HTMLSelectElement).value)),
+              // A new page size reads again from the start, with pages of that size.
+              onchange: (e: Event) => {
+                this.pageSize = Number((e.target as HTMLSelectElement).value);
+                void this.run();
+              },
             },
             PAGE_SIZES.map((n) =>
               h('option', { value: String(n), selected: n === this.pageSize }, String(n)),
@@ -412,8 +445,7 @@ export class TableView {
       this.scanned += r.scannedCount;
       this.capacity += r.consumedCapacity;
       this.elapsed += r.elapsedMs;
-      if (this.grid.items.length === 0) this.grid.api.showNoRowsOverlay?.();
-      else this.grid.api.hideOverlay?.();
+      this.grid.syncOverlay();
     } catch (e) {
       if (generation !== this.generation) return;
       this.done = true;
@@ -422,6 +454,8 @@ export class TableView {
       if (generation === this.generation) {
         this.loading = false;
         this.renderStatus();
+        // Still near the end after a read the scrolling asked for: keep reading ahead.
+        if (!first && !this.done) this.grid.checkNearEnd();
       }
     }
   }
@@ -431,7 +465,7 @@ export class TableView {
     const filtered = !!this.request?.input.FilterExpression;
     clear(
       this.status,
-      h('strong', { 'data-testid': 'loaded-count' }, `${formatCount(loaded)} item${loaded === 1 ? '' : 's'}`),
+      h('strong', { 'data-testid': 'loaded-count' }, countOf(loaded, 'item')),
       filtered ? ` matched of ${formatCount(this.scanned)} read` : ` loaded`,
       this.request?.operation === 'Scan' && !filtered ? ` of ${formatCount(this.table.itemCount)}` : '',
       h('span.sep', null, '·'),
@@ -467,15 +501,19 @@ export class TableView {
   }
 
   private openEditor(item: Item, isNew: boolean): void {
+    const index = this.request?.input.IndexName;
     openItemEditor({
       backend: this.backend,
       table: this.table.name,
       keys: this.keyInfo(),
       item,
       isNew,
+      ...(index ? { index } : {}),
       onSaved: (saved) => {
         this.grid.updateItem(saved);
+        this.grid.syncOverlay();
         this.callbacks.onChanged();
+        this.renderStatus();
       },
       onDeleted: (deleted) => {
         this.grid.removeItem(deleted);

@@ -59,6 +59,10 @@ export interface Studio {
   browser: Browser;
   context: BrowserContext;
   page: Page;
+  /** Uncaught exceptions and unhandled rejections in the page, in order. */
+  errors: string[];
+  /** Console warnings and errors the page printed (ag-grid's warnings among them). */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -82,7 +86,11 @@ export async function startStudio(): Promise<Studio> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
   const page = await context.newPage();
   const errors: string[] = [];
+  const warnings: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text());
+  });
   return {
     server,
     engine,
@@ -91,6 +99,8 @@ export async function startStudio(): Promise<Studio> {
     browser,
     context,
     page,
+    errors,
+    warnings,
     async close() {
       await browser.close().catch(() => undefined);
       await server.close({ graceMs: 100 });

@@ -69,7 +69,8 @@ describe('studio (browser mode): table browser and item editor', () => {
         // Scrolling to the end of the grid reads the next page.
         await page.hover('[data-testid=items-grid] .ag-row[row-index="3"]');
         await page.mouse.wheel(0, 5000);
-        await waitForText(page, '[data-testid=loaded-count]', '200 items');
+        // The next page is read (and, with less than a page still below the view, one more ahead).
+        await waitForText(page, '[data-testid=loaded-count]', /^[23]00 items$/);
         await page.selectOption('select[aria-label="Page size"]', '1000');
         await page.click('[data-testid=browse-run]');
         await waitForText(page, '[data-testid=loaded-count]', '1,000 items');
@@ -121,6 +122,7 @@ describe('studio (browser mode): table browser and item editor', () => {
       await page.waitForSelector('[data-testid=value-inspector]');
       await page.dblclick('.items-grid .ag-row .ag-cell[col-id=note]');
       await page.waitForSelector(`${ITEM_TEXT} .monaco-editor`);
+      await waitForText(page, '[data-testid=item-source]', /read from the table/);
       await page.click('[data-testid=item-editor] .tab[data-mode=plain]');
       // A mistake first: the problem is shown and Save is disabled.
       await setEditorText(page, ITEM_TEXT, '{"pk": "customer#1", "sk": "one"}');
@@ -158,6 +160,7 @@ describe('studio (browser mode): table browser and item editor', () => {
       const page = s.page;
       await page.dblclick('.items-grid .ag-row .ag-cell[col-id=note]');
       await page.waitForSelector(`${ITEM_TEXT} .monaco-editor`);
+      await waitForText(page, '[data-testid=item-source]', /read from the table/);
       s.engine.execute('UpdateItem', {
         TableName: 'Orders',
         Key: { pk: { S: 'customer#1' }, sk: { N: '1' } },
@@ -180,7 +183,9 @@ describe('studio (browser mode): table browser and item editor', () => {
         Item: { note: unknown };
       };
       assert.deepEqual(stored.Item.note, { S: 'changed by the app' });
+      // The edit is not saved: closing asks before throwing it away.
       await page.keyboard.press('Escape');
+      await page.click('[data-testid=discard-dialog] [data-testid=discard-changes]');
       await page.waitForSelector('[data-testid=item-editor]', { state: 'detached' });
     });
   });
