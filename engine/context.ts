@@ -1,6 +1,7 @@
 // What every operation receives: the database, the catalog, the clock and the engine's settings.
 import type { Statement } from 'better-sqlite3';
 import { DynamoError, tableNotFound } from './errors.js';
+import { Backfills } from './tables/backfill.js';
 import { Catalog } from './tables/catalog.js';
 import type { Table } from './tables/table.js';
 import type { WriteContext, WriteListener } from './tables/write.js';
@@ -73,6 +74,11 @@ export interface EngineOptions {
   readonly metricsFlushIntervalMs?: number;
   /** Whether accessed partition keys are counted for GetHotKeys (default true). */
   readonly hotKeys?: boolean;
+  /**
+   * How long `executeWaiting` (the server) lets a write wait for another process's write lock
+   * before answering ThrottlingException. Default 5000 ms.
+   */
+  readonly lockWaitMs?: number;
 }
 
 export class EngineContext implements WriteContext {
@@ -99,6 +105,8 @@ export class EngineContext implements WriteContext {
   readonly ttlChangeCooldownMs: number;
   readonly ttlDelayMs: number;
   readonly exportRoot: string | undefined;
+  /** See EngineOptions.lockWaitMs. */
+  readonly lockWaitMs: number;
   /**
    * Whether item writes of origin 'import' append stream records. Import code that was asked to
    * stream its writes sets this for the duration of the import (default: the `importStreamRecords`
@@ -106,12 +114,20 @@ export class EngineContext implements WriteContext {
    */
   emitImportStreamRecords: boolean;
   private readonly background: Background;
+  /** Chunked GSI backfills (engine/tables/backfill.ts). */
+  readonly backfills: Backfills;
   /** Capacity accounting, throttling, fault injection and metrics of every operation (engine/metrics). */
   readonly usage: UsageMonitor;
 
   constructor(options: EngineOptions) {
     this.db = new Database({ path: options.path });
+    // The version is read before the catalog: a commit by another process in between is then
+    // seen as a change at the first request, never lost (a table imported before it, say).
+    this.dataVersion = this.readDataVersion();
     this.catalog = new Catalog(this.db);
+    // Every write transaction first catches up with other processes' commits, with the write lock
+    // held: nothing can change between that look and the write.
+    this.db.beginListeners.push(() => this.catchUp());
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
     this.now = options.now ?? Date.now;
@@ -120,6 +136,7 @@ export class EngineContext implements WriteContext {
     this.denyFullTableScan = options.denyFullTableScan ?? false;
     // Counters are updated in place during a write; a rolled-back transaction makes them unknown.
     this.db.rollbackListeners.push(() => {
+      this.catalog.forgetRows();
       for (const t of this.catalog.list()) {
         t.counters = undefined;
         for (const i of t.indexes.values()) i.counters = undefined;
@@ -128,6 +145,7 @@ export class EngineContext implements WriteContext {
     this.ttlChangeCooldownMs = options.ttlChangeCooldownMs ?? DEFAULT_TTL_CHANGE_COOLDOWN_MS;
     this.ttlDelayMs = options.ttlDelayMs ?? 0;
     this.exportRoot = options.exportRoot;
+    this.lockWaitMs = options.lockWaitMs ?? 5_000;
     this.emitImportStreamRecords = options.importStreamRecords ?? false;
     this.streams = new StreamService(this);
     this.ttl = new TtlService(this);
@@ -145,6 +163,9 @@ export class EngineContext implements WriteContext {
       ...(options.hotKeys !== undefined ? { hotKeys: options.hotKeys } : {}),
       flushIntervalMs: options.metricsFlushIntervalMs ?? (options.now ? 0 : 60_000),
     });
+    this.backfills = new Backfills(this);
+    // A backfill another process left unfinished (it stopped, or is still at it) goes on here too.
+    this.backfills.resume();
     this.background = new Background(
       this,
       options.ttlSweepIntervalMs ?? (options.now ? 0 : DEFAULT_TTL_SWEEP_INTERVAL_MS),
@@ -170,6 +191,12 @@ export class EngineContext implements WriteContext {
   private lastVersionCheck = -Infinity;
   private dataVersionStmt: Statement | undefined;
 
+  private readDataVersion(): number | undefined {
+    if (this.db.path === ':memory:') return undefined;
+    this.dataVersionStmt ??= this.db.sqlite.prepare('PRAGMA data_version').pluck();
+    return this.dataVersionStmt.get() as number;
+  }
+
   /**
    * Another process sharing the database file (a `sortkey shell` beside `sortkey serve`) may have
    * committed: SQLite's data_version changes only for other connections' commits. When it has, the
@@ -179,21 +206,24 @@ export class EngineContext implements WriteContext {
     if (this.db.inTransaction || this.db.path === ':memory:') return;
     // Asking SQLite costs about a microsecond: do it at most every few milliseconds (and whenever
     // a table seems missing, see table()), which is instant for people and cheap for benchmarks.
+    // Writes do not depend on this: they always look inside their transaction (catchUp).
     const now = performance.now();
     if (!force && now - this.lastVersionCheck < VERSION_CHECK_INTERVAL_MS) return;
     this.lastVersionCheck = now;
-    this.dataVersionStmt ??= this.db.sqlite.prepare('PRAGMA data_version').pluck();
-    const version = this.dataVersionStmt.get() as number;
-    if (this.dataVersion === undefined) {
-      this.dataVersion = version;
-      return;
-    }
-    if (version === this.dataVersion) return;
+    this.catchUp();
+  }
+
+  /** Reloads what is derived from the file when another process has committed since the last look. */
+  private catchUp(): void {
+    const version = this.readDataVersion();
+    if (version === undefined || version === this.dataVersion) return;
     this.dataVersion = version;
     this.catalog.reload();
     this.statements.clear();
     // Streams, TTL and PITR keep in-memory state derived from the file.
     this.syncFeatures();
+    // Another process may have created an index: help build it (and finish it if that process stops).
+    this.backfills?.resume();
   }
 
   /** A prepared statement, cached by its SQL text (table names in SQL are never reused in a process). */
@@ -233,7 +263,10 @@ export class EngineContext implements WriteContext {
         table.description = { ...table.description, TableStatus: 'ACTIVE' };
         const gsis = table.description.GlobalSecondaryIndexes;
         if (gsis) {
+          // An index whose backfill is still running stays CREATING until the backfill ends.
+          const building = this.backfills.pending(table);
           table.description.GlobalSecondaryIndexes = gsis.map((g) => {
+            if (building.has(g.IndexName!)) return g;
             const { Backfilling: _b, ...rest } = g;
             return { ...rest, IndexStatus: 'ACTIVE' };
           });
@@ -246,6 +279,7 @@ export class EngineContext implements WriteContext {
   close(): void {
     if (this.db.sqlite.open) this.usage.close();
     this.background.stop();
+    this.backfills.stop();
     this.db.close();
   }
 }

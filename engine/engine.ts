@@ -4,6 +4,7 @@ import type { EngineOptions } from './context.js';
 import { DynamoError } from './errors.js';
 import { operations, sortkeyOperations } from './operations/index.js';
 import type { ExplainResult } from './partiql/index.js';
+import { DatabaseBusyError, isBusyError, isDiskFullError } from './storage/database.js';
 
 export type { EngineOptions };
 
@@ -12,6 +13,17 @@ const CONTROL_PLANE = new Set(['CreateTable', 'UpdateTable', 'DeleteTable', 'Imp
 
 /** Operations that read the catalog itself: they always look for other processes' changes first. */
 const CATALOG_READS = new Set(['ListTables', 'DescribeTable', 'CreateTable', 'UpdateTable', 'DeleteTable']);
+
+/** Marks an attempt that found the file locked by another process (executeWaiting runs it again). */
+const LOCKED: unique symbol = Symbol('locked');
+
+function isLocked(e: unknown): boolean {
+  return e instanceof DatabaseBusyError || isBusyError(e);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 export class Engine {
   readonly ctx: EngineContext;
@@ -37,8 +49,58 @@ export class Engine {
   /**
    * Runs one DynamoDB operation. `input` is the request body as parsed JSON (DynamoDB's wire shapes);
    * the result is the response body. Failures are DynamoErrors carrying DynamoDB's type and message.
+   * A write that finds the file locked by another process waits for it inside SQLite, blocking,
+   * for up to 5 s; servers use `executeWaiting`, which waits without blocking.
    */
   execute(operation: string, input: unknown): unknown {
+    try {
+      return this.attempt(operation, input, false);
+    } catch (e) {
+      throw this.publicError(e);
+    }
+  }
+
+  /**
+   * Like `execute`, but a write that finds the database file locked by another process does not
+   * block: it gives up after a few milliseconds and is run again from a timer, with backoff, so the
+   * event loop keeps serving. The result is the answer itself when no waiting was needed, otherwise
+   * a promise of it. After `lockWaitMs` (default 5 s) of waiting the request fails with a
+   * ThrottlingException, which the SDKs retry.
+   */
+  executeWaiting(operation: string, input: unknown): unknown {
+    const first = this.attemptWithoutWaiting(operation, input);
+    if (first !== LOCKED) return first;
+    return this.waitAndRetry(operation, input);
+  }
+
+  private attemptWithoutWaiting(operation: string, input: unknown): unknown {
+    try {
+      return this.ctx.db.withoutWaiting(() => this.attempt(operation, input, true));
+    } catch (e) {
+      if (isLocked(e)) return LOCKED;
+      throw this.publicError(e);
+    }
+  }
+
+  private async waitAndRetry(operation: string, input: unknown): Promise<unknown> {
+    const started = performance.now();
+    let delay = 2;
+    for (;;) {
+      // Jittered, so that waiting writers of several processes do not retry in step.
+      await sleep(delay / 2 + Math.random() * delay);
+      delay = Math.min(delay * 2, 64);
+      if (!this.ctx.db.sqlite.open) throw this.publicError(new DatabaseBusyError());
+      const result = this.attemptWithoutWaiting(operation, input);
+      if (result !== LOCKED) return result;
+      if (performance.now() - started >= this.ctx.lockWaitMs) throw this.lockTimeout();
+    }
+  }
+
+  /**
+   * One run of an operation. With `lockedIsRetried`, an attempt that found the file locked records
+   * nothing in the metrics (it will run again); otherwise it counts as the failure it becomes.
+   */
+  private attempt(operation: string, input: unknown, lockedIsRetried: boolean): unknown {
     if (!this.has(operation)) {
       throw new DynamoError('UnknownOperationException', `Unknown operation: ${operation}`);
     }
@@ -58,11 +120,42 @@ export class Engine {
         result = this.dispatch(operation, input);
       }
     } catch (e) {
-      usage.failed(e);
+      if (lockedIsRetried && isLocked(e)) usage.abandoned();
+      else usage.failed(this.publicError(e));
       throw e;
     }
     usage.succeeded(result);
     return result;
+  }
+
+  /** What a client is told of a failure: DynamoErrors as they are, SQLite's conditions in words. */
+  private publicError(e: unknown): unknown {
+    if (isLocked(e)) return this.lockTimeout();
+    if (isDiskFullError(e)) {
+      if (!this.diskFullReported) {
+        this.diskFullReported = true;
+        console.error(
+          `sortkey: the disk holding ${this.ctx.db.path} is full: writes fail until space is freed (reads still work)`,
+        );
+      }
+      // DynamoDB has no such condition; a server-side fault that names its cause is the honest answer.
+      return new DynamoError(
+        'InternalServerError',
+        'Internal server error: the disk holding the database file is full (SQLITE_FULL); nothing was written. Free some space and retry.',
+      );
+    }
+    return e;
+  }
+
+  private diskFullReported = false;
+
+  private lockTimeout(): DynamoError {
+    // DynamoDB has no such condition either. ThrottlingException is what AWS documents as a
+    // retryable 400 ("OK to retry? Yes"): the SDKs retry it with backoff, and it is no server fault.
+    return new DynamoError(
+      'ThrottlingException',
+      `The database file is locked by another process: its write lock stayed busy for ${this.ctx.lockWaitMs} ms. Please try again shortly.`,
+    );
   }
 
   /**

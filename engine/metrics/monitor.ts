@@ -117,7 +117,8 @@ export class UsageMonitor implements CapacitySink {
     if (interval > 0) {
       this.timer = setInterval(() => {
         try {
-          this.flush();
+          // A timer must not block the event loop waiting for another process's write lock.
+          ctx.db.withoutWaiting(() => this.flush());
         } catch {
           // Metrics must never take the process down; the next flush tries again.
         }
@@ -157,6 +158,11 @@ export class UsageMonitor implements CapacitySink {
     if (this.faults.any) this.injectFaults();
     if (this.throttler.active) this.admit();
     this.previousSink = setCapacitySink(this);
+  }
+
+  /** Ends an operation that will run again (it found the file locked): nothing is recorded. */
+  abandoned(): void {
+    setCapacitySink(this.previousSink);
   }
 
   /** Ends an operation that succeeded. */

@@ -6,7 +6,7 @@ import { ConstraintErrors, DynamoError, invalidParameter, validation } from '../
 import type { TableDescription } from '../tables/table.js';
 import { Index } from '../tables/table.js';
 import { toKeySchema, toProjection } from '../tables/catalog.js';
-import { backfillIndex } from '../tables/write.js';
+import { BACKFILL_SYNC_CHUNKS } from '../tables/backfill.js';
 import type { Sdk, Wire } from '../types.js';
 import { asRecord, checkEnum, checkName, checkTableName, tableNameOf } from './common.js';
 import {
@@ -257,13 +257,14 @@ export function updateTable(
         IndexName: g.IndexName,
         KeySchema: g.KeySchema!.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType })),
         Projection: normalizeProjection(g.Projection!),
-        IndexStatus: delayed ? 'CREATING' : 'ACTIVE',
+        // The backfill (engine/tables/backfill.ts) makes it ACTIVE once every item is indexed.
+        IndexStatus: 'CREATING',
         ProvisionedThroughput: describeThroughput(g.ProvisionedThroughput),
         IndexSizeBytes: 0,
         ItemCount: 0,
         IndexArn: `${d.TableArn}/index/${g.IndexName}`,
+        Backfilling: true,
       };
-      if (delayed) created.Backfilling = true;
       d.GlobalSecondaryIndexes = [...(d.GlobalSecondaryIndexes ?? []), created];
     } else if (u.Update) {
       const list = d.GlobalSecondaryIndexes ?? [];
@@ -328,11 +329,14 @@ export function updateTable(
       );
       table.indexes.set(index.name, index);
       ctx.catalog.createIndexStorage(index);
-      backfillIndex(ctx, table, index);
+      ctx.backfills.begin(table, index);
     }
     ctx.catalog.attachIndexes(table);
     ctx.catalog.save(table);
   });
   if (transient) ctx.pending.set(name, ctx.now() + ctx.transientStatusMs);
+  // A small table's index is built before the answer (ACTIVE at once, as before); a larger one's
+  // goes on in chunks from a timer, and DescribeTable shows CREATING/Backfilling until it is done.
+  if (created) ctx.backfills.runNow(BACKFILL_SYNC_CHUNKS);
   return { TableDescription: describeTableNow(ctx, table) };
 }

@@ -129,10 +129,44 @@ const MIGRATIONS: readonly (string | ((sqlite: SqliteDatabase) => void))[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** How long a statement waits for another connection's lock before SQLITE_BUSY. */
-const BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long a connection that must wait for another process's write lock sleeps inside SQLite
+ * before it gives up, when it is told to wait (`waitForLocks`, the default): the old behaviour of
+ * synchronous callers (the shell, imports, tests). The server waits without blocking instead
+ * (`Engine.executeWaiting`), with `waitForLocks` off and a busy timeout of a few milliseconds.
+ */
+const BLOCKING_BUSY_TIMEOUT_MS = 5_000;
+const SHORT_BUSY_TIMEOUT_MS = 2;
+
+/**
+ * Thrown when a write transaction could not begin because another process holds the database's
+ * write lock. Nothing was written; the operation can simply be run again a little later.
+ */
+export class DatabaseBusyError extends Error {
+  constructor() {
+    super('database is locked by another process');
+    this.name = 'DatabaseBusyError';
+  }
+}
+
+/** Is `e` SQLite's "the database is locked / busy" error? */
+export function isBusyError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_'));
+}
+
+/** Is `e` SQLite's "database or disk is full" error? */
+export function isDiskFullError(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === 'SQLITE_FULL';
+}
+
 /** Atomics.wait on this is a synchronous sleep. */
 const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
+/** Sleeps synchronously (at open time, and between a blocking writer's lock attempts). */
+function sleepSync(ms: number): void {
+  Atomics.wait(SLEEPER, 0, 0, ms);
+}
 
 export interface DatabaseOptions {
   /** A file path, or ':memory:' for a scratch database. */
@@ -145,45 +179,110 @@ export class Database {
   private depth = 0;
   /** Called after a transaction rolled back, so caches of derived state can be dropped. */
   readonly rollbackListeners: (() => void)[] = [];
+  /**
+   * Called right after a write transaction has begun (the write lock is held), before the
+   * operation's own statements: the engine catches up with other processes' commits there, so a
+   * write never works from a stale catalog (a GSI another process has just created, say).
+   */
+  readonly beginListeners: (() => void)[] = [];
   private readonly begin: { run(): unknown };
   private readonly beginRead: { run(): unknown };
   private readonly commit: { run(): unknown };
   private readonly rollback: { run(): unknown };
   private readonly noWait: { run(): unknown };
-  private readonly wait: { run(): unknown };
+  private readonly busyBlocking: { run(): unknown };
+  private readonly busyShort: { run(): unknown };
+  private waiting = true;
 
   constructor(options: DatabaseOptions) {
     this.path = options.path;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.sqlite = new BetterSqlite3(options.path);
-    this.sqlite.pragma('journal_mode = WAL');
+    // First of all: every statement below may meet another process opening the same new file.
+    this.sqlite.pragma(`busy_timeout = ${BLOCKING_BUSY_TIMEOUT_MS}`);
+    this.atOpen(() => this.sqlite.pragma('journal_mode = WAL'));
     // NORMAL in WAL mode loses no committed transaction on a process crash, only on power loss.
     this.sqlite.pragma('synchronous = NORMAL');
     this.sqlite.pragma('foreign_keys = OFF');
-    this.sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    this.migrate();
+    this.atOpen(() => this.migrate());
     this.begin = this.sqlite.prepare('BEGIN IMMEDIATE');
     this.noWait = this.sqlite.prepare('PRAGMA busy_timeout = 0');
-    this.wait = this.sqlite.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.beginRead = this.sqlite.prepare('BEGIN DEFERRED');
     this.commit = this.sqlite.prepare('COMMIT');
     this.rollback = this.sqlite.prepare('ROLLBACK');
+    this.busyBlocking = this.sqlite.prepare(`PRAGMA busy_timeout = ${BLOCKING_BUSY_TIMEOUT_MS}`);
+    this.busyShort = this.sqlite.prepare(`PRAGMA busy_timeout = ${SHORT_BUSY_TIMEOUT_MS}`);
   }
 
-  private migrate(): void {
-    const current = this.sqlite.pragma('user_version', { simple: true }) as number;
-    if (current > SCHEMA_VERSION) {
-      throw new Error(
-        `This database was written by a newer Sortkey (schema ${current}; this version knows ${SCHEMA_VERSION}).`,
-      );
+  /**
+   * Runs a step of opening the file, retrying while another process holds a lock it needs (a new
+   * file's switch to WAL needs an exclusive lock that SQLite's busy handler does not always wait for).
+   */
+  private atOpen<T>(step: () => T): T {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return step();
+      } catch (e) {
+        if (!isBusyError(e) || attempt >= 200) throw e;
+        sleepSync(5 + Math.floor(Math.random() * 20));
+      }
     }
-    for (let v = current; v < SCHEMA_VERSION; v++) {
-      this.sqlite.transaction(() => {
+  }
+
+  /**
+   * Applies the migrations this file has not seen. The version is read inside the same IMMEDIATE
+   * transaction that applies them, so processes opening a new file together cannot both create
+   * the schema: the second waits for the lock, then finds the work done.
+   */
+  private migrate(): void {
+    const read = () => this.sqlite.pragma('user_version', { simple: true }) as number;
+    const check = (current: number) => {
+      if (current > SCHEMA_VERSION) {
+        throw new Error(
+          `This database was written by a newer Sortkey (schema ${current}; this version knows ${SCHEMA_VERSION}).`,
+        );
+      }
+    };
+    const seen = read();
+    check(seen);
+    if (seen === SCHEMA_VERSION) return;
+    this.sqlite.exec('BEGIN IMMEDIATE');
+    try {
+      const current = read();
+      check(current);
+      for (let v = current; v < SCHEMA_VERSION; v++) {
         const migration = MIGRATIONS[v]!;
         if (typeof migration === 'string') this.sqlite.exec(migration);
         else migration(this.sqlite);
         this.sqlite.pragma(`user_version = ${v + 1}`);
-      })();
+      }
+      this.sqlite.exec('COMMIT');
+    } catch (e) {
+      if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  /**
+   * Whether beginning a write transaction waits (blocking, up to 5 s) for another process's write
+   * lock, or gives up after a few milliseconds with a DatabaseBusyError. Returns the old setting.
+   */
+  setWaitForLocks(wait: boolean): boolean {
+    const old = this.waiting;
+    if (wait !== old) {
+      (wait ? this.busyBlocking : this.busyShort).run();
+      this.waiting = wait;
+    }
+    return old;
+  }
+
+  /** Runs `fn` with `waitForLocks` off: a write that finds the file locked fails at once. */
+  withoutWaiting<T>(fn: () => T): T {
+    const old = this.setWaitForLocks(false);
+    try {
+      return fn();
+    } finally {
+      this.setWaitForLocks(old);
     }
   }
 
@@ -196,6 +295,7 @@ export class Database {
     this.beginImmediate();
     this.depth++;
     try {
+      for (const listener of this.beginListeners) listener();
       const result = fn();
       this.commit.run();
       return result;
@@ -209,26 +309,36 @@ export class Database {
   }
 
   /**
-   * BEGIN IMMEDIATE, waiting for another connection's write lock by polling every millisecond.
-   * SQLite's own busy handler sleeps ever longer (1, 2, 5, 10, … 100 ms) between tries, so a writer
-   * could miss the short gaps a long-running writer leaves between its transactions (a chunked
-   * import, engine/dump) and wait for seconds; polling takes the first gap.
+   * BEGIN IMMEDIATE. Without `waitForLocks` (the server) a busy file fails at once with a
+   * DatabaseBusyError, which the caller retries from a timer. With it (the shell, imports, tests)
+   * the lock is polled every millisecond for up to 5 s: SQLite's own busy handler sleeps ever
+   * longer (1, 2, 5, 10, … 100 ms) between tries and could miss the short gaps a long-running
+   * writer leaves between its transactions (a chunked import or backfill); polling takes the first.
    */
   private beginImmediate(): void {
+    if (!this.waiting) {
+      try {
+        this.begin.run();
+      } catch (e) {
+        if (isBusyError(e)) throw new DatabaseBusyError();
+        throw e;
+      }
+      return;
+    }
     this.noWait.run();
     try {
-      const deadline = performance.now() + BUSY_TIMEOUT_MS;
+      const deadline = performance.now() + BLOCKING_BUSY_TIMEOUT_MS;
       for (;;) {
         try {
           this.begin.run();
           return;
         } catch (e) {
-          if ((e as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() >= deadline) throw e;
-          Atomics.wait(SLEEPER, 0, 0, 1);
+          if (!isBusyError(e) || performance.now() >= deadline) throw e;
+          sleepSync(1);
         }
       }
     } finally {
-      this.wait.run();
+      this.busyBlocking.run();
     }
   }
 

@@ -137,7 +137,22 @@ function maintainIndex(
   return 0;
 }
 
-/** Fills a new index from every item already in the table (GSI creation by UpdateTable). */
+/**
+ * Writes the index row of an item (if the item belongs in the index), replacing an identical row
+ * a writer may have put first; counters are left alone (the caller has them counted again). The
+ * chunked GSI backfill (backfill.ts) uses it.
+ */
+export function addToIndex(db: Database, index: Index, tableKey: EncodedKey, item: Item): void {
+  if (!hasKey(index.key, item)) return;
+  const row = projectForIndex(index, item);
+  index.putRow(db, encodeKey(index.key, item), tableKey, JSON.stringify(row), itemSize(row));
+}
+
+/**
+ * Fills a new index from every item already in the table, inside the caller's transaction (a
+ * restored table, which nobody else can see before it commits). UpdateTable's GSIs use the
+ * chunked backfill of backfill.ts instead.
+ */
 export function backfillIndex(ctx: WriteContext, table: Table, index: Index): void {
   // better-sqlite3 cannot write while a statement iterates, so read in keyset-paged batches.
   const first = ctx.db.sqlite

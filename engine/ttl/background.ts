@@ -26,8 +26,12 @@ export class Background {
   private tick(): void {
     if (this.stopped || this.immediate || !this.ctx.db.sqlite.open) return;
     try {
-      this.ctx.streams.trimAll();
-      this.ctx.pitr.compactAll();
+      // Timers never block the event loop waiting for another process's write lock: a busy file
+      // makes this round give up, and the next one tries again.
+      this.ctx.db.withoutWaiting(() => {
+        this.ctx.streams.trimAll();
+        this.ctx.pitr.compactAll();
+      });
     } catch {
       // Housekeeping must never take the process down; the next tick tries again.
     }
@@ -40,7 +44,7 @@ export class Background {
     if (this.stopped || !this.ctx.db.sqlite.open) return;
     let n = 0;
     try {
-      n = this.ctx.ttl.sweepBatch(this.ctx.now());
+      n = this.ctx.db.withoutWaiting(() => this.ctx.ttl.sweepBatch(this.ctx.now()));
     } catch {
       return;
     }

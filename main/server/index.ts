@@ -271,12 +271,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
 /**
  * Fault injection's added latency (engine/throttle/faults.ts): an engine that reports one through
  * `takeInjectedDelay()` after a call is answered that many milliseconds late, by a timer, so the
- * event loop never blocks. Other engines are served as they are.
+ * event loop never blocks. An engine with `executeWaiting` is called through it, so a write that
+ * finds the file locked by another process waits from a timer instead of blocking the event loop.
+ * Other engines are served as they are.
  */
 function withInjectedLatency(engine: EngineLike): EngineLike {
   const take = (engine as { takeInjectedDelay?: unknown }).takeInjectedDelay;
   if (typeof take !== 'function') return engine;
   const takeDelay = take.bind(engine) as () => number;
+  const waiting = (engine as { executeWaiting?: unknown }).executeWaiting;
+  const run = (
+    typeof waiting === 'function' ? waiting.bind(engine) : engine.execute.bind(engine)
+  ) as EngineLike['execute'];
   const later = (ms: number, settle: () => unknown): Promise<unknown> =>
     new Promise((resolve, reject) => {
       setTimeout(() => {
@@ -287,21 +293,28 @@ function withInjectedLatency(engine: EngineLike): EngineLike {
         }
       }, ms);
     });
+  const failed = (e: unknown): unknown => {
+    const ms = takeDelay();
+    if (ms > 0)
+      return later(ms, () => {
+        throw e;
+      });
+    throw e;
+  };
+  const succeeded = (result: unknown): unknown => {
+    const ms = takeDelay();
+    return ms > 0 ? later(ms, () => result) : result;
+  };
   return {
     execute(operation: string, input: unknown): unknown {
       let result: unknown;
       try {
-        result = engine.execute(operation, input);
+        result = run(operation, input);
       } catch (e) {
-        const ms = takeDelay();
-        if (ms > 0)
-          return later(ms, () => {
-            throw e;
-          });
-        throw e;
+        return failed(e);
       }
-      const ms = takeDelay();
-      return ms > 0 ? later(ms, () => result) : result;
+      if (result instanceof Promise) return result.then(succeeded, failed);
+      return succeeded(result);
     },
     ...(engine.has ? { has: engine.has.bind(engine) } : {}),
     ...(engine.executeSortkey ? { executeSortkey: engine.executeSortkey.bind(engine) } : {}),

@@ -1,5 +1,6 @@
 // `npm run torture`: the full torture runs — crash safety (50 SIGKILL cycles), contention (16
-// clients), hostile input (100,000 fuzzed requests). `npm run torture -- fuzz` runs one part.
+// clients), hostile input (100,000 fuzzed requests), several processes on one file (three servers,
+// imports, a GSI created mid-run). `npm run torture -- fuzz` runs one part.
 //
 // Environment:
 //   TORTURE_SEED=N        seed of every PRNG (printed at the start; a run is replayed with it)
@@ -7,6 +8,7 @@
 //   TORTURE_FUZZ=100000   fuzzed requests (plus ~170 fixed hostile cases)
 //   TORTURE_FUZZ_MINUTES=30  stop fuzzing after this long
 //   TORTURE_REPLAY=i,j    fuzz only these request indexes of TORTURE_SEED (no fixed cases)
+//   TORTURE_MP_OPS=1500   requests per writer of the multi-process run (8 writers)
 //
 // The report (every finding, with its reproducing request) goes to .tmp/torture-report.json.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { runContentionTorture, setupContention } from './contention.js';
 import { runCrashTorture } from './crash.js';
 import { FATAL, runFuzzTorture } from './fuzz.js';
+import { runMultiProcessTorture } from './multiprocess.js';
 import type { FuzzReport } from './fuzz.js';
 import { ROOT, Rng, closeAgents, seedFromEnv, startServerChild } from './support.js';
 
@@ -93,6 +96,39 @@ try {
     } finally {
       await server.stop();
     }
+  }
+
+  if (want('multiprocess')) {
+    const ops = envInt('TORTURE_MP_OPS', 1_500);
+    console.log(
+      `\nSeveral processes on one file: 3 servers started together, 3 imports, 8 writers × ${ops}, a GSI created mid-run`,
+    );
+    const t0 = performance.now();
+    const r = await runMultiProcessTorture({
+      dbFile: join(dir, 'multiprocess.sqlite'),
+      rng: new Rng(seed ^ 0x16),
+      servers: 3,
+      writers: 8,
+      opsPerWriter: ops,
+      imports: 3,
+      itemsPerImport: 5_000,
+      preload: 20_000,
+      maxMs: 600_000,
+      log,
+    });
+    console.log(
+      `  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${r.requests} requests, ${r.acknowledged} acknowledged, ${r.throttled} ThrottlingExceptions, ${r.fiveXX} 5xx; ${r.importsOk} imports (${r.importedItems} items); ${r.itemsAtEnd} items and ${r.indexItems} index entries at the end`,
+    );
+    console.log(
+      r.problems.length
+        ? `  FAILED: ${r.problems.length} problems\n${r.problems
+            .slice(0, 20)
+            .map((p) => `    ${p}`)
+            .join('\n')}`
+        : '  no lost item, the GSI complete through every server, no 5xx',
+    );
+    failures.push(...r.problems.map((p) => `multiprocess: ${p}`));
+    report.multiprocess = r;
   }
 
   if (want('fuzz')) {

@@ -1,0 +1,223 @@
+// Building a GSI that UpdateTable adds from the items already in its table: in chunks, each its own
+// short write transaction, so no process ever holds the database's write lock for long and requests
+// (of this process and of others sharing the file) run between chunks.
+//
+// Why the result is complete: the index definition commits first (IndexStatus CREATING,
+// Backfilling true), together with a cursor in sk_meta. Every write transaction of every process
+// catches up with the catalog right after it takes the write lock (EngineContext.catchUp), so every
+// item write committed after the definition maintains the index. Each chunk then indexes the items
+// after the cursor as they are at that moment, and moves the cursor, in one transaction. An item
+// written before the definition is reached by a chunk; one written after is maintained by its
+// writer, and a chunk that reaches it later writes the very same index row again.
+//
+// Any process may run the next chunk: the cursor lives in the file, so a backfill left unfinished
+// by a process that stopped is finished by the next engine that opens the file.
+import type { EngineContext } from '../context.js';
+import { DatabaseBusyError, isBusyError } from '../storage/database.js';
+import type { Item } from '../types.js';
+import type { Index, Table } from './table.js';
+import { addToIndex } from './write.js';
+
+/** Items indexed per chunk (one transaction). */
+export const BACKFILL_CHUNK_ROWS = 500;
+/** Chunks UpdateTable runs before it answers; a larger table's index is answered CREATING. */
+export const BACKFILL_SYNC_CHUNKS = 8;
+
+const PREFIX = 'backfill:';
+
+/** The sk_meta key holding the cursor of an index's backfill. */
+export function backfillKey(tableId: number, indexName: string): string {
+  return `${PREFIX}${tableId}:${indexName}`;
+}
+
+/** The range of sk_meta keys of one table's backfills: [from, to). */
+export function backfillKeyRange(tableId: number): [string, string] {
+  return [`${PREFIX}${tableId}:`, `${PREFIX}${tableId};`];
+}
+
+/** Where a backfill stands: after this table key (hex), or at the start. */
+interface Cursor {
+  readonly after: [number, string, string] | null;
+}
+
+type Row = [number, Buffer, Buffer, string];
+
+export class Backfills {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private errorReported = false;
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  /** Registers the backfill of a new index; call inside the transaction that creates it. */
+  begin(table: Table, index: Index): void {
+    const cursor: Cursor = { after: null };
+    this.ctx.db.sqlite
+      .prepare('INSERT OR REPLACE INTO sk_meta (key, value) VALUES (?, ?)')
+      .run(backfillKey(table.id, index.name), JSON.stringify(cursor));
+  }
+
+  /** Names of the table's indexes whose backfill is not finished. */
+  pending(table: Table): Set<string> {
+    const [from, to] = backfillKeyRange(table.id);
+    const keys = this.ctx.db.sqlite
+      .prepare('SELECT key FROM sk_meta WHERE key >= ? AND key < ?')
+      .pluck()
+      .all(from, to) as string[];
+    return new Set(keys.map((k) => k.slice(from.length)));
+  }
+
+  private anyPending(): boolean {
+    return (
+      this.ctx.db.sqlite
+        .prepare(`SELECT 1 FROM sk_meta WHERE key >= '${PREFIX}' AND key < 'backfill;' LIMIT 1`)
+        .get() !== undefined
+    );
+  }
+
+  /**
+   * Runs one chunk of some unfinished backfill in its own transaction. Returns false when there is
+   * nothing left to do. Throws DatabaseBusyError when another process holds the write lock (and
+   * the database is not waiting for locks).
+   */
+  step(rows = BACKFILL_CHUNK_ROWS): boolean {
+    const { db, catalog } = this.ctx;
+    return db.transaction(() => {
+      // The transaction has caught up with the catalog (its begin listener): tables and indexes
+      // dropped by anyone are gone, and another process may have finished this backfill already.
+      const next = db.sqlite
+        .prepare(`SELECT key, value FROM sk_meta WHERE key >= '${PREFIX}' AND key < 'backfill;' LIMIT 1`)
+        .get() as { key: string; value: string } | undefined;
+      if (!next) return false;
+      const rest = next.key.slice(PREFIX.length);
+      const colon = rest.indexOf(':');
+      const tableId = Number(rest.slice(0, colon));
+      const indexName = rest.slice(colon + 1);
+      const table = catalog.list().find((t) => t.id === tableId);
+      const index = table?.indexes.get(indexName);
+      if (!table || !index) {
+        db.sqlite.prepare('DELETE FROM sk_meta WHERE key = ?').run(next.key);
+        return true;
+      }
+      const cursor = JSON.parse(next.value) as Cursor;
+      const batch = (
+        cursor.after === null
+          ? db.sqlite
+              .prepare(`SELECT h, pk, sk, item FROM "${table.sqlName}" ORDER BY h, pk, sk LIMIT ?`)
+              .raw()
+              .all(rows)
+          : db.sqlite
+              .prepare(
+                `SELECT h, pk, sk, item FROM "${table.sqlName}" WHERE (h, pk, sk) > (?, ?, ?) ORDER BY h, pk, sk LIMIT ?`,
+              )
+              .raw()
+              .all(
+                cursor.after[0],
+                Buffer.from(cursor.after[1], 'hex'),
+                Buffer.from(cursor.after[2], 'hex'),
+                rows,
+              )
+      ) as Row[];
+      for (const [h, pk, sk, json] of batch) {
+        addToIndex(db, index, { hash: h, pk, sk }, JSON.parse(json) as Item);
+      }
+      // Rows may have been written twice (by a writer, then here): count them again when asked.
+      index.counters = undefined;
+      if (batch.length === rows) {
+        const last = batch[batch.length - 1]!;
+        const moved: Cursor = { after: [last[0], last[1].toString('hex'), last[2].toString('hex')] };
+        db.sqlite.prepare('UPDATE sk_meta SET value = ? WHERE key = ?').run(JSON.stringify(moved), next.key);
+        return true;
+      }
+      db.sqlite.prepare('DELETE FROM sk_meta WHERE key = ?').run(next.key);
+      this.finished(table, index);
+      return true;
+    });
+  }
+
+  /** The backfill is complete: the index becomes ACTIVE, unless a transient status still runs. */
+  private finished(table: Table, index: Index): void {
+    const until = this.ctx.pending.get(table.name);
+    // With transient statuses on, settle() makes the index ACTIVE once its time is up.
+    if (until !== undefined && this.ctx.now() < until) return;
+    const gsis = table.description.GlobalSecondaryIndexes;
+    if (!gsis) return;
+    table.description = {
+      ...table.description,
+      GlobalSecondaryIndexes: gsis.map((g) => {
+        if (g.IndexName !== index.name) return g;
+        const { Backfilling: _b, ...rest } = g;
+        return { ...rest, IndexStatus: 'ACTIVE' };
+      }),
+    };
+    this.ctx.catalog.save(table);
+  }
+
+  /**
+   * Runs up to `chunks` chunks now (UpdateTable, before it answers). Stops early, leaving the rest
+   * to the timer, when another process holds the write lock. Returns true when nothing is left.
+   */
+  runNow(chunks: number): boolean {
+    try {
+      for (let i = 0; i < chunks; i++) if (!this.step()) return true;
+      if (!this.anyPending()) return true;
+    } catch {
+      // The file is locked by another process (or a chunk failed and rolled back): the index was
+      // created all the same, and the timer goes on with its backfill.
+    }
+    this.schedule();
+    return false;
+  }
+
+  /** Runs every unfinished backfill to its end, waiting for locks (tests, command-line tools). */
+  runToEnd(): void {
+    while (this.step());
+  }
+
+  /**
+   * Makes sure unfinished backfills (this process's, or ones another process left) go on: one
+   * chunk per timer turn, never waiting for another process's lock while blocking the event loop.
+   */
+  schedule(delayMs = 0): void {
+    if (this.stopped || this.timer) return;
+    this.timer = setTimeout(() => this.tick(), delayMs);
+    this.timer.unref();
+  }
+
+  /** Schedules the timer when the file holds an unfinished backfill. */
+  resume(): void {
+    if (this.stopped || this.timer || !this.ctx.db.sqlite.open) return;
+    if (this.anyPending()) this.schedule();
+  }
+
+  private busyDelay = 2;
+
+  private tick(): void {
+    this.timer = undefined;
+    if (this.stopped || !this.ctx.db.sqlite.open) return;
+    let more: boolean;
+    try {
+      more = this.ctx.db.withoutWaiting(() => this.step());
+      this.busyDelay = 2;
+    } catch (e) {
+      if (e instanceof DatabaseBusyError || isBusyError(e)) {
+        this.busyDelay = Math.min(this.busyDelay * 2, 100);
+        this.schedule(this.busyDelay);
+        return;
+      }
+      if (!this.errorReported) {
+        this.errorReported = true;
+        console.error('sortkey: error while building a secondary index (retrying every second):', e);
+      }
+      this.schedule(1_000);
+      return;
+    }
+    if (more) this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
