@@ -3,7 +3,7 @@ import type { EngineContext } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 import type { Table } from '../tables/table.js';
 import type { Sdk, Wire } from '../types.js';
-import { asRecord, checkLength, checkList, checkRequired } from './common.js';
+import { asRecord, checkLength, checkList, checkRequired, checkStructure } from './common.js';
 
 const MAX_TAGS = 50;
 
@@ -26,8 +26,10 @@ export function tagResource(ctx: EngineContext, input: Wire<Sdk.TagResourceInput
   checkRequired(c, raw.ResourceArn, 'resourceArn');
   checkLength(c, raw.ResourceArn, 'resourceArn', 1, 1283);
   checkRequired(c, raw.Tags, 'tags');
+  checkList(c, raw.Tags, 'tags');
   if (Array.isArray(raw.Tags)) {
     (raw.Tags as unknown[]).forEach((t, i) => {
+      checkStructure(t, `tags.${i + 1}.member`);
       const tag = asRecord(t);
       checkRequired(c, tag.Key, `tags.${i + 1}.member.key`);
       checkLength(c, tag.Key, `tags.${i + 1}.member.key`, 1, 128);
@@ -61,6 +63,7 @@ export function untagResource(
   checkRequired(c, raw.ResourceArn, 'resourceArn');
   checkRequired(c, raw.TagKeys, 'tagKeys');
   checkList(c, raw.TagKeys, 'tagKeys');
+  if (Array.isArray(raw.TagKeys)) raw.TagKeys.forEach((k, i) => checkLength(c, k, `tagKeys.${i + 1}.member`));
   checkLength(c, raw.ResourceArn, 'resourceArn', 1, 1283);
   c.throwIfAny();
   const table = tableByArn(ctx, input.ResourceArn!);
