@@ -145,7 +145,9 @@ export function checkRange(
   max?: number,
 ): void {
   if (value === undefined || value === null) return;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw wrongType(path, 'number', value);
+  // Every numeric request member is an Integer or a Long: a fraction is refused as the
+  // deserializer refuses other tokens (DECIMAL_VALUE; the exact text for this case is a guess).
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw wrongType(path, 'number', value);
   if (min !== undefined && value < min)
     c.add(value, path, `Member must have value greater than or equal to ${min}`);
   if (max !== undefined && value > max)
@@ -241,7 +243,7 @@ export const member = {
     (c, raw) => {
       const v = raw[name];
       if (v === undefined || v === null) return;
-      if (typeof v !== 'number' || !Number.isFinite(v))
+      if (typeof v !== 'number' || !Number.isInteger(v))
         throw wrongType(name[0]!.toLowerCase() + name.slice(1), 'number', v);
       if (v < min) c.addUnechoed(name, `Member must have value greater than or equal to ${min}`);
     },

@@ -121,6 +121,42 @@ describe('ExecuteStatement with null members', () => {
   });
 });
 
+describe('Scan and Query with a null or fractional Limit', () => {
+  const e = scratchEngine();
+  createSimpleTable(e, 'Things');
+  call(e, 'PutItem', { TableName: 'Things', Item: { pk: { S: 'a' } } });
+
+  it('"Limit": null is no limit', () => {
+    assert.equal(call(e, 'Scan', { TableName: 'Things', Limit: null }).Count, 1);
+    const q = call(e, 'Query', {
+      TableName: 'Things',
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: 'a' } },
+      Limit: null,
+    });
+    assert.equal(q.Count, 1);
+  });
+
+  it('"Limit": 1.5 is not an integer', () => {
+    assertError(
+      () => call(e, 'Scan', { TableName: 'Things', Limit: 1.5 }),
+      'SerializationException',
+      'DECIMAL_VALUE cannot be converted to Integer',
+    );
+    assertError(
+      () =>
+        call(e, 'Query', {
+          TableName: 'Things',
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': { S: 'a' } },
+          Limit: 2.5,
+        }),
+      'SerializationException',
+      'DECIMAL_VALUE cannot be converted to Integer',
+    );
+  });
+});
+
 describe('items nested 3,000 levels deep', () => {
   const e = scratchEngine();
   createSimpleTable(e, 'Things');
