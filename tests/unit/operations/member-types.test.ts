@@ -4,6 +4,7 @@
 // as absent.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { REQUEST_SHAPES, STRUCTURES } from '../../../engine/operations/requestShapes.js';
 import { assertError, call, createSimpleTable, errorOf, scratchEngine } from '../../support/engine.js';
 
 const ARN = 'arn:aws:dynamodb:us-east-1:000000000000:table/Things';
@@ -220,5 +221,92 @@ describe('items nested 3,000 levels deep', () => {
       }),
     );
     assert.equal(err.statusCode, 400);
+  });
+});
+
+describe('every scalar member of every operation, with the wrong JSON type', () => {
+  const e = scratchEngine();
+  createSimpleTable(e, 'Things');
+  // What DynamoDB's deserializer says of each JSON value where a string, number or boolean belongs.
+  const expected: Record<string, [unknown, string][]> = {
+    s: [
+      [5, 'NUMBER_VALUE cannot be converted to String'],
+      [true, 'TRUE_VALUE cannot be converted to String'],
+      [['x'], 'Unrecognized collection type class java.lang.String'],
+      [{}, 'Start of structure or map found where not expected'],
+    ],
+    n: [
+      ['5', 'STRING_VALUE cannot be converted to Integer'],
+      [false, 'FALSE_VALUE cannot be converted to Integer'],
+      [[1], 'Unrecognized collection type class java.lang.Integer'],
+    ],
+    b: [
+      [1, 'NUMBER_VALUE cannot be converted to Boolean'],
+      ['true', 'Unexpected token received from parser'],
+      [[true], 'Unrecognized collection type class java.lang.Boolean'],
+    ],
+  };
+  let tried = 0;
+  for (const [operation, input] of Object.entries(REQUEST_SHAPES)) {
+    if (!e.has(operation)) continue;
+    for (const [name, type] of Object.entries(STRUCTURES[input]!)) {
+      for (const [value, message] of expected[type] ?? []) {
+        tried++;
+        it(`${operation} ${name}: ${JSON.stringify(value)}`, () => {
+          assertError(() => call(e, operation, { [name]: value }), 'SerializationException', message);
+        });
+      }
+    }
+  }
+  it('covers the operations', () => assert.ok(tried > 300, `${tried} cases`));
+});
+
+describe('structures, lists and maps of the wrong JSON type', () => {
+  const e = scratchEngine();
+  createSimpleTable(e, 'Things');
+  it('a scalar where a list, map or structure belongs', () => {
+    for (const [op, input] of [
+      ['BatchWriteItem', { RequestItems: 5 }],
+      ['CreateTable', { TableName: 'New', KeySchema: 'x' }],
+      ['Query', { TableName: 'Things', ExclusiveStartKey: true }],
+      ['UpdateTable', { TableName: 'Things', ProvisionedThroughput: 'x' }],
+    ] as const)
+      assertError(() => call(e, op, input), 'SerializationException', 'Unexpected field type');
+  });
+  it('a list where an attribute map belongs, and members nested inside structures', () => {
+    assertError(
+      () => call(e, 'PutItem', { TableName: 'Things', Item: [] }),
+      'SerializationException',
+      'Unrecognized collection type java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValue>',
+    );
+    assertError(
+      () =>
+        call(e, 'CreateTable', {
+          TableName: 'New',
+          KeySchema: [{ AttributeName: 'pk', KeyType: 1 }],
+          AttributeDefinitions: [],
+        }),
+      'SerializationException',
+      'NUMBER_VALUE cannot be converted to String',
+    );
+    assertError(
+      () =>
+        call(e, 'TransactWriteItems', {
+          TransactItems: [
+            {
+              Put: { TableName: 'Things', Item: { pk: { S: 'a' } }, ReturnValuesOnConditionCheckFailure: 1 },
+            },
+          ],
+        }),
+      'SerializationException',
+      'NUMBER_VALUE cannot be converted to String',
+    );
+  });
+  it('a SerializationException comes before every ValidationException of the request', () => {
+    assertError(
+      () => call(e, 'PutItem', { TableName: '', ReturnValues: 'BOGUS', ConditionExpression: 7 }),
+      'SerializationException',
+      'NUMBER_VALUE cannot be converted to String',
+    );
   });
 });
