@@ -28,7 +28,7 @@ it(
       seed,
       count: 2_000,
       specials: true,
-      memberTypes: 1_000,
+      memberTypes: 600,
       maxMs: 150_000,
       minimize: false,
     });
