@@ -1260,6 +1260,28 @@ export function specialRequests(): FuzzRequest[] {
       'special:not-chain',
       'PutItem with ConditionExpression NOT NOT … (10,000)',
     ),
+    // Nested deep but within DynamoDB's 4 KB: these reach the parser (issue #23).
+    cond(
+      `${'('.repeat(2_000)}a = :v${')'.repeat(2_000)}`,
+      'special:paren-nesting-4KB',
+      'PutItem with ConditionExpression of 2,000 nested parentheses (under 4 KB)',
+    ),
+    cond(
+      `${'a = :v AND ('.repeat(300)}a = :v${')'.repeat(300)}`,
+      'special:and-nesting-4KB',
+      'PutItem with conditions nested 300 levels (under 4 KB)',
+    ),
+    cond(`${'NOT '.repeat(1_000)}a = :v`, 'special:not-chain-4KB', 'PutItem with NOT × 1,000 (under 4 KB)'),
+    cond(
+      `${'NOT ('.repeat(800)}a = :v${')'.repeat(800)}`,
+      'special:not-paren-4KB',
+      'PutItem with NOT ( … ) nested 800 levels (under 4 KB)',
+    ),
+    cond(
+      `size(${'size('.repeat(800)}a${')'.repeat(800)}) > :v`,
+      'special:size-nesting-4KB',
+      'PutItem with size(size(…)) nested 800 levels (under 4 KB)',
+    ),
     cond(
       Array.from({ length: 3_000 }, () => 'a = :v').join(' AND '),
       'special:long-and',
@@ -1303,6 +1325,31 @@ export function specialRequests(): FuzzRequest[] {
       }),
       'special:pq-struct-nesting',
       { describe: 'ExecuteStatement with 2,000 nested braces' },
+    ),
+    // Nested deep but within PartiQL's 8,192 characters: these reach the parsers (issue #23).
+    json(
+      'ExecuteStatement',
+      JSON.stringify({
+        Statement: `SELECT * FROM "FuzzHash" WHERE ${'('.repeat(4_000)}pk = 'h1'${')'.repeat(4_000)}`,
+      }),
+      'special:pq-paren-nesting-8KB',
+      { describe: 'ExecuteStatement with 4,000 nested parentheses (under 8,192 characters)' },
+    ),
+    json(
+      'ExecuteStatement',
+      JSON.stringify({
+        Statement: `SELECT * FROM "FuzzHash" WHERE pk = 'h1' AND ${'NOT '.repeat(1_900)}a = 1`,
+      }),
+      'special:pq-not-chain-8KB',
+      { describe: 'ExecuteStatement with NOT × 1,900 (under 8,192 characters)' },
+    ),
+    json(
+      'ExecuteStatement',
+      JSON.stringify({
+        Statement: `UPDATE "FuzzHash" SET x = ${'['.repeat(3_900)}1${']'.repeat(3_900)} WHERE pk = 'h1'`,
+      }),
+      'special:pq-update-list-nesting-8KB',
+      { describe: 'ExecuteStatement UPDATE with a list literal nested 3,900 levels' },
     ),
     json(
       'ExecuteStatement',
