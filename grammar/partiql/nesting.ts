@@ -13,6 +13,11 @@ export const MAX_STATEMENT_NESTING = 256;
 const OPENERS = [T.LParen, T.LBracket, T.LCurly, T.LDoubleAngle];
 const CLOSERS = [T.RParen, T.RBracket, T.RCurly, T.RDoubleAngle];
 
+/** True when the tokens nest deeper than `limit` (brackets plus pending NOTs). */
+export function nestsDeeperThan(tokens: readonly IToken[], limit: number): boolean {
+  return tooDeepAt(tokens, limit) !== undefined;
+}
+
 /** The first token past the bound, or undefined when the statement nests no deeper than it. */
 function tooDeepAt(tokens: readonly IToken[], limit: number): IToken | undefined {
   // NOTs pending at each open bracket level; a NOT's operand ends at AND, OR or `,`.

@@ -3,7 +3,7 @@
 // kind plus pending NOTs) is MAX_STATEMENT_NESTING; 100,000 levels are refused the same way.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_STATEMENT_NESTING, parseStatement } from '../../../grammar/partiql/index.js';
+import { MAX_STATEMENT_NESTING, parseStatement, suggest } from '../../../grammar/partiql/index.js';
 import { assertError, call, createSimpleTable, scratchEngine } from '../../support/engine.js';
 
 const DEEP = 100_000;
@@ -73,5 +73,19 @@ describe('PartiQL nesting through the engine', () => {
       Statement: `SELECT * FROM "Things" WHERE ${'('.repeat(N)}pk = 'a'${')'.repeat(N)}`,
     });
     assert.deepEqual(out.Items, [{ pk: { S: 'a' } }]);
+  });
+});
+
+describe('PartiQL content assist on deep nesting', () => {
+  const schema = { tables: () => ['T'], indexes: () => [], attributes: () => ['pk'] } as never;
+
+  it('offers nothing past its bound, even 100,000 levels deep, instead of working for minutes', () => {
+    const text = `SELECT * FROM "T" WHERE ${'('.repeat(DEEP)}`;
+    assert.deepEqual(suggest(text, text.length, schema), []);
+  });
+
+  it('still offers suggestions inside a few parentheses', () => {
+    const text = `SELECT * FROM "T" WHERE ${'('.repeat(3)}`;
+    assert.ok(suggest(text, text.length, schema).length > 0);
   });
 });
