@@ -1,6 +1,8 @@
 // DynamoDB's errors. Every failure the engine reports to a client is a DynamoError: its `type` is
 // DynamoDB's exception name (what the SDKs turn into an error class), `message` DynamoDB's text.
 
+import { jsonText } from './values/json.js';
+
 export type DynamoErrorType =
   | 'ValidationException'
   | 'SerializationException'
@@ -154,6 +156,6 @@ function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value))
-    return `[${value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}]`;
-  return JSON.stringify(value);
+    return `[${value.map((v) => (typeof v === 'string' ? v : jsonText(v))).join(', ')}]`;
+  return jsonText(value);
 }

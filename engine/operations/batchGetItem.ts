@@ -7,6 +7,7 @@ import { projectItem } from '../expressions/index.js';
 import { checkKey, encodeKey } from '../tables/schema.js';
 import type { Item, Sdk, Wire } from '../types.js';
 import { normalizeItem } from '../values/attribute.js';
+import { jsonText } from '../values/json.js';
 import {
   asRecord,
   checkEnum,
@@ -37,7 +38,7 @@ function checkRequest(raw: Record<string, unknown>): Record<string, unknown> {
   }
   if (names.some((name) => !isValidName(name))) {
     c.addText(
-      `Value '${JSON.stringify(raw.RequestItems)}' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]`,
+      `Value '${jsonText(raw.RequestItems)}' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]`,
     );
   }
   for (const name of names) {

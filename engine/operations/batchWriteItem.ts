@@ -4,6 +4,7 @@ import { CapacityMeter } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, validation } from '../errors.js';
 import type { Sdk, Wire } from '../types.js';
+import { jsonText } from '../values/json.js';
 import {
   asRecord,
   checkEnum,
@@ -58,7 +59,7 @@ export function batchWriteItem(
   for (const list of Object.values(requests)) total += (list as unknown[]).length;
   if (total > MAX_BATCH_WRITE_REQUESTS)
     throw validation('Too many items requested for the BatchWriteItem call');
-  if (JSON.stringify(raw.RequestItems).length > MAX_REQUEST_BYTES) {
+  if (jsonText(raw.RequestItems).length > MAX_REQUEST_BYTES) {
     throw validation('Item size has exceeded the maximum allowed size');
   }
 

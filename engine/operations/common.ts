@@ -5,18 +5,50 @@ import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 
 export { ConstraintErrors };
 
+/** What a request member should have been, in the words of DynamoDB's (Java) deserializer. */
+export type MemberType = 'string' | 'number' | 'boolean' | 'list' | 'map';
+
+const JAVA_TYPE: Readonly<Record<'string' | 'number' | 'boolean', string>> = {
+  string: 'String',
+  number: 'Integer',
+  boolean: 'Boolean',
+};
+
+/** The parser token DynamoDB names for a scalar JSON value (`NUMBER_VALUE`, `TRUE_VALUE`, …). */
+function tokenName(value: unknown): string {
+  if (value === true) return 'TRUE_VALUE';
+  if (value === false) return 'FALSE_VALUE';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'NUMBER_VALUE' : 'DECIMAL_VALUE';
+  return 'STRING_VALUE';
+}
+
 /**
  * A request member of the wrong JSON type: DynamoDB's deserializer refuses it before any
- * validation, with a SerializationException.
+ * validation, with a SerializationException whose text names the JSON token, not the member
+ * (`NUMBER_VALUE cannot be converted to String`, `Unexpected field type`, …; see
+ * shared/reference/error-messages.md §7). `_member` names the member for readers of the code.
  */
-export function wrongType(
-  path: string,
-  expected: 'string' | 'number' | 'boolean' | 'list' | 'map',
-): DynamoError {
-  return new DynamoError(
-    'SerializationException',
-    `Unexpected value type in payload: '${path}' must be a ${expected}`,
-  );
+export function wrongType(_member: string, expected: MemberType, value: unknown): DynamoError {
+  const message = wrongTypeMessage(expected, value);
+  // DynamoDB's SerializationException carries `Message`, capital M.
+  return new DynamoError('SerializationException', message, { Message: message });
+}
+
+function wrongTypeMessage(expected: MemberType, value: unknown): string {
+  if (expected === 'list' || expected === 'map') {
+    if (value === null || typeof value !== 'object') return 'Unexpected field type';
+    // A list where a structure belongs, or a structure where a list belongs: DynamoDB's exact
+    // words for these two are not documented; these follow its scalar-in-collection texts (guess).
+    return Array.isArray(value)
+      ? 'Start of list found where not expected'
+      : 'Start of structure or map found where not expected';
+  }
+  const java = JAVA_TYPE[expected];
+  if (Array.isArray(value)) return `Unrecognized collection type class java.lang.${java}`;
+  if (value !== null && typeof value === 'object')
+    return 'Start of structure or map found where not expected';
+  if (expected === 'boolean' && typeof value === 'string') return 'Unexpected token received from parser';
+  return `${tokenName(value)} cannot be converted to ${java}`;
 }
 
 /** A list member: refuses other JSON types, then checks its length bounds. */
@@ -28,8 +60,20 @@ export function checkList(
   max?: number,
 ): void {
   if (value === undefined || value === null) return;
-  if (!Array.isArray(value)) throw wrongType(path, 'list');
-  checkLength(c, value, path, min, max);
+  if (!Array.isArray(value)) throw wrongType(path, 'list', value);
+  checkBounds(c, value, value.length, path, min, max);
+}
+
+/** A structure member (`{…}`): refuses other JSON types. */
+export function checkStructure(value: unknown, path: string): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) throw wrongType(path, 'map', value);
+}
+
+/** A boolean member: refuses other JSON types. */
+export function checkBoolean(value: unknown, path: string): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'boolean') throw wrongType(path, 'boolean', value);
 }
 
 const NAME_PATTERN = /^[a-zA-Z0-9_.-]+$/;
@@ -45,7 +89,7 @@ export function checkName(c: ConstraintErrors, value: unknown, path: string, req
     if (required) c.add(null, path, 'Member must not be null');
     return;
   }
-  if (typeof value !== 'string') throw wrongType(path, 'string');
+  if (typeof value !== 'string') throw wrongType(path, 'string', value);
   if (!NAME_PATTERN.test(value))
     c.add(value, path, 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+');
   if (value.length < 3) c.add(value, path, 'Member must have length greater than or equal to 3');
@@ -101,13 +145,16 @@ export function checkRange(
   max?: number,
 ): void {
   if (value === undefined || value === null) return;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw wrongType(path, 'number');
+  // Every numeric request member is an Integer or a Long: a fraction is refused as the
+  // deserializer refuses other tokens (DECIMAL_VALUE; the exact text for this case is a guess).
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw wrongType(path, 'number', value);
   if (min !== undefined && value < min)
     c.add(value, path, `Member must have value greater than or equal to ${min}`);
   if (max !== undefined && value > max)
     c.add(value, path, `Member must have value less than or equal to ${max}`);
 }
 
+/** A string member's length bounds; other JSON types are refused. */
 export function checkLength(
   c: ConstraintErrors,
   value: unknown,
@@ -116,14 +163,18 @@ export function checkLength(
   max?: number,
 ): void {
   if (value === undefined || value === null) return;
-  if (typeof value !== 'string' && !Array.isArray(value)) throw wrongType(path, 'string');
-  const len =
-    typeof value === 'string' || Array.isArray(value)
-      ? value.length
-      : value && typeof value === 'object'
-        ? Object.keys(value).length
-        : undefined;
-  if (len === undefined) return;
+  if (typeof value !== 'string') throw wrongType(path, 'string', value);
+  checkBounds(c, value, value.length, path, min, max);
+}
+
+function checkBounds(
+  c: ConstraintErrors,
+  value: unknown,
+  len: number,
+  path: string,
+  min?: number,
+  max?: number,
+): void {
   if (min !== undefined && len < min)
     c.add(value, path, `Member must have length greater than or equal to ${min}`);
   if (max !== undefined && len > max)
@@ -192,8 +243,8 @@ export const member = {
     (c, raw) => {
       const v = raw[name];
       if (v === undefined || v === null) return;
-      if (typeof v !== 'number' || !Number.isFinite(v))
-        throw wrongType(name[0]!.toLowerCase() + name.slice(1), 'number');
+      if (typeof v !== 'number' || !Number.isInteger(v))
+        throw wrongType(name[0]!.toLowerCase() + name.slice(1), 'number', v);
       if (v < min) c.addUnechoed(name, `Member must have value greater than or equal to ${min}`);
     },
 };

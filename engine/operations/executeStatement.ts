@@ -34,6 +34,8 @@ export function executeStatement(
   );
   checkRange(c, raw.Limit, 'limit', 1);
   c.throwIfAny();
+  // A null member is an absent one, as DynamoDB's deserializer reads it.
+  const limit = typeof raw.Limit === 'number' ? raw.Limit : undefined;
   const { statement, parameters } = parseRequestStatement(raw.Statement, raw.Parameters);
   const meter = new CapacityMeter();
   const mode = input.ReturnConsumedCapacity;
@@ -47,7 +49,7 @@ export function executeStatement(
   if (statement.kind === 'select') {
     const plan = planSelect(ctx, statement, parameters, raw.ConsistentRead);
     if (plan.fullScan) fullScanRefusal(ctx, plan);
-    if (plan.itemKey && input.Limit === undefined && raw.NextToken === undefined) {
+    if (plan.itemKey && limit === undefined && raw.NextToken == null) {
       // The whole primary key is pinned: one item, read as GetItem would (same result and capacity
       // as the one-row Query page, without the page machinery). One SELECT of one row needs no
       // snapshot transaction around it.
@@ -67,7 +69,7 @@ export function executeStatement(
       return out;
     }
     const result = runSelect(ctx, plan, {
-      limit: input.Limit,
+      limit,
       nextToken: raw.NextToken,
       fingerprint: statementFingerprint(raw.Statement as string, raw.Parameters),
       consistent: raw.ConsistentRead === true,

@@ -43,12 +43,25 @@ import { getMetricsOperation } from './getMetrics.js';
 import { getHotKeys } from './getHotKeys.js';
 import { describeThrottling, setThrottling } from './setThrottling.js';
 import { setFaults } from './setFaults.js';
+import { checkRequestTypes } from './requestTypes.js';
 
 // Each operation validates its own input: what arrives here is whatever JSON the client sent.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Operation = (ctx: EngineContext, input: any) => unknown;
 
-export const operations: Record<string, Operation> = {
+/** Each operation behind DynamoDB's deserializer check of its members' JSON types. */
+function typed(table: Record<string, Operation>): Record<string, Operation> {
+  const out: Record<string, Operation> = {};
+  for (const [name, run] of Object.entries(table)) {
+    out[name] = (ctx, input) => {
+      checkRequestTypes(name, input);
+      return run(ctx, input);
+    };
+  }
+  return out;
+}
+
+export const operations: Record<string, Operation> = typed({
   BatchExecuteStatement: batchExecuteStatement,
   BatchGetItem: batchGetItem,
   BatchWriteItem: batchWriteItem,
@@ -90,7 +103,7 @@ export const operations: Record<string, Operation> = {
   RestoreTableToPointInTime: restoreTableToPointInTime,
   UpdateContinuousBackups: updateContinuousBackups,
   UpdateTimeToLive: updateTimeToLive,
-};
+});
 
 /**
  * Sortkey's own operations, not part of DynamoDB's API: reached through the `Sortkey_20250101.`

@@ -236,7 +236,8 @@ export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk
   return ctx.db.snapshot(() => {
     const page = readPage(ctx, target.index ?? table, range, {
       forward: raw.ScanIndexForward !== false,
-      limit: input.Limit,
+      // A null Limit is an absent one, as DynamoDB's deserializer reads it.
+      limit: input.Limit ?? undefined,
       start,
     });
     const { result, extraTableBytes } = finishPage(ctx, target, page, filter, select, projection);

@@ -92,7 +92,8 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
       ctx,
       target.index ?? table,
       { kind: 'hashes', ...segments },
-      { forward: true, limit: input.Limit, start },
+      // A null Limit is an absent one, as DynamoDB's deserializer reads it.
+      { forward: true, limit: input.Limit ?? undefined, start },
     );
     const { result, extraTableBytes } = finishPage(ctx, target, page, filter, select, projection);
     const meter = new CapacityMeter();

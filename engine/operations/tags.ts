@@ -3,7 +3,7 @@ import type { EngineContext } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 import type { Table } from '../tables/table.js';
 import type { Sdk, Wire } from '../types.js';
-import { asRecord, checkLength, checkList, checkRequired } from './common.js';
+import { asRecord, checkLength, checkList, checkRequired, checkStructure } from './common.js';
 import { checkArnPrefix, checkTagCount, checkTagKeys, checkTags } from './tagRules.js';
 
 function tableByArn(ctx: EngineContext, arn: string): Table {
@@ -27,6 +27,7 @@ export function tagResource(ctx: EngineContext, input: Wire<Sdk.TagResourceInput
   checkLength(c, raw.ResourceArn, 'resourceArn', 1, 1283);
   checkRequired(c, raw.Tags, 'tags');
   checkList(c, raw.Tags, 'tags');
+  if (Array.isArray(raw.Tags)) (raw.Tags as unknown[]).forEach((t, i) => checkStructure(t, `tags.${i + 1}.member`));
   c.throwIfAny();
   checkArnPrefix(input.ResourceArn!);
   checkTags(raw.Tags as unknown[]);
@@ -50,6 +51,7 @@ export function untagResource(
   checkRequired(c, raw.ResourceArn, 'resourceArn');
   checkRequired(c, raw.TagKeys, 'tagKeys');
   checkList(c, raw.TagKeys, 'tagKeys');
+  if (Array.isArray(raw.TagKeys)) raw.TagKeys.forEach((k, i) => checkLength(c, k, `tagKeys.${i + 1}.member`));
   checkLength(c, raw.ResourceArn, 'resourceArn', 1, 1283);
   c.throwIfAny();
   checkArnPrefix(input.ResourceArn!);

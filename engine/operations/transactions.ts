@@ -8,6 +8,7 @@ import { checkItemKey, checkKey, keyAttributes } from '../tables/schema.js';
 import type { KeySchema } from '../tables/schema.js';
 import type { Item } from '../types.js';
 import { typeOf } from '../values/attribute.js';
+import { jsonText } from '../values/json.js';
 import { wrongType } from './common.js';
 import type { ConstraintErrors } from './common.js';
 import type { WritePlan } from './writePlan.js';
@@ -64,7 +65,7 @@ export function keyRejection(schema: KeySchema, values: Item, whole: boolean): R
  */
 export function checkTransactItems(c: ConstraintErrors, list: unknown, element: string): void {
   if (list === undefined || list === null) return;
-  if (!Array.isArray(list)) throw wrongType('transactItems', 'list');
+  if (!Array.isArray(list)) throw wrongType('transactItems', 'list', list);
   if (list.length < 1)
     c.add(echoList(list, element), 'transactItems', 'Member must have length greater than or equal to 1');
   if (list.length > MAX_TRANSACTION_ITEMS) {
@@ -96,7 +97,7 @@ export function transactionCanceled(reasons: CancellationReason[]): DynamoError 
 /** Hash of a request's parameters, to recognise a retry with the same ClientRequestToken. */
 export function requestHash(input: Record<string, unknown>): string {
   const { ClientRequestToken: _t, ReturnConsumedCapacity: _r, ...rest } = input;
-  return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
+  return createHash('sha256').update(jsonText(rest)).digest('hex');
 }
 
 /**
@@ -155,38 +156,47 @@ const STRUCTURES: ReadonlySet<string> = new Set([
 ]);
 const ATTRIBUTE_MAPS: ReadonlySet<string> = new Set(['Item', 'Key', 'ExpressionAttributeValues']);
 
-function echoValue(v: unknown): string {
+/**
+ * Echoes stop this deep: a request nested thousands of levels (refused anyway, past 32 levels)
+ * must not exhaust the stack while its constraint message is written. What DynamoDB echoes there
+ * is unknown; `…` is a guess.
+ */
+const MAX_ECHO_DEPTH = 200;
+
+function echoValue(v: unknown, depth = 0): string {
   if (v === undefined || v === null) return 'null';
-  if (Array.isArray(v)) return `[${v.map(echoValue).join(', ')}]`;
+  if (depth > MAX_ECHO_DEPTH) return '…';
+  if (Array.isArray(v)) return `[${v.map((x) => echoValue(x, depth + 1)).join(', ')}]`;
   if (isRecord(v))
     return `{${Object.entries(v)
-      .map(([k, x]) => `${k}=${echoValue(x)}`)
+      .map(([k, x]) => `${k}=${echoValue(x, depth + 1)}`)
       .join(', ')}}`;
   return String(v);
 }
 
-function echoAttribute(v: unknown): string {
-  if (!isRecord(v)) return echoValue(v);
+function echoAttribute(v: unknown, depth: number): string {
+  if (!isRecord(v) || depth > MAX_ECHO_DEPTH) return echoValue(v, depth);
   const fields = Object.entries(v).map(([type, x]) => {
-    if (type === 'M' && isRecord(x)) return `m=${echoAttributeMap(x)}`;
-    if (type === 'L' && Array.isArray(x)) return `l=[${x.map(echoAttribute).join(', ')}]`;
-    return `${member(type)}=${echoValue(x)}`;
+    if (type === 'M' && isRecord(x)) return `m=${echoAttributeMap(x, depth + 1)}`;
+    if (type === 'L' && Array.isArray(x))
+      return `l=[${x.map((e) => echoAttribute(e, depth + 1)).join(', ')}]`;
+    return `${member(type)}=${echoValue(x, depth + 1)}`;
   });
   return `AttributeValue(${fields.join(', ')})`;
 }
 
-function echoAttributeMap(v: Record<string, unknown>): string {
+function echoAttributeMap(v: Record<string, unknown>, depth: number): string {
   return `{${Object.entries(v)
-    .map(([k, x]) => `${k}=${echoAttribute(x)}`)
+    .map(([k, x]) => `${k}=${echoAttribute(x, depth + 1)}`)
     .join(', ')}}`;
 }
 
-function echoStructure(name: string, v: unknown): string {
-  if (!isRecord(v)) return echoValue(v);
+function echoStructure(name: string, v: unknown, depth = 0): string {
+  if (!isRecord(v) || depth > MAX_ECHO_DEPTH) return echoValue(v, depth);
   const fields = Object.entries(v).map(([k, x]) => {
-    if (STRUCTURES.has(k)) return `${member(k)}=${echoStructure(k, x)}`;
-    if (ATTRIBUTE_MAPS.has(k) && isRecord(x)) return `${member(k)}=${echoAttributeMap(x)}`;
-    return `${member(k)}=${echoValue(x)}`;
+    if (STRUCTURES.has(k)) return `${member(k)}=${echoStructure(k, x, depth + 1)}`;
+    if (ATTRIBUTE_MAPS.has(k) && isRecord(x)) return `${member(k)}=${echoAttributeMap(x, depth + 1)}`;
+    return `${member(k)}=${echoValue(x, depth + 1)}`;
   });
   return `${name}(${fields.join(', ')})`;
 }

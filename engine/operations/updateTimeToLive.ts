@@ -5,7 +5,15 @@ import type { EngineContext } from '../context.js';
 import { resourceInUse } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 import type { Sdk, Wire } from '../types.js';
-import { asRecord, checkLength, checkRequired, checkTableName, tableNameOf } from './common.js';
+import {
+  asRecord,
+  checkBoolean,
+  checkLength,
+  checkRequired,
+  checkStructure,
+  checkTableName,
+  tableNameOf,
+} from './common.js';
 
 export function updateTimeToLive(
   ctx: EngineContext,
@@ -15,8 +23,10 @@ export function updateTimeToLive(
   const c = new ConstraintErrors();
   checkTableName(c, raw.TableName);
   checkRequired(c, raw.TimeToLiveSpecification, 'timeToLiveSpecification');
+  checkStructure(raw.TimeToLiveSpecification, 'timeToLiveSpecification');
   if (raw.TimeToLiveSpecification !== undefined && raw.TimeToLiveSpecification !== null) {
     const spec = asRecord(raw.TimeToLiveSpecification);
+    checkBoolean(spec.Enabled, 'timeToLiveSpecification.enabled');
     checkRequired(c, spec.AttributeName, 'timeToLiveSpecification.attributeName');
     checkLength(c, spec.AttributeName, 'timeToLiveSpecification.attributeName', 1, 255);
     checkRequired(c, spec.Enabled, 'timeToLiveSpecification.enabled');

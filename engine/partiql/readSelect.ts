@@ -9,6 +9,7 @@ import { keyRange } from '../operations/query.js';
 import { finishPage, pageCapacity, startPosition } from '../operations/readCommon.js';
 import { readPage } from '../tables/reader.js';
 import type { Item } from '../types.js';
+import { jsonText } from '../values/json.js';
 import type { SelectPlan } from './planner.js';
 
 interface TokenState {
@@ -24,7 +25,7 @@ export function statementFingerprint(text: string, parameters: unknown): string 
   return createHash('sha256')
     .update(text)
     .update('\u0000')
-    .update(JSON.stringify(parameters ?? []))
+    .update(jsonText(parameters ?? []))
     .digest('base64url')
     .slice(0, 22);
 }

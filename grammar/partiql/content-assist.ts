@@ -3,6 +3,7 @@
 import { tokenMatcher } from 'chevrotain';
 import type { IToken, TokenType } from 'chevrotain';
 import { tokenize } from './lexer.js';
+import { nestsDeeperThan } from './nesting.js';
 import { recoveringParser } from './parser.js';
 import * as T from './tokens.js';
 import { CONDITION_FUNCTIONS, UPDATE_FUNCTIONS } from './validate.js';
@@ -111,6 +112,9 @@ interface Partial {
   length: number;
 }
 
+/** Deepest nesting (brackets plus pending NOTs) content assist works through. */
+const MAX_ASSISTED_NESTING = 64;
+
 /**
  * Suggestions for the cursor at `offset` in `text`. Only the text before the cursor decides what is
  * offered, except that the statement's table is looked for in the whole text (a SELECT list comes
@@ -145,6 +149,9 @@ export function suggest(text: string, offset: number, schema: SchemaProvider): S
     }
   }
 
+  // Chevrotain's content assist takes time that grows steeply with nesting (seconds at a few
+  // thousand levels): past a depth no one types, offer nothing rather than freeze the editor.
+  if (nestsDeeperThan(preceding, MAX_ASSISTED_NESTING)) return [];
   const paths = recoveringParser().computeContentAssist('statement', preceding);
   const out: Suggestion[] = [];
   const seen = new Set<string>();

@@ -7,6 +7,7 @@ import type { PartiqlSyntaxError } from './errors.js';
 import type { CstNode } from 'chevrotain';
 import { fastTokenize } from './fast-lexer.js';
 import { fastParse } from './fast-parser.js';
+import { checkNesting, nestingError } from './nesting.js';
 import { tokenize } from './lexer.js';
 import { recoveringParser, strictParser } from './parser.js';
 import { validateStatement } from './validate.js';
@@ -14,6 +15,7 @@ import { validateStatement } from './validate.js';
 export type * from './ast.js';
 export type { PartiqlSyntaxError } from './errors.js';
 export { MAX_STATEMENT_LENGTH, NOT_WELL_FORMED, PartiqlParseError } from './errors.js';
+export { MAX_STATEMENT_NESTING } from './nesting.js';
 export { suggest } from './content-assist.js';
 export type { SchemaProvider, Suggestion, SuggestionKind } from './content-assist.js';
 export { highlightTokens } from './highlight.js';
@@ -52,13 +54,31 @@ export interface ParseOptions {
 
 /** Parses one statement. Never throws. */
 export function parseStatement(text: string, options: ParseOptions = {}): ParseResult {
+  try {
+    return parseChecked(text, options);
+  } catch (e) {
+    // The recursive parsers and builders spend several stack frames a level: near the nesting
+    // bound, a caller that is itself deep in the stack can still run out. The next parse resets the
+    // Chevrotain parsers' state when it sets their `input`.
+    if (e instanceof RangeError) return { ok: false, errors: [nestingError(text, undefined)] };
+    throw e;
+  }
+}
+
+function parseChecked(text: string, options: ParseOptions): ParseResult {
   if (options.fast) {
     // Hand-written lexer and recogniser (same tokens, same CST) for statements that parse.
     const tokens = fastTokenize(text);
+    if (tokens) {
+      const tooDeep = checkNesting(text, tokens);
+      if (tooDeep) return { ok: false, errors: [tooDeep] };
+    }
     const cst = tokens && fastParse(tokens);
     if (cst) return build(text, cst);
   }
   const lexed = tokenize(text);
+  const tooDeep = checkNesting(text, lexed.tokens);
+  if (tooDeep) return { ok: false, errors: [tooDeep] };
   const lexErrors: PartiqlSyntaxError[] = [];
   for (const e of lexed.errors) lexErrors.push(fromLexingError(e, text));
   for (const t of lexed.invalid) lexErrors.push(fromInvalidToken(t, text));

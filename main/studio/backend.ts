@@ -253,6 +253,41 @@ function optionalNumber(args: AnyRecord, name: string): number | undefined {
   return v;
 }
 
+/**
+ * planAccess's `proposed` index, checked before anything reads it: the engine validates the index
+ * itself (CreateTable on the scratch copy), but only once these shapes hold.
+ */
+function checkProposedIndex(p: unknown): asserts p is ProposedIndex {
+  const bad = (what: string): never => {
+    throw new StudioError('ValidationException', `proposed: ${what}`);
+  };
+  if (!isRecord(p)) bad('must be an object');
+  const r = p as AnyRecord;
+  if (r.kind !== 'GSI' && r.kind !== 'LSI') bad('kind must be GSI or LSI');
+  if (!isRecord(r.index)) bad('index must be an object');
+  const index = r.index as AnyRecord;
+  if (typeof index.IndexName !== 'string') bad('index.IndexName must be a string');
+  if (
+    !Array.isArray(index.KeySchema) ||
+    !index.KeySchema.every((k) => isRecord(k) && typeof k.AttributeName === 'string')
+  )
+    bad('index.KeySchema must be a list of {AttributeName, KeyType}');
+  if (!isRecord(index.Projection)) bad('index.Projection must be an object');
+  const projection = index.Projection as AnyRecord;
+  const nonKey = projection.NonKeyAttributes;
+  if (
+    nonKey !== undefined &&
+    nonKey !== null &&
+    (!Array.isArray(nonKey) || !nonKey.every((n) => typeof n === 'string'))
+  )
+    bad('index.Projection.NonKeyAttributes must be a list of strings');
+  if (
+    !Array.isArray(r.attributeDefinitions) ||
+    !r.attributeDefinitions.every((d) => isRecord(d) && typeof d.AttributeName === 'string')
+  )
+    bad('attributeDefinitions must be a list of {AttributeName, AttributeType}');
+}
+
 function optionalString(args: AnyRecord, name: string): string | undefined {
   const v = args[name];
   if (v === undefined || v === null) return undefined;
@@ -931,12 +966,14 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     },
 
     async planAccess(args: AccessPlanRequest): Promise<AccessPlanResult> {
+      if (!isRecord(args)) throw new StudioError('ValidationException', 'planAccess needs an object');
       const a = args as unknown as AnyRecord;
       if (!Array.isArray(a.statements) || a.statements.some((x) => typeof x !== 'string'))
         throw new StudioError('ValidationException', 'statements must be a list of strings');
       if (!engine.executeSortkey)
         throw new StudioError('UnknownOperationException', 'EXPLAIN needs a Sortkey engine');
       const only = optionalString(a, 'table');
+      if (a.proposed !== undefined && a.proposed !== null) checkProposedIndex(a.proposed);
       const proposed = isRecord(a.proposed) ? args.proposed : undefined;
       if (proposed && only === undefined)
         throw new StudioError('ValidationException', 'A proposed index needs the table it belongs to');

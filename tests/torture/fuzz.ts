@@ -16,6 +16,7 @@ import {
   READ_ONLY,
   fixtureItems,
   generateRequest,
+  memberTypeRequests,
   specialRequests,
 } from './generators.js';
 import type { RawResponse, ServerChild } from './support.js';
@@ -42,11 +43,12 @@ export type FindingKind =
   | 'dropped-connection'
   | 'fixture-broken';
 
-/** Kinds that fail the run: the brief allows InternalServerError, nothing else listed here. */
+/** Kinds that fail the run: no request shape may answer InternalServerError either (issue #16). */
 export const FATAL: ReadonlySet<FindingKind> = new Set([
   'crash',
   'hang',
   'bad-5xx',
+  'internal-error',
   'changed-on-reject',
   'fixture-broken',
 ]);
@@ -87,6 +89,11 @@ export interface FuzzOptions {
   /** Generated requests (the specials come on top, when enabled). */
   readonly count: number;
   readonly specials: boolean;
+  /**
+   * Requests of the every-member × every-JSON-type set (`memberTypeRequests`) sent after the
+   * specials: all of them (Infinity), a bounded slice, or none (0, the default).
+   */
+  readonly memberTypes?: number;
   /** Stop generating after this long (the run still ends cleanly). */
   readonly maxMs: number;
   /** Only these request indexes (replay). */
@@ -399,6 +406,11 @@ export async function runFuzzTorture(o: FuzzOptions): Promise<FuzzReport> {
 
   const ids: { id: string; make: () => FuzzRequest }[] = [];
   if (o.specials && !o.only) for (const s of specialRequests()) ids.push({ id: s.label, make: () => s });
+  if (o.memberTypes && !o.only) {
+    memberTypeRequests(o.seed, o.memberTypes).forEach((m, i) =>
+      ids.push({ id: `member/${i}: ${m.describe ?? m.label}`, make: () => m }),
+    );
+  }
   const indexes = o.only ?? Array.from({ length: o.count }, (_, i) => i);
   for (const i of indexes) ids.push({ id: `${o.seed}/${i}`, make: () => generateRequest(o.seed, i) });
 

@@ -1260,6 +1260,28 @@ export function specialRequests(): FuzzRequest[] {
       'special:not-chain',
       'PutItem with ConditionExpression NOT NOT … (10,000)',
     ),
+    // Nested deep but within DynamoDB's 4 KB: these reach the parser (issue #23).
+    cond(
+      `${'('.repeat(2_000)}a = :v${')'.repeat(2_000)}`,
+      'special:paren-nesting-4KB',
+      'PutItem with ConditionExpression of 2,000 nested parentheses (under 4 KB)',
+    ),
+    cond(
+      `${'a = :v AND ('.repeat(300)}a = :v${')'.repeat(300)}`,
+      'special:and-nesting-4KB',
+      'PutItem with conditions nested 300 levels (under 4 KB)',
+    ),
+    cond(`${'NOT '.repeat(1_000)}a = :v`, 'special:not-chain-4KB', 'PutItem with NOT × 1,000 (under 4 KB)'),
+    cond(
+      `${'NOT ('.repeat(800)}a = :v${')'.repeat(800)}`,
+      'special:not-paren-4KB',
+      'PutItem with NOT ( … ) nested 800 levels (under 4 KB)',
+    ),
+    cond(
+      `size(${'size('.repeat(800)}a${')'.repeat(800)}) > :v`,
+      'special:size-nesting-4KB',
+      'PutItem with size(size(…)) nested 800 levels (under 4 KB)',
+    ),
     cond(
       Array.from({ length: 3_000 }, () => 'a = :v').join(' AND '),
       'special:long-and',
@@ -1303,6 +1325,31 @@ export function specialRequests(): FuzzRequest[] {
       }),
       'special:pq-struct-nesting',
       { describe: 'ExecuteStatement with 2,000 nested braces' },
+    ),
+    // Nested deep but within PartiQL's 8,192 characters: these reach the parsers (issue #23).
+    json(
+      'ExecuteStatement',
+      JSON.stringify({
+        Statement: `SELECT * FROM "FuzzHash" WHERE ${'('.repeat(4_000)}pk = 'h1'${')'.repeat(4_000)}`,
+      }),
+      'special:pq-paren-nesting-8KB',
+      { describe: 'ExecuteStatement with 4,000 nested parentheses (under 8,192 characters)' },
+    ),
+    json(
+      'ExecuteStatement',
+      JSON.stringify({
+        Statement: `SELECT * FROM "FuzzHash" WHERE pk = 'h1' AND ${'NOT '.repeat(1_900)}a = 1`,
+      }),
+      'special:pq-not-chain-8KB',
+      { describe: 'ExecuteStatement with NOT × 1,900 (under 8,192 characters)' },
+    ),
+    json(
+      'ExecuteStatement',
+      JSON.stringify({
+        Statement: `UPDATE "FuzzHash" SET x = ${'['.repeat(3_900)}1${']'.repeat(3_900)} WHERE pk = 'h1'`,
+      }),
+      'special:pq-update-list-nesting-8KB',
+      { describe: 'ExecuteStatement UPDATE with a list literal nested 3,900 levels' },
     ),
     json(
       'ExecuteStatement',
@@ -1730,4 +1777,93 @@ function generate(seed: number, index: number): FuzzRequest {
     label = `text:${op}`;
   }
   return json(op, text, label);
+}
+
+// ── every member × every JSON type ──────────────────────────────────────────────────────────────────
+
+/** Stands for a deeply nested value in a body, replaced in its text (JSON.stringify would recurse). */
+const DEEP_MARK = '\u0000deep\u0000';
+
+/** Each JSON type, and values nested deep, as a member's replacement (text, for the deep ones). */
+const MEMBER_VARIANTS: { name: string; value: J; deep?: string }[] = [
+  { name: 'null', value: null },
+  { name: 'true', value: true },
+  { name: 'false', value: false },
+  { name: '0', value: 0 },
+  { name: '-1', value: -1 },
+  { name: '1.5', value: 1.5 },
+  { name: '1e300', value: 1e300 },
+  { name: '""', value: '' },
+  { name: '"x"', value: 'x' },
+  { name: '[]', value: [] },
+  { name: '[["x"]]', value: [['x']] },
+  { name: '{}', value: {} },
+  { name: '{"a":{}}', value: { a: {} } },
+  { name: 'array nested 3,000 levels', value: DEEP_MARK, deep: `${'['.repeat(3_000)}${']'.repeat(3_000)}` },
+  {
+    name: 'object nested 3,000 levels',
+    value: DEEP_MARK,
+    deep: `${'{"a":'.repeat(3_000)}1${'}'.repeat(3_000)}`,
+  },
+  { name: 'map value nested 3,000 levels', value: DEEP_MARK, deep: nestedM(3_000) },
+];
+
+/** The member paths of a body (object keys and list positions), parents before children. */
+function memberPaths(body: J, max: number): (string | number)[][] {
+  const out: (string | number)[][] = [];
+  const walk = (v: J, path: (string | number)[]): void => {
+    if (out.length >= max || path.length > 7) return;
+    if (path.length) out.push(path);
+    if (Array.isArray(v)) v.slice(0, 2).forEach((x, i) => walk(x, [...path, i]));
+    else if (v && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Obj)[k], [...path, k]);
+  };
+  walk(body, []);
+  return out;
+}
+
+function withMember(body: J, path: (string | number)[], value: J): J {
+  const copy = structuredClone(body) as Obj;
+  let cur = copy as Record<string | number, J>;
+  for (let i = 0; i < path.length - 1; i++) cur = cur[path[i]!] as Record<string | number, J>;
+  cur[path[path.length - 1]!] = value;
+  return copy;
+}
+
+/**
+ * Every member of every operation's request tried with every JSON type and with values nested
+ * 3,000 levels deep: member paths come from several valid-ish bodies per operation (a path's list
+ * positions count as one), each replaced by each variant in turn. `limit` keeps a bounded slice
+ * (taken evenly across the whole set, so each operation and variant is represented).
+ */
+export function memberTypeRequests(seed: number, limit = Infinity): FuzzRequest[] {
+  const all: FuzzRequest[] = [];
+  for (const op of OPERATIONS) {
+    const seen = new Set<string>();
+    for (let b = 0; b < 12; b++) {
+      const g = new Gen(new Rng(mix(seed ^ 0x5eed, OPERATIONS.indexOf(op) * 64 + b)));
+      const body = g.body(op);
+      for (const path of memberPaths(body, 60)) {
+        // List positions, and keys that are data (attribute and table names), count as one.
+        const shape = path
+          .map((p) => (typeof p === 'number' ? '[]' : /^[A-Z][A-Za-z]*$/.test(p) ? p : '*'))
+          .join('.');
+        if (seen.has(shape)) continue;
+        seen.add(shape);
+        for (const variant of MEMBER_VARIANTS) {
+          let text = JSON.stringify(withMember(body, path, variant.value)) ?? 'null';
+          if (variant.deep) text = text.replace(JSON.stringify(DEEP_MARK), variant.deep);
+          all.push(
+            guard(
+              json(op, text, `member:${op}`, {
+                describe: `${op} with ${shape} = ${variant.name}`,
+              }),
+            ),
+          );
+        }
+      }
+    }
+  }
+  if (all.length <= limit) return all;
+  const step = all.length / limit;
+  return Array.from({ length: limit }, (_, i) => all[Math.floor(i * step)]!);
 }

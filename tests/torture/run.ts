@@ -142,6 +142,7 @@ try {
       seed,
       count,
       specials: !replay,
+      memberTypes: replay ? 0 : Infinity,
       maxMs: envInt('TORTURE_FUZZ_MINUTES', 30) * 60_000,
       ...(replay ? { only: replay } : {}),
       log,
