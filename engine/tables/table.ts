@@ -51,7 +51,7 @@ export class Index {
   createSql(): string {
     return `CREATE TABLE IF NOT EXISTS "${this.sqlName}" (
       h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, tpk BLOB NOT NULL, tsk BLOB NOT NULL,
-      item TEXT NOT NULL, size INTEGER NOT NULL,
+      size INTEGER NOT NULL, item TEXT NOT NULL,
       PRIMARY KEY (h, pk, sk, tpk, tsk)) WITHOUT ROWID`;
   }
 
@@ -105,9 +105,14 @@ export class Table {
     return `t${this.id}`;
   }
 
+  /**
+   * `size` comes before `item`: SQLite stores a row's columns in order and spills a large item onto
+   * overflow pages, so a size written after it could only be read by walking the item's pages.
+   * Tables created before this order keep theirs; every statement names its columns.
+   */
   createSql(): string {
     return `CREATE TABLE IF NOT EXISTS "${this.sqlName}" (
-      h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,
+      h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, size INTEGER NOT NULL, item TEXT NOT NULL,
       PRIMARY KEY (h, pk, sk)) WITHOUT ROWID`;
   }
 
