@@ -20,7 +20,7 @@ export interface StoredRow {
   readonly size: number;
 }
 
-/** Running totals for DescribeTable, computed on first use and then kept current after each commit. */
+/** ItemCount and TableSizeBytes of a table or index (the catalog keeps them, see catalog.ts). */
 export interface Counters {
   itemCount: number;
   sizeBytes: number;
@@ -31,7 +31,6 @@ export class Index {
     insert: Statement;
     delete: Statement;
   };
-  counters?: Counters;
 
   constructor(
     readonly table: Table,
@@ -89,7 +88,6 @@ export class Table {
     upsert: Statement;
     delete: Statement;
   };
-  counters?: Counters;
   readonly indexes = new Map<string, Index>();
 
   constructor(

@@ -1,4 +1,4 @@
-// The one path every item write takes: the item row, its index rows, the live counters and the
+// The one path every item write takes: the item row, its index rows, the statistics and the
 // write listeners (streams, TTL, point-in-time log) change together inside the caller's transaction.
 import type { Item } from '../types.js';
 import type { Database } from '../storage/database.js';
@@ -69,11 +69,7 @@ export function writeItem(
   if (newItem) table.putRow(db, key, JSON.stringify(newItem), newSize);
   else if (oldItem) table.deleteRow(db, key);
 
-  const counters = table.counters;
-  if (counters) {
-    counters.itemCount += (newItem ? 1 : 0) - (oldItem ? 1 : 0);
-    counters.sizeBytes += newSize - oldSize;
-  }
+  catalog.addToStatistics(table, undefined, (newItem ? 1 : 0) - (oldItem ? 1 : 0), newSize - oldSize);
 
   const indexWrites = new Map<string, number>();
   for (const index of table.indexes.values()) {
@@ -88,7 +84,7 @@ export function writeItem(
 
 function maintainIndex(
   db: Database,
-  _catalog: Catalog,
+  catalog: Catalog,
   index: Index,
   tableKey: EncodedKey,
   oldItem: Item | undefined,
@@ -105,33 +101,21 @@ function maintainIndex(
   const newJson = newRow ? JSON.stringify(newRow) : undefined;
   if (oldKey && newKey && sameKey(oldKey, newKey) && oldJson === newJson) return 0;
 
-  const counters = index.counters;
   let units = 0;
   const oldSize = oldRow ? itemSize(oldRow) : 0;
   const newSize = newRow ? itemSize(newRow) : 0;
+  catalog.addToStatistics(index.table, index, (newKey ? 1 : 0) - (oldKey ? 1 : 0), newSize - oldSize);
   if (oldKey && (!newKey || !sameKey(oldKey, newKey))) {
     index.deleteRow(db, oldKey, tableKey);
     units += writeUnits(oldSize);
-    if (counters) {
-      counters.itemCount--;
-      counters.sizeBytes -= oldSize;
-    }
     if (newKey) {
       index.putRow(db, newKey, tableKey, newJson!, newSize);
       units += writeUnits(newSize);
-      if (counters) {
-        counters.itemCount++;
-        counters.sizeBytes += newSize;
-      }
     }
     return units;
   }
   if (newKey) {
     index.putRow(db, newKey, tableKey, newJson!, newSize);
-    if (counters) {
-      if (!oldKey) counters.itemCount++;
-      counters.sizeBytes += newSize - oldSize;
-    }
     return writeUnits(Math.max(oldSize, newSize));
   }
   return 0;
