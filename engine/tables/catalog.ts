@@ -134,8 +134,8 @@ export class Catalog {
     const id = Math.max(this.nextId, maxId + 1);
     this.nextId = id + 1;
     const table = this.build(id, description, tags);
-    this.db.sqlite.exec(table.createSql());
-    for (const index of table.indexes.values()) this.db.sqlite.exec(index.createSql());
+    // One exec for the item table and its indexes: each schema change costs a schema parse.
+    this.db.sqlite.exec([table, ...table.indexes.values()].map((t) => `${t.createSql()};`).join('\n'));
     this.db.sqlite
       .prepare('INSERT INTO sk_tables (name, id, description, tags) VALUES (?, ?, ?, ?)')
       .run(table.name, id, JSON.stringify(description), JSON.stringify(tags));
@@ -169,9 +169,9 @@ export class Catalog {
 
   /** Removes the table and all its storage; call inside a transaction. */
   drop(table: Table): void {
-    for (const index of table.indexes.values())
-      this.db.sqlite.exec(`DROP TABLE IF EXISTS "${index.sqlName}"`);
-    this.db.sqlite.exec(`DROP TABLE IF EXISTS "${table.sqlName}"`);
+    this.db.sqlite.exec(
+      [...table.indexes.values(), table].map((t) => `DROP TABLE IF EXISTS "${t.sqlName}";`).join('\n'),
+    );
     this.db.sqlite.prepare('DELETE FROM sk_tables WHERE name = ?').run(table.name);
     this.db.sqlite.prepare('DELETE FROM sk_table_stats WHERE table_id = ?').run(table.id);
     this.tables.delete(table.name);

@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { runDumpBench } from './dump.js';
 import { runEngineBench } from './engine.js';
 import { runHttpBench } from './http.js';
+import { runPagingBench } from './paging.js';
 import { runPartiqlBench } from './partiql.js';
 import { runScalingBench } from './scaling.js';
 
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<Record<string, number>> | Record<stri
   http: runHttpBench,
   scaling: runScalingBench,
   dump: runDumpBench,
+  paging: runPagingBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
