@@ -234,13 +234,13 @@ function fullScanOfMillion(dir: string, results: Record<string, number>): void {
   const engine = new Engine({ path: join(dir, 'million.sqlite') });
   const N = 1_000_000;
   console.log('\nloading 1M small items …');
-  createTable(engine, 'M');
-  load(engine, 'M', N);
+  createTable(engine, 'Million');
+  load(engine, 'Million', N);
   const start = performance.now();
   let key: Item | undefined;
   let n = 0;
   do {
-    const r = engine.execute('Scan', { TableName: 'M', ExclusiveStartKey: key }) as {
+    const r = engine.execute('Scan', { TableName: 'Million', ExclusiveStartKey: key }) as {
       Count: number;
       LastEvaluatedKey?: Item;
     };
