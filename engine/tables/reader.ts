@@ -3,6 +3,7 @@
 // at Limit evaluated items or once 1 MB has been read, whichever comes first.
 import type { EngineContext } from '../context.js';
 import type { Item } from '../types.js';
+import { encodeKey } from './schema.js';
 import type { Index, Table } from './table.js';
 
 export const MAX_PAGE_BYTES = 1024 * 1024;
@@ -34,7 +35,6 @@ export type ReadRange =
   | { readonly kind: 'hashes'; readonly from: number; readonly to: number };
 
 export interface ReadRow {
-  readonly position: RowPosition;
   readonly item: Item;
   readonly size: number;
 }
@@ -74,7 +74,6 @@ export function readStatement(
   forward: boolean,
   after: RowPosition | undefined,
 ): ReadStatement {
-  const cols = isIndex ? 'h, pk, sk, tpk, tsk, size, item' : 'h, pk, sk, size, item';
   const where: string[] = [];
   const params: unknown[] = [];
   let order: string;
@@ -120,7 +119,7 @@ export function readStatement(
     order = isIndex ? 'h, pk, sk, tpk, tsk' : 'h, pk, sk';
   }
   return {
-    sql: `SELECT ${cols} FROM "${source.sqlName}" WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
+    sql: `SELECT size, item FROM "${source.sqlName}" WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
     params,
   };
 }
@@ -144,32 +143,22 @@ export function readPage(
   params.push(options.limit ?? -1);
   const rows: ReadRow[] = [];
   let bytes = 0;
-  let last: RowPosition | undefined;
+  let full = false;
   const iterator = ctx
     .prepare(sql)
     .raw()
-    .iterate(...params) as IterableIterator<unknown[]>;
+    .iterate(...params) as IterableIterator<[number, string]>;
   try {
-    for (const r of iterator) {
-      const size = (isIndex ? r[5] : r[3]) as number;
-      const position: RowPosition = isIndex
-        ? {
-            h: r[0] as number,
-            pk: r[1] as Buffer,
-            sk: r[2] as Buffer,
-            tpk: r[3] as Buffer,
-            tsk: r[4] as Buffer,
-          }
-        : { h: r[0] as number, pk: r[1] as Buffer, sk: r[2] as Buffer };
+    for (const [size, json] of iterator) {
       // A page holds at most 1 MB of items (but always at least one item, so paging progresses).
       if (rows.length > 0 && bytes + size > maxBytes) {
-        last = rows[rows.length - 1]!.position;
+        full = true;
         break;
       }
-      rows.push({ position, item: JSON.parse((isIndex ? r[6] : r[4]) as string) as Item, size });
+      rows.push({ item: JSON.parse(json) as Item, size });
       bytes += size;
       if ((options.limit !== undefined && rows.length >= options.limit) || bytes >= maxBytes) {
-        last = position;
+        full = true;
         break;
       }
     }
@@ -177,7 +166,22 @@ export function readPage(
     // Stops the statement when the page ended before the rows did.
     iterator.return?.();
   }
-  return last ? { rows, bytes, last } : { rows, bytes };
+  return full ? { rows, bytes, last: rowPosition(source, rows[rows.length - 1]!.item) } : { rows, bytes };
+}
+
+/**
+ * Where a row read from `source` sits, computed from its item (which always holds the table's key
+ * and, in an index, the index key): pages select only size and item, so SQLite hands over no key
+ * blobs for the rows in between.
+ */
+export function rowPosition(source: Table | Index, item: Item): RowPosition {
+  if (!('kind' in source)) {
+    const key = encodeKey(source.key, item);
+    return { h: key.hash, pk: key.pk, sk: key.sk };
+  }
+  const key = encodeKey(source.key, item);
+  const tableKey = encodeKey(source.table.key, item);
+  return { h: key.hash, pk: key.pk, sk: key.sk, tpk: tableKey.pk, tsk: tableKey.sk };
 }
 
 /** The smallest byte string greater than every string that starts with `prefix` (undefined: none). */
