@@ -134,14 +134,8 @@ export class EngineContext implements WriteContext {
     this.transientStatusMs = options.transientStatusMs ?? 0;
     this.endpointAddress = options.endpointAddress ?? 'localhost:8000';
     this.denyFullTableScan = options.denyFullTableScan ?? false;
-    // Counters are updated in place during a write; a rolled-back transaction makes them unknown.
-    this.db.rollbackListeners.push(() => {
-      this.catalog.forgetRows();
-      for (const t of this.catalog.list()) {
-        t.counters = undefined;
-        for (const i of t.indexes.values()) i.counters = undefined;
-      }
-    });
+    // A rolled-back transaction may leave in-memory descriptions the file never got.
+    this.db.rollbackListeners.push(() => this.catalog.forgetRows());
     this.ttlChangeCooldownMs = options.ttlChangeCooldownMs ?? DEFAULT_TTL_CHANGE_COOLDOWN_MS;
     this.ttlDelayMs = options.ttlDelayMs ?? 0;
     this.exportRoot = options.exportRoot;

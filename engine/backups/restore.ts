@@ -231,7 +231,7 @@ export function createRestoredTable(
   const table = ctx.db.transaction(() => {
     const t = ctx.catalog.create(description, []);
     fill(t.sqlName);
-    t.counters = undefined;
+    ctx.catalog.remeasure(t);
     for (const index of t.indexes.values()) backfillIndex(ctx, t, index);
     return t;
   });

@@ -1115,11 +1115,7 @@ class ChunkWriter {
             }
           } else if (pending) {
             pending.add(key, json, size);
-            const c = table.counters;
-            if (c) {
-              c.itemCount += old ? 0 : 1;
-              c.sizeBytes += size - (old?.size ?? 0);
-            }
+            ctx.catalog.addToStatistics(table, undefined, old ? 0 : 1, size - (old?.size ?? 0));
             counts.written++;
             t.report.written++;
           } else {

@@ -13,7 +13,6 @@ import {
   projectItem,
 } from '../expressions/index.js';
 import type { ExpressionAttributes } from '../expressions/index.js';
-import { partitionHash } from '../keys/encoding.js';
 import type { Page, RowPosition } from '../tables/reader.js';
 import { encodeKey, keyAttributes, pickKey } from '../tables/schema.js';
 import type { KeySchema } from '../tables/schema.js';
@@ -237,12 +236,8 @@ export function finishPage(
     (select === 'ALL_ATTRIBUTES' || (projection !== undefined && needsBase(target.index, projection)));
   for (const row of page.rows) {
     let item = row.item;
-    if (reachBack && row.position.tpk) {
-      const base = target.table.getRow(ctx.db, {
-        hash: partitionHash(row.position.tpk),
-        pk: row.position.tpk,
-        sk: row.position.tsk!,
-      });
+    if (reachBack) {
+      const base = target.table.getRow(ctx.db, encodeKey(target.table.key, row.item));
       if (base) {
         item = JSON.parse(base.json) as Item;
         extraTableBytes += base.size;

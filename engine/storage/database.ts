@@ -125,6 +125,16 @@ const MIGRATIONS: readonly (string | ((sqlite: SqliteDatabase) => void))[] = [
    CREATE INDEX sk_metrics_by_minute ON sk_metrics (minute, metric);`,
   // 5: the scan hash gained a finaliser (keys/encoding.ts, partitionHash): recompute every `h`.
   rehashPartitions,
+  // 6: ItemCount and TableSizeBytes of every table (index_name '') and index, kept current by each
+  // item write in its transaction (engine/tables/catalog.ts), so DescribeTable never counts rows.
+  // Tables of older files are measured once when a newer version first opens them.
+  `CREATE TABLE sk_table_stats (
+     table_id INTEGER NOT NULL,
+     index_name TEXT NOT NULL,
+     item_count INTEGER NOT NULL,
+     size_bytes INTEGER NOT NULL,
+     PRIMARY KEY (table_id, index_name)
+   ) WITHOUT ROWID;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

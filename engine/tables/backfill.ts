@@ -119,10 +119,8 @@ export class Backfills {
               )
       ) as Row[];
       for (const [h, pk, sk, json] of batch) {
-        addToIndex(db, index, { hash: h, pk, sk }, JSON.parse(json) as Item);
+        addToIndex(db, catalog, index, { hash: h, pk, sk }, JSON.parse(json) as Item);
       }
-      // Rows may have been written twice (by a writer, then here): count them again when asked.
-      index.counters = undefined;
       if (batch.length === rows) {
         const last = batch[batch.length - 1]!;
         const moved: Cursor = { after: [last[0], last[1].toString('hex'), last[2].toString('hex')] };

@@ -1,11 +1,12 @@
 // The catalog: every table's description, persisted in sk_tables, and the live Table objects.
 import { DynamoError } from '../errors.js';
+import type { Statement } from 'better-sqlite3';
 import type { Database } from '../storage/database.js';
 import type { KeyType, Sdk, Wire } from '../types.js';
 import type { KeySchema } from './schema.js';
 import { backfillKey, backfillKeyRange } from './backfill.js';
 import { Index, Table } from './table.js';
-import type { Projection, TableDescription } from './table.js';
+import type { Counters, Projection, TableDescription } from './table.js';
 
 type KeySchemaElement = Wire<Sdk.KeySchemaElement>;
 type AttributeDefinition = Wire<Sdk.AttributeDefinition>;
@@ -41,6 +42,7 @@ export class Catalog {
 
   constructor(private readonly db: Database) {
     this.reload();
+    this.measureUncounted();
   }
 
   /**
@@ -63,9 +65,8 @@ export class Catalog {
       const known = previous.get(row.name);
       this.rowText.set(row.name, text);
       if (known && known.id === row.id && previousText.get(row.name) === text) {
-        // Unchanged definition; only the items may have changed.
-        known.counters = undefined;
-        for (const index of known.indexes.values()) index.counters = undefined;
+        // Unchanged definition; only the items may have changed (their statistics are read from
+        // sk_table_stats, which every process's writes keep current).
         this.tables.set(row.name, known);
         this.nextId = Math.max(this.nextId, row.id + 1);
         continue;
@@ -77,9 +78,7 @@ export class Catalog {
         table = known;
         table.description = description;
         table.tags = tags;
-        table.counters = undefined;
         this.attachIndexes(table);
-        for (const index of table.indexes.values()) index.counters = undefined;
       } else {
         table = this.build(row.id, description, tags);
       }
@@ -170,15 +169,16 @@ export class Catalog {
       .prepare(`INSERT OR REPLACE INTO sk_meta (key, value) VALUES ('next_table_id', ?)`)
       .run(String(id + 1));
     const table = this.build(id, description, tags);
-    this.db.sqlite.exec(table.createSql());
-    for (const index of table.indexes.values()) this.db.sqlite.exec(index.createSql());
+    // One exec for the item table and its indexes: each schema change costs a schema parse.
+    this.db.sqlite.exec([table, ...table.indexes.values()].map((t) => `${t.createSql()};`).join('\n'));
     this.db.sqlite
       .prepare('INSERT INTO sk_tables (name, id, description, tags) VALUES (?, ?, ?, ?)')
       .run(table.name, id, JSON.stringify(description), JSON.stringify(tags));
     this.tables.set(table.name, table);
     this.rowText.delete(table.name);
-    table.counters = { itemCount: 0, sizeBytes: 0 };
-    for (const index of table.indexes.values()) index.counters = { itemCount: 0, sizeBytes: 0 };
+    this.setStatistics(id, '', { itemCount: 0, sizeBytes: 0 });
+    for (const index of table.indexes.values())
+      this.setStatistics(id, index.name, { itemCount: 0, sizeBytes: 0 });
     return table;
   }
 
@@ -193,53 +193,123 @@ export class Catalog {
   /** Creates storage for an index added by UpdateTable; call inside a transaction. */
   createIndexStorage(index: Index): void {
     this.db.sqlite.exec(index.createSql());
-    index.counters = { itemCount: 0, sizeBytes: 0 };
+    this.setStatistics(index.table.id, index.name, { itemCount: 0, sizeBytes: 0 });
   }
 
   dropIndexStorage(index: Index): void {
     this.db.sqlite.exec(`DROP TABLE IF EXISTS "${index.sqlName}"`);
     this.db.sqlite.prepare('DELETE FROM sk_meta WHERE key = ?').run(backfillKey(index.table.id, index.name));
+    this.db.sqlite
+      .prepare('DELETE FROM sk_table_stats WHERE table_id = ? AND index_name = ?')
+      .run(index.table.id, index.name);
     index.resetStatements();
   }
 
   /** Removes the table and all its storage; call inside a transaction. */
   drop(table: Table): void {
-    for (const index of table.indexes.values())
-      this.db.sqlite.exec(`DROP TABLE IF EXISTS "${index.sqlName}"`);
-    this.db.sqlite.exec(`DROP TABLE IF EXISTS "${table.sqlName}"`);
+    this.db.sqlite.exec(
+      [...table.indexes.values(), table].map((t) => `DROP TABLE IF EXISTS "${t.sqlName}";`).join('\n'),
+    );
     this.db.sqlite.prepare('DELETE FROM sk_tables WHERE name = ?').run(table.name);
     this.db.sqlite
       .prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?')
       .run(...backfillKeyRange(table.id));
+    this.db.sqlite.prepare('DELETE FROM sk_table_stats WHERE table_id = ?').run(table.id);
     this.tables.delete(table.name);
     this.rowText.delete(table.name);
     table.resetStatements();
   }
 
-  /** Live item count and size, computed once from storage and then maintained by writes. */
-  counters(table: Table): { itemCount: number; sizeBytes: number } {
-    if (!table.counters) {
-      const row = this.db.sqlite
-        .prepare(`SELECT count(*) AS n, coalesce(sum(size), 0) AS s FROM "${table.sqlName}"`)
-        .get() as {
-        n: number;
-        s: number;
-      };
-      table.counters = { itemCount: row.n, sizeBytes: row.s };
-    }
-    return table.counters;
+  // ItemCount and TableSizeBytes live in sk_table_stats (migration 5), one row per table (index
+  // name '') and per index, changed by every item write inside its transaction: reading them costs
+  // one primary-key lookup whatever the table's size, a rolled-back write takes its change back
+  // with it, and every process sharing the file sees the same numbers.
+  private statsStmts?: { get: Statement; add: Statement; set: Statement };
+
+  private stats() {
+    this.statsStmts ??= {
+      get: this.db.sqlite
+        .prepare('SELECT item_count, size_bytes FROM sk_table_stats WHERE table_id = ? AND index_name = ?')
+        .raw(),
+      add: this.db.sqlite.prepare(
+        'UPDATE sk_table_stats SET item_count = item_count + ?, size_bytes = size_bytes + ? WHERE table_id = ? AND index_name = ?',
+      ),
+      set: this.db.sqlite.prepare(
+        'INSERT OR REPLACE INTO sk_table_stats (table_id, index_name, item_count, size_bytes) VALUES (?, ?, ?, ?)',
+      ),
+    };
+    return this.statsStmts;
   }
 
-  indexCounters(index: Index): { itemCount: number; sizeBytes: number } {
-    if (!index.counters) {
-      const row = this.db.sqlite
-        .prepare(`SELECT count(*) AS n, coalesce(sum(size), 0) AS s FROM "${index.sqlName}"`)
-        .get() as {
-        n: number;
-        s: number;
-      };
-      index.counters = { itemCount: row.n, sizeBytes: row.s };
+  private setStatistics(tableId: number, indexName: string, counters: Counters): void {
+    this.stats().set.run(tableId, indexName, counters.itemCount, counters.sizeBytes);
+  }
+
+  private statistics(tableId: number, indexName: string, sqlName: string): Counters {
+    const row = this.stats().get.get(tableId, indexName) as [number, number] | undefined;
+    // Only a table no version with statistics has opened yet lacks its row (see measureUncounted).
+    return row ? { itemCount: row[0], sizeBytes: row[1] } : this.measure(sqlName);
+  }
+
+  /** Counts the rows and sums the sizes of an item or index table: reads every row. */
+  private measure(sqlName: string): Counters {
+    const row = this.db.sqlite
+      .prepare(`SELECT count(*) AS n, coalesce(sum(size), 0) AS s FROM "${sqlName}"`)
+      .get() as { n: number; s: number };
+    return { itemCount: row.n, sizeBytes: row.s };
+  }
+
+  /** Adds one write's change to a table's (or, with `index`, an index's) statistics; in its transaction. */
+  addToStatistics(table: Table, index: Index | undefined, items: number, bytes: number): void {
+    if (items !== 0 || bytes !== 0) this.stats().add.run(items, bytes, table.id, index?.name ?? '');
+  }
+
+  /** Recounts a table whose rows were copied in wholesale (restores); call inside a transaction. */
+  remeasure(table: Table): void {
+    this.setStatistics(table.id, '', this.measure(table.sqlName));
+    for (const index of table.indexes.values())
+      this.setStatistics(table.id, index.name, this.measure(index.sqlName));
+  }
+
+  /**
+   * Measures, once, the tables and indexes of a file written before statistics were kept (a table
+   * created by this version has its row from the start). Costs one read of those tables at open.
+   */
+  private measureUncounted(): void {
+    const known = new Set(
+      (
+        this.db.sqlite.prepare('SELECT table_id, index_name FROM sk_table_stats').raw().all() as [
+          number,
+          string,
+        ][]
+      ).map(([id, name]) => `${id}\u0000${name}`),
+    );
+    const missing: [Table, Index | undefined][] = [];
+    for (const table of this.tables.values()) {
+      if (!known.has(`${table.id}\u0000`)) missing.push([table, undefined]);
+      for (const index of table.indexes.values())
+        if (!known.has(`${table.id}\u0000${index.name}`)) missing.push([table, index]);
     }
-    return index.counters;
+    if (missing.length === 0) return;
+    this.db.transaction(() => {
+      for (const [table, index] of missing) {
+        // INSERT OR IGNORE: another process opening the same file may have measured it first.
+        const c = this.measure((index ?? table).sqlName);
+        this.db.sqlite
+          .prepare(
+            'INSERT OR IGNORE INTO sk_table_stats (table_id, index_name, item_count, size_bytes) VALUES (?, ?, ?, ?)',
+          )
+          .run(table.id, index?.name ?? '', c.itemCount, c.sizeBytes);
+      }
+    });
+  }
+
+  /** The table's ItemCount and TableSizeBytes, as of the current transaction. */
+  counters(table: Table): Counters {
+    return this.statistics(table.id, '', table.sqlName);
+  }
+
+  indexCounters(index: Index): Counters {
+    return this.statistics(index.table.id, index.name, index.sqlName);
   }
 }

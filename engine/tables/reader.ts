@@ -3,10 +3,10 @@
 // at Limit evaluated items or once 1 MB has been read, whichever comes first.
 import type { EngineContext } from '../context.js';
 import type { Item } from '../types.js';
+import { encodeKey } from './schema.js';
 import type { Index, Table } from './table.js';
 
 export const MAX_PAGE_BYTES = 1024 * 1024;
-const CHUNK = 512;
 
 /** Where a row sits: its table key, and for index rows also its index key. */
 export interface RowPosition {
@@ -35,7 +35,6 @@ export type ReadRange =
   | { readonly kind: 'hashes'; readonly from: number; readonly to: number };
 
 export interface ReadRow {
-  readonly position: RowPosition;
   readonly item: Item;
   readonly size: number;
 }
@@ -48,76 +47,89 @@ export interface Page {
   readonly last?: RowPosition;
 }
 
-function sqlFor(
-  source: Table | Index,
-  range: ReadRange,
-  forward: boolean,
-  after: boolean,
-  isIndex: boolean,
-): string {
-  const cols = isIndex ? 'h, pk, sk, tpk, tsk, item, size' : 'h, pk, sk, item, size';
-  const where: string[] = [];
-  let order: string;
-  const dir = forward ? 'ASC' : 'DESC';
-  if (range.kind === 'partition') {
-    where.push('h = ?', 'pk = ?');
-    if (range.lower) where.push(`sk ${range.lower.inclusive ? '>=' : '>'} ?`);
-    if (range.upper) where.push(`sk ${range.upper.inclusive ? '<=' : '<'} ?`);
-    if (after)
-      where.push(isIndex ? `(sk, tpk, tsk) ${forward ? '>' : '<'} (?, ?, ?)` : `sk ${forward ? '>' : '<'} ?`);
-    order = isIndex ? `sk ${dir}, tpk ${dir}, tsk ${dir}` : `sk ${dir}`;
-  } else {
-    where.push('h >= ?', 'h < ?');
-    if (after) where.push(isIndex ? '(h, pk, sk, tpk, tsk) > (?, ?, ?, ?, ?)' : '(h, pk, sk) > (?, ?, ?)');
-    order = isIndex ? 'h, pk, sk, tpk, tsk' : 'h, pk, sk';
-  }
-  return `SELECT ${cols} FROM "${source.sqlName}" WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`;
+/** A read statement and its parameters; `LIMIT ?` is bound last. */
+interface ReadStatement {
+  readonly sql: string;
+  readonly params: unknown[];
 }
 
-function readChunk(
-  ctx: EngineContext,
+/** Whether every row after `after` within one partition also satisfies `bound` (so `bound` can go). */
+function afterImplies(afterSk: Buffer, bound: Bound, forward: boolean, isIndex: boolean): boolean {
+  const c = Buffer.compare(afterSk, bound.value);
+  // Table rows after the start have sk strictly beyond it; index rows (sk, tpk, tsk) may share sk.
+  if (forward) return c > 0 || (c === 0 && (!isIndex || bound.inclusive));
+  return c < 0 || (c === 0 && (!isIndex || bound.inclusive));
+}
+
+/**
+ * The statement that reads `range` from just after `after` (or from its start): the start is the
+ * bound SQLite seeks to in the primary key, so resuming a page costs one B-tree descent however far
+ * into the table it lies. Of two lower (or upper) bounds only the tighter one is written, because
+ * SQLite seeks on one and would merely filter with the other (`EXPLAIN QUERY PLAN` in the tests).
+ */
+export function readStatement(
   source: Table | Index,
   isIndex: boolean,
   range: ReadRange,
   forward: boolean,
   after: RowPosition | undefined,
-  count: number,
-): ReadRow[] {
-  const stmt = ctx.prepare(sqlFor(source, range, forward, after !== undefined, isIndex)).raw();
+): ReadStatement {
+  const where: string[] = [];
   const params: unknown[] = [];
+  let order: string;
   if (range.kind === 'partition') {
+    const dir = forward ? 'ASC' : 'DESC';
+    where.push('h = ?', 'pk = ?');
     params.push(range.h, range.pk);
-    if (range.lower) params.push(range.lower.value);
-    if (range.upper) params.push(range.upper.value);
-    if (after) params.push(after.sk, ...(isIndex ? [after.tpk, after.tsk] : []));
+    let lower = range.lower;
+    let upper = range.upper;
+    let seek: string | undefined;
+    if (after) {
+      const startBound = forward ? lower : upper;
+      if (!startBound || afterImplies(after.sk, startBound, forward, isIndex)) {
+        if (forward) lower = undefined;
+        else upper = undefined;
+        seek = isIndex ? `(sk, tpk, tsk) ${forward ? '>' : '<'} (?, ?, ?)` : `sk ${forward ? '>' : '<'} ?`;
+      }
+    }
+    if (lower) {
+      where.push(`sk ${lower.inclusive ? '>=' : '>'} ?`);
+      params.push(lower.value);
+    }
+    if (upper) {
+      where.push(`sk ${upper.inclusive ? '<=' : '<'} ?`);
+      params.push(upper.value);
+    }
+    if (seek && after) {
+      where.push(seek);
+      params.push(after.sk, ...(isIndex ? [after.tpk, after.tsk] : []));
+    }
+    order = isIndex ? `sk ${dir}, tpk ${dir}, tsk ${dir}` : `sk ${dir}`;
   } else {
-    params.push(range.from, range.to);
-    if (after) params.push(after.h, after.pk, after.sk, ...(isIndex ? [after.tpk, after.tsk] : []));
+    // A start before the range's first hash cannot narrow it (Scan refuses such a start anyway).
+    if (after && after.h >= range.from) {
+      where.push(isIndex ? '(h, pk, sk, tpk, tsk) > (?, ?, ?, ?, ?)' : '(h, pk, sk) > (?, ?, ?)');
+      params.push(after.h, after.pk, after.sk, ...(isIndex ? [after.tpk, after.tsk] : []));
+    } else {
+      where.push('h >= ?');
+      params.push(range.from);
+    }
+    where.push('h < ?');
+    params.push(range.to);
+    order = isIndex ? 'h, pk, sk, tpk, tsk' : 'h, pk, sk';
   }
-  params.push(count);
-  const rows = stmt.all(...params) as unknown[][];
-  return rows.map((r) =>
-    isIndex
-      ? {
-          position: {
-            h: r[0] as number,
-            pk: r[1] as Buffer,
-            sk: r[2] as Buffer,
-            tpk: r[3] as Buffer,
-            tsk: r[4] as Buffer,
-          },
-          item: JSON.parse(r[5] as string) as Item,
-          size: r[6] as number,
-        }
-      : {
-          position: { h: r[0] as number, pk: r[1] as Buffer, sk: r[2] as Buffer },
-          item: JSON.parse(r[3] as string) as Item,
-          size: r[4] as number,
-        },
-  );
+  return {
+    sql: `SELECT size, item FROM "${source.sqlName}" WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
+    params,
+  };
 }
 
-/** Reads one page: up to `limit` rows or 1 MB, starting after `start`. */
+/**
+ * Reads one page: up to `limit` rows or 1 MB, starting after `start`. One statement walks the
+ * B-tree from the start position and is stepped a row at a time, so a page reads exactly the rows
+ * it returns plus, when 1 MB ends it, the one row that did not fit: a page of two 400 KB items
+ * reads three items, not a fixed batch of rows.
+ */
 export function readPage(
   ctx: EngineContext,
   source: Table | Index,
@@ -126,26 +138,50 @@ export function readPage(
 ): Page {
   const isIndex = 'kind' in source && (source.kind === 'GSI' || source.kind === 'LSI');
   const maxBytes = options.maxBytes ?? MAX_PAGE_BYTES;
+  const { sql, params } = readStatement(source, isIndex, range, options.forward, options.start);
+  // A negative LIMIT is no limit in SQLite.
+  params.push(options.limit ?? -1);
   const rows: ReadRow[] = [];
   let bytes = 0;
-  let after = options.start;
-  for (;;) {
-    const want = options.limit !== undefined ? Math.min(options.limit - rows.length, CHUNK) : CHUNK;
-    const chunk = readChunk(ctx, source, isIndex, range, options.forward, after, want);
-    for (const row of chunk) {
+  let full = false;
+  const iterator = ctx
+    .prepare(sql)
+    .raw()
+    .iterate(...params) as IterableIterator<[number, string]>;
+  try {
+    for (const [size, json] of iterator) {
       // A page holds at most 1 MB of items (but always at least one item, so paging progresses).
-      if (rows.length > 0 && bytes + row.size > maxBytes) {
-        return { rows, bytes, last: rows[rows.length - 1]!.position };
+      if (rows.length > 0 && bytes + size > maxBytes) {
+        full = true;
+        break;
       }
-      rows.push(row);
-      bytes += row.size;
+      rows.push({ item: JSON.parse(json) as Item, size });
+      bytes += size;
       if ((options.limit !== undefined && rows.length >= options.limit) || bytes >= maxBytes) {
-        return { rows, bytes, last: row.position };
+        full = true;
+        break;
       }
     }
-    if (chunk.length < want) return { rows, bytes };
-    after = chunk[chunk.length - 1]!.position;
+  } finally {
+    // Stops the statement when the page ended before the rows did.
+    iterator.return?.();
   }
+  return full ? { rows, bytes, last: rowPosition(source, rows[rows.length - 1]!.item) } : { rows, bytes };
+}
+
+/**
+ * Where a row read from `source` sits, computed from its item (which always holds the table's key
+ * and, in an index, the index key): pages select only size and item, so SQLite hands over no key
+ * blobs for the rows in between.
+ */
+export function rowPosition(source: Table | Index, item: Item): RowPosition {
+  if (!('kind' in source)) {
+    const key = encodeKey(source.key, item);
+    return { h: key.hash, pk: key.pk, sk: key.sk };
+  }
+  const key = encodeKey(source.key, item);
+  const tableKey = encodeKey(source.table.key, item);
+  return { h: key.hash, pk: key.pk, sk: key.sk, tpk: tableKey.pk, tsk: tableKey.sk };
 }
 
 /** The smallest byte string greater than every string that starts with `prefix` (undefined: none). */

@@ -123,6 +123,27 @@ export function pickKey(schema: KeySchema, item: Item): Item {
   return out;
 }
 
+/**
+ * True when the item's key attributes could be written as this key: present with the right type,
+ * no empty string or binary, within the size limits. A backfill indexes exactly these items; a
+ * write of an item that fails it is refused (operations/itemCommon.ts, checkIndexKeys).
+ */
+export function indexableKey(schema: KeySchema, item: Item): boolean {
+  if (!hasKey(schema, item)) return false;
+  let sortBytes = 0;
+  for (const a of schema.partition) {
+    const size = keyValueSize(item[a.name]!);
+    if (size === 0 && a.type !== 'N') return false;
+    if (size > MAX_PARTITION_KEY_BYTES) return false;
+  }
+  for (const a of schema.sort) {
+    const size = keyValueSize(item[a.name]!);
+    if (size === 0 && a.type !== 'N') return false;
+    sortBytes += size;
+  }
+  return sortBytes <= MAX_SORT_KEY_BYTES;
+}
+
 /** True when the item carries every key attribute of the schema with the right type (sparse indexes). */
 export function hasKey(schema: KeySchema, item: Item): boolean {
   for (const a of schema.partition) {

@@ -20,7 +20,7 @@ export interface StoredRow {
   readonly size: number;
 }
 
-/** Running totals for DescribeTable, computed on first use and then kept current after each commit. */
+/** ItemCount and TableSizeBytes of a table or index (the catalog keeps them, see catalog.ts). */
 export interface Counters {
   itemCount: number;
   sizeBytes: number;
@@ -30,8 +30,8 @@ export class Index {
   private stmts?: {
     insert: Statement;
     delete: Statement;
+    size: Statement;
   };
-  counters?: Counters;
 
   constructor(
     readonly table: Table,
@@ -51,7 +51,7 @@ export class Index {
   createSql(): string {
     return `CREATE TABLE IF NOT EXISTS "${this.sqlName}" (
       h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, tpk BLOB NOT NULL, tsk BLOB NOT NULL,
-      item TEXT NOT NULL, size INTEGER NOT NULL,
+      size INTEGER NOT NULL, item TEXT NOT NULL,
       PRIMARY KEY (h, pk, sk, tpk, tsk)) WITHOUT ROWID`;
   }
 
@@ -65,6 +65,9 @@ export class Index {
         delete: db.sqlite.prepare(
           `DELETE FROM ${t} WHERE h = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`,
         ),
+        size: db.sqlite
+          .prepare(`SELECT size FROM ${t} WHERE h = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`)
+          .pluck(),
       };
     }
     return this.stmts;
@@ -78,6 +81,12 @@ export class Index {
     this.statements(db).delete.run(key.hash, key.pk, key.sk, tableKey.pk, tableKey.sk);
   }
 
+  /** The stored size of one index row, or undefined when there is none. */
+  rowSize(db: Database, key: EncodedKey, tableKey: EncodedKey): number | undefined {
+    return this.statements(db).size.get(key.hash, key.pk, key.sk, tableKey.pk, tableKey.sk) as
+      number | undefined;
+  }
+
   resetStatements(): void {
     this.stmts = undefined;
   }
@@ -89,7 +98,6 @@ export class Table {
     upsert: Statement;
     delete: Statement;
   };
-  counters?: Counters;
   readonly indexes = new Map<string, Index>();
 
   constructor(
@@ -105,9 +113,14 @@ export class Table {
     return `t${this.id}`;
   }
 
+  /**
+   * `size` comes before `item`: SQLite stores a row's columns in order and spills a large item onto
+   * overflow pages, so a size written after it could only be read by walking the item's pages.
+   * Tables created before this order keep theirs; every statement names its columns.
+   */
   createSql(): string {
     return `CREATE TABLE IF NOT EXISTS "${this.sqlName}" (
-      h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,
+      h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, size INTEGER NOT NULL, item TEXT NOT NULL,
       PRIMARY KEY (h, pk, sk)) WITHOUT ROWID`;
   }
 

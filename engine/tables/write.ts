@@ -1,9 +1,9 @@
-// The one path every item write takes: the item row, its index rows, the live counters and the
+// The one path every item write takes: the item row, its index rows, the statistics and the
 // write listeners (streams, TTL, point-in-time log) change together inside the caller's transaction.
 import type { Item } from '../types.js';
 import type { Database } from '../storage/database.js';
 import { itemSize } from '../values/size.js';
-import { encodeKey, hasKey, keyAttributes } from './schema.js';
+import { encodeKey, hasKey, indexableKey, keyAttributes } from './schema.js';
 import type { EncodedKey } from './schema.js';
 import type { Catalog } from './catalog.js';
 import type { Index, Table } from './table.js';
@@ -69,11 +69,7 @@ export function writeItem(
   if (newItem) table.putRow(db, key, JSON.stringify(newItem), newSize);
   else if (oldItem) table.deleteRow(db, key);
 
-  const counters = table.counters;
-  if (counters) {
-    counters.itemCount += (newItem ? 1 : 0) - (oldItem ? 1 : 0);
-    counters.sizeBytes += newSize - oldSize;
-  }
+  catalog.addToStatistics(table, undefined, (newItem ? 1 : 0) - (oldItem ? 1 : 0), newSize - oldSize);
 
   const indexWrites = new Map<string, number>();
   for (const index of table.indexes.values()) {
@@ -88,7 +84,7 @@ export function writeItem(
 
 function maintainIndex(
   db: Database,
-  _catalog: Catalog,
+  catalog: Catalog,
   index: Index,
   tableKey: EncodedKey,
   oldItem: Item | undefined,
@@ -105,33 +101,21 @@ function maintainIndex(
   const newJson = newRow ? JSON.stringify(newRow) : undefined;
   if (oldKey && newKey && sameKey(oldKey, newKey) && oldJson === newJson) return 0;
 
-  const counters = index.counters;
   let units = 0;
   const oldSize = oldRow ? itemSize(oldRow) : 0;
   const newSize = newRow ? itemSize(newRow) : 0;
+  catalog.addToStatistics(index.table, index, (newKey ? 1 : 0) - (oldKey ? 1 : 0), newSize - oldSize);
   if (oldKey && (!newKey || !sameKey(oldKey, newKey))) {
     index.deleteRow(db, oldKey, tableKey);
     units += writeUnits(oldSize);
-    if (counters) {
-      counters.itemCount--;
-      counters.sizeBytes -= oldSize;
-    }
     if (newKey) {
       index.putRow(db, newKey, tableKey, newJson!, newSize);
       units += writeUnits(newSize);
-      if (counters) {
-        counters.itemCount++;
-        counters.sizeBytes += newSize;
-      }
     }
     return units;
   }
   if (newKey) {
     index.putRow(db, newKey, tableKey, newJson!, newSize);
-    if (counters) {
-      if (!oldKey) counters.itemCount++;
-      counters.sizeBytes += newSize - oldSize;
-    }
     return writeUnits(Math.max(oldSize, newSize));
   }
   return 0;
@@ -139,13 +123,24 @@ function maintainIndex(
 
 /**
  * Writes the index row of an item (if the item belongs in the index), replacing an identical row
- * a writer may have put first; counters are left alone (the caller has them counted again). The
- * chunked GSI backfill (backfill.ts) uses it.
+ * a writer may have put first, and counts only what it adds to the index's statistics. The chunked
+ * GSI backfill (backfill.ts) uses it. Items whose index key DynamoDB would refuse in a write (empty,
+ * too long) are left out, as the service's backfill leaves them out.
  */
-export function addToIndex(db: Database, index: Index, tableKey: EncodedKey, item: Item): void {
-  if (!hasKey(index.key, item)) return;
+export function addToIndex(
+  db: Database,
+  catalog: Catalog,
+  index: Index,
+  tableKey: EncodedKey,
+  item: Item,
+): void {
+  if (!indexableKey(index.key, item)) return;
   const row = projectForIndex(index, item);
-  index.putRow(db, encodeKey(index.key, item), tableKey, JSON.stringify(row), itemSize(row));
+  const key = encodeKey(index.key, item);
+  const size = itemSize(row);
+  const before = index.rowSize(db, key, tableKey);
+  index.putRow(db, key, tableKey, JSON.stringify(row), size);
+  catalog.addToStatistics(index.table, index, before === undefined ? 1 : 0, size - (before ?? 0));
 }
 
 /**
@@ -166,7 +161,7 @@ export function backfillIndex(ctx: WriteContext, table: Table, index: Index): vo
   let batch = first.all() as [number, Buffer, Buffer, string][];
   while (batch.length > 0) {
     for (const [h, pk, sk, json] of batch) {
-      maintainIndex(ctx.db, ctx.catalog, index, { hash: h, pk, sk }, undefined, JSON.parse(json) as Item);
+      addToIndex(ctx.db, ctx.catalog, index, { hash: h, pk, sk }, JSON.parse(json) as Item);
     }
     const last = batch[batch.length - 1]!;
     batch = next.all(last[0], last[1], last[2]) as [number, Buffer, Buffer, string][];

@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { runDumpBench } from './dump.js';
 import { runEngineBench } from './engine.js';
 import { runHttpBench } from './http.js';
+import { runPagingBench } from './paging.js';
 import { runPartiqlBench } from './partiql.js';
 import { runScalingBench } from './scaling.js';
 import { runStartupBench } from './startup.js';
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<Record<string, number>> | Record<stri
   scaling: runScalingBench,
   dump: runDumpBench,
   startup: runStartupBench,
+  paging: runPagingBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

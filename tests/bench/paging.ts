@@ -1,0 +1,403 @@
+// `npm run bench -- paging`: what a page costs wherever it lies in a big table, whole-table reads
+// against table size, pages of 400 KB items, DescribeTable on a big table, and (through the
+// endpoint, beside dynalite) CreateTable/DeleteTable and small filtered Scans, as test suites run
+// them. Every row prints its target. BENCH_PAGING_1M=1 adds a full Scan of 1M items (slow to load;
+// BENCH_PAGING_1M=only runs just that).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../engine/engine.js';
+import { encodeKey } from '../../engine/tables/schema.js';
+import { writeItem } from '../../engine/tables/write.js';
+import type { Item as StoredItem } from '../../engine/types.js';
+import { call, callOk } from './loadgen.js';
+import { startPeer } from './peers.js';
+import type { Peer } from './peers.js';
+
+type Item = Record<string, Record<string, unknown>>;
+
+function smallItem(i: number): Item {
+  return {
+    pk: { S: `user#${i}` },
+    sk: { N: '1' },
+    name: { S: `name ${i}` },
+    email: { S: `user${i}@example.com` },
+    age: { N: String(20 + (i % 50)) },
+    tags: { SS: ['a', 'b'] },
+  };
+}
+
+function createTable(engine: Engine, name: string): void {
+  engine.execute('CreateTable', {
+    TableName: name,
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'N' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+}
+
+/** Loads `count` items through the engine's write path, 25 to a BatchWriteItem, 4,000 to a commit. */
+function load(engine: Engine, name: string, count: number, item: (i: number) => Item = smallItem): void {
+  for (let from = 0; from < count; from += 4000) {
+    engine.ctx.db.transaction(() => {
+      for (let i = from; i < Math.min(count, from + 4000); i += 25) {
+        const requests = [];
+        for (let j = i; j < Math.min(count, i + 25); j++) requests.push({ PutRequest: { Item: item(j) } });
+        engine.execute('BatchWriteItem', { RequestItems: { [name]: requests } });
+      }
+    });
+  }
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Median wall time of `fn` in ms over `runs` runs (after one warm-up run). */
+function timeMs(fn: () => void, runs: number): number {
+  fn();
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+async function timeMsAsync(fn: () => Promise<void>, runs: number): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+const rows: { name: string; value: string; target: string; met: boolean }[] = [];
+
+function report(name: string, value: string, target: string, met: boolean): void {
+  rows.push({ name, value, target, met });
+  console.log(`${name.padEnd(46)} ${value.padStart(30)}   target ${target}: ${met ? 'met' : 'MISSED'}`);
+}
+
+const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+
+/** Every page's ExclusiveStartKey of a full Scan (undefined for the first page). */
+function scanStarts(engine: Engine, table: string, limit?: number): (Item | undefined)[] {
+  const starts: (Item | undefined)[] = [undefined];
+  let key: Item | undefined;
+  for (;;) {
+    const r = engine.execute('Scan', {
+      TableName: table,
+      ExclusiveStartKey: key,
+      ...(limit ? { Limit: limit } : {}),
+    }) as { LastEvaluatedKey?: Item };
+    if (!r.LastEvaluatedKey) return starts;
+    key = r.LastEvaluatedKey;
+    starts.push(key);
+  }
+}
+
+/** Reads a whole table with `SELECT *` through NextToken; returns the items read. */
+function selectAll(engine: Engine, table: string): number {
+  let token: string | undefined;
+  let n = 0;
+  do {
+    const r = engine.execute('ExecuteStatement', {
+      Statement: `SELECT * FROM "${table}"`,
+      NextToken: token,
+    }) as {
+      Items: unknown[];
+      NextToken?: string;
+    };
+    n += r.Items.length;
+    token = r.NextToken;
+  } while (token);
+  return n;
+}
+
+function inProcess(dir: string, results: Record<string, number>): void {
+  const path = join(dir, 'paging.sqlite');
+  let engine = new Engine({ path });
+  const BIG = 200_000;
+  console.log(`\nloading 50k, 100k and ${BIG / 1000}k small items and 40 items of 400 KB …`);
+  for (const [name, n] of [
+    ['T50k', 50_000],
+    ['T100k', 100_000],
+    ['T200k', BIG],
+  ] as const) {
+    createTable(engine, name);
+    load(engine, name, n);
+  }
+  createTable(engine, 'Big');
+  const blob = 'x'.repeat(400 * 1024 - 40);
+  load(engine, 'Big', 40, (i) => ({ pk: { S: `big#${i}` }, sk: { N: '1' }, blob: { S: blob } }));
+
+  // DescribeTable in a process that has just opened the file: nothing is counted.
+  engine.close();
+  engine = new Engine({ path });
+  let t = performance.now();
+  engine.execute('DescribeTable', { TableName: 'T200k' });
+  const firstDescribe = performance.now() - t;
+  t = performance.now();
+  engine.execute('DescribeTable', { TableName: 'Big' });
+  const firstDescribeBig = performance.now() - t;
+  const describe = timeMs(() => engine.execute('DescribeTable', { TableName: 'T200k' }), 200);
+  console.log('');
+  report(
+    'DescribeTable, 200k items (first / median)',
+    `${ms(firstDescribe)} / ${ms(describe)} ms`,
+    '≤ 5 ms',
+    Math.max(firstDescribe, describe) <= 5,
+  );
+  report(
+    'DescribeTable, 16 MB of 400 KB items (first)',
+    `${ms(firstDescribeBig)} ms`,
+    '≤ 5 ms',
+    firstDescribeBig <= 5,
+  );
+  results.describeFirstMs = firstDescribe;
+
+  // The same page at the start, the middle and the end of the table.
+  const pageStarts = scanStarts(engine, 'T200k');
+  const full = pageStarts.length - 2; // the last full page starts here (the final page may be short)
+  const at = [0, Math.floor(full / 2), full];
+  const pageMs = at.map((i) =>
+    timeMs(() => engine.execute('Scan', { TableName: 'T200k', ExclusiveStartKey: pageStarts[i] }), 15),
+  );
+  report(
+    '1 MB Scan page at start / middle / end',
+    `${pageMs.map(ms).join(' / ')} ms`,
+    'end ≤ 1.2× start',
+    pageMs[2]! <= 1.2 * pageMs[0]!,
+  );
+  const smallStarts = scanStarts(engine, 'T200k', 100);
+  const smallAt = [1, Math.floor(smallStarts.length / 2), smallStarts.length - 2];
+  const smallMs = smallAt.map((i) =>
+    timeMs(
+      () => engine.execute('Scan', { TableName: 'T200k', Limit: 100, ExclusiveStartKey: smallStarts[i] }),
+      100,
+    ),
+  );
+  report(
+    '100-item Scan page after a start key: start / middle / end',
+    `${smallMs.map(ms).join(' / ')} ms`,
+    'end ≤ 1.2× start',
+    smallMs[2]! <= 1.2 * smallMs[0]!,
+  );
+  results.page1mbStartMs = pageMs[0]!;
+  results.page1mbEndMs = pageMs[2]!;
+  results.page100StartMs = smallMs[0]!;
+  results.page100EndMs = smallMs[2]!;
+
+  // Whole-table reads: linear in size.
+  const whole = (['T50k', 'T100k', 'T200k'] as const).map((name) => {
+    const start = performance.now();
+    const n = selectAll(engine, name);
+    return { n, ms: performance.now() - start };
+  });
+  const perItem = whole.map((w) => (w.ms * 1000) / w.n);
+  report(
+    'SELECT * of 50k / 100k / 200k items',
+    `${whole.map((w) => (w.ms / 1000).toFixed(2)).join(' / ')} s`,
+    'µs per item at 200k ≤ 1.2× at 50k',
+    perItem[2]! <= 1.2 * perItem[0]!,
+  );
+  results.selectAll200kMs = whole[2]!.ms;
+
+  // Pages of 400 KB items: two items each, reading about three.
+  const bigStarts = scanStarts(engine, 'Big');
+  const bigMs = timeMs(
+    () => engine.execute('Scan', { TableName: 'Big', ExclusiveStartKey: bigStarts[bigStarts.length >> 1] }),
+    20,
+  );
+  const rssBefore = process.memoryUsage().rss;
+  for (const s of bigStarts) engine.execute('Scan', { TableName: 'Big', ExclusiveStartKey: s });
+  const rssGrowth = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
+  report(
+    'Scan page of two 400 KB items',
+    `${ms(bigMs)} ms (RSS +${rssGrowth.toFixed(0)} MB)`,
+    '≤ 20 ms',
+    bigMs <= 20,
+  );
+  results.bigPageMs = bigMs;
+  engine.close();
+}
+
+function fullScanOfMillion(dir: string, results: Record<string, number>): void {
+  const engine = new Engine({ path: join(dir, 'million.sqlite') });
+  const N = 1_000_000;
+  console.log('\nloading 1M small items …');
+  createTable(engine, 'Million');
+  // Straight through the engine's write path (writeItem), skipping request parsing: loading is not
+  // what is measured here.
+  const table = engine.ctx.catalog.get('Million')!;
+  for (let from = 0; from < N; from += 20_000) {
+    engine.ctx.db.transaction(() => {
+      for (let i = from; i < from + 20_000; i++) {
+        const item = smallItem(i) as unknown as StoredItem;
+        writeItem(engine.ctx, table, encodeKey(table.key, item), undefined, 0, item);
+      }
+    });
+  }
+  const start = performance.now();
+  let key: Item | undefined;
+  let n = 0;
+  do {
+    const r = engine.execute('Scan', { TableName: 'Million', ExclusiveStartKey: key }) as {
+      Count: number;
+      LastEvaluatedKey?: Item;
+    };
+    n += r.Count;
+    key = r.LastEvaluatedKey;
+  } while (key);
+  const seconds = (performance.now() - start) / 1000;
+  report(
+    `full Scan of ${(n / 1e6).toFixed(0)}M small items`,
+    `${seconds.toFixed(1)} s`,
+    '≤ 15 s',
+    seconds <= 15,
+  );
+  results.scanMillionSeconds = seconds;
+  engine.close();
+}
+
+/** CreateTable/DeleteTable cycles and small filtered Scans through the endpoint, beside dynalite. */
+async function controlPlane(dir: string, results: Record<string, number>): Promise<void> {
+  const peers: Peer[] = [];
+  try {
+    peers.push(await startPeer('sortkey-file', { path: join(dir, 'endpoint.sqlite') }));
+    peers.push(await startPeer('dynalite-memory'));
+    const out: Record<string, { create: number; remove: number; scan: number }> = {};
+    for (const peer of peers) {
+      const port = peer.port;
+      const definition = (name: string) => ({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'g', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byG',
+            KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+      const untilActive = async (name: string) => {
+        for (;;) {
+          const d = (await callOk(port, 'DescribeTable', { TableName: name })) as {
+            Table: { TableStatus: string };
+          };
+          if (d.Table.TableStatus === 'ACTIVE') return;
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      };
+      // A few tables stay, as in a test suite's database.
+      for (let k = 0; k < 5; k++) {
+        await callOk(port, 'CreateTable', definition(`Keep${k}`));
+        await untilActive(`Keep${k}`);
+      }
+      const untilGone = async (name: string) => {
+        while ((await call(port, 'DescribeTable', { TableName: name })).status === 200)
+          await new Promise((r) => setTimeout(r, 1));
+      };
+      // Each test creates the tables it needs and drops them afterwards: the same names again.
+      const creates: number[] = [];
+      const deletes: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        const name = 'PerTest';
+        let t = performance.now();
+        await callOk(port, 'CreateTable', definition(name));
+        creates.push(performance.now() - t);
+        await untilActive(name);
+        t = performance.now();
+        await callOk(port, 'DeleteTable', { TableName: name });
+        deletes.push(performance.now() - t);
+        await untilGone(name);
+      }
+      // A small table and a filtered Scan of it.
+      const items = [];
+      for (let i = 0; i < 100; i++)
+        items.push({
+          PutRequest: {
+            Item: { pk: { S: `p${i % 10}` }, sk: { S: `s${i}` }, g: { S: `g${i % 7}` }, n: { N: String(i) } },
+          },
+        });
+      for (let i = 0; i < items.length; i += 25)
+        await callOk(port, 'BatchWriteItem', { RequestItems: { Keep0: items.slice(i, i + 25) } });
+      const scan = await timeMsAsync(async () => {
+        await callOk(port, 'Scan', {
+          TableName: 'Keep0',
+          FilterExpression: 'n > :v AND g = :g',
+          ExpressionAttributeValues: { ':v': { N: '50' }, ':g': { S: 'g3' } },
+        });
+      }, 300);
+      out[peer.kind] = { create: median(creates.slice(10)), remove: median(deletes.slice(10)), scan };
+    }
+    const s = out['sortkey-file']!;
+    const d = out['dynalite-memory']!;
+    report(
+      'CreateTable (with a GSI), endpoint',
+      `${ms(s.create)} ms (dynalite ${ms(d.create)} ms)`,
+      '≤ dynalite',
+      s.create <= d.create,
+    );
+    report(
+      'DeleteTable, endpoint',
+      `${ms(s.remove)} ms (dynalite ${ms(d.remove)} ms)`,
+      '≤ dynalite',
+      s.remove <= d.remove,
+    );
+    report(
+      'Scan of 100 items with a filter, endpoint',
+      `${ms(s.scan)} ms (dynalite ${ms(d.scan)} ms)`,
+      '≤ dynalite',
+      s.scan <= d.scan,
+    );
+    results.createTableMs = s.create;
+    results.deleteTableMs = s.remove;
+    results.smallScanMs = s.scan;
+    results.dynaliteCreateTableMs = d.create;
+    results.dynaliteDeleteTableMs = d.remove;
+    results.dynaliteSmallScanMs = d.scan;
+  } finally {
+    for (const p of peers) await p.stop();
+  }
+}
+
+export async function runPagingBench(): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'sortkey-paging-'));
+  const results: Record<string, number> = {};
+  try {
+    console.log('\nPaging and big tables (in process, file-backed; medians):');
+    const million = process.env.BENCH_PAGING_1M;
+    if (million !== 'only') {
+      await controlPlane(dir, results);
+      inProcess(dir, results);
+    }
+    if (million === '1' || million === 'only') fullScanOfMillion(dir, results);
+    const missed = rows.filter((r) => !r.met).length;
+    console.log(`\n${rows.length - missed} of ${rows.length} paging targets met`);
+    return results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
