@@ -6,6 +6,7 @@ import pc from 'picocolors';
 import { defaultDatabasePath } from '../defaults.js';
 import type { SortkeyServer, StartServerOptions } from '../server/index.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, parseAccessKeys } from '../server/config.js';
+import { prepareLocalDatabase } from './database.js';
 import { packageVersion } from './version.js';
 
 /** DynamoDB Local's file name inside `-dbPath DIR` (Sortkey always shares one database). */
@@ -156,6 +157,8 @@ async function runServe(opts: ServeCliOptions): Promise<void> {
     }
     throw e;
   }
+  if (startOptions.db !== undefined)
+    prepareLocalDatabase(startOptions.db, { command: 'serve', mustExist: false, quiet: opts.quiet === true });
   const verbose = opts.verbose === true;
   let server: SortkeyServer;
   try {

@@ -89,7 +89,7 @@ describe('sortkey shell (scripts)', () => {
     assert.equal(r.stdout, '{"sk":"o#1"}\n');
     assert.match(
       r.stderr,
-      /^<stdin>:2: ResourceNotFoundException: Requested resource not found\n\(1 statement after it not run\)\n$/,
+      /^<stdin>:2: ResourceNotFoundException: Requested resource not found\nhint: there is no table Nope \(.tables lists the 1 there are\)\n\(1 statement after it not run\)\n$/,
     );
   });
 
