@@ -5,11 +5,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Engine } from '../../engine/engine.js';
 import { runShell } from '../../main/shell/index.js';
@@ -137,9 +139,8 @@ async function shellHere(opts: ShellOptions): Promise<Run> {
 
 describe('the shell against other endpoints and tools', () => {
   it('says that an endpoint without PartiQL (dynalite) does not implement ExecuteStatement', async () => {
-    const { default: dynalite } = (await import('dynalite')) as unknown as {
-      default: () => import('node:http').Server;
-    };
+    // dynalite ships no types: load it through require.
+    const dynalite = createRequire(import.meta.url)('dynalite') as () => Server;
     const server = dynalite();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -165,7 +166,10 @@ describe('the shell against other endpoints and tools', () => {
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
     });
-    engine.execute('PutItem', { TableName: 'Nums', Item: { id: { S: 'a' }, n: { N: '12345678901234567890' } } });
+    engine.execute('PutItem', {
+      TableName: 'Nums',
+      Item: { id: { S: 'a' }, n: { N: '12345678901234567890' } },
+    });
     engine.close();
     const exact = await shellHere({ db, command: "SELECT n FROM Nums WHERE id = 'a'", json: true });
     assert.equal(exact.stdout, '[\n  {"n":12345678901234567890}\n]\n');
