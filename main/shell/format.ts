@@ -312,7 +312,7 @@ export function statementHints(text: string, err: unknown, tables: readonly stri
     const aggregate = /\b(COUNT|SUM|AVG|MIN|MAX)\s*\(/i.exec(code);
     if (aggregate) {
       hints.push(
-        `DynamoDB's PartiQL has no aggregate functions (${aggregate[1]!.toUpperCase()}, COUNT, SUM, AVG, MIN, MAX); .count TABLE counts items with Scan's Select: COUNT`,
+        `DynamoDB's PartiQL has no aggregate functions (${aggregate[1]!.toUpperCase()}(…) among them); .count TABLE counts items with Scan's Select: COUNT`,
       );
     }
     const first = /^\s*([A-Za-z_]+)/.exec(code)?.[1];

@@ -100,7 +100,7 @@ export interface RunResult {
 export const META_COMMANDS: readonly [string, string][] = [
   ['.help', 'this list'],
   ['.tables', 'the tables, with their keys and item counts'],
-  ['.describe TABLE', 'keys, indexes, billing, size of a table'],
+  ['.describe TABLE', 'keys, indexes, billing, size, stream, TTL, PITR and tags of a table'],
   ['.create TABLE PK[:S|N|B] [SK[:S|N|B]]', 'create an on-demand table (PartiQL has no CREATE TABLE)'],
   ['.explain STATEMENT', 'how a statement runs: Query or Scan, keys, filter, estimated capacity'],
   ['.count TABLE[.INDEX]', 'count the items (Scan with Select: COUNT, to the end; PartiQL has no COUNT)'],
@@ -408,8 +408,8 @@ export class Session {
         this.println(
           c.dim(
             control === 'begin'
-              ? `Transaction: statements are queued, then run as one ExecuteTransaction on COMMIT (ROLLBACK drops them)`
-              : `Batch: statements are queued, then run as one BatchExecuteStatement on END (ROLLBACK drops them)`,
+              ? 'Transaction: statements wait for COMMIT, then run as one (ROLLBACK drops them)'
+              : 'Batch: statements wait for END, then run as one BatchExecuteStatement',
           ),
         );
       }
@@ -734,6 +734,8 @@ export class Session {
       const lines: string[] = [];
       const done: number[] = [];
       const maxWidth = this.columns();
+      // Expanded display: names padded alike across the chunk (an item shows the ones it has).
+      const chunkColumns = columnsFor(items, preferred);
       if (mode === 'table') {
         columns = columnsFor(items, preferred, columns);
         const rendered = renderTable(columns, items, {
@@ -747,7 +749,7 @@ export class Session {
           // One block per item (the table could not fit without cutting values).
           layout = undefined;
           items.forEach((item, i) => {
-            for (const l of renderVertical(columnsFor([item], preferred), [item], {
+            for (const l of renderVertical(chunkColumns, [item], {
               colors: c,
               keys: keySet,
               ...(maxWidth !== undefined ? { maxWidth } : {}),
@@ -767,7 +769,7 @@ export class Session {
         }
       } else if (mode === 'line') {
         items.forEach((item, i) => {
-          for (const l of renderVertical(columnsFor([item], preferred), [item], {
+          for (const l of renderVertical(chunkColumns, [item], {
             colors: c,
             keys: keySet,
             ...(maxWidth !== undefined ? { maxWidth } : {}),
@@ -962,7 +964,7 @@ export class Session {
           }
           this.io.status?.(null);
           const capacity = new CapacityTotal();
-          capacity.add({ CapacityUnits: result.capacity });
+          capacity.add({ ReadCapacityUnits: result.capacity });
           if (this.mode === 'json' || this.mode === 'ndjson') {
             this.println(`{"count":${result.count}}`);
           } else {
@@ -996,6 +998,8 @@ export class Session {
         case 'once': {
           if (!arg) {
             if (name === 'once') return fail('usage: .once FILE');
+            if (this.confirmWrites && this.output)
+              this.io.out(this.c.dim('Results go to the screen again\n'));
             this.closeOutput();
             return 'ok';
           }
@@ -1009,6 +1013,10 @@ export class Session {
             );
           }
           this.closeOutput();
+          if (this.confirmWrites)
+            this.io.out(
+              this.c.dim(`${name === 'once' ? 'The next result goes' : 'Results go'} to ${file}\n`),
+            );
           this.output = { fd, file, once: name === 'once' };
           return 'ok';
         }
@@ -1143,6 +1151,13 @@ export class Session {
     this.println(`  EXPLAIN SELECT * FROM Orders WHERE total > 10;`);
     this.println('');
     for (const [k, v] of META_COMMANDS) this.println(`  ${c.cyan(k.padEnd(width))}${v}`);
+    this.println('');
+    this.println(
+      `  ${c.dim('BEGIN; … COMMIT;')} one ExecuteTransaction (ROLLBACK drops it) · ${c.dim('BEGIN BATCH; … END;')} one BatchExecuteStatement`,
+    );
+    this.println(
+      `  ${c.dim('psql habits:')} \\d [TABLE], \\dt, \\x, \\o FILE, \\i FILE, \\timing, \\q, \\? · SHOW TABLES; DESCRIBE TABLE;`,
+    );
     this.println('');
     this.println(
       c.dim(
