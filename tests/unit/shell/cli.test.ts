@@ -133,6 +133,13 @@ describe('sortkey shell (scripts)', () => {
     assert.match((await runHere({ params: 'nope', command: 'x' })).stderr, /nope: not a value/);
   });
 
+  it('--max-items stops each SELECT after n items', async () => {
+    const r = await runHere({ db, command: 'SELECT sk FROM Orders', ndjson: true, maxItems: '2' });
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout.trim().split('\n').length, 2);
+    assert.match(r.stderr, /stopped at \.limit 2/);
+  });
+
   it('works in memory', async () => {
     const r = await runHere({
       inMemory: true,
