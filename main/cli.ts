@@ -30,9 +30,16 @@ export function createProgram(): Command {
   const program = new Command('sortkey')
     .description('A local DynamoDB-compatible database, with a PartiQL shell and a studio')
     .version(packageVersion(), '-v, --version')
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Commander exits 1 on a usage mistake (unknown option, missing argument); the help promises 2,
+    // which scripts can tell apart from a failed operation. Subcommands inherit this.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
   for (const register of COMMANDS) register(program);
   return program;
 }
+
+// The AWS SDK warns on Node 20 about its own future releases (remote commands load it): noise the
+// user can do nothing about, and it would break `-q`.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 await createProgram().parseAsync(rewriteDynamoDbLocalArgs(process.argv.slice(2)), { from: 'user' });

@@ -15,7 +15,7 @@ async function runDump(file: string, opts: DumpCliOptions): Promise<number> {
   const bar = new ProgressBar(process.stderr, process.stderr.isTTY === true && !opts.quiet);
   let opened;
   try {
-    opened = await openTarget(opts);
+    opened = await openTarget(opts, process.env, { command: 'dump', readOnly: true });
   } catch (e) {
     return failure('dump', e);
   }

@@ -143,7 +143,7 @@ async function runExport(args: string[], opts: ExportCliOptions): Promise<number
   const bar = new ProgressBar(process.stderr, process.stderr.isTTY === true && !opts.quiet);
   let opened;
   try {
-    opened = await openTarget(opts);
+    opened = await openTarget(opts, process.env, { command: 'export', readOnly: true });
   } catch (e) {
     return failure('export', e);
   }

@@ -4,7 +4,8 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { defaultDatabasePath, ensureDatabaseDir } from '../defaults.js';
+import { defaultDatabasePath } from '../defaults.js';
+import { MissingDatabaseError, prepareLocalDatabase } from './database.js';
 import type { DumpTarget } from '../../engine/dump/index.js';
 
 export interface TargetCliOptions {
@@ -13,6 +14,8 @@ export interface TargetCliOptions {
   endpoint?: string;
   region?: string;
   profile?: string;
+  /** No "Created new database" line. */
+  quiet?: boolean;
 }
 
 /** A user mistake in the command line: printed without a stack trace, exit code 2. */
@@ -41,10 +44,15 @@ export interface OpenedTarget {
   close(): void;
 }
 
-/** Opens the local database or connects to the remote service the options name. */
+/**
+ * Opens the local database or connects to the remote service the options name. With `readOnly`
+ * (dump, export) a missing database file is refused (MissingDatabaseError, exit 2) instead of
+ * created; otherwise a new file is announced on stderr.
+ */
 export async function openTarget(
   opts: TargetCliOptions,
   env: NodeJS.ProcessEnv = process.env,
+  use: { command: string; readOnly: boolean } = { command: 'import', readOnly: false },
 ): Promise<OpenedTarget> {
   const remote = isRemoteTarget(opts);
   if (remote && (opts.db !== undefined || opts.inMemory)) {
@@ -63,8 +71,14 @@ export async function openTarget(
     return { target: r, where: r.description, close: () => r.close() };
   }
   const { Engine } = await import('../../engine/engine.js');
-  const path = opts.inMemory ? ':memory:' : resolve(opts.db ?? defaultDatabasePath(env));
-  ensureDatabaseDir(path);
+  const path = prepareLocalDatabase(
+    opts.inMemory ? ':memory:' : resolve(opts.db ?? defaultDatabasePath(env)),
+    {
+      command: use.command,
+      mustExist: use.readOnly,
+      quiet: opts.quiet === true,
+    },
+  );
   // No background TTL sweeper: this process only moves data in and out.
   const engine = new Engine({ path, ttlSweepIntervalMs: 0 });
   return { target: engine, where: path === ':memory:' ? 'memory' : path, close: () => engine.close() };
@@ -98,7 +112,7 @@ export function parseTableMap(value: string): Record<string, string> {
 /** Reports an error the way every dump command does; returns the exit code. */
 export function failure(command: string, e: unknown): number {
   const err = e as Error & { name?: string; type?: string };
-  if (e instanceof UsageError || err.name === 'InvalidArgumentError') {
+  if (e instanceof UsageError || e instanceof MissingDatabaseError || err.name === 'InvalidArgumentError') {
     console.error(`sortkey ${command}: ${err.message}`);
     return 2;
   }

@@ -14,6 +14,7 @@ import {
   parseAccessKeys,
 } from '../server/config.js';
 import { hostListNeeded, isLoopbackInterface, parseAllowedHosts } from '../server/hosts.js';
+import { prepareLocalDatabase } from './database.js';
 import { packageVersion } from './version.js';
 
 /** DynamoDB Local's file name inside `-dbPath DIR` (Sortkey always shares one database). */
@@ -207,6 +208,8 @@ async function runServe(opts: ServeCliOptions): Promise<void> {
     }
     throw e;
   }
+  if (startOptions.db !== undefined)
+    prepareLocalDatabase(startOptions.db, { command: 'serve', mustExist: false, quiet: opts.quiet === true });
   const verbose = opts.verbose === true;
   let server: SortkeyServer;
   try {

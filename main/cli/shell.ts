@@ -17,9 +17,18 @@ export function register(program: Command): void {
     .option('--profile <profile>', 'AWS credentials profile (~/.aws/config)')
     .option('-c, --command <statements>', 'run these statements (separated by ;) and exit')
     .option('-f, --file <script>', 'run a script file (- for stdin) and exit')
-    .option('--json', 'print results as JSON arrays (plain JSON, numbers exact)')
+    .option('--read-only', 'refuse writes, and a database file that does not exist (no new file is made)')
+    .option('--json', 'print results as JSON arrays (plain JSON, numbers digit for digit)')
     .option('--ndjson', 'print results as one JSON object per line')
-    .option('--mode <mode>', 'output mode: table, json, ndjson, ddbjson or csv')
+    .option(
+      '--mode <mode>',
+      'output mode: table, line (one attribute per line), json, ndjson, ddbjson or csv',
+    )
+    .option(
+      '--numbers <style>',
+      'JSON numbers: exact (bare, every digit) or string ("123…", for tools that round big numbers)',
+    )
+    .option('--max-items <n>', 'stop each SELECT after n items, paging with Limit (PartiQL has no LIMIT)')
     .option('--params <values>', 'values for ? placeholders, e.g. "\'customer#1\' 10"')
     .option(
       '--continue',
@@ -27,18 +36,29 @@ export function register(program: Command): void {
     )
     .option('--timing', 'show elapsed time under results (on in the interactive shell)')
     .option('--capacity', 'show consumed capacity under results (on in the interactive shell)')
+    .option('--no-pager', 'print long results without paging ($PAGER or the built-in pager)')
     .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .option('-q, --quiet', 'print results and errors only (no banner, no "Created new database")')
     .addHelpText(
       'after',
       `
 Statements end with ; and may span lines. Lines starting with . are shell commands (.help lists them).
 Without -c or -f, statements are read from stdin when it is not a terminal.
+BEGIN; … COMMIT; runs the statements between as one ExecuteTransaction (ROLLBACK drops them);
+BEGIN BATCH; … END; runs them as one BatchExecuteStatement, each with its own result.
+
+JSON numbers are written digit for digit (--numbers exact). Python's json, jq 1.7 and later, and
+JSON.parse with a reviver keep big numbers exact; jq 1.6 and plain JavaScript turn them into
+doubles (12345678901234567890 becomes 12345678901234567000): use --numbers string for those.
+
+Exit status: 0 ok, 1 a statement failed, 2 a usage mistake (bad flag, missing --db with --read-only).
 
 Examples:
   sortkey shell                                         # the default database, interactively
   sortkey shell --in-memory
   sortkey shell -c "SELECT * FROM Orders WHERE pk = 'customer#1'" --json
   sortkey shell -f seed.sql --continue
+  sortkey shell --db ./dev.sqlite --read-only -c "SELECT * FROM Orders" --json --numbers string
   echo "SELECT * FROM Orders;" | sortkey shell --ndjson
   sortkey shell --endpoint http://127.0.0.1:8000        # a running sortkey serve or DynamoDB Local
   sortkey shell --region eu-west-1 --profile prod       # DynamoDB itself`,

@@ -10,6 +10,7 @@ import pc from 'picocolors';
 import { defaultDatabasePath } from '../defaults.js';
 import { authorizationHeader, toAmzDate } from '../server/sigv4.js';
 import { DEFAULT_REGION } from '../server/config.js';
+import { prepareLocalDatabase } from './database.js';
 
 export interface StatsCliOptions {
   db?: string;
@@ -349,9 +350,19 @@ async function runStats(table: string, opts: StatsCliOptions): Promise<number> {
   if (opts.endpoint !== undefined) {
     call = httpCall(opts.endpoint, opts.region ?? DEFAULT_REGION);
   } else {
+    let path: string;
+    try {
+      path = prepareLocalDatabase(opts.inMemory ? ':memory:' : (opts.db ?? defaultDatabasePath()), {
+        command: 'stats',
+        mustExist: true,
+      });
+    } catch (e) {
+      console.error(`sortkey stats: ${(e as Error).message}`);
+      return 2;
+    }
     const { Engine } = await import('../../engine/index.js');
     const engine = new Engine({
-      path: opts.inMemory ? ':memory:' : (opts.db ?? defaultDatabasePath()),
+      path,
       ttlSweepIntervalMs: 0,
       metricsFlushIntervalMs: 0,
       hotKeys: false,

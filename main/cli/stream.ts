@@ -8,6 +8,8 @@ import { InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
 import pc from 'picocolors';
 import { defaultDatabasePath } from '../defaults.js';
+import { binaryText, setText } from '../shell/value-text.js';
+import { MissingDatabaseError, prepareLocalDatabase } from './database.js';
 
 export interface StreamCliOptions {
   follow?: boolean;
@@ -188,7 +190,8 @@ export async function remoteApi(options: {
   };
 }
 
-/** A DynamoDB JSON value in a compact, readable notation: strings quoted, numbers bare, sets in <>. */
+/** A DynamoDB JSON value in a compact, readable notation: strings quoted, numbers bare, binary tagged b64:,
+ * sets in <<>> (as the shell shows them). */
 export function describeValue(v: unknown): string {
   if (!v || typeof v !== 'object') return String(v);
   const [type, inner] = Object.entries(v as Record<string, unknown>)[0] ?? ['NULL', true];
@@ -198,17 +201,15 @@ export function describeValue(v: unknown): string {
     case 'N':
       return String(inner);
     case 'B':
-      return `b64:${String(inner)}`;
+      return binaryText(String(inner));
     case 'BOOL':
       return String(inner);
     case 'NULL':
       return 'null';
     case 'SS':
-      return `<${(inner as string[]).map((s) => JSON.stringify(s)).join(', ')}>`;
     case 'NS':
-      return `<${(inner as string[]).join(', ')}>`;
     case 'BS':
-      return `<${(inner as string[]).map((s) => `b64:${s}`).join(', ')}>`;
+      return setText(v as { SS: string[] });
     case 'L':
       return `[${(inner as unknown[]).map(describeValue).join(', ')}]`;
     case 'M':
@@ -392,10 +393,15 @@ export async function runStreamCommand(
           ...(opts.region !== undefined ? { region: opts.region } : {}),
           ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
         })
-      : await localApi(opts.inMemory ? ':memory:' : resolve(opts.db ?? defaultDatabasePath()));
+      : await localApi(
+          prepareLocalDatabase(opts.inMemory ? ':memory:' : resolve(opts.db ?? defaultDatabasePath()), {
+            command: 'stream',
+            mustExist: true,
+          }),
+        );
   } catch (e) {
     console.error(`sortkey stream: ${(e as Error).message}`);
-    return 1;
+    return e instanceof MissingDatabaseError ? 2 : 1;
   }
   const abort = new AbortController();
   const stop = () => abort.abort();

@@ -14,9 +14,15 @@ export const META_NAMES = [
   '.help',
   '.tables',
   '.describe',
+  '.count',
   '.create',
   '.explain',
   '.mode',
+  '.x',
+  '.limit',
+  '.output',
+  '.once',
+  '.pager',
   '.timing',
   '.capacity',
   '.params',
@@ -131,7 +137,11 @@ async function completeMeta(line: string, cursor: number, ctx: CompletionContext
     case '.describe':
     case '.desc':
     case '.schema':
+    case '.count':
       return argIndex === 0 ? tables() : [];
+    case '.output':
+    case '.once':
+      return argIndex === 0 ? files(prefix, start, ctx.cwd) : [];
     case '.export':
       return argIndex === 0 ? tables() : argIndex === 1 ? files(prefix, start, ctx.cwd) : [];
     case '.import':
@@ -142,6 +152,8 @@ async function completeMeta(line: string, cursor: number, ctx: CompletionContext
       return argIndex === 0 ? simple(OUTPUT_MODES, prefix, start, 'keyword') : [];
     case '.timing':
     case '.capacity':
+    case '.x':
+    case '.pager':
       return argIndex === 0 ? simple(['on', 'off'], prefix, start, 'keyword') : [];
     case '.params':
       return argIndex === 0 ? simple(['clear'], prefix, start, 'keyword') : [];

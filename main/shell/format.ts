@@ -2,7 +2,13 @@
 // descriptions.
 import { NOT_WELL_FORMED, parseStatement } from '../../grammar/partiql/index.js';
 import type { PartiqlSyntaxError } from '../../grammar/partiql/index.js';
-import type { ExplainOutcome, IndexDescription, KeySchemaElement, TableDescription } from './backend.js';
+import type {
+  ExplainOutcome,
+  IndexDescription,
+  KeySchemaElement,
+  TableDescription,
+  TableExtras,
+} from './backend.js';
 import { CancelledError, ServiceError } from './backend.js';
 import { units } from './render.js';
 import type { Colors } from './text.js';
@@ -164,7 +170,7 @@ function dateText(v: TableDescription['CreationDateTime']): string | undefined {
         .replace(/\.\d+Z$/, ' UTC');
 }
 
-export function formatDescription(d: TableDescription, c: Colors): string[] {
+export function formatDescription(d: TableDescription, c: Colors, extras: TableExtras = {}): string[] {
   const row = (label: string, value: string) => `  ${c.dim(label.padEnd(12))}${value}`;
   const status =
     d.TableStatus && d.TableStatus !== 'ACTIVE' ? c.yellow(d.TableStatus) : c.green(d.TableStatus ?? '');
@@ -194,12 +200,139 @@ export function formatDescription(d: TableDescription, c: Colors): string[] {
   const defs = d.AttributeDefinitions.filter((a) => keyNames.has(a.AttributeName));
   if (defs.length)
     lines.push(row('attributes', defs.map((a) => `${a.AttributeName} ${c.dim(a.AttributeType)}`).join(', ')));
-  if (d.StreamSpecification?.StreamEnabled)
-    lines.push(row('stream', d.StreamSpecification.StreamViewType ?? 'enabled'));
+  lines.push(
+    row(
+      'stream',
+      d.StreamSpecification?.StreamEnabled
+        ? `${d.StreamSpecification.StreamViewType ?? 'enabled'}${d.LatestStreamArn ? c.dim(` · ${d.LatestStreamArn}`) : ''}`
+        : c.dim('off'),
+    ),
+  );
+  if (extras.ttl) {
+    const on = extras.ttl.status === 'ENABLED' || extras.ttl.status === 'ENABLING';
+    lines.push(
+      row(
+        'ttl',
+        on
+          ? `${extras.ttl.attribute ?? '?'}${extras.ttl.status === 'ENABLED' ? '' : ` (${extras.ttl.status})`}`
+          : c.dim(extras.ttl.status.toLowerCase()),
+      ),
+    );
+  }
+  if (extras.pitr) {
+    const on = extras.pitr.status === 'ENABLED';
+    lines.push(
+      row(
+        'pitr',
+        on
+          ? `enabled${extras.pitr.earliest ? c.dim(` · restorable ${extras.pitr.earliest} – ${extras.pitr.latest ?? 'now'}`) : ''}`
+          : c.dim(extras.pitr.status.toLowerCase()),
+      ),
+    );
+  }
+  if (extras.tags) {
+    lines.push(
+      row(
+        'tags',
+        extras.tags.length ? extras.tags.map((t) => `${t.Key}=${t.Value}`).join(', ') : c.dim('none'),
+      ),
+    );
+  }
   if (d.TableClassSummary?.TableClass) lines.push(row('class', d.TableClassSummary.TableClass));
   if (d.DeletionProtectionEnabled) lines.push(row('protected', 'deletion protection on'));
   const created = dateText(d.CreationDateTime);
   if (created) lines.push(row('created', created));
   if (d.TableArn) lines.push(row('arn', c.dim(d.TableArn)));
   return lines;
+}
+
+// ── Hints after an error ─────────────────────────────────────────────────────────────────────────────
+
+/** Levenshtein distance, case-insensitive (for "did you mean"). */
+export function editDistance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[y.length]!;
+}
+
+/** The candidate closest to `name`, if it is close enough to be a likely typo. */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** The statement with string literals, quoted names and comments blanked out (to look for words). */
+function codeOnly(text: string): string {
+  return text.replace(/'(?:[^']|'')*'?|"(?:[^"]|"")*"?|--[^\n]*|\/\*[\s\S]*?(\*\/|$)/g, (m) =>
+    m.startsWith('"') ? m : ' '.repeat(m.length),
+  );
+}
+
+const STATEMENT_WORDS = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'EXISTS', 'EXPLAIN'];
+const OTHER_WORDS = ['BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'END', 'APPLY', 'SHOW', 'DESCRIBE', 'DESC'];
+
+/** The table a statement names after FROM, INTO, UPDATE or DELETE FROM (without parsing it). */
+function namedTable(text: string): string | undefined {
+  const m = /\b(?:FROM|INTO|UPDATE)\s+("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_.-]*)/i.exec(codeOnly(text));
+  if (!m) return undefined;
+  const name = m[1]!;
+  return name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name.split('.')[0];
+}
+
+/**
+ * Lines that help after a statement failed: LIMIT and aggregates DynamoDB's PartiQL lacks, a
+ * misspelt first keyword, a table that does not exist (with the closest existing name).
+ */
+export function statementHints(text: string, err: unknown, tables: readonly string[], c: Colors): string[] {
+  const hints: string[] = [];
+  const code = codeOnly(text);
+  const type = err instanceof ServiceError ? err.type : err === undefined ? 'ValidationException' : '';
+  if (type === 'ValidationException') {
+    if (/\bLIMIT\s+\d+/i.test(code)) {
+      hints.push(
+        "DynamoDB's PartiQL has no LIMIT: use .limit N (or --max-items N), which pages with Limit and stops after N items",
+      );
+    }
+    const aggregate = /\b(COUNT|SUM|AVG|MIN|MAX)\s*\(/i.exec(code);
+    if (aggregate) {
+      hints.push(
+        `DynamoDB's PartiQL has no aggregate functions (${aggregate[1]!.toUpperCase()}(…) among them); .count TABLE counts items with Scan's Select: COUNT`,
+      );
+    }
+    const first = /^\s*([A-Za-z_]+)/.exec(code)?.[1];
+    if (first && ![...STATEMENT_WORDS, ...OTHER_WORDS].includes(first.toUpperCase())) {
+      const guess = closest(first, STATEMENT_WORDS);
+      if (guess) hints.push(`${first} is not a statement: did you mean ${guess}?`);
+    }
+  }
+  if (type === 'ResourceNotFoundException') {
+    const table = namedTable(text);
+    if (table !== undefined && !tables.includes(table)) {
+      const guess = closest(table, tables);
+      hints.push(
+        guess
+          ? `there is no table ${table}: did you mean ${guess}?`
+          : tables.length
+            ? `there is no table ${table} (.tables lists the ${tables.length} there are)`
+            : `there is no table ${table}: there are no tables yet (.create TABLE PK[:S|N|B] makes one)`,
+      );
+    }
+  }
+  return hints.map((h) => c.yellow(`hint: ${h}`));
 }

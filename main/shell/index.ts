@@ -14,7 +14,9 @@ import type { ReplOutput } from './repl.js';
 import { Session } from './session.js';
 import type { SessionIO } from './session.js';
 import { colorEnabled, makeColors } from './text.js';
+import type { NumberStyle } from './values.js';
 import { parseValueList } from './values.js';
+import { prepareLocalDatabase } from '../cli/database.js';
 
 export interface ShellOptions {
   db?: string;
@@ -39,6 +41,16 @@ export interface ShellOptions {
   capacity?: boolean;
   /** Interactive even when stdin is not a terminal (tests). */
   interactive?: boolean;
+  /** Refuse writes, and a database file that does not exist. */
+  readOnly?: boolean;
+  /** Nothing but results and errors (no banner, no "Created new database"). */
+  quiet?: boolean;
+  /** JSON numbers: exact (bare tokens) or string. */
+  numbers?: string;
+  /** Stop each SELECT after this many items. */
+  maxItems?: string;
+  /** false: no pager (`--no-pager`). */
+  pager?: boolean;
 }
 
 /** A command-line mistake: printed without a stack trace, exit status 2. */
@@ -104,6 +116,20 @@ export function outputMode(opts: ShellOptions): OutputMode {
   return mode as OutputMode;
 }
 
+export function numberStyle(opts: ShellOptions): NumberStyle {
+  const style = (opts.numbers ?? 'exact').toLowerCase();
+  if (style !== 'exact' && style !== 'string')
+    throw new ShellUsageError(`--numbers: expected exact or string, not ${opts.numbers}`);
+  return style;
+}
+
+function maxItemsOption(opts: ShellOptions): number | undefined {
+  if (opts.maxItems === undefined) return undefined;
+  if (!/^\d+$/.test(opts.maxItems) || Number(opts.maxItems) < 1)
+    throw new ShellUsageError(`--max-items: expected a whole number ≥ 1, not ${opts.maxItems}`);
+  return Number(opts.maxItems);
+}
+
 export async function openBackend(choice: ReturnType<typeof backendChoice>): Promise<Backend> {
   if (choice.kind === 'local') return LocalBackend.open(choice.path);
   // The SDK loads only for remote shells.
@@ -128,12 +154,24 @@ export async function runShell(
   let choice: ReturnType<typeof backendChoice>;
   let mode: OutputMode;
   let parameters;
+  let numbers: NumberStyle;
+  let maxItems: number | undefined;
   try {
     if (opts.command !== undefined && opts.file !== undefined)
       throw new ShellUsageError('choose one of -c and -f');
     choice = backendChoice(opts, env);
     mode = outputMode(opts);
     parameters = opts.params !== undefined ? parseValueList(opts.params) : [];
+    numbers = numberStyle(opts);
+    maxItems = maxItemsOption(opts);
+    if (choice.kind === 'local') {
+      prepareLocalDatabase(choice.path, {
+        command: 'shell',
+        mustExist: opts.readOnly === true,
+        quiet: opts.quiet === true,
+        stderr,
+      });
+    }
   } catch (e) {
     stderr.write(`sortkey shell: ${(e as Error).message}\n`);
     return 2;
@@ -174,18 +212,24 @@ export async function runShell(
     timing: opts.timing ?? interactive,
     capacity: opts.capacity ?? interactive,
     parameters,
-    confirmWrites: interactive,
+    confirmWrites: interactive && opts.quiet !== true,
     cwd: streams.cwd,
+    readOnly: opts.readOnly === true,
+    numbers,
+    ...(maxItems !== undefined ? { maxItems } : {}),
+    pager: opts.pager !== false,
   });
 
   try {
     if (interactive) {
       const history = new History(defaultHistoryPath(env));
       const { packageVersion } = await import('../cli/version.js');
-      const banner = [
-        `${colors.bold('Sortkey')} ${packageVersion()} ${colors.dim('PartiQL shell')} — ${backend.description}`,
-        colors.dim('End statements with ;  ·  .help  ·  Tab completes  ·  Ctrl-D quits'),
-      ];
+      const banner = opts.quiet
+        ? []
+        : [
+            `${colors.bold('Sortkey')} ${packageVersion()} ${colors.dim('PartiQL shell')} — ${backend.description}${opts.readOnly ? colors.yellow(' (read-only)') : ''}`,
+            colors.dim('End statements with ;  ·  .help  ·  Tab completes  ·  Ctrl-D quits'),
+          ];
       await runRepl({
         session,
         input: stdin as KeyStream,
@@ -194,6 +238,7 @@ export async function runShell(
         history,
         banner,
         cwd: streams.cwd,
+        env,
       });
       return 0;
     }
@@ -219,8 +264,11 @@ export async function runShell(
       continueOnError: opts.continue === true,
       ...(source ? { source } : {}),
     });
-    return result.failed > 0 ? 1 : 0;
+    const unfinished = session.queued !== null;
+    session.finish();
+    return result.failed > 0 || unfinished ? 1 : 0;
   } finally {
+    session.finish();
     await backend.close();
   }
 }

@@ -94,6 +94,17 @@ export class KeyReader {
     this.queue.length = 0;
   }
 
+  /** Stops reading the terminal for a while (an external pager reads it meanwhile). */
+  pause(): void {
+    this.setRawMode(false);
+    this.input.pause();
+  }
+
+  resume(): void {
+    this.input.resume();
+    this.setRawMode(true);
+  }
+
   close(): void {
     this.input.off('keypress', this.onKeypress);
     this.input.off('end', this.onEnd);

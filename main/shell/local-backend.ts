@@ -6,15 +6,27 @@ import type { AttributeValue, Item } from '../../engine/types.js';
 import { ensureDatabaseDir } from '../defaults.js';
 import type {
   Backend,
+  BatchStatementResponse,
+  ConsumedCapacity,
   ExplainOutcome,
+  OperationCall,
   StatementPage,
   StatementRequest,
   TableDescription,
+  TableExtras,
 } from './backend.js';
-import { CancelledError, ServiceError } from './backend.js';
+import { CancelledError, collectExtras, countItems, ServiceError } from './backend.js';
 
 function checkSignal(signal?: AbortSignal): void {
   if (signal?.aborted) throw new CancelledError();
+}
+
+/** A statement as ExecuteTransaction and BatchExecuteStatement take it. */
+function statementInput(request: StatementRequest): Record<string, unknown> {
+  return {
+    Statement: request.statement,
+    ...(request.parameters && request.parameters.length > 0 ? { Parameters: request.parameters } : {}),
+  };
 }
 
 export class LocalBackend implements Backend {
@@ -62,6 +74,51 @@ export class LocalBackend implements Backend {
       if (request.limit !== undefined) input.Limit = request.limit;
       return this.engine.execute('ExecuteStatement', input) as StatementPage;
     });
+  }
+
+  private readonly call: OperationCall = (operation, input) =>
+    this.run(undefined, () => this.engine.execute(operation, input));
+
+  executeTransaction(
+    statements: StatementRequest[],
+    signal?: AbortSignal,
+  ): Promise<{ Responses?: { Item?: Item }[]; ConsumedCapacity?: ConsumedCapacity[] }> {
+    return this.run(
+      signal,
+      () =>
+        this.engine.execute('ExecuteTransaction', {
+          TransactStatements: statements.map(statementInput),
+          ReturnConsumedCapacity: 'TOTAL',
+        }) as { Responses?: { Item?: Item }[]; ConsumedCapacity?: ConsumedCapacity[] },
+    );
+  }
+
+  batchExecuteStatement(
+    statements: StatementRequest[],
+    signal?: AbortSignal,
+  ): Promise<{ Responses: BatchStatementResponse[]; ConsumedCapacity?: ConsumedCapacity[] }> {
+    return this.run(
+      signal,
+      () =>
+        this.engine.execute('BatchExecuteStatement', {
+          Statements: statements.map(statementInput),
+          ReturnConsumedCapacity: 'TOTAL',
+        }) as { Responses: BatchStatementResponse[]; ConsumedCapacity?: ConsumedCapacity[] },
+    );
+  }
+
+  count(
+    table: string,
+    index: string | undefined,
+    signal?: AbortSignal,
+    onPage?: (count: number) => void,
+  ): Promise<{ count: number; scanned: number; capacity: number }> {
+    return countItems(this.call, table, index, signal, onPage);
+  }
+
+  describeExtras(table: TableDescription, signal?: AbortSignal): Promise<TableExtras> {
+    checkSignal(signal);
+    return collectExtras(this.call, table);
   }
 
   listTables(signal?: AbortSignal): Promise<string[]> {

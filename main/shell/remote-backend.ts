@@ -4,11 +4,16 @@
 // mirror: an in-memory engine holding the remote tables' key schemas and indexes (no items), so the
 // plan is right but capacity estimates need local data.
 import {
+  BatchExecuteStatementCommand,
   CreateTableCommand,
+  DescribeContinuousBackupsCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   DynamoDBClient,
   ExecuteStatementCommand,
+  ExecuteTransactionCommand,
   ListTablesCommand,
+  ListTagsOfResourceCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue as SdkAttributeValue, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
@@ -18,13 +23,16 @@ import { DynamoError } from '../../engine/errors.js';
 import type { AttributeValue, Item } from '../../engine/types.js';
 import type {
   Backend,
+  BatchStatementResponse,
   ConsumedCapacity,
+  OperationCall,
   ExplainOutcome,
   StatementPage,
   StatementRequest,
   TableDescription,
+  TableExtras,
 } from './backend.js';
-import { CancelledError, ServiceError } from './backend.js';
+import { CancelledError, collectExtras, countItems, ServiceError } from './backend.js';
 import { tableOf } from './statement-info.js';
 import { fromSdkItem, toSdkValue } from './values.js';
 
@@ -40,11 +48,35 @@ const PLACEHOLDER_CREDENTIALS = { accessKeyId: 'sortkey', secretAccessKey: 'sort
 
 const DEFAULT_ENDPOINT_REGION = 'us-east-1';
 
+/** The SDK commands `OperationCall` reaches (the calls backends share). */
+const COMMANDS: Record<string, new (input: never) => object> = {
+  Scan: ScanCommand,
+  DescribeTimeToLive: DescribeTimeToLiveCommand,
+  DescribeContinuousBackups: DescribeContinuousBackupsCommand,
+  ListTagsOfResource: ListTagsOfResourceCommand,
+};
+
+function sdkStatement(request: StatementRequest): { Statement: string; Parameters?: SdkAttributeValue[] } {
+  return {
+    Statement: request.statement,
+    ...(request.parameters && request.parameters.length > 0
+      ? { Parameters: request.parameters.map((p) => toSdkValue(p) as unknown as SdkAttributeValue) }
+      : {}),
+  };
+}
+
 /** The SDK's errors as the shell's: DynamoDB's exception name and message; Ctrl-C as CancelledError. */
-function translate(e: unknown, where: string, signal?: AbortSignal): Error {
+function translate(e: unknown, where: string, operation: string, signal?: AbortSignal): Error {
   if (signal?.aborted) return new CancelledError();
   const err = e as Error & { code?: string; $metadata?: unknown; $fault?: string };
   if (err && err.name === 'AbortError') return new CancelledError();
+  if (err && err.name === 'UnknownOperationException') {
+    // dynalite and other older emulators answer operations they lack with `UnknownError`.
+    return new ServiceError(
+      err.name,
+      `${where} does not implement ${operation}${/Statement|Transaction/.test(operation) ? ' (PartiQL)' : ''}: it answered UnknownOperationException (sortkey serve and DynamoDB Local do implement it)`,
+    );
+  }
   if (err && err.$metadata !== undefined && err.$fault !== undefined) {
     return new ServiceError(err.name, err.message || err.name);
   }
@@ -113,7 +145,7 @@ export class RemoteBackend implements Backend {
     try {
       return (await this.client.send(command as never, signal ? { abortSignal: signal } : {})) as T;
     } catch (e) {
-      throw translate(e, this.where, signal);
+      throw translate(e, this.where, command.constructor.name.replace(/Command$/, ''), signal);
     }
   }
 
@@ -124,10 +156,7 @@ export class RemoteBackend implements Backend {
       ConsumedCapacity?: ConsumedCapacity;
     }>(
       new ExecuteStatementCommand({
-        Statement: request.statement,
-        ...(request.parameters && request.parameters.length > 0
-          ? { Parameters: request.parameters.map((p) => toSdkValue(p) as unknown as SdkAttributeValue) }
-          : {}),
+        ...sdkStatement(request),
         ...(request.nextToken ? { NextToken: request.nextToken } : {}),
         ...(request.limit !== undefined ? { Limit: request.limit } : {}),
         ReturnConsumedCapacity: 'TOTAL',
@@ -138,6 +167,69 @@ export class RemoteBackend implements Backend {
     if (out.NextToken) page.NextToken = out.NextToken;
     if (out.ConsumedCapacity) page.ConsumedCapacity = out.ConsumedCapacity;
     return page;
+  }
+
+  private callWith(signal?: AbortSignal): OperationCall {
+    return (operation, input) => this.send(new COMMANDS[operation]!(input as never), signal);
+  }
+
+  async executeTransaction(
+    statements: StatementRequest[],
+    signal?: AbortSignal,
+  ): Promise<{ Responses?: { Item?: Item }[]; ConsumedCapacity?: ConsumedCapacity[] }> {
+    const out = await this.send<{
+      Responses?: { Item?: Record<string, SdkAttributeValue> }[];
+      ConsumedCapacity?: ConsumedCapacity[];
+    }>(
+      new ExecuteTransactionCommand({
+        TransactStatements: statements.map(sdkStatement),
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+      signal,
+    );
+    return {
+      ...(out.Responses
+        ? { Responses: out.Responses.map((r) => (r.Item ? { Item: fromSdkItem(r.Item) } : {})) }
+        : {}),
+      ...(out.ConsumedCapacity ? { ConsumedCapacity: out.ConsumedCapacity } : {}),
+    };
+  }
+
+  async batchExecuteStatement(
+    statements: StatementRequest[],
+    signal?: AbortSignal,
+  ): Promise<{ Responses: BatchStatementResponse[]; ConsumedCapacity?: ConsumedCapacity[] }> {
+    const out = await this.send<{
+      Responses?: (Omit<BatchStatementResponse, 'Item'> & { Item?: Record<string, SdkAttributeValue> })[];
+      ConsumedCapacity?: ConsumedCapacity[];
+    }>(
+      new BatchExecuteStatementCommand({
+        Statements: statements.map(sdkStatement),
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+      signal,
+    );
+    return {
+      Responses: (out.Responses ?? []).map((r) => ({
+        ...(r.TableName ? { TableName: r.TableName } : {}),
+        ...(r.Item ? { Item: fromSdkItem(r.Item) } : {}),
+        ...(r.Error ? { Error: r.Error } : {}),
+      })),
+      ...(out.ConsumedCapacity ? { ConsumedCapacity: out.ConsumedCapacity } : {}),
+    };
+  }
+
+  count(
+    table: string,
+    index: string | undefined,
+    signal?: AbortSignal,
+    onPage?: (count: number) => void,
+  ): Promise<{ count: number; scanned: number; capacity: number }> {
+    return countItems(this.callWith(signal), table, index, signal, onPage);
+  }
+
+  describeExtras(table: TableDescription, signal?: AbortSignal): Promise<TableExtras> {
+    return collectExtras(this.callWith(signal), table);
   }
 
   async listTables(signal?: AbortSignal): Promise<string[]> {

@@ -5,10 +5,12 @@ import type { ConsumedCapacity } from './backend.js';
 import type { Colors } from './text.js';
 import { displayWidth, escapeControl, padEnd, padStart, plural, truncate } from './text.js';
 import type { CellKind } from './values.js';
+import type { NumberStyle } from './values.js';
 import { cellText, dynamoItemJson, plainItemJson } from './values.js';
 
-export type OutputMode = 'table' | 'json' | 'ndjson' | 'ddbjson' | 'csv';
-export const OUTPUT_MODES: readonly OutputMode[] = ['table', 'json', 'ndjson', 'ddbjson', 'csv'];
+/** `line`: expanded display, one attribute per line (psql's `\x`, sqlite3's `.mode line`). */
+export type OutputMode = 'table' | 'line' | 'json' | 'ndjson' | 'ddbjson' | 'csv';
+export const OUTPUT_MODES: readonly OutputMode[] = ['table', 'line', 'json', 'ndjson', 'ddbjson', 'csv'];
 
 /**
  * Columns for items: `first` (key attributes, or a SELECT's list) in order, then every other
@@ -116,10 +118,13 @@ function tableWidth(widths: readonly number[]): number {
   return widths.reduce((a, b) => a + b, 0) + 3 * Math.max(0, widths.length - 1) + 2;
 }
 
-/** Shrinks the widest columns until the table fits `maxWidth`; null if it cannot. */
-function fit(layout: TableLayout, maxWidth: number): TableLayout | null {
+/**
+ * Shrinks the widest columns until the table fits `maxWidth`; null if it cannot. A column holding
+ * numbers is never shrunk below its widest number: a cut number reads as a different number.
+ */
+function fit(layout: TableLayout, maxWidth: number, numberWidths: readonly number[]): TableLayout | null {
   const widths = [...layout.widths];
-  const floor = widths.map((w) => Math.min(w, MIN_COLUMN));
+  const floor = widths.map((w, i) => Math.max(Math.min(w, MIN_COLUMN), numberWidths[i] ?? 0));
   while (tableWidth(widths) > maxWidth) {
     let widest = -1;
     for (let i = 0; i < widths.length; i++) {
@@ -136,11 +141,25 @@ function fit(layout: TableLayout, maxWidth: number): TableLayout | null {
   return { ...layout, widths };
 }
 
+/** Per column, the width of its widest number cell (0 without numbers). */
+function numberWidths(columns: readonly string[], rows: readonly Item[]): number[] {
+  return columns.map((name) => {
+    let w = 0;
+    for (const row of rows) {
+      const cell = cellOf(row, name);
+      if (cell.kind === 'number') w = Math.max(w, displayWidth(cell.text));
+    }
+    return w;
+  });
+}
+
 export interface RenderedTable {
   lines: string[];
   layout: TableLayout;
   /** The header was printed (the layout changed since the previous chunk). */
   header: boolean;
+  /** The rows could not fit without cutting a value: `lines` is the expanded display instead. */
+  vertical?: boolean;
 }
 
 /**
@@ -157,8 +176,9 @@ export function renderTable(columns: string[], rows: readonly Item[], options: T
   const natural = layoutTable(columns, rows, options.previous);
   let layout = natural;
   if (options.maxWidth !== undefined && tableWidth(natural.widths) > options.maxWidth) {
-    const fitted = fit(natural, options.maxWidth);
-    if (!fitted) return { lines: renderVertical(columns, rows, options), layout: natural, header: true };
+    const fitted = fit(natural, options.maxWidth, numberWidths(natural.columns, rows));
+    if (!fitted)
+      return { lines: renderVertical(columns, rows, options), layout: natural, header: true, vertical: true };
     layout = fitted;
   }
   const same =
@@ -200,7 +220,30 @@ export function renderTable(columns: string[], rows: readonly Item[], options: T
   return { lines, layout, header: !same };
 }
 
-/** One record per block, `name │ value` lines (for rows too wide for the terminal). */
+/** Splits plain text into pieces of at most `width` columns (long values wrap, never cut). */
+export function wrapCell(text: string, width: number): string[] {
+  if (width < 1 || displayWidth(text) <= width) return [text];
+  const out: string[] = [];
+  let line = '';
+  let w = 0;
+  for (const ch of text) {
+    const cw = displayWidth(ch);
+    if (w + cw > width && line !== '') {
+      out.push(line);
+      line = '';
+      w = 0;
+    }
+    line += ch;
+    w += cw;
+  }
+  if (line !== '') out.push(line);
+  return out;
+}
+
+/**
+ * Expanded display: one record per block, one `name │ value` line per attribute (`.mode line`,
+ * and tables too wide for the terminal). Values wider than the terminal wrap onto more lines.
+ */
 export function renderVertical(
   columns: string[],
   rows: readonly Item[],
@@ -217,11 +260,13 @@ export function renderVertical(
     for (const name of columns) {
       const cell = cellOf(row, name);
       if (cell.kind === 'missing') continue;
-      const text = valueWidth !== undefined ? truncate(cell.text, valueWidth) : cell.text;
+      const pieces = valueWidth !== undefined ? wrapCell(cell.text, valueWidth) : [cell.text];
       const label = padEnd(escapeControl(name), nameWidth);
       lines.push(
-        `${options.keys?.has(name) ? c.bold(c.green(label)) : c.bold(label)}${c.dim(' │ ')}${paint(c, cell, text)}`,
+        `${options.keys?.has(name) ? c.bold(c.green(label)) : c.bold(label)}${c.dim(' │ ')}${paint(c, cell, pieces[0]!)}`,
       );
+      for (const piece of pieces.slice(1))
+        lines.push(`${' '.repeat(nameWidth)}${c.dim(' │ ')}${paint(c, cell, piece)}`);
     }
   });
   return lines;
@@ -246,10 +291,15 @@ export function csvRow(columns: readonly string[], item: Item): string {
 }
 
 /** An item as one line of the given JSON mode. */
-export function jsonLine(mode: 'json' | 'ndjson' | 'ddbjson', item: Item, order?: readonly string[]): string {
+export function jsonLine(
+  mode: 'json' | 'ndjson' | 'ddbjson',
+  item: Item,
+  order?: readonly string[],
+  numbers: NumberStyle = 'exact',
+): string {
   return mode === 'ddbjson'
     ? dynamoItemJson(item, order)
-    : plainItemJson(item, order ? orderFor(item, order) : undefined);
+    : plainItemJson(item, order ? orderFor(item, order) : undefined, numbers);
 }
 
 function orderFor(item: Item, order: readonly string[]): string[] {

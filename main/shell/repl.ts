@@ -14,6 +14,47 @@ import { splitScript } from './split.js';
 import type { Colors } from './text.js';
 import { displayWidth } from './text.js';
 
+/**
+ * Shows `text` in the user's pager (`$PAGER`, run by the shell as git and psql do). The terminal
+ * leaves raw mode and this process stops reading it, so the pager gets the keys; Ctrl-C belongs
+ * to the pager meanwhile.
+ */
+async function runPager(
+  command: string,
+  text: string,
+  keys: KeyReader,
+  output: ReplOutput,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  keys.pause();
+  output.write('\x1b[?2004l');
+  const ignore = (): void => {};
+  process.on('SIGINT', ignore);
+  try {
+    await new Promise<void>((resolve) => {
+      const child = spawn(command, {
+        shell: true,
+        stdio: ['pipe', 'inherit', 'inherit'],
+        // less: colours as they are, quit at once when it fits, leave the screen as it was.
+        env: { ...env, LESS: env.LESS ?? 'FRX' },
+      });
+      child.on('error', () => {
+        output.write(text);
+        resolve();
+      });
+      // The pager may quit before reading everything.
+      child.stdin.on('error', () => {});
+      child.stdin.end(text);
+      child.on('close', () => resolve());
+    });
+  } finally {
+    process.off('SIGINT', ignore);
+    keys.resume();
+    output.write('\x1b[?2004h');
+  }
+}
+
 export interface ReplOutput extends EditorOutput {
   rows?: number;
   on?(event: 'resize', listener: () => void): unknown;
@@ -29,6 +70,8 @@ export interface ReplOptions {
   history: History;
   banner?: string[];
   cwd?: string;
+  /** For $PAGER (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const BARE_WORDS = /^(exit|quit|help|\\q|\\\?)\s*;?\s*$/i;
@@ -70,7 +113,8 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   };
   process.once('exit', restore);
 
-  session.io.pageRows = () => Math.max(5, (output.rows ?? 24) - 4);
+  // Screen lines per page: all but the last row, where the question goes.
+  session.io.pageRows = () => Math.max(5, (output.rows ?? 24) - 1);
   session.io.more = async (shown: number): Promise<boolean> => {
     const interrupt = keys.onInterrupt;
     keys.onInterrupt = undefined;
@@ -109,12 +153,22 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     }
   };
 
+  const pagerCommand = (options.env ?? process.env).PAGER?.trim();
+  if (pagerCommand) {
+    session.io.externalPager = (text) =>
+      runPager(pagerCommand, text, keys, output, options.env ?? process.env);
+  }
+
   session.io.status = (text) => output.write(text === null ? '\r\x1b[K' : `\r\x1b[K${c.dim(text)}`);
 
   for (const line of options.banner ?? []) output.write(`${line}\n`);
   keys.setRawMode(true);
   try {
     for (;;) {
+      const queued = session.queued;
+      editor.prompt = queued
+        ? `${name}(${queued.kind === 'batch' ? 'batch' : 'tx'} ${queued.count})> `
+        : prompt;
       const read = await editor.read();
       if (read.kind === 'eof') break;
       if (read.kind === 'interrupt') continue;

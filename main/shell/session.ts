@@ -1,15 +1,15 @@
 // The shell's core, shared by the interactive REPL and scripts: runs statements and meta-commands
 // on a backend and prints results in the chosen mode. It knows nothing about keys or the editor:
 // paging asks `io.more()`, which the REPL answers from the keyboard.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseStatement } from '../../grammar/partiql/index.js';
 import type { Statement } from '../../grammar/partiql/index.js';
 import type { AttributeValue, Item } from '../../engine/types.js';
-import type { Backend, StatementPage } from './backend.js';
+import type { Backend, BatchStatementResponse, StatementPage, StatementRequest } from './backend.js';
 import { CancelledError, ServiceError } from './backend.js';
 import { runExport, runImport } from './dump.js';
-import { formatDescription, formatError, formatExplain } from './format.js';
+import { closest, formatDescription, formatError, formatExplain, statementHints } from './format.js';
 import type { OutputMode, TableLayout } from './render.js';
 import {
   CapacityTotal,
@@ -20,13 +20,15 @@ import {
   jsonLine,
   OUTPUT_MODES,
   renderTable,
+  renderVertical,
   rowCount,
 } from './render.js';
 import { SchemaCache } from './schema.js';
 import { splitScript } from './split.js';
 import { indexOf, projectedNames, returnsItems, tableOf } from './statement-info.js';
 import type { Colors } from './text.js';
-import { plural } from './text.js';
+import { displayWidth, makeColors, plural } from './text.js';
+import type { NumberStyle } from './values.js';
 import { parseValueList, partiqlLiteral } from './values.js';
 
 export interface SessionIO {
@@ -46,6 +48,11 @@ export interface SessionIO {
   more?(shown: number): Promise<boolean>;
   /** A transient status line (import progress) on the terminal; null clears it. */
   status?(text: string | null): void;
+  /**
+   * Shows a long result in the user's `$PAGER` (interactive, when one is set); resolves once it
+   * exits. Absent: the built-in pager (`more`) pages.
+   */
+  externalPager?(text: string): Promise<void>;
 }
 
 export interface SessionOptions {
@@ -60,6 +67,14 @@ export interface SessionOptions {
   confirmWrites?: boolean;
   /** Base folder of relative file names in `.read`, `.import`, `.export`. */
   cwd?: string;
+  /** Refuse statements and commands that write (`--read-only`). */
+  readOnly?: boolean;
+  /** How JSON output writes numbers (`--numbers`). */
+  numbers?: NumberStyle;
+  /** Stop a SELECT after this many items (`--max-items`, `.limit`). */
+  maxItems?: number;
+  /** Page long results (`--no-pager`, `.pager off`: no). */
+  pager?: boolean;
 }
 
 export interface RunOptions {
@@ -85,10 +100,16 @@ export interface RunResult {
 export const META_COMMANDS: readonly [string, string][] = [
   ['.help', 'this list'],
   ['.tables', 'the tables, with their keys and item counts'],
-  ['.describe TABLE', 'keys, indexes, billing, size of a table'],
+  ['.describe TABLE', 'keys, indexes, billing, size, stream, TTL, PITR and tags of a table'],
   ['.create TABLE PK[:S|N|B] [SK[:S|N|B]]', 'create an on-demand table (PartiQL has no CREATE TABLE)'],
   ['.explain STATEMENT', 'how a statement runs: Query or Scan, keys, filter, estimated capacity'],
-  ['.mode table|json|ndjson|ddbjson|csv', 'how results are printed'],
+  ['.count TABLE[.INDEX]', 'count the items (Scan with Select: COUNT, to the end; PartiQL has no COUNT)'],
+  ['.mode table|line|json|ndjson|ddbjson|csv', 'how results are printed (line: one attribute per line)'],
+  ['.x [on|off]', 'expanded display (.mode line) on or off; also \\x'],
+  ['.limit N|off', 'stop a SELECT after N items, paging with Limit (PartiQL has no LIMIT)'],
+  ['.output [FILE]', 'write results to FILE (no FILE: back to the screen); also \\o'],
+  ['.once FILE', 'write the next result to FILE'],
+  ['.pager on|off', 'page long results ($PAGER when set, else the built-in pager)'],
   ['.timing on|off', 'show elapsed time under results'],
   ['.capacity on|off', 'show consumed capacity under results'],
   [
@@ -107,6 +128,50 @@ export const META_COMMANDS: readonly [string, string][] = [
   ['.quit', 'leave (also Ctrl-D)'],
 ];
 
+/**
+ * Statements that run as one: `BEGIN; … COMMIT;` (ExecuteTransaction, up to DynamoDB's 100
+ * statements) and `BEGIN BATCH; … END;` (BatchExecuteStatement, up to 25).
+ */
+const TRANSACTION_LIMIT = 100;
+const BATCH_LIMIT = 25;
+
+type Control = 'begin' | 'begin-batch' | 'commit' | 'rollback' | 'end';
+
+/** BEGIN, COMMIT, ROLLBACK and their spellings (START TRANSACTION, COMMIT WORK, APPLY BATCH, …). */
+function controlOf(text: string): Control | null {
+  const t = text
+    .replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toUpperCase();
+  if (/^(BEGIN|START)( TRANSACTION| WORK)?$/.test(t)) return 'begin';
+  if (/^BEGIN BATCH$/.test(t)) return 'begin-batch';
+  if (/^(COMMIT|END)( TRANSACTION| WORK)$/.test(t) || t === 'COMMIT') return 'commit';
+  if (/^(ROLLBACK|ABORT)( TRANSACTION| WORK)?$/.test(t)) return 'rollback';
+  if (/^(END|APPLY BATCH|END BATCH)$/.test(t)) return 'end';
+  return null;
+}
+
+/** Habits from psql, mysql and sqlite3 written as statements: `SHOW TABLES`, `DESCRIBE T`. */
+function statementAlias(text: string): string | null {
+  const t = text.trim();
+  if (/^SHOW\s+TABLES$/i.test(t)) return '.tables';
+  const d = /^(?:DESCRIBE|DESC)\s+(\S[\s\S]*)$/i.exec(t);
+  if (d) return `.describe ${d[1]!.trim()}`;
+  return null;
+}
+
+interface QueuedStatement {
+  request: StatementRequest;
+  text: string;
+  where: string | undefined;
+}
+
+interface Pending {
+  kind: 'transaction' | 'batch';
+  statements: QueuedStatement[];
+}
+
 const DEFAULT_PAGE_ROWS = 40;
 
 export class Session {
@@ -117,9 +182,18 @@ export class Session {
   timing: boolean;
   capacity: boolean;
   parameters: AttributeValue[];
+  readonly readOnly: boolean;
+  numbers: NumberStyle;
+  maxItems: number | undefined;
+  pager: boolean;
   private readonly confirmWrites: boolean;
   private readonly cwd: string;
   private readDepth = 0;
+  /** BEGIN … waiting for its COMMIT (or BEGIN BATCH … for its END). */
+  private pending: Pending | undefined;
+  /** `.output FILE`: results go to this file descriptor; `.once`: for the next command only. */
+  private output: { fd: number; file: string; once: boolean } | undefined;
+  private readonly plainColors = makeColors(false);
 
   constructor(options: SessionOptions) {
     this.backend = options.backend;
@@ -131,14 +205,62 @@ export class Session {
     this.parameters = options.parameters ?? [];
     this.confirmWrites = options.confirmWrites ?? false;
     this.cwd = options.cwd ?? process.cwd();
+    this.readOnly = options.readOnly ?? false;
+    this.numbers = options.numbers ?? 'exact';
+    this.maxItems = options.maxItems;
+    this.pager = options.pager ?? true;
   }
 
+  /** What is queued after BEGIN (for the prompt): null outside a transaction or batch. */
+  get queued(): { kind: 'transaction' | 'batch'; count: number } | null {
+    return this.pending ? { kind: this.pending.kind, count: this.pending.statements.length } : null;
+  }
+
+  /** Colours for results: none while they go to a file. */
   private get c(): Colors {
-    return this.io.colors;
+    return this.output ? this.plainColors : this.io.colors;
+  }
+
+  /** Width results may take: unlimited in a file. */
+  private columns(): number | undefined {
+    return this.output ? undefined : this.io.columns();
+  }
+
+  private out(text: string): void {
+    if (this.output) writeSync(this.output.fd, text);
+    else this.io.out(text);
   }
 
   private println(line = ''): void {
-    this.io.out(`${line}\n`);
+    this.out(`${line}\n`);
+  }
+
+  /** Where results go now (`.output`), or null for the screen. */
+  get outputFile(): string | null {
+    return this.output?.file ?? null;
+  }
+
+  private closeOutput(): void {
+    if (!this.output) return;
+    closeSync(this.output.fd);
+    this.output = undefined;
+  }
+
+  /** Ends the session: closes an `.output` file and reports statements left queued after BEGIN. */
+  finish(): void {
+    this.closeOutput();
+    this.dropPending('the input ended');
+  }
+
+  private dropPending(why: string): void {
+    if (!this.pending) return;
+    const { kind, statements } = this.pending;
+    this.pending = undefined;
+    this.io.err(
+      this.io.errColors.yellow(
+        `${why} inside ${kind === 'batch' ? 'BEGIN BATCH without END' : 'BEGIN without COMMIT'}: ${plural(statements.length, 'queued statement')} not run\n`,
+      ),
+    );
   }
 
   private errorLines(lines: string[], where?: string): void {
@@ -152,6 +274,8 @@ export class Session {
   async run(text: string, options: RunOptions = {}): Promise<RunResult> {
     const result: RunResult = { ran: 0, failed: 0, quit: false, cancelled: false };
     const { pieces } = splitScript(text);
+    /** Statements that changed data and stay changed whatever happens next. */
+    let applied = 0;
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i]!;
       if (options.signal?.aborted) {
@@ -162,6 +286,7 @@ export class Session {
       const where = options.source ? `${options.source}:${line}` : undefined;
       result.ran++;
       let ok: boolean;
+      const once = this.output?.once === true;
       if (piece.kind === 'meta') {
         const outcome = await this.runMeta(piece.text, options.signal, where);
         if (outcome === 'quit') {
@@ -170,8 +295,23 @@ export class Session {
         }
         ok = outcome === 'ok';
       } else {
-        ok = await this.runStatement(piece.text, options.signal, where);
+        const alias = statementAlias(piece.text);
+        const control = alias ? null : controlOf(piece.text);
+        if (alias) {
+          ok = (await this.runMeta(alias, options.signal, where)) === 'ok';
+        } else if (control) {
+          const outcome = await this.runControl(control, options.signal, where);
+          ok = outcome.ok;
+          applied += outcome.applied;
+        } else if (this.pending) {
+          ok = this.queue(piece.text, where);
+        } else {
+          const outcome = await this.runStatement(piece.text, options.signal, where);
+          ok = outcome !== false;
+          if (outcome === 'wrote') applied++;
+        }
       }
+      if (once && this.output?.once) this.closeOutput();
       if (!ok) {
         result.failed++;
         if (options.signal?.aborted) {
@@ -182,6 +322,14 @@ export class Session {
           const left = pieces.length - i - 1;
           if (left > 0)
             this.io.err(this.io.errColors.dim(`(${plural(left, 'statement')} after it not run)\n`));
+          if (applied > 0) {
+            this.io.err(
+              this.io.errColors.yellow(
+                `(${plural(applied, 'earlier statement')} stay${applied === 1 ? 's' : ''} applied: ${applied === 1 ? 'it' : 'they'} ran outside a transaction; BEGIN; … COMMIT; runs statements all or nothing)\n`,
+              ),
+            );
+          }
+          if (options.source) this.dropPending('the script stopped');
           break;
         }
       }
@@ -189,37 +337,305 @@ export class Session {
     return result;
   }
 
+  // ── Transactions and batches ──────────────────────────────────────────────────────────────────────
+
+  /** Queues a statement after BEGIN; false (nothing queued) if it cannot be part of it. */
+  private queue(text: string, where: string | undefined): boolean {
+    const pending = this.pending!;
+    const parsed = parseStatement(text);
+    if (!parsed.ok) {
+      this.errorLines(
+        formatError(
+          new ServiceError('ValidationException', parsed.errors[0]!.message),
+          this.io.errColors,
+          text,
+          this.io.columns(),
+        ),
+        where,
+      );
+      this.errorLines(statementHints(text, undefined, this.schema.tables(), this.io.errColors));
+      this.io.err(
+        this.io.errColors.dim(
+          `(not queued; ${plural(pending.statements.length, 'statement')} wait${pending.statements.length === 1 ? 's' : ''} for ${pending.kind === 'batch' ? 'END' : 'COMMIT'})\n`,
+        ),
+      );
+      return false;
+    }
+    if (parsed.statement.kind === 'explain') {
+      this.errorLines([`EXPLAIN cannot be part of a ${pending.kind}`], where);
+      return false;
+    }
+    if (this.readOnly && parsed.statement.kind !== 'select' && parsed.statement.kind !== 'exists') {
+      this.errorLines([readOnlyMessage()], where);
+      return false;
+    }
+    pending.statements.push({
+      request: {
+        statement: text,
+        ...(parsed.parameterCount > 0 ? { parameters: this.parameters.slice(0, parsed.parameterCount) } : {}),
+      },
+      text,
+      where,
+    });
+    if (this.confirmWrites) {
+      const n = pending.statements.length;
+      this.println(
+        this.c.dim(
+          `queued (${n}${pending.kind === 'transaction' ? `/${TRANSACTION_LIMIT}` : `/${BATCH_LIMIT}`})`,
+        ),
+      );
+    }
+    return true;
+  }
+
+  private async runControl(
+    control: Control,
+    signal: AbortSignal | undefined,
+    where: string | undefined,
+  ): Promise<{ ok: boolean; applied: number }> {
+    const c = this.c;
+    const fail = (message: string): { ok: boolean; applied: number } => {
+      this.errorLines([message], where);
+      return { ok: false, applied: 0 };
+    };
+    if (control === 'begin' || control === 'begin-batch') {
+      if (this.pending)
+        return fail(
+          `already inside ${this.pending.kind === 'batch' ? 'BEGIN BATCH' : 'BEGIN'}: end it first (${this.pending.kind === 'batch' ? 'END' : 'COMMIT or ROLLBACK'})`,
+        );
+      this.pending = { kind: control === 'begin' ? 'transaction' : 'batch', statements: [] };
+      if (this.confirmWrites) {
+        this.println(
+          c.dim(
+            control === 'begin'
+              ? 'Transaction: statements wait for COMMIT, then run as one (ROLLBACK drops them)'
+              : 'Batch: statements wait for END, then run as one BatchExecuteStatement',
+          ),
+        );
+      }
+      return { ok: true, applied: 0 };
+    }
+    const pending = this.pending;
+    if (control === 'rollback') {
+      if (!pending) return fail('ROLLBACK without BEGIN: there is no transaction to roll back');
+      this.pending = undefined;
+      if (this.confirmWrites || this.io.more)
+        this.println(
+          c.dim(
+            `Rolled back: ${plural(pending.statements.length, 'queued statement')} dropped, nothing was run`,
+          ),
+        );
+      return { ok: true, applied: 0 };
+    }
+    if (!pending) return fail(`${control === 'commit' ? 'COMMIT' : 'END'} without BEGIN`);
+    this.pending = undefined;
+    const { statements } = pending;
+    if (statements.length === 0) {
+      this.println(c.dim(`empty ${pending.kind}: nothing to run`));
+      return { ok: true, applied: 0 };
+    }
+    const limit = pending.kind === 'transaction' ? TRANSACTION_LIMIT : BATCH_LIMIT;
+    if (statements.length > limit) {
+      return fail(
+        `a ${pending.kind === 'transaction' ? 'transaction (ExecuteTransaction)' : 'batch (BatchExecuteStatement)'} holds at most ${limit} statements in DynamoDB; this one has ${statements.length}: nothing was run`,
+      );
+    }
+    return pending.kind === 'transaction'
+      ? this.commit(statements, signal, where)
+      : this.runBatch(statements, signal, where);
+  }
+
+  private async commit(
+    statements: QueuedStatement[],
+    signal: AbortSignal | undefined,
+    where: string | undefined,
+  ): Promise<{ ok: boolean; applied: number }> {
+    const c = this.c;
+    const started = performance.now();
+    try {
+      const out = await this.backend.executeTransaction(
+        statements.map((s) => s.request),
+        signal,
+      );
+      const ms = performance.now() - started;
+      const capacity = new CapacityTotal();
+      for (const cc of out.ConsumedCapacity ?? []) capacity.add(cc);
+      const items = (out.Responses ?? []).flatMap((r) => (r.Item ? [r.Item] : []));
+      if (items.length > 0) {
+        await this.printResult(
+          undefined,
+          { Items: items },
+          ms,
+          () => Promise.reject(new Error('no more pages')),
+          signal,
+        );
+        return { ok: true, applied: 0 };
+      }
+      const detail = this.footerText(undefined, ms, capacity);
+      this.println(
+        `${c.green('COMMIT')} ${c.dim(`${plural(statements.length, 'statement')} applied as one transaction${detail ? ` · ${detail}` : ''}`)}`,
+      );
+      return { ok: true, applied: statements.length };
+    } catch (e) {
+      this.errorLines(formatError(e, this.io.errColors), where);
+      if (e instanceof ServiceError && e.type === 'TransactionCanceledException') {
+        const reasons =
+          /\[([^\]]*)\]/
+            .exec(e.message)?.[1]
+            ?.split(',')
+            .map((r) => r.trim()) ?? [];
+        reasons.forEach((reason, i) => {
+          if (reason && reason !== 'None' && statements[i])
+            this.io.err(
+              `  ${this.io.errColors.dim(`statement ${i + 1}${statements[i]!.where ? ` (${statements[i]!.where})` : ''}:`)} ${reason}: ${statements[i]!.text.replace(/\s+/g, ' ').slice(0, 100)}\n`,
+            );
+        });
+      }
+      this.io.err(
+        this.io.errColors.yellow(
+          `(transaction not applied: none of its ${plural(statements.length, 'statement')} changed anything)\n`,
+        ),
+      );
+      return { ok: false, applied: 0 };
+    }
+  }
+
+  private async runBatch(
+    statements: QueuedStatement[],
+    signal: AbortSignal | undefined,
+    where: string | undefined,
+  ): Promise<{ ok: boolean; applied: number }> {
+    const c = this.c;
+    let responses: BatchStatementResponse[];
+    try {
+      responses = (
+        await this.backend.batchExecuteStatement(
+          statements.map((s) => s.request),
+          signal,
+        )
+      ).Responses;
+    } catch (e) {
+      this.errorLines(formatError(e, this.io.errColors), where);
+      this.io.err(
+        this.io.errColors.yellow(
+          `(batch refused: none of its ${plural(statements.length, 'statement')} ran)\n`,
+        ),
+      );
+      return { ok: false, applied: 0 };
+    }
+    let failed = 0;
+    let applied = 0;
+    const jsonModes = this.mode === 'json' || this.mode === 'ndjson' || this.mode === 'ddbjson';
+    const lines: string[] = [];
+    responses.forEach((r, i) => {
+      const s = statements[i];
+      const parsed = s ? parseStatement(s.text) : undefined;
+      const isRead = parsed?.ok === true && parsed.statement.kind === 'select';
+      if (r.Error) failed++;
+      else if (!isRead) applied++;
+      if (jsonModes) {
+        const entry = r.Error
+          ? `{"statement":${i + 1},"error":{"code":${JSON.stringify(r.Error.Code ?? 'Error')},"message":${JSON.stringify(r.Error.Message ?? '')}}}`
+          : `{"statement":${i + 1}${r.Item ? `,"item":${jsonLine(this.mode === 'ddbjson' ? 'ddbjson' : 'json', r.Item, undefined, this.numbers)}` : ''}}`;
+        lines.push(entry);
+        return;
+      }
+      const label = c.dim(`${String(i + 1).padStart(2)} `);
+      if (r.Error) {
+        this.io.err(
+          `${this.io.errColors.dim(`${String(i + 1).padStart(2)} `)}${this.io.errColors.bold(this.io.errColors.red(r.Error.Code ?? 'Error'))}: ${r.Error.Message ?? ''}${s?.where ? this.io.errColors.dim(` (${s.where})`) : ''}\n`,
+        );
+      } else if (r.Item) {
+        lines.push(`${label}${jsonLine('json', r.Item, undefined, this.numbers)}`);
+      } else {
+        lines.push(`${label}${c.green('OK')}${isRead ? c.dim(' (no item)') : ''}`);
+      }
+    });
+    if (jsonModes) {
+      if (this.mode === 'ndjson') for (const l of lines) this.println(l);
+      else this.println(`[\n  ${lines.join(',\n  ')}\n]`);
+    } else {
+      for (const l of lines) this.println(l);
+      this.println(
+        c.dim(
+          `(batch of ${plural(statements.length, 'statement')}: ${statements.length - failed} succeeded, ${failed} failed)`,
+        ),
+      );
+    }
+    return { ok: failed === 0, applied };
+  }
+
   // ── Statements ────────────────────────────────────────────────────────────────────────────────────
 
-  /** Runs one statement and prints its result; false if it failed. */
-  async runStatement(text: string, signal?: AbortSignal, where?: string): Promise<boolean> {
+  /**
+   * Runs one statement and prints its result: false if it failed, 'wrote' if it changed data
+   * (for the note on what stays applied when a script fails), else 'ok'.
+   */
+  async runStatement(text: string, signal?: AbortSignal, where?: string): Promise<false | 'ok' | 'wrote'> {
     const parsed = parseStatement(text);
     const statement = parsed.ok ? parsed.statement : undefined;
     const parameterCount = parsed.ok ? parsed.parameterCount : 0;
+    const writes = statement !== undefined && ['insert', 'update', 'delete'].includes(statement.kind);
     try {
       if (statement?.kind === 'explain') {
         await this.explain(text, parameterCount, signal);
-        return true;
+        return 'ok';
+      }
+      if (this.readOnly && (writes || statement === undefined) && !/^\s*(SELECT|EXISTS)\b/i.test(text)) {
+        this.errorLines([readOnlyMessage()], where);
+        return false;
       }
       const table = statement ? tableOf(statement) : null;
       if (table) await this.schema.load(table, false, signal);
+      // `.limit N`: pages ask for at most the items still wanted, and fetching stops at N.
+      const max = statement?.kind === 'select' ? this.maxItems : undefined;
+      let received = 0;
+      const limited = { hit: false };
       const request = {
         statement: text,
         ...(parameterCount > 0 ? { parameters: this.parameters } : {}),
+        ...(max !== undefined ? { limit: max } : {}),
       };
       const started = performance.now();
       const first = await this.backend.executeStatement(request, signal);
       const elapsed = performance.now() - started;
+      received += first.Items.length;
+      if (max !== undefined && received >= max && first.NextToken) {
+        limited.hit = true;
+        delete first.NextToken;
+      }
       if (table) this.schema.noteItems(table, first.Items);
       const fetch = async (token: string): Promise<StatementPage> => {
-        const page = await this.backend.executeStatement({ ...request, nextToken: token }, signal);
+        const page = await this.backend.executeStatement(
+          { ...request, nextToken: token, ...(max !== undefined ? { limit: max - received } : {}) },
+          signal,
+        );
+        received += page.Items.length;
+        if (max !== undefined && received >= max && page.NextToken) {
+          limited.hit = true;
+          delete page.NextToken;
+        }
         if (table) this.schema.noteItems(table, page.Items);
         return page;
       };
-      await this.printResult(statement, first, elapsed, fetch, signal);
-      return true;
+      await this.printResult(
+        statement,
+        first,
+        elapsed,
+        fetch,
+        signal,
+        limited.hit || max !== undefined ? limited : undefined,
+        max,
+      );
+      return writes ? 'wrote' : 'ok';
     } catch (e) {
       this.errorLines(formatError(e, this.io.errColors, text, this.io.columns()), where);
+      if (!(e instanceof CancelledError)) {
+        if (e instanceof ServiceError && e.type === 'ResourceNotFoundException')
+          await this.schema.refreshTables(true, signal).catch(() => undefined);
+        const hints = statementHints(text, e, this.schema.tables(), this.io.errColors);
+        if (hints.length) this.errorLines(hints);
+      }
       if (e instanceof ServiceError && /parameters in request and statement/.test(e.message)) {
         this.io.err(
           this.io.errColors.dim(
@@ -248,13 +664,18 @@ export class Session {
     });
   }
 
-  /** Prints a statement's items page by page (asking before each screenful when interactive). */
+  /**
+   * Prints a statement's items. Interactive: page by page, asking before each screenful (the
+   * built-in pager counts screen lines, wrapped ones included), or all of it through `$PAGER`.
+   */
   private async printResult(
     statement: Statement | undefined,
     first: StatementPage,
     firstMs: number,
     fetch: (token: string) => Promise<StatementPage>,
     signal?: AbortSignal,
+    limited?: { hit: boolean },
+    max?: number,
   ): Promise<void> {
     const c = this.c;
     const capacity = new CapacityTotal();
@@ -264,7 +685,10 @@ export class Session {
 
     if (!wantsItems && first.Items.length === 0 && !first.NextToken) {
       // A write without RETURNING.
-      if (this.mode === 'table' && (this.confirmWrites || this.timing || this.capacity)) {
+      if (
+        (this.mode === 'table' || this.mode === 'line') &&
+        (this.confirmWrites || this.timing || this.capacity)
+      ) {
         const detail = this.footerText(undefined, ms, capacity);
         this.println(`${c.green('OK')}${detail ? c.dim(` · ${detail}`) : ''}`);
       }
@@ -280,8 +704,11 @@ export class Session {
     const buffer: Item[] = [...first.Items];
     let token = first.NextToken;
     let shown = 0;
-    const paging = this.io.more !== undefined && this.mode !== 'csv';
-    const pageRows = Math.max(5, this.io.pageRows?.() ?? DEFAULT_PAGE_ROWS);
+    const mode = this.mode;
+    const interactive = this.io.more !== undefined && this.output === undefined && this.pager;
+    const external = interactive && this.io.externalPager !== undefined && mode !== 'csv';
+    const paging = interactive && !external && mode !== 'csv';
+    const screenRows = Math.max(5, this.io.pageRows?.() ?? DEFAULT_PAGE_ROWS);
 
     const fill = async (want: number): Promise<void> => {
       while (buffer.length < want && token) {
@@ -301,12 +728,16 @@ export class Session {
     let columns: string[] = [];
     let layout: TableLayout | undefined;
     let jsonOpen = false;
-    const mode = this.mode;
 
-    const emit = (items: Item[]): void => {
+    /** Lines for a chunk of items; `done[i]`: items complete once line i is shown. */
+    const render = (items: Item[], moreAfter = false): { lines: string[]; done: number[] } => {
+      const lines: string[] = [];
+      const done: number[] = [];
+      const maxWidth = this.columns();
+      // Expanded display: names padded alike across the chunk (an item shows the ones it has).
+      const chunkColumns = columnsFor(items, preferred);
       if (mode === 'table') {
         columns = columnsFor(items, preferred, columns);
-        const maxWidth = this.io.columns();
         const rendered = renderTable(columns, items, {
           colors: c,
           keys: keySet,
@@ -314,16 +745,64 @@ export class Session {
           ...(layout ? { previous: layout } : {}),
         });
         layout = rendered.layout;
-        for (const line of rendered.lines) this.println(line);
+        if (rendered.vertical) {
+          // One block per item (the table could not fit without cutting values).
+          layout = undefined;
+          items.forEach((item, i) => {
+            for (const l of renderVertical(chunkColumns, [item], {
+              colors: c,
+              keys: keySet,
+              ...(maxWidth !== undefined ? { maxWidth } : {}),
+              start: shown + i,
+            })) {
+              lines.push(l);
+              done.push(i);
+            }
+            done[done.length - 1] = i + 1;
+          });
+        } else {
+          const header = rendered.lines.length - items.length;
+          rendered.lines.forEach((l, i) => {
+            lines.push(l);
+            done.push(Math.max(0, i - header + 1));
+          });
+        }
+      } else if (mode === 'line') {
+        items.forEach((item, i) => {
+          for (const l of renderVertical(chunkColumns, [item], {
+            colors: c,
+            keys: keySet,
+            ...(maxWidth !== undefined ? { maxWidth } : {}),
+            start: shown + i,
+          })) {
+            lines.push(l);
+            done.push(i);
+          }
+          done[done.length - 1] = i + 1;
+        });
       } else if (mode === 'json' || mode === 'ddbjson') {
-        for (const item of items) {
-          this.io.out(`${jsonOpen ? ',\n' : '[\n'}  ${jsonLine(mode, item, preferred)}`);
+        // One item per line; the comma goes after an item only when another follows.
+        if (!jsonOpen && items.length > 0) {
+          lines.push('[');
+          done.push(0);
           jsonOpen = true;
         }
+        items.forEach((item, i) => {
+          const comma = i < items.length - 1 || moreAfter ? ',' : '';
+          lines.push(`  ${jsonLine(mode, item, preferred, this.numbers)}${comma}`);
+          done.push(i + 1);
+        });
       } else if (mode === 'ndjson') {
-        for (const item of items) this.println(jsonLine(mode, item, preferred));
+        items.forEach((item, i) => {
+          lines.push(jsonLine(mode, item, preferred, this.numbers));
+          done.push(i + 1);
+        });
       }
+      return { lines, done };
     };
+    const joinLines = (lines: string[]): string => lines.map((l) => `${l}\n`).join('');
+    const closeJson = (): string =>
+      mode === 'json' || mode === 'ddbjson' ? (jsonOpen ? ']\n' : '[]\n') : '';
 
     if (mode === 'csv') {
       await fill(Infinity);
@@ -332,43 +811,78 @@ export class Session {
       for (const item of buffer) this.println(csvRow(columns, item));
       shown = buffer.length;
       buffer.length = 0;
+    } else if (external) {
+      // Everything, then to $PAGER when it is longer than the screen.
+      await fill(Infinity);
+      const items = buffer.splice(0);
+      let text = joinLines(render(items).lines) + closeJson();
+      shown = items.length;
+      const footer = this.footerText(rowCount(shown), ms, capacity);
+      if (mode === 'table' || mode === 'line') text += `${c.dim(`(${footer})`)}\n`;
+      const cols = this.columns() ?? 80;
+      const height = text.split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(displayWidth(l) / cols)), 0);
+      if (height > screenRows) await this.io.externalPager!(text);
+      else this.out(text);
+      return;
     } else if (!paging) {
       if (mode === 'table') {
         await fill(Infinity);
-        shown = buffer.length;
-        if (buffer.length > 0) emit(buffer.splice(0));
+        const items = buffer.splice(0);
+        if (items.length > 0) this.out(joinLines(render(items).lines));
+        shown = items.length;
       } else {
+        // Each page as it arrives (the next one is fetched first, to know whether a comma follows).
         for (;;) {
-          shown += buffer.length;
-          emit(buffer.splice(0));
-          if (!token) break;
+          const chunk = buffer.splice(0);
           await fill(1);
+          this.out(joinLines(render(chunk, buffer.length > 0).lines));
+          shown += chunk.length;
+          if (buffer.length === 0) break;
         }
       }
     } else {
-      for (;;) {
-        await fill(pageRows);
-        const chunk = buffer.splice(0, pageRows);
-        shown += chunk.length;
-        if (chunk.length > 0) emit(chunk);
-        if (buffer.length === 0 && !token) break;
-        if (!(await this.io.more!(shown))) {
-          stopped = true;
-          break;
+      // The built-in pager: screen lines (a line wider than the terminal takes several), then a
+      // question on a line of its own.
+      const cols = Math.max(1, this.io.columns() ?? 80);
+      const room = screenRows;
+      let used = 0;
+      outer: for (;;) {
+        await fill(room + 1);
+        const chunk = buffer.splice(0, room);
+        if (chunk.length > 0) {
+          const { lines, done } = render(chunk, buffer.length > 0);
+          for (let i = 0; i < lines.length; i++) {
+            const height = Math.max(1, Math.ceil(displayWidth(lines[i]!) / cols));
+            if (used > 0 && used + height > room) {
+              if (!(await this.io.more!(shown + (i > 0 ? done[i - 1]! : 0)))) {
+                shown += i > 0 ? done[i - 1]! : 0;
+                // Items of this chunk not shown go back, for the footer's count.
+                buffer.unshift(...chunk.slice(i > 0 ? done[i - 1]! : 0));
+                stopped = true;
+                break outer;
+              }
+              used = 0;
+            }
+            this.out(`${lines[i]!}\n`);
+            used += height;
+          }
+          shown += chunk.length;
         }
+        if (buffer.length === 0 && !token) break;
       }
     }
 
-    if (mode === 'json' || mode === 'ddbjson') this.io.out(jsonOpen ? '\n]\n' : '[]\n');
-    const rows = !stopped
+    this.out(closeJson());
+    let rows = !stopped
       ? rowCount(shown)
       : token !== undefined
         ? `${rowCount(shown)} shown, more not fetched`
         : `${shown} of ${rowCount(shown + buffer.length)} shown`;
+    if (limited?.hit) rows += `, stopped at .limit ${max}`;
     const text = this.footerText(rows, ms, capacity);
-    if (mode === 'table') {
+    if (mode === 'table' || mode === 'line') {
       this.println(c.dim(`(${text})`));
-    } else if (this.io.more) {
+    } else if (this.io.more || limited?.hit) {
       this.io.err(this.io.errColors.dim(`(${text})\n`));
     }
   }
@@ -377,9 +891,21 @@ export class Session {
 
   /** Runs one meta-command line: 'ok', 'failed' or 'quit'. */
   async runMeta(line: string, signal?: AbortSignal, where?: string): Promise<'ok' | 'failed' | 'quit'> {
-    const match = /^\.(\S*)\s*([\s\S]*)$/.exec(line.trim());
-    const name = (match?.[1] ?? '').toLowerCase();
-    const arg = (match?.[2] ?? '').trim();
+    const match = line.trim().startsWith('\\')
+      ? /^\\([a-z]+\+?|\?)\s*([\s\S]*)$/i.exec(line.trim())
+      : /^\.(\S*)\s*([\s\S]*)$/.exec(line.trim());
+    let name = (match?.[1] ?? '').toLowerCase();
+    let arg = (match?.[2] ?? '').trim();
+    if (line.trim().startsWith('\\')) {
+      // psql's backslash commands, for habits: \d, \d TABLE, \dt, \x, \o FILE, \i FILE, \q, \?.
+      const backslash = BACKSLASH[name];
+      if (!backslash) {
+        this.errorLines([`unknown command \\${name}: \\? lists the commands`], where);
+        return 'failed';
+      }
+      name = typeof backslash === 'function' ? backslash(arg) : backslash;
+      if (name === 'timing' && !arg) arg = this.timing ? 'off' : 'on';
+    }
     const fail = (message: string): 'failed' => {
       this.errorLines([message], where);
       return 'failed';
@@ -402,11 +928,107 @@ export class Session {
         case 'desc':
         case 'schema': {
           if (!arg) return fail('usage: .describe TABLE');
-          const d = await this.backend.describeTable(unquoteName(arg), signal);
-          for (const l of formatDescription(d, this.c)) this.println(l);
+          const tableName = unquoteName(arg);
+          let d;
+          try {
+            d = await this.backend.describeTable(tableName, signal);
+          } catch (e) {
+            if (!(e instanceof ServiceError && e.type === 'ResourceNotFoundException')) throw e;
+            await this.schema.refreshTables(true, signal);
+            const guess = closest(tableName, this.schema.tables());
+            return fail(`no table ${tableName}${guess ? `: did you mean ${guess}?` : ''}`);
+          }
+          const extras = await this.backend.describeExtras(d, signal);
+          for (const l of formatDescription(d, this.c, extras)) this.println(l);
+          return 'ok';
+        }
+        case 'count': {
+          const spec = unquoteName(arg);
+          if (!spec) return fail('usage: .count TABLE[.INDEX]');
+          const [tableName, index] =
+            spec.includes('.') && !arg.trim().startsWith('"') ? spec.split('.', 2) : [spec];
+          const started = performance.now();
+          let result;
+          try {
+            result = await this.backend.count(tableName!, index, signal, (n) =>
+              this.io.status?.(`counting ${tableName}… ${n}`),
+            );
+          } catch (e) {
+            this.io.status?.(null);
+            if (e instanceof ServiceError && e.type === 'ResourceNotFoundException') {
+              await this.schema.refreshTables(true, signal);
+              const guess = closest(tableName!, this.schema.tables());
+              return fail(`no table ${tableName}${guess ? `: did you mean ${guess}?` : ''}`);
+            }
+            throw e;
+          }
+          this.io.status?.(null);
+          const capacity = new CapacityTotal();
+          capacity.add({ ReadCapacityUnits: result.capacity });
+          if (this.mode === 'json' || this.mode === 'ndjson') {
+            this.println(`{"count":${result.count}}`);
+          } else {
+            const detail = this.footerText(undefined, performance.now() - started, capacity);
+            this.println(`${result.count}${detail ? this.c.dim(`  (Scan, Select: COUNT · ${detail})`) : ''}`);
+          }
+          return 'ok';
+        }
+        case 'x':
+        case 'expanded': {
+          const on = arg ? onOff(arg) : this.mode !== 'line';
+          if (on === undefined) return fail('usage: .x [on|off]');
+          this.mode = on ? 'line' : 'table';
+          this.println(this.c.dim(`Expanded display is ${on ? 'on' : 'off'}.`));
+          return 'ok';
+        }
+        case 'limit': {
+          if (!arg) {
+            this.println(this.maxItems === undefined ? 'limit off' : `limit ${this.maxItems}`);
+            return 'ok';
+          }
+          if (/^(off|none|0)$/i.test(arg)) {
+            this.maxItems = undefined;
+            return 'ok';
+          }
+          if (!/^\d+$/.test(arg)) return fail('usage: .limit N|off');
+          this.maxItems = Number(arg);
+          return 'ok';
+        }
+        case 'output':
+        case 'once': {
+          if (!arg) {
+            if (name === 'once') return fail('usage: .once FILE');
+            if (this.confirmWrites && this.output)
+              this.io.out(this.c.dim('Results go to the screen again\n'));
+            this.closeOutput();
+            return 'ok';
+          }
+          const file = resolve(this.cwd, unquotePath(arg));
+          let fd: number;
+          try {
+            fd = openSync(file, 'w');
+          } catch (e) {
+            return fail(
+              `.${name}: cannot write ${arg}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+            );
+          }
+          this.closeOutput();
+          if (this.confirmWrites)
+            this.io.out(
+              this.c.dim(`${name === 'once' ? 'The next result goes' : 'Results go'} to ${file}\n`),
+            );
+          this.output = { fd, file, once: name === 'once' };
+          return 'ok';
+        }
+        case 'pager': {
+          const on = arg ? onOff(arg) : !this.pager;
+          if (on === undefined) return fail('usage: .pager on|off');
+          this.pager = on;
+          this.println(this.c.dim(`Pager is ${on ? 'on' : 'off'}.`));
           return 'ok';
         }
         case 'create': {
+          if (this.readOnly) return fail(readOnlyMessage());
           const args = splitArgs(arg);
           if (args.length < 2 || args.length > 3) return fail('usage: .create TABLE PK[:S|N|B] [SK[:S|N|B]]');
           const [tableName, ...keySpecs] = args as [string, ...string[]];
@@ -493,6 +1115,7 @@ export class Session {
           return (await this.read(unquotePath(arg), signal)) ? 'ok' : 'failed';
         }
         case 'import': {
+          if (this.readOnly) return fail(readOnlyMessage());
           const args = splitArgs(arg);
           if (args.length < 2 || args.length > 4)
             return fail('usage: .import FILE TABLE [PK[:S|N|B] [SK[:S|N|B]]]');
@@ -528,6 +1151,13 @@ export class Session {
     this.println(`  EXPLAIN SELECT * FROM Orders WHERE total > 10;`);
     this.println('');
     for (const [k, v] of META_COMMANDS) this.println(`  ${c.cyan(k.padEnd(width))}${v}`);
+    this.println('');
+    this.println(
+      `  ${c.dim('BEGIN; … COMMIT;')} one ExecuteTransaction (ROLLBACK drops it) · ${c.dim('BEGIN BATCH; … END;')} one BatchExecuteStatement`,
+    );
+    this.println(
+      `  ${c.dim('psql habits:')} \\d [TABLE], \\dt, \\x, \\o FILE, \\i FILE, \\timing, \\q, \\? · SHOW TABLES; DESCRIBE TABLE;`,
+    );
     this.println('');
     this.println(
       c.dim(
@@ -627,6 +1257,24 @@ function unquotePath(text: string): string {
   if (t.length >= 2 && ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'"))))
     return t.slice(1, -1);
   return t;
+}
+
+/** psql's backslash commands → meta-command names (some depend on the argument). */
+const BACKSLASH: Record<string, string | ((arg: string) => string)> = {
+  d: (arg) => (arg ? 'describe' : 'tables'),
+  dt: 'tables',
+  'd+': (arg) => (arg ? 'describe' : 'tables'),
+  x: 'x',
+  o: 'output',
+  i: 'read',
+  q: 'quit',
+  '?': 'help',
+  h: 'help',
+  timing: 'timing',
+};
+
+function readOnlyMessage(): string {
+  return 'read-only shell (--read-only): statements and commands that write are refused';
 }
 
 /** Whitespace-separated arguments; "double" or 'single' quotes keep spaces. */

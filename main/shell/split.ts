@@ -24,9 +24,22 @@ export const META_WORDS = [
   'read',
   'quit',
   'exit',
+  'count',
+  'x',
+  'expanded',
+  'limit',
+  'output',
+  'once',
+  'pager',
 ];
 
-const META_LINE = new RegExp(`^[ \\t]*\\.(${META_WORDS.join('|')})(?![A-Za-z0-9_])`, 'i');
+/** psql's backslash commands the shell knows (`\d`, `\dt`, `\x`, `\o`, `\i`, `\q`, `\?`, …). */
+export const BACKSLASH_WORDS = ['d\\+?', 'dt', 'x', 'o', 'i', 'q', 'h', '\\?', 'timing'];
+
+const META_LINE = new RegExp(
+  `^[ \\t]*(\\.(${META_WORDS.join('|')})|\\\\(${BACKSLASH_WORDS.join('|')}))(?![A-Za-z0-9_])`,
+  'i',
+);
 
 export interface ScriptPiece {
   kind: 'statement' | 'meta';
@@ -112,7 +125,7 @@ export function splitScript(text: string): SplitResult {
     }
     if (i >= n) return { pieces, incomplete: false };
 
-    if (text[i] === '.') {
+    if (text[i] === '.' || text[i] === '\\') {
       const lineStart = text.lastIndexOf('\n', i - 1) + 1;
       if (/^[ \t]*$/.test(text.slice(lineStart, i))) {
         // To the end of the line, or to a `;` outside quotes (`.mode json; SELECT …` on one line).

@@ -5,36 +5,44 @@ import { DynamoError } from '../../engine/errors.js';
 import { literalValue } from '../../engine/partiql/lower.js';
 import type { AttributeValue, Item } from '../../engine/types.js';
 import { normalizeValue } from '../../engine/values/attribute.js';
+import { binaryText, setText } from './value-text.js';
 
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
+/**
+ * How JSON output writes numbers: `exact`, bare number tokens digit for digit (jq ≥ 1.7, Python,
+ * `JSON.parse` with a reviver keep them; jq 1.6 and most JavaScript turn big ones into doubles);
+ * `string`, JSON strings, which every tool keeps as they are.
+ */
+export type NumberStyle = 'exact' | 'string';
+
 /** A DynamoDB number as a JSON number token, digit for digit (a string if it is not JSON's syntax). */
-function numberToken(n: string): string {
-  return JSON_NUMBER.test(n) ? n : JSON.stringify(n);
+function numberToken(n: string, style: NumberStyle = 'exact'): string {
+  return style === 'exact' && JSON_NUMBER.test(n) ? n : JSON.stringify(n);
 }
 
 /**
  * Plain JSON for a value: maps as objects, lists and sets as arrays, binary as base64 strings,
  * numbers as JSON number tokens with every digit DynamoDB stored (never through a double).
  */
-export function plainJson(v: AttributeValue): string {
+export function plainJson(v: AttributeValue, numbers: NumberStyle = 'exact'): string {
   if ('S' in v) return JSON.stringify(v.S);
-  if ('N' in v) return numberToken(v.N);
+  if ('N' in v) return numberToken(v.N, numbers);
   if ('B' in v) return JSON.stringify(v.B);
   if ('BOOL' in v) return v.BOOL ? 'true' : 'false';
   if ('NULL' in v) return 'null';
-  if ('L' in v) return `[${v.L.map(plainJson).join(',')}]`;
-  if ('M' in v) return plainItemJson(v.M);
+  if ('L' in v) return `[${v.L.map((x) => plainJson(x, numbers)).join(',')}]`;
+  if ('M' in v) return plainItemJson(v.M, undefined, numbers);
   if ('SS' in v) return `[${v.SS.map((s) => JSON.stringify(s)).join(',')}]`;
-  if ('NS' in v) return `[${v.NS.map(numberToken).join(',')}]`;
+  if ('NS' in v) return `[${v.NS.map((n) => numberToken(n, numbers)).join(',')}]`;
   if ('BS' in v) return `[${v.BS.map((s) => JSON.stringify(s)).join(',')}]`;
   return 'null';
 }
 
 /** An item (or map) as a plain JSON object, attributes in the order given (all of them by default). */
-export function plainItemJson(item: Item, order?: readonly string[]): string {
+export function plainItemJson(item: Item, order?: readonly string[], numbers: NumberStyle = 'exact'): string {
   const names = order ? order.filter((n) => item[n] !== undefined) : Object.keys(item);
-  return `{${names.map((n) => `${JSON.stringify(n)}:${plainJson(item[n]!)}`).join(',')}}`;
+  return `{${names.map((n) => `${JSON.stringify(n)}:${plainJson(item[n]!, numbers)}`).join(',')}}`;
 }
 
 /** An item in DynamoDB JSON, attributes in the order given. */
@@ -52,12 +60,10 @@ export type CellKind = 'string' | 'number' | 'bool' | 'null' | 'binary' | 'set' 
 export function cellText(v: AttributeValue): { text: string; kind: CellKind } {
   if ('S' in v) return { text: v.S, kind: 'string' };
   if ('N' in v) return { text: v.N, kind: 'number' };
-  if ('B' in v) return { text: v.B, kind: 'binary' };
+  if ('B' in v) return { text: binaryText(v.B), kind: 'binary' };
   if ('BOOL' in v) return { text: v.BOOL ? 'true' : 'false', kind: 'bool' };
   if ('NULL' in v) return { text: 'null', kind: 'null' };
-  if ('SS' in v) return { text: `<<${v.SS.map((s) => JSON.stringify(s)).join(',')}>>`, kind: 'set' };
-  if ('NS' in v) return { text: `<<${v.NS.join(',')}>>`, kind: 'set' };
-  if ('BS' in v) return { text: `<<${v.BS.map((s) => JSON.stringify(s)).join(',')}>>`, kind: 'set' };
+  if ('SS' in v || 'NS' in v || 'BS' in v) return { text: setText(v), kind: 'set' };
   return { text: plainJson(v), kind: 'document' };
 }
 

@@ -89,7 +89,7 @@ describe('sortkey shell (scripts)', () => {
     assert.equal(r.stdout, '{"sk":"o#1"}\n');
     assert.match(
       r.stderr,
-      /^<stdin>:2: ResourceNotFoundException: Requested resource not found\n\(1 statement after it not run\)\n$/,
+      /^<stdin>:2: ResourceNotFoundException: Requested resource not found\nhint: there is no table Nope \(.tables lists the 1 there are\)\n\(1 statement after it not run\)\n$/,
     );
   });
 
@@ -131,6 +131,13 @@ describe('sortkey shell (scripts)', () => {
       /--endpoint: expected an http:\/\/ or https:\/\/ URL/,
     );
     assert.match((await runHere({ params: 'nope', command: 'x' })).stderr, /nope: not a value/);
+  });
+
+  it('--max-items stops each SELECT after n items', async () => {
+    const r = await runHere({ db, command: 'SELECT sk FROM Orders', ndjson: true, maxItems: '2' });
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout.trim().split('\n').length, 2);
+    assert.match(r.stderr, /stopped at \.limit 2/);
   });
 
   it('works in memory', async () => {

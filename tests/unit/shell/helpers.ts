@@ -81,7 +81,7 @@ export function seedOrders(engine: Engine): void {
 }
 
 export function testSession(
-  options: Partial<SessionOptions> & { io?: Partial<SessionIO> } = {},
+  options: Omit<Partial<SessionOptions>, 'io'> & { io?: Partial<SessionIO> } = {},
 ): TestSession {
   const engine = Engine.inMemory();
   const backend = new LocalBackend(engine, 'test database');

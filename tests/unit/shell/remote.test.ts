@@ -89,4 +89,29 @@ describe('remote backend', () => {
       await dead.close();
     }
   });
+
+  it('runs BEGIN … COMMIT, BEGIN BATCH … END, .count and .describe over the SDK', async () => {
+    const r = await session.run(
+      [
+        '.create Remote2 pk',
+        'BEGIN;',
+        "INSERT INTO Remote2 VALUE {'pk': 'x'};",
+        "INSERT INTO Remote2 VALUE {'pk': 'y'};",
+        'COMMIT;',
+        'BEGIN BATCH;',
+        "SELECT * FROM Remote2 WHERE pk = 'x';",
+        "SELECT * FROM Remote2 WHERE pk = 'zz';",
+        'END;',
+        '.count Remote2',
+        '.describe Remote2',
+      ].join('\n'),
+    );
+    assert.equal(r.failed, 0, err);
+    const { out: text } = take();
+    assert.match(text, /COMMIT 2 statements applied as one transaction\n/);
+    assert.match(text, /\{"statement":1,"item":\{"pk":"x"\}\}\n\{"statement":2\}\n/);
+    assert.match(text, /\{"count":2\}\n/);
+    assert.match(text, /\n {2}ttl {9}disabled\n/);
+    assert.match(text, /\n {2}tags {8}none\n/);
+  });
 });

@@ -198,7 +198,7 @@ describe('meta-commands', () => {
     await t.session.run(".timing on\n.capacity on\nSELECT * FROM Orders WHERE pk = 'c#2';");
     assert.match(t.take().out, /\(1 row · [\d.]+ ms · 0\.5 RCU\)\n$/);
     await t.session.run('.mode xml');
-    assert.match(t.take().err, /unknown mode xml: use table, json, ndjson, ddbjson, csv/);
+    assert.match(t.take().err, /unknown mode xml: use table, line, json, ndjson, ddbjson, csv/);
   });
 
   it('.read runs a script relative to the working folder and reports its line', async () => {

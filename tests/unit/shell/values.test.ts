@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { describeValue } from '../../../main/cli/stream.js';
 import { describe, it } from 'node:test';
 import {
   cellText,
@@ -37,9 +38,22 @@ describe('cell text', () => {
   it('shows strings raw, numbers as stored, sets in PartiQL brackets, documents as compact JSON', () => {
     assert.deepEqual(cellText({ S: 'hello' }), { text: 'hello', kind: 'string' });
     assert.deepEqual(cellText({ N: '-0.5' }), { text: '-0.5', kind: 'number' });
-    assert.deepEqual(cellText({ SS: ['a', 'b'] }), { text: '<<"a","b">>', kind: 'set' });
-    assert.deepEqual(cellText({ NS: ['1', '2.5'] }), { text: '<<1,2.5>>', kind: 'set' });
+    assert.deepEqual(cellText({ SS: ['a', 'b'] }), { text: '<<"a", "b">>', kind: 'set' });
+    assert.deepEqual(cellText({ NS: ['1', '2.5'] }), { text: '<<1, 2.5>>', kind: 'set' });
     assert.deepEqual(cellText({ M: { n: { N: '1' } } }), { text: '{"n":1}', kind: 'document' });
+  });
+});
+
+describe('binary values', () => {
+  it('carry a b64: tag in cells, so they never pass for strings', () => {
+    assert.deepEqual(cellText({ B: 'AAEC' }), { text: 'b64:AAEC', kind: 'binary' });
+    assert.deepEqual(cellText({ S: 'AAEC' }), { text: 'AAEC', kind: 'string' });
+    assert.deepEqual(cellText({ BS: ['AA==', 'AQ=='] }), { text: '<<b64:AA==, b64:AQ==>>', kind: 'set' });
+  });
+
+  it('and sets read the same in sortkey stream', () => {
+    for (const v of [{ SS: ['a', 'b'] }, { NS: ['1', '2.5'] }, { BS: ['AA=='] }, { B: 'AAEC' }])
+      assert.equal(describeValue(v), cellText(v as never).text);
   });
 });
 
