@@ -104,7 +104,18 @@ function maintainIndex(
   let units = 0;
   const oldSize = oldRow ? itemSize(oldRow) : 0;
   const newSize = newRow ? itemSize(newRow) : 0;
-  catalog.addToStatistics(index.table, index, (newKey ? 1 : 0) - (oldKey ? 1 : 0), newSize - oldSize);
+  if (oldKey && isBackfilling(index)) {
+    // The backfill may not have reached the old item yet: count what the index really holds.
+    const stored = index.rowSize(db, oldKey, tableKey);
+    catalog.addToStatistics(
+      index.table,
+      index,
+      (newKey ? 1 : 0) - (stored === undefined ? 0 : 1),
+      newSize - (stored ?? 0),
+    );
+  } else {
+    catalog.addToStatistics(index.table, index, (newKey ? 1 : 0) - (oldKey ? 1 : 0), newSize - oldSize);
+  }
   if (oldKey && (!newKey || !sameKey(oldKey, newKey))) {
     index.deleteRow(db, oldKey, tableKey);
     units += writeUnits(oldSize);
@@ -119,6 +130,13 @@ function maintainIndex(
     return writeUnits(Math.max(oldSize, newSize));
   }
   return 0;
+}
+
+/** A GSI whose backfill is under way (UpdateTable added it; backfill.ts). */
+function isBackfilling(index: Index): boolean {
+  if (index.kind !== 'GSI') return false;
+  const gsis = index.table.description.GlobalSecondaryIndexes;
+  return gsis?.find((g) => g.IndexName === index.name)?.Backfilling === true;
 }
 
 /**

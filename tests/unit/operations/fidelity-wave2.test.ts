@@ -650,3 +650,38 @@ describe('requests DynamoDB refuses', () => {
     );
   });
 });
+
+describe('GSI backfill', () => {
+  it('leaves out items whose index key a write would refuse (empty, too long, wrong type), and counts the rest', () => {
+    const e = scratchEngine();
+    createSimpleTable(e, 'Things');
+    const items = [
+      { pk: { S: 'ok' }, g: { S: 'x' } },
+      { pk: { S: 'empty' }, g: { S: '' } },
+      { pk: { S: 'number' }, g: { N: '1' } },
+      { pk: { S: 'long' }, g: { S: 'y'.repeat(2049) } },
+      { pk: { S: 'longest' }, g: { S: 'z'.repeat(2048) } },
+      { pk: { S: 'none' } },
+    ];
+    for (const Item of items) call(e, 'PutItem', { TableName: 'Things', Item });
+    call(e, 'UpdateTable', {
+      TableName: 'Things',
+      AttributeDefinitions: [{ AttributeName: 'g', AttributeType: 'S' }],
+      GlobalSecondaryIndexUpdates: [
+        {
+          Create: {
+            IndexName: 'byG',
+            KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        },
+      ],
+    });
+    const indexed = call(e, 'Scan', { TableName: 'Things', IndexName: 'byG' })
+      .Items.map((i: { pk: { S: string } }) => i.pk.S)
+      .sort();
+    assert.deepEqual(indexed, ['longest', 'ok']);
+    const gsi = call(e, 'DescribeTable', { TableName: 'Things' }).Table.GlobalSecondaryIndexes[0];
+    assert.equal(gsi.ItemCount, 2);
+  });
+});
