@@ -13,6 +13,7 @@ import {
   projectItem,
 } from '../expressions/index.js';
 import type { ExpressionAttributes } from '../expressions/index.js';
+import { HASH_SPACE } from '../keys/encoding.js';
 import type { Page, RowPosition } from '../tables/reader.js';
 import { encodeKey, keyAttributes, pickKey } from '../tables/schema.js';
 import type { KeySchema } from '../tables/schema.js';
@@ -274,13 +275,59 @@ export function pageCapacity(
   extraTableBytes: number,
   consistent: boolean,
   meter: CapacityMeter,
+  partitionsTouched = 1,
 ): void {
+  const units = scanUnits(bytes, consistent, partitionsTouched);
   if (target.index) {
-    meter.read(target.table, readUnits(bytes, consistent), target.index.name);
+    meter.read(target.table, units, target.index.name);
     if (extraTableBytes > 0) meter.read(target.table, readUnits(extraTableBytes, consistent));
   } else {
-    meter.read(target.table, readUnits(bytes, consistent));
+    meter.read(target.table, units);
   }
+}
+
+/**
+ * Read units of a page: its bytes in 4 KB units, but at least one unit for every partition the
+ * page touched (DynamoDB charges each partition read its minimum), halved when eventually
+ * consistent. So a whole Scan of a tiny on-demand table, which reads its four partitions, costs
+ * 4 RCU (2 eventually consistent), as the service reports.
+ */
+export function scanUnits(bytes: number, consistent: boolean, partitionsTouched: number): number {
+  const units = Math.max(partitionsTouched, 1, Math.ceil(bytes / 4096));
+  return consistent ? units : units / 2;
+}
+
+const GIB = 1024 * 1024 * 1024;
+
+/**
+ * How many partitions DynamoDB would keep the table (or a GSI) in, by its documented rules: a
+ * partition serves up to 3,000 RCU and 1,000 WCU and holds up to 10 GB; an on-demand table starts
+ * with four (its initial 12,000 RRU / 4,000 WRU). Partitions split the key hash space evenly.
+ */
+export function partitionCount(ctx: EngineContext, target: ReadTarget): number {
+  const d = target.table.description;
+  const onDemand = d.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST';
+  const gsi =
+    target.index?.kind === 'GSI'
+      ? (d.GlobalSecondaryIndexes ?? []).find((g) => g.IndexName === target.index!.name)
+      : undefined;
+  const throughput = gsi ? gsi.ProvisionedThroughput : d.ProvisionedThroughput;
+  const byThroughput = onDemand
+    ? 4
+    : Math.ceil((throughput?.ReadCapacityUnits ?? 0) / 3000 + (throughput?.WriteCapacityUnits ?? 0) / 1000);
+  const bytes =
+    target.index?.kind === 'GSI'
+      ? ctx.catalog.indexCounters(target.index).sizeBytes
+      : ctx.catalog.counters(target.table).sizeBytes;
+  return Math.max(1, byThroughput, Math.ceil(bytes / (10 * GIB)));
+}
+
+/** The partitions (of `count`, each an equal range of the hash space) that [from, to] meets. */
+export function partitionsBetween(count: number, fromHash: number, toHash: number): number {
+  const width = HASH_SPACE / count;
+  const first = Math.floor(fromHash / width);
+  const last = Math.floor(Math.max(fromHash, toHash) / width);
+  return Math.min(count, last - first + 1);
 }
 
 export { pickKey };

@@ -13,6 +13,8 @@ import {
   checkReadRequest,
   finishPage,
   pageCapacity,
+  partitionCount,
+  partitionsBetween,
   READ_MEMBERS,
   readFilter,
   resolveSelect,
@@ -96,8 +98,11 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
       { forward: true, limit: input.Limit ?? undefined, start },
     );
     const { result, extraTableBytes } = finishPage(ctx, target, page, filter, select, projection);
+    // The page read the hash range from its start to its last row (or its segment's end).
+    const end = startPosition(target, result.LastEvaluatedKey)?.h ?? segments.to - 1;
+    const touched = partitionsBetween(partitionCount(ctx, target), start?.h ?? segments.from, end);
     const meter = new CapacityMeter();
-    pageCapacity(target, page.bytes, extraTableBytes, consistent, meter);
+    pageCapacity(target, page.bytes, extraTableBytes, consistent, meter, touched);
     const out: Wire<Sdk.ScanOutput> = result;
     const capacity = meter.one(table.name, input.ReturnConsumedCapacity);
     if (capacity) out.ConsumedCapacity = capacity;

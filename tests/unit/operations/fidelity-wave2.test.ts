@@ -685,3 +685,37 @@ describe('GSI backfill', () => {
     assert.equal(gsi.ItemCount, 2);
   });
 });
+
+describe('Scan capacity by partition', () => {
+  it('charges each partition a page touches at least one unit: 4 RCU for a tiny on-demand table', () => {
+    const e = scratchEngine();
+    createSimpleTable(e, 'Things');
+    call(e, 'PutItem', { TableName: 'Things', Item: { pk: { S: 'a' } } });
+    const units = (input: Record<string, unknown>) =>
+      call(e, 'Scan', { TableName: 'Things', ReturnConsumedCapacity: 'TOTAL', ...input }).ConsumedCapacity
+        .CapacityUnits;
+    assert.equal(units({ ConsistentRead: true }), 4);
+    assert.equal(units({}), 2);
+    // One segment of eight lies inside one of the four partitions.
+    assert.equal(units({ Segment: 3, TotalSegments: 8, ConsistentRead: true }), 1);
+  });
+
+  it('a small provisioned table is one partition; big pages are charged by their bytes', () => {
+    const e = scratchEngine();
+    call(e, 'CreateTable', {
+      TableName: 'Prov',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+    });
+    call(e, 'PutItem', { TableName: 'Prov', Item: { pk: { S: 'a' } } });
+    const scan = () =>
+      call(e, 'Scan', { TableName: 'Prov', ReturnConsumedCapacity: 'TOTAL', ConsistentRead: true })
+        .ConsumedCapacity.CapacityUnits;
+    assert.equal(scan(), 1);
+    for (let i = 0; i < 20; i++)
+      call(e, 'PutItem', { TableName: 'Prov', Item: { pk: { S: `k${i}` }, body: { S: 'x'.repeat(3000) } } });
+    // 20 × ~3 KB ≈ 60 KB: 15 units, more than the one partition's minimum.
+    assert.equal(scan(), 15);
+  });
+});
