@@ -13,6 +13,7 @@
 //             interruption (Ctrl+C, kill, crash) rolls all of it back: the tables are as they were.
 //             Remotely: BatchWriteItem in parallel chunks with retries (not atomic: see below).
 import { validation } from '../errors.js';
+import { DatabaseBusyError } from '../storage/database.js';
 import { DynamoError } from '../errors.js';
 import type { Engine } from '../engine.js';
 import { checkIndexKeys } from '../operations/itemCommon.js';
@@ -905,6 +906,38 @@ function hasProtoKey(v: unknown): boolean {
   return false;
 }
 
+/** How long a local import waits for the write lock other processes sharing the file hold. */
+const IMPORT_LOCK_WAIT_MS = 60_000;
+
+/**
+ * The local write phase, once the file's write lock is free: while another process sharing the
+ * file (a server) holds it, the attempt gives up at once, nothing written (DatabaseBusyError at
+ * BEGIN), and is made again from a timer, competing for the lock as often as the servers' own
+ * waiting writes do, rather than from SQLite's busy handler, whose sleeps grow to 100 ms.
+ */
+async function writeLocalWhenFree(r: ImportRun, engine: Engine): Promise<boolean> {
+  const db = engine.ctx.db;
+  const started = Date.now();
+  let delay = 2;
+  for (;;) {
+    // Once a transaction holds the lock, what follows (settings after the commit) waits for locks
+    // as usual: only a BEGIN that finds the file locked gives up at once.
+    const onBegin = (): void => void db.setWaitForLocks(true);
+    db.beginListeners.unshift(onBegin);
+    try {
+      return db.withoutWaiting(() => r.writeLocal(engine));
+    } catch (e) {
+      // A DatabaseBusyError out of writeLocal means its transaction never began (what runs after
+      // the commit reports failures as warnings): nothing was written, the whole phase can run again.
+      if (!(e instanceof DatabaseBusyError) || Date.now() - started > IMPORT_LOCK_WAIT_MS) throw e;
+    } finally {
+      db.beginListeners.splice(db.beginListeners.indexOf(onBegin), 1);
+    }
+    await sleep(delay / 2 + Math.random() * delay);
+    delay = Math.min(delay * 2, 64);
+  }
+}
+
 async function run(
   target: DumpTarget,
   source: ImportSource | readonly ImportSource[],
@@ -922,7 +955,9 @@ async function run(
     await r.read();
     const stop = r.failed && !options.continueOnError;
     if (!stop && !options.dryRun && r.targetList.length > 0) {
-      r.report.committed = isRemote(target) ? await r.writeRemote(target) : r.writeLocal(target);
+      r.report.committed = isRemote(target)
+        ? await r.writeRemote(target)
+        : await writeLocalWhenFree(r, target);
       if (!r.report.committed) r.report.written = 0;
     }
     if (r.rejects) {
