@@ -209,16 +209,26 @@ export class EngineContext implements WriteContext {
 
   /** Reloads what is derived from the file when another process has committed since the last look. */
   private catchUp(): void {
+    // syncFeatures() below may begin a transaction, whose begin listener lands here again.
+    if (this.catchingUp) return;
     const version = this.readDataVersion();
     if (version === undefined || version === this.dataVersion) return;
-    this.dataVersion = version;
-    this.catalog.reload();
-    this.statements.clear();
-    // Streams, TTL and PITR keep in-memory state derived from the file.
-    this.syncFeatures();
-    // Another process may have created an index: help build it (and finish it if that process stops).
-    this.backfills?.resume();
+    this.catchingUp = true;
+    try {
+      this.catalog.reload();
+      this.statements.clear();
+      // Streams, TTL and PITR keep in-memory state derived from the file.
+      this.syncFeatures();
+      // Another process may have created an index: help build it (and finish it if that process stops).
+      this.backfills?.resume();
+      // Only now: if anything above failed (the file was locked), the next look does it all again.
+      this.dataVersion = version;
+    } finally {
+      this.catchingUp = false;
+    }
   }
+
+  private catchingUp = false;
 
   /** A prepared statement, cached by its SQL text (table names in SQL are never reused in a process). */
   prepare(sql: string): Statement {

@@ -17,6 +17,7 @@ import {
   ResourceInUseException,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
+import { importItems } from '../../engine/dump/index.js';
 import { Engine } from '../../engine/index.js';
 import { ROOT } from '../torture/support.js';
 import { hashTable, startTestServer } from './support.js';
@@ -284,6 +285,46 @@ describe('a write waiting for another process lock', () => {
       if (raw.inTransaction) raw.exec('ROLLBACK');
       raw.close();
       await s.close();
+    }
+  });
+});
+
+describe('an import into a file another process is writing', () => {
+  it('waits for the write lock without blocking, then commits every item', async () => {
+    const file = newFile();
+    const engine = new Engine({ path: file, ttlSweepIntervalMs: 0 });
+    const raw = new BetterSqlite3(file);
+    try {
+      call(engine, 'CreateTable', hashTable('Imports'));
+      const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify({ pk: { S: `i${i}` } })).join('\n');
+      raw.exec('BEGIN IMMEDIATE');
+      let read = false;
+      const report = importItems(
+        engine,
+        { text: lines, name: 'items.jsonl' },
+        {
+          table: 'Imports',
+          format: 'ddb-jsonl',
+          onProgress: (p) => {
+            if (p.phase === 'read' && p.items === 50) read = true;
+          },
+        },
+      );
+      while (!read) await new Promise((r) => setImmediate(r));
+      // The write phase has begun trying; the lock is released while it waits.
+      await new Promise((r) => setTimeout(r, 20));
+      raw.exec('COMMIT');
+      const r = await report;
+      assert.equal(r.committed, true);
+      assert.equal(r.written, 50);
+      assert.equal(
+        (call(engine, 'Scan', { TableName: 'Imports', Select: 'COUNT' }) as { Count: number }).Count,
+        50,
+      );
+    } finally {
+      if (raw.inTransaction) raw.exec('ROLLBACK');
+      raw.close();
+      engine.close();
     }
   });
 });
