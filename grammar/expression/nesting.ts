@@ -21,15 +21,16 @@ export function nestingDepth(tokens: readonly IToken[]): number {
   let depth = 0;
   let max = 0;
   for (const t of tokens) {
-    if (tokenMatcher(t, LParen)) {
+    const type = t.tokenType;
+    if (type === LParen) {
       pending.push(0);
       depth++;
-    } else if (tokenMatcher(t, RParen)) {
+    } else if (type === RParen) {
       if (pending.length > 1) depth -= 1 + pending.pop()!;
-    } else if (tokenMatcher(t, NotKeyword)) {
+    } else if (type === NotKeyword) {
       pending[pending.length - 1]!++;
       depth++;
-    } else if (tokenMatcher(t, AndKeyword) || tokenMatcher(t, OrKeyword) || tokenMatcher(t, Comma)) {
+    } else if (type === AndKeyword || type === OrKeyword || type === Comma) {
       depth -= pending[pending.length - 1]!;
       pending[pending.length - 1] = 0;
     }

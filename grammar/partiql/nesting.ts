@@ -3,15 +3,32 @@
 // lowering and evaluation) one level deeper, and an 8 KB statement could hold thousands. DynamoDB's
 // answer to such a statement is not documented; the refusal below is a guess in its syntax-error
 // form.
-import { tokenMatcher, type IToken } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import { NOT_WELL_FORMED, tokenPosition, type PartiqlSyntaxError } from './errors.js';
 import * as T from './tokens.js';
 
 /** Deepest nesting accepted: open brackets plus the NOTs pending at each of them. */
 export const MAX_STATEMENT_NESTING = 256;
 
-const OPENERS = [T.LParen, T.LBracket, T.LCurly, T.LDoubleAngle];
-const CLOSERS = [T.RParen, T.RBracket, T.RCurly, T.RDoubleAngle];
+/** What each token does to the nesting; tokens not listed do nothing (checked on every parse). */
+const OPEN = 1;
+const CLOSE = 2;
+const NOT = 3;
+const END_OF_OPERAND = 4;
+const EFFECT: ReadonlyMap<TokenType, number> = new Map([
+  [T.LParen, OPEN],
+  [T.LBracket, OPEN],
+  [T.LCurly, OPEN],
+  [T.LDoubleAngle, OPEN],
+  [T.RParen, CLOSE],
+  [T.RBracket, CLOSE],
+  [T.RCurly, CLOSE],
+  [T.RDoubleAngle, CLOSE],
+  [T.Not, NOT],
+  [T.And, END_OF_OPERAND],
+  [T.Or, END_OF_OPERAND],
+  [T.Comma, END_OF_OPERAND],
+]);
 
 /** True when the tokens nest deeper than `limit` (brackets plus pending NOTs). */
 export function nestsDeeperThan(tokens: readonly IToken[], limit: number): boolean {
@@ -24,15 +41,17 @@ function tooDeepAt(tokens: readonly IToken[], limit: number): IToken | undefined
   const pending: number[] = [0];
   let depth = 0;
   for (const t of tokens) {
-    if (OPENERS.some((o) => tokenMatcher(t, o))) {
+    const effect = EFFECT.get(t.tokenType);
+    if (effect === undefined) continue;
+    if (effect === OPEN) {
       pending.push(0);
       depth++;
-    } else if (CLOSERS.some((c) => tokenMatcher(t, c))) {
+    } else if (effect === CLOSE) {
       if (pending.length > 1) depth -= 1 + pending.pop()!;
-    } else if (tokenMatcher(t, T.Not)) {
+    } else if (effect === NOT) {
       pending[pending.length - 1]!++;
       depth++;
-    } else if (tokenMatcher(t, T.And) || tokenMatcher(t, T.Or) || tokenMatcher(t, T.Comma)) {
+    } else {
       depth -= pending[pending.length - 1]!;
       pending[pending.length - 1] = 0;
     }
