@@ -28,6 +28,7 @@ export class Background {
     try {
       this.ctx.streams.trimAll();
       this.ctx.pitr.compactAll();
+      this.ctx.recoverImports();
     } catch {
       // Housekeeping must never take the process down; the next tick tries again.
     }
