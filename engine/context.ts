@@ -149,7 +149,7 @@ export class EngineContext implements WriteContext {
     this.writeListeners.push(this.streams.onWrite, this.ttl.onWrite, this.pitr.onWrite);
     this.syncFeatures();
     // An import killed half-way committed some of its chunks: its journal writes them back.
-    recoverInterruptedImports(this);
+    this.recoverImports();
     this.usage = new UsageMonitor(this, {
       ...(options.throttle !== undefined ? { throttle: options.throttle } : {}),
       ...(options.faults !== undefined ? { faults: options.faults } : {}),
@@ -179,6 +179,19 @@ export class EngineContext implements WriteContext {
         this.pitr.materialize(cfg, Number.MAX_SAFE_INTEGER, into),
       );
     });
+  }
+
+  /**
+   * Undoes imports whose process died half-way (engine/dump/journal.ts): when the file is opened,
+   * and from the background task of a long-running engine. Best effort: another engine may be
+   * undoing the same run, and the next call tries again.
+   */
+  recoverImports(): void {
+    try {
+      recoverInterruptedImports(this);
+    } catch {
+      // See above: left for the next call.
+    }
   }
 
   private dataVersion: number | undefined;

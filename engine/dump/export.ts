@@ -5,6 +5,8 @@
 // memory, items written out as their stored JSON text without parsing). Remote whole-table exports
 // run a parallel Scan (TotalSegments) with backoff on throttling. Each page is read on its own, so
 // an export of a table that is being written to is as fuzzy as a DynamoDB Scan.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Engine } from '../engine.js';
 import { DynamoError } from '../errors.js';
 import type { KeySchema } from '../tables/schema.js';
@@ -16,7 +18,7 @@ import type { RemoteDynamo } from './remote.js';
 import { isRemote, listTableNames, tableInfo } from './store.js';
 import type { DumpTarget, TableInfo } from './store.js';
 import type { ExportFormat, ExportOptions, ExportReport, ExportSpec, Progress } from './types.js';
-import { createWriter } from './writers.js';
+import { createWriter, safeFileName } from './writers.js';
 import type { ExportRow, ItemWriter } from './writers.js';
 
 const PAGE = 2000;
@@ -35,6 +37,43 @@ export function formatForPath(path: string): ExportFormat {
   if (p.endsWith('.gz')) return 'ddb-jsonl-gz';
   if (p.endsWith('/') || p.endsWith('\\')) return 'export-folder';
   return 'ddb-jsonl';
+}
+
+const FILE_EXTENSIONS: Record<Exclude<ExportFormat, 'export-folder' | 'batch-write'>, string> = {
+  'scan-json': '.json',
+  'ddb-jsonl': '.jsonl',
+  'ddb-jsonl-gz': '.jsonl.gz',
+  json: '.json',
+  ndjson: '.ndjson',
+  csv: '.csv',
+  'sortkey-dump': '.skdump',
+};
+
+function isFolderName(path: string): boolean {
+  if (path.endsWith('/') || path.endsWith('\\')) return true;
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where a format's output goes when the destination is a folder (an existing one, or a name ending
+ * in a separator): one-file formats become `FOLDER/NAME.ext`, batch-write files `FOLDER/NAME-00001.json`.
+ */
+export function placeOutput(
+  destination: ExportDestination,
+  format: ExportFormat,
+  name: string,
+  gzip: boolean,
+): { destination: ExportDestination; folder?: string } {
+  if (typeof destination !== 'string' || format === 'export-folder' || !isFolderName(destination))
+    return { destination };
+  if (format === 'batch-write') return { destination, folder: destination };
+  let ext = FILE_EXTENSIONS[format];
+  if (gzip && !ext.endsWith('.gz')) ext += '.gz';
+  return { destination: join(destination, safeFileName(name) + ext) };
 }
 
 /** Every item of a local table, in storage order, as stored JSON text. */
@@ -322,15 +361,22 @@ export async function exportTable(
 ): Promise<ExportReport> {
   const s: ExportSpec = typeof spec === 'string' ? { table: spec } : spec;
   const format =
-    options.format ?? (typeof destination === 'string' ? formatForPath(destination) : 'ddb-jsonl');
+    options.format ??
+    (typeof destination === 'string'
+      ? isFolderName(destination)
+        ? 'export-folder'
+        : formatForPath(destination)
+      : 'ddb-jsonl');
   const started = Date.now();
   const tableName = s.table ?? (s.statement !== undefined ? statementTable(s.statement) : undefined);
+  const placed = placeOutput(destination, format, tableName ?? 'items', options.gzip === true);
   const info: TableInfo | undefined =
     tableName !== undefined ? await tableInfo(source, tableName) : undefined;
   if (!info && s.statement === undefined) throw new DumpError(`table ${tableName} does not exist`);
   if (format === 'sortkey-dump' && !info)
     throw new DumpError('a sortkey-dump export needs the table (its definition goes into the dump)');
-  const writer = createWriter(format, destination, {
+  const writer = createWriter(format, placed.destination, {
+    ...(placed.folder !== undefined ? { folder: placed.folder } : {}),
     ...(options.plain ? { plain: options.plain } : {}),
     ...(options.csv ? { csv: options.csv } : {}),
     ...(options.gzip ? { gzip: true } : {}),
@@ -396,7 +442,9 @@ export async function dumpDatabase(
   if (format !== 'sortkey-dump' && format !== 'batch-write')
     throw new DumpError(`a database dump is written as sortkey-dump (or batch-write), not ${format}`);
   const gzip = options.gzip ?? (typeof destination === 'string' && destination.toLowerCase().endsWith('.gz'));
-  const writer = createWriter(format, destination, {
+  const placed = placeOutput(destination, format, 'dump', gzip);
+  const writer = createWriter(format, placed.destination, {
+    ...(placed.folder !== undefined ? { folder: placed.folder } : {}),
     gzip,
     source: isRemote(source) ? source.description : 'sortkey',
     tables: infos.map((i) => i.name),

@@ -19,6 +19,7 @@ import { validation } from '../errors.js';
 import { DynamoError } from '../errors.js';
 import type { EngineContext } from '../context.js';
 import type { Engine } from '../engine.js';
+import { isValidName } from '../operations/common.js';
 import { checkIndexKeys } from '../operations/itemCommon.js';
 import { checkItemKey, checkKey, encodeKey, keyAttributes, pickKey } from '../tables/schema.js';
 import type { EncodedKey, KeySchema } from '../tables/schema.js';
@@ -263,6 +264,7 @@ class ImportRun {
       }
     }
     const known = this.targets.get(name);
+    if (!known) checkTargetName(name);
     if (known) {
       if (definition)
         known.report.warnings.push(`a second definition for ${name} (from ${inputTable}) was ignored`);
@@ -1156,6 +1158,14 @@ class ChunkWriter {
   }
 }
 
+/** DynamoDB's rule for table names (CreateTable's); the import refuses others before reading. */
+function checkTargetName(name: string): void {
+  if (!isValidName(name))
+    throw new DumpError(
+      `${JSON.stringify(name)} is not a valid table name: DynamoDB table names are 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'`,
+    );
+}
+
 function renamed(def: TableDefinition, name: string): TableDefinition {
   if (def.create.TableName === name) return def;
   return { ...def, create: { ...def.create, TableName: name } };
@@ -1182,6 +1192,9 @@ async function run(
 ): Promise<ImportReport> {
   const sources = Array.isArray(source) ? (source as readonly ImportSource[]) : [source as ImportSource];
   if (sources.length === 0) throw new DumpError('nothing to import: no input given');
+  // A bad target name is known before any input is opened (stdin would wait for its data).
+  if (options.table !== undefined) checkTargetName(options.table);
+  for (const name of Object.values(options.tableMap ?? {})) checkTargetName(name);
   const r = new ImportRun(target, options, restore);
   try {
     r.expandSources(sources);

@@ -2,7 +2,7 @@
 // text when the source is a local table (written out without parsing), or as objects (Query, Scan,
 // PartiQL, remote services).
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { KeySchema } from '../tables/schema.js';
 import { keyAttributes } from '../tables/schema.js';
@@ -54,6 +54,8 @@ export interface WriterOptions {
   readonly csv?: CsvOptions;
   readonly gzip?: boolean;
   readonly chunkSize?: number;
+  /** batch-write: the destination is this folder (files named after their table). */
+  readonly folder?: string;
   readonly itemsPerFile?: number;
   /** Describes the source in dump headers. */
   readonly source?: string;
@@ -118,7 +120,14 @@ class ScanJsonWriter extends SinkWriter {
   }
 }
 
-/** batch-write: BatchWriteItem's RequestItems, one file or chunks of `chunkSize` requests. */
+/** What `aws dynamodb batch-write-item` takes in one request, and so the default size of a file. */
+export const BATCH_WRITE_REQUESTS = 25;
+
+/**
+ * batch-write: BatchWriteItem's RequestItems. To a stream: one document. To a file name: files of
+ * `chunkSize` requests (default 25) beside it, `NAME-00001.json`, … To a folder: `TABLE-00001.json`,
+ * … in it, numbered per table. A failed export removes the files it wrote.
+ */
 class BatchWriteWriter implements ItemWriter {
   private sink: OutputSink | undefined;
   private table = '';
@@ -127,14 +136,18 @@ class BatchWriteWriter implements ItemWriter {
   private bytesDone = 0;
   private tablesInFile = 0;
   private readonly files: string[] = [];
+  private readonly chunkSize: number | undefined;
 
   constructor(
     private readonly destination: ExportDestination,
-    private readonly chunkSize: number | undefined,
+    chunkSize: number | undefined,
+    /** Write the files into this folder, named after their table. */
+    private readonly folder?: string,
   ) {
-    if (chunkSize !== undefined && typeof destination !== 'string')
-      throw new Error('chunked batch-write output needs a file name');
-    if (chunkSize === undefined) this.sink = OutputSink.open(destination);
+    this.chunkSize = typeof destination === 'string' ? (chunkSize ?? BATCH_WRITE_REQUESTS) : chunkSize;
+    if (this.chunkSize !== undefined && typeof destination !== 'string')
+      throw new Error('chunked batch-write output needs a file or folder name');
+    if (this.chunkSize === undefined) this.sink = OutputSink.open(destination);
   }
 
   get bytes(): number {
@@ -142,10 +155,12 @@ class BatchWriteWriter implements ItemWriter {
   }
 
   private chunkPath(): string {
+    const n = String(this.fileNo).padStart(5, '0');
+    if (this.folder !== undefined) return join(this.folder, `${safeFileName(this.table)}-${n}.json`);
     const dest = this.destination as string;
     const ext = extname(dest) || '.json';
     const base = ext === extname(dest) ? dest.slice(0, -ext.length) : dest;
-    return `${base}-${String(this.fileNo).padStart(5, '0')}${ext}`;
+    return `${base}-${n}${ext}`;
   }
 
   private async openChunk(): Promise<void> {
@@ -168,6 +183,7 @@ class BatchWriteWriter implements ItemWriter {
   async beginTable(t: TableContext): Promise<void> {
     this.table = t.name;
     this.inFile = 0;
+    if (this.folder !== undefined) this.fileNo = 0;
     if (this.chunkSize === undefined) {
       await this.sink!.write((this.tablesInFile++ === 0 ? '{' : ',\n') + `${JSON.stringify(t.name)}:[`);
     }
@@ -189,7 +205,11 @@ class BatchWriteWriter implements ItemWriter {
 
   async endTable(): Promise<void> {
     if (this.chunkSize === undefined) await this.sink!.write('\n]');
-    else await this.closeChunk();
+    else {
+      // An empty table still gets its (empty) file, so that the export says it exists.
+      if (this.sink === undefined && this.inFile === 0) await this.openChunk();
+      await this.closeChunk();
+    }
   }
 
   async close(): Promise<string[]> {
@@ -204,7 +224,15 @@ class BatchWriteWriter implements ItemWriter {
 
   abort(): void {
     this.sink?.abort();
+    // The files already complete are a part of the export only: none stays.
+    for (const f of this.files) rmSync(f, { force: true });
   }
+}
+
+/** A table name as a file name: DynamoDB's names ([a-zA-Z0-9_.-]) are already safe, others escaped. */
+export function safeFileName(name: string): string {
+  const s = name.replace(/[^a-zA-Z0-9_.-]/g, '_');
+  return s === '' || s === '.' || s === '..' ? `_${s}` : s;
 }
 
 /** json / ndjson: plain JSON documents, numbers digit for digit. */
@@ -503,7 +531,7 @@ export function createWriter(
     case 'scan-json':
       return new ScanJsonWriter(OutputSink.open(destination, { gzip }), destination);
     case 'batch-write':
-      return new BatchWriteWriter(destination, options.chunkSize);
+      return new BatchWriteWriter(destination, options.chunkSize, options.folder);
     case 'json':
     case 'ndjson':
       return new PlainWriter(OutputSink.open(destination, { gzip }), destination, format === 'ndjson', plain);

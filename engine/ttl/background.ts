@@ -31,6 +31,7 @@ export class Background {
       this.ctx.db.withoutWaiting(() => {
         this.ctx.streams.trimAll();
         this.ctx.pitr.compactAll();
+        this.ctx.recoverImports();
       });
     } catch {
       // Housekeeping must never take the process down; the next tick tries again.

@@ -201,7 +201,7 @@ export function register(program: Command): void {
     .option('--gzip', 'gzip the output')
     .option(
       '--chunk-size <n>',
-      'batch-write: files of n requests (25 is what batch-write-item accepts)',
+      'batch-write: files of n requests (default 25, what aws dynamodb batch-write-item accepts)',
       parsePositiveInt,
     )
     .option('--items-per-file <n>', 'export-folder: items per data file (default 100000)', parsePositiveInt)
@@ -225,6 +225,7 @@ Examples:
   sortkey export Orders orders.jsonl                           # DynamoDB JSON lines
   sortkey export Orders - --format scan-json | jq '.Count'
   sortkey export Orders ./exports/ --format export-folder      # DynamoDB's export-to-S3 layout
+  sortkey export Orders ./requests/ --format batch-write       # Orders-00001.json, … (25 requests each)
   sortkey export Orders orders.csv
   sortkey export Orders q.json --format json --key-condition "pk = :p" --values '{":p":{"S":"customer#1"}}'
   sortkey export --query "SELECT * FROM Orders WHERE status = 'OPEN'" open.jsonl

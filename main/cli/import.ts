@@ -1,6 +1,5 @@
 // `sortkey import FILE…`: items from files (or stdin) into a table, through engine/dump.
-import { InvalidArgumentError, Option } from 'commander';
-import type { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import type {
   CsvColumnType,
@@ -301,11 +300,12 @@ export function addPlainOptions(cmd: Command, withSets = true): Command {
     );
 }
 
-export function register(program: Command): void {
-  const cmd = program
-    .command('import')
-    .description('import items from JSON dumps, DynamoDB exports, BatchWriteItem files, plain JSON or CSV')
-    .argument('<files...>', 'files, export folders, or - for stdin (gzip is detected)')
+/**
+ * The options of `sortkey import` that say what to import and how (not where: see
+ * addTargetOptions). The shell's `.import` accepts the same, through parseImportArgs.
+ */
+export function addImportOptions(cmd: Command): Command {
+  cmd
     .option('-t, --table <name>', 'the table to import into (batch-write files and dumps name their own)')
     .addOption(
       new Option('--format <format>', 'input format (default: detected)').choices([...IMPORT_FORMATS]),
@@ -327,7 +327,7 @@ export function register(program: Command): void {
     .option('--no-create', 'never create tables')
     .option('--emit-streams', 'produce stream records for imported items, as client writes would')
     .option('--dry-run', 'read and validate everything, write nothing');
-  addPlainOptions(cmd)
+  return addPlainOptions(cmd)
     .option('--csv-delimiter <char>', 'CSV delimiter: , tab : ; | space', parseDelimiter)
     .option('--csv-header <names>', 'CSV column names when the files have no header row', parseList)
     .option(
@@ -345,7 +345,34 @@ export function register(program: Command): void {
       '--concurrency <n>',
       'remote imports: BatchWriteItem requests in flight (default 8)',
       parsePositiveInt,
-    )
+    );
+}
+
+/**
+ * `sortkey import`'s arguments (files, then any of addImportOptions' flags) → files and the engine's
+ * ImportOptions, without running anything: the shell's `.import` reads its flags with it. Throws
+ * UsageError with commander's message for an unknown or malformed flag.
+ */
+export function parseImportArgs(args: readonly string[]): { files: string[]; options: ImportOptions } {
+  const cmd = addImportOptions(new Command('import').argument('[files...]'))
+    .exitOverride()
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined })
+    .allowExcessArguments(false);
+  try {
+    cmd.parse([...args], { from: 'user' });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^error: /, ''));
+  }
+  return { files: cmd.args, options: importOptionsFromCli(cmd.opts<ImportCliOptions>()) };
+}
+
+export function register(program: Command): void {
+  const cmd = addImportOptions(
+    program
+      .command('import')
+      .description('import items from JSON dumps, DynamoDB exports, BatchWriteItem files, plain JSON or CSV')
+      .argument('<files...>', 'files, export folders, or - for stdin (gzip is detected)'),
+  )
     .option('-q, --quiet', 'no progress bar; print only problems')
     .option('--json', 'print the report as JSON');
   addTargetOptions(cmd)

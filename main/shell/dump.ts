@@ -1,4 +1,4 @@
-// `.import FILE TABLE [PK[:T] [SK[:T]]]` and `.export TABLE|"SELECT …" FILE`, through the engine's
+// `.import FILE TABLE [PK[:T] [SK[:T]]] [--flags of sortkey import]` and `.export TABLE|"SELECT …" FILE`, through the engine's
 // dump module (engine/dump: formats detected from the content or the file name, validated, all or
 // nothing). The module loads on first use, so the shell starts without it.
 import type * as DumpApi from '../../engine/dump/index.js';
@@ -56,6 +56,7 @@ export async function runImport(
   table: string,
   keys: string[],
   signal?: AbortSignal,
+  flags: readonly string[] = [],
 ): Promise<boolean> {
   const dump = await loadDump(session, '.import');
   if (!dump) return false;
@@ -63,8 +64,13 @@ export async function runImport(
   const progress = progressLine(session);
   let report: ImportReport;
   try {
+    // Every option of `sortkey import`, read by the same parser.
+    const { parseImportArgs } = await import('../cli/import.js');
+    const parsed = parseImportArgs(flags);
+    if (parsed.files.length > 0) throw new Error(`unexpected argument ${parsed.files[0]}`);
     const target = await targetOf(session.backend, dump);
     report = await dump.importItems(target, file, {
+      ...parsed.options,
       table,
       ...(keys[0] ? { partitionKey: dump.parseKeySpec(keys[0]) } : {}),
       ...(keys[1] ? { sortKey: dump.parseKeySpec(keys[1]) } : {}),

@@ -117,7 +117,7 @@ export const META_COMMANDS: readonly [string, string][] = [
     "values for ? placeholders: PartiQL literals ('a', 1, {'k': 2}) or DynamoDB JSON; .params clear",
   ],
   [
-    '.import FILE TABLE [PK:S [SK:N]]',
+    '.import FILE TABLE [PK:S [SK:N]] [--csv-types …, any option of sortkey import]',
     'load items from a file (DynamoDB JSON, JSON, CSV, …; format detected)',
   ],
   [
@@ -1116,10 +1116,21 @@ export class Session {
         }
         case 'import': {
           if (this.readOnly) return fail(readOnlyMessage());
-          const args = splitArgs(arg);
+          // Flags (those of `sortkey import`: --csv-types, --on-conflict, …) follow the positions.
+          const all = splitArgs(arg);
+          const flagAt = all.findIndex((a) => /^-./.test(a));
+          const args = flagAt < 0 ? all : all.slice(0, flagAt);
           if (args.length < 2 || args.length > 4)
-            return fail('usage: .import FILE TABLE [PK[:S|N|B] [SK[:S|N|B]]]');
-          const ok = await runImport(this, resolve(this.cwd, args[0]!), args[1]!, args.slice(2), signal);
+            return fail('usage: .import FILE TABLE [PK[:S|N|B] [SK[:S|N|B]]] [--option …]');
+          const flags = flagAt < 0 ? [] : all.slice(flagAt);
+          const ok = await runImport(
+            this,
+            resolve(this.cwd, args[0]!),
+            args[1]!,
+            args.slice(2),
+            signal,
+            flags,
+          );
           this.schema.forget(args[1]!);
           await this.schema.refreshTables(true, signal);
           return ok ? 'ok' : 'failed';

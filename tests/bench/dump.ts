@@ -1,25 +1,34 @@
-// Dump benchmark: import and export of N items of about 200 bytes (BENCH_DUMP_ITEMS, default
-// 200,000; the target figures are for 1,000,000) next to raw better-sqlite3 doing the same row work
-// in the same run: a bulk insert of the same rows into a table of the same shape in one
-// transaction, and a full read of it written out as lines. Each phase runs in its own process, so
-// its peak RSS is its own.
+// Dump benchmark: import and export of N items of about 350 bytes (BENCH_DUMP_ITEMS, default
+// 200,000) next to raw better-sqlite3 doing the same row work in the same run: a bulk insert of the
+// same rows into a table of the same shape in one transaction, and a full read of it written out
+// as lines. Each phase runs in its own process, so its peak RSS is its own. Also: export in the
+// plain formats (CSV, JSON), the PutItem latency of another process writing into the same file while
+// an import runs (the probe), and an import through an endpoint (`--endpoint`: BatchWriteItem).
+// Targets (issue #22) are printed beside the figures.
 //
 //   npm run bench -- dump                  (once wired into tests/bench/run.ts)
 //   node --import tsx tests/bench/dump.ts  (standalone)
-import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const TARGET_IMPORT = 100_000;
-const TARGET_EXPORT = 200_000;
+const TARGET_IMPORT_RSS_MB = 300;
+const TARGET_IMPORT_RATIO = 0.5;
+const TARGET_EXPORT = 100_000;
+const TARGET_PROBE_P99_MS = 100;
 
 interface PhaseResult {
   readonly items: number;
   readonly seconds: number;
   readonly peakRssMb: number;
+  /** The probe: PutItem latencies while the import ran. */
+  readonly p50?: number;
+  readonly p99?: number;
+  readonly max?: number;
 }
 
 /** An item of about 200 bytes by DynamoDB's size rules. */
@@ -76,12 +85,12 @@ async function phaseImport(file: string, db: string): Promise<PhaseResult> {
   return { items: report.written, seconds, peakRssMb: peakRssMb() };
 }
 
-async function phaseExport(db: string, out: string): Promise<PhaseResult> {
+async function phaseExport(db: string, out: string, format = 'ddb-jsonl'): Promise<PhaseResult> {
   const { Engine } = await import('../../engine/engine.js');
   const { exportTable } = await import('../../engine/dump/index.js');
   const engine = new Engine({ path: db, ttlSweepIntervalMs: 0 });
   const t = performance.now();
-  const report = await exportTable(engine, 'Bench', out, { format: 'ddb-jsonl' });
+  const report = await exportTable(engine, 'Bench', out, { format: format as 'ddb-jsonl' });
   const seconds = (performance.now() - t) / 1000;
   engine.close();
   return { items: report.items, seconds, peakRssMb: peakRssMb() };
@@ -147,9 +156,73 @@ async function phaseRawExport(db: string, out: string): Promise<PhaseResult> {
   return { items: n, seconds, peakRssMb: peakRssMb() };
 }
 
+/**
+ * Another process writing into the database file an import is writing to: one PutItem every 2 ms
+ * until the file `stop` exists, each timed; prints "ready" once its table exists.
+ */
+async function phaseProbe(db: string, stop: string): Promise<PhaseResult> {
+  const { Engine } = await import('../../engine/engine.js');
+  const { existsSync } = await import('node:fs');
+  const engine = new Engine({ path: db, ttlSweepIntervalMs: 0 });
+  engine.execute('CreateTable', {
+    TableName: 'Probe',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+  console.log('ready');
+  const latencies: number[] = [];
+  const t = performance.now();
+  for (let i = 0; !existsSync(stop); i++) {
+    const start = performance.now();
+    engine.execute('PutItem', { TableName: 'Probe', Item: { pk: { S: `p${i}` }, v: { N: String(i) } } });
+    latencies.push(performance.now() - start);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const seconds = (performance.now() - t) / 1000;
+  engine.close();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    items: latencies.length,
+    seconds,
+    peakRssMb: peakRssMb(),
+    p50: at(0.5),
+    p99: at(0.99),
+    max: latencies[latencies.length - 1] ?? 0,
+  };
+}
+
+/** Import through an endpoint: a Sortkey server (in this process, on a file) and the AWS SDK. */
+async function phaseRemoteImport(file: string, db: string): Promise<PhaseResult> {
+  const { Engine } = await import('../../engine/engine.js');
+  const { importItems, RemoteDynamo } = await import('../../engine/dump/index.js');
+  const { startServer } = await import('../../main/server/index.js');
+  const engine = new Engine({ path: db, ttlSweepIntervalMs: 0 });
+  const server = await startServer({ engine, port: 0 });
+  const remote = await RemoteDynamo.connect({ endpoint: server.url, region: 'us-east-1' });
+  const t = performance.now();
+  const report = await importItems(remote, file, {
+    table: 'Bench',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'N' },
+  });
+  const seconds = (performance.now() - t) / 1000;
+  remote.close();
+  await server.close();
+  engine.close();
+  if (!report.committed)
+    throw new Error(`remote import failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
+  return { items: report.written, seconds, peakRssMb: peakRssMb() };
+}
+
 const PHASES: Record<string, (a: string, b: string) => Promise<PhaseResult>> = {
   import: phaseImport,
   export: phaseExport,
+  'export-csv': (a, b) => phaseExport(a, b, 'csv'),
+  'export-json': (a, b) => phaseExport(a, b, 'json'),
+  probe: phaseProbe,
+  'remote-import': phaseRemoteImport,
   'raw-import': phaseRawImport,
   'raw-export': phaseRawExport,
 };
@@ -165,6 +238,35 @@ function runPhase(phase: string, a: string, b: string): PhaseResult {
   if (r.status !== 0) throw new Error(`bench phase ${phase} failed:\n${r.stderr}`);
   const last = r.stdout.trim().split('\n').pop()!;
   return JSON.parse(last) as PhaseResult;
+}
+
+/** Runs `phase` in a child process without waiting; `ready` resolves when it prints "ready". */
+function startPhase(
+  phase: string,
+  a: string,
+  b: string,
+): { ready: Promise<void>; done: Promise<PhaseResult> } {
+  const self = fileURLToPath(import.meta.url);
+  const loader = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, self, '--phase', phase, a, b], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  let signalReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (signalReady = resolve));
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.includes('ready')) signalReady();
+  });
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const done = new Promise<PhaseResult>((resolve, reject) =>
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`bench phase ${phase} failed:\n${err}`));
+      else resolve(JSON.parse(out.trim().split('\n').pop()!) as PhaseResult);
+    }),
+  );
+  return { ready, done };
 }
 
 function rate(p: PhaseResult): number {
@@ -189,18 +291,81 @@ export async function runDumpBench(): Promise<Record<string, number>> {
     const imp = runPhase('import', input, join(dir, 'sortkey.sqlite'));
     const rawExport = runPhase('raw-export', join(dir, 'raw.sqlite'), join(dir, 'raw-out.jsonl'));
     const exp = runPhase('export', join(dir, 'sortkey.sqlite'), join(dir, 'out.jsonl'));
-    const line = (name: string, s: PhaseResult, b: PhaseResult, target: number) =>
-      `${name.padEnd(8)} sortkey ${fmt(rate(s)).padStart(9)}  peak RSS ${String(s.peakRssMb).padStart(4)} MB   raw sqlite ${fmt(rate(b)).padStart(9)}  peak RSS ${String(b.peakRssMb).padStart(4)} MB   ratio ${((rate(s) / rate(b)) * 100).toFixed(0).padStart(3)}%   target ${fmt(target)}: ${rate(s) >= target ? 'met' : 'MISSED'}`;
-    console.log(line('import', imp, rawImport, TARGET_IMPORT));
-    console.log(line('export', exp, rawExport, TARGET_EXPORT));
+    const expCsv = runPhase('export-csv', join(dir, 'sortkey.sqlite'), join(dir, 'out.csv'));
+    const expJson = runPhase('export-json', join(dir, 'sortkey.sqlite'), join(dir, 'out.json'));
+    // The probe writes into the file an import is writing to.
+    const probeDb = join(dir, 'probe.sqlite');
+    const stop = join(dir, 'probe.stop');
+    const probe = startPhase('probe', probeDb, stop);
+    await probe.ready;
+    const probed = await new Promise<PhaseResult>((resolve, reject) => {
+      const self = fileURLToPath(import.meta.url);
+      const loader = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
+      const child = spawn(process.execPath, [...loader, self, '--phase', 'import', input, probeDb], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) =>
+        code === 0
+          ? resolve(JSON.parse(out.trim().split('\n').pop()!) as PhaseResult)
+          : reject(new Error('probed import failed')),
+      );
+    });
+    writeFileSync(stop, '');
+    const probeResult = await probe.done;
+    const remoteItems = Math.min(n, Number(process.env.BENCH_DUMP_REMOTE_ITEMS ?? 50_000));
+    const remoteInput = join(dir, 'remote.jsonl');
+    await writeInput(remoteInput, remoteItems);
+    const remote = runPhase('remote-import', remoteInput, join(dir, 'remote.sqlite'));
+
+    const line = (name: string, s: PhaseResult, b: PhaseResult | undefined, target: string) =>
+      `${name.padEnd(14)} sortkey ${fmt(rate(s)).padStart(9)}  peak RSS ${String(s.peakRssMb).padStart(4)} MB` +
+      (b
+        ? `   raw sqlite ${fmt(rate(b)).padStart(9)}  ratio ${((rate(s) / rate(b)) * 100).toFixed(0).padStart(3)}%`
+        : ''.padEnd(38)) +
+      `   target ${target}`;
+    const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log(
+      line(
+        'import',
+        imp,
+        rawImport,
+        `≥ ${fmt(TARGET_IMPORT)}, ≤ ${TARGET_IMPORT_RSS_MB} MB, ≥ ${TARGET_IMPORT_RATIO}× raw: ${met(rate(imp) >= TARGET_IMPORT)}, ${met(imp.peakRssMb <= TARGET_IMPORT_RSS_MB)}, ${met(rate(imp) >= TARGET_IMPORT_RATIO * rate(rawImport))}`,
+      ),
+    );
+    console.log(line('import --endpoint', remote, undefined, `(was 1.1k/s)`));
+    console.log(
+      line('export jsonl', exp, rawExport, `≥ ${fmt(TARGET_EXPORT)}: ${met(rate(exp) >= TARGET_EXPORT)}`),
+    );
+    console.log(
+      line('export csv', expCsv, undefined, `≥ ${fmt(TARGET_EXPORT)}: ${met(rate(expCsv) >= TARGET_EXPORT)}`),
+    );
+    console.log(
+      line(
+        'export json',
+        expJson,
+        undefined,
+        `≥ ${fmt(TARGET_EXPORT)}: ${met(rate(expJson) >= TARGET_EXPORT)}`,
+      ),
+    );
+    console.log(
+      `PutItem from another process during an import (${fmt(rate(probed))}): ${probeResult.items} writes, p50 ${probeResult.p50!.toFixed(1)} ms, p99 ${probeResult.p99!.toFixed(1)} ms, max ${probeResult.max!.toFixed(1)} ms   target p99 ≤ ${TARGET_PROBE_P99_MS} ms: ${met(probeResult.p99! <= TARGET_PROBE_P99_MS)}`,
+    );
     return {
       items: n,
       importPerSecond: Math.round(rate(imp)),
       importPeakRssMb: imp.peakRssMb,
       rawImportPerSecond: Math.round(rate(rawImport)),
+      remoteImportPerSecond: Math.round(rate(remote)),
       exportPerSecond: Math.round(rate(exp)),
+      exportCsvPerSecond: Math.round(rate(expCsv)),
+      exportJsonPerSecond: Math.round(rate(expJson)),
       exportPeakRssMb: exp.peakRssMb,
       rawExportPerSecond: Math.round(rate(rawExport)),
+      probeP50Ms: Number(probeResult.p50!.toFixed(2)),
+      probeP99Ms: Number(probeResult.p99!.toFixed(2)),
+      probeMaxMs: Number(probeResult.max!.toFixed(2)),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

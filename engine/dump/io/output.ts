@@ -90,6 +90,17 @@ export class OutputSink {
   /** Flushes, ends the output and (for files) moves it to its final name. */
   async close(): Promise<void> {
     if (this.closed) return;
+    try {
+      await this.finish();
+    } catch (e) {
+      // A failed close (disk full, the final name taken by a folder) leaves no temporary file.
+      this.closed = false;
+      this.abort();
+      throw e;
+    }
+  }
+
+  private async finish(): Promise<void> {
     this.closed = true;
     await this.flush();
     if (this.failed) throw this.failed;

@@ -90,8 +90,10 @@ describe('chunked imports', () => {
     await run.says('stopped');
     // Chunks of both tables have committed by now.
     const peek = new Engine({ path: db, ttlSweepIntervalMs: 0 });
+    peek.ctx.refreshIfChanged(true); // from now on it notices other processes' commits
     assert.ok(peek.ctx.catalog.get('Fresh'), 'the created table is visible mid-import');
-    peek.close();
+    peek.ctx.recoverImports();
+    assert.ok(peek.ctx.catalog.get('Fresh'), 'a running import is left alone');
     run.child.kill('SIGKILL');
     await run.exited;
 
@@ -111,6 +113,12 @@ describe('chunked imports', () => {
     };
     assert.equal(runs.n, 0);
     reopened.close();
+    // An engine that was open all along (a server) sees the undone state.
+    peek.ctx.refreshIfChanged(true);
+    assert.equal(peek.ctx.catalog.get('Fresh'), undefined);
+    assert.deepEqual(storedItems(peek, 'Seeded'), before);
+    assert.deepEqual(describeCounts(peek, 'Seeded'), [50, 50]);
+    peek.close();
   });
 
   it('another process keeps writing between the chunks of a running import', async () => {

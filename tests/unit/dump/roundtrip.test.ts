@@ -1,7 +1,7 @@
 // Export then import through every format: each type, number, binary, set, nesting level, empty
 // value and unicode name comes back exactly as it was stored.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -31,7 +31,7 @@ describe('round trips', () => {
       const out = await exportTable(source, 'Rich', path, { format, itemsPerFile: 2 });
       assert.equal(out.items, RICH_ITEMS.length);
       const target = memoryEngine();
-      const report = await importItems(target, path, {
+      const report = await importItems(target, format === 'batch-write' ? out.files : path, {
         table: 'Rich',
         partitionKey: { name: 'pk', type: 'S' },
         sortKey: { name: 'sk', type: 'N' },
@@ -283,6 +283,81 @@ describe('round trips', () => {
     assertSameItems(target, engine, 'Many');
   });
 
+  it('batch-write into a folder: files of 25 requests named after the table, by default', async () => {
+    const engine = memoryEngine();
+    engine.execute('CreateTable', {
+      TableName: 'Many',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    for (let i = 0; i < 60; i++)
+      engine.execute('PutItem', { TableName: 'Many', Item: { id: { N: String(i) } } });
+    const folder = join(dir, 'requests') + '/';
+    const out = await exportTable(engine, 'Many', folder, { format: 'batch-write' });
+    assert.deepEqual(readdirSync(folder).sort(), ['Many-00001.json', 'Many-00002.json', 'Many-00003.json']);
+    assert.deepEqual(
+      out.files.map((f) => (JSON.parse(readFileSync(f, 'utf8')) as { Many: unknown[] }).Many.length),
+      [25, 25, 10],
+    );
+    const target = memoryEngine();
+    const report = await importItems(target, folder.slice(0, -1) + '/Many-00001.json', {
+      partitionKey: { name: 'id', type: 'N' },
+    });
+    assert.equal(report.written, 25);
+  });
+
+  it('one-file formats exported into a folder are named after the table', async () => {
+    const engine = memoryEngine();
+    seedRich(engine);
+    const folder = join(dir, 'into-folder');
+    mkdirSync(folder);
+    const names: Record<string, string> = {
+      'scan-json': 'Rich.json',
+      'ddb-jsonl': 'Rich.jsonl',
+      'ddb-jsonl-gz': 'Rich.jsonl.gz',
+      ndjson: 'Rich.ndjson',
+      csv: 'Rich.csv',
+      'sortkey-dump': 'Rich.skdump',
+    };
+    for (const [format, name] of Object.entries(names)) {
+      const out = await exportTable(engine, 'Rich', folder, { format: format as ExportFormat });
+      assert.deepEqual(out.files, [join(folder, name)], format);
+      rmSync(join(folder, name));
+    }
+    assert.deepEqual(readdirSync(folder), [], 'no temporary file is left');
+    // An existing folder without a format gets DynamoDB's export layout.
+    const out = await exportTable(engine, 'Rich', folder);
+    assert.equal(out.format, 'export-folder');
+  });
+
+  it('a failed export leaves no file behind, chunked batch-write included', async () => {
+    const engine = memoryEngine();
+    engine.execute('CreateTable', {
+      TableName: 'Big',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    for (let i = 0; i < 5000; i++)
+      engine.execute('PutItem', { TableName: 'Big', Item: { id: { N: String(i) } } });
+    for (const format of ['batch-write', 'ddb-jsonl', 'csv'] as const) {
+      const folder = join(dir, `failing-${format}`);
+      mkdirSync(folder);
+      const controller = new AbortController();
+      await assert.rejects(
+        exportTable(engine, 'Big', join(folder, 'out.json'), {
+          format,
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.items > 0) controller.abort(new Error('stop'));
+          },
+        }),
+      );
+      assert.deepEqual(readdirSync(folder), [], format);
+    }
+  });
+
   it('an empty table exports and imports as empty in every format', async () => {
     const engine = memoryEngine();
     engine.execute('CreateTable', {
@@ -296,7 +371,7 @@ describe('round trips', () => {
       const out = await exportTable(engine, 'Empty', path, { format });
       assert.equal(out.items, 0);
       const target = memoryEngine();
-      const report = await importItems(target, path, {
+      const report = await importItems(target, format === 'batch-write' ? out.files : path, {
         table: 'Empty',
         partitionKey: { name: 'id', type: 'S' },
         ...(format === 'csv' ? { format: 'csv' } : {}),
@@ -360,9 +435,9 @@ describe('round trips', () => {
         for (const [pk, attrs] of list)
           engine.execute('PutItem', { TableName: 'Prop', Item: { ...attrs, pk: { S: pk } } });
         const path = join(dir, `prop-${run++}.${format}`);
-        await exportTable(engine, 'Prop', path, { format });
+        const out = await exportTable(engine, 'Prop', path, { format });
         const target = memoryEngine();
-        const report = await importItems(target, path, {
+        const report = await importItems(target, format === 'batch-write' ? out.files : path, {
           table: 'Prop',
           partitionKey: { name: 'pk', type: 'S' },
         });

@@ -556,3 +556,55 @@ describe('batch-write request files', () => {
     assert.deepEqual(storedItems(engine, 'Orders'), [{ pk: { S: 'x' }, v: { S: 'second' } }]);
   });
 });
+
+describe('refusals before reading', () => {
+  it('an invalid table name fails before the input is read', async () => {
+    const engine = memoryEngine();
+    // A stream that never delivers: reading it would hang the test.
+    const silent = { name: 'stdin', stream: (async function* () {})() };
+    let read = false;
+    const waiting = {
+      name: 'stdin',
+      stream: {
+        [Symbol.asyncIterator]: () => {
+          read = true;
+          return silent.stream[Symbol.asyncIterator]();
+        },
+      },
+    };
+    for (const table of ['ab', 'has space', 'x'.repeat(256)]) {
+      await assert.rejects(
+        importItems(engine, waiting, { table, partitionKey: { name: 'pk', type: 'S' } }),
+        /is not a valid table name: DynamoDB table names are 3 to 255 characters/,
+      );
+    }
+    await assert.rejects(
+      importItems(engine, waiting, { tableMap: { A: 'no/slash' } }),
+      /"no\/slash" is not a valid table name/,
+    );
+    assert.equal(read, false);
+  });
+});
+
+describe('conflicts with onConflict fail', () => {
+  it('lists the first offending lines in input order and counts all of them; nothing is written', async () => {
+    const engine = memoryEngine();
+    const seedText = Array.from({ length: 300 }, (_, i) => `{"pk":{"S":"k${i}"}}`).join('\n');
+    await importItems(engine, { name: 'seed', text: seedText }, ORDERS);
+    // Lines 1-50 are new, 51-350 all collide; then a key repeated within the input.
+    const text = [
+      ...Array.from({ length: 50 }, (_, i) => `{"pk":{"S":"new${i}"}}`),
+      ...Array.from({ length: 300 }, (_, i) => `{"pk":{"S":"k${299 - i}"}}`),
+      '{"pk":{"S":"new3"}}',
+    ].join('\n');
+    const report = await importItems(engine, { name: 'in', text }, { ...ORDERS, onConflict: 'fail' });
+    assert.equal(report.committed, false);
+    assert.equal(report.rejected, 301);
+    assert.deepEqual(
+      report.problems.map((p) => p.line),
+      Array.from({ length: 100 }, (_, i) => 51 + i),
+    );
+    assert.match(report.warnings.join('\n'), /301 records have a key that is already in the table/);
+    assert.equal(itemCount(engine, 'Orders'), 300);
+  });
+});
