@@ -26,6 +26,8 @@ import type {
   MetricSeries,
   ProposedIndex,
   PutItemRequest,
+  QueriesRequest,
+  QueryState,
   ReadRequest,
   ReadResult,
   SchemaTable,
@@ -43,6 +45,8 @@ import { parseStatement } from '../../grammar/partiql/index.js';
 import type { Expression, SourceLocation } from '../../grammar/partiql/index.js';
 import { Engine } from '../../engine/index.js';
 import type { EngineLike } from '../server/index.js';
+import { applyQueryRequest, queryStoreFor } from './query-store.js';
+import type { QueryStore } from './query-store.js';
 
 /** The backend as the transports see it: a method name and one JSON argument. */
 export type StudioBackendImpl = {
@@ -75,6 +79,8 @@ export interface StudioBackendOptions {
   info: () => StudioInfo;
   /** Clock for elapsed times (tests). */
   now?: () => number;
+  /** Where history and saved queries live (default: beside the database, see query-store.ts). */
+  queryStore?: QueryStore;
 }
 
 /** Longest condition expression built for a conditional save (DynamoDB allows 4 KB). */
@@ -568,9 +574,24 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     return { mirror, copied, skipped, complete: sample.complete };
   }
 
+  let queryStore = options.queryStore;
+
   const backend = {
     async info(): Promise<StudioInfo> {
       return options.info();
+    },
+
+    async queries(args: QueriesRequest): Promise<QueryState> {
+      queryStore ??= queryStoreFor(options.info().database);
+      const before = queryStore.read();
+      let after: QueryState;
+      try {
+        after = applyQueryRequest(before, args);
+      } catch (e) {
+        throw new StudioError('ValidationException', (e as Error).message);
+      }
+      if (after !== before) queryStore.write(after);
+      return after;
     },
 
     async listTables(): Promise<TableSummary[]> {
