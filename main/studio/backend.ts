@@ -83,6 +83,25 @@ export interface StudioBackendOptions {
   queryStore?: QueryStore;
 }
 
+/**
+ * Studio work that reads many items (designer samples, scratch copies, big pages) runs on the
+ * thread that also answers DynamoDB requests: it is cut into slices of at most this many
+ * milliseconds, and between slices the event loop serves whatever requests are waiting.
+ */
+const SLICE_MS = 8;
+/** Items read per Query/Scan call by studio reads (a call is one uninterruptible slice). */
+const READ_SLICE_ITEMS = 200;
+
+/** Returns a function to await between small steps: it yields to the event loop once a slice is spent. */
+export function timeSlicer(sliceMs = SLICE_MS): () => Promise<void> {
+  let sliceStart = performance.now();
+  return async () => {
+    if (performance.now() - sliceStart < sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceStart = performance.now();
+  };
+}
+
 /** Longest condition expression built for a conditional save (DynamoDB allows 4 KB). */
 const MAX_CONDITION_CHARS = 3500;
 /** Items sampled per table for attribute-name completion. */
@@ -472,11 +491,14 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     return ((await engine.executeSortkey(operation, input)) ?? {}) as AnyRecord;
   }
 
+  const explainSlice = timeSlicer();
+
   async function explainOn(
     run: (input: AnyRecord) => Promise<unknown>,
     statement: string,
     parameterCount: number,
   ): Promise<{ explain?: ExplainResult; error?: string }> {
+    await explainSlice();
     // Saved statements may have `?` parameters: their plan does not depend on the values, only on
     // their types; strings first, then numbers.
     const attempts: (AttributeValue[] | undefined)[] =
@@ -508,8 +530,10 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
       };
     const items: Item[] = [];
     let start: Item | undefined;
+    const slice = timeSlicer();
     do {
-      const input: AnyRecord = { TableName: table, Limit: Math.min(1000, limit - items.length) };
+      await slice();
+      const input: AnyRecord = { TableName: table, Limit: Math.min(READ_SLICE_ITEMS, limit - items.length) };
       if (start) input.ExclusiveStartKey = start;
       const page = await call('Scan', input);
       items.push(...((page.Items as Item[] | undefined) ?? []));
@@ -563,7 +587,9 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     const sample = await sampleItems(name, limit);
     let copied = 0;
     let skipped = 0;
+    const slice = timeSlicer();
     for (const item of sample.items) {
+      await slice();
       try {
         mirror.execute('PutItem', { TableName: name, Item: item });
         copied++;
@@ -665,10 +691,13 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
       let capacity = 0;
       let pages = 0;
       let startKey = args.input.ExclusiveStartKey;
+      const slice = timeSlicer();
       do {
+        await slice();
         const input: AnyRecord = {
           ...args.input,
-          Limit: want - items.length,
+          // Calls of a few hundred items: between them, DynamoDB requests waiting on this thread run.
+          Limit: Math.min(READ_SLICE_ITEMS, want - items.length),
           ReturnConsumedCapacity: 'TOTAL',
         };
         if (startKey) input.ExclusiveStartKey = startKey;
