@@ -26,6 +26,8 @@ import type {
   MetricSeries,
   ProposedIndex,
   PutItemRequest,
+  QueriesRequest,
+  QueryState,
   ReadRequest,
   ReadResult,
   SchemaTable,
@@ -43,6 +45,8 @@ import { parseStatement } from '../../grammar/partiql/index.js';
 import type { Expression, SourceLocation } from '../../grammar/partiql/index.js';
 import { Engine } from '../../engine/index.js';
 import type { EngineLike } from '../server/index.js';
+import { applyQueryRequest, queryStoreFor } from './query-store.js';
+import type { QueryStore } from './query-store.js';
 
 /** The backend as the transports see it: a method name and one JSON argument. */
 export type StudioBackendImpl = {
@@ -75,6 +79,27 @@ export interface StudioBackendOptions {
   info: () => StudioInfo;
   /** Clock for elapsed times (tests). */
   now?: () => number;
+  /** Where history and saved queries live (default: beside the database, see query-store.ts). */
+  queryStore?: QueryStore;
+}
+
+/**
+ * Studio work that reads many items (designer samples, scratch copies, big pages) runs on the
+ * thread that also answers DynamoDB requests: it is cut into slices of at most this many
+ * milliseconds, and between slices the event loop serves whatever requests are waiting.
+ */
+const SLICE_MS = 8;
+/** Items read per Query/Scan call by studio reads (a call is one uninterruptible slice). */
+const READ_SLICE_ITEMS = 200;
+
+/** Returns a function to await between small steps: it yields to the event loop once a slice is spent. */
+export function timeSlicer(sliceMs = SLICE_MS): () => Promise<void> {
+  let sliceStart = performance.now();
+  return async () => {
+    if (performance.now() - sliceStart < sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceStart = performance.now();
+  };
 }
 
 /** Longest condition expression built for a conditional save (DynamoDB allows 4 KB). */
@@ -501,11 +526,14 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     return ((await engine.executeSortkey(operation, input)) ?? {}) as AnyRecord;
   }
 
+  const explainSlice = timeSlicer();
+
   async function explainOn(
     run: (input: AnyRecord) => Promise<unknown>,
     statement: string,
     parameterCount: number,
   ): Promise<{ explain?: ExplainResult; error?: string }> {
+    await explainSlice();
     // Saved statements may have `?` parameters: their plan does not depend on the values, only on
     // their types; strings first, then numbers.
     const attempts: (AttributeValue[] | undefined)[] =
@@ -537,8 +565,10 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
       };
     const items: Item[] = [];
     let start: Item | undefined;
+    const slice = timeSlicer();
     do {
-      const input: AnyRecord = { TableName: table, Limit: Math.min(1000, limit - items.length) };
+      await slice();
+      const input: AnyRecord = { TableName: table, Limit: Math.min(READ_SLICE_ITEMS, limit - items.length) };
       if (start) input.ExclusiveStartKey = start;
       const page = await call('Scan', input);
       items.push(...((page.Items as Item[] | undefined) ?? []));
@@ -592,7 +622,9 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     const sample = await sampleItems(name, limit);
     let copied = 0;
     let skipped = 0;
+    const slice = timeSlicer();
     for (const item of sample.items) {
+      await slice();
       try {
         mirror.execute('PutItem', { TableName: name, Item: item });
         copied++;
@@ -603,9 +635,24 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     return { mirror, copied, skipped, complete: sample.complete };
   }
 
+  let queryStore = options.queryStore;
+
   const backend = {
     async info(): Promise<StudioInfo> {
       return options.info();
+    },
+
+    async queries(args: QueriesRequest): Promise<QueryState> {
+      queryStore ??= queryStoreFor(options.info().database);
+      const before = queryStore.read();
+      let after: QueryState;
+      try {
+        after = applyQueryRequest(before, args);
+      } catch (e) {
+        throw new StudioError('ValidationException', (e as Error).message);
+      }
+      if (after !== before) queryStore.write(after);
+      return after;
     },
 
     async listTables(): Promise<TableSummary[]> {
@@ -679,10 +726,13 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
       let capacity = 0;
       let pages = 0;
       let startKey = args.input.ExclusiveStartKey;
+      const slice = timeSlicer();
       do {
+        await slice();
         const input: AnyRecord = {
           ...args.input,
-          Limit: want - items.length,
+          // Calls of a few hundred items: between them, DynamoDB requests waiting on this thread run.
+          Limit: Math.min(READ_SLICE_ITEMS, want - items.length),
           ReturnConsumedCapacity: 'TOTAL',
         };
         if (startKey) input.ExclusiveStartKey = startKey;

@@ -11,7 +11,9 @@
 // content type (no cross-site form posts), and the per-start token (cookie: HttpOnly, SameSite=Strict,
 // one name per port).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, normalize, sep } from 'node:path';
 import type { RouteHandler } from '../server/index.js';
@@ -137,6 +139,53 @@ function send(
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, { ...COMMON_HEADERS, ...headers, 'Content-Length': String(bytes.length) });
   res.end(head ? undefined : bytes);
+}
+
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/** Types worth compressing (fonts and images other than SVG are compressed already or barely shrink). */
+const COMPRESSIBLE = /^(text\/|application\/json|image\/svg|font\/ttf)/;
+
+/** The encoding to answer with for an Accept-Encoding header: brotli, else gzip, else none. */
+export function chooseEncoding(accept: string | undefined): 'br' | 'gzip' | undefined {
+  const offered = new Map<string, number>();
+  for (const part of (accept ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((x) => x !== undefined);
+    offered.set(name, q === undefined ? 1 : Number(q));
+  }
+  const ok = (name: string): boolean => (offered.get(name) ?? offered.get('*') ?? 0) > 0;
+  if (ok('br')) return 'br';
+  if (ok('gzip')) return 'gzip';
+  return undefined;
+}
+
+/**
+ * Compressed copies of the studio's files, made once per file version (path, size and mtime) in
+ * zlib's thread pool (never on the request thread: the bundle is megabytes and brotli is slow).
+ */
+const compressedCache = new Map<string, Promise<Buffer>>();
+
+function compressed(file: string, version: string, bytes: Buffer, encoding: 'br' | 'gzip'): Promise<Buffer> {
+  const key = `${encoding}:${file}:${version}`;
+  let p = compressedCache.get(key);
+  if (!p) {
+    p =
+      encoding === 'br'
+        ? brotliAsync(bytes, {
+            params: {
+              [zlibConstants.BROTLI_PARAM_QUALITY]: 9,
+              [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+            },
+          })
+        : gzipAsync(bytes, { level: 9 });
+    // A failed compression is not kept: the next request tries again (and is served plain now).
+    p.catch(() => compressedCache.delete(key));
+    compressedCache.set(key, p);
+  }
+  return p;
 }
 
 function sendHtml(
@@ -341,23 +390,36 @@ The DynamoDB endpoint works without them.</p>`,
       return;
     }
     let bytes: Buffer;
+    let version: string;
     try {
+      const st = await stat(file);
+      if (!st.isFile()) throw new Error('not a file');
+      version = `${st.size}:${st.mtimeMs}`;
       bytes = await readFile(file);
     } catch {
       if (!studioBuilt(assetsDir)) return notBuilt(res);
       send(res, 404, 'Not found', { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' });
       return;
     }
-    send(
-      res,
-      200,
-      bytes,
-      {
-        'Content-Type': contentTypeOf(file),
-        'Cache-Control': rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-      },
-      head,
-    );
+    const type = contentTypeOf(file);
+    const headers: Record<string, string> = {
+      'Content-Type': type,
+      'Cache-Control': rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    };
+    const encoding =
+      COMPRESSIBLE.test(type) && bytes.length > 1024
+        ? chooseEncoding(req.headers['accept-encoding'] as string | undefined)
+        : undefined;
+    if (COMPRESSIBLE.test(type)) headers.Vary = 'Accept-Encoding';
+    if (encoding) {
+      try {
+        bytes = await compressed(file, version, bytes, encoding);
+        headers['Content-Encoding'] = encoding;
+      } catch {
+        // Served uncompressed.
+      }
+    }
+    send(res, 200, bytes, headers, head);
   }
 
   const route: RouteHandler = (req, res) => {

@@ -4,8 +4,10 @@ import './styles.css';
 import { App } from './app.js';
 import { connectBackend } from './backend/client.js';
 import { SchemaCache } from './schema.js';
+import { connectQueries } from './state.js';
 
 const backend = connectBackend();
+void connectQueries(backend);
 const schema = new SchemaCache(backend);
 const app = new App(backend, schema);
 app.start(document.getElementById('app')!);

@@ -1,24 +1,21 @@
-// Query history and saved queries, kept in localStorage (per origin: per port in browser mode, the
-// app's own storage in Electron), so they survive restarts.
-export interface HistoryEntry {
-  statement: string;
-  at: number;
-  ok: boolean;
-  ms?: number;
-  count?: number;
-  error?: string;
-}
+// Query history and saved queries. They live beside the database (the backend's `queries` method:
+// a file per database in Sortkey's home folder), so every browser origin (`localhost`,
+// `127.0.0.1`, any port) and the desktop app see the same ones. The page keeps a copy for drawing;
+// every change goes to the backend and the copy is replaced by its answer. The editor's own text
+// stays in localStorage: it is the state of this window, not of the database.
+import type { HistoryEntry, QueriesRequest, QueryState, SavedQuery, StudioBackend } from './backend/api.js';
 
-export interface SavedQuery {
-  name: string;
-  statement: string;
-  savedAt: number;
-}
+export type { HistoryEntry, SavedQuery } from './backend/api.js';
 
-const HISTORY_KEY = 'sortkey.studio.history';
-const SAVED_KEY = 'sortkey.studio.saved';
+/** Where earlier versions kept history and saved queries (imported once, then removed). */
+const LEGACY_HISTORY_KEY = 'sortkey.studio.history';
+const LEGACY_SAVED_KEY = 'sortkey.studio.saved';
 const EDITOR_KEY = 'sortkey.studio.editor';
-const MAX_HISTORY = 200;
+
+let backend: StudioBackend | undefined;
+let state: QueryState = { history: [], saved: [] };
+let loading: Promise<void> | undefined;
+const listeners = new Set<() => void>();
 
 function read<T>(key: string, fallback: T): T {
   try {
@@ -33,41 +30,76 @@ function write(key: string, value: unknown): void {
   try {
     localStorage.setItem(key, JSON.stringify(value));
   } catch {
-    // Storage full or disabled: history is a convenience.
+    // Storage full or disabled: the editor's text is a convenience.
   }
 }
 
+async function send(request: QueriesRequest): Promise<QueryState> {
+  if (!backend) return state;
+  state = await backend.queries(request);
+  for (const l of listeners) l();
+  return state;
+}
+
+/**
+ * Connects the store to the backend and loads it; what this browser kept in localStorage before
+ * is moved over once.
+ */
+export function connectQueries(to: StudioBackend): Promise<void> {
+  backend = to;
+  loading = (async () => {
+    const history = read<HistoryEntry[]>(LEGACY_HISTORY_KEY, []);
+    const saved = read<SavedQuery[]>(LEGACY_SAVED_KEY, []);
+    try {
+      if (history.length || saved.length) {
+        await send({ op: 'import', history, saved });
+        localStorage.removeItem(LEGACY_HISTORY_KEY);
+        localStorage.removeItem(LEGACY_SAVED_KEY);
+      } else await send({ op: 'list' });
+    } catch {
+      // The server is unreachable: the lists stay empty until the next change.
+    }
+  })();
+  return loading;
+}
+
+/** Reloads the lists (another window may have changed them). */
+export async function refreshQueries(): Promise<void> {
+  await loading;
+  try {
+    await send({ op: 'list' });
+  } catch {
+    // Keep the copy.
+  }
+}
+
+/** Calls `listener` whenever the lists change. */
+export function onQueriesChanged(listener: () => void): void {
+  listeners.add(listener);
+}
+
 export function loadHistory(): HistoryEntry[] {
-  return read<HistoryEntry[]>(HISTORY_KEY, []);
+  return state.history;
 }
 
-export function addHistory(entry: HistoryEntry): HistoryEntry[] {
-  const list = loadHistory().filter((e) => e.statement !== entry.statement);
-  list.unshift(entry);
-  list.length = Math.min(list.length, MAX_HISTORY);
-  write(HISTORY_KEY, list);
-  return list;
+export async function addHistory(entry: HistoryEntry): Promise<HistoryEntry[]> {
+  return (await send({ op: 'addHistory', entry })).history;
 }
 
-export function clearHistory(): void {
-  write(HISTORY_KEY, []);
+export async function clearHistory(): Promise<void> {
+  await send({ op: 'clearHistory' });
 }
 
 export function loadSaved(): SavedQuery[] {
-  return read<SavedQuery[]>(SAVED_KEY, []);
+  return state.saved;
 }
 
-export function saveQuery(name: string, statement: string): SavedQuery[] {
-  const list = loadSaved().filter((q) => q.name !== name);
-  list.unshift({ name, statement, savedAt: Date.now() });
-  write(SAVED_KEY, list);
-  return list;
+export async function saveQuery(name: string, statement: string): Promise<SavedQuery[]> {
+  return (await send({ op: 'save', name, statement })).saved;
 }
 
-export function deleteSaved(name: string): SavedQuery[] {
-  const list = loadSaved().filter((q) => q.name !== name);
-  write(SAVED_KEY, list);
-  return list;
+export async function deleteSaved(name: string): Promise<SavedQuery[]> {
+  return (await send({ op: 'deleteSaved', name })).saved;
 }
 
 export function loadEditorText(): string | null {

@@ -400,6 +400,38 @@ export interface AccessPlanResult {
   sample?: { copied: number; skipped: number; complete: boolean; tableItems: number };
 }
 
+/** A statement run in the PartiQL editor. */
+export interface HistoryEntry {
+  statement: string;
+  at: number;
+  ok: boolean;
+  ms?: number;
+  count?: number;
+  error?: string;
+}
+
+export interface SavedQuery {
+  name: string;
+  statement: string;
+  savedAt: number;
+}
+
+/** History and saved queries, kept beside the database (shared by every browser and the app). */
+export interface QueryState {
+  history: HistoryEntry[];
+  saved: SavedQuery[];
+}
+
+/** One change to the query state (every request answers with the whole state after it). */
+export type QueriesRequest =
+  | { op: 'list' }
+  | { op: 'addHistory'; entry: HistoryEntry }
+  | { op: 'clearHistory' }
+  | { op: 'save'; name: string; statement: string }
+  | { op: 'deleteSaved'; name: string }
+  /** Entries a browser kept in its localStorage before (added where missing). */
+  | { op: 'import'; history: HistoryEntry[]; saved: SavedQuery[] };
+
 /** An error as the backend reports it: DynamoDB's exception name and message. */
 export interface BackendErrorShape {
   type: string;
@@ -431,6 +463,8 @@ export interface StudioBackend {
   createIndex(args: CreateIndexRequest): Promise<TableSummary>;
   deleteIndex(args: { table: string; index: string }): Promise<TableSummary>;
   planAccess(args: AccessPlanRequest): Promise<AccessPlanResult>;
+  // PartiQL history and saved queries
+  queries(args: QueriesRequest): Promise<QueryState>;
 }
 
 export type BackendMethod = keyof StudioBackend;
@@ -458,4 +492,5 @@ export const BACKEND_METHODS: readonly BackendMethod[] = [
   'createIndex',
   'deleteIndex',
   'planAccess',
+  'queries',
 ];

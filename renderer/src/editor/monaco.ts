@@ -166,6 +166,10 @@ declare global {
     sortkeyStudioTest?: {
       setEditorText(container: Element, text: string): void;
       editorText(container: Element): string;
+      /** The error markers of an editor's model: where its squiggles are. */
+      markers?(
+        container: Element,
+      ): { line: number; startColumn: number; endColumn: number; message: string }[];
       /** Characters the statement splitter has tokenised (whole-buffer passes show up here). */
       splitWork?(): { characters: number; calls: number };
       /** Types `text` one character at a time; the time of each keystroke and of its completion. */
@@ -190,4 +194,11 @@ window.sortkeyStudioTest = {
     ed.focus();
   },
   editorText: (container) => editorIn(container).getModel()!.getValue(),
+  markers: (container) =>
+    monaco.editor.getModelMarkers({ resource: editorIn(container).getModel()!.uri }).map((m) => ({
+      line: m.startLineNumber,
+      startColumn: m.startColumn,
+      endColumn: m.endColumn,
+      message: m.message,
+    })),
 };

@@ -151,3 +151,15 @@ function stripLeadingComments(text: string): string {
 export function withoutExplain(text: string): string {
   return stripLeadingComments(text).replace(/^explain\s+/i, '');
 }
+
+/**
+ * A name for a saved query: the statement on one line, cut at a word boundary (with an ellipsis)
+ * when longer than `max`.
+ */
+export function queryName(statement: string, max = 40): string {
+  const line = statement.replace(/\s+/g, ' ').trim();
+  if (line.length <= max) return line;
+  const cut = line.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space >= max / 3 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}

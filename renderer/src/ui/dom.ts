@@ -251,7 +251,7 @@ export function confirmDialog(options: {
 export function promptDialog(title: string, label: string, initial = ''): Promise<string | null> {
   return new Promise((resolve) => {
     let result: string | null = null;
-    const m = modal(title, { onClose: () => resolve(result) });
+    const m = modal(title, { onClose: () => resolve(result), testId: 'prompt-dialog' });
     const input = h('input', { type: 'text', value: initial, 'aria-label': label });
     const ok = h('button.primary', null, 'OK');
     const submit = (): void => {

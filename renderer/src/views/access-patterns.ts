@@ -5,7 +5,7 @@
 import type { AccessPlan, AccessTargetPlan, StudioBackend, TableSummary } from '../backend/api.js';
 import { errorText } from '../backend/client.js';
 import { candidateStatements } from '../lib/index-estimate.js';
-import { loadHistory, loadSaved } from '../state.js';
+import { loadHistory, loadSaved, refreshQueries } from '../state.js';
 import { clear, dataTable, formatCount, h } from '../ui/dom.js';
 
 /** The operation badge of a plan: GetItem/Query/Scan, on which index, and how many partitions. */
@@ -130,6 +130,7 @@ export class AccessPatternsView {
   }
 
   private async explainSaved(): Promise<void> {
+    await refreshQueries();
     const candidates = candidateStatements(loadSaved(), loadHistory());
     const plans = await this.run(candidates.map((c) => c.statement));
     if (!plans) return;

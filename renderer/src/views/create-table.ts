@@ -363,5 +363,18 @@ export function openCreateTable(
     'Create table',
   );
   m.footer.append(h('button', { onclick: () => m.close() }, 'Cancel'), create);
+  // A problem shown for the form is checked again as the form changes: it goes away once fixed
+  // (or says what is wrong now) instead of staying as it was at the last Create.
+  const recheck = (): void => {
+    if (!error.textContent) return;
+    try {
+      createTableInput(form);
+      error.textContent = '';
+    } catch (e) {
+      error.textContent = (e as Error).message;
+    }
+  };
+  m.body.addEventListener('input', recheck);
+  m.body.addEventListener('change', recheck);
   setTimeout(() => nameField.focus(), 0);
 }

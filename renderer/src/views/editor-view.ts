@@ -6,7 +6,7 @@ import { errorText } from '../backend/client.js';
 import { monaco, PARTIQL, setupMonaco } from '../editor/monaco.js';
 import { attachDiagnostics, registerCompletion, statementAtPosition } from '../editor/partiql.js';
 import type { StatementProblem } from '../editor/partiql.js';
-import { countParameters, isExplain, withoutExplain } from '../lib/statements.js';
+import { countParameters, isExplain, queryName, withoutExplain } from '../lib/statements.js';
 import { parameterValue, TYPE_NAMES } from '../lib/values.js';
 import { openItemEditor } from './item-editor.js';
 import type { TypeName } from '../lib/values.js';
@@ -18,6 +18,8 @@ import {
   loadEditorText,
   loadHistory,
   loadSaved,
+  onQueriesChanged,
+  refreshQueries,
   saveEditorText,
   saveQuery,
 } from '../state.js';
@@ -70,6 +72,9 @@ export class EditorView {
     private readonly schema: SchemaCache,
     private readonly callbacks: { onTablesChanged(): void; tables(): TableSummary[] },
   ) {
+    onQueriesChanged(() => {
+      if (this.sideTab !== 'params') this.renderSide();
+    });
     this.results = new ResultsPanel({
       onLoadMore: () => void this.loadMore(),
       onOpenItem: (item) => this.openRow(item),
@@ -300,24 +305,32 @@ export class EditorView {
         ...(table ? { table } : {}),
         ...(index ? { index } : {}),
       };
-      this.results.showItems(
-        r.items,
-        {
+      const verb = /^\s*(insert|update|delete)\b/i.exec(statement)?.[1]?.toUpperCase() as
+        'INSERT' | 'UPDATE' | 'DELETE' | undefined;
+      if (verb && r.items.length === 0)
+        this.results.showWrite(verb, {
           elapsedMs: r.elapsedMs,
-          capacity: r.consumedCapacity,
-          more: !!r.nextToken,
-        },
-        (table && this.summaryOf(table)?.keySchema) || [],
-      );
+          ...(r.consumedCapacity ? { capacity: r.consumedCapacity } : {}),
+          ...(table ? { table } : {}),
+        });
+      else
+        this.results.showItems(
+          r.items,
+          {
+            elapsedMs: r.elapsedMs,
+            capacity: r.consumedCapacity,
+            more: !!r.nextToken,
+          },
+          (table && this.summaryOf(table)?.keySchema) || [],
+        );
       if (table) this.schema.noteItems(table, r.items);
-      addHistory({ statement, at: Date.now(), ok: true, ms: r.elapsedMs, count: r.items.length });
+      void addHistory({ statement, at: Date.now(), ok: true, ms: r.elapsedMs, count: r.items.length });
       if (!/^\s*select\b/i.test(statement)) this.callbacks.onTablesChanged();
     } catch (e) {
       this.results.showError(errorText(e));
-      addHistory({ statement, at: Date.now(), ok: false, error: errorText(e) });
+      void addHistory({ statement, at: Date.now(), ok: false, error: errorText(e) });
     } finally {
       this.running = false;
-      if (this.sideTab === 'history') this.renderSide();
     }
   }
 
@@ -410,14 +423,21 @@ export class EditorView {
   private async saveCurrent(): Promise<void> {
     const statement = this.currentStatement();
     if (!statement) return;
-    const name = await promptDialog('Save query', 'Name', statement.split('\n')[0]!.slice(0, 40));
+    const name = await promptDialog('Save query', 'Name', queryName(statement));
     if (!name) return;
-    saveQuery(name, statement);
+    try {
+      await saveQuery(name, statement);
+    } catch (e) {
+      toast(`Not saved: ${errorText(e)}`, 'error');
+      return;
+    }
     toast(`Saved “${name}”`, 'ok');
     this.showSide('saved');
   }
 
   private showSide(tab: SideTab): void {
+    // History and saved queries may have changed in another window: show the current lists.
+    if (tab !== 'params' && tab !== this.sideTab) void refreshQueries();
     this.sideTab = tab;
     for (const b of this.sideTabs.querySelectorAll<HTMLElement>('.tab'))
       b.classList.toggle('active', b.dataset.tab === tab);
@@ -431,7 +451,7 @@ export class EditorView {
       clear(
         this.side,
         list.length
-          ? h('button.small.link', { onclick: () => (clearHistory(), this.renderSide()) }, 'Clear history')
+          ? h('button.small.link', { onclick: () => void clearHistory() }, 'Clear history')
           : h('p.hint', null, 'Statements you run appear here.'),
         h(
           'ul.query-list',
@@ -481,7 +501,7 @@ export class EditorView {
               {
                 title: 'Delete',
                 'aria-label': `Delete ${q.name}`,
-                onclick: () => (deleteSaved(q.name), this.renderSide()),
+                onclick: () => void deleteSaved(q.name),
               },
               '×',
             ),

@@ -32,7 +32,7 @@ import type {
   IndexDesign,
   IndexEstimate,
 } from '../lib/index-estimate.js';
-import { loadHistory, loadSaved } from '../state.js';
+import { loadHistory, loadSaved, refreshQueries } from '../state.js';
 import { clear, confirmDialog, dataTable, formatBytes, formatCount, h, toast } from '../ui/dom.js';
 import { AccessPatternsView, costText, planBadge, targetLabel } from './access-patterns.js';
 import { ItemGrid } from './grid.js';
@@ -970,6 +970,7 @@ export class IndexDesignerView {
   private async runImpact(generation: number): Promise<void> {
     const t = this.table!;
     const d = { ...this.design, name: this.design.name || suggestIndexName(this.design) || 'proposed-index' };
+    await refreshQueries();
     const candidates = candidateStatements(loadSaved(), loadHistory());
     if (candidates.length === 0) {
       clear(

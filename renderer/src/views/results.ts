@@ -125,6 +125,45 @@ export class ResultsPanel {
     if (this.tab !== 'table') this.select(this.tab);
   }
 
+  /**
+   * What a write statement (INSERT, UPDATE, DELETE) did: which item it wrote and the write capacity
+   * it consumed, instead of an empty result grid.
+   */
+  showWrite(
+    verb: 'INSERT' | 'UPDATE' | 'DELETE',
+    info: { elapsedMs: number; capacity?: ConsumedCapacity; table?: string },
+  ): void {
+    this.items = [];
+    this.generation++;
+    const units = info.capacity?.CapacityUnits ?? info.capacity?.WriteCapacityUnits ?? 0;
+    const into = info.table ? ` ${verb === 'INSERT' ? 'into' : 'in'} ${info.table}` : '';
+    const what =
+      verb === 'INSERT'
+        ? `Inserted 1 item${into}.`
+        : verb === 'UPDATE'
+          ? `Updated 1 item${into}.`
+          : `Deleted the item${into} (a DELETE of a missing item does nothing).`;
+    this.select('table');
+    clear(
+      this.body,
+      h(
+        'div.results-message.write-result',
+        { 'data-testid': 'write-result' },
+        h('strong', null, what),
+        ` It consumed ${units} write capacity unit${units === 1 ? '' : 's'} (WCU).`,
+      ),
+    );
+    clear(
+      this.status,
+      h('strong', { 'data-testid': 'result-count' }, verb === 'DELETE' ? 'Deleted' : '1 item written'),
+      h('span.sep', null, '·'),
+      formatMs(info.elapsedMs),
+      h('span.sep', null, '·'),
+      `${units} WCU consumed`,
+    );
+    this.moreButton.hidden = true;
+  }
+
   /** A further page (Load more). */
   appendItems(items: Item[], info: { elapsedMs: number; capacity?: ConsumedCapacity; more: boolean }): void {
     this.items.push(...items);

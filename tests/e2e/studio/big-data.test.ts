@@ -19,13 +19,25 @@ import {
 } from './support.js';
 
 const PARTIQL = '[data-testid=partiql-editor]';
+
+// The page's globals, as far as these tests use them (the test files have no DOM types).
+interface PageElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+interface PageDom {
+  document: {
+    querySelector(selector: string): PageElement | null;
+    querySelectorAll(selector: string): Iterable<PageElement> & { length: number };
+  };
+  navigator: { clipboard: { readText(): Promise<string> } };
+}
 const ITEMS = 5400;
 
-interface TestHooks {
-  document: Document;
+interface TestHooks extends PageDom {
   sortkeyStudioTest: {
     splitWork(): { characters: number; calls: number };
-    timeKeystrokes(container: Element, text: string): { typeMs: number[]; completionMs: number[] };
+    timeKeystrokes(container: unknown, text: string): { typeMs: number[]; completionMs: number[] };
   };
 }
 
@@ -99,7 +111,9 @@ describe('studio (browser mode): big data stays fast', () => {
         }
         // Copy and Download give the whole text.
         await page.click('[data-testid=text-copy]');
-        const copied = await page.evaluate(() => navigator.clipboard.readText());
+        const copied = await page.evaluate(() =>
+          (globalThis as unknown as PageDom).navigator.clipboard.readText(),
+        );
         const parsed = JSON.parse(copied) as unknown[];
         assert.equal(parsed.length, ITEMS);
         const [download] = await Promise.all([

@@ -19,6 +19,19 @@ import {
 
 const PARTIQL = '[data-testid=partiql-editor]';
 
+// The page's globals, as far as these tests use them (the test files have no DOM types).
+interface PageElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+interface PageDom {
+  document: {
+    querySelector(selector: string): PageElement | null;
+    querySelectorAll(selector: string): Iterable<PageElement> & { length: number };
+  };
+  navigator: { clipboard: { readText(): Promise<string> } };
+}
+
 describe('studio (browser mode): correct, current views', () => {
   let s: Studio;
 
@@ -78,7 +91,7 @@ describe('studio (browser mode): correct, current views', () => {
     await waitForText(page, '[data-testid=result-count]', /^[\d,]+ items?$/);
     await page.waitForFunction(
       () =>
-        !(globalThis as unknown as { document: Document }).document
+        !(globalThis as unknown as PageDom).document
           .querySelector('[data-testid=results-status]')
           ?.textContent?.includes('Running'),
     );
@@ -216,7 +229,7 @@ describe('studio (browser mode): correct, current views', () => {
               [
                 ...new Set(
                   [
-                    ...(globalThis as unknown as { document: Document }).document.querySelectorAll(
+                    ...(globalThis as unknown as PageDom).document.querySelectorAll(
                       '[data-testid=results-grid] .ag-row-selected',
                     ),
                   ].map((r) => r.getAttribute('row-index')),
@@ -225,7 +238,7 @@ describe('studio (browser mode): correct, current views', () => {
           );
         await page.waitForFunction(
           () =>
-            (globalThis as unknown as { document: Document }).document.querySelectorAll(
+            (globalThis as unknown as PageDom).document.querySelectorAll(
               '[data-testid=results-grid] .ag-row-selected',
             ).length >= 4,
         );

@@ -18,10 +18,6 @@ import {
 
 const OPEN_TICKETS = "SELECT * FROM Tickets WHERE status = 'open'";
 
-interface StorageGlobals {
-  localStorage: { setItem(key: string, value: string): void };
-}
-
 describe('studio (browser mode): index designer', () => {
   let s: Studio;
 
@@ -63,19 +59,13 @@ describe('studio (browser mode): index designer', () => {
       orderId: { S: `o${i}` },
       placedAt: { N: String(1_700_000_000 + i * 3600) },
     }));
+    // A saved query and a history entry, kept beside the database as the PartiQL page keeps them.
+    await s.api('queries', { op: 'save', name: 'open tickets', statement: OPEN_TICKETS });
+    await s.api('queries', {
+      op: 'addHistory',
+      entry: { statement: "SELECT * FROM Tickets WHERE id = 'ticket-001'", at: 1, ok: true },
+    });
     await openStudio(s, '#/query');
-    // A saved query and a history entry, as the PartiQL page keeps them.
-    await s.page.evaluate((statement) => {
-      const g = globalThis as unknown as StorageGlobals;
-      g.localStorage.setItem(
-        'sortkey.studio.saved',
-        JSON.stringify([{ name: 'open tickets', statement, savedAt: 1 }]),
-      );
-      g.localStorage.setItem(
-        'sortkey.studio.history',
-        JSON.stringify([{ statement: "SELECT * FROM Tickets WHERE id = 'ticket-001'", at: 1, ok: true }]),
-      );
-    }, OPEN_TICKETS);
   });
 
   after(async () => {

@@ -78,6 +78,10 @@ try {
   await waitForText(page, '[data-testid=result-count]', /items/);
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(out, 'editor.png') });
+  await page.click('.results .tab[data-tab=json]');
+  await page.waitForSelector('[data-testid=results-text] .text-line');
+  await page.screenshot({ path: join(out, 'results-json.png') });
+  await page.click('.results .tab[data-tab=table]');
 
   await setEditorText(
     page,
@@ -107,6 +111,7 @@ try {
 
   await page.dblclick('.items-grid .ag-row[row-index="1"] .ag-cell[col-id=total]');
   await page.waitForSelector('[data-testid=item-editor-text] .monaco-editor');
+  await waitForText(page, '[data-testid=item-source]', /read from the table/);
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(out, 'item-editor.png') });
   console.log(`screenshots written to ${out}`);

@@ -63,6 +63,8 @@ export interface Studio {
   errors: string[];
   /** Console warnings and errors the page printed (ag-grid's warnings among them). */
   warnings: string[];
+  /** Calls a studio backend method over HTTP, as the page does (with the token header). */
+  api(method: string, args?: unknown): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,16 @@ export async function startStudio(): Promise<Studio> {
     page,
     errors,
     warnings,
+    async api(method, args = {}) {
+      const res = await fetch(new URL(`/studio/api/${method}`, studio.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Sortkey-Token': studio.token },
+        body: JSON.stringify(args),
+      });
+      const body = (await res.json()) as unknown;
+      if (!res.ok) throw new Error(`${method}: ${JSON.stringify(body)}`);
+      return body;
+    },
     async close() {
       await browser.close().catch(() => undefined);
       await server.close({ graceMs: 100 });

@@ -3,12 +3,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JsonNumber, parseJson, stringifyPlain } from '../../../renderer/src/lib/json.js';
-import { buildRead, emptyBuilder } from '../../../renderer/src/lib/query-builder.js';
+import { buildRead, buildStatement, emptyBuilder } from '../../../renderer/src/lib/query-builder.js';
 import {
   countParameters,
   isExplain,
+  queryName,
   splitStatements,
   statementAt,
+  statementNear,
   withoutExplain,
 } from '../../../renderer/src/lib/statements.js';
 import {
@@ -271,5 +273,58 @@ describe('query builder', () => {
     );
     const scan = buildRead('Orders', target, emptyBuilder());
     assert.deepEqual(scan, { operation: 'Scan', input: { TableName: 'Orders' } });
+  });
+  it('writes the same read as a PartiQL SELECT', () => {
+    const state = {
+      ...emptyBuilder(),
+      mode: 'Query' as const,
+      index: 'byThing',
+      partitionValue: "O'Brien",
+      sortOp: 'BETWEEN' as const,
+      sortValue: '1',
+      sortValue2: '10',
+      descending: true,
+    };
+    state.filters.push({ attribute: 'address.city', op: 'begins_with', type: 'S', value: 'Par', value2: '' });
+    state.filters.push({ attribute: 'total', op: 'IN', type: 'N', value: '1, 2.5', value2: '' });
+    state.filters.push({ attribute: 'note', op: 'not_exists', type: 'S', value: '', value2: '' });
+    state.filters.push({ attribute: 'tags', op: 'contains', type: 'S', value: 'x', value2: '' });
+    assert.equal(
+      buildStatement('Orders', { keySchema: KEYS.keySchema, types: { pk: 'S', sk: 'N' } }, state),
+      `SELECT * FROM "Orders"."byThing" WHERE "pk" = 'O''Brien' AND "sk" BETWEEN 1 AND 10 AND begins_with("address"."city", 'Par') AND "total" IN [1, 2.5] AND "note" IS MISSING AND contains("tags", 'x') ORDER BY "sk" DESC`,
+    );
+    assert.equal(buildStatement('Orders', target, emptyBuilder()), 'SELECT * FROM "Orders"');
+  });
+});
+
+describe('statement helpers', () => {
+  it('finds the statement at the cursor from the lines around it', () => {
+    const lines = ['SELECT 1', '', 'SELECT *', 'FROM t', '', '', 'SELECT 3'];
+    const text = lines.join('\n');
+    const starts = lines.map((_, i) => lines.slice(0, i).join('\n').length + (i ? 1 : 0));
+    const near = (line: number, col: number) =>
+      statementNear(
+        lines.length,
+        (i) => lines[i - 1]!,
+        (i) => starts[i - 1]!,
+        line,
+        col,
+      );
+    for (const [line, col] of [
+      [1, 3],
+      [3, 2],
+      [4, 6],
+      [5, 0],
+      [6, 0],
+      [7, 1],
+    ] as const) {
+      const offset = starts[line - 1]! + col;
+      assert.deepEqual(near(line, col), statementAt(text, offset), `line ${line}`);
+    }
+  });
+  it('names a saved query without cutting a word', () => {
+    assert.equal(queryName('SELECT * FROM t'), 'SELECT * FROM t');
+    const name = queryName(`SELECT * FROM "Orders" WHERE "pk" = 'customer#1' AND "sk" > 10`);
+    assert.equal(name, `SELECT * FROM "Orders" WHERE "pk" =…`);
   });
 });

@@ -1,0 +1,147 @@
+// The PartiQL page's history and saved queries, kept beside the database rather than in a browser's
+// localStorage (which is per origin: `localhost` and `127.0.0.1`, or another port, each saw none).
+// One JSON file per database in Sortkey's home folder (`<home>/studio/<name>-<hash>.queries.json`),
+// read on every call so a browser and the desktop app on the same database see each other's
+// changes; an in-memory database keeps them in memory for as long as it lives.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { HistoryEntry, QueriesRequest, QueryState, SavedQuery } from '../../renderer/src/backend/api.js';
+import { sortkeyHome } from '../defaults.js';
+
+export const MAX_HISTORY = 200;
+export const MAX_SAVED = 500;
+/** Longest statement kept (a pasted script beyond this is not history). */
+const MAX_STATEMENT = 100_000;
+
+export interface QueryStore {
+  read(): QueryState;
+  write(state: QueryState): void;
+}
+
+export function memoryQueryStore(): QueryStore {
+  let state: QueryState = { history: [], saved: [] };
+  return {
+    read: () => structuredClone(state),
+    write: (next) => {
+      state = structuredClone(next);
+    },
+  };
+}
+
+/** The file of a database's queries: named after the database file, plus a hash of its path. */
+export function queryStorePath(database: string, home = sortkeyHome()): string {
+  const full = resolve(database);
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 12);
+  const name = basename(full).replace(/[^A-Za-z0-9_.-]+/g, '_');
+  return join(home, 'studio', `${name}-${hash}.queries.json`);
+}
+
+export function fileQueryStore(path: string): QueryStore {
+  return {
+    read() {
+      if (!existsSync(path)) return { history: [], saved: [] };
+      try {
+        const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<QueryState>;
+        return {
+          history: Array.isArray(raw.history) ? raw.history.filter(isHistoryEntry) : [],
+          saved: Array.isArray(raw.saved) ? raw.saved.filter(isSavedQuery) : [],
+        };
+      } catch {
+        // A damaged file is not worth failing the studio for: start over (the next write replaces it).
+        return { history: [], saved: [] };
+      }
+    },
+    write(state) {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      // Written whole, then renamed: a reader never sees half a file.
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
+      renameSync(tmp, path);
+    },
+  };
+}
+
+/** The store for a database: a file for a database file, memory for `:memory:`. */
+export function queryStoreFor(database: string | undefined): QueryStore {
+  return database && database !== ':memory:' ? fileQueryStore(queryStorePath(database)) : memoryQueryStore();
+}
+
+function isHistoryEntry(v: unknown): v is HistoryEntry {
+  const e = v as HistoryEntry | null;
+  return (
+    !!e &&
+    typeof e === 'object' &&
+    typeof e.statement === 'string' &&
+    e.statement.length <= MAX_STATEMENT &&
+    typeof e.at === 'number' &&
+    typeof e.ok === 'boolean'
+  );
+}
+
+function isSavedQuery(v: unknown): v is SavedQuery {
+  const q = v as SavedQuery | null;
+  return (
+    !!q &&
+    typeof q === 'object' &&
+    typeof q.name === 'string' &&
+    q.name.length > 0 &&
+    q.name.length <= 200 &&
+    typeof q.statement === 'string' &&
+    q.statement.length <= MAX_STATEMENT &&
+    typeof q.savedAt === 'number'
+  );
+}
+
+function cleanHistory(e: HistoryEntry): HistoryEntry {
+  return {
+    statement: e.statement,
+    at: e.at,
+    ok: e.ok,
+    ...(typeof e.ms === 'number' ? { ms: e.ms } : {}),
+    ...(typeof e.count === 'number' ? { count: e.count } : {}),
+    ...(typeof e.error === 'string' ? { error: e.error.slice(0, 2000) } : {}),
+  };
+}
+
+/** Applies one request to the state; throws Error with a message for a malformed one. */
+export function applyQueryRequest(state: QueryState, request: QueriesRequest, now = Date.now()): QueryState {
+  const r = request as unknown as Record<string, unknown> | null;
+  switch (r?.op) {
+    case 'list':
+      return state;
+    case 'addHistory': {
+      if (!isHistoryEntry(r.entry)) throw new Error('entry must be a history entry');
+      const entry = cleanHistory(r.entry);
+      const history = [entry, ...state.history.filter((e) => e.statement !== entry.statement)];
+      return { ...state, history: history.slice(0, MAX_HISTORY) };
+    }
+    case 'clearHistory':
+      return { ...state, history: [] };
+    case 'save': {
+      const q = { name: r.name, statement: r.statement, savedAt: now };
+      if (!isSavedQuery(q)) throw new Error('a saved query needs a name (1–200 characters) and a statement');
+      return { ...state, saved: [q, ...state.saved.filter((x) => x.name !== q.name)].slice(0, MAX_SAVED) };
+    }
+    case 'deleteSaved':
+      if (typeof r.name !== 'string') throw new Error('name must be a string');
+      return { ...state, saved: state.saved.filter((x) => x.name !== r.name) };
+    case 'import': {
+      if (!Array.isArray(r.history) || !Array.isArray(r.saved))
+        throw new Error('import takes history and saved lists');
+      const seen = new Set(state.history.map((e) => e.statement));
+      const history = [
+        ...state.history,
+        ...r.history
+          .filter(isHistoryEntry)
+          .filter((e) => !seen.has(e.statement))
+          .map(cleanHistory),
+      ].sort((a, b) => b.at - a.at);
+      const names = new Set(state.saved.map((q) => q.name));
+      const saved = [...state.saved, ...r.saved.filter(isSavedQuery).filter((q) => !names.has(q.name))];
+      return { history: history.slice(0, MAX_HISTORY), saved: saved.slice(0, MAX_SAVED) };
+    }
+    default:
+      throw new Error('op must be list, addHistory, clearHistory, save, deleteSaved or import');
+  }
+}

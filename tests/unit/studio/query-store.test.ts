@@ -1,0 +1,78 @@
+// History and saved queries beside the database (main/studio/query-store.ts): one file per database
+// in Sortkey's home folder, shared by every backend on that database; requests are validated.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { createStudioBackend } from '../../../main/studio/backend.js';
+import { fileQueryStore, queryStorePath } from '../../../main/studio/query-store.js';
+import { chooseEncoding } from '../../../main/studio/routes.js';
+import { Engine } from '../../../engine/index.js';
+
+const home = mkdtempSync(join(tmpdir(), 'sortkey-queries-'));
+
+describe('studio query store', () => {
+  const engine = Engine.inMemory();
+  after(() => {
+    engine.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  function backendOn(database: string) {
+    return createStudioBackend({
+      engine,
+      info: () => ({ version: '0', mode: 'browser', region: 'us-east-1', database }),
+      queryStore: fileQueryStore(queryStorePath(database, home)),
+    }) as unknown as { queries(a: unknown): Promise<{ history: unknown[]; saved: { name: string }[] }> };
+  }
+
+  it('keeps one file per database, shared by every backend on it', async () => {
+    const a = backendOn('/data/app.sqlite');
+    const b = backendOn('/data/app.sqlite');
+    const other = backendOn('/data/other.sqlite');
+    await a.queries({ op: 'save', name: 'all', statement: 'SELECT * FROM t' });
+    await a.queries({ op: 'addHistory', entry: { statement: 'SELECT 1', at: 1, ok: true } });
+    const seen = await b.queries({ op: 'list' });
+    assert.deepEqual(
+      seen.saved.map((q) => q.name),
+      ['all'],
+    );
+    assert.equal(seen.history.length, 1);
+    assert.deepEqual(await other.queries({ op: 'list' }), { history: [], saved: [] });
+    assert.notEqual(queryStorePath('/data/app.sqlite', home), queryStorePath('/x/app.sqlite', home));
+  });
+
+  it('refuses malformed requests with a ValidationException', async () => {
+    const a = backendOn('/data/app.sqlite');
+    for (const bad of [{}, { op: 'nope' }, { op: 'save', name: '', statement: 'x' }, { op: 'addHistory' }]) {
+      await assert.rejects(a.queries(bad), (e: { type?: string }) => e.type === 'ValidationException');
+    }
+  });
+
+  it('imports what a browser kept in localStorage without duplicating', async () => {
+    const a = backendOn('/data/imported.sqlite');
+    await a.queries({ op: 'save', name: 'kept', statement: 'SELECT 2' });
+    const r = await a.queries({
+      op: 'import',
+      history: [{ statement: 'SELECT 3', at: 5, ok: true }, { bad: true }],
+      saved: [
+        { name: 'kept', statement: 'SELECT other', savedAt: 1 },
+        { name: 'new', statement: 'SELECT 4', savedAt: 1 },
+      ],
+    });
+    assert.deepEqual(
+      r.saved.map((q) => q.name),
+      ['kept', 'new'],
+    );
+    assert.equal(r.history.length, 1);
+  });
+
+  it('chooses brotli, then gzip, from Accept-Encoding', () => {
+    assert.equal(chooseEncoding('gzip, deflate, br'), 'br');
+    assert.equal(chooseEncoding('gzip'), 'gzip');
+    assert.equal(chooseEncoding('br;q=0, gzip'), 'gzip');
+    assert.equal(chooseEncoding('identity'), undefined);
+    assert.equal(chooseEncoding(undefined), undefined);
+  });
+});
