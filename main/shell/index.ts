@@ -218,6 +218,7 @@ export async function runShell(
     numbers,
     ...(maxItems !== undefined ? { maxItems } : {}),
     pager: opts.pager !== false,
+    quiet: opts.quiet === true,
   });
 
   try {

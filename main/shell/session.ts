@@ -75,6 +75,8 @@ export interface SessionOptions {
   maxItems?: number;
   /** Page long results (`--no-pager`, `.pager off`: no). */
   pager?: boolean;
+  /** Notes on stderr (the footer of a SELECT cut by .limit in JSON modes) stay unsaid (`-q`). */
+  quiet?: boolean;
 }
 
 export interface RunOptions {
@@ -187,6 +189,7 @@ export class Session {
   maxItems: number | undefined;
   pager: boolean;
   private readonly confirmWrites: boolean;
+  private readonly quiet: boolean;
   private readonly cwd: string;
   private readDepth = 0;
   /** BEGIN … waiting for its COMMIT (or BEGIN BATCH … for its END). */
@@ -209,6 +212,7 @@ export class Session {
     this.numbers = options.numbers ?? 'exact';
     this.maxItems = options.maxItems;
     this.pager = options.pager ?? true;
+    this.quiet = options.quiet ?? false;
   }
 
   /** What is queued after BEGIN (for the prompt): null outside a transaction or batch. */
@@ -581,7 +585,10 @@ export class Session {
         await this.explain(text, parameterCount, signal);
         return 'ok';
       }
-      if (this.readOnly && (writes || statement === undefined) && !/^\s*(SELECT|EXISTS)\b/i.test(text)) {
+      if (
+        this.readOnly &&
+        (writes || (statement === undefined && /^\s*(INSERT|UPDATE|DELETE)\b/i.test(text)))
+      ) {
         this.errorLines([readOnlyMessage()], where);
         return false;
       }
@@ -882,7 +889,7 @@ export class Session {
     const text = this.footerText(rows, ms, capacity);
     if (mode === 'table' || mode === 'line') {
       this.println(c.dim(`(${text})`));
-    } else if (this.io.more || limited?.hit) {
+    } else if (this.io.more || (limited?.hit && !this.quiet)) {
       this.io.err(this.io.errColors.dim(`(${text})\n`));
     }
   }

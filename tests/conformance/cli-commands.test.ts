@@ -83,6 +83,34 @@ describe('a database file that does not exist', () => {
   });
 });
 
+describe('sortkey serve on a new database file', () => {
+  it('says on stderr that it created it', async () => {
+    const fresh = join(home, 'served', 'new.sqlite');
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, SORTKEY_HOME: home, NO_COLOR: '1' };
+    const child = spawn(process.execPath, [BIN, 'serve', '--db', fresh, '--port', '0', '--no-studio'], {
+      cwd: home,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const deadline = Date.now() + 60_000;
+    try {
+      while (!/http:\/\/127\.0\.0\.1:\d+/.test(stdout)) {
+        if (Date.now() > deadline || child.exitCode !== null)
+          assert.fail(`serve did not start:\n${stdout}${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(stderr, `Created new database ${fresh}\n`);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('close', r));
+    }
+  });
+});
+
 describe('usage mistakes', () => {
   it('exit 2, as the help says', async () => {
     const runs = await Promise.all([

@@ -138,6 +138,14 @@ describe('sortkey shell (scripts)', () => {
     assert.equal(r.status, 0);
     assert.equal(r.stdout.trim().split('\n').length, 2);
     assert.match(r.stderr, /stopped at \.limit 2/);
+    const quiet = await runHere({
+      db,
+      command: 'SELECT sk FROM Orders',
+      ndjson: true,
+      maxItems: '2',
+      quiet: true,
+    });
+    assert.equal(quiet.stderr, '');
   });
 
   it('works in memory', async () => {

@@ -322,5 +322,9 @@ describe('--read-only', () => {
     const r = await t.session.run("INSERT INTO Orders VALUE {'pk': 'x', 'sk': '1'};");
     assert.equal(r.failed, 1);
     assert.match(t.output.err, /read-only shell/);
+    t.take();
+    await t.session.run('SELEC 1;');
+    assert.match(t.output.err, /did you mean SELECT\?/);
+    assert.doesNotMatch(t.output.err, /read-only/);
   });
 });
