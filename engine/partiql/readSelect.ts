@@ -6,7 +6,13 @@ import type { EngineContext } from '../context.js';
 import { validation } from '../errors.js';
 import { HASH_SPACE } from '../keys/encoding.js';
 import { keyRange } from '../operations/query.js';
-import { finishPage, pageCapacity, startPosition } from '../operations/readCommon.js';
+import {
+  finishPage,
+  pageCapacity,
+  partitionCount,
+  partitionsBetween,
+  startPosition,
+} from '../operations/readCommon.js';
 import { readPage } from '../tables/reader.js';
 import type { Item } from '../types.js';
 import { jsonText } from '../values/json.js';
@@ -118,7 +124,15 @@ export function runSelect(
           ? 'ALL_PROJECTED_ATTRIBUTES'
           : 'ALL_ATTRIBUTES';
       const { result, extraTableBytes } = finishPage(ctx, target, page, plan.filter, select, plan.projection);
-      pageCapacity(target, page.bytes, extraTableBytes, options.consistent, options.meter);
+      // A scan is charged as Scan is: at least one unit per partition its page touched.
+      const touched = partitions
+        ? 1
+        : partitionsBetween(
+            partitionCount(ctx, target),
+            start?.h ?? 0,
+            startPosition(target, result.LastEvaluatedKey)?.h ?? HASH_SPACE - 1,
+          );
+      pageCapacity(target, page.bytes, extraTableBytes, options.consistent, options.meter, touched);
       items.push(...(result.Items ?? []));
       if (remaining !== undefined) remaining -= page.rows.length;
       if (result.LastEvaluatedKey) return finish(result.LastEvaluatedKey, partition);

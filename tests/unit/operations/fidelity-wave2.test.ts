@@ -698,6 +698,14 @@ describe('Scan capacity by partition', () => {
     assert.equal(units({}), 2);
     // One segment of eight lies inside one of the four partitions.
     assert.equal(units({ Segment: 3, TotalSegments: 8, ConsistentRead: true }), 1);
+    // A PartiQL SELECT that scans, and its EXPLAIN estimate, are charged the same way.
+    const statement = "SELECT * FROM Things WHERE x = 'y'";
+    assert.equal(
+      call(e, 'ExecuteStatement', { Statement: statement, ReturnConsumedCapacity: 'TOTAL' }).ConsumedCapacity
+        .CapacityUnits,
+      2,
+    );
+    assert.equal(e.explain(statement).EstimatedReadCapacityUnits, 2);
   });
 
   it('a small provisioned table is one partition; big pages are charged by their bytes', () => {
