@@ -16,6 +16,8 @@
 //             cancellation or a killed process is undone: the tables end as they were.
 //             Remotely: BatchWriteItem in parallel chunks with retries (not atomic: see below).
 import { validation } from '../errors.js';
+import { DatabaseBusyError } from '../storage/database.js';
+import type { Database } from '../storage/database.js';
 import { DynamoError } from '../errors.js';
 import type { EngineContext } from '../context.js';
 import type { Engine } from '../engine.js';
@@ -590,12 +592,13 @@ class ImportRun {
     const previousCache = db.sqlite.pragma('cache_size', { simple: true }) as number;
     // A bigger page cache while the import's B-trees grow (restored afterwards): 32 MB.
     db.sqlite.pragma('cache_size = -32768');
-    const journal = ImportJournal.start(ctx);
+    // Nested in a transaction that waits for the lock from timers (ImportJournal.start writes).
+    const journal = await lockedTransaction(db, () => ImportJournal.start(ctx));
     const counts = { written: 0, deleted: 0, skipped: 0, conflicts: 0, done: 0 };
     let succeeded = false;
     try {
       if (hasSwitch && this.options.emitStreams) ctx.emitImportStreamRecords = true;
-      db.transaction(() => {
+      await lockedTransaction(db, () => {
         for (const t of this.targetList) {
           if (t.skip) continue;
           if (!t.exists) {
@@ -624,7 +627,7 @@ class ImportRun {
       let finished = false;
       while (!finished) {
         if (signal?.aborted) throw signal.reason;
-        finished = db.transaction(() => {
+        finished = await lockedTransaction(db, () => {
           const end = writer.chunk(lines);
           if (end) {
             if (counts.conflicts > 0 && !this.options.continueOnError) throw new Rollback();
@@ -735,7 +738,7 @@ class ImportRun {
       .raw();
     for (;;) {
       if (this.options.signal?.aborted) throw this.options.signal.reason;
-      const more = ctx.db.transaction(() => {
+      const more = await lockedTransaction(ctx.db, () => {
         const deadline = performance.now() + CHUNK_MS;
         while (performance.now() < deadline) {
           const batch = first.all() as [number, Buffer, Buffer, string, number][];
@@ -987,6 +990,29 @@ class ImportRun {
 const CHUNK_MS = 25;
 /** Rows per INSERT statement on the fast path. */
 const ROWS_PER_INSERT = 64;
+
+/** How long a local import waits, in all, for a write lock other processes sharing the file hold. */
+const IMPORT_LOCK_WAIT_MS = 60_000;
+
+/**
+ * Runs `fn` in one write transaction, waiting for the write lock from timers rather than inside
+ * SQLite: the event loop keeps serving (a server in this process, the lock's holder in this
+ * process) while another connection holds the lock. A BEGIN that finds the file locked writes
+ * nothing (DatabaseBusyError), so trying again is safe.
+ */
+async function lockedTransaction<T>(db: Database, fn: () => T): Promise<T> {
+  const started = Date.now();
+  let delay = 1;
+  for (;;) {
+    try {
+      return db.withoutWaiting(() => db.transaction(fn));
+    } catch (e) {
+      if (!(e instanceof DatabaseBusyError) || Date.now() - started > IMPORT_LOCK_WAIT_MS) throw e;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 8);
+  }
+}
 
 /** A turn of the event loop and a millisecond, so that other writers (polling every ms) get the lock. */
 function pause(): Promise<void> {
