@@ -108,7 +108,7 @@ export class ItemGrid {
 
   /** Asks for more rows when fewer than `aheadRows` are left below the view. */
   checkNearEnd(): void {
-    if (!this.options.onNearEnd || this.rows.length === 0) return;
+    if (!this.options.onNearEnd) return;
     const last = this.api.getLastDisplayedRowIndex();
     const ahead = this.options.aheadRows?.() ?? 15;
     if (last >= this.rows.length - ahead) this.options.onNearEnd();

@@ -431,6 +431,7 @@ export class TableView {
     if (!this.request || this.loading || (this.done && !first)) return;
     this.loading = true;
     const generation = this.generation;
+    let loadedNow = 0;
     clear(this.status, h('span.spinner'), 'Reading…');
     try {
       const r = await this.backend.read({
@@ -440,6 +441,7 @@ export class TableView {
       });
       if (generation !== this.generation) return;
       this.grid.addItems(r.items);
+      loadedNow = r.items.length;
       this.nextKey = r.lastEvaluatedKey;
       this.done = !r.lastEvaluatedKey;
       this.scanned += r.scannedCount;
@@ -454,8 +456,9 @@ export class TableView {
       if (generation === this.generation) {
         this.loading = false;
         this.renderStatus();
-        // Still near the end after a read the scrolling asked for: keep reading ahead.
-        if (!first && !this.done) this.grid.checkNearEnd();
+        // Still near the end after a read the scrolling asked for, or a read that stopped short of a
+        // page (its time budget ran out on a filter that matches little): keep reading.
+        if (!this.done && (!first || loadedNow < this.pageSize)) this.grid.checkNearEnd();
       }
     }
   }
