@@ -70,8 +70,14 @@ describe('interactive shell: paging and habits', () => {
       await term.waitFor('COMMIT 1 statement applied as one transaction');
       await term.waitFor(PROMPT);
 
-      // Completion: attributes before FROM once the table is named, and nested paths.
+      // Completion: attributes before FROM once the table is named, and nested paths. Attribute
+      // names come from a sample of the table and from results shown: show the item that has
+      // `address` (which 25 sampled items in scan order need not include).
       term.write(`\\x off${KEYS.enter}`);
+      await term.waitFor('Expanded display is off.');
+      term.write(`SELECT * FROM Orders WHERE pk = 'c#1';${KEYS.enter}`);
+      await term.waitFor('(2 rows');
+      await term.waitFor(PROMPT);
       term.write('SELECT ad FROM Orders');
       term.write(KEYS.left.repeat(' FROM Orders'.length));
       term.write(KEYS.tab);
