@@ -74,7 +74,7 @@ describe('studio (browser mode): the item editor keeps data safe', () => {
           total: { N: `${i}0.5` },
           note: { S: `order ${i}` },
           lines: { L: [{ S: 'book' }, { N: '2' }] },
-          tags: { SS: ['gift', 'fast'] },
+          tags: { SS: ['fast', 'gift'] },
         },
       });
     await openStudio(s, '#/tables/Shop');
@@ -128,7 +128,7 @@ describe('studio (browser mode): the item editor keeps data safe', () => {
           total: { N: '10.5' },
           note: { S: 'edited through the LSI' },
           lines: { L: [{ S: 'book' }, { N: '2' }] },
-          tags: { SS: ['gift', 'fast'] },
+          tags: { SS: ['fast', 'gift'] },
         });
         assert.deepEqual(s.errors, [], 'a successful save throws nothing (no "Model is disposed!")');
       });
@@ -164,7 +164,7 @@ describe('studio (browser mode): the item editor keeps data safe', () => {
         const after = stored(s, 'o2')!;
         assert.deepEqual(after.note, { S: 'mine' });
         assert.deepEqual(after.lines, { L: [{ S: 'book' }, { N: '2' }] }, 'nothing of the item was lost');
-        assert.deepEqual(after.tags, { SS: ['gift', 'fast'] });
+        assert.deepEqual(after.tags, { SS: ['fast', 'gift'] });
         assert.equal(await page.locator('[data-testid=conflict-overwrite]').count(), 0);
         assert.deepEqual(s.errors, []);
       });
