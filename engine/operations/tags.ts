@@ -27,7 +27,8 @@ export function tagResource(ctx: EngineContext, input: Wire<Sdk.TagResourceInput
   checkLength(c, raw.ResourceArn, 'resourceArn', 1, 1283);
   checkRequired(c, raw.Tags, 'tags');
   checkList(c, raw.Tags, 'tags');
-  if (Array.isArray(raw.Tags)) (raw.Tags as unknown[]).forEach((t, i) => checkStructure(t, `tags.${i + 1}.member`));
+  if (Array.isArray(raw.Tags))
+    (raw.Tags as unknown[]).forEach((t, i) => checkStructure(t, `tags.${i + 1}.member`));
   c.throwIfAny();
   checkArnPrefix(input.ResourceArn!);
   checkTags(raw.Tags as unknown[]);
