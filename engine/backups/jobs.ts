@@ -33,10 +33,14 @@ import type { Item } from '../types.js';
 import { expiryOf } from '../ttl/service.js';
 import { dropRowTable } from './rows.js';
 
-/** Rows per chunk (one transaction). */
-export const JOB_CHUNK_ROWS = 1000;
-/** Chunks an operation runs before it answers; larger work is answered with a transitional status. */
-export const JOB_SYNC_CHUNKS = 8;
+/** Rows per chunk (one transaction): a few milliseconds of work. */
+export const JOB_CHUNK_ROWS = 500;
+/**
+ * Chunks an operation runs before it answers (at least the first, at most the second, and no more
+ * once the budget's milliseconds are spent); larger work is answered with a transitional status.
+ */
+export const JOB_SYNC_CHUNKS = [4, 8] as const;
+const JOB_SYNC_BUDGET_MS = 20;
 
 const PREFIX = 'job:';
 
@@ -421,9 +425,14 @@ export class ControlPlaneJobs {
    * Runs up to `chunks` chunks of job `key` now (the operation, before it answers), then leaves the
    * rest to the timer. Returns true when the job is complete. A busy file leaves it all to the timer.
    */
-  runNow(key: string, chunks = JOB_SYNC_CHUNKS): boolean {
+  runNow(key: string): boolean {
+    const [least, most] = JOB_SYNC_CHUNKS;
+    const started = performance.now();
     try {
-      for (let i = 0; i < chunks; i++) if (!this.step(key)) return true;
+      for (let i = 0; i < most; i++) {
+        if (!this.step(key)) return true;
+        if (i + 1 >= least && performance.now() - started >= JOB_SYNC_BUDGET_MS) break;
+      }
       if (!this.has(key)) return true;
     } catch {
       // Another process holds the write lock (or a chunk failed and rolled back): the timer goes on.
