@@ -278,7 +278,9 @@ export class PitrService {
         continue;
       }
       this.ctx.db.transaction(() => {
-        makeSystemBackup(cfg, JSON.parse(cfg.description) as TableDescription);
+        // Another process sharing the file may have made the system backup already.
+        const still = this.ctx.db.sqlite.prepare('SELECT 1 FROM sk_pitr WHERE id = ?').get(cfg.id);
+        if (still) makeSystemBackup(cfg, JSON.parse(cfg.description) as TableDescription);
         this.forget(cfg);
       });
     }

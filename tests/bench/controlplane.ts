@@ -81,7 +81,7 @@ export async function runControlPlaneBench(): Promise<Record<string, number>> {
       const lat: number[] = [];
       while (!done()) {
         const t = performance.now();
-        const r = await call(port, 'DynamoDB_20120810.GetItem', {
+        const r = await call(port, 'GetItem', {
           TableName: 'Probe',
           Key: { pk: { S: 'p' } },
         });
@@ -112,15 +112,15 @@ export async function runControlPlaneBench(): Promise<Record<string, number>> {
         target: 'UpdateTimeToLive',
         body: { TableName: 'Big', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expires' } },
         finished: async () =>
-          ((await callOk(port, 'DynamoDB_20120810.DescribeTimeToLive', { TableName: 'Big' })) as any)
-            .TimeToLiveDescription.TimeToLiveStatus === 'ENABLED',
+          ((await callOk(port, 'DescribeTimeToLive', { TableName: 'Big' })) as any).TimeToLiveDescription
+            .TimeToLiveStatus === 'ENABLED',
       },
       {
         name: 'UpdateContinuousBackups (PITR on)',
         target: 'UpdateContinuousBackups',
         body: { TableName: 'Big', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
         finished: async () =>
-          ((await callOk(port, 'DynamoDB_20120810.DescribeContinuousBackups', { TableName: 'Big' })) as any)
+          ((await callOk(port, 'DescribeContinuousBackups', { TableName: 'Big' })) as any)
             .ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus ===
           'ENABLED',
       },
@@ -129,7 +129,7 @@ export async function runControlPlaneBench(): Promise<Record<string, number>> {
         target: 'CreateBackup',
         body: { TableName: 'Big', BackupName: 'bench' },
         finished: async () => {
-          const list = (await callOk(port, 'DynamoDB_20120810.ListBackups', { TableName: 'Big' })) as any;
+          const list = (await callOk(port, 'ListBackups', { TableName: 'Big' })) as any;
           return list.BackupSummaries[0]?.BackupStatus === 'AVAILABLE';
         },
       },
@@ -137,20 +137,20 @@ export async function runControlPlaneBench(): Promise<Record<string, number>> {
         name: 'RestoreTableFromBackup',
         target: 'RestoreTableFromBackup',
         body: async () => {
-          const list = (await callOk(port, 'DynamoDB_20120810.ListBackups', { TableName: 'Big' })) as any;
+          const list = (await callOk(port, 'ListBackups', { TableName: 'Big' })) as any;
           return { BackupArn: list.BackupSummaries[0].BackupArn, TargetTableName: 'FromBackup' };
         },
         finished: async () =>
-          ((await callOk(port, 'DynamoDB_20120810.DescribeTable', { TableName: 'FromBackup' })) as any).Table
-            .TableStatus === 'ACTIVE',
+          ((await callOk(port, 'DescribeTable', { TableName: 'FromBackup' })) as any).Table.TableStatus ===
+          'ACTIVE',
       },
       {
         name: 'RestoreTableToPointInTime',
         target: 'RestoreTableToPointInTime',
         body: { SourceTableName: 'Big', TargetTableName: 'FromPitr', UseLatestRestorableTime: true },
         finished: async () =>
-          ((await callOk(port, 'DynamoDB_20120810.DescribeTable', { TableName: 'FromPitr' })) as any).Table
-            .TableStatus === 'ACTIVE',
+          ((await callOk(port, 'DescribeTable', { TableName: 'FromPitr' })) as any).Table.TableStatus ===
+          'ACTIVE',
       },
       {
         name: 'UpdateTable (add a GSI)',
@@ -169,8 +169,7 @@ export async function runControlPlaneBench(): Promise<Record<string, number>> {
           ],
         },
         finished: async () => {
-          const t = ((await callOk(port, 'DynamoDB_20120810.DescribeTable', { TableName: 'Big' })) as any)
-            .Table;
+          const t = ((await callOk(port, 'DescribeTable', { TableName: 'Big' })) as any).Table;
           return t.GlobalSecondaryIndexes?.[0]?.IndexStatus === 'ACTIVE';
         },
       },
@@ -179,7 +178,7 @@ export async function runControlPlaneBench(): Promise<Record<string, number>> {
         target: 'DeleteTable',
         body: { TableName: 'Big' },
         finished: async () => {
-          const list = (await callOk(port, 'DynamoDB_20120810.ListBackups', { BackupType: 'SYSTEM' })) as any;
+          const list = (await callOk(port, 'ListBackups', { BackupType: 'SYSTEM' })) as any;
           return list.BackupSummaries[0]?.BackupStatus === 'AVAILABLE';
         },
       },
@@ -191,7 +190,7 @@ export async function runControlPlaneBench(): Promise<Record<string, number>> {
       const started = performance.now();
       const probing = probe(() => finished);
       const t = performance.now();
-      const answer = await call(port, `DynamoDB_20120810.${op.target}`, body);
+      const answer = await call(port, op.target, body);
       const answerMs = performance.now() - t;
       if (answer.status !== 200) throw new Error(`${op.name} answered ${answer.status}: ${answer.body}`);
       while (!(await op.finished())) await sleep(50);
