@@ -39,7 +39,7 @@ export const JOB_CHUNK_ROWS = 500;
  * Chunks an operation runs before it answers (at least the first, at most the second, and no more
  * once the budget's milliseconds are spent); larger work is answered with a transitional status.
  */
-export const JOB_SYNC_CHUNKS = [4, 8] as const;
+export const JOB_SYNC_CHUNKS = [1, 8] as const;
 const JOB_SYNC_BUDGET_MS = 20;
 
 const PREFIX = 'job:';
@@ -270,16 +270,27 @@ export class ControlPlaneJobs {
       if (!t) return true;
       const until = this.chunkEnd(t.sqlName, job.after);
       const [where, args] = this.range(job.after, until);
-      const rows = sqlite
-        .prepare(`SELECT h, pk, sk, item FROM "${t.sqlName}" ${where} ORDER BY h, pk, sk`)
-        .raw()
-        .all(...args) as [number, Buffer, Buffer, string][];
-      const insert = sqlite.prepare(
-        'INSERT OR REPLACE INTO sk_ttl_expiry (ttl_id, expires_at, h, pk, sk) VALUES (?, ?, ?, ?, ?)',
-      );
-      for (const [h, pk, sk, json] of rows) {
-        const at = expiryOf(JSON.parse(json) as Item, job.attribute);
-        if (at !== undefined) insert.run(job.ttlId, at, h, pk, sk);
+      if (!/["\\]/.test(job.attribute)) {
+        // SQLite reads the attribute's N straight from the stored JSON: no item is decoded here.
+        sqlite
+          .prepare(
+            `INSERT OR REPLACE INTO sk_ttl_expiry (ttl_id, expires_at, h, pk, sk)
+             SELECT ?, CAST(e AS REAL), h, pk, sk FROM (SELECT h, pk, sk, item ->> ? AS e FROM "${t.sqlName}" ${where})
+             WHERE e IS NOT NULL`,
+          )
+          .run(job.ttlId, `$."${job.attribute}".N`, ...args);
+      } else {
+        const rows = sqlite
+          .prepare(`SELECT h, pk, sk, item FROM "${t.sqlName}" ${where} ORDER BY h, pk, sk`)
+          .raw()
+          .all(...args) as [number, Buffer, Buffer, string][];
+        const insert = sqlite.prepare(
+          'INSERT OR REPLACE INTO sk_ttl_expiry (ttl_id, expires_at, h, pk, sk) VALUES (?, ?, ?, ?, ?)',
+        );
+        for (const [h, pk, sk, json] of rows) {
+          const at = expiryOf(JSON.parse(json) as Item, job.attribute);
+          if (at !== undefined) insert.run(job.ttlId, at, h, pk, sk);
+        }
       }
       if (until === null) return true;
       job.after = hex(until);
@@ -320,7 +331,8 @@ export class ControlPlaneJobs {
       }
       job.after = null;
       job.phase = job.pitrId === null ? 'index' : 'log';
-      return false;
+      // The copy ended in a partial chunk: the next phase starts in the same transaction.
+      return this.run(job);
     }
     if (job.phase === 'log') {
       const entries = sqlite
@@ -354,7 +366,7 @@ export class ControlPlaneJobs {
         const t = table(job.owner);
         if (t) this.ctx.catalog.remeasure(t);
       }
-      return false;
+      return this.run(job);
     }
     // phase 'index'
     if (job.purpose === 'systemBackup') return this.finishSystemBackup(job);

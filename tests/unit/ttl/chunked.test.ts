@@ -55,4 +55,23 @@ describe('UpdateTimeToLive in chunks', () => {
     assert.ok(left.includes('k002') && left.includes('k090'));
     assert.ok(!left.includes('k099') && !left.includes('zzz'));
   });
+
+  for (const attr of ['a"b.c', 'x.y']) {
+    it(`indexes attribute ${attr} (read by SQLite or decoded), and only Number values`, () => {
+      const { engine } = clockEngine();
+      createTable(engine, 'Things');
+      for (let i = 0; i < 40; i++) {
+        const value =
+          i % 4 === 0 ? { N: String(nowSec - 5) } : i % 4 === 1 ? { S: String(nowSec - 5) } : N(nowSec + 999);
+        call(engine, 'PutItem', { TableName: 'Things', Item: { pk: S(`k${i}`), [attr]: value } });
+      }
+      engine.ctx.jobs.chunkRows = 3;
+      call(engine, 'UpdateTimeToLive', {
+        TableName: 'Things',
+        TimeToLiveSpecification: { Enabled: true, AttributeName: attr },
+      });
+      engine.ctx.jobs.runToEnd();
+      assert.equal(engine.sweepExpiredItems(), 10);
+    });
+  }
 });
