@@ -33,8 +33,16 @@ import type { Item } from '../types.js';
 import { expiryOf } from '../ttl/service.js';
 import { dropRowTable } from './rows.js';
 
-/** Rows per chunk (one transaction): a few milliseconds of work. */
-export const JOB_CHUNK_ROWS = 500;
+/** Most rows per chunk (one transaction). */
+export const JOB_CHUNK_ROWS = 1000;
+/**
+ * Chunks aim at this many milliseconds: a chunk that took longer halves the rows of the next one of
+ * its kind (down to 25), a quick one grows them again. Writes that land in random places (TTL expiry
+ * and index rows ordered otherwise than the table) dirty a page per row, so their chunks must be
+ * smaller than copies, which write pages in order; the machine's speed decides the rest.
+ */
+const JOB_CHUNK_TARGET_MS = 8;
+const JOB_CHUNK_MIN_ROWS = 25;
 /**
  * Chunks an operation runs before it answers (at least the first, at most the second, and no more
  * once the budget's milliseconds are spent); larger work is answered with a transitional status.
@@ -112,8 +120,12 @@ export class ControlPlaneJobs {
   private stopped = false;
   private errorReported = false;
   private busyDelay = 2;
-  /** Rows per chunk (tests make it small). */
+  /** Most rows per chunk (tests make it small). */
   chunkRows = JOB_CHUNK_ROWS;
+  /** Rows per chunk now, by kind and phase, as the chunks' durations adapted them. */
+  private readonly adapted = new Map<string, number>();
+  /** Rows of the running chunk. */
+  private rows = JOB_CHUNK_ROWS;
   /** Snapshot jobs by source table id, as the file last said (the write listener reads them). */
   private snapshots = new Map<number, { key: string; job: SnapshotJob }[]>();
 
@@ -199,6 +211,8 @@ export class ControlPlaneJobs {
    */
   step(only?: string): boolean {
     const { db } = this.ctx;
+    let kind = '';
+    const started = performance.now();
     const more = db.transaction(() => {
       const next = (
         only === undefined
@@ -209,6 +223,8 @@ export class ControlPlaneJobs {
       ) as { key: string; value: string } | undefined;
       if (!next) return false;
       const job = JSON.parse(next.value) as Job;
+      kind = job.kind === 'fill' ? `fill:${job.phase}` : job.kind;
+      this.rows = Math.min(this.chunkRows, this.adapted.get(kind) ?? this.chunkRows);
       const done = this.run(job);
       if (done) {
         db.sqlite.prepare('DELETE FROM sk_meta WHERE key = ?').run(next.key);
@@ -219,12 +235,22 @@ export class ControlPlaneJobs {
       return true;
     });
     this.reload();
+    if (kind) this.adapt(kind, performance.now() - started);
     return more;
+  }
+
+  private adapt(kind: string, ms: number): void {
+    const rows = this.rows;
+    if (ms > JOB_CHUNK_TARGET_MS) {
+      this.adapted.set(kind, Math.max(Math.min(JOB_CHUNK_MIN_ROWS, this.chunkRows), Math.floor(rows / 2)));
+    } else if (ms < JOB_CHUNK_TARGET_MS / 2) {
+      this.adapted.set(kind, Math.min(this.chunkRows, Math.ceil(rows * 1.5)));
+    }
   }
 
   /** The next `chunkRows` keys of `table` after `after`: the last one, or null past the end. */
   private chunkEnd(table: string, after: KeyHex | null): [number, Buffer, Buffer] | null {
-    const n = this.chunkRows;
+    const n = this.rows;
     const row = (
       after === null
         ? this.ctx.db.sqlite
@@ -341,7 +367,7 @@ export class ControlPlaneJobs {
            ORDER BY seq LIMIT ?`,
         )
         .raw()
-        .all(job.afterSeq, job.maxSeq, job.pitrId, job.at, this.chunkRows) as [
+        .all(job.afterSeq, job.maxSeq, job.pitrId, job.at, this.rows) as [
         number,
         number,
         Buffer,
@@ -357,7 +383,7 @@ export class ControlPlaneJobs {
         if (item === null) del.run(h, pk, sk);
         else put.run(h, pk, sk, item, size);
       }
-      if (entries.length === this.chunkRows) {
+      if (entries.length === this.rows) {
         job.afterSeq = entries[entries.length - 1]![0];
         return false;
       }
