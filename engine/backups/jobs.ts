@@ -284,7 +284,12 @@ export class ControlPlaneJobs {
       parts.push(`(${a}h, ${a}pk, ${a}sk) <= (?, ?, ?)`);
       args.push(...until);
     }
-    return [parts.length ? `WHERE ${parts.join(' AND ')}` : '', args];
+    if (parts.length === 0) {
+      // The whole table in one chunk: still a range, so SQLite searches the key instead of scanning.
+      parts.push(`${a}h >= ?`);
+      args.push(-(2n ** 63n));
+    }
+    return [`WHERE ${parts.join(' AND ')}`, args];
   }
 
   /** Runs one chunk of `job` (mutating its cursor); true when the job is complete. */
@@ -331,7 +336,7 @@ export class ControlPlaneJobs {
           .prepare(
             `INSERT OR REPLACE INTO "${job.target}" (h, pk, sk, item, size)
              SELECT t.h, t.pk, t.sk, t.item, t.size FROM "${t.sqlName}" t ${where}
-             ${where ? 'AND' : 'WHERE'} NOT EXISTS (SELECT 1 FROM "${job.touched}" x WHERE x.h = t.h AND x.pk = t.pk AND x.sk = t.sk)`,
+             AND NOT EXISTS (SELECT 1 FROM "${job.touched}" x WHERE x.h = t.h AND x.pk = t.pk AND x.sk = t.sk)`,
           )
           .run(...args);
         if (until !== null) {
