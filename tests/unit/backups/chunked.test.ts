@@ -180,6 +180,38 @@ describe('CreateBackup in chunks', () => {
   });
 });
 
+describe('Jobs shared by processes on one file', () => {
+  it("another process's writes during a backup are copied-on-write, and it can finish the copy", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sortkey-jobs-'));
+    const path = join(dir, 'db.sqlite');
+    try {
+      const server = new Engine({ path, now: () => 1_700_000_000_000 });
+      bigTable(server);
+      const before = contents(server, 'Big');
+      const shell = new Engine({ path, now: () => 1_700_000_000_000 });
+      shell.ctx.jobs.chunkRows = CHUNK;
+      const arn = call(server, 'CreateBackup', { TableName: 'Big', BackupName: 'bk1' }).BackupDetails
+        .BackupArn;
+      writeDuringCopy(shell, 0);
+      server.ctx.jobs.step();
+      writeDuringCopy(shell, 1);
+      // The other process runs the rest.
+      shell.ctx.jobs.runToEnd();
+      assert.equal(
+        call(server, 'DescribeBackup', { BackupArn: arn }).BackupDescription.BackupDetails.BackupStatus,
+        'AVAILABLE',
+      );
+      call(server, 'RestoreTableFromBackup', { BackupArn: arn, TargetTableName: 'Copy' });
+      server.ctx.jobs.runToEnd();
+      assert.deepEqual(contents(server, 'Copy'), before);
+      shell.close();
+      server.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('RestoreTableFromBackup in chunks', () => {
   it('the restored table is CREATING (RestoreInProgress) until its items and indexes are in', () => {
     const { engine } = clockEngine();
