@@ -245,6 +245,33 @@ describe('RestoreTableFromBackup in chunks', () => {
   });
 });
 
+describe('A restore left by a stopped process', () => {
+  it('is finished by the next engine that opens the file (the table was CREATING meanwhile)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sortkey-jobs-'));
+    const path = join(dir, 'db.sqlite');
+    try {
+      const first = new Engine({ path, now: () => 1_700_000_000_000 });
+      bigTable(first);
+      first.ctx.jobs.chunkRows = 1000;
+      const arn = call(first, 'CreateBackup', { TableName: 'Big', BackupName: 'bk1' }).BackupDetails
+        .BackupArn;
+      first.ctx.jobs.chunkRows = CHUNK;
+      call(first, 'RestoreTableFromBackup', { BackupArn: arn, TargetTableName: 'Copy' });
+      first.ctx.jobs.step();
+      first.close();
+
+      const second = new Engine({ path, now: () => 1_700_000_000_000 });
+      assert.equal(call(second, 'DescribeTable', { TableName: 'Copy' }).Table.TableStatus, 'CREATING');
+      second.ctx.jobs.runToEnd();
+      assert.equal(call(second, 'DescribeTable', { TableName: 'Copy' }).Table.TableStatus, 'ACTIVE');
+      assert.deepEqual(contents(second, 'Copy'), contents(second, 'Big'));
+      second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('Point-in-time recovery in chunks', () => {
   it('is ENABLING while the base is copied; restores see the table as it was at each moment', () => {
     const { engine, clock } = clockEngine();
