@@ -510,6 +510,7 @@ export class ControlPlaneJobs {
     this.timer = undefined;
     if (this.stopped || !this.ctx.db.sqlite.open) return;
     let more: boolean;
+    const started = performance.now();
     try {
       more = this.ctx.db.withoutWaiting(() => this.step());
       this.busyDelay = 2;
@@ -526,7 +527,10 @@ export class ControlPlaneJobs {
       this.schedule(1_000);
       return;
     }
-    if (more) this.schedule();
+    // A slow chunk (a WAL checkpoint, a busy disk) is followed by as long a pause, so the job takes
+    // at most about half of the event loop while its chunks are slow.
+    const took = performance.now() - started;
+    if (more) this.schedule(took > JOB_CHUNK_TARGET_MS ? Math.min(took, 100) : 0);
   }
 
   stop(): void {
