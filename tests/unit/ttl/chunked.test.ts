@@ -4,6 +4,7 @@
 // current by its own write meanwhile — is swept, and no other.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { call } from '../../support/engine.js';
 import { clockEngine, createTable, N, S, T0 } from '../streams/helpers.js';
 
@@ -74,4 +75,31 @@ describe('UpdateTimeToLive in chunks', () => {
       assert.equal(engine.sweepExpiredItems(), 10);
     });
   }
+
+  it('goes on by itself from a timer, answering requests between chunks', async () => {
+    const { engine } = clockEngine();
+    createTable(engine, 'Things');
+    for (let i = 0; i < 60; i++) {
+      call(engine, 'PutItem', { TableName: 'Things', Item: { pk: S(`k${i}`), expires: N(nowSec - 1) } });
+    }
+    engine.ctx.jobs.chunkRows = 2;
+    call(engine, 'UpdateTimeToLive', {
+      TableName: 'Things',
+      TimeToLiveSpecification: { Enabled: true, AttributeName: 'expires' },
+    });
+    const status = () =>
+      call(engine, 'DescribeTimeToLive', { TableName: 'Things' }).TimeToLiveDescription
+        .TimeToLiveStatus as string;
+    assert.equal(status(), 'ENABLING');
+    let answered = 0;
+    for (let i = 0; i < 5000 && status() === 'ENABLING'; i++) {
+      assert.ok(call(engine, 'GetItem', { TableName: 'Things', Key: { pk: S('k1') } }).Item);
+      answered++;
+      await sleep(1);
+    }
+    assert.equal(status(), 'ENABLED');
+    assert.ok(answered > 1);
+    assert.equal(engine.sweepExpiredItems(), 60);
+    engine.close();
+  });
 });
