@@ -9,6 +9,7 @@ import { Database } from './storage/database.js';
 import { BackupService } from './backups/backups.js';
 import { ExportService } from './backups/export.js';
 import { PitrService } from './backups/pitr.js';
+import { ControlPlaneJobs } from './backups/jobs.js';
 import { StreamService } from './streams/service.js';
 import { Background, DEFAULT_TTL_SWEEP_INTERVAL_MS } from './ttl/background.js';
 import { DEFAULT_TTL_CHANGE_COOLDOWN_MS, TtlService } from './ttl/service.js';
@@ -116,6 +117,8 @@ export class EngineContext implements WriteContext {
   private readonly background: Background;
   /** Chunked GSI backfills (engine/tables/backfill.ts). */
   readonly backfills: Backfills;
+  /** Chunked TTL indexing, snapshots, backups and restores (engine/backups/jobs.ts). */
+  readonly jobs: ControlPlaneJobs;
   /** Capacity accounting, throttling, fault injection and metrics of every operation (engine/metrics). */
   readonly usage: UsageMonitor;
 
@@ -146,7 +149,8 @@ export class EngineContext implements WriteContext {
     this.pitr = new PitrService(this);
     this.backups = new BackupService(this);
     this.exports = new ExportService(this);
-    this.writeListeners.push(this.streams.onWrite, this.ttl.onWrite, this.pitr.onWrite);
+    this.jobs = new ControlPlaneJobs(this);
+    this.writeListeners.push(this.streams.onWrite, this.ttl.onWrite, this.pitr.onWrite, this.jobs.onWrite);
     this.syncFeatures();
     // An import killed half-way committed some of its chunks: its journal writes them back.
     this.recoverImports();
@@ -160,6 +164,8 @@ export class EngineContext implements WriteContext {
     this.backfills = new Backfills(this);
     // A backfill another process left unfinished (it stopped, or is still at it) goes on here too.
     this.backfills.resume();
+    // So do TTL indexing, snapshots and restores left unfinished (engine/backups/jobs.ts).
+    this.jobs.resume();
     this.background = new Background(
       this,
       options.ttlSweepIntervalMs ?? (options.now ? 0 : DEFAULT_TTL_SWEEP_INTERVAL_MS),
@@ -174,11 +180,16 @@ export class EngineContext implements WriteContext {
   syncFeatures(): void {
     this.streams.sync();
     this.ttl.cleanup();
+    const systemBackups: string[] = [];
     this.pitr.sync((cfg, description) => {
-      this.backups.insertSystemBackup(description, (into) =>
-        this.pitr.materialize(cfg, Number.MAX_SAFE_INTEGER, into),
-      );
+      systemBackups.push(this.backups.insertSystemBackup(cfg, description));
     });
+    // A small table's system backup is complete before DeleteTable answers; a larger one's is copied
+    // in chunks (CREATING meanwhile). Inside a transaction (a catch-up), the timer does it all.
+    for (const key of systemBackups) {
+      if (this.db.inTransaction) this.jobs.schedule();
+      else this.jobs.runNow(key);
+    }
   }
 
   /**
@@ -234,6 +245,7 @@ export class EngineContext implements WriteContext {
       this.syncFeatures();
       // Another process may have created an index: help build it (and finish it if that process stops).
       this.backfills?.resume();
+      this.jobs?.resume();
       // Only now: if anything above failed (the file was locked), the next look does it all again.
       this.dataVersion = version;
     } finally {
@@ -275,6 +287,8 @@ export class EngineContext implements WriteContext {
   settle(table: Table): void {
     const until = this.pending.get(table.name);
     if (until !== undefined && this.now() >= until) {
+      // A restore still copying keeps its table CREATING; the job makes it ACTIVE when it ends.
+      if (table.description.RestoreSummary?.RestoreInProgress) return;
       this.pending.delete(table.name);
       this.db.transaction(() => {
         table.description = { ...table.description, TableStatus: 'ACTIVE' };
@@ -297,6 +311,7 @@ export class EngineContext implements WriteContext {
     if (this.db.sqlite.open) this.usage.close();
     this.background.stop();
     this.backfills.stop();
+    this.jobs.stop();
     this.db.close();
   }
 }

@@ -1,13 +1,17 @@
 // On-demand backups. A backup is a row of sk_backups (the source table's description at backup
 // time, with its counters and TTL setting) and a SQLite table sk_backup_<id> holding a copy of the
-// item rows, made with one INSERT … SELECT inside one transaction: a consistent snapshot that costs
-// a B-tree copy, not a decode per item. Secondary indexes are not copied; a restore rebuilds them.
+// item rows. The copy runs in chunks (engine/backups/jobs.ts, a `snapshot` job with copy-on-write, so
+// it holds the table as it was at CreateBackup whatever is written meanwhile); the backup is
+// CREATING until it ends. Secondary indexes are not copied; a restore rebuilds them.
 import { randomBytes } from 'node:crypto';
 import type { EngineContext } from '../context.js';
 import { DynamoError } from '../errors.js';
 import type { Table, TableDescription } from '../tables/table.js';
 import type { Sdk, Wire } from '../types.js';
-import { copyRows, createRowTable, dropRowTable, measureRows } from './rows.js';
+import { jobKey } from './jobs.js';
+import type { PitrConfig } from './pitr.js';
+import { baseTableName } from './pitr.js';
+import { createRowTable, dropRowTable, measureRows } from './rows.js';
 
 export type BackupType = 'USER' | 'SYSTEM' | 'AWS_BACKUP';
 
@@ -67,6 +71,11 @@ export function backupDataTable(id: number): string {
   return `sk_backup_${id}`;
 }
 
+/** The sk_meta key of the job copying a backup's rows (a live table's, or a deleted table's PITR data). */
+export function backupJobKey(id: number, kind: 'snapshot' | 'fill'): string {
+  return jobKey(kind, `backup-${id}`);
+}
+
 export function backupNotFound(arn: string): DynamoError {
   return new DynamoError('BackupNotFoundException', `Backup not found: ${arn}`);
 }
@@ -86,7 +95,10 @@ const SYSTEM_BACKUP_RETENTION_MS = 35 * 24 * 60 * 60 * 1000;
 export class BackupService {
   constructor(private readonly ctx: EngineContext) {}
 
-  /** Snapshots a live table; call outside a transaction (it opens its own). */
+  /**
+   * Snapshots a live table; call outside a transaction (it opens its own). A small table is copied
+   * before this returns; a larger one's backup stays CREATING while the copy goes on in chunks.
+   */
   create(table: Table, name: string): BackupRow {
     const counters = this.ctx.catalog.counters(table);
     const description: TableDescription = {
@@ -94,38 +106,45 @@ export class BackupService {
       ItemCount: counters.itemCount,
       TableSizeBytes: counters.sizeBytes,
     };
-    return this.ctx.db.transaction(() =>
-      this.insert(
-        description,
-        name,
-        'USER',
-        (into) => copyRows(this.ctx.db, table.sqlName, into),
-        null,
-        this.ctx.ttl.describe(table),
-      ),
-    );
+    const id = this.ctx.db.transaction(() => {
+      const id = this.record(description, name, 'USER', null, this.ctx.ttl.describe(table));
+      const touched = `${backupDataTable(id)}_touched`;
+      this.ctx.db.sqlite.exec(`CREATE TABLE IF NOT EXISTS "${touched}" (h INTEGER NOT NULL, pk BLOB NOT NULL,
+        sk BLOB NOT NULL, PRIMARY KEY (h, pk, sk)) WITHOUT ROWID`);
+      this.ctx.jobs.begin(backupJobKey(id, 'snapshot'), {
+        kind: 'snapshot',
+        purpose: 'backup',
+        owner: id,
+        tableId: table.id,
+        target: backupDataTable(id),
+        touched,
+        after: null,
+      });
+      return id;
+    });
+    this.ctx.jobs.runNow(backupJobKey(id, 'snapshot'));
+    return this.getById(id)!;
   }
 
   /**
-   * Records a backup whose rows `fill` writes into its data table; call inside a transaction.
-   * Item count and size are measured from the copy.
+   * Records a backup (its source description, empty data table); call inside a transaction. Its
+   * rows come from a job, which calls completed() at its end.
    */
-  insert(
+  private record(
     description: TableDescription,
     name: string,
     type: BackupType,
-    fill: (into: string) => void,
     expiresAt: number | null,
     ttl?: { TimeToLiveStatus: string; AttributeName?: string },
-  ): BackupRow {
+  ): number {
     const now = this.ctx.now();
     const tableName = description.TableName!;
     const arn = `${description.TableArn ?? this.ctx.tableArn(tableName)}/backup/${resourceSuffix(now)}`;
-    const db = this.ctx.db.sqlite;
-    const info = db
+    const source = { table: description, ...(ttl ? { ttl } : {}) };
+    const info = this.ctx.db.sqlite
       .prepare(
         `INSERT INTO sk_backups (arn, name, type, created_at, available_at, expires_at, table_name, table_uuid, table_arn, source, size_bytes, item_count)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', 0, 0)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)`,
       )
       .run(
         arn,
@@ -137,33 +156,58 @@ export class BackupService {
         tableName,
         description.TableId ?? arn,
         description.TableArn ?? this.ctx.tableArn(tableName),
+        JSON.stringify(source),
       );
     const id = Number(info.lastInsertRowid);
     createRowTable(this.ctx.db, backupDataTable(id));
-    fill(backupDataTable(id));
-    const m = measureRows(this.ctx.db, backupDataTable(id));
-    const source = {
-      table: { ...description, ItemCount: m.itemCount, TableSizeBytes: m.sizeBytes },
-      ...(ttl ? { ttl } : {}),
-    };
-    db.prepare('UPDATE sk_backups SET source = ?, size_bytes = ?, item_count = ? WHERE id = ?').run(
-      JSON.stringify(source),
-      m.sizeBytes,
-      m.itemCount,
-      id,
-    );
-    return this.getById(id)!;
+    return id;
   }
 
-  /** The SYSTEM backup DynamoDB keeps of a table deleted with point-in-time recovery on. */
-  insertSystemBackup(description: TableDescription, fill: (into: string) => void): BackupRow {
-    return this.insert(
-      description,
-      `${description.TableName}$DeletedTableBackup`,
-      'SYSTEM',
-      fill,
-      this.ctx.now() + SYSTEM_BACKUP_RETENTION_MS,
-    );
+  /** A backup's copy is complete: item count and size are measured from it. In the job's transaction. */
+  completed(id: number): void {
+    const b = this.getById(id);
+    if (!b) return;
+    const m = measureRows(this.ctx.db, backupDataTable(id));
+    const source = {
+      ...b.source,
+      table: { ...b.source.table, ItemCount: m.itemCount, TableSizeBytes: m.sizeBytes },
+    };
+    this.ctx.db.sqlite
+      .prepare('UPDATE sk_backups SET source = ?, size_bytes = ?, item_count = ? WHERE id = ?')
+      .run(JSON.stringify(source), m.sizeBytes, m.itemCount, id);
+  }
+
+  /**
+   * The SYSTEM backup DynamoDB keeps of a table deleted with point-in-time recovery on: the base
+   * snapshot plus the whole log, copied by a `fill` job that then drops the recovery data. Call
+   * inside a transaction; returns the job's key.
+   */
+  insertSystemBackup(cfg: PitrConfig, description: TableDescription): string {
+    const id = this.record(description, `${description.TableName}$DeletedTableBackup`, 'SYSTEM', null);
+    // The expiry counts from the backup's creation.
+    this.ctx.db.sqlite
+      .prepare('UPDATE sk_backups SET expires_at = created_at + ? WHERE id = ?')
+      .run(SYSTEM_BACKUP_RETENTION_MS, id);
+    const maxSeq = this.ctx.db.sqlite
+      .prepare('SELECT coalesce(max(seq), 0) FROM sk_pitr_log')
+      .pluck()
+      .get() as number;
+    const key = backupJobKey(id, 'fill');
+    this.ctx.jobs.begin(key, {
+      kind: 'fill',
+      purpose: 'systemBackup',
+      owner: id,
+      source: baseTableName(cfg.id),
+      target: backupDataTable(id),
+      pitrId: cfg.id,
+      at: Number.MAX_SAFE_INTEGER,
+      maxSeq,
+      dropPitr: true,
+      phase: 'copy',
+      after: null,
+      afterSeq: 0,
+    });
+    return key;
   }
 
   private getById(id: number): BackupRow | undefined {
@@ -193,7 +237,10 @@ export class BackupService {
   }
 
   status(b: BackupRow): 'CREATING' | 'AVAILABLE' {
-    return this.ctx.now() < b.availableAt ? 'CREATING' : 'AVAILABLE';
+    if (this.ctx.now() < b.availableAt) return 'CREATING';
+    const copying =
+      this.ctx.jobs.has(backupJobKey(b.id, 'snapshot')) || this.ctx.jobs.has(backupJobKey(b.id, 'fill'));
+    return copying ? 'CREATING' : 'AVAILABLE';
   }
 
   /** True while a table restored from this backup is still being created. */

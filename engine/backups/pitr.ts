@@ -4,13 +4,16 @@
 // at time T is the base snapshot plus, for each key, its last logged write at or before T. Log
 // entries older than the recovery window are folded into the base (compaction), which moves
 // `base_at` forward; EarliestRestorableDateTime never precedes it. Everything is in SQLite, so the
-// window survives restarts.
+// window survives restarts. The base copy runs in chunks (engine/backups/jobs.ts, a `snapshot` job):
+// PointInTimeRecoveryStatus is ENABLING until it ends, and the base is the table as it was when
+// recovery was turned on, whatever is written meanwhile (the job's copy-on-write).
 import type { EngineContext } from '../context.js';
 import { DynamoError } from '../errors.js';
 import { tableUuid } from '../streams/service.js';
 import type { Table, TableDescription } from '../tables/table.js';
 import type { WriteEffect } from '../tables/write.js';
 import type { Sdk, Wire } from '../types.js';
+import { jobKey } from './jobs.js';
 import { copyRows, createRowTable, dropRowTable, replayLog } from './rows.js';
 
 export const DEFAULT_RECOVERY_PERIOD_DAYS = 35;
@@ -29,6 +32,11 @@ export interface PitrConfig {
 
 export function baseTableName(id: number): string {
   return `sk_pitr_base_${id}`;
+}
+
+/** The sk_meta key of the job copying a config's base snapshot. */
+export function pitrSnapshotKey(id: number): string {
+  return jobKey('snapshot', `pitr-${id}`);
 }
 
 export function pitrUnavailable(tableName: string): DynamoError {
@@ -95,6 +103,15 @@ export class PitrService {
         ContinuousBackupsStatus: 'ENABLED',
         PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' },
       };
+    if (this.enabling(cfg)) {
+      return {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: {
+          PointInTimeRecoveryStatus: 'ENABLING' as Sdk.PointInTimeRecoveryStatus,
+          RecoveryPeriodInDays: cfg.recoveryDays,
+        },
+      };
+    }
     const w = this.window(cfg);
     return {
       ContinuousBackupsStatus: 'ENABLED',
@@ -107,8 +124,22 @@ export class PitrService {
     };
   }
 
-  /** Turns point-in-time recovery on: the base snapshot is the table as it is now. */
+  /** True while the base snapshot is still being copied (ENABLING). */
+  enabling(cfg: PitrConfig): boolean {
+    return this.ctx.jobs.has(pitrSnapshotKey(cfg.id));
+  }
+
+  /**
+   * Turns point-in-time recovery on: the base snapshot is the table as it is now. A small table is
+   * copied before this returns; a larger one stays ENABLING while the copy goes on in chunks.
+   */
   enable(table: Table, days: number): PitrConfig {
+    const cfg = this.begin(table, days);
+    this.ctx.jobs.runNow(pitrSnapshotKey(cfg.id));
+    return cfg;
+  }
+
+  private begin(table: Table, days: number): PitrConfig {
     const now = this.ctx.now();
     const uuid = tableUuid(table);
     return this.ctx.db.transaction(() => {
@@ -120,7 +151,18 @@ export class PitrService {
         .run(uuid, table.name, now, days, now, JSON.stringify(table.description));
       const id = Number(info.lastInsertRowid);
       createRowTable(this.ctx.db, baseTableName(id));
-      copyRows(this.ctx.db, table.sqlName, baseTableName(id));
+      const touched = `${baseTableName(id)}_touched`;
+      db.exec(`CREATE TABLE IF NOT EXISTS "${touched}" (h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL,
+        PRIMARY KEY (h, pk, sk)) WITHOUT ROWID`);
+      this.ctx.jobs.begin(pitrSnapshotKey(id), {
+        kind: 'snapshot',
+        purpose: 'pitr',
+        owner: id,
+        tableId: table.id,
+        target: baseTableName(id),
+        touched,
+        after: null,
+      });
       const cfg: PitrConfig = {
         id,
         tableUuid: uuid,
@@ -145,15 +187,36 @@ export class PitrService {
 
   /** Turns point-in-time recovery off and drops its snapshot and log. */
   disable(cfg: PitrConfig): void {
+    // A restore still reading this recovery data finishes first.
+    this.finishReaders(cfg.id);
     this.ctx.db.transaction(() => this.drop(cfg));
   }
 
+  /** Runs to their end the restores reading the recovery data of config `id`. */
+  finishReaders(id: number): void {
+    for (const { key, job } of this.ctx.jobs.list())
+      if (job.kind === 'fill' && job.pitrId === id) this.ctx.jobs.runToEnd(key);
+  }
+
   private drop(cfg: PitrConfig): void {
+    this.forget(cfg);
+    this.dropData(cfg.id);
+  }
+
+  /** Forgets the config (its data stays, for a job that still reads it). */
+  private forget(cfg: PitrConfig): void {
     const db = this.ctx.db.sqlite;
-    db.prepare('DELETE FROM sk_pitr_log WHERE pitr_id = ?').run(cfg.id);
     db.prepare('DELETE FROM sk_pitr WHERE id = ?').run(cfg.id);
-    dropRowTable(this.ctx.db, baseTableName(cfg.id));
+    // An unfinished base copy is abandoned.
+    db.prepare('DELETE FROM sk_meta WHERE key = ?').run(pitrSnapshotKey(cfg.id));
+    dropRowTable(this.ctx.db, `${baseTableName(cfg.id)}_touched`);
     this.configs.delete(cfg.tableUuid);
+  }
+
+  /** Drops the base snapshot and log of config `id`; call inside a transaction. */
+  dropData(id: number): void {
+    this.ctx.db.sqlite.prepare('DELETE FROM sk_pitr_log WHERE pitr_id = ?').run(id);
+    dropRowTable(this.ctx.db, baseTableName(id));
   }
 
   /** The restorable window, in epoch milliseconds: [earliest, latest]. */
@@ -169,6 +232,8 @@ export class PitrService {
   compact(cfg: PitrConfig, now = this.ctx.now()): void {
     const cutoff = now - cfg.recoveryDays * DAY_MS;
     if (cutoff <= cfg.baseAt) return;
+    // The base is still being copied, or a restore is reading it: it must not move meanwhile.
+    if (this.enabling(cfg) || this.ctx.jobs.readsPitr(cfg.id)) return;
     const old = this.ctx
       .prepare('SELECT 1 FROM sk_pitr_log WHERE pitr_id = ? AND at <= ? LIMIT 1')
       .get(cfg.id, cutoff);
@@ -197,7 +262,7 @@ export class PitrService {
   /**
    * Keeps the stored descriptions current and handles tables that were deleted with recovery on:
    * DynamoDB keeps a SYSTEM backup of such a table (`<name>$DeletedTableBackup`), made here from the
-   * base snapshot and the complete log, before the recovery data is dropped.
+   * base snapshot and the complete log; the job that copies it drops the recovery data when done.
    */
   sync(makeSystemBackup: (cfg: PitrConfig, description: TableDescription) => void): void {
     for (const cfg of [...this.configs.values()]) {
@@ -213,8 +278,10 @@ export class PitrService {
         continue;
       }
       this.ctx.db.transaction(() => {
-        makeSystemBackup(cfg, JSON.parse(cfg.description) as TableDescription);
-        this.drop(cfg);
+        // Another process sharing the file may have made the system backup already.
+        const still = this.ctx.db.sqlite.prepare('SELECT 1 FROM sk_pitr WHERE id = ?').get(cfg.id);
+        if (still) makeSystemBackup(cfg, JSON.parse(cfg.description) as TableDescription);
+        this.forget(cfg);
       });
     }
   }

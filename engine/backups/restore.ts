@@ -1,7 +1,9 @@
 // Restores (from a backup or to a point in time) create a new table: the source's key schema,
-// indexes and settings with the request's overrides, filled with the snapshot's rows in one
-// transaction, then its secondary indexes rebuilt from the items. As in DynamoDB, streams, TTL,
-// point-in-time recovery, tags and deletion protection are not carried over.
+// indexes and settings with the request's overrides, filled with the snapshot's rows, then its
+// secondary indexes built from the items, in chunks (engine/backups/jobs.ts, a `fill` job): the new
+// table is CREATING (RestoreInProgress) until the last chunk, as DynamoDB shows it; a small one is
+// complete before the operation answers. As in DynamoDB, streams, TTL, point-in-time recovery, tags
+// and deletion protection are not carried over.
 import { randomUUID } from 'node:crypto';
 import type { EngineContext } from '../context.js';
 import { DynamoError, invalidParameter } from '../errors.js';
@@ -17,7 +19,7 @@ import {
 } from '../operations/createTable.js';
 import { describeTableNow } from '../operations/describeTable.js';
 import type { TableDescription } from '../tables/table.js';
-import { backfillIndex } from '../tables/write.js';
+import { jobKey } from './jobs.js';
 import type { Sdk, Wire } from '../types.js';
 
 export interface RestoreOverrides {
@@ -217,26 +219,62 @@ export function restoredDescription(
   return d;
 }
 
+/** Where a restore's rows come from: an item-shaped table, plus a PITR log replayed up to a time. */
+export interface RestoreSource {
+  readonly table: string;
+  readonly pitr?: { readonly id: number; readonly atMs: number };
+}
+
 /**
- * Creates the restored table from `description`, lets `fill` copy the rows into its SQLite table
- * (inside the same transaction), rebuilds its indexes, and returns what CreateTable would describe.
+ * Creates the restored table from `description` (CREATING), and starts the job that copies the
+ * rows of `source` into it and builds its indexes; returns what CreateTable would describe.
  */
 export function createRestoredTable(
   ctx: EngineContext,
   description: TableDescription,
-  fill: (sqlName: string) => void,
+  source: RestoreSource,
 ): TableDescription {
   const name = description.TableName!;
   if (ctx.catalog.get(name)) throw tableAlreadyExists(name);
-  const table = ctx.db.transaction(() => {
-    const t = ctx.catalog.create(description, []);
-    fill(t.sqlName);
-    ctx.catalog.remeasure(t);
-    for (const index of t.indexes.values()) backfillIndex(ctx, t, index);
-    return t;
-  });
+  const creating: TableDescription = {
+    ...description,
+    TableStatus: 'CREATING',
+    RestoreSummary: { ...description.RestoreSummary!, RestoreInProgress: true },
+    ...(description.GlobalSecondaryIndexes
+      ? {
+          GlobalSecondaryIndexes: description.GlobalSecondaryIndexes.map((g) => ({
+            ...g,
+            IndexStatus: 'CREATING' as const,
+          })),
+        }
+      : {}),
+  };
   const delayed = ctx.transientStatusMs > 0;
+  const { table, key } = ctx.db.transaction(() => {
+    const t = ctx.catalog.create(creating, []);
+    // Log entries written after this moment are not the restore's (a write in the same millisecond).
+    const maxSeq = source.pitr
+      ? (ctx.db.sqlite.prepare('SELECT coalesce(max(seq), 0) FROM sk_pitr_log').pluck().get() as number)
+      : 0;
+    const key = jobKey('fill', `table-${t.id}`);
+    ctx.jobs.begin(key, {
+      kind: 'fill',
+      purpose: 'restore',
+      owner: t.id,
+      source: source.table,
+      target: t.sqlName,
+      pitrId: source.pitr?.id ?? null,
+      at: source.pitr?.atMs ?? 0,
+      maxSeq,
+      dropPitr: false,
+      phase: 'copy',
+      after: null,
+      afterSeq: 0,
+    });
+    return { table: t, key };
+  });
   if (delayed) ctx.pending.set(name, ctx.now() + ctx.transientStatusMs);
+  ctx.jobs.runNow(key);
   const out = describeTableNow(ctx, table);
   if (delayed && out.RestoreSummary) out.RestoreSummary = { ...out.RestoreSummary, RestoreInProgress: true };
   return out;

@@ -1,4 +1,6 @@
 // DeleteTable: removes the table, its indexes and items in one transaction (unless protected).
+// (DROP TABLE frees pages without reading rows; the system backup of a table with point-in-time
+// recovery on is copied from the recovery data afterwards, in chunks.)
 import type { EngineContext } from '../context.js';
 import { resourceInUse } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
@@ -32,6 +34,11 @@ export function deleteTable(
       'Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.',
     );
   }
+  // A backup or point-in-time base still copying this table completes first (so it stays a whole
+  // snapshot); this is the only case where DeleteTable waits for a copy. With point-in-time recovery
+  // on, the system backup is made afterwards in chunks (Engine.dispatch → syncFeatures).
+  for (const { key, job } of ctx.jobs.list())
+    if (job.kind === 'snapshot' && job.tableId === table.id) ctx.jobs.runToEnd(key);
   const description = deletingDescription(describeTableNow(ctx, table));
   ctx.db.transaction(() => ctx.catalog.drop(table));
   ctx.pending.delete(name);

@@ -52,7 +52,8 @@ export function exportTableToPointInTime(
   const table = ctx.catalog.get(name);
   if (!table) throw tableNotFoundException(input.TableArn!);
   const cfg = ctx.pitr.config(table);
-  if (!cfg) throw pitrUnavailable(name);
+  // The base snapshot is still being copied (ENABLING): nothing to export from yet.
+  if (!cfg || ctx.pitr.enabling(cfg)) throw pitrUnavailable(name);
   ctx.exports.folder(input.S3Bucket!, input.S3Prefix);
 
   const requestHash = createHash('sha256')

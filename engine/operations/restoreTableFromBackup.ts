@@ -1,5 +1,6 @@
 // RestoreTableFromBackup: a new table with the backup's items, key schema, indexes and settings
-// (with the request's overrides); its indexes are rebuilt from the restored items.
+// (with the request's overrides); its indexes are rebuilt from the restored items. The copy runs in
+// chunks: the table is CREATING until it ends (at once for a small backup).
 import type { EngineContext } from '../context.js';
 import { backupInUse, checkBackupArn } from '../backups/operations.js';
 import { backupDataTable } from '../backups/backups.js';
@@ -9,7 +10,6 @@ import {
   restoredDescription,
   tableAlreadyExists,
 } from '../backups/restore.js';
-import { copyRows } from '../backups/rows.js';
 import type { Sdk, Wire } from '../types.js';
 import { asRecord, checkName, ConstraintErrors } from './common.js';
 
@@ -35,5 +35,5 @@ export function restoreTableFromBackup(
     RestoreInProgress: false,
   });
   const data = backupDataTable(backup.id);
-  return { TableDescription: createRestoredTable(ctx, description, (into) => copyRows(ctx.db, data, into)) };
+  return { TableDescription: createRestoredTable(ctx, description, { table: data }) };
 }

@@ -1,10 +1,11 @@
 // RestoreTableToPointInTime: a new table holding the source table's items as they were at a moment
 // of its recovery window (to the millisecond): the base snapshot plus the change log up to then.
-// Indexes are rebuilt from the restored items.
+// Indexes are rebuilt from the restored items. The copy runs in chunks: the table is CREATING until
+// it ends (at once for a small table).
 import type { EngineContext } from '../context.js';
 import { DynamoError, validation } from '../errors.js';
 import { tableNotFoundException } from '../backups/backups.js';
-import { pitrUnavailable } from '../backups/pitr.js';
+import { baseTableName, pitrUnavailable } from '../backups/pitr.js';
 import {
   checkOverrideConstraints,
   createRestoredTable,
@@ -45,7 +46,8 @@ export function restoreTableToPointInTime(
   const source = ctx.catalog.get(sourceName);
   if (!source) throw tableNotFoundException(sourceName);
   const cfg = ctx.pitr.config(source);
-  if (!cfg) throw pitrUnavailable(sourceName);
+  // While the base snapshot is still being copied (ENABLING) there is nothing to restore yet.
+  if (!cfg || ctx.pitr.enabling(cfg)) throw pitrUnavailable(sourceName);
   const target = input.TargetTableName!;
   if (ctx.catalog.get(target)) throw tableAlreadyExists(target);
 
@@ -63,6 +65,9 @@ export function restoreTableToPointInTime(
     RestoreInProgress: false,
   });
   return {
-    TableDescription: createRestoredTable(ctx, description, (into) => ctx.pitr.materialize(cfg, at, into)),
+    TableDescription: createRestoredTable(ctx, description, {
+      table: baseTableName(cfg.id),
+      pitr: { id: cfg.id, atMs: at },
+    }),
   };
 }

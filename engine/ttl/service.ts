@@ -3,7 +3,9 @@
 // current inside the write's transaction, so the sweeper finds due items through an index instead of
 // scanning tables. The sweeper really deletes them — in batches of at most 100 per transaction —
 // through the ordinary write path (origin 'ttl'), so indexes, counters, stream records (with
-// DynamoDB's service identity) and the point-in-time log all follow.
+// DynamoDB's service identity) and the point-in-time log all follow. Enabling TTL indexes the
+// existing items in chunks (engine/backups/jobs.ts, a `ttl` job): TimeToLiveStatus is ENABLING
+// until the last chunk, and requests run between chunks.
 import type { EngineContext } from '../context.js';
 import type { EncodedKey } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
@@ -11,6 +13,7 @@ import { writeItem } from '../tables/write.js';
 import type { WriteEffect } from '../tables/write.js';
 import type { Item } from '../types.js';
 import { tableUuid } from '../streams/service.js';
+import { jobKey } from '../backups/jobs.js';
 
 /** DynamoDB allows one TTL change per table per hour. */
 export const DEFAULT_TTL_CHANGE_COOLDOWN_MS = 60 * 60 * 1000;
@@ -34,6 +37,11 @@ export function expiryOf(item: Item | undefined, attribute: string): number | un
   if (!v || !('N' in v)) return undefined;
   const n = Number(v.N);
   return Number.isFinite(n) ? n : undefined;
+}
+
+/** The sk_meta key of the job indexing a TTL setting's existing items. */
+export function ttlJobKey(id: number): string {
+  return jobKey('ttl', id);
 }
 
 export class TtlService {
@@ -66,12 +74,12 @@ export class TtlService {
     return this.configs.get(tableUuid(table));
   }
 
-  /** DescribeTimeToLive's TimeToLiveDescription. */
-  describe(table: Table): { TimeToLiveStatus: 'ENABLED' | 'DISABLED'; AttributeName?: string } {
+  /** DescribeTimeToLive's TimeToLiveDescription (ENABLING while existing items are being indexed). */
+  describe(table: Table): { TimeToLiveStatus: 'ENABLING' | 'ENABLED' | 'DISABLED'; AttributeName?: string } {
     const cfg = this.config(table);
-    return cfg?.enabled
-      ? { TimeToLiveStatus: 'ENABLED', AttributeName: cfg.attribute! }
-      : { TimeToLiveStatus: 'DISABLED' };
+    if (!cfg?.enabled) return { TimeToLiveStatus: 'DISABLED' };
+    const status = this.ctx.jobs.has(ttlJobKey(cfg.id)) ? 'ENABLING' : 'ENABLED';
+    return { TimeToLiveStatus: status, AttributeName: cfg.attribute! };
   }
 
   /** The write listener: keeps the table's expiry index current. */
@@ -97,11 +105,14 @@ export class TtlService {
     }
   };
 
-  /** Enables or disables TTL (the caller has applied DynamoDB's rules); indexes existing items. */
+  /**
+   * Enables or disables TTL (the caller has applied DynamoDB's rules). Enabling indexes the existing
+   * items: a small table's before this returns, a larger one's in chunks afterwards.
+   */
   set(table: Table, enabled: boolean, attribute: string): void {
     const now = this.ctx.now();
     const uuid = tableUuid(table);
-    this.ctx.db.transaction(() => {
+    const id = this.ctx.db.transaction(() => {
       const db = this.ctx.db.sqlite;
       db.prepare(
         `INSERT INTO sk_ttl (table_uuid, table_name, attribute, enabled, changed_at) VALUES (?, ?, ?, ?, ?)
@@ -110,7 +121,16 @@ export class TtlService {
       ).run(uuid, table.name, enabled ? attribute : null, enabled ? 1 : 0, now);
       const id = (db.prepare('SELECT id FROM sk_ttl WHERE table_uuid = ?').get(uuid) as { id: number }).id;
       db.prepare('DELETE FROM sk_ttl_expiry WHERE ttl_id = ?').run(id);
-      if (enabled) this.indexExisting(table, id, attribute);
+      db.prepare('DELETE FROM sk_meta WHERE key = ?').run(ttlJobKey(id));
+      if (enabled) {
+        this.ctx.jobs.begin(ttlJobKey(id), {
+          kind: 'ttl',
+          ttlId: id,
+          tableId: table.id,
+          attribute,
+          after: null,
+        });
+      }
       this.configs.set(uuid, {
         id,
         tableUuid: uuid,
@@ -119,31 +139,9 @@ export class TtlService {
         enabled,
         changedAt: now,
       });
+      return id;
     });
-  }
-
-  private indexExisting(table: Table, id: number, attribute: string): void {
-    const db = this.ctx.db.sqlite;
-    const insert = db.prepare(
-      'INSERT OR REPLACE INTO sk_ttl_expiry (ttl_id, expires_at, h, pk, sk) VALUES (?, ?, ?, ?, ?)',
-    );
-    const first = db
-      .prepare(`SELECT h, pk, sk, item FROM "${table.sqlName}" ORDER BY h, pk, sk LIMIT 1000`)
-      .raw();
-    const next = db
-      .prepare(
-        `SELECT h, pk, sk, item FROM "${table.sqlName}" WHERE (h, pk, sk) > (?, ?, ?) ORDER BY h, pk, sk LIMIT 1000`,
-      )
-      .raw();
-    let batch = first.all() as [number, Buffer, Buffer, string][];
-    while (batch.length > 0) {
-      for (const [h, pk, sk, json] of batch) {
-        const at = expiryOf(JSON.parse(json) as Item, attribute);
-        if (at !== undefined) insert.run(id, at, h, pk, sk);
-      }
-      const last = batch[batch.length - 1]!;
-      batch = next.all(last[0], last[1], last[2]) as [number, Buffer, Buffer, string][];
-    }
+    if (enabled) this.ctx.jobs.runNow(ttlJobKey(id));
   }
 
   /** Forgets the TTL settings of tables that no longer exist. */
@@ -157,6 +155,7 @@ export class TtlService {
       for (const cfg of gone) {
         this.ctx.db.sqlite.prepare('DELETE FROM sk_ttl_expiry WHERE ttl_id = ?').run(cfg.id);
         this.ctx.db.sqlite.prepare('DELETE FROM sk_ttl WHERE id = ?').run(cfg.id);
+        this.ctx.db.sqlite.prepare('DELETE FROM sk_meta WHERE key = ?').run(ttlJobKey(cfg.id));
         this.configs.delete(cfg.tableUuid);
       }
     });

@@ -2,6 +2,7 @@
 // `npm run bench -- engine` runs one suite.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { runControlPlaneBench } from './controlplane.js';
 import { runDumpBench } from './dump.js';
 import { runEngineBench } from './engine.js';
 import { runHttpBench } from './http.js';
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<Record<string, number>> | Record<stri
   dump: runDumpBench,
   startup: runStartupBench,
   paging: runPagingBench,
+  controlplane: runControlPlaneBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
