@@ -183,7 +183,7 @@ class ImportRun {
     const listener = this.options.onProgress;
     if (!listener) return;
     const now = Date.now();
-    if (!force && now - this.lastProgress < PROGRESS_EVERY_MS) return;
+    if (!force && now - this.lastProgress < (this.options.progressEveryMs ?? PROGRESS_EVERY_MS)) return;
     this.lastProgress = now;
     listener({
       phase,
@@ -1172,7 +1172,7 @@ class ChunkWriter {
         if ((counts.done & 63) === 0) {
           const now = performance.now();
           if (now >= this.nextProgress) {
-            this.nextProgress = now + PROGRESS_EVERY_MS;
+            this.nextProgress = now + (this.run.options.progressEveryMs ?? PROGRESS_EVERY_MS);
             this.run.progress('write', counts.done, true, this.total, t.name);
           }
           if (now >= deadline) return false;

@@ -150,6 +150,8 @@ export interface ImportOptions {
    * the items of one chunk as well (tests use it to make chunks small).
    */
   readonly maxChunkItems?: number;
+  /** How often progress is reported, at most (default 100 ms; tests use 0 to see every step). */
+  readonly progressEveryMs?: number;
 }
 
 export interface TableImportReport {
