@@ -24,7 +24,7 @@
 //   table, builds its secondary indexes; the table stays CREATING meanwhile, so no request reaches
 //   its items before the end.
 import type { EngineContext } from '../context.js';
-import { DatabaseBusyError, isBusyError } from '../storage/database.js';
+import { ChunkTimer } from '../storage/chunk-timer.js';
 import type { EncodedKey } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
 import { addToIndex } from '../tables/write.js';
@@ -116,10 +116,7 @@ export function jobKey(kind: Job['kind'], id: number | string): string {
 }
 
 export class ControlPlaneJobs {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private errorReported = false;
-  private busyDelay = 2;
+  private readonly timer: ChunkTimer;
   /** Most rows per chunk (tests make it small). */
   chunkRows = JOB_CHUNK_ROWS;
   /** Rows per chunk now, by kind and phase, as the chunks' durations adapted them. */
@@ -130,6 +127,14 @@ export class ControlPlaneJobs {
   private snapshots = new Map<number, { key: string; job: SnapshotJob }[]>();
 
   constructor(private readonly ctx: EngineContext) {
+    // A slow chunk (a WAL checkpoint, a busy disk) is followed by as long a pause, so a job takes
+    // at most about half of the event loop while its chunks are slow.
+    this.timer = new ChunkTimer(
+      ctx.db,
+      'in background control-plane work',
+      () => this.step(),
+      (took) => (took > JOB_CHUNK_TARGET_MS ? Math.min(took, 100) : 0),
+    );
     this.reload();
   }
 
@@ -490,52 +495,21 @@ export class ControlPlaneJobs {
   }
 
   schedule(delayMs = 0): void {
-    if (this.stopped || this.timer) return;
-    this.timer = setTimeout(() => this.tick(), delayMs);
-    this.timer.unref();
+    this.timer.schedule(delayMs);
   }
 
   /** Schedules the timer when the file holds an unfinished job (at open, after others' commits). */
   resume(): void {
     if (!this.ctx.db.sqlite.open) return;
     this.reload();
-    if (this.stopped || this.timer) return;
+    if (!this.timer.idle) return;
     const any = this.ctx.db.sqlite
       .prepare(`SELECT 1 FROM sk_meta WHERE key >= '${PREFIX}' AND key < 'job;' LIMIT 1`)
       .get();
     if (any !== undefined) this.schedule();
   }
 
-  private tick(): void {
-    this.timer = undefined;
-    if (this.stopped || !this.ctx.db.sqlite.open) return;
-    let more: boolean;
-    const started = performance.now();
-    try {
-      more = this.ctx.db.withoutWaiting(() => this.step());
-      this.busyDelay = 2;
-    } catch (e) {
-      if (e instanceof DatabaseBusyError || isBusyError(e)) {
-        this.busyDelay = Math.min(this.busyDelay * 2, 100);
-        this.schedule(this.busyDelay);
-        return;
-      }
-      if (!this.errorReported) {
-        this.errorReported = true;
-        console.error('sortkey: error in background control-plane work (retrying every second):', e);
-      }
-      this.schedule(1_000);
-      return;
-    }
-    // A slow chunk (a WAL checkpoint, a busy disk) is followed by as long a pause, so the job takes
-    // at most about half of the event loop while its chunks are slow.
-    const took = performance.now() - started;
-    if (more) this.schedule(took > JOB_CHUNK_TARGET_MS ? Math.min(took, 100) : 0);
-  }
-
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.stop();
   }
 }

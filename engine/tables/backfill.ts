@@ -13,7 +13,7 @@
 // Any process may run the next chunk: the cursor lives in the file, so a backfill left unfinished
 // by a process that stopped is finished by the next engine that opens the file.
 import type { EngineContext } from '../context.js';
-import { DatabaseBusyError, isBusyError } from '../storage/database.js';
+import { ChunkTimer } from '../storage/chunk-timer.js';
 import type { Item } from '../types.js';
 import type { Index, Table } from './table.js';
 import { addToIndex } from './write.js';
@@ -43,11 +43,11 @@ interface Cursor {
 type Row = [number, Buffer, Buffer, string];
 
 export class Backfills {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private errorReported = false;
+  private readonly timer: ChunkTimer;
 
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(private readonly ctx: EngineContext) {
+    this.timer = new ChunkTimer(ctx.db, 'while building a secondary index', () => this.step());
+  }
 
   /** Registers the backfill of a new index; call inside the transaction that creates it. */
   begin(table: Table, index: Index): void {
@@ -177,45 +177,16 @@ export class Backfills {
    * chunk per timer turn, never waiting for another process's lock while blocking the event loop.
    */
   schedule(delayMs = 0): void {
-    if (this.stopped || this.timer) return;
-    this.timer = setTimeout(() => this.tick(), delayMs);
-    this.timer.unref();
+    this.timer.schedule(delayMs);
   }
 
   /** Schedules the timer when the file holds an unfinished backfill. */
   resume(): void {
-    if (this.stopped || this.timer || !this.ctx.db.sqlite.open) return;
+    if (!this.timer.idle || !this.ctx.db.sqlite.open) return;
     if (this.anyPending()) this.schedule();
   }
 
-  private busyDelay = 2;
-
-  private tick(): void {
-    this.timer = undefined;
-    if (this.stopped || !this.ctx.db.sqlite.open) return;
-    let more: boolean;
-    try {
-      more = this.ctx.db.withoutWaiting(() => this.step());
-      this.busyDelay = 2;
-    } catch (e) {
-      if (e instanceof DatabaseBusyError || isBusyError(e)) {
-        this.busyDelay = Math.min(this.busyDelay * 2, 100);
-        this.schedule(this.busyDelay);
-        return;
-      }
-      if (!this.errorReported) {
-        this.errorReported = true;
-        console.error('sortkey: error while building a secondary index (retrying every second):', e);
-      }
-      this.schedule(1_000);
-      return;
-    }
-    if (more) this.schedule();
-  }
-
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.stop();
   }
 }
