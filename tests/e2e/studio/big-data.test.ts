@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Studio } from './support.js';
+import type { PageDom, Studio } from './support.js';
 import {
   openStudio,
   screenshotOnFailure,
@@ -20,18 +20,6 @@ import {
 
 const PARTIQL = '[data-testid=partiql-editor]';
 
-// The page's globals, as far as these tests use them (the test files have no DOM types).
-interface PageElement {
-  textContent: string | null;
-  getAttribute(name: string): string | null;
-}
-interface PageDom {
-  document: {
-    querySelector(selector: string): PageElement | null;
-    querySelectorAll(selector: string): Iterable<PageElement> & { length: number };
-  };
-  navigator: { clipboard: { readText(): Promise<string> } };
-}
 const ITEMS = 5400;
 
 interface TestHooks extends PageDom {

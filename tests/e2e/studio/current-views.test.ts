@@ -5,7 +5,7 @@
 // columns pinned and wide enough, and can be selected many at a time.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Studio } from './support.js';
+import type { PageDom, Studio } from './support.js';
 import {
   openStudio,
   screenshotOnFailure,
@@ -18,19 +18,6 @@ import {
 } from './support.js';
 
 const PARTIQL = '[data-testid=partiql-editor]';
-
-// The page's globals, as far as these tests use them (the test files have no DOM types).
-interface PageElement {
-  textContent: string | null;
-  getAttribute(name: string): string | null;
-}
-interface PageDom {
-  document: {
-    querySelector(selector: string): PageElement | null;
-    querySelectorAll(selector: string): Iterable<PageElement> & { length: number };
-  };
-  navigator: { clipboard: { readText(): Promise<string> } };
-}
 
 describe('studio (browser mode): correct, current views', () => {
   let s: Studio;

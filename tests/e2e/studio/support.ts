@@ -247,3 +247,16 @@ export async function waitForEditorText(
 }
 
 export { pageGlobals };
+
+// The page's globals, as far as these tests use them (the test files have no DOM types).
+export interface PageElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+export interface PageDom {
+  document: {
+    querySelector(selector: string): PageElement | null;
+    querySelectorAll(selector: string): Iterable<PageElement> & { length: number };
+  };
+  navigator: { clipboard: { readText(): Promise<string> } };
+}
