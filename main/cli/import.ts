@@ -389,8 +389,9 @@ Formats (detected from the content; gzip from the bytes):
   csv            a header row; key columns typed by --pk/--sk, the others strings (--csv-types)
   sortkey-dump   a whole-database dump (sortkey dump); see also sortkey restore
 
-Nothing is written unless every record is good (one SQLite transaction: an interrupted import
-leaves the tables as they were). Exit status: 0 imported, 1 nothing written, 2 usage,
+Nothing is written unless every record is good. Writes commit in chunks of at most 25 ms, so a
+server on the same file keeps answering; a journal undoes them if the import fails or is
+interrupted (a killed import is undone when the file is next opened). Exit status: 0 imported, 1 nothing written, 2 usage,
 3 imported with bad records left out (--continue-on-error).
 
 Examples:
