@@ -9,11 +9,10 @@ const TAG_TEXT = /^[\p{L}\p{N}\s+\-=._:/@]*$/u;
 
 const characters = (s: string) => [...s].length;
 
-function tagKeyError(key: unknown): Error | undefined {
+/** Refuses a tag key that is missing, empty, over 128 characters or of characters AWS refuses. */
+function checkTagKeyText(key: unknown): asserts key is string {
   if (typeof key !== 'string' || key.length === 0 || characters(key) > 128 || !TAG_TEXT.test(key))
-    return validation(`The Tag Key provided is invalid, Key: ${typeof key === 'string' ? key : 'null'}`);
-  if (key.startsWith('aws:')) return validation(`Tag Key cannot be prefixed with aws:, Key: ${key}`);
-  return undefined;
+    throw validation(`The Tag Key provided is invalid, Key: ${typeof key === 'string' ? key : 'null'}`);
 }
 
 /** Checks the Tags of a TagResource or CreateTable request, in request order. */
@@ -21,14 +20,14 @@ export function checkTags(tags: readonly unknown[]): void {
   const seen = new Set<string>();
   for (const tag of tags) {
     const t = tag !== null && typeof tag === 'object' ? (tag as Record<string, unknown>) : {};
-    const keyError = tagKeyError(t.Key);
-    if (keyError) throw keyError;
+    const key = t.Key;
+    checkTagKeyText(key);
+    if (key.startsWith('aws:')) throw validation(`Tag Key cannot be prefixed with aws:, Key: ${key}`);
     const value = t.Value;
     if (typeof value !== 'string' || characters(value) > 256 || !TAG_TEXT.test(value))
       throw validation(
         `The Tag Value provided is invalid, Value: ${typeof value === 'string' ? value : 'null'}`,
       );
-    const key = t.Key as string;
     if (seen.has(key))
       throw validation(`Duplicate Tag Keys provided as input: Duplicate Tag Key found ${key}`);
     seen.add(key);
@@ -38,10 +37,7 @@ export function checkTags(tags: readonly unknown[]): void {
 
 /** Checks UntagResource's TagKeys. */
 export function checkTagKeys(keys: readonly unknown[]): void {
-  for (const key of keys) {
-    if (typeof key !== 'string' || key.length === 0 || characters(key) > 128 || !TAG_TEXT.test(key))
-      throw validation(`The Tag Key provided is invalid, Key: ${typeof key === 'string' ? key : 'null'}`);
-  }
+  for (const key of keys) checkTagKeyText(key);
   checkTagCount(keys.length);
 }
 
