@@ -6,8 +6,9 @@ import type { Table } from './tables/table.js';
 export type ConsumedCapacity = Wire<Sdk.ConsumedCapacity>;
 export type CapacityMode = 'INDEXES' | 'TOTAL' | 'NONE' | undefined;
 
-export function readUnits(bytes: number, consistent: boolean): number {
-  const units = Math.max(1, Math.ceil(bytes / 4096));
+/** Read units of `bytes` in 4 KB units, at least `minimum` (one read), halved when eventually consistent. */
+export function readUnits(bytes: number, consistent: boolean, minimum = 1): number {
+  const units = Math.max(minimum, Math.ceil(bytes / 4096));
   return consistent ? units : units / 2;
 }
 

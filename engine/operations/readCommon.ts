@@ -277,24 +277,15 @@ export function pageCapacity(
   meter: CapacityMeter,
   partitionsTouched = 1,
 ): void {
-  const units = scanUnits(bytes, consistent, partitionsTouched);
+  // At least one unit for every partition the page touched: DynamoDB charges each partition read
+  // its minimum, so a whole Scan of a tiny on-demand table (four partitions) costs 4 RCU.
+  const units = readUnits(bytes, consistent, partitionsTouched);
   if (target.index) {
     meter.read(target.table, units, target.index.name);
     if (extraTableBytes > 0) meter.read(target.table, readUnits(extraTableBytes, consistent));
   } else {
     meter.read(target.table, units);
   }
-}
-
-/**
- * Read units of a page: its bytes in 4 KB units, but at least one unit for every partition the
- * page touched (DynamoDB charges each partition read its minimum), halved when eventually
- * consistent. So a whole Scan of a tiny on-demand table, which reads its four partitions, costs
- * 4 RCU (2 eventually consistent), as the service reports.
- */
-export function scanUnits(bytes: number, consistent: boolean, partitionsTouched: number): number {
-  const units = Math.max(partitionsTouched, 1, Math.ceil(bytes / 4096));
-  return consistent ? units : units / 2;
 }
 
 const GIB = 1024 * 1024 * 1024;
