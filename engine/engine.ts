@@ -3,6 +3,7 @@ import { EngineContext } from './context.js';
 import type { EngineOptions } from './context.js';
 import { DynamoError } from './errors.js';
 import { operations, sortkeyOperations } from './operations/index.js';
+import { explainOperationInSlices } from './partiql/index.js';
 import type { ExplainResult } from './partiql/index.js';
 import { DatabaseBusyError, isBusyError, isDiskFullError } from './storage/database.js';
 
@@ -194,6 +195,15 @@ export class Engine {
   /** EXPLAIN for a PartiQL statement: the plan and the capacity it would consume now. */
   explain(statement: string, parameters?: unknown[]): ExplainResult {
     return this.executeSortkey('Explain', { Statement: statement, Parameters: parameters }) as ExplainResult;
+  }
+
+  /**
+   * The Explain operation (`{ Statement, Parameters?, ConsistentRead? }`) giving the event loop a
+   * turn between slices of its estimate's reads (`pause`, default one setImmediate): the studio
+   * explains whole-table reads on the thread that answers DynamoDB requests.
+   */
+  explainInSlices(input: unknown, pause?: () => Promise<void>): Promise<ExplainResult> {
+    return explainOperationInSlices(this.ctx, input, pause);
   }
 
   close(): void {

@@ -5,7 +5,7 @@ import type { SelectPlan } from './planner.js';
 
 export { planSelect, planWrite } from './planner.js';
 export type { SelectPlan, StatementPlan, WriteStatementPlan } from './planner.js';
-export { explain, explainOperation } from './explain.js';
+export { explain, explainInSlices, explainOperation, explainOperationInSlices } from './explain.js';
 export type { ExplainResult, ExplainStep } from './explain.js';
 
 /**

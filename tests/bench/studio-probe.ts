@@ -131,7 +131,7 @@ report(
   `planAccess of a key lookup with a proposed GSI (scratch copy of ${SAMPLE})`,
   await probe(plan(["SELECT * FROM Tickets WHERE id = 'ticket-1'"])),
 );
-// A scan: the engine's EXPLAIN estimates by reading the table (one synchronous call).
+// A scan: the engine's EXPLAIN estimates by reading the table (in slices, Engine.explainInSlices).
 report(
   `planAccess of a scan with a proposed GSI (scratch copy of ${SAMPLE})`,
   await probe(() =>
