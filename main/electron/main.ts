@@ -1,7 +1,9 @@
-// Sortkey Studio as a desktop app: Electron's main process. The engine runs here (and, unless told
-// otherwise, also serves the DynamoDB endpoint on 127.0.0.1:8000 so apps can connect while you
-// browse); the page is the same renderer as browser mode, loaded over the sortkey:// protocol, and
-// reaches the engine through the preload's IPC bridge.
+// Sortkey Studio as a desktop app: Electron's main process. The engine runs in a worker thread
+// (engine-host.ts, started by engine-client.ts), never on this thread that drives the windows: it
+// opens the database, answers the studio backend's calls and, unless told otherwise, serves the
+// DynamoDB endpoint on 127.0.0.1:8000 so apps can connect while you browse. The page is the same
+// renderer as browser mode, loaded over the sortkey:// protocol; its calls reach the engine host
+// through the preload's IPC bridge and this process.
 //
 //   electron dist/main/electron/main.js [--db FILE | --in-memory] [--port N | --no-endpoint]
 //
@@ -12,14 +14,12 @@ import { app, BrowserWindow, dialog, Menu, ipcMain, protocol, screen, session, s
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDatabaseDir } from '../defaults.js';
 import { packageVersion } from '../cli/version.js';
-import type { EngineLike, SortkeyServer } from '../server/index.js';
 import { STUDIO_CSP, contentTypeOf, defaultAssetsDir, studioBuilt } from '../studio/assets.js';
-import { createStudioBackend, invokeBackend, toErrorShape } from '../studio/backend.js';
-import type { StudioBackendImpl } from '../studio/backend.js';
 import { parseDesktopArgs } from './args.js';
 import type { DesktopOptions } from './args.js';
+import { startEngineHost } from './engine-client.js';
+import type { EngineHost } from './engine-client.js';
 import { menuTemplate } from './menu.js';
 import { loadWindowState, saveWindowState, visibleState } from './window-state.js';
 import type { WindowState } from './window-state.js';
@@ -38,9 +38,7 @@ protocol.registerSchemesAsPrivileged([
 app.setName(APP_NAME);
 
 let mainWindow: BrowserWindow | undefined;
-let engine: (EngineLike & { close(): void }) | undefined;
-let endpoint: SortkeyServer | undefined;
-let backend: StudioBackendImpl | undefined;
+let host: EngineHost | undefined;
 let options: DesktopOptions;
 
 if (!app.requestSingleInstanceLock()) {
@@ -52,9 +50,15 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
-    void endpoint?.close({ graceMs: 500 });
-    engine?.close();
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (!host || closed) return;
+    // The database closes cleanly (and the endpoint lets requests finish) before the app exits.
+    event.preventDefault();
+    void host.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
   });
   app.whenReady().then(start, (e: unknown) => fail('Sortkey Studio could not start', e));
 }
@@ -65,34 +69,15 @@ function fail(title: string, e: unknown): void {
 }
 
 async function openEngine(): Promise<void> {
-  try {
-    // Loaded here so a better-sqlite3 built for the wrong runtime is reported, not a crash at import.
-    const { Engine } = await import('../../engine/index.js');
-    ensureDatabaseDir(options.db);
-    engine = new Engine({ path: options.db, region: options.region });
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)) {
-      throw new Error(
-        'better-sqlite3 is built for Node.js, not for Electron. Rebuild it for Electron with\n\n' +
-          '  npx @electron/rebuild -f -w better-sqlite3\n\n' +
-          '(`npm rebuild better-sqlite3` builds it for Node.js again), or use browser mode: npm start.\n\n' +
-          message,
-      );
-    }
-    throw e;
-  }
-}
-
-async function startEndpoint(): Promise<void> {
-  if (options.endpointPort === null || !engine) return;
-  try {
-    const { startServer } = await import('../server/index.js');
-    endpoint = await startServer({ engine, port: options.endpointPort, host: '127.0.0.1' });
-  } catch (e) {
-    // Port taken (another Sortkey?): the studio works without the endpoint.
-    console.warn(`sortkey studio: DynamoDB endpoint not started: ${(e as Error).message}`);
-  }
+  host = await startEngineHost({
+    db: options.db,
+    region: options.region,
+    endpointPort: options.endpointPort,
+    version: packageVersion(),
+  });
+  // Port taken (another Sortkey?): the studio works without the endpoint.
+  if (host.endpointError)
+    console.warn(`sortkey studio: DynamoDB endpoint not started: ${host.endpointError}`);
 }
 
 function registerProtocol(): void {
@@ -135,13 +120,7 @@ function registerIpc(): void {
     const frameUrl = event.senderFrame?.url ?? '';
     if (!frameUrl.startsWith(`${ORIGIN}/`))
       return { ok: false, error: { type: 'AccessDeniedException', message: 'Not a studio page' } };
-    try {
-      return { ok: true, value: await invokeBackend(backend!, String(method), args) };
-    } catch (e) {
-      const shape = toErrorShape(e);
-      if (shape.internal) console.error('sortkey studio: internal error:', e);
-      return { ok: false, error: { type: shape.type, message: shape.message } };
-    }
+    return host!.call(String(method), args);
   });
 }
 
@@ -203,7 +182,7 @@ function about(): void {
     type: 'info',
     title: `About ${APP_NAME}`,
     message: `${APP_NAME} ${packageVersion()}`,
-    detail: `A local DynamoDB-compatible database with a PartiQL editor.\n\nDatabase: ${options.db}\nDynamoDB endpoint: ${endpoint?.url ?? 'not running'}\nElectron ${process.versions.electron}, Node.js ${process.versions.node}`,
+    detail: `A local DynamoDB-compatible database with a PartiQL editor.\n\nDatabase: ${options.db}\nDynamoDB endpoint: ${host?.endpoint ?? 'not running'}\nElectron ${process.versions.electron}, Node.js ${process.versions.node}`,
   });
 }
 
@@ -211,9 +190,9 @@ function showEndpoint(): void {
   void dialog.showMessageBox({
     type: 'info',
     title: 'DynamoDB endpoint',
-    message: endpoint ? endpoint.url : 'The DynamoDB endpoint is not running',
-    detail: endpoint
-      ? `Point the AWS SDK or CLI at it:\n\naws dynamodb list-tables --endpoint-url ${endpoint.url}`
+    message: host?.endpoint ?? 'The DynamoDB endpoint is not running',
+    detail: host?.endpoint
+      ? `Point the AWS SDK or CLI at it:\n\naws dynamodb list-tables --endpoint-url ${host.endpoint}`
       : options.endpointPort === null
         ? 'Started with --no-endpoint.'
         : `Port ${options.endpointPort} was not free (is \`sortkey serve\` running?).`,
@@ -228,17 +207,6 @@ async function start(): Promise<void> {
     fail('Sortkey Studio could not open its database', e);
     return;
   }
-  await startEndpoint();
-  backend = createStudioBackend({
-    engine: engine!,
-    info: () => ({
-      version: packageVersion(),
-      mode: 'electron',
-      region: options.region,
-      ...(endpoint ? { endpoint: endpoint.url } : {}),
-      database: options.db,
-    }),
-  });
   hardenSession();
   registerProtocol();
   registerIpc();
