@@ -1,8 +1,39 @@
-// Monaco, bundled by Vite (no CDN): the editor core with its features, the editor worker, a light
-// theme, and two languages of our own: PartiQL (tokens from the grammar's highlighter) and a small
-// JSON tokenizer for the item editor (validation is ours, so no JSON worker is needed).
+// Monaco, bundled by Vite (no CDN): the editor core, the editor worker (its own file, loaded when
+// an editor starts), a light theme, and two languages of our own: PartiQL (tokens from the
+// grammar's highlighter) and a small JSON tokenizer for the item editor (validation is ours, so no
+// JSON worker is needed). None of Monaco's languages or language workers is bundled, and of its
+// editor features only those a statement and an item editor use (not register.all: the diff
+// editor, sticky scroll, code lenses, colour picker, inline completions, the command palette and
+// the like were most of the studio's bundle). tests/unit/studio/bundle.test.ts keeps it so.
 import * as monaco from 'monaco-editor/editor';
-import 'monaco-editor/features/register.all';
+import 'monaco-editor/features/codicon/register';
+import 'monaco-editor/features/codeEditor/register';
+// Typing and moving around.
+import 'monaco-editor/features/bracketMatching/register';
+import 'monaco-editor/features/caretOperations/register';
+import 'monaco-editor/features/clipboard/register';
+import 'monaco-editor/features/comment/register';
+import 'monaco-editor/features/contextmenu/register';
+import 'monaco-editor/features/cursorUndo/register';
+import 'monaco-editor/features/indentation/register';
+import 'monaco-editor/features/lineSelection/register';
+import 'monaco-editor/features/linesOperations/register';
+import 'monaco-editor/features/multicursor/register';
+import 'monaco-editor/features/smartSelect/register';
+import 'monaco-editor/features/toggleTabFocusMode/register';
+import 'monaco-editor/features/wordOperations/register';
+import 'monaco-editor/features/wordPartOperations/register';
+import 'monaco-editor/features/folding/register';
+import 'monaco-editor/features/readOnlyMessage/register';
+// Find/replace, completion (with snippets), problems on hover and F8, go to line.
+import 'monaco-editor/features/find/register';
+import 'monaco-editor/features/snippet/register';
+import 'monaco-editor/features/suggest/register';
+// The completion widget itself (register.all gets it only through inline completions).
+import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
+import 'monaco-editor/features/gotoLine/register';
+import 'monaco-editor/features/hover/register';
+import 'monaco-editor/features/gotoError/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { highlightTokens } from '../../../grammar/partiql/index.js';
 import type { HighlightCategory } from '../../../grammar/partiql/index.js';
