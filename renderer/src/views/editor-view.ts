@@ -3,8 +3,9 @@
 // history and saved queries persist; results below.
 import type { AttributeValue, Item, StudioBackend, TableSummary } from '../backend/api.js';
 import { errorText } from '../backend/client.js';
-import { monaco, PARTIQL, setupMonaco } from '../editor/monaco.js';
-import { attachDiagnostics, registerCompletion, statementAtPosition } from '../editor/partiql.js';
+import { loadEditor } from '../editor/load.js';
+import type { EditorModules } from '../editor/load.js';
+import type { monaco } from '../editor/monaco.js';
 import type { StatementProblem } from '../editor/partiql.js';
 import { countParameters, isExplain, queryName, withoutExplain } from '../lib/statements.js';
 import { parameterValue, TYPE_NAMES } from '../lib/values.js';
@@ -52,6 +53,11 @@ export class EditorView {
   });
   private readonly results: ResultsPanel;
   private editor: monaco.editor.IStandaloneCodeEditor | undefined;
+  /** Monaco's chunk, once loaded (see editor/load.ts); set before the editor exists. */
+  private modules: EditorModules | undefined;
+  private editorCreated: () => void = () => undefined;
+  /** Settles once the editor exists (Monaco's chunk loads first). */
+  private readonly whenCreated = new Promise<void>((resolve) => (this.editorCreated = resolve));
   private params: ParamInput[] = [];
   private paramCount = 0;
   private sideTab: SideTab = 'params';
@@ -140,13 +146,23 @@ export class EditorView {
     if (this.creating) return;
     this.creating = true;
     // The welcome text names a real table when there is one: wait (briefly) for the schema.
-    void Promise.race([this.schema.ready(), new Promise((r) => setTimeout(r, 1500))]).then(() =>
-      this.create(),
+    void Promise.all([
+      loadEditor(),
+      Promise.race([this.schema.ready(), new Promise((r) => setTimeout(r, 1500))]),
+    ]).then(
+      ([modules]) => {
+        this.modules = modules;
+        this.create();
+      },
+      (e: unknown) => {
+        this.creating = false;
+        console.error('sortkey studio: the editor could not be loaded', e);
+      },
     );
   }
 
   private create(): void {
-    setupMonaco();
+    const { monaco, PARTIQL, attachDiagnostics, registerCompletion } = this.modules!;
     registerCompletion(this.schema);
     const initial =
       loadEditorText() ??
@@ -196,6 +212,7 @@ export class EditorView {
     const lines = model.getLineCount();
     this.editor.setPosition({ lineNumber: lines, column: model.getLineMaxColumn(lines) });
     this.editor.focus();
+    this.editorCreated();
   }
 
   private showProblems(problems: StatementProblem[]): void {
@@ -222,7 +239,7 @@ export class EditorView {
       if (text) return text;
     }
     const pos = ed.getPosition() ?? { lineNumber: 1, column: 1 };
-    return statementAtPosition(model, pos)?.text;
+    return this.modules!.statementAtPosition(model, pos)?.text;
   }
 
   private updateParams(): void {
@@ -263,12 +280,12 @@ export class EditorView {
       );
       const a = model.getPositionAt(start);
       const b = model.getPositionAt(start + text.length);
-      ed.setSelection(new monaco.Selection(a.lineNumber, a.column, b.lineNumber, b.column));
+      ed.setSelection(new this.modules!.monaco.Selection(a.lineNumber, a.column, b.lineNumber, b.column));
       ed.revealLine(b.lineNumber);
       ed.focus();
     };
     if (this.editor) apply();
-    else setTimeout(apply, 0);
+    else void this.whenCreated.then(apply);
   }
 
   async runAtCursor(): Promise<void> {

@@ -9,7 +9,9 @@
 // with it. Closing with unsaved edits asks first.
 import type { AttributeValue, Item, StudioBackend, WriteResult } from '../backend/api.js';
 import { errorText } from '../backend/client.js';
-import { ITEM_JSON, monaco, rangeOf, setupMonaco } from '../editor/monaco.js';
+import { loadEditor } from '../editor/load.js';
+import type { EditorModules } from '../editor/load.js';
+import type { monaco } from '../editor/monaco.js';
 import { parseJson } from '../lib/json.js';
 import type { JsonNode } from '../lib/json.js';
 import { decodeItem, itemToDynamoText, itemToPlainText, keyOf, typeOf } from '../lib/values.js';
@@ -37,8 +39,16 @@ function sameKey(a: Item, b: Item, keys: KeyInfo): boolean {
   return JSON.stringify(keyOf(a, keys.keySchema)) === JSON.stringify(keyOf(b, keys.keySchema));
 }
 
+/** Opens the item editor once Monaco's chunk is there (at once after the first time). */
 export function openItemEditor(options: ItemEditorOptions): void {
-  setupMonaco();
+  loadEditor().then(
+    (modules) => openLoaded(modules, options),
+    (e: unknown) => console.error('sortkey studio: the item editor could not be loaded', e),
+  );
+}
+
+function openLoaded(modules: EditorModules, options: ItemEditorOptions): void {
+  const { monaco, ITEM_JSON, rangeOf } = modules;
   const { backend, table, keys } = options;
   /** The stored version the edit started from (undefined for a new item). */
   let original: Item | undefined;

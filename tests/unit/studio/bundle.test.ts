@@ -24,6 +24,18 @@ describe('studio bundle', () => {
     assert.ok(!index.includes('worker'), 'the page does not load the worker up front');
   });
 
+  it("loads Monaco only with the first editor: the page's first script is the app without it", () => {
+    const index = readFileSync(join(ROOT, 'renderer', 'dist', 'index.html'), 'utf8');
+    const entries = [...index.matchAll(/<script[^>]*src="\.\/assets\/([^"]+\.js)"/g)].map((m) => m[1]!);
+    assert.equal(entries.length, 1, index);
+    const entry = readFileSync(join(ASSETS, entries[0]!), 'utf8');
+    for (const marker of ['find-widget', 'suggest-widget', 'monaco-hover', 'editor.worker'])
+      assert.ok(!entry.includes(marker), `the first script holds ${marker}`);
+    const editors = scripts.filter((f) => /^editors-[\w-]+\.js$/.test(f));
+    assert.equal(editors.length, 1, `Monaco's chunk: ${scripts.join(', ')}`);
+    assert.ok(entry.includes(editors[0]!), 'the app fetches the chunk by name when an editor opens');
+  });
+
   it("includes none of Monaco's languages", () => {
     for (const id of [
       'typescript',
