@@ -1,6 +1,7 @@
 // Vite build of Sortkey Studio (renderer/ → renderer/dist). Relative asset URLs (`base: './'`) let
 // the same build load under /studio/ in browser mode and from sortkey://studio/ in Electron.
-// Monaco's editor worker is bundled as a module worker (see src/editor/monaco.ts).
+// Monaco's editor worker is bundled as a module worker (see src/editor/monaco.ts), and Monaco itself
+// is a chunk fetched when the first editor opens (src/editor/load.ts).
 //
 // Development: `npx vite --config renderer/vite.config.ts` serves the UI with hot reload and proxies
 // /api/* to a running `sortkey serve` (SORTKEY_URL, default http://127.0.0.1:8000, with
