@@ -5,6 +5,7 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { rehashPartitions } from './rehash.js';
+import { separateRegions } from './regions.js';
 
 /**
  * Schema migrations, applied in order; PRAGMA user_version records how many have run. A database
@@ -135,6 +136,9 @@ const MIGRATIONS: readonly (string | ((sqlite: SqliteDatabase) => void))[] = [
      size_bytes INTEGER NOT NULL,
      PRIMARY KEY (table_id, index_name)
    ) WITHOUT ROWID;`,
+  // 7: each (account, region) is its own namespace of tables: the catalog's key becomes
+  // (account, region, name). Existing tables keep the region and account their TableArn names.
+  separateRegions,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
