@@ -43,6 +43,10 @@ export interface EngineLike {
   has?(operation: string): boolean;
   /** Sortkey's own operations (Explain, …), reached only through the Sortkey_20250101 prefix. */
   executeSortkey?(operation: string, input: unknown, namespace?: Namespace): unknown;
+  /** Every namespace that holds tables, with how many (engines that keep several). */
+  regions?(): { region: string; accountId: string; tables: number }[];
+  /** The namespace of requests that name none. */
+  readonly defaultNamespace?: Namespace;
   close?(): void;
 }
 

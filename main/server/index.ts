@@ -380,7 +380,11 @@ function withInjectedLatency(engine: EngineLike): EngineLike {
     },
     ...(engine.has ? { has: engine.has.bind(engine) } : {}),
     ...(engine.executeSortkey ? { executeSortkey: engine.executeSortkey.bind(engine) } : {}),
+    ...(engine.regions ? { regions: engine.regions.bind(engine) } : {}),
     ...(engine.close ? { close: engine.close.bind(engine) } : {}),
+    get defaultNamespace() {
+      return engine.defaultNamespace;
+    },
   };
 }
 
