@@ -88,7 +88,7 @@ export class EngineContext implements WriteContext {
   readonly catalog: Catalog;
   readonly writeListeners: WriteListener[] = [];
   /** The namespace of requests that name none (unsigned requests, the shell, the studio, tools). */
-  readonly defaultNamespace: Namespace;
+  defaultNamespace: Namespace;
   readonly transientStatusMs: number;
   endpointAddress: string;
   denyFullTableScan: boolean;

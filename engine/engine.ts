@@ -232,6 +232,17 @@ export class Engine {
     return this.ctx.defaultNamespace;
   }
 
+  /**
+   * Makes `region` the one of requests that name none, and of everything that works on the
+   * engine directly (dumps, imports, exports): the shell's `.region`, tools' `--region`. Only for
+   * an engine one tool owns; a server shared with others passes a namespace per request instead.
+   */
+  setDefaultRegion(region: string): void {
+    const ns = { region, accountId: this.ctx.defaultNamespace.accountId };
+    this.ctx.defaultNamespace = ns;
+    this.ctx.catalog.use(ns);
+  }
+
   close(): void {
     this.ctx.close();
   }
