@@ -1,4 +1,5 @@
-// One SQLite file is one local DynamoDB "account". This module opens it, applies schema migrations
+// One SQLite file holds a local DynamoDB's tables, every region's (and, with --accounts-by-key,
+// every account's: see migration 7). This module opens it, applies schema migrations
 // and runs each DynamoDB operation in exactly one SQLite transaction.
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
