@@ -43,6 +43,8 @@ export class Catalog {
   private currentNamespace: Namespace = DEFAULT_NAMESPACE;
   /** Each table's catalog row as last read (description and tags text) by table id, to see what changed. */
   private readonly rowText = new Map<number, string>();
+  /** Every table by SQLite id (background work finds tables by id). */
+  private readonly ids = new Map<number, Table>();
   private nextId = 1;
 
   constructor(private readonly db: Database) {
@@ -93,6 +95,7 @@ export class Catalog {
     const previousText = new Map(this.rowText);
     for (const tables of this.namespaces.values()) tables.clear();
     this.rowText.clear();
+    this.ids.clear();
     for (const row of rows) {
       const text = `${row.description}\n${row.tags}`;
       const known = previous.get(row.id);
@@ -102,6 +105,7 @@ export class Catalog {
         // Unchanged definition; only the items may have changed (their statistics are read from
         // sk_table_stats, which every process's writes keep current).
         tables.set(row.name, known);
+        this.ids.set(row.id, known);
         this.nextId = Math.max(this.nextId, row.id + 1);
         continue;
       }
@@ -118,6 +122,7 @@ export class Catalog {
       }
       table.namespace = { region: row.region, accountId: row.account };
       tables.set(row.name, table);
+      this.ids.set(row.id, table);
       this.nextId = Math.max(this.nextId, row.id + 1);
     }
   }
@@ -191,8 +196,9 @@ export class Catalog {
 
   /** The table with this SQLite id, in whichever namespace. */
   byId(id: number): Table | undefined {
-    for (const tables of this.namespaces.values()) for (const t of tables.values()) if (t.id === id) return t;
-    return undefined;
+    const table = this.ids.get(id);
+    // The map may hold a table dropped by a rolled-back create; trust only what a namespace holds.
+    return table && this.tablesOf(table.namespace).get(table.name) === table ? table : undefined;
   }
 
   /** The table with this TableId (UUID), in whichever namespace. */
@@ -254,6 +260,7 @@ export class Catalog {
         JSON.stringify(tags),
       );
     this.current.set(table.name, table);
+    this.ids.set(id, table);
     this.rowText.delete(id);
     this.setStatistics(id, '', { itemCount: 0, sizeBytes: 0 });
     for (const index of table.indexes.values())
@@ -295,6 +302,7 @@ export class Catalog {
       .run(...backfillKeyRange(table.id));
     this.db.sqlite.prepare('DELETE FROM sk_table_stats WHERE table_id = ?').run(table.id);
     this.tablesOf(table.namespace).delete(table.name);
+    this.ids.delete(table.id);
     this.rowText.delete(table.id);
     table.resetStatements();
   }
