@@ -79,3 +79,33 @@ describe('--region of the local tools', () => {
     assert.match(errors.join('\n'), /table Events not found/);
   });
 });
+
+describe('the import journal and regions', () => {
+  it('undoes an import into another region than the engine default one', async () => {
+    const { ImportJournal } = await import('../../../engine/dump/journal.js');
+    const engine = Engine.inMemory();
+    const create = (ns?: typeof EU) =>
+      engine.execute(
+        'CreateTable',
+        {
+          TableName: 'Fresh',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        },
+        ns,
+      );
+    create(); // us-east-1's own Fresh, which the undo must leave alone
+    const journal = ImportJournal.start(engine.ctx);
+    engine.ctx.inNamespace(EU, () => {
+      engine.ctx.db.transaction(() => {
+        create(EU);
+        journal.created(engine.ctx.catalog.get('Fresh')!);
+      });
+    });
+    journal.undo();
+    assert.deepEqual(engine.execute('ListTables', {}, EU), { TableNames: [] });
+    assert.deepEqual(engine.execute('ListTables', {}), { TableNames: ['Fresh'] });
+    engine.close();
+  });
+});
