@@ -3,7 +3,8 @@ import type { Statement } from 'better-sqlite3';
 import { DynamoError, tableNotFound } from './errors.js';
 import { Backfills } from './tables/backfill.js';
 import { Catalog } from './tables/catalog.js';
-import type { Table } from './tables/table.js';
+import { DEFAULT_NAMESPACE, namespaceKey } from './tables/table.js';
+import type { Namespace, Table } from './tables/table.js';
 import type { WriteContext, WriteListener } from './tables/write.js';
 import { Database } from './storage/database.js';
 import { BackupService } from './backups/backups.js';
@@ -86,8 +87,8 @@ export class EngineContext implements WriteContext {
   readonly db: Database;
   readonly catalog: Catalog;
   readonly writeListeners: WriteListener[] = [];
-  readonly region: string;
-  readonly accountId: string;
+  /** The namespace of requests that name none (unsigned requests, the shell, the studio, tools). */
+  defaultNamespace: Namespace;
   readonly transientStatusMs: number;
   endpointAddress: string;
   denyFullTableScan: boolean;
@@ -131,8 +132,11 @@ export class EngineContext implements WriteContext {
     // Every write transaction first catches up with other processes' commits, with the write lock
     // held: nothing can change between that look and the write.
     this.db.beginListeners.push(() => this.catchUp());
-    this.region = options.region ?? 'us-east-1';
-    this.accountId = options.accountId ?? '000000000000';
+    this.defaultNamespace = {
+      region: options.region ?? DEFAULT_NAMESPACE.region,
+      accountId: options.accountId ?? DEFAULT_NAMESPACE.accountId,
+    };
+    this.catalog.use(this.defaultNamespace);
     this.now = options.now ?? Date.now;
     this.transientStatusMs = options.transientStatusMs ?? 0;
     this.endpointAddress = options.endpointAddress ?? 'localhost:8000';
@@ -265,6 +269,39 @@ export class EngineContext implements WriteContext {
     return stmt;
   }
 
+  /** The region of the current operation (its namespace's): what its ARNs name. */
+  get region(): string {
+    return this.catalog.namespace.region;
+  }
+
+  get accountId(): string {
+    return this.catalog.namespace.accountId;
+  }
+
+  /**
+   * Runs `fn` with `ns` as the namespace tables are looked up and created in (then the previous
+   * one again). Synchronous, as every operation is.
+   */
+  inNamespace<T>(ns: Namespace | undefined, fn: () => T): T {
+    const previous = this.catalog.namespace;
+    this.catalog.use(ns ?? this.defaultNamespace);
+    try {
+      return fn();
+    } finally {
+      this.catalog.use(previous);
+    }
+  }
+
+  /** Per-table in-memory state (transient statuses) is keyed by namespace and name. */
+  tableKey(name: string): string {
+    return `${namespaceKey(this.catalog.namespace)}/${name}`;
+  }
+
+  /** What every ARN of the current namespace starts with (`arn:aws:dynamodb:<region>:<account>:`). */
+  get arnPrefix(): string {
+    return `arn:aws:dynamodb:${this.region}:${this.accountId}:`;
+  }
+
   tableArn(name: string): string {
     return `arn:aws:dynamodb:${this.region}:${this.accountId}:table/${name}`;
   }
@@ -285,11 +322,11 @@ export class EngineContext implements WriteContext {
 
   /** Moves a table whose transient status has run its time to its next status. */
   settle(table: Table): void {
-    const until = this.pending.get(table.name);
+    const until = this.pending.get(table.stateKey);
     if (until !== undefined && this.now() >= until) {
       // A restore still copying keeps its table CREATING; the job makes it ACTIVE when it ends.
       if (table.description.RestoreSummary?.RestoreInProgress) return;
-      this.pending.delete(table.name);
+      this.pending.delete(table.stateKey);
       this.db.transaction(() => {
         table.description = { ...table.description, TableStatus: 'ACTIVE' };
         const gsis = table.description.GlobalSecondaryIndexes;

@@ -1,13 +1,14 @@
 // The engine's public face: open a database, execute DynamoDB operations by name, close.
 import { EngineContext } from './context.js';
 import type { EngineOptions } from './context.js';
+import type { Namespace } from './tables/table.js';
 import { DynamoError } from './errors.js';
 import { operations, sortkeyOperations } from './operations/index.js';
 import { explainOperationInSlices } from './partiql/index.js';
 import type { ExplainResult } from './partiql/index.js';
 import { DatabaseBusyError, isBusyError, isDiskFullError } from './storage/database.js';
 
-export type { EngineOptions };
+export type { EngineOptions, Namespace };
 
 /** Operations after which streams, TTL and point-in-time recovery are reconciled with the catalog. */
 const CONTROL_PLANE = new Set(['CreateTable', 'UpdateTable', 'DeleteTable', 'ImportTable']);
@@ -53,9 +54,9 @@ export class Engine {
    * A write that finds the file locked by another process waits for it inside SQLite, blocking,
    * for up to 5 s; servers use `executeWaiting`, which waits without blocking.
    */
-  execute(operation: string, input: unknown): unknown {
+  execute(operation: string, input: unknown, namespace?: Namespace): unknown {
     try {
-      return this.attempt(operation, input, false);
+      return this.attempt(operation, input, false, namespace);
     } catch (e) {
       throw this.publicError(e);
     }
@@ -68,22 +69,30 @@ export class Engine {
    * a promise of it. After `lockWaitMs` (default 5 s) of waiting the request fails with a
    * ThrottlingException, which the SDKs retry.
    */
-  executeWaiting(operation: string, input: unknown): unknown {
-    const first = this.attemptWithoutWaiting(operation, input);
+  executeWaiting(operation: string, input: unknown, namespace?: Namespace): unknown {
+    const first = this.attemptWithoutWaiting(operation, input, namespace);
     if (first !== LOCKED) return first;
-    return this.waitAndRetry(operation, input);
+    return this.waitAndRetry(operation, input, namespace);
   }
 
-  private attemptWithoutWaiting(operation: string, input: unknown): unknown {
+  private attemptWithoutWaiting(
+    operation: string,
+    input: unknown,
+    namespace: Namespace | undefined,
+  ): unknown {
     try {
-      return this.ctx.db.withoutWaiting(() => this.attempt(operation, input, true));
+      return this.ctx.db.withoutWaiting(() => this.attempt(operation, input, true, namespace));
     } catch (e) {
       if (isLocked(e)) return LOCKED;
       throw this.publicError(e);
     }
   }
 
-  private async waitAndRetry(operation: string, input: unknown): Promise<unknown> {
+  private async waitAndRetry(
+    operation: string,
+    input: unknown,
+    namespace: Namespace | undefined,
+  ): Promise<unknown> {
     const started = performance.now();
     let delay = 2;
     for (;;) {
@@ -91,7 +100,7 @@ export class Engine {
       await sleep(delay / 2 + Math.random() * delay);
       delay = Math.min(delay * 2, 64);
       if (!this.ctx.db.sqlite.open) throw this.publicError(new DatabaseBusyError());
-      const result = this.attemptWithoutWaiting(operation, input);
+      const result = this.attemptWithoutWaiting(operation, input, namespace);
       if (result !== LOCKED) return result;
       if (performance.now() - started >= this.ctx.lockWaitMs) throw this.lockTimeout();
     }
@@ -101,10 +110,19 @@ export class Engine {
    * One run of an operation. With `lockedIsRetried`, an attempt that found the file locked records
    * nothing in the metrics (it will run again); otherwise it counts as the failure it becomes.
    */
-  private attempt(operation: string, input: unknown, lockedIsRetried: boolean): unknown {
+  private attempt(
+    operation: string,
+    input: unknown,
+    lockedIsRetried: boolean,
+    namespace: Namespace | undefined,
+  ): unknown {
     if (!this.has(operation)) {
       throw new DynamoError('UnknownOperationException', `Unknown operation: ${operation}`);
     }
+    return this.ctx.inNamespace(namespace, () => this.attemptIn(operation, input, lockedIsRetried));
+  }
+
+  private attemptIn(operation: string, input: unknown, lockedIsRetried: boolean): unknown {
     this.ctx.refreshIfChanged(CATALOG_READS.has(operation));
     // Capacity accounting, throttling, fault injection and metrics around the call
     // (engine/metrics/monitor.ts): begin() may refuse the request (throttled, or an injected fault).
@@ -185,16 +203,45 @@ export class Engine {
   }
 
   /** Runs one of Sortkey's own operations (not DynamoDB's), such as Explain. */
-  executeSortkey(operation: string, input: unknown): unknown {
+  executeSortkey(operation: string, input: unknown, namespace?: Namespace): unknown {
     if (!Object.prototype.hasOwnProperty.call(sortkeyOperations, operation)) {
       throw new DynamoError('UnknownOperationException', `Unknown operation: ${operation}`);
     }
-    return sortkeyOperations[operation]!(this.ctx, input ?? {});
+    return this.ctx.inNamespace(namespace, () => sortkeyOperations[operation]!(this.ctx, input ?? {}));
   }
 
   /** EXPLAIN for a PartiQL statement: the plan and the capacity it would consume now. */
-  explain(statement: string, parameters?: unknown[]): ExplainResult {
-    return this.executeSortkey('Explain', { Statement: statement, Parameters: parameters }) as ExplainResult;
+  explain(statement: string, parameters?: unknown[], namespace?: Namespace): ExplainResult {
+    return this.executeSortkey(
+      'Explain',
+      { Statement: statement, Parameters: parameters },
+      namespace,
+    ) as ExplainResult;
+  }
+
+  /**
+   * Every region (and account) that holds tables, with how many: the shell and the studio offer
+   * them, so that an application's tables in another region are never out of sight.
+   */
+  regions(): { region: string; accountId: string; tables: number }[] {
+    this.ctx.refreshIfChanged(true);
+    return this.ctx.catalog.regions();
+  }
+
+  /** The namespace requests that name none use (the engine's `region` and `accountId` options). */
+  get defaultNamespace(): Namespace {
+    return this.ctx.defaultNamespace;
+  }
+
+  /**
+   * Makes `region` the one of requests that name none, and of everything that works on the
+   * engine directly (dumps, imports, exports): the shell's `.region`, tools' `--region`. Only for
+   * an engine one tool owns; a server shared with others passes a namespace per request instead.
+   */
+  setDefaultRegion(region: string): void {
+    const ns = { region, accountId: this.ctx.defaultNamespace.accountId };
+    this.ctx.defaultNamespace = ns;
+    this.ctx.catalog.use(ns);
   }
 
   /**
@@ -202,8 +249,12 @@ export class Engine {
    * turn between slices of its estimate's reads (`pause`, default one setImmediate): the studio
    * explains whole-table reads on the thread that answers DynamoDB requests.
    */
-  explainInSlices(input: unknown, pause?: () => Promise<void>): Promise<ExplainResult> {
-    return explainOperationInSlices(this.ctx, input, pause);
+  explainInSlices(
+    input: unknown,
+    pause?: () => Promise<void>,
+    namespace?: Namespace,
+  ): Promise<ExplainResult> {
+    return explainOperationInSlices(this.ctx, input, pause, namespace);
   }
 
   close(): void {

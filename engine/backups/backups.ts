@@ -224,7 +224,8 @@ export class BackupService {
   require(arn: string): BackupRow {
     this.expire();
     const b = this.get(arn);
-    if (!b) throw backupNotFound(arn);
+    // A backup of another region (or account) is not there for this request.
+    if (!b || !arn.startsWith(this.ctx.arnPrefix)) throw backupNotFound(arn);
     return b;
   }
 
@@ -245,7 +246,7 @@ export class BackupService {
 
   /** True while a table restored from this backup is still being created. */
   restoring(b: BackupRow): boolean {
-    for (const t of this.ctx.catalog.list()) {
+    for (const t of this.ctx.catalog.all()) {
       if (t.description.RestoreSummary?.SourceBackupArn !== b.arn) continue;
       this.ctx.settle(t);
       if (t.status === 'CREATING') return true;

@@ -300,7 +300,7 @@ export class ControlPlaneJobs {
   /** Runs one chunk of `job` (mutating its cursor); true when the job is complete. */
   private run(job: Job): boolean {
     const sqlite = this.ctx.db.sqlite;
-    const table = (id: number): Table | undefined => this.ctx.catalog.list().find((t) => t.id === id);
+    const table = (id: number): Table | undefined => this.ctx.catalog.byId(id);
     if (job.kind === 'ttl') {
       const t = table(job.tableId);
       if (!t) return true;
@@ -430,7 +430,7 @@ export class ControlPlaneJobs {
 
   /** The restored table is complete: ACTIVE (unless a configured transient status still runs). */
   private finishRestore(t: Table): boolean {
-    const until = this.ctx.pending.get(t.name);
+    const until = this.ctx.pending.get(t.stateKey);
     if (until !== undefined && this.ctx.now() < until) {
       // settle() makes it ACTIVE when the transient status's time is up.
       t.description = {

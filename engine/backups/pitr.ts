@@ -266,7 +266,7 @@ export class PitrService {
    */
   sync(makeSystemBackup: (cfg: PitrConfig, description: TableDescription) => void): void {
     for (const cfg of [...this.configs.values()]) {
-      const table = this.ctx.catalog.get(cfg.tableName);
+      const table = this.ctx.catalog.byTableId(cfg.tableUuid);
       if (table && tableUuid(table) === cfg.tableUuid) {
         const json = JSON.stringify(table.description);
         if (json !== cfg.description) {

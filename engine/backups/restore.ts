@@ -273,7 +273,7 @@ export function createRestoredTable(
     });
     return { table: t, key };
   });
-  if (delayed) ctx.pending.set(name, ctx.now() + ctx.transientStatusMs);
+  if (delayed) ctx.pending.set(ctx.tableKey(name), ctx.now() + ctx.transientStatusMs);
   ctx.jobs.runNow(key);
   const out = describeTableNow(ctx, table);
   if (delayed && out.RestoreSummary) out.RestoreSummary = { ...out.RestoreSummary, RestoreInProgress: true };

@@ -140,8 +140,9 @@ function undoRun(ctx: EngineContext, run: number): void {
         const rows = page.all(below) as UndoRow[];
         if (rows.length === 0) return true;
         for (const [, tableName, tableId, h, pk, sk, json, size] of rows) {
-          const table = ctx.catalog.get(tableName);
-          if (!table || table.id !== tableId) continue;
+          // By id: the run may have imported into any region's tables.
+          const table = ctx.catalog.byId(tableId);
+          if (!table || table.name !== tableName) continue;
           if (h === null || pk === null || sk === null) {
             ctx.catalog.drop(table);
             droppedTables = true;

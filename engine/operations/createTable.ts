@@ -348,7 +348,7 @@ export function createTable(
       (input.Tags ?? []).map((t) => ({ Key: t.Key!, Value: t.Value! })),
     ),
   );
-  if (delayed) ctx.pending.set(name, now + ctx.transientStatusMs);
+  if (delayed) ctx.pending.set(ctx.tableKey(name), now + ctx.transientStatusMs);
   return { TableDescription: describeTableNow(ctx, table) };
 }
 

@@ -41,8 +41,9 @@ export function deleteTable(
     if (job.kind === 'snapshot' && job.tableId === table.id) ctx.jobs.runToEnd(key);
   const description = deletingDescription(describeTableNow(ctx, table));
   ctx.db.transaction(() => ctx.catalog.drop(table));
-  ctx.pending.delete(name);
-  if (ctx.transientStatusMs > 0) ctx.deleting.set(name, { table, until: ctx.now() + ctx.transientStatusMs });
+  ctx.pending.delete(ctx.tableKey(name));
+  if (ctx.transientStatusMs > 0)
+    ctx.deleting.set(ctx.tableKey(name), { table, until: ctx.now() + ctx.transientStatusMs });
   return { TableDescription: description };
 }
 

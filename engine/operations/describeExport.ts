@@ -12,7 +12,8 @@ export function describeExport(
   const c = new ConstraintErrors();
   checkBackupArn(c, raw.ExportArn, 'exportArn', true);
   c.throwIfAny();
-  const found = ctx.exports.get(input.ExportArn!);
+  // An export of another region (or account) is not there for this request.
+  const found = input.ExportArn!.startsWith(ctx.arnPrefix) ? ctx.exports.get(input.ExportArn!) : undefined;
   if (!found) throw exportError('ExportNotFoundException', `Export not found: ${input.ExportArn}`);
   return { ExportDescription: found.description };
 }

@@ -36,7 +36,7 @@ export function describeTable(
   checkTableName(c, raw.TableName);
   c.throwIfAny();
   const name = tableNameOf(input.TableName!);
-  const deleting = ctx.deleting.get(name);
+  const deleting = ctx.deleting.get(ctx.tableKey(name));
   if (deleting && ctx.now() < deleting.until) {
     return { Table: { ...deleting.table.description, TableStatus: 'DELETING' } };
   }

@@ -50,7 +50,9 @@ export function exportTableToPointInTime(
   }
   const name = tableNameOf(input.TableArn!);
   const table = ctx.catalog.get(name);
-  if (!table) throw tableNotFoundException(input.TableArn!);
+  // The ARN names the table's region: one of another region is not this request's table.
+  if (!table || (input.TableArn!.startsWith('arn:') && table.arn !== input.TableArn))
+    throw tableNotFoundException(input.TableArn!);
   const cfg = ctx.pitr.config(table);
   // The base snapshot is still being copied (ENABLING): nothing to export from yet.
   if (!cfg || ctx.pitr.enabling(cfg)) throw pitrUnavailable(name);

@@ -25,6 +25,7 @@ export function listBackups(
     .list()
     .filter(
       (b) =>
+        b.arn.startsWith(ctx.arnPrefix) &&
         (tableName === undefined || b.tableName === tableName) &&
         (type === 'ALL' ? b.type !== 'AWS_BACKUP' : b.type === type) &&
         (lower === undefined || b.createdAt >= lower) &&

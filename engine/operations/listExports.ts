@@ -14,7 +14,7 @@ export function listExports(
   checkRange(c, raw.MaxResults, 'maxResults', 1, 25);
   c.throwIfAny();
 
-  let exports = ctx.exports.list(input.TableArn);
+  let exports = ctx.exports.list(input.TableArn).filter((e) => e.ExportArn?.startsWith(ctx.arnPrefix));
   if (input.NextToken !== undefined) {
     const after = Buffer.from(String(input.NextToken), 'base64url').toString('utf8');
     const at = exports.findIndex((e) => e.ExportArn === after);

@@ -19,7 +19,10 @@ export function listStreams(
 
   ctx.streams.sync();
   const tableName = typeof input.TableName === 'string' ? tableNameOf(input.TableName) : undefined;
-  let streams = ctx.streams.list(tableName).sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  let streams = ctx.streams
+    .list(tableName)
+    .filter((s) => s.arn.startsWith(ctx.arnPrefix))
+    .sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
   if (tableName !== undefined && streams.length === 0 && !ctx.catalog.get(tableName)) throw tableNotFound();
   const start = input.ExclusiveStartStreamArn;
   if (typeof start === 'string') streams = streams.filter((s) => s.arn > start);

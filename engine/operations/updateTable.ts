@@ -334,7 +334,7 @@ export function updateTable(
     ctx.catalog.attachIndexes(table);
     ctx.catalog.save(table);
   });
-  if (transient) ctx.pending.set(name, ctx.now() + ctx.transientStatusMs);
+  if (transient) ctx.pending.set(ctx.tableKey(name), ctx.now() + ctx.transientStatusMs);
   // A small table's index is built before the answer (ACTIVE at once, as before); a larger one's
   // goes on in chunks from a timer, and DescribeTable shows CREATING/Backfilling until it is done.
   if (created) ctx.backfills.runNow(BACKFILL_SYNC_CHUNKS);

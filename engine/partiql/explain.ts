@@ -6,6 +6,7 @@ import type { EngineContext } from '../context.js';
 import { DynamoError, validation } from '../errors.js';
 import type { ExplainResult, ExplainStep } from '../../common/types.js';
 import type { Statement } from '../../grammar/partiql/index.js';
+import type { Namespace } from '../tables/table.js';
 import { HASH_SPACE } from '../keys/encoding.js';
 import { keyRange } from '../operations/query.js';
 import { finishPage, pageCapacity, partitionCount, partitionsBetween } from '../operations/readCommon.js';
@@ -245,10 +246,12 @@ export async function explainInSlices(
   parameters?: unknown,
   consistentRead?: unknown,
   pause: () => Promise<void> = () => new Promise<void>((resolve) => setImmediate(resolve)),
+  namespace?: Namespace,
 ): Promise<ExplainResult> {
   const steps = explainSteps(ctx, text, parameters, consistentRead);
   for (;;) {
-    const next = steps.next();
+    // Other requests run between slices, each in its own region: every slice names this one's.
+    const next = ctx.inNamespace(namespace, () => steps.next());
     if (next.done) return next.value;
     await pause();
   }
@@ -274,7 +277,8 @@ export function explainOperationInSlices(
   ctx: EngineContext,
   input: unknown,
   pause?: () => Promise<void>,
+  namespace?: Namespace,
 ): Promise<ExplainResult> {
   const raw = explainInput(input);
-  return explainInSlices(ctx, raw.Statement, raw.Parameters, raw.ConsistentRead, pause);
+  return explainInSlices(ctx, raw.Statement, raw.Parameters, raw.ConsistentRead, pause, namespace);
 }

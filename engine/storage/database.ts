@@ -1,10 +1,12 @@
-// One SQLite file is one local DynamoDB "account". This module opens it, applies schema migrations
+// One SQLite file holds a local DynamoDB's tables, every region's (and, with --accounts-by-key,
+// every account's: see migration 7). This module opens it, applies schema migrations
 // and runs each DynamoDB operation in exactly one SQLite transaction.
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { rehashPartitions } from './rehash.js';
+import { separateRegions } from './regions.js';
 
 /**
  * Schema migrations, applied in order; PRAGMA user_version records how many have run. A database
@@ -135,6 +137,9 @@ const MIGRATIONS: readonly (string | ((sqlite: SqliteDatabase) => void))[] = [
      size_bytes INTEGER NOT NULL,
      PRIMARY KEY (table_id, index_name)
    ) WITHOUT ROWID;`,
+  // 7: each (account, region) is its own namespace of tables: the catalog's key becomes
+  // (account, region, name). Existing tables keep the region and account their TableArn names.
+  separateRegions,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

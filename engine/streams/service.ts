@@ -3,6 +3,7 @@
 // are never reused, even after trimming. A stream is registered (sk_streams) the first time it is
 // seen — by a write, or by `sync()` after a control-plane operation — and is ENABLED exactly while
 // its table still names it as the enabled LatestStreamArn; otherwise its shard is closed.
+import { arnNamespace } from '../storage/regions.js';
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { EngineContext } from '../context.js';
@@ -184,8 +185,11 @@ export class StreamService {
    * a stream another engine enabled since.
    */
   private isActive(stream: StreamRow): boolean {
-    const row = this.ctx.prepare('SELECT description FROM sk_tables WHERE name = ?').get(stream.tableName) as
-      { description: string } | undefined;
+    const ns = arnNamespace(stream.arn);
+    if (!ns) return false;
+    const row = this.ctx
+      .prepare('SELECT description FROM sk_tables WHERE account = ? AND region = ? AND name = ?')
+      .get(ns.accountId, ns.region, stream.tableName) as { description: string } | undefined;
     if (!row) return false;
     const d = JSON.parse(row.description) as Table['description'];
     if ((d.TableId ?? d.TableArn) !== stream.tableUuid) return false;
@@ -199,7 +203,7 @@ export class StreamService {
    */
   sync(): void {
     const now = this.ctx.now();
-    const toRegister = this.ctx.catalog.list().filter((t) => {
+    const toRegister = this.ctx.catalog.all().filter((t) => {
       const d = t.description;
       return (
         d.StreamSpecification?.StreamEnabled === true &&
@@ -253,7 +257,8 @@ export class StreamService {
 
   require(arn: string): StreamRow {
     const s = this.get(arn);
-    if (!s) throw streamNotFound(arn);
+    // A stream of another region (or account) is not there for this request, as in DynamoDB.
+    if (!s || !arn.startsWith(this.ctx.arnPrefix)) throw streamNotFound(arn);
     return s;
   }
 

@@ -93,7 +93,7 @@ export class Backfills {
       const colon = rest.indexOf(':');
       const tableId = Number(rest.slice(0, colon));
       const indexName = rest.slice(colon + 1);
-      const table = catalog.list().find((t) => t.id === tableId);
+      const table = catalog.byId(tableId);
       const index = table?.indexes.get(indexName);
       if (!table || !index) {
         db.sqlite.prepare('DELETE FROM sk_meta WHERE key = ?').run(next.key);
@@ -135,7 +135,7 @@ export class Backfills {
 
   /** The backfill is complete: the index becomes ACTIVE, unless a transient status still runs. */
   private finished(table: Table, index: Index): void {
-    const until = this.ctx.pending.get(table.name);
+    const until = this.ctx.pending.get(table.stateKey);
     // With transient statuses on, settle() makes the index ACTIVE once its time is up.
     if (until !== undefined && this.ctx.now() < until) return;
     const gsis = table.description.GlobalSecondaryIndexes;

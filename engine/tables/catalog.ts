@@ -6,7 +6,8 @@ import type { KeyType, Sdk, Wire } from '../types.js';
 import type { KeySchema } from './schema.js';
 import { backfillKey, backfillKeyRange } from './backfill.js';
 import { Index, Table } from './table.js';
-import type { Counters, Projection, TableDescription } from './table.js';
+import { DEFAULT_NAMESPACE, namespaceKey } from './table.js';
+import type { Counters, Namespace, Projection, TableDescription } from './table.js';
 
 type KeySchemaElement = Wire<Sdk.KeySchemaElement>;
 type AttributeDefinition = Wire<Sdk.AttributeDefinition>;
@@ -35,9 +36,15 @@ export function toProjection(p: Wire<Sdk.Projection> | undefined): Projection {
 }
 
 export class Catalog {
-  private readonly tables = new Map<string, Table>();
-  /** Each table's catalog row as last read (description and tags text), to see what changed. */
-  private readonly rowText = new Map<string, string>();
+  /** Every table by namespace (namespaceKey) and then name. */
+  private readonly namespaces = new Map<string, Map<string, Table>>();
+  /** The tables of the namespace operations currently address (see `use`). */
+  private current = new Map<string, Table>();
+  private currentNamespace: Namespace = DEFAULT_NAMESPACE;
+  /** Each table's catalog row as last read (description and tags text) by table id, to see what changed. */
+  private readonly rowText = new Map<number, string>();
+  /** Every table by SQLite id (background work finds tables by id). */
+  private readonly ids = new Map<number, Table>();
   private nextId = 1;
 
   constructor(private readonly db: Database) {
@@ -46,35 +53,66 @@ export class Catalog {
   }
 
   /**
+   * Makes `ns` the namespace that `get`, `list`, `size` and `create` address. The engine calls it
+   * for each operation with the region the request was signed for (the default one otherwise).
+   */
+  use(ns: Namespace): void {
+    if (ns === this.currentNamespace) return;
+    this.currentNamespace = ns;
+    this.current = this.tablesOf(ns);
+  }
+
+  get namespace(): Namespace {
+    return this.currentNamespace;
+  }
+
+  private tablesOf(ns: Namespace): Map<string, Table> {
+    const key = namespaceKey(ns);
+    let tables = this.namespaces.get(key);
+    if (!tables) {
+      tables = new Map();
+      this.namespaces.set(key, tables);
+    }
+    return tables;
+  }
+
+  /**
    * Reads the catalog from the database, keeping the Table objects of tables that still exist with
    * the same id (another process sharing the file may have created, changed or dropped tables).
    */
   reload(): void {
-    const rows = this.db.sqlite.prepare('SELECT name, id, description, tags FROM sk_tables').all() as {
+    const rows = this.db.sqlite
+      .prepare('SELECT account, region, name, id, description, tags FROM sk_tables')
+      .all() as {
+      account: string;
+      region: string;
       name: string;
       id: number;
       description: string;
       tags: string;
     }[];
-    const previous = new Map(this.tables);
+    const previous = new Map(this.all().map((t) => [t.id, t]));
     const previousText = new Map(this.rowText);
-    this.tables.clear();
+    for (const tables of this.namespaces.values()) tables.clear();
     this.rowText.clear();
+    this.ids.clear();
     for (const row of rows) {
       const text = `${row.description}\n${row.tags}`;
-      const known = previous.get(row.name);
-      this.rowText.set(row.name, text);
-      if (known && known.id === row.id && previousText.get(row.name) === text) {
+      const known = previous.get(row.id);
+      this.rowText.set(row.id, text);
+      const tables = this.tablesOf({ region: row.region, accountId: row.account });
+      if (known && known.name === row.name && previousText.get(row.id) === text) {
         // Unchanged definition; only the items may have changed (their statistics are read from
         // sk_table_stats, which every process's writes keep current).
-        this.tables.set(row.name, known);
+        tables.set(row.name, known);
+        this.ids.set(row.id, known);
         this.nextId = Math.max(this.nextId, row.id + 1);
         continue;
       }
       const description = JSON.parse(row.description) as TableDescription;
       const tags = JSON.parse(row.tags) as { Key: string; Value: string }[];
       let table: Table;
-      if (known && known.id === row.id) {
+      if (known && known.name === row.name) {
         table = known;
         table.description = description;
         table.tags = tags;
@@ -82,7 +120,9 @@ export class Catalog {
       } else {
         table = this.build(row.id, description, tags);
       }
-      this.tables.set(row.name, table);
+      table.namespace = { region: row.region, accountId: row.account };
+      tables.set(row.name, table);
+      this.ids.set(row.id, table);
       this.nextId = Math.max(this.nextId, row.id + 1);
     }
   }
@@ -133,24 +173,59 @@ export class Catalog {
     for (const d of table.description.GlobalSecondaryIndexes ?? []) add('GSI', d);
   }
 
+  /** The table of that name in the current namespace. */
   get(name: string): Table | undefined {
-    return this.tables.get(name);
+    return this.current.get(name);
   }
 
-  /** Tables in name order (ListTables' order). */
+  /** Tables of the current namespace in name order (ListTables' order). */
   list(): Table[] {
-    return [...this.tables.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return byName([...this.current.values()]);
   }
 
   get size(): number {
-    return this.tables.size;
+    return this.current.size;
+  }
+
+  /** Every table of every namespace (background work: TTL, backfills, streams, jobs). */
+  all(): Table[] {
+    const out: Table[] = [];
+    for (const tables of this.namespaces.values()) out.push(...tables.values());
+    return out;
+  }
+
+  /** The table with this SQLite id, in whichever namespace. */
+  byId(id: number): Table | undefined {
+    const table = this.ids.get(id);
+    // The map may hold a table dropped by a rolled-back create; trust only what a namespace holds.
+    return table && this.tablesOf(table.namespace).get(table.name) === table ? table : undefined;
+  }
+
+  /** The table with this TableId (UUID), in whichever namespace. */
+  byTableId(tableId: string): Table | undefined {
+    for (const tables of this.namespaces.values())
+      for (const t of tables.values())
+        if ((t.description.TableId ?? t.description.TableArn) === tableId) return t;
+    return undefined;
+  }
+
+  /** Every namespace that holds tables, with how many, by region then account. */
+  regions(): { region: string; accountId: string; tables: number }[] {
+    const out: { region: string; accountId: string; tables: number }[] = [];
+    for (const tables of this.namespaces.values()) {
+      const first = tables.values().next().value;
+      if (first) out.push({ ...first.namespace, tables: tables.size });
+    }
+    return out.sort((a, b) =>
+      a.region !== b.region ? (a.region < b.region ? -1 : 1) : a.accountId < b.accountId ? -1 : 1,
+    );
   }
 
   /** Creates the table's storage and catalog row; call inside a transaction. */
   create(description: TableDescription, tags: { Key: string; Value: string }[]): Table {
     // The transaction has caught up with other processes (Database.beginListeners): a table one of
     // them created since the caller looked is seen here.
-    if (this.tables.has(description.TableName!)) {
+    if (this.current.has(description.TableName!)) {
       throw new DynamoError('ResourceInUseException', `Table already exists: ${description.TableName}`);
     }
     // Ids come from the file itself, so two processes sharing it never pick the same one, and are
@@ -169,13 +244,24 @@ export class Catalog {
       .prepare(`INSERT OR REPLACE INTO sk_meta (key, value) VALUES ('next_table_id', ?)`)
       .run(String(id + 1));
     const table = this.build(id, description, tags);
+    table.namespace = this.currentNamespace;
     // One exec for the item table and its indexes: each schema change costs a schema parse.
     this.db.sqlite.exec([table, ...table.indexes.values()].map((t) => `${t.createSql()};`).join('\n'));
     this.db.sqlite
-      .prepare('INSERT INTO sk_tables (name, id, description, tags) VALUES (?, ?, ?, ?)')
-      .run(table.name, id, JSON.stringify(description), JSON.stringify(tags));
-    this.tables.set(table.name, table);
-    this.rowText.delete(table.name);
+      .prepare(
+        'INSERT INTO sk_tables (account, region, name, id, description, tags) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        table.namespace.accountId,
+        table.namespace.region,
+        table.name,
+        id,
+        JSON.stringify(description),
+        JSON.stringify(tags),
+      );
+    this.current.set(table.name, table);
+    this.ids.set(id, table);
+    this.rowText.delete(id);
     this.setStatistics(id, '', { itemCount: 0, sizeBytes: 0 });
     for (const index of table.indexes.values())
       this.setStatistics(id, index.name, { itemCount: 0, sizeBytes: 0 });
@@ -184,10 +270,10 @@ export class Catalog {
 
   /** Persists a changed description or tags; call inside a transaction. */
   save(table: Table): void {
-    this.rowText.delete(table.name);
+    this.rowText.delete(table.id);
     this.db.sqlite
-      .prepare('UPDATE sk_tables SET description = ?, tags = ? WHERE name = ?')
-      .run(JSON.stringify(table.description), JSON.stringify(table.tags), table.name);
+      .prepare('UPDATE sk_tables SET description = ?, tags = ? WHERE id = ?')
+      .run(JSON.stringify(table.description), JSON.stringify(table.tags), table.id);
   }
 
   /** Creates storage for an index added by UpdateTable; call inside a transaction. */
@@ -210,13 +296,14 @@ export class Catalog {
     this.db.sqlite.exec(
       [...table.indexes.values(), table].map((t) => `DROP TABLE IF EXISTS "${t.sqlName}";`).join('\n'),
     );
-    this.db.sqlite.prepare('DELETE FROM sk_tables WHERE name = ?').run(table.name);
+    this.db.sqlite.prepare('DELETE FROM sk_tables WHERE id = ?').run(table.id);
     this.db.sqlite
       .prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?')
       .run(...backfillKeyRange(table.id));
     this.db.sqlite.prepare('DELETE FROM sk_table_stats WHERE table_id = ?').run(table.id);
-    this.tables.delete(table.name);
-    this.rowText.delete(table.name);
+    this.tablesOf(table.namespace).delete(table.name);
+    this.ids.delete(table.id);
+    this.rowText.delete(table.id);
     table.resetStatements();
   }
 
@@ -285,7 +372,7 @@ export class Catalog {
       ).map(([id, name]) => `${id}\u0000${name}`),
     );
     const missing: [Table, Index | undefined][] = [];
-    for (const table of this.tables.values()) {
+    for (const table of this.all()) {
       if (!known.has(`${table.id}\u0000`)) missing.push([table, undefined]);
       for (const index of table.indexes.values())
         if (!known.has(`${table.id}\u0000${index.name}`)) missing.push([table, index]);
@@ -312,4 +399,8 @@ export class Catalog {
   indexCounters(index: Index): Counters {
     return this.statistics(index.table.id, index.name, index.sqlName);
   }
+}
+
+function byName(tables: Table[]): Table[] {
+  return tables.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -7,6 +7,22 @@ import type { EncodedKey, KeySchema } from './schema.js';
 
 export type TableDescription = Wire<Sdk.TableDescription>;
 
+/**
+ * The namespace a table lives in: each region a request is signed for (and, with
+ * `--accounts-by-key`, each account) has its own tables, as in DynamoDB.
+ */
+export interface Namespace {
+  readonly region: string;
+  readonly accountId: string;
+}
+
+export const DEFAULT_NAMESPACE: Namespace = { region: 'us-east-1', accountId: '000000000000' };
+
+/** A namespace as one string (the catalog's map key). */
+export function namespaceKey(ns: Namespace): string {
+  return `${ns.accountId}:${ns.region}`;
+}
+
 export type ProjectionType = 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
 
 export interface Projection {
@@ -99,6 +115,8 @@ export class Table {
     delete: Statement;
   };
   readonly indexes = new Map<string, Index>();
+  /** The region (and account) the table belongs to; the catalog sets it. */
+  namespace: Namespace = DEFAULT_NAMESPACE;
 
   constructor(
     readonly id: number,
@@ -168,5 +186,10 @@ export class Table {
 
   get arn(): string {
     return this.description.TableArn!;
+  }
+
+  /** Unique over every namespace: keys per-table state kept in memory (transient statuses). */
+  get stateKey(): string {
+    return `${namespaceKey(this.namespace)}/${this.name}`;
   }
 }

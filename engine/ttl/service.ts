@@ -147,7 +147,7 @@ export class TtlService {
   /** Forgets the TTL settings of tables that no longer exist. */
   cleanup(): void {
     const gone = [...this.configs.values()].filter((cfg) => {
-      const t = this.ctx.catalog.get(cfg.tableName);
+      const t = this.ctx.catalog.byTableId(cfg.tableUuid);
       return !t || tableUuid(t) !== cfg.tableUuid;
     });
     if (gone.length === 0) return;
@@ -171,7 +171,7 @@ export class TtlService {
     let deleted = 0;
     for (const cfg of this.configs.values()) {
       if (!cfg.enabled || deleted >= limit) continue;
-      const table = this.ctx.catalog.get(cfg.tableName);
+      const table = this.ctx.catalog.byTableId(cfg.tableUuid);
       if (!table || tableUuid(table) !== cfg.tableUuid || table.status === 'CREATING') continue;
       const due = this.ctx
         .prepare(

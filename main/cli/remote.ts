@@ -29,12 +29,18 @@ export function addTargetOptions(cmd: Command): Command {
     )
     .option('--in-memory', 'a scratch in-memory database (mostly for trying things out)')
     .option('--endpoint <url>', 'a DynamoDB-compatible endpoint instead (sortkey serve, DynamoDB Local, …)')
-    .option('--region <region>', 'AWS region: without --endpoint, DynamoDB itself')
+    .option(
+      '--region <region>',
+      'with --db/--in-memory: whose tables (each region has its own); alone: DynamoDB itself there',
+    )
     .option('--profile <profile>', 'AWS credentials profile (~/.aws/config and ~/.aws/credentials)');
 }
 
 export function isRemoteTarget(opts: TargetCliOptions): boolean {
-  return opts.endpoint !== undefined || opts.region !== undefined || opts.profile !== undefined;
+  // With --db or --in-memory, --region names the region of the local tables (each region is its
+  // own namespace of tables); on its own it means DynamoDB itself in that region.
+  const local = opts.db !== undefined || opts.inMemory === true;
+  return opts.endpoint !== undefined || (!local && opts.region !== undefined) || opts.profile !== undefined;
 }
 
 export interface OpenedTarget {
@@ -80,7 +86,11 @@ export async function openTarget(
     },
   );
   // No background TTL sweeper: this process only moves data in and out.
-  const engine = new Engine({ path, ttlSweepIntervalMs: 0 });
+  const engine = new Engine({
+    path,
+    ttlSweepIntervalMs: 0,
+    ...(opts.region !== undefined ? { region: opts.region } : {}),
+  });
   return { target: engine, where: path === ':memory:' ? 'memory' : path, close: () => engine.close() };
 }
 

@@ -43,6 +43,8 @@ export interface ServeCliOptions {
   quiet?: boolean;
   verbose?: boolean;
   sharedDb?: boolean;
+  /** `--accounts-by-key`: each access key id is its own account. */
+  accountsByKey?: boolean;
   optimizeDbBeforeStartup?: boolean;
   disableTelemetry?: boolean;
   /** `--no-studio` sets this false. */
@@ -114,6 +116,8 @@ export function serveOptionsFromCli(
     port: opts.port,
     host: opts.host,
     region: opts.region,
+    ...(opts.sharedDb ? { sharedDb: true } : {}),
+    ...(opts.accountsByKey ? { accountsByKey: true } : {}),
     ...(opts.inMemory
       ? { inMemory: true }
       : {
@@ -287,7 +291,11 @@ export function register(program: Command): void {
       `folder for the database, as DynamoDB Local's -dbPath (uses DIR/${SHARED_DB_FILE})`,
     )
     .option('--in-memory', 'keep everything in memory; nothing is written to disk')
-    .option('--region <region>', 'region reported in ARNs and DescribeEndpoints', DEFAULT_REGION)
+    .option(
+      '--region <region>',
+      'region of unsigned requests and of the studio (each signed region has its own tables)',
+      DEFAULT_REGION,
+    )
     .option('--cors <origins>', "allow browsers on these origins ('*' or a comma-separated list)")
     .addOption(
       new Option(
@@ -334,7 +342,8 @@ export function register(program: Command): void {
     )
     .option('-q, --quiet', 'print only the endpoint URL')
     .option('--verbose', 'log every request: operation, status, milliseconds')
-    .addOption(new Option('--shared-db', 'accepted for DynamoDB Local compatibility').hideHelp())
+    .option('--shared-db', 'one set of tables for every region (as DynamoDB Local -sharedDb)')
+    .option('--accounts-by-key', 'each access key id is its own account with its own tables')
     .addOption(
       new Option('--optimize-db-before-startup', 'accepted for DynamoDB Local compatibility').hideHelp(),
     )

@@ -13,7 +13,10 @@ export function register(program: Command): void {
     )
     .option('--in-memory', 'a scratch database that vanishes on exit')
     .option('--endpoint <url>', 'a DynamoDB-compatible endpoint (sortkey serve, DynamoDB Local, …)')
-    .option('--region <region>', 'AWS region: without --endpoint, talk to DynamoDB itself')
+    .option(
+      '--region <region>',
+      'with --db/--in-memory: whose tables (each region has its own); alone: DynamoDB itself there',
+    )
     .option('--profile <profile>', 'AWS credentials profile (~/.aws/config)')
     .option('-c, --command <statements>', 'run these statements (separated by ;) and exit')
     .option('-f, --file <script>', 'run a script file (- for stdin) and exit')
@@ -60,6 +63,7 @@ Examples:
   sortkey shell -f seed.sql --continue
   sortkey shell --db ./dev.sqlite --read-only -c "SELECT * FROM Orders" --json --numbers string
   echo "SELECT * FROM Orders;" | sortkey shell --ndjson
+  sortkey shell --db ./dev.sqlite --region eu-west-1    # the tables an app made in eu-west-1
   sortkey shell --endpoint http://127.0.0.1:8000        # a running sortkey serve or DynamoDB Local
   sortkey shell --region eu-west-1 --profile prod       # DynamoDB itself`,
     )

@@ -326,7 +326,7 @@ function parseSeconds(value: string): number {
   return n;
 }
 
-async function runStats(table: string, opts: StatsCliOptions): Promise<number> {
+export async function runStats(table: string, opts: StatsCliOptions): Promise<number> {
   const sources = [opts.db !== undefined, opts.inMemory === true, opts.endpoint !== undefined].filter(
     Boolean,
   ).length;
@@ -363,6 +363,8 @@ async function runStats(table: string, opts: StatsCliOptions): Promise<number> {
     const { Engine } = await import('../../engine/index.js');
     const engine = new Engine({
       path,
+      // The region whose tables are listed (each region has its own).
+      region: opts.region ?? DEFAULT_REGION,
       ttlSweepIntervalMs: 0,
       metricsFlushIntervalMs: 0,
       hotKeys: false,
@@ -419,7 +421,7 @@ export function register(program: Command): void {
     .option('--in-memory', 'a scratch database (shows the output format, nothing more)')
     .option(
       '--region <region>',
-      'region for signing requests with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
+      'region whose tables to show (each region has its own); with --endpoint, the one requests are signed for',
       DEFAULT_REGION,
     )
     .option('--index <name>', 'a secondary index of the table instead of the table')

@@ -67,10 +67,10 @@ export function toWire(value: unknown): unknown {
 }
 
 /** Engine-backed API: the database file itself (no server needed). */
-export async function localApi(path: string): Promise<StreamApi> {
+export async function localApi(path: string, region?: string): Promise<StreamApi> {
   const { Engine } = await import('../../engine/index.js');
-  // No background timer: this process only reads.
-  const engine = new Engine({ path, ttlSweepIntervalMs: 0 });
+  // No background timer: this process only reads. `region`: whose tables (each has its own).
+  const engine = new Engine({ path, ttlSweepIntervalMs: 0, ...(region !== undefined ? { region } : {}) });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const run = (op: string, input: unknown): any => engine.execute(op, input);
   return {
@@ -377,10 +377,13 @@ export async function runStreamCommand(
   opts: StreamCliOptions,
   out: (line: string) => void = (l) => console.log(l),
 ): Promise<number> {
-  const remote = opts.endpoint !== undefined || opts.region !== undefined || opts.profile !== undefined;
+  // With --db or --in-memory, --region picks the region of the local tables.
+  const local = opts.db !== undefined || opts.inMemory === true;
+  const remote =
+    opts.endpoint !== undefined || (!local && opts.region !== undefined) || opts.profile !== undefined;
   const sources = [opts.db !== undefined, opts.inMemory === true, remote].filter(Boolean).length;
   if (sources > 1) {
-    console.error('sortkey stream: choose one of --db, --in-memory and --endpoint/--region');
+    console.error('sortkey stream: choose one of --db, --in-memory and --endpoint/--profile');
     return 2;
   }
   const follow = opts.follow === true;
@@ -398,6 +401,7 @@ export async function runStreamCommand(
             command: 'stream',
             mustExist: true,
           }),
+          opts.region,
         );
   } catch (e) {
     console.error(`sortkey stream: ${(e as Error).message}`);
@@ -443,7 +447,10 @@ export function register(program: Command): void {
     .option('--db <file>', `SQLite database file (default: ${defaultDatabasePath()})`)
     .option('--in-memory', 'an empty scratch database (only useful for trying the command)')
     .option('--endpoint <url>', 'a DynamoDB-compatible endpoint (a running sortkey serve, DynamoDB Local, …)')
-    .option('--region <region>', 'AWS region: without --endpoint, read the stream of DynamoDB itself')
+    .option(
+      '--region <region>',
+      'with --db/--in-memory: whose tables (each region has its own); alone: DynamoDB itself there',
+    )
     .option('--profile <profile>', 'AWS credentials profile (~/.aws/config)')
     .option('--json', 'one JSON record per line (NDJSON), as the Streams API returns it')
     .addOption(

@@ -24,17 +24,29 @@ import {
   errorBody,
   nextRequestId,
 } from './protocol.js';
-import type { SigV4Verifier } from './sigv4.js';
+import type { SigV4Verifier, SignedScope } from './sigv4.js';
+import { signedScope } from './sigv4.js';
+
+/** A namespace of tables: a region, and an account (engine/tables/table.ts's Namespace). */
+export interface Namespace {
+  readonly region: string;
+  readonly accountId: string;
+}
 
 /**
  * What the endpoint needs of a database: the engine's `execute` (and `has`, when it has one).
  * `execute` may also return a promise (an engine that forwards to a remote endpoint).
  */
 export interface EngineLike {
-  execute(operation: string, input: unknown): unknown;
+  /** `namespace`: the region (and account) the request addresses; absent, the engine's default. */
+  execute(operation: string, input: unknown, namespace?: Namespace): unknown;
   has?(operation: string): boolean;
   /** Sortkey's own operations (Explain, …), reached only through the Sortkey_20250101 prefix. */
-  executeSortkey?(operation: string, input: unknown): unknown;
+  executeSortkey?(operation: string, input: unknown, namespace?: Namespace): unknown;
+  /** Every namespace that holds tables, with how many (engines that keep several). */
+  regions?(): { region: string; accountId: string; tables: number }[];
+  /** The namespace of requests that name none. */
+  readonly defaultNamespace?: Namespace;
   close?(): void;
 }
 
@@ -62,6 +74,11 @@ export interface HandlerOptions {
   readonly cors?: CorsPolicy | undefined;
   /** When set, every API request must carry a valid SigV4 signature. */
   readonly auth?: SigV4Verifier | undefined;
+  /**
+   * The namespace of tables a request signed with `scope` addresses (undefined: the engine's
+   * default). Absent: every request uses the default namespace.
+   */
+  readonly namespaceOf?: (scope: SignedScope | undefined) => Namespace | undefined;
   readonly maxBodyBytes?: number;
   /** Refuses requests whose Host header the endpoint does not answer to (DNS rebinding). */
   readonly hostGuard?: HostGuard | undefined;
@@ -93,6 +110,7 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
   const routes = options.routes ?? [];
   const cors = options.cors;
   const auth = options.auth;
+  const namespaceOf = options.namespaceOf;
   const hostGuard = options.hostGuard;
   const maxBody = options.maxBodyBytes ?? MAX_REQUEST_BYTES;
   const onInternalError =
@@ -271,9 +289,10 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
         if (!verdict.ok) throw new ProtocolError(verdict.type, verdict.message);
       }
       if (input === undefined) throw new ProtocolError('SerializationException', '');
+      const namespace = namespaceOf?.(signedScope(req.headers.authorization, req.url));
       result = op.startsWith(SORTKEY_OPERATION)
-        ? engine.executeSortkey!(op.slice(SORTKEY_OPERATION.length), input)
-        : engine.execute(op, input);
+        ? engine.executeSortkey!(op.slice(SORTKEY_OPERATION.length), input, namespace)
+        : engine.execute(op, input, namespace);
     } catch (e) {
       sendFailure(req, res, op, e, started);
       return;

@@ -1,6 +1,7 @@
 // The DynamoDB-compatible HTTP endpoint, programmatically: `startServer(options)` opens (or takes)
 // an engine, listens, and hands back the URL and a graceful `close()`. `sortkey serve`, the tests
 // and the studio all start the endpoint through here.
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -15,10 +16,11 @@ import {
   parseAccessKeys,
 } from './config.js';
 import { parseCors } from './cors.js';
-import type { EngineLike, RequestHandler, RequestLogEntry, RouteHandler } from './handler.js';
+import type { EngineLike, Namespace, RequestHandler, RequestLogEntry, RouteHandler } from './handler.js';
 import { createRequestHandler } from './handler.js';
 import { createHostGuard, hostListNeeded, isLoopbackInterface, parseAllowedHosts } from './hosts.js';
 import { SigV4Verifier } from './sigv4.js';
+import type { SignedScope } from './sigv4.js';
 
 export type { EngineLike, RequestHandler, RequestLogEntry, RouteHandler } from './handler.js';
 export { createRequestHandler } from './handler.js';
@@ -101,10 +103,21 @@ export interface StartServerOptions {
    */
   readonly allowedHosts?: string | readonly string[];
   /**
-   * Whether a signature may be scoped to `region`. Default: only the server's `region`. Regions
-   * are not yet separate namespaces; once they are, this is where each served region is admitted.
+   * Whether a signature (with `authKeys`) may be scoped to `region`. Default: any well-formed
+   * region, each its own namespace of tables.
    */
   readonly servesRegion?: (region: string) => boolean;
+  /**
+   * One namespace of tables for every region (DynamoDB Local's -sharedDb): requests signed for any
+   * region see the tables of `region`, and ARNs name `region`. Default false: each region a
+   * request is signed for has its own tables, as in DynamoDB.
+   */
+  readonly sharedDb?: boolean;
+  /**
+   * Separate accounts by access key id (default false: one account, `accountId`, whatever the
+   * key, so that the studio, the shell and an application see the same tables).
+   */
+  readonly accountsByKey?: boolean;
   /** Routes consulted before the built-in ones (the studio's pages). */
   readonly routes?: RouteHandler[];
   readonly maxBodyBytes?: number;
@@ -142,6 +155,48 @@ function toKeyMap(keys: StartServerOptions['authKeys']): Map<string, string> | u
   if (typeof keys === 'string') return parseAccessKeys(keys);
   if (keys instanceof Map) return new Map(keys);
   return new Map(Object.entries(keys as Record<string, string>));
+}
+
+const DEFAULT_ACCOUNT_ID = '000000000000';
+
+/**
+ * How a request's credential scope picks its namespace of tables. Unsigned requests (and every
+ * request with `sharedDb`) use the default one; the engine answers them with `region`'s tables.
+ * With `accountsByKey`, an access key id of twelve digits is the account itself (as AWS account
+ * ids are) and any other key stands for a twelve-digit account derived from it.
+ */
+export function requestNamespaces(
+  region: string,
+  accountId: string,
+  sharedDb: boolean,
+  accountsByKey: boolean,
+): (scope: SignedScope | undefined) => Namespace | undefined {
+  if (sharedDb && !accountsByKey) return () => undefined;
+  const cache = new Map<string, Namespace>();
+  return (scope) => {
+    if (!scope) return undefined;
+    const key = `${scope.region}\0${accountsByKey ? scope.accessKeyId : ''}`;
+    let ns = cache.get(key);
+    if (!ns) {
+      ns = {
+        region: sharedDb ? region : scope.region,
+        accountId: accountsByKey ? accountOfKey(scope.accessKeyId) : accountId,
+      };
+      // Arbitrary clients may sign with ever new keys: keep the cache bounded.
+      if (cache.size > 1000) cache.clear();
+      cache.set(key, ns);
+    }
+    return ns;
+  };
+}
+
+/** The twelve-digit account an access key id stands for (`--accounts-by-key`). */
+export function accountOfKey(accessKeyId: string): string {
+  if (/^\d{12}$/.test(accessKeyId)) return accessKeyId;
+  // Our own choice (DynamoDB derives accounts from IAM, which has no local equivalent): the first
+  // 12 decimal digits of the key's SHA-256, stable across processes and versions.
+  const digest = createHash('sha256').update(accessKeyId).digest();
+  return (digest.readBigUInt64BE(0) % 1_000_000_000_000n).toString().padStart(12, '0');
 }
 
 function formatHost(host: string): string {
@@ -191,7 +246,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
     // Bound to another interface with --auth and no list: signatures bind the Host, accept any.
     anyHost: !loopback && allowedHosts === undefined,
   });
-  const servesRegion = options.servesRegion ?? ((r: string) => r === region);
+  const servesRegion = options.servesRegion ?? (() => true);
+  const namespaceOf = requestNamespaces(
+    region,
+    options.accountId ?? DEFAULT_ACCOUNT_ID,
+    options.sharedDb ?? false,
+    options.accountsByKey ?? false,
+  );
   const handler = createRequestHandler({
     engine: withInjectedLatency(engine),
     routes: options.routes ?? [],
@@ -200,6 +261,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
       ? new SigV4Verifier({ keys, servesRegion, ...(options.now ? { now: options.now } : {}) })
       : undefined,
     hostGuard,
+    namespaceOf,
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
@@ -306,10 +368,10 @@ function withInjectedLatency(engine: EngineLike): EngineLike {
     return ms > 0 ? later(ms, () => result) : result;
   };
   return {
-    execute(operation: string, input: unknown): unknown {
+    execute(operation: string, input: unknown, namespace?: Namespace): unknown {
       let result: unknown;
       try {
-        result = run(operation, input);
+        result = run(operation, input, namespace);
       } catch (e) {
         return failed(e);
       }
@@ -318,7 +380,11 @@ function withInjectedLatency(engine: EngineLike): EngineLike {
     },
     ...(engine.has ? { has: engine.has.bind(engine) } : {}),
     ...(engine.executeSortkey ? { executeSortkey: engine.executeSortkey.bind(engine) } : {}),
+    ...(engine.regions ? { regions: engine.regions.bind(engine) } : {}),
     ...(engine.close ? { close: engine.close.bind(engine) } : {}),
+    get defaultNamespace() {
+      return engine.defaultNamespace;
+    },
   };
 }
 

@@ -473,3 +473,31 @@ function fromHttpDate(value: string | undefined): string | undefined {
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? value : toAmzDate(ms);
 }
+
+/** Who signed a request, as its credential scope says: the access key id and the region. */
+export interface SignedScope {
+  readonly accessKeyId: string;
+  readonly region: string;
+}
+
+const CREDENTIAL_IN_HEADER = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\//;
+const CREDENTIAL_IN_QUERY = /[?&]X-Amz-Credential=([^%/&]+)(?:%2F|\/)\d{8}(?:%2F|\/)([a-z0-9-]+)(?:%2F|\/)/;
+
+/**
+ * The access key and region a request's SigV4 credential scope names (Authorization header or
+ * presigned query), or undefined when it carries none. Not a verification: the endpoint serves
+ * unsigned-for-real requests too (without --auth any signature is accepted), and the region only
+ * picks the namespace of tables, as DynamoDB's regional endpoints do.
+ */
+export function signedScope(
+  authorization: string | undefined,
+  url: string | undefined,
+): SignedScope | undefined {
+  const m =
+    authorization !== undefined
+      ? CREDENTIAL_IN_HEADER.exec(authorization)
+      : url !== undefined && url.includes('X-Amz-Credential')
+        ? CREDENTIAL_IN_QUERY.exec(url)
+        : null;
+  return m ? { accessKeyId: decodeURIComponent(m[1]!), region: m[2]! } : undefined;
+}

@@ -106,6 +106,12 @@ export interface Backend {
   readonly approximateCounts?: boolean;
   /** A short name for the prompt. */
   readonly promptName: string;
+  /** The region whose tables are shown (local databases hold one set of tables per region). */
+  readonly region?: string;
+  /** Switches to another region's tables (local databases only). */
+  useRegion?(region: string): void;
+  /** Every region that holds tables, with how many (local databases only). */
+  regions?(): Promise<{ region: string; tables: number }[]>;
   executeStatement(request: StatementRequest, signal?: AbortSignal): Promise<StatementPage>;
   listTables(signal?: AbortSignal): Promise<string[]>;
   describeTable(name: string, signal?: AbortSignal): Promise<TableDescription>;

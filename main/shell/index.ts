@@ -79,10 +79,16 @@ export function backendChoice(
   opts: ShellOptions,
   env: NodeJS.ProcessEnv = process.env,
 ):
-  { kind: 'local'; path: string } | { kind: 'remote'; endpoint?: string; region?: string; profile?: string } {
-  const remote = opts.endpoint !== undefined || opts.region !== undefined || opts.profile !== undefined;
+  | { kind: 'local'; path: string; region?: string }
+  | { kind: 'remote'; endpoint?: string; region?: string; profile?: string } {
+  const local = opts.db !== undefined || opts.inMemory === true;
+  // With --db or --in-memory, --region picks the region of the local tables (each region is its
+  // own namespace); otherwise it means DynamoDB itself in that region.
+  const remote =
+    opts.endpoint !== undefined || (!local && opts.region !== undefined) || opts.profile !== undefined;
   const sources = [opts.db !== undefined, opts.inMemory === true, remote].filter(Boolean).length;
-  if (sources > 1) throw new ShellUsageError('choose one of --db, --in-memory and --endpoint/--region');
+  if (sources > 1) throw new ShellUsageError('choose one of --db, --in-memory and --endpoint/--profile');
+  const localRegion = opts.region !== undefined ? { region: opts.region } : {};
   if (opts.endpoint !== undefined) {
     let url: URL;
     try {
@@ -102,8 +108,8 @@ export function backendChoice(
       ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
     };
   }
-  if (opts.inMemory) return { kind: 'local', path: ':memory:' };
-  return { kind: 'local', path: resolve(opts.db ?? defaultDatabasePath(env)) };
+  if (opts.inMemory) return { kind: 'local', path: ':memory:', ...localRegion };
+  return { kind: 'local', path: resolve(opts.db ?? defaultDatabasePath(env)), ...localRegion };
 }
 
 export function outputMode(opts: ShellOptions): OutputMode {
@@ -131,7 +137,7 @@ function maxItemsOption(opts: ShellOptions): number | undefined {
 }
 
 export async function openBackend(choice: ReturnType<typeof backendChoice>): Promise<Backend> {
-  if (choice.kind === 'local') return LocalBackend.open(choice.path);
+  if (choice.kind === 'local') return LocalBackend.open(choice.path, choice.region);
   // The SDK loads only for remote shells.
   const { RemoteBackend } = await import('./remote-backend.js');
   return new RemoteBackend(choice);

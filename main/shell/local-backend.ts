@@ -44,14 +44,42 @@ export class LocalBackend implements Backend {
     this.dumpSource = { engine };
   }
 
-  /** Opens a SQLite file (created if missing) or, with `':memory:'`, a scratch database. */
-  static open(path: string): LocalBackend {
+  /**
+   * Opens a SQLite file (created if missing) or, with `':memory:'`, a scratch database, on the
+   * tables of `region` (default us-east-1, as the server's default).
+   */
+  static open(path: string, region?: string): LocalBackend {
+    const regionOption = region !== undefined ? { region } : {};
     if (path === ':memory:') {
-      return new LocalBackend(Engine.inMemory(), 'in-memory database (gone when the shell exits)');
+      return new LocalBackend(
+        Engine.inMemory(regionOption),
+        'in-memory database (gone when the shell exits)',
+      );
     }
     const file = resolve(path);
     ensureDatabaseDir(file);
-    return new LocalBackend(new Engine({ path: file }), file);
+    return new LocalBackend(new Engine({ path: file, ...regionOption }), file);
+  }
+
+  /** The region whose tables the shell works on. */
+  get region(): string {
+    return this.engine.defaultNamespace.region;
+  }
+
+  /** Switches to another region's tables (`.region NAME`). */
+  useRegion(region: string): void {
+    this.engine.setDefaultRegion(region);
+  }
+
+  /** Every region that holds tables (of this account), with how many. */
+  regions(): Promise<{ region: string; tables: number }[]> {
+    const account = this.engine.defaultNamespace.accountId;
+    return Promise.resolve(
+      this.engine
+        .regions()
+        .filter((r) => r.accountId === account)
+        .map((r) => ({ region: r.region, tables: r.tables })),
+    );
   }
 
   private run<T>(signal: AbortSignal | undefined, f: () => T): Promise<T> {

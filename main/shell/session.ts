@@ -102,6 +102,8 @@ export interface RunResult {
 export const META_COMMANDS: readonly [string, string][] = [
   ['.help', 'this list'],
   ['.tables', 'the tables, with their keys and item counts'],
+  ['.regions', 'the regions that hold tables (each region has its own tables)'],
+  ['.region [NAME]', 'show the current region, or switch to the tables of another'],
   ['.describe TABLE', 'keys, indexes, billing, size, stream, TTL, PITR and tags of a table'],
   ['.create TABLE PK[:S|N|B] [SK[:S|N|B]]', 'create an on-demand table (PartiQL has no CREATE TABLE)'],
   ['.explain STATEMENT', 'how a statement runs: Query or Scan, keys, filter, estimated capacity'],
@@ -931,6 +933,26 @@ export class Session {
         case 'tables':
           await this.tables(signal);
           return 'ok';
+        case 'regions':
+          return (await this.listRegions())
+            ? 'ok'
+            : fail('this connection has one region: .regions works on local databases');
+        case 'region': {
+          const backend = this.backend;
+          if (!backend.useRegion || backend.region === undefined)
+            return fail('.region works on local databases (for an endpoint, sign for another region)');
+          if (!arg) {
+            this.println(backend.region);
+            return 'ok';
+          }
+          if (!/^[a-z0-9-]+$/.test(arg)) return fail(`not a region name: ${arg} (e.g. eu-west-1)`);
+          backend.useRegion(arg);
+          for (const name of this.schema.tables()) this.schema.forget(name);
+          await this.schema.refreshTables(true, signal);
+          const count = this.schema.tables().length;
+          this.println(this.c.dim(`region ${arg}: ${count} table${count === 1 ? '' : 's'}`));
+          return 'ok';
+        }
         case 'describe':
         case 'desc':
         case 'schema': {
@@ -1189,8 +1211,18 @@ export class Session {
     const c = this.c;
     await this.schema.refreshTables(true, signal);
     const names = [...this.schema.tables()];
+    const current = this.backend.region;
+    const elsewhere =
+      current !== undefined && this.backend.regions
+        ? (await this.backend.regions()).filter((r) => r.region !== current)
+        : [];
+    const others = elsewhere.map((r) => `${r.region} has ${r.tables}`).join(', ');
     if (names.length === 0) {
-      this.println(c.dim('no tables'));
+      // DynamoDB Local's classic trap: an application in one region, a tool looking at another.
+      if (current !== undefined && others) {
+        this.println(`no tables in ${current}; ${others}`);
+        this.println(c.dim(`.region ${elsewhere[0]!.region} switches to them`));
+      } else this.println(c.dim('no tables'));
       return;
     }
     const describeAll = this.backend.kind === 'local' || names.length <= 50;
@@ -1228,6 +1260,22 @@ export class Session {
     for (const line of rendered.lines) this.println(line);
     if (this.backend.approximateCounts && describeAll)
       this.println(c.dim('(item counts from DescribeTable, updated about every six hours)'));
+    if (others) this.println(c.dim(`(tables in ${current}; ${others}: .region NAME switches)`));
+  }
+
+  /** `.regions`: the regions that hold tables, the current one marked; false without regions. */
+  private async listRegions(): Promise<boolean> {
+    const backend = this.backend;
+    if (!backend.regions || backend.region === undefined) return false;
+    const regions = await backend.regions();
+    if (!regions.some((r) => r.region === backend.region))
+      regions.push({ region: backend.region, tables: 0 });
+    regions.sort((a, b) => (a.region < b.region ? -1 : 1));
+    for (const r of regions) {
+      const mark = r.region === backend.region ? '* ' : '  ';
+      this.println(`${mark}${r.region}  ${r.tables} table${r.tables === 1 ? '' : 's'}`);
+    }
+    return true;
   }
 
   /** `.read FILE`: runs a script, stopping at its first failure. */

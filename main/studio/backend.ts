@@ -33,6 +33,7 @@ import type {
   SchemaTable,
   StatementRequest,
   StatementResult,
+  RegionList,
   StudioInfo,
   StudioSchema,
   TableMetricsRow,
@@ -54,7 +55,13 @@ export type StudioBackendImpl = {
 };
 
 /** An engine whose EXPLAIN can pause between slices of its estimate's reads (engine/engine.ts). */
-type SlicingEngine = EngineLike & { explainInSlices?(input: unknown): Promise<ExplainResult> };
+type SlicingEngine = EngineLike & {
+  explainInSlices?(
+    input: unknown,
+    pause?: () => Promise<void>,
+    namespace?: { region: string; accountId: string },
+  ): Promise<ExplainResult>;
+};
 
 /** A failure to hand to the UI: DynamoDB's exception name and message. */
 export class StudioError extends Error {
@@ -92,6 +99,9 @@ export interface StudioBackendOptions {
  * milliseconds, and between slices the event loop serves whatever requests are waiting.
  */
 const SLICE_MS = 4;
+
+/** The account of a local engine started without --account-id. */
+const DEFAULT_ACCOUNT_ID = '000000000000';
 /** Items read per Query/Scan call by studio reads (a call is one uninterruptible slice). */
 const READ_SLICE_ITEMS = 200;
 
@@ -464,8 +474,29 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
   // rather than inside the first EXPLAIN or re-planning, while DynamoDB requests wait.
   setImmediate(() => parseStatement('SELECT * FROM "warm-up"')).unref();
 
+  // The region whose tables the studio shows (undefined: the engine's default one). Each region a
+  // client signs for has its own tables; the studio can look at any of them (`useRegion`).
+  let region: string | undefined;
+  const namespace = (): { region: string; accountId: string } | undefined =>
+    region === undefined
+      ? undefined
+      : { region, accountId: engine.defaultNamespace?.accountId ?? DEFAULT_ACCOUNT_ID };
+  const currentRegion = (): string => region ?? engine.defaultNamespace?.region ?? options.info().region;
+
+  function regionList(): RegionList {
+    const account = engine.defaultNamespace?.accountId ?? DEFAULT_ACCOUNT_ID;
+    const regions = (engine.regions?.() ?? [])
+      .filter((r) => r.accountId === account)
+      .map((r) => ({ region: r.region, tables: r.tables }));
+    // The current and the default region are offered even when empty: the way back.
+    for (const name of new Set([currentRegion(), engine.defaultNamespace?.region ?? options.info().region]))
+      if (!regions.some((r) => r.region === name)) regions.push({ region: name, tables: 0 });
+    regions.sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+    return { current: currentRegion(), regions };
+  }
+
   async function call(operation: string, input: unknown): Promise<AnyRecord> {
-    const result = await engine.execute(operation, input);
+    const result = await engine.execute(operation, input, namespace());
     return (result ?? {}) as AnyRecord;
   }
 
@@ -529,7 +560,7 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
   async function sortkey(operation: string, input: unknown): Promise<AnyRecord> {
     if (!engine.executeSortkey)
       throw new StudioError('UnknownOperationException', `${operation} needs a Sortkey engine`);
-    return ((await engine.executeSortkey(operation, input)) ?? {}) as AnyRecord;
+    return ((await engine.executeSortkey(operation, input, namespace())) ?? {}) as AnyRecord;
   }
 
   /**
@@ -539,10 +570,10 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
    */
   async function explainSliced(target: EngineLike, input: AnyRecord): Promise<ExplainResult> {
     const sliced = (target as SlicingEngine).explainInSlices;
-    if (typeof sliced === 'function') return sliced.call(target, input);
+    if (typeof sliced === 'function') return sliced.call(target, input, undefined, namespace());
     if (!target.executeSortkey)
       throw new StudioError('UnknownOperationException', 'EXPLAIN needs a Sortkey engine');
-    return (await target.executeSortkey('Explain', input)) as ExplainResult;
+    return (await target.executeSortkey('Explain', input, namespace())) as ExplainResult;
   }
 
   const explainSlice = timeSlicer();
@@ -658,7 +689,20 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
 
   const backend = {
     async info(): Promise<StudioInfo> {
-      return options.info();
+      return { ...options.info(), region: currentRegion() };
+    },
+
+    async regions(): Promise<RegionList> {
+      return regionList();
+    },
+
+    async useRegion(args: { region: string }): Promise<RegionList> {
+      const name = requireString(args as unknown as AnyRecord, 'region');
+      if (!/^[a-z0-9-]{1,64}$/.test(name))
+        throw new StudioError('ValidationException', `Not a region name: ${name} (e.g. eu-west-1)`);
+      if (!engine.regions) throw new StudioError('ValidationException', 'This connection has one region');
+      region = name;
+      return regionList();
     },
 
     async queries(args: QueriesRequest): Promise<QueryState> {

@@ -1,7 +1,7 @@
 // The studio's frame: header with navigation, the sidebar of tables, and the page on the right.
 // Pages: #/query (PartiQL editor), #/tables/<name> (table browser), #/indexes/<name> (index designer
 // and access patterns), #/metrics[/<name>] (dashboards: all tables, or one).
-import type { StudioBackend, StudioInfo, TableSummary } from './backend/api.js';
+import type { RegionList, StudioBackend, StudioInfo, TableSummary } from './backend/api.js';
 import { errorText } from './backend/client.js';
 import type { SchemaCache } from './schema.js';
 import { clear, confirmDialog, countOf, formatBytes, h, toast } from './ui/dom.js';
@@ -40,6 +40,10 @@ export class App {
   private tables: TableSummary[] = [];
   private info: StudioInfo | undefined;
   private readonly sidebarList = h('ul.table-list', { 'aria-label': 'Tables' });
+  /** The region picker: each region clients sign for has its own tables. */
+  private readonly regionBox = h('div.region-box');
+  private regionList: RegionList | undefined;
+  private regionSignature = '';
   private readonly main = h('main.page');
   private readonly nav = h('nav.nav', { 'aria-label': 'Sections' });
   private readonly infoLine = h('div.conn-info');
@@ -83,6 +87,7 @@ export class App {
         ),
         h('button.small.primary', { onclick: () => this.createTable(), 'data-testid': 'new-table' }, '+ New'),
       ),
+      this.regionBox,
       this.sidebarList,
     );
     clear(
@@ -130,6 +135,7 @@ export class App {
     } catch (e) {
       toast(`Could not list tables: ${errorText(e)}`, 'error');
     }
+    await this.refreshRegions();
     this.tablesSignature = signatureOf(this.tables);
     this.renderSidebar();
     const shown = this.tableView && this.tables.find((t) => t.name === this.tableView!.tableName);
@@ -150,8 +156,12 @@ export class App {
     this.polling = true;
     try {
       const tables = await this.backend.listTables();
+      const regionsChanged = await this.refreshRegions();
       const signature = signatureOf(tables);
-      if (signature === this.tablesSignature) return;
+      if (signature === this.tablesSignature) {
+        if (regionsChanged) this.renderSidebar();
+        return;
+      }
       const names = (list: TableSummary[]): string => list.map((t) => t.name).join('\n');
       const namesChanged = names(tables) !== names(this.tables);
       this.tables = tables;
@@ -167,15 +177,98 @@ export class App {
     }
   }
 
+  /** Reads the regions that hold tables; true when they changed since the last look. */
+  private async refreshRegions(): Promise<boolean> {
+    let list: RegionList;
+    try {
+      list = await this.backend.regions();
+    } catch {
+      return false;
+    }
+    const signature = JSON.stringify(list);
+    if (signature === this.regionSignature) return false;
+    this.regionSignature = signature;
+    this.regionList = list;
+    this.renderRegions();
+    return true;
+  }
+
+  private renderRegions(): void {
+    const list = this.regionList;
+    if (!list) return;
+    const regions = [...list.regions];
+    if (!regions.some((r) => r.region === list.current)) regions.push({ region: list.current, tables: 0 });
+    regions.sort((a, b) => (a.region < b.region ? -1 : 1));
+    clear(
+      this.regionBox,
+      h(
+        'label.region-label',
+        { title: 'Each region an application signs its requests for has its own tables' },
+        'Region ',
+        h(
+          'select.region-select',
+          {
+            'data-testid': 'region-select',
+            'aria-label': 'Region',
+            onchange: (e: Event) => void this.switchRegion((e.target as HTMLSelectElement).value),
+          },
+          regions.map((r) =>
+            h(
+              'option',
+              { value: r.region, ...(r.region === list.current ? { selected: true } : {}) },
+              `${r.region} (${countOf(r.tables, 'table')})`,
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** Shows another region's tables. */
+  async switchRegion(region: string): Promise<void> {
+    try {
+      this.regionList = await this.backend.useRegion({ region });
+      this.regionSignature = JSON.stringify(this.regionList);
+    } catch (e) {
+      toast(`Could not switch region: ${errorText(e)}`, 'error');
+      return;
+    }
+    this.renderRegions();
+    this.tableView?.destroy();
+    this.tableView = undefined;
+    this.current = undefined;
+    const section = this.section();
+    await this.refreshTables();
+    void this.schema.refresh();
+    void this.loadInfo();
+    // A page about a table of the previous region has nothing to show here.
+    if (this.selectedTable() !== undefined) location.hash = `#/${section}`;
+    else this.route();
+  }
+
   private renderSidebar(): void {
     const selected = this.selectedTable();
     const section = this.section();
     const linkSection = TABLE_SECTIONS.includes(section) ? section : 'tables';
+    const list = this.regionList;
+    const elsewhere = list ? list.regions.filter((r) => r.region !== list.current && r.tables > 0) : [];
     clear(
       this.sidebarList,
-      this.tables.length === 0
-        ? h('li.empty', null, 'No tables yet. Create one, or run CREATE through the SDK.')
-        : null,
+      this.tables.length === 0 && list && elsewhere.length > 0
+        ? // DynamoDB Local's classic trap: the application's tables are in another region.
+          h(
+            'li.empty.region-hint',
+            { 'data-testid': 'region-hint' },
+            `No tables in ${list.current}; ${elsewhere.map((r) => `${r.region} has ${r.tables}`).join(', ')}. `,
+            h(
+              'button.small',
+              { onclick: () => void this.switchRegion(elsewhere[0]!.region) },
+              `Show ${elsewhere[0]!.region}`,
+            ),
+          )
+        : this.tables.length === 0
+          ? h('li.empty', null, 'No tables yet. Create one, or run CREATE through the SDK.')
+          : null,
       this.tables.map((t) => {
         const keys = t.keySchema.map((k) => {
           const type =

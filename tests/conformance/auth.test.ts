@@ -40,17 +40,31 @@ describe('--auth', () => {
     assert.equal((await other.send(new ListTablesCommand({}))).$metadata.httpStatusCode, 200);
   });
 
-  it('refuses a signature scoped to a region the endpoint does not serve', async () => {
+  it('accepts a signature scoped to any region (each region is its own namespace)', async () => {
     const client = s.makeClient({
       credentials: { accessKeyId: KEY, secretAccessKey: SECRET },
       region: 'eu-west-1',
       maxAttempts: 1,
     });
-    await expectAwsError(
-      client.send(new ListTablesCommand({})),
-      'InvalidSignatureException',
-      "Credential should be scoped to a valid region, not 'eu-west-1'.",
-    );
+    assert.equal((await client.send(new ListTablesCommand({}))).$metadata.httpStatusCode, 200);
+  });
+
+  it('refuses a signature scoped to a region the endpoint does not serve', async () => {
+    const t = await startTestServer({ authKeys: { [KEY]: SECRET }, servesRegion: (r) => r === 'us-east-1' });
+    try {
+      const client = t.makeClient({
+        credentials: { accessKeyId: KEY, secretAccessKey: SECRET },
+        region: 'eu-west-1',
+        maxAttempts: 1,
+      });
+      await expectAwsError(
+        client.send(new ListTablesCommand({})),
+        'InvalidSignatureException',
+        "Credential should be scoped to a valid region, not 'eu-west-1'.",
+      );
+    } finally {
+      await t.close();
+    }
   });
 
   it('refuses a signature that does not cover X-Amz-Target (no replay as another operation)', async () => {

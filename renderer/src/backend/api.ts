@@ -89,6 +89,16 @@ export interface StudioInfo {
   database?: string;
 }
 
+/**
+ * The regions of a local database: each region a client signs for has its own tables. `current`
+ * is the one the studio shows; `regions` those that hold tables, with how many, and the current
+ * and default ones (perhaps empty).
+ */
+export interface RegionList {
+  current: string;
+  regions: { region: string; tables: number }[];
+}
+
 export interface SecondaryIndexInput {
   IndexName: string;
   KeySchema: KeySchemaElement[];
@@ -442,6 +452,8 @@ export interface BackendErrorShape {
 export interface StudioBackend {
   info(): Promise<StudioInfo>;
   listTables(): Promise<TableSummary[]>;
+  regions(): Promise<RegionList>;
+  useRegion(args: { region: string }): Promise<RegionList>;
   describeTable(args: { table: string }): Promise<Record<string, unknown>>;
   createTable(args: CreateTableInput): Promise<TableSummary>;
   deleteTable(args: { table: string }): Promise<{ deleted: string }>;
@@ -473,6 +485,8 @@ export type BackendMethod = keyof StudioBackend;
 export const BACKEND_METHODS: readonly BackendMethod[] = [
   'info',
   'listTables',
+  'regions',
+  'useRegion',
   'describeTable',
   'createTable',
   'deleteTable',

@@ -181,6 +181,52 @@ describe('sortkey shell (scripts)', () => {
   });
 });
 
+describe('regions of a local database', () => {
+  // An application signed for eu-west-1 made its tables there; the shell starts in us-east-1.
+  function seeded(): string {
+    const db = join(tempDir(), 'regions.sqlite');
+    const engine = new Engine({ path: db, region: 'eu-west-1' });
+    for (const name of ['Orders', 'Users', 'Carts']) {
+      engine.execute('CreateTable', {
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      });
+    }
+    put(engine, "INSERT INTO Orders VALUE {'pk': 'eu'}");
+    engine.close();
+    return db;
+  }
+
+  it('.tables says where the tables are when the current region has none', async () => {
+    const r = await runHere({ db: seeded(), command: '.tables' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^no tables in us-east-1; eu-west-1 has 3$/m);
+    assert.match(r.stdout, /\.region eu-west-1 switches to them/);
+  });
+
+  it('--region picks the region of the local tables', async () => {
+    const db = seeded();
+    const r = await runHere({ db, region: 'eu-west-1', command: 'SELECT pk FROM Orders', json: true });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [{ pk: 'eu' }]);
+    const east = await runHere({ db, command: 'SELECT pk FROM Orders', json: true });
+    assert.equal(east.status, 1);
+    assert.match(east.stderr, /ResourceNotFoundException|Orders/);
+  });
+
+  it('.regions lists the regions and .region switches between them', async () => {
+    const r = await runHere({ db: seeded(), file: '-' }, '.regions\n.region eu-west-1\n.region\n.tables\n');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^ {2}eu-west-1 {2}3 tables$/m);
+    assert.match(r.stdout, /^\* us-east-1 {2}0 tables$/m);
+    assert.match(r.stdout, /region eu-west-1: 3 tables/);
+    assert.match(r.stdout, /^eu-west-1$/m);
+    assert.match(r.stdout, /Orders/);
+  });
+});
+
 describe('flag checks', () => {
   it('picks the backend', () => {
     assert.deepEqual(backendChoice({ inMemory: true }), { kind: 'local', path: ':memory:' });
@@ -191,6 +237,12 @@ describe('flag checks', () => {
       region: 'eu-west-1',
     });
     assert.deepEqual(backendChoice({ profile: 'prod' }), { kind: 'remote', profile: 'prod' });
+    assert.deepEqual(backendChoice({ db: '/d.sqlite', region: 'eu-west-1' }), {
+      kind: 'local',
+      path: '/d.sqlite',
+      region: 'eu-west-1',
+    });
+    assert.deepEqual(backendChoice({ region: 'eu-west-1' }), { kind: 'remote', region: 'eu-west-1' });
     assert.throws(() => backendChoice({ db: 'x', endpoint: 'http://h' }), /choose one of/);
   });
 
