@@ -238,7 +238,7 @@ export class RemoteConnection implements Connection {
     return this.callAny(operation, input as Record<string, unknown>, signal) as Promise<OperationOutput<O>>;
   }
 
-  sortkey(operation: string): Promise<Record<string, unknown>> {
+  sortkey(operation: string, _input?: Record<string, unknown>): Promise<Record<string, unknown>> {
     return Promise.reject(
       new ConnectionError(
         'UnsupportedOperation',
