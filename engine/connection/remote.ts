@@ -144,6 +144,8 @@ export class RemoteConnection implements Connection {
         requestHandler: { connectionTimeout: o.connectTimeoutMs ?? 5000 },
         ...(this.region ? { region: this.region } : {}),
         ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+        // The profile also gives the region and `endpoint_url` when the options do not.
+        ...(o.profile ? { profile: o.profile } : {}),
       };
       if (o.credentials) config.credentials = { ...o.credentials };
       else {
