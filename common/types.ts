@@ -18,6 +18,8 @@ export interface ExplainStep {
 }
 
 export interface ExplainResult {
+  /** Set when the plan was made without the data (a remote connection): capacity figures are not estimates. */
+  Note?: string;
   StatementKind: string;
   Steps: ExplainStep[];
   FullTableScan: boolean;

@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import type { Engine } from '../engine.js';
 import { DynamoError } from '../errors.js';
 import type { KeySchema } from '../tables/schema.js';
-import type { AttributeValue, Item } from '../types.js';
+import type { Item } from '../types.js';
 import type { ExportDestination } from './io/output.js';
 import { DumpError } from './import.js';
-import { fromSdkItem, isRetryable, toSdkItem, toSdkValue } from './remote.js';
-import type { RemoteDynamo } from './remote.js';
-import { isRemote, listTableNames, tableInfo } from './store.js';
+import type { Connection } from '../connection/index.js';
+import { isRetryable } from './remote.js';
+import { isRemote, listTableNames, localEngineOf, tableInfo } from './store.js';
 import type { DumpTarget, TableInfo } from './store.js';
 import type { ExportFormat, ExportOptions, ExportReport, ExportSpec, Progress } from './types.js';
 import { createWriter, safeFileName } from './writers.js';
@@ -157,15 +157,15 @@ async function* localStatementRows(
   } while (token);
 }
 
-type SdkPage = {
-  Items?: Record<string, Record<string, unknown>>[];
+type Page = {
+  Items?: Item[];
   LastEvaluatedKey?: unknown;
   NextToken?: string;
 };
 
 /** A parallel Scan of a remote table: `segments` scans at once, pages handed out as they arrive. */
 async function* remoteScanRows(
-  remote: RemoteDynamo,
+  remote: Connection,
   input: Record<string, unknown>,
   segments: number,
   signal?: AbortSignal,
@@ -186,7 +186,7 @@ async function* remoteScanRows(
       do {
         while (queue.length >= segments * 2 && !failure) await new Promise<void>((r) => (space = r));
         if (failure) return;
-        const out = await remote.call<SdkPage>(
+        const out = (await remote.callAny(
           'Scan',
           {
             ...input,
@@ -194,9 +194,9 @@ async function* remoteScanRows(
             ...(start ? { ExclusiveStartKey: start } : {}),
           },
           signal,
-        );
+        )) as Page;
         if (out.Items?.length) {
-          queue.push(out.Items.map((i) => ({ item: fromSdkItem(i) })));
+          queue.push(out.Items.map((item) => ({ item })));
           wake();
         }
         start = out.LastEvaluatedKey;
@@ -228,7 +228,7 @@ async function* remoteScanRows(
 }
 
 async function* remoteSequentialRows(
-  remote: RemoteDynamo,
+  remote: Connection,
   operation: 'Query' | 'Scan' | 'ExecuteStatement',
   input: Record<string, unknown>,
   signal?: AbortSignal,
@@ -236,12 +236,12 @@ async function* remoteSequentialRows(
   let start: unknown;
   let token: string | undefined;
   do {
-    const out = await remote.call<SdkPage>(
+    const out = (await remote.callAny(
       operation,
       { ...input, ...(start ? { ExclusiveStartKey: start } : {}), ...(token ? { NextToken: token } : {}) },
       signal,
-    );
-    if (out.Items?.length) yield out.Items.map((i) => ({ item: fromSdkItem(i) }));
+    )) as Page;
+    if (out.Items?.length) yield out.Items.map((item) => ({ item }));
     start = out.LastEvaluatedKey;
     token = out.NextToken;
   } while (start || token);
@@ -254,17 +254,6 @@ export function statementTable(statement: string): string | undefined {
   return m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2];
 }
 
-/** A Query/Scan input in DynamoDB JSON with its values as the SDK wants them (binary as bytes). */
-function sdkInput(input: Record<string, unknown>): Record<string, unknown> {
-  const values = input.ExpressionAttributeValues as Record<string, AttributeValue> | undefined;
-  const start = input.ExclusiveStartKey as Record<string, AttributeValue> | undefined;
-  return {
-    ...input,
-    ...(values ? { ExpressionAttributeValues: toSdkItem(values) } : {}),
-    ...(start ? { ExclusiveStartKey: toSdkItem(start) } : {}),
-  };
-}
-
 /** The items of an export spec, page after page. */
 export function rowsOf(
   source: DumpTarget,
@@ -272,40 +261,44 @@ export function rowsOf(
   options: ExportOptions = {},
 ): AsyncGenerator<ExportRow[]> {
   const signal = options.signal;
+  const engine = localEngineOf(source);
   if (spec.statement !== undefined) {
-    if (isRemote(source)) {
+    if (!engine) {
       return remoteSequentialRows(
-        source,
+        source as Connection,
         'ExecuteStatement',
         {
           Statement: spec.statement,
-          ...(spec.parameters
-            ? { Parameters: spec.parameters.map((p) => toSdkValue(p as AttributeValue)) }
-            : {}),
+          ...(spec.parameters ? { Parameters: spec.parameters } : {}),
         },
         signal,
       );
     }
-    if (!source.has('ExecuteStatement'))
+    if (!engine.has('ExecuteStatement'))
       throw new DumpError('this engine cannot run PartiQL statements yet (no ExecuteStatement)');
-    return localStatementRows(source, spec.statement, spec.parameters);
+    return localStatementRows(engine, spec.statement, spec.parameters);
   }
   if (spec.table === undefined) throw new DumpError('export what? Give a table, a query or a statement');
   if (spec.query) {
     const input = { ...spec.query, TableName: spec.table };
-    return isRemote(source)
-      ? remoteSequentialRows(source, 'Query', sdkInput(input), signal)
-      : localOperationRows(source, 'Query', input);
+    return engine
+      ? localOperationRows(engine, 'Query', input)
+      : remoteSequentialRows(source as Connection, 'Query', input, signal);
   }
   if (spec.scan) {
     const input = { ...spec.scan, TableName: spec.table };
-    if (isRemote(source))
-      return remoteScanRows(source, sdkInput(input), Math.max(1, options.segments ?? 4), signal);
-    return localOperationRows(source, 'Scan', input);
+    if (!engine)
+      return remoteScanRows(source as Connection, input, Math.max(1, options.segments ?? 4), signal);
+    return localOperationRows(engine, 'Scan', input);
   }
-  if (isRemote(source))
-    return remoteScanRows(source, { TableName: spec.table }, Math.max(1, options.segments ?? 4), signal);
-  return localTableRows(source, spec.table, signal);
+  if (!engine)
+    return remoteScanRows(
+      source as Connection,
+      { TableName: spec.table },
+      Math.max(1, options.segments ?? 4),
+      signal,
+    );
+  return localTableRows(engine, spec.table, signal);
 }
 
 class ExportProgress {

@@ -56,9 +56,9 @@ import { SortingSpool } from './io/spool.js';
 import { ImportJournal } from './journal.js';
 import { InputError, readRecords } from './readers.js';
 import type { InputRecord, ReaderOptions } from './readers.js';
-import { backoffMs, sleep, toSdkItem } from './remote.js';
-import type { RemoteDynamo } from './remote.js';
-import { isRemote, tableInfo } from './store.js';
+import type { Connection } from '../connection/index.js';
+import { backoffMs, sleep, waitActive } from './remote.js';
+import { localEngineOf, tableInfo } from './store.js';
 import type { DumpTarget } from './store.js';
 import type {
   ImportFormat,
@@ -305,11 +305,10 @@ class ImportRun {
           );
         }
       }
-      const live = isRemote(this.target)
-        ? scratchTable(info.definition.create)
-        : this.target.ctx.catalog.get(name)!;
-      if (!isRemote(this.target)) {
-        this.target.ctx.settle(live);
+      const engine = localEngineOf(this.target);
+      const live = engine ? engine.ctx.catalog.get(name)! : scratchTable(info.definition.create);
+      if (engine) {
+        engine.ctx.settle(live);
         if (live.status === 'CREATING' || live.status === 'DELETING')
           throw new DumpError(`table ${name} is ${live.status}`);
       }
@@ -786,19 +785,19 @@ class ImportRun {
 
   // ── phase 2, remote ─────────────────────────────────────────────────────────────────────────
 
-  async writeRemote(remote: RemoteDynamo): Promise<boolean> {
+  async writeRemote(remote: Connection): Promise<boolean> {
     const onConflict = this.options.onConflict ?? 'overwrite';
     const signal = this.options.signal;
     for (const t of this.targetList) {
       if (t.skip) continue;
       if (!t.exists) {
-        await remote.call('CreateTable', t.create!.create, signal);
-        await remote.waitActive(t.name);
+        await remote.callAny('CreateTable', t.create!.create as unknown as Record<string, unknown>, signal);
+        await waitActive(remote, t.name);
         t.report.created = true;
         const ttl = t.create!.timeToLive;
         if (ttl?.Enabled) {
           try {
-            await remote.call('UpdateTimeToLive', {
+            await remote.callAny('UpdateTimeToLive', {
               TableName: t.name,
               TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true },
             });
@@ -810,7 +809,7 @@ class ImportRun {
         }
         if (t.create!.pointInTimeRecovery) {
           try {
-            await remote.call('UpdateContinuousBackups', {
+            await remote.callAny('UpdateContinuousBackups', {
               TableName: t.name,
               PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
             });
@@ -890,9 +889,7 @@ class ImportRun {
         batches.set(t.index, b);
       }
       b.keys.add(keyId);
-      b.requests.push(
-        isPut ? { PutRequest: { Item: toSdkItem(item) } } : { DeleteRequest: { Key: toSdkItem(item) } },
-      );
+      b.requests.push(isPut ? { PutRequest: { Item: item } } : { DeleteRequest: { Key: item } });
       if (isPut) {
         t.report.written++;
         this.report.written++;
@@ -910,17 +907,13 @@ class ImportRun {
   }
 
   private async batchWrite(
-    remote: RemoteDynamo,
+    remote: Connection,
     table: string,
     requests: Record<string, unknown>[],
   ): Promise<void> {
     let pending: Record<string, unknown[]> = { [table]: requests };
     for (let attempt = 0; ; attempt++) {
-      const out = await remote.call<{ UnprocessedItems?: Record<string, unknown[]> }>(
-        'BatchWriteItem',
-        { RequestItems: pending },
-        this.options.signal,
-      );
+      const out = await remote.call('BatchWriteItem', { RequestItems: pending }, this.options.signal);
       const left = out.UnprocessedItems ?? {};
       if (Object.values(left).every((l) => l.length === 0)) return;
       if (attempt >= 15) throw new Error(`BatchWriteItem kept returning unprocessed items for ${table}`);
@@ -930,7 +923,7 @@ class ImportRun {
   }
 
   private async conditionalPut(
-    remote: RemoteDynamo,
+    remote: Connection,
     t: Target,
     item: Item,
     mode: 'skip' | 'fail',
@@ -948,7 +941,7 @@ class ImportRun {
         'PutItem',
         {
           TableName: t.name,
-          Item: toSdkItem(item),
+          Item: item,
           ConditionExpression: conds.join(' AND '),
           ExpressionAttributeNames: names,
         },
@@ -1231,7 +1224,8 @@ async function run(
     if (!r.failed) r.findBatchDuplicates();
     const stop = r.failed && !options.continueOnError;
     if (!stop && !options.dryRun && r.targetList.length > 0) {
-      r.report.committed = isRemote(target) ? await r.writeRemote(target) : await r.writeLocal(target);
+      const engine = localEngineOf(target);
+      r.report.committed = engine ? await r.writeLocal(engine) : await r.writeRemote(target as Connection);
       if (!r.report.committed) r.report.written = 0;
     }
     if (r.rejects) {

@@ -42,7 +42,7 @@ async function runDump(file: string, opts: DumpCliOptions): Promise<number> {
     return failure('dump', e);
   } finally {
     release();
-    opened.close();
+    await opened.close();
   }
 }
 

@@ -170,7 +170,7 @@ async function runExport(args: string[], opts: ExportCliOptions): Promise<number
     return failure('export', e);
   } finally {
     release();
-    opened.close();
+    await opened.close();
   }
 }
 

@@ -264,7 +264,7 @@ export async function runLoad(
     bar.done();
     return failure(command, e);
   } finally {
-    opened.close();
+    await opened.close();
   }
 }
 

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { defaultDatabasePath } from '../defaults.js';
 import { MissingDatabaseError, prepareLocalDatabase } from './database.js';
-import type { DumpTarget } from '../../engine/dump/index.js';
+import type { Connection } from '../../engine/connection/index.js';
 
 export interface TargetCliOptions {
   db?: string;
@@ -44,10 +44,11 @@ export function isRemoteTarget(opts: TargetCliOptions): boolean {
 }
 
 export interface OpenedTarget {
-  readonly target: DumpTarget;
+  /** The embedded engine or the remote service, as the connection layer (engine/connection) has them. */
+  readonly target: Connection;
   /** For messages: the database file, "memory", or the endpoint. */
   readonly where: string;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -67,9 +68,9 @@ export async function openTarget(
     );
   }
   if (opts.db !== undefined && opts.inMemory) throw new UsageError('choose one of --db and --in-memory');
-  const dump = await import('../../engine/dump/index.js');
+  const { EmbeddedConnection, RemoteConnection } = await import('../../engine/connection/index.js');
   if (remote) {
-    const r = await dump.RemoteDynamo.connect({
+    const r = new RemoteConnection({
       ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
       ...(opts.region !== undefined ? { region: opts.region } : {}),
       ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
@@ -86,12 +87,14 @@ export async function openTarget(
     },
   );
   // No background TTL sweeper: this process only moves data in and out.
+  const where = path === ':memory:' ? 'memory' : path;
   const engine = new Engine({
     path,
     ttlSweepIntervalMs: 0,
     ...(opts.region !== undefined ? { region: opts.region } : {}),
   });
-  return { target: engine, where: path === ':memory:' ? 'memory' : path, close: () => engine.close() };
+  const connection = new EmbeddedConnection(engine, where, true);
+  return { target: connection, where, close: () => connection.close() };
 }
 
 export function parsePositiveInt(value: string): number {

@@ -1,6 +1,6 @@
 // What the shell talks to: the embedded engine or a DynamoDB-compatible service over the AWS SDK.
 // The REPL only sees this interface; items always travel as DynamoDB JSON (binary as base64).
-import type { Engine } from '../../engine/engine.js';
+import type { Connection } from '../../engine/connection/index.js';
 import type { ExplainResult } from '../../engine/partiql/index.js';
 import type { AttributeValue, Item } from '../../engine/types.js';
 
@@ -139,9 +139,8 @@ export interface Backend {
   explain(statement: string, parameters?: AttributeValue[], signal?: AbortSignal): Promise<ExplainOutcome>;
   /** CreateTable with DynamoDB's input (for `.create`). */
   createTable(input: Record<string, unknown>, signal?: AbortSignal): Promise<TableDescription>;
-  /** What `.import`/`.export` work on: the embedded engine, or the same service over the SDK. */
-  readonly dumpSource:
-    { engine: Engine } | { remote: { endpoint?: string; region?: string; profile?: string } };
+  /** The connection underneath (engine/connection): `.import`/`.export` work on it too. */
+  readonly connection: Connection;
   close(): Promise<void>;
 }
 

@@ -24,11 +24,9 @@ async function loadDump(session: Session, what: string): Promise<DumpModule | un
   }
 }
 
-/** The engine, or a connection to the same service the shell talks to. */
-async function targetOf(backend: Backend, dump: DumpModule): Promise<DumpTarget> {
-  const source = backend.dumpSource;
-  if ('engine' in source) return source.engine;
-  return dump.RemoteDynamo.connect(source.remote);
+/** The connection the shell talks through: dumps use it as it is. */
+function targetOf(backend: Backend): DumpTarget {
+  return backend.connection;
 }
 
 function progressLine(session: Session): ((text: string) => void) | undefined {
@@ -68,7 +66,7 @@ export async function runImport(
     const { parseImportArgs } = await import('../cli/import.js');
     const parsed = parseImportArgs(flags);
     if (parsed.files.length > 0) throw new Error(`unexpected argument ${parsed.files[0]}`);
-    const target = await targetOf(session.backend, dump);
+    const target = targetOf(session.backend);
     report = await dump.importItems(target, file, {
       ...parsed.options,
       table,
@@ -132,7 +130,7 @@ export async function runExport(
     : { table: what };
   let report: ExportReport;
   try {
-    const target = await targetOf(session.backend, dump);
+    const target = targetOf(session.backend);
     report = await dump.exportTable(target, spec, file, {
       ...(signal ? { signal } : {}),
       ...(progress ? { onProgress: (p) => progress(`exporting ${p.items} items…`) } : {}),

@@ -45,9 +45,19 @@ import type {
 import { parseStatement } from '../../grammar/partiql/index.js';
 import type { Expression, SourceLocation } from '../../grammar/partiql/index.js';
 import { Engine } from '../../engine/index.js';
+import { EmbeddedConnection, unavailable } from '../../engine/connection/index.js';
+import type { CapabilityName } from '../../engine/connection/index.js';
 import type { EngineLike } from '../server/index.js';
+import {
+  ConnectionManager,
+  ConnectionSettingError,
+  fileConnectionStore,
+  memoryConnectionStore,
+} from './connections.js';
+import type { ConnectionListStore } from './connections.js';
 import { applyQueryRequest, queryStoreFor } from './query-store.js';
 import type { QueryStore } from './query-store.js';
+import type { ConnectionsRequest, ConnectionsState } from '../../renderer/src/backend/api.js';
 
 /** The backend as the transports see it: a method name and one JSON argument. */
 export type StudioBackendImpl = {
@@ -91,6 +101,66 @@ export interface StudioBackendOptions {
   now?: () => number;
   /** Where history and saved queries live (default: beside the database, see query-store.ts). */
   queryStore?: QueryStore;
+  /**
+   * The user's list of connections (default: `<home>/studio/connections.json`, or in memory for an
+   * in-memory database, like the queries).
+   */
+  connectionStore?: ConnectionListStore;
+  /** The connections themselves (tests); made from `engine` and `connectionStore` otherwise. */
+  connections?: ConnectionManager;
+}
+
+/** DynamoDB operations that change data or tables: refused on a read-only connection. */
+const WRITE_OPERATIONS = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+  'CreateTable',
+  'UpdateTable',
+  'DeleteTable',
+  'UpdateTimeToLive',
+  'UpdateContinuousBackups',
+  'TagResource',
+  'UntagResource',
+  'CreateBackup',
+  'DeleteBackup',
+  'RestoreTableFromBackup',
+  'RestoreTableToPointInTime',
+  'ImportTable',
+  'ExportTableToPointInTime',
+  'CreateGlobalTable',
+  'UpdateGlobalTable',
+  'UpdateKinesisStreamingDestination',
+  'EnableKinesisStreamingDestination',
+  'DisableKinesisStreamingDestination',
+  'PutResourcePolicy',
+  'DeleteResourcePolicy',
+]);
+
+/** Whether a PartiQL statement only reads (SELECT, EXISTS); what does not parse counts as a write. */
+function readsOnly(statement: unknown): boolean {
+  if (typeof statement !== 'string') return false;
+  const parsed = parseStatement(statement);
+  if (!parsed.ok) return false;
+  const kind = parsed.statement.kind === 'explain' ? 'select' : parsed.statement.kind;
+  return kind === 'select' || kind === 'exists';
+}
+
+/** Whether an operation's request would change data (PartiQL ones: any statement that is not a read). */
+export function isWriteRequest(operation: string, input: unknown): boolean {
+  if (WRITE_OPERATIONS.has(operation)) return true;
+  const i = (input ?? {}) as AnyRecord;
+  if (operation === 'ExecuteStatement') return !readsOnly(i.Statement);
+  if (operation === 'BatchExecuteStatement')
+    return !Array.isArray(i.Statements) || !i.Statements.every((s) => readsOnly((s as AnyRecord)?.Statement));
+  if (operation === 'ExecuteTransaction')
+    return (
+      !Array.isArray(i.TransactStatements) ||
+      !i.TransactStatements.every((s) => readsOnly((s as AnyRecord)?.Statement))
+    );
+  return false;
 }
 
 /**
@@ -495,9 +565,69 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     return { current: currentRegion(), regions };
   }
 
+  let manager = options.connections;
+  /** The connections, made on first use (info() names the database the embedded one describes). */
+  function connections(): ConnectionManager {
+    if (!manager) {
+      const database = options.info().database;
+      manager = new ConnectionManager({
+        // The studio's region applies to the embedded database: each of its requests names it.
+        embedded: new EmbeddedConnection(
+          options.engine,
+          database === undefined || database === ':memory:' ? 'in-memory database' : database,
+          false,
+          namespace,
+        ),
+        store:
+          options.connectionStore ??
+          (database && database !== ':memory:' ? fileConnectionStore() : memoryConnectionStore()),
+      });
+    }
+    return manager;
+  }
+
+  /**
+   * One DynamoDB operation on the connection in use. A read-only connection refuses writes here,
+   * before anything is sent, whichever page asked; a service without PartiQL is named as such.
+   */
   async function call(operation: string, input: unknown): Promise<AnyRecord> {
-    const result = await engine.execute(operation, input, namespace());
-    return (result ?? {}) as AnyRecord;
+    const m = connections();
+    const connection = m.current();
+    if (isWriteRequest(operation, input) && m.readOnly())
+      throw new StudioError(
+        'AccessDeniedException',
+        `The connection “${m.currentInfo().name}” is read-only: ${operation} was not sent (make it writable in Connections)`,
+      );
+    if (
+      connection.capabilities.partiql === false &&
+      ['ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction'].includes(operation)
+    )
+      throw partiqlMissing();
+    try {
+      return await connection.callAny(operation, (input ?? {}) as AnyRecord);
+    } catch (e) {
+      if (connection.capabilities.partiql === false && (e as Error).name === 'UnknownOperationException')
+        throw partiqlMissing();
+      throw e;
+    }
+  }
+
+  /** What the PartiQL views show on a service without it. */
+  function partiqlMissing(): StudioError {
+    const c = connections().currentInfo();
+    return new StudioError(
+      'PartiQLUnavailable',
+      `PartiQL is not available on “${c.name}” (${c.description}): the service does not implement ExecuteStatement. Browse its tables with Query and Scan in the Tables view instead.`,
+    );
+  }
+
+  /** Refuses a feature the connection in use does not have, saying why. */
+  function requireCapability(capability: CapabilityName, what: string): void {
+    const connection = connections().current();
+    if (!connection.capabilities[capability]) {
+      const e = unavailable(connection, capability, what);
+      throw new StudioError(e.type, e.message);
+    }
   }
 
   async function describe(table: string): Promise<AnyRecord> {
@@ -557,10 +687,19 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     }
   }
 
+  /** Sortkey's own operations (metrics, throttling, faults, exact EXPLAIN): the embedded engine only. */
   async function sortkey(operation: string, input: unknown): Promise<AnyRecord> {
-    if (!engine.executeSortkey)
-      throw new StudioError('UnknownOperationException', `${operation} needs a Sortkey engine`);
-    return ((await engine.executeSortkey(operation, input, namespace())) ?? {}) as AnyRecord;
+    const capability: CapabilityName = /Throttling/.test(operation)
+      ? 'throttling'
+      : /Faults/.test(operation)
+        ? 'faultInjection'
+        : operation === 'Explain'
+          ? 'exactExplain'
+          : 'metrics';
+    requireCapability(capability, operation);
+    return connections()
+      .current()
+      .sortkey(operation, (input ?? {}) as AnyRecord);
   }
 
   /**
@@ -569,6 +708,8 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
    * thread run in between; others (a remote endpoint) answer Explain as they do.
    */
   async function explainSliced(target: EngineLike, input: AnyRecord): Promise<ExplainResult> {
+    // The studio's own engine answers only while it is the connection in use.
+    if (target === engine) requireCapability('exactExplain', 'EXPLAIN');
     const sliced = (target as SlicingEngine).explainInSlices;
     if (typeof sliced === 'function') return sliced.call(target, input, undefined, namespace());
     if (!target.executeSortkey)
@@ -705,6 +846,17 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
       return regionList();
     },
 
+    async connections(args: ConnectionsRequest): Promise<ConnectionsState> {
+      if (!isRecord(args) || typeof args.op !== 'string')
+        throw new StudioError('ValidationException', 'op is required');
+      try {
+        return await connections().apply(args);
+      } catch (e) {
+        if (e instanceof ConnectionSettingError) throw new StudioError(e.type, e.message);
+        throw e;
+      }
+    },
+
     async queries(args: QueriesRequest): Promise<QueryState> {
       queryStore ??= queryStoreFor(options.info().database);
       const before = queryStore.read();
@@ -769,11 +921,15 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
 
     async explain(args: { statement: string; parameters?: AttributeValue[] }): Promise<ExplainResult> {
       const statement = requireString(args as unknown as AnyRecord, 'statement');
-      if (!engine.executeSortkey)
-        throw new StudioError('UnknownOperationException', 'EXPLAIN needs a Sortkey engine');
-      const input: AnyRecord = { Statement: statement };
-      if (Array.isArray(args.parameters) && args.parameters.length > 0) input.Parameters = args.parameters;
-      return explainSliced(engine, input);
+      const parameters =
+        Array.isArray(args.parameters) && args.parameters.length > 0 ? args.parameters : undefined;
+      if (connections().current().kind === 'embedded' && engine.executeSortkey)
+        return explainSliced(engine, {
+          Statement: statement,
+          ...(parameters ? { Parameters: parameters } : {}),
+        });
+      // Remote connections plan from DescribeTable (the result carries a Note saying so).
+      return (await connections().current().explain(statement, parameters)) as unknown as ExplainResult;
     },
 
     async read(args: ReadRequest): Promise<ReadResult> {
@@ -1083,8 +1239,7 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
       const a = args as unknown as AnyRecord;
       if (!Array.isArray(a.statements) || a.statements.some((x) => typeof x !== 'string'))
         throw new StudioError('ValidationException', 'statements must be a list of strings');
-      if (!engine.executeSortkey)
-        throw new StudioError('UnknownOperationException', 'EXPLAIN needs a Sortkey engine');
+      requireCapability('exactExplain', 'The index designer’s access plans');
       const only = optionalString(a, 'table');
       if (a.proposed !== undefined && a.proposed !== null) checkProposedIndex(a.proposed);
       const proposed = isRecord(a.proposed) ? args.proposed : undefined;

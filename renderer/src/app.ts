@@ -5,6 +5,7 @@ import type { RegionList, StudioBackend, StudioInfo, TableSummary } from './back
 import { errorText } from './backend/client.js';
 import type { SchemaCache } from './schema.js';
 import { clear, confirmDialog, countOf, formatBytes, h, toast } from './ui/dom.js';
+import { ConnectionSwitcher } from './views/connections.js';
 import { openCreateTable } from './views/create-table.js';
 import { EditorView } from './views/editor-view.js';
 import { IndexDesignerView } from './views/index-designer.js';
@@ -47,6 +48,7 @@ export class App {
   private readonly main = h('main.page');
   private readonly nav = h('nav.nav', { 'aria-label': 'Sections' });
   private readonly infoLine = h('div.conn-info');
+  private readonly connections: ConnectionSwitcher;
   private editor: EditorView | undefined;
   private tableView: TableView | undefined;
   private metricsView: MetricsView | undefined;
@@ -57,7 +59,20 @@ export class App {
   constructor(
     private readonly backend: StudioBackend,
     private readonly schema: SchemaCache,
-  ) {}
+  ) {
+    this.connections = new ConnectionSwitcher(backend, () => void this.connectionChanged());
+  }
+
+  /** Another connection is in use: its tables, names and pages replace the previous one's. */
+  private async connectionChanged(): Promise<void> {
+    this.tableView?.destroy();
+    this.tableView = undefined;
+    this.current = undefined;
+    this.tables = [];
+    await this.refreshTables();
+    void this.schema.refresh();
+    this.route();
+  }
 
   start(root: HTMLElement): void {
     for (const n of NAV) {
@@ -97,6 +112,7 @@ export class App {
         null,
         h('div.brand', null, h('span.logo', null, '◆'), 'Sortkey Studio'),
         this.nav,
+        this.connections.element,
         this.infoLine,
       ),
       h('div.body', null, sidebar, this.main),
@@ -104,6 +120,7 @@ export class App {
     window.addEventListener('hashchange', () => this.route());
     window.sortkeyStudio?.onMenu?.((command) => this.menu(command));
     void this.loadInfo();
+    void this.connections.load();
     void this.refreshTables().then(() => this.route());
     void this.schema.refresh();
     setInterval(() => void this.pollTables(), TABLE_POLL_MS);

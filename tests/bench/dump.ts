@@ -196,11 +196,11 @@ async function phaseProbe(db: string, stop: string): Promise<PhaseResult> {
 /** Import through an endpoint: a Sortkey server (in this process, on a file) and the AWS SDK. */
 async function phaseRemoteImport(file: string, db: string): Promise<PhaseResult> {
   const { Engine } = await import('../../engine/engine.js');
-  const { importItems, RemoteDynamo } = await import('../../engine/dump/index.js');
+  const { importItems, RemoteConnection } = await import('../../engine/dump/index.js');
   const { startServer } = await import('../../main/server/index.js');
   const engine = new Engine({ path: db, ttlSweepIntervalMs: 0 });
   const server = await startServer({ engine, port: 0 });
-  const remote = await RemoteDynamo.connect({ endpoint: server.url, region: 'us-east-1' });
+  const remote = new RemoteConnection({ endpoint: server.url, region: 'us-east-1' });
   const t = performance.now();
   const report = await importItems(remote, file, {
     table: 'Bench',
@@ -208,7 +208,7 @@ async function phaseRemoteImport(file: string, db: string): Promise<PhaseResult>
     sortKey: { name: 'sk', type: 'N' },
   });
   const seconds = (performance.now() - t) / 1000;
-  remote.close();
+  await remote.close();
   await server.close();
   engine.close();
   if (!report.committed)

@@ -442,6 +442,52 @@ export type QueriesRequest =
   /** Entries a browser kept in its localStorage before (added where missing). */
   | { op: 'import'; history: HistoryEntry[]; saved: SavedQuery[] };
 
+/** What a connection can do beyond DynamoDB's operations (engine/connection's capabilities). */
+export interface ConnectionCapabilitiesInfo {
+  exactExplain: boolean;
+  metrics: boolean;
+  throttling: boolean;
+  faultInjection: boolean;
+  /** null: not known until the service is asked. */
+  partiql: boolean | null;
+}
+
+/**
+ * A database the studio can talk to: the embedded one, an endpoint the user added, or DynamoDB in
+ * an AWS profile and region. Never carries credentials (the studio has none: the SDK's chain does).
+ */
+export interface ConnectionInfo {
+  id: string;
+  name: string;
+  kind: 'embedded' | 'endpoint' | 'aws';
+  /** The endpoint URL, or `DynamoDB in <region> (profile <p>)`. */
+  description: string;
+  endpoint?: string;
+  profile?: string;
+  region?: string;
+  /** Writes are refused by the backend. */
+  readOnly: boolean;
+  /** Not the embedded database: writes ask for confirmation and the frame is coloured. */
+  remote: boolean;
+  /** Known only for the current connection. */
+  capabilities?: ConnectionCapabilitiesInfo;
+}
+
+export interface ConnectionsState {
+  current: string;
+  connections: ConnectionInfo[];
+  /** Profile names from ~/.aws/config and ~/.aws/credentials (names only). */
+  awsProfiles: string[];
+  regions: string[];
+}
+
+export type ConnectionsRequest =
+  | { op: 'list' }
+  | { op: 'use'; id: string }
+  | { op: 'add'; name: string; endpoint?: string; profile?: string; region?: string; readOnly?: boolean }
+  | { op: 'remove'; id: string }
+  | { op: 'setReadOnly'; id: string; readOnly: boolean };
+
 /** An error as the backend reports it: DynamoDB's exception name and message. */
 export interface BackendErrorShape {
   type: string;
@@ -477,6 +523,8 @@ export interface StudioBackend {
   planAccess(args: AccessPlanRequest): Promise<AccessPlanResult>;
   // PartiQL history and saved queries
   queries(args: QueriesRequest): Promise<QueryState>;
+  // Connections: the embedded database, endpoints, AWS profiles × regions
+  connections(args: ConnectionsRequest): Promise<ConnectionsState>;
 }
 
 export type BackendMethod = keyof StudioBackend;
@@ -507,4 +555,5 @@ export const BACKEND_METHODS: readonly BackendMethod[] = [
   'deleteIndex',
   'planAccess',
   'queries',
+  'connections',
 ];

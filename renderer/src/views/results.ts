@@ -244,16 +244,21 @@ export class ResultsPanel {
           ),
         ),
       ),
-      h(
-        'dl.plan-estimates',
-        null,
-        h('dt', null, 'Estimated read capacity'),
-        h('dd', null, String(p.EstimatedReadCapacityUnits)),
-        h('dt', null, 'Estimated write capacity'),
-        h('dd', null, String(p.EstimatedWriteCapacityUnits)),
-        p.EstimatedItemsRead !== undefined ? h('dt', null, 'Items read') : null,
-        p.EstimatedItemsRead !== undefined ? h('dd', null, formatCount(p.EstimatedItemsRead)) : null,
-      ),
+      p.Note
+        ? h('p.hint.plan-note', { 'data-testid': 'plan-note' }, `Capacity estimate unavailable: ${p.Note}.`)
+        : null,
+      p.Note
+        ? null
+        : h(
+            'dl.plan-estimates',
+            null,
+            h('dt', null, 'Estimated read capacity'),
+            h('dd', null, String(p.EstimatedReadCapacityUnits)),
+            h('dt', null, 'Estimated write capacity'),
+            h('dd', null, String(p.EstimatedWriteCapacityUnits)),
+            p.EstimatedItemsRead !== undefined ? h('dt', null, 'Items read') : null,
+            p.EstimatedItemsRead !== undefined ? h('dd', null, formatCount(p.EstimatedItemsRead)) : null,
+          ),
       p.Warnings.length
         ? h(
             'ul.plan-warnings',

@@ -8,7 +8,7 @@ import {
   dumpDatabase,
   exportTable,
   importItems,
-  RemoteDynamo,
+  RemoteConnection,
   restoreDatabase,
 } from '../../../engine/dump/index.js';
 import { backoffMs, isRetryable } from '../../../engine/dump/remote.js';
@@ -20,15 +20,15 @@ describe('remote services', () => {
   const dir = scratchDir();
   const serverEngine = memoryEngine();
   let server: SortkeyServer;
-  let remote: RemoteDynamo;
+  let remote: RemoteConnection;
 
   before(async () => {
     seedRich(serverEngine);
     server = await startServer({ engine: serverEngine, port: 0 });
-    remote = await RemoteDynamo.connect({ endpoint: server.url, region: 'us-east-1', baseDelayMs: 1 });
+    remote = new RemoteConnection({ endpoint: server.url, region: 'us-east-1', baseDelayMs: 1 });
   });
   after(async () => {
-    remote.close();
+    await remote.close();
     await server.close();
   });
 
@@ -147,10 +147,11 @@ describe('remote services', () => {
   });
 
   it('retries throttling with backoff, and resends unprocessed items', async () => {
-    const send = remote.client.send.bind(remote.client);
+    const client = await remote.sdkClient();
+    const send = client.send.bind(client);
     let throttled = 0;
     let unprocessed = 0;
-    (remote.client as unknown as { send: unknown }).send = async (
+    (client as unknown as { send: unknown }).send = async (
       command: { constructor: { name: string }; input: { RequestItems?: Record<string, unknown[]> } },
       opts: unknown,
     ) => {
@@ -183,14 +184,14 @@ describe('remote services', () => {
       assert.equal(throttled, 3);
       assert.equal(out.items, RICH_ITEMS.length);
     } finally {
-      (remote.client as unknown as { send: unknown }).send = send;
+      (client as unknown as { send: unknown }).send = send;
     }
   });
 
   it('gives up after maxAttempts, and never retries client errors', async () => {
-    const limited = await RemoteDynamo.connect({ endpoint: server.url, maxAttempts: 3, baseDelayMs: 1 });
+    const limited = new RemoteConnection({ endpoint: server.url, maxAttempts: 3, baseDelayMs: 1 });
     let calls = 0;
-    (limited.client as unknown as { send: unknown }).send = async () => {
+    ((await limited.sdkClient()) as unknown as { send: unknown }).send = async () => {
       calls++;
       const e = new Error('slow down');
       e.name = 'ThrottlingException';
@@ -198,7 +199,7 @@ describe('remote services', () => {
     };
     await assert.rejects(limited.call('ListTables', {}), /slow down/);
     assert.equal(calls, 3);
-    limited.close();
+    await limited.close();
     const e = new Error('bad');
     e.name = 'ValidationException';
     assert.equal(isRetryable(e), false);
