@@ -10,6 +10,7 @@ import type { AttributeValue, Item } from '../types.js';
 import { csvLine } from './csv.js';
 import { itemToPlainJson, valueToPlainJson, DEFAULT_BINARY_PREFIX } from './json/plain.js';
 import type { PlainOptions } from './json/plain.js';
+import { NotCanonical, storedAttributes, storedCsvValue, storedToPlainJson } from './json/stored.js';
 import { OutputSink } from './io/output.js';
 import type { ExportDestination } from './io/output.js';
 import { Spool } from './io/spool.js';
@@ -249,7 +250,7 @@ class PlainWriter extends SinkWriter {
   write(rows: readonly ExportRow[]): Promise<void> | void {
     let s = '';
     for (const r of rows) {
-      const doc = itemToPlainJson(rowItem(r), this.plain);
+      const doc = plainJsonOf(r, this.plain);
       if (this.lines) s += doc + '\n';
       else s += (this.count === 0 ? '[\n' : ',\n') + doc;
       this.count++;
@@ -260,6 +261,18 @@ class PlainWriter extends SinkWriter {
     if (!this.lines) await this.sink.write(this.count === 0 ? '[]\n' : '\n]\n');
     return super.close();
   }
+}
+
+/** An exported item as plain JSON: spliced from its stored text when it has one, else from the object. */
+function plainJsonOf(r: ExportRow, plain: PlainOptions): string {
+  if (r.json !== undefined) {
+    try {
+      return storedToPlainJson(r.json, plain);
+    } catch (e) {
+      if (!(e instanceof NotCanonical)) throw e;
+    }
+  }
+  return itemToPlainJson(rowItem(r), plain);
 }
 
 /** A CSV cell: strings as they are, numbers as written, everything else as plain JSON. */
@@ -300,6 +313,15 @@ class CsvWriter extends SinkWriter {
   write(rows: readonly ExportRow[]): Promise<void> | void {
     if (this.spool) {
       for (const r of rows) {
+        if (r.json !== undefined) {
+          try {
+            for (const name of storedAttributes(r.json).names) this.seen.add(name);
+            this.spool.append(r.json);
+            continue;
+          } catch (e) {
+            if (!(e instanceof NotCanonical)) throw e;
+          }
+        }
         const item = rowItem(r);
         for (const k in item) this.seen.add(k);
         this.spool.append(r.json ?? JSON.stringify(item));
@@ -311,8 +333,29 @@ class CsvWriter extends SinkWriter {
       s += csvLine(this.csv.columns!, this.delimiter);
       this.headerWritten = true;
     }
-    for (const r of rows) s += this.line(rowItem(r), this.csv.columns!);
+    for (const r of rows)
+      s +=
+        r.json !== undefined
+          ? this.storedLine(r.json, this.csv.columns!)
+          : this.line(rowItem(r), this.csv.columns!);
     return this.sink.write(s);
+  }
+  /** A CSV line from stored item text (spliced), or from the parsed item when the text is not canonical. */
+  private storedLine(json: string, columns: readonly string[]): string {
+    try {
+      const a = storedAttributes(json);
+      const cells = new Array<string>(columns.length);
+      // Items of a few attributes are searched; wide ones indexed.
+      const index = a.names.length > 16 ? new Map(a.names.map((n, i) => [n, i] as const)) : undefined;
+      for (let c = 0; c < columns.length; c++) {
+        const at = index ? (index.get(columns[c]!) ?? -1) : a.names.indexOf(columns[c]!);
+        cells[c] = at < 0 ? '' : storedCsvValue(json, a.starts[at]!, a.ends[at]!, this.plain);
+      }
+      return csvLine(cells, this.delimiter);
+    } catch (e) {
+      if (!(e instanceof NotCanonical)) throw e;
+      return this.line(JSON.parse(json) as Item, columns);
+    }
   }
   private line(item: Item, columns: readonly string[]): string {
     return csvLine(
@@ -331,7 +374,7 @@ class CsvWriter extends SinkWriter {
       const columns = [...keys, ...rest];
       let s = csvLine(columns, this.delimiter);
       for (const json of this.spool.lines()) {
-        s += this.line(JSON.parse(json) as Item, columns);
+        s += this.storedLine(json, columns);
         if (s.length > 256 * 1024) {
           await this.sink.write(s);
           s = '';
