@@ -8,7 +8,7 @@ import type { TableDescription } from '../tables/table.js';
 import type { KeyType, Sdk, Wire } from '../types.js';
 import type { KeySpec, TableDefinition } from './types.js';
 
-export type CreateTableInput = Wire<Sdk.CreateTableInput>;
+type CreateTableInput = Wire<Sdk.CreateTableInput>;
 
 /** Parses `name:S` (type S, N or B; S when omitted). */
 export function parseKeySpec(text: string): KeySpec {
