@@ -3,7 +3,7 @@
 // PartiQL, remote services).
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { KeySchema } from '../tables/schema.js';
 import { keyAttributes } from '../tables/schema.js';
 import type { AttributeValue, Item } from '../types.js';
@@ -131,6 +131,11 @@ export const BATCH_WRITE_REQUESTS = 25;
  */
 class BatchWriteWriter implements ItemWriter {
   private sink: OutputSink | undefined;
+  /**
+   * Chunked output: the current file's text. Files of a few dozen requests are written at once,
+   * synchronously: a stream per file (open, write, finish, rename) cost more than the items in it.
+   */
+  private chunk: string | undefined;
   private table = '';
   private inFile = 0;
   private fileNo = 0;
@@ -152,7 +157,7 @@ class BatchWriteWriter implements ItemWriter {
   }
 
   get bytes(): number {
-    return this.bytesDone + (this.sink?.bytes ?? 0);
+    return this.bytesDone + (this.sink?.bytes ?? 0) + (this.chunk?.length ?? 0);
   }
 
   private chunkPath(): string {
@@ -164,21 +169,22 @@ class BatchWriteWriter implements ItemWriter {
     return `${base}-${n}${ext}`;
   }
 
-  private async openChunk(): Promise<void> {
+  private openChunk(): void {
     this.fileNo++;
-    const path = this.chunkPath();
-    this.sink = OutputSink.open(path);
-    this.files.push(path);
+    if (this.files.length === 0) mkdirSync(dirname(this.chunkPath()) || '.', { recursive: true });
+    this.files.push(this.chunkPath());
     this.inFile = 0;
-    await this.sink.write(`{${JSON.stringify(this.table)}:[`);
+    this.chunk = `{${JSON.stringify(this.table)}:[`;
   }
 
-  private async closeChunk(): Promise<void> {
-    if (!this.sink) return;
-    await this.sink.write('\n]}\n');
-    await this.sink.close();
-    this.bytesDone += this.sink.bytes;
-    this.sink = undefined;
+  private closeChunk(): void {
+    if (this.chunk === undefined) return;
+    const path = this.files[this.files.length - 1]!;
+    const data = Buffer.from(this.chunk + '\n]}\n', 'utf8');
+    this.chunk = undefined;
+    // Straight under its name: a failed export removes every file it wrote (abort).
+    writeFileSync(path, data);
+    this.bytesDone += data.length;
   }
 
   async beginTable(t: TableContext): Promise<void> {
@@ -191,14 +197,18 @@ class BatchWriteWriter implements ItemWriter {
   }
 
   async write(rows: readonly ExportRow[]): Promise<void> {
+    if (this.chunkSize !== undefined) {
+      for (const r of rows) {
+        if (this.chunk === undefined || this.inFile >= this.chunkSize) {
+          this.closeChunk();
+          this.openChunk();
+        }
+        this.chunk += (this.inFile++ === 0 ? '\n' : ',\n') + '{"PutRequest":{"Item":' + rowJson(r) + '}}';
+      }
+      return;
+    }
     let s = '';
     for (const r of rows) {
-      if (this.chunkSize !== undefined && (this.sink === undefined || this.inFile >= this.chunkSize)) {
-        if (s) await this.sink!.write(s);
-        s = '';
-        await this.closeChunk();
-        await this.openChunk();
-      }
       s += (this.inFile++ === 0 ? '\n' : ',\n') + '{"PutRequest":{"Item":' + rowJson(r) + '}}';
     }
     if (s) await this.sink!.write(s);
@@ -208,8 +218,8 @@ class BatchWriteWriter implements ItemWriter {
     if (this.chunkSize === undefined) await this.sink!.write('\n]');
     else {
       // An empty table still gets its (empty) file, so that the export says it exists.
-      if (this.sink === undefined && this.inFile === 0) await this.openChunk();
-      await this.closeChunk();
+      if (this.chunk === undefined && this.inFile === 0) this.openChunk();
+      this.closeChunk();
     }
   }
 
@@ -219,12 +229,13 @@ class BatchWriteWriter implements ItemWriter {
       await this.sink!.close();
       return typeof this.destination === 'string' ? [this.destination] : [];
     }
-    await this.closeChunk();
+    this.closeChunk();
     return this.files;
   }
 
   abort(): void {
     this.sink?.abort();
+    this.chunk = undefined;
     // The files already complete are a part of the export only: none stays.
     for (const f of this.files) rmSync(f, { force: true });
   }

@@ -44,7 +44,7 @@ async function written(
   const writer = createWriter(format, path, {
     plain,
     ...(columns ? { csv: { columns } } : {}),
-    chunkSize: 1000,
+    chunkSize: 3,
     source: 'test',
     tables: ['Rich'],
   });
