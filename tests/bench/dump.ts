@@ -194,14 +194,24 @@ async function phaseProbe(db: string, stop: string): Promise<PhaseResult> {
   };
 }
 
-/** Import through an endpoint: a Sortkey server (in this process, on a file) and the AWS SDK. */
-async function phaseRemoteImport(file: string, db: string): Promise<PhaseResult> {
+/** A Sortkey server on a file, in its own process (as `sortkey serve`): prints "ready URL", runs until `stop` exists. */
+async function phaseServe(db: string, stop: string): Promise<PhaseResult> {
   const { Engine } = await import('../../engine/engine.js');
-  const { importItems, RemoteDynamo } = await import('../../engine/dump/index.js');
   const { startServer } = await import('../../main/server/index.js');
+  const { existsSync } = await import('node:fs');
   const engine = new Engine({ path: db, ttlSweepIntervalMs: 0 });
   const server = await startServer({ engine, port: 0 });
-  const remote = await RemoteDynamo.connect({ endpoint: server.url, region: 'us-east-1' });
+  console.log(`ready ${server.url}`);
+  while (!existsSync(stop)) await new Promise((r) => setTimeout(r, 50));
+  await server.close();
+  engine.close();
+  return { items: 0, seconds: 0, peakRssMb: peakRssMb() };
+}
+
+/** Import through an endpoint (`--endpoint`: BatchWriteItem through the AWS SDK) into a server in another process. */
+async function phaseRemoteImport(file: string, endpoint: string): Promise<PhaseResult> {
+  const { importItems, RemoteDynamo } = await import('../../engine/dump/index.js');
+  const remote = await RemoteDynamo.connect({ endpoint, region: 'us-east-1' });
   const t = performance.now();
   const report = await importItems(remote, file, {
     table: 'Bench',
@@ -210,8 +220,6 @@ async function phaseRemoteImport(file: string, db: string): Promise<PhaseResult>
   });
   const seconds = (performance.now() - t) / 1000;
   remote.close();
-  await server.close();
-  engine.close();
   if (!report.committed)
     throw new Error(`remote import failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
   return { items: report.written, seconds, peakRssMb: peakRssMb() };
@@ -225,6 +233,7 @@ const PHASES: Record<string, (a: string, b: string) => Promise<PhaseResult>> = {
   'export-batch': (a, b) => phaseExport(a, b, 'batch-write'),
   probe: phaseProbe,
   'remote-import': phaseRemoteImport,
+  serve: phaseServe,
   'raw-import': phaseRawImport,
   'raw-export': phaseRawExport,
 };
@@ -247,7 +256,7 @@ function startPhase(
   phase: string,
   a: string,
   b: string,
-): { ready: Promise<void>; done: Promise<PhaseResult> } {
+): { ready: Promise<void>; done: Promise<PhaseResult>; url: () => string } {
   const self = fileURLToPath(import.meta.url);
   const loader = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = spawn(process.execPath, [...loader, self, '--phase', phase, a, b], {
@@ -259,7 +268,7 @@ function startPhase(
   const ready = new Promise<void>((resolve) => (signalReady = resolve));
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
-    if (out.includes('ready')) signalReady();
+    if (/ready[^\n]*\n/.test(out)) signalReady();
   });
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const done = new Promise<PhaseResult>((resolve, reject) =>
@@ -268,7 +277,7 @@ function startPhase(
       else resolve(JSON.parse(out.trim().split('\n').pop()!) as PhaseResult);
     }),
   );
-  return { ready, done };
+  return { ready, done, url: () => /ready (\S+)/.exec(out)![1]! };
 }
 
 function rate(p: PhaseResult): number {
@@ -322,7 +331,12 @@ export async function runDumpBench(): Promise<Record<string, number>> {
     const remoteItems = Math.min(n, Number(process.env.BENCH_DUMP_REMOTE_ITEMS ?? 50_000));
     const remoteInput = join(dir, 'remote.jsonl');
     await writeInput(remoteInput, remoteItems);
-    const remote = runPhase('remote-import', remoteInput, join(dir, 'remote.sqlite'));
+    const serveStop = join(dir, 'serve.stop');
+    const serving = startPhase('serve', join(dir, 'remote.sqlite'), serveStop);
+    await serving.ready;
+    const remote = runPhase('remote-import', remoteInput, serving.url());
+    writeFileSync(serveStop, '');
+    await serving.done;
 
     const line = (name: string, s: PhaseResult, b: PhaseResult | undefined, target: string) =>
       `${name.padEnd(14)} sortkey ${fmt(rate(s)).padStart(9)}  peak RSS ${String(s.peakRssMb).padStart(4)} MB` +
@@ -339,7 +353,7 @@ export async function runDumpBench(): Promise<Record<string, number>> {
         `≥ ${fmt(TARGET_IMPORT)}, ≤ ${TARGET_IMPORT_RSS_MB} MB, ≥ ${TARGET_IMPORT_RATIO}× raw: ${met(rate(imp) >= TARGET_IMPORT)}, ${met(imp.peakRssMb <= TARGET_IMPORT_RSS_MB)}, ${met(rate(imp) >= TARGET_IMPORT_RATIO * rate(rawImport))}`,
       ),
     );
-    console.log(line('import --endpoint', remote, undefined, `(was 1.1k/s)`));
+    console.log(line('import --endpoint', remote, undefined, `(was 1.1k/s; server in another process)`));
     console.log(
       line('export jsonl', exp, rawExport, `≥ ${fmt(TARGET_EXPORT)}: ${met(rate(exp) >= TARGET_EXPORT)}`),
     );
