@@ -2,7 +2,7 @@
 // text when the source is a local table (written out without parsing), or as objects (Query, Scan,
 // PartiQL, remote services).
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { KeySchema } from '../tables/schema.js';
 import { keyAttributes } from '../tables/schema.js';
@@ -133,7 +133,7 @@ class BatchWriteWriter implements ItemWriter {
   private sink: OutputSink | undefined;
   /**
    * Chunked output: the current file's text. Files of a few dozen requests are written at once,
-   * synchronously: a stream per file (open, write, finish, rename) cost more than the items in it.
+   * synchronously: a stream per file (open, write, finish) cost more than the items in it.
    */
   private chunk: string | undefined;
   private table = '';
@@ -182,8 +182,15 @@ class BatchWriteWriter implements ItemWriter {
     const path = this.files[this.files.length - 1]!;
     const data = Buffer.from(this.chunk + '\n]}\n', 'utf8');
     this.chunk = undefined;
-    // Straight under its name: a failed export removes every file it wrote (abort).
-    writeFileSync(path, data);
+    // Under a temporary name first, as every export file: a truncated file never has the real name.
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+    try {
+      writeFileSync(temp, data);
+      renameSync(temp, path);
+    } catch (e) {
+      rmSync(temp, { force: true });
+      throw e;
+    }
     this.bytesDone += data.length;
   }
 
