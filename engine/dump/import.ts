@@ -15,22 +15,17 @@
 //             records in the import journal (journal.ts) what it changed, so a failure, a
 //             cancellation or a killed process is undone: the tables end as they were.
 //             Remotely: BatchWriteItem in parallel chunks with retries (not atomic: see below).
-import { validation } from '../errors.js';
 import { DatabaseBusyError } from '../storage/database.js';
 import type { Database } from '../storage/database.js';
-import { DynamoError } from '../errors.js';
 import type { EngineContext } from '../context.js';
 import type { Engine } from '../engine.js';
 import { isValidName } from '../operations/common.js';
-import { checkIndexKeys } from '../operations/itemCommon.js';
-import { checkItemKey, checkKey, encodeKey, keyAttributes, pickKey } from '../tables/schema.js';
+import { keyAttributes, pickKey } from '../tables/schema.js';
 import type { EncodedKey, KeySchema } from '../tables/schema.js';
 import type { StoredRow, Table } from '../tables/table.js';
 import { writeItem } from '../tables/write.js';
 import type { WriteOrigin } from '../tables/write.js';
 import type { Item } from '../types.js';
-import { normalizeItem } from '../values/attribute.js';
-import { itemSize, MAX_ITEM_SIZE } from '../values/size.js';
 import {
   definitionFromKeys,
   describeKeySchema,
@@ -39,6 +34,7 @@ import {
   scratchTable,
 } from './definition.js';
 import { detectFormat } from './detect.js';
+import { encodeRecord, reasonOf } from './encode.js';
 import { locateExport, looksLikeExport } from './exportFolder.js';
 import {
   ByteCounter,
@@ -376,32 +372,13 @@ class ImportRun {
     }
     const raw = rec.kind === 'item' ? rec.value : rec.key;
     try {
-      if (rec.text !== undefined && rec.text.includes('"__proto__"') && hasProtoKey(raw)) {
-        throw validation('the attribute name __proto__ is not supported');
-      }
-      if (rec.kind === 'item') {
-        const item = normalizeItem(raw);
-        checkItemKey(t.key, item);
-        const size = itemSize(item);
-        if (size > MAX_ITEM_SIZE) throw validation('Item size has exceeded the maximum allowed size');
-        checkIndexKeys(t.table, item);
-        t.spooled++;
-        const key = encodeKey(t.key, item);
-        // The encoded key travels with the item: the write phase needs no parse to place it.
-        this.spool.append(
-          t.index * 0x1_0000_0000 + key.hash,
-          `P${t.index},${unitIndex},${rec.line},${size},${key.hash},${key.pk.toString('hex')},${key.sk.toString('hex')}\t${JSON.stringify(item)}`,
-        );
-      } else {
-        const key = normalizeItem(raw, 'Key');
-        checkKey(t.key, key);
-        t.spooled++;
-        const encoded = encodeKey(t.key, key);
-        this.spool.append(
-          t.index * 0x1_0000_0000 + encoded.hash,
-          `D${t.index},${unitIndex},${rec.line},0,${encoded.hash},${encoded.pk.toString('hex')},${encoded.sk.toString('hex')}\t${JSON.stringify(key)}`,
-        );
-      }
+      const r = encodeRecord(t.table, t.key, rec.kind === 'item', raw, rec.text);
+      t.spooled++;
+      // The encoded key travels with the item: the write phase needs no parse to place it.
+      this.spool.append(
+        t.index * 0x1_0000_0000 + r.key.hash,
+        `${r.put ? 'P' : 'D'}${t.index},${unitIndex},${rec.line},${r.size},${r.key.hash},${r.key.pk.toString('hex')},${r.key.sk.toString('hex')}\t${r.json}`,
+      );
     } catch (e) {
       t.report.rejected++;
       this.problem(unit.name, rec.line, reasonOf(e), t.name, rec.text);
@@ -574,7 +551,7 @@ class ImportRun {
    * (onConflict 'fail') undoes what earlier chunks committed, and a process killed half-way is
    * undone by the next engine that opens the file (see journal.ts).
    */
-  async writeLocal(engine: Engine): Promise<boolean> {
+  async writeLocal(engine: Engine, feed: RecordFeed = this.spoolFeed()): Promise<boolean> {
     const ctx = engine.ctx;
     // Imports write with origin 'import', which streams skip unless asked: --emit-streams turns on
     // the engine's switch for the write phase (origin 'request' on an engine without one).
@@ -582,7 +559,7 @@ class ImportRun {
     const origin: WriteOrigin = this.options.emitStreams && !hasSwitch ? 'request' : 'import';
     const previousSwitch = hasSwitch ? ctx.emitImportStreamRecords : false;
     const onConflict = this.options.onConflict ?? 'overwrite';
-    const total = this.spool.count;
+    const total = feed.total;
     const db = ctx.db;
     const signal = this.options.signal;
     // Another process sharing the file may have changed the catalog since phase 1 looked.
@@ -621,22 +598,20 @@ class ImportRun {
       for (const t of this.targetList) {
         if (t.replace && !t.skip) await this.clearTable(ctx, t.table, origin, journal);
       }
-      const writer = new ChunkWriter(this, ctx, journal, origin, onConflict, counts, total);
-      const lines = this.spool.lines();
-      let finished = false;
-      while (!finished) {
+      const writer = new ChunkWriter(this, ctx, journal, origin, onConflict, counts, total, feed.expected);
+      for (;;) {
         if (signal?.aborted) throw signal.reason;
-        finished = await lockedTransaction(db, () => {
-          const end = writer.chunk(lines);
-          if (end) {
-            if (counts.conflicts > 0 && !this.options.continueOnError) throw new Rollback();
-            journal.succeed();
-          }
-          return end;
-        });
-        if (!finished) await pause();
+        const drained = await lockedTransaction(db, () => writer.chunk(feed.records));
         ctx.refreshIfChanged(true);
+        if (feed.failed()) throw new Rollback();
+        // Drained: the records read so far are written; wait for more (a pipelined read) or finish.
+        if (drained ? !(await feed.more()) : (await pause(), false)) break;
+        if (feed.failed()) throw new Rollback();
       }
+      await lockedTransaction(db, () => {
+        if (counts.conflicts > 0 && !this.options.continueOnError) throw new Rollback();
+        journal.succeed();
+      });
       succeeded = true;
     } catch (e) {
       // Whatever earlier chunks committed is written back (tables the import created are dropped).
@@ -661,6 +636,18 @@ class ImportRun {
     this.progress('write', counts.done, true, total);
     this.applySettingsLocal(engine);
     return true;
+  }
+
+  /** The records of the spool (the read is over: every record is there). */
+  spoolFeed(): RecordFeed {
+    const targets = this.targetList;
+    return {
+      records: spooledRecords(this.spool.lines()),
+      total: this.spool.count,
+      expected: (t) => targets[t]!.spooled,
+      more: () => Promise.resolve(false),
+      failed: () => false,
+    };
   }
 
   /**
@@ -1012,10 +999,59 @@ function pause(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 1));
 }
 
-/** Rows waiting to be inserted into one table by multi-row INSERTs (the fast path). */
+/** One record of the write phase: from a spool line, or from the import worker. */
+export interface WriteRecord {
+  readonly put: boolean;
+  /** Index of its target in ImportRun.targetList. */
+  readonly target: number;
+  readonly unit: number;
+  readonly line: number;
+  readonly size: number;
+  readonly key: EncodedKey;
+  readonly json: string;
+}
+
+/**
+ * Where the write phase takes its records from. `records` gives what is ready now (done when
+ * nothing is); `more` waits for the next records and says false once the input is exhausted.
+ */
+export interface RecordFeed {
+  readonly records: Iterator<WriteRecord>;
+  /** Records in all, when known (progress). */
+  readonly total: number | undefined;
+  /** About how many records a target gets (sizes the key filter). */
+  expected(target: number): number;
+  more(): Promise<boolean>;
+  /** The import will not commit (a bad record in an all-or-nothing import): stop writing. */
+  failed(): boolean;
+}
+
+/** Spool lines (`P|D target,unit,line,size,hash,pkHex,skHex<TAB>json`) as write records. */
+function* spooledRecords(lines: Generator<string>): Generator<WriteRecord> {
+  for (const line of lines) {
+    const tab = line.indexOf('\t');
+    const head = line.slice(1, tab).split(',');
+    yield {
+      put: line.charCodeAt(0) === 80 /* P */,
+      target: Number(head[0]),
+      unit: Number(head[1]),
+      line: Number(head[2]),
+      size: Number(head[3]),
+      key: { hash: Number(head[4]), pk: Buffer.from(head[5]!, 'hex'), sk: Buffer.from(head[6]!, 'hex') },
+      json: line.slice(tab + 1),
+    };
+  }
+}
+
+/**
+ * Rows waiting to be inserted into one table by multi-row INSERTs (the fast path), and the change
+ * to its statistics (one UPDATE per chunk rather than one per item).
+ */
 class PendingRows {
   readonly values: unknown[] = [];
   private many: { run(...args: unknown[]): unknown } | undefined;
+  items = 0;
+  bytes = 0;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -1046,11 +1082,19 @@ class PendingRows {
     }
     v.length = 0;
   }
+
+  /** Writes the pending rows and the statistics change (inside the chunk's transaction). */
+  finish(): void {
+    this.flush();
+    this.ctx.catalog.addToStatistics(this.table, undefined, this.items, this.bytes);
+    this.items = 0;
+    this.bytes = 0;
+  }
 }
 
 /**
- * Writes spooled lines, one chunk (one transaction) at a time. Tables the import created and that
- * have no secondary index (and no stream records to write) take the fast path: the spooled JSON
+ * Writes records, one chunk (one transaction) at a time. Tables the import created and that
+ * have no secondary index (and no stream records to write) take the fast path: the encoded JSON
  * text goes into multi-row INSERTs as it is, and a key is looked up only when it came earlier in
  * the input (KeyFilter). Every other write goes through `writeItem` (indexes, listeners), with the
  * item's previous image recorded in the journal.
@@ -1073,7 +1117,8 @@ class ChunkWriter {
       conflicts: number;
       done: number;
     },
-    private readonly total: number,
+    private readonly total: number | undefined,
+    expected: (target: number) => number,
   ) {
     const emitting = origin === 'request' || ctx.emitImportStreamRecords;
     this.fast = run.targetList.map((t) => {
@@ -1083,11 +1128,13 @@ class ChunkWriter {
         ? new PendingRows(ctx, t.table)
         : undefined;
     });
-    this.filters = run.targetList.map((t) => (t.report.created ? new KeyFilter(t.spooled) : undefined));
+    this.filters = run.targetList.map((t) =>
+      t.report.created ? new KeyFilter(expected(t.index)) : undefined,
+    );
   }
 
-  /** Writes lines until the chunk's time is up; true when the spool is exhausted. */
-  chunk(lines: Generator<string>): boolean {
+  /** Writes records until the chunk's time is up; true when no record is left (for now). */
+  chunk(records: Iterator<WriteRecord>): boolean {
     const ctx = this.ctx;
     const db = ctx.db;
     const counts = this.counts;
@@ -1096,29 +1143,22 @@ class ChunkWriter {
     let items = 0;
     try {
       for (;;) {
-        const next = lines.next();
+        const next = records.next();
         if (next.done) return true;
-        const line = next.value;
-        const tab = line.indexOf('\t');
-        const head = line.slice(1, tab).split(',');
-        const i = Number(head[0]);
-        const t = this.run.targetList[i]!;
+        const r = next.value;
+        const t = this.run.targetList[r.target]!;
         const table = t.table;
-        const key: EncodedKey = {
-          hash: Number(head[4]),
-          pk: Buffer.from(head[5]!, 'hex'),
-          sk: Buffer.from(head[6]!, 'hex'),
-        };
-        const json = line.slice(tab + 1);
-        const pending = this.fast[i];
-        const filter = this.filters[i];
+        const key = r.key;
+        const json = r.json;
+        const pending = this.fast[r.target];
+        const filter = this.filters[r.target];
         let old: StoredRow | undefined;
         if (filter === undefined || filter.add(key)) {
           pending?.flush();
           old = table.getRow(db, key);
         }
-        const size = Number(head[3]);
-        if (line.charCodeAt(0) === 80 /* P */) {
+        const size = r.size;
+        if (r.put) {
           if (old && this.onConflict !== 'overwrite') {
             if (this.onConflict === 'skip') {
               counts.skipped++;
@@ -1127,8 +1167,8 @@ class ChunkWriter {
               counts.conflicts++;
               t.report.rejected++;
               this.run.problem(
-                this.run.units[Number(head[1])]!.name,
-                Number(head[2]),
+                this.run.units[r.unit]!.name,
+                r.line,
                 `an item with this key is already in table ${t.name}`,
                 t.name,
                 json,
@@ -1136,7 +1176,8 @@ class ChunkWriter {
             }
           } else if (pending) {
             pending.add(key, json, size);
-            ctx.catalog.addToStatistics(table, undefined, old ? 0 : 1, size - (old?.size ?? 0));
+            pending.items += old ? 0 : 1;
+            pending.bytes += size - (old?.size ?? 0);
             counts.written++;
             t.report.written++;
           } else {
@@ -1172,7 +1213,7 @@ class ChunkWriter {
         }
       }
     } finally {
-      for (const p of this.fast) p?.flush();
+      for (const p of this.fast) p?.finish();
     }
   }
 }
@@ -1188,19 +1229,6 @@ function checkTargetName(name: string): void {
 function renamed(def: TableDefinition, name: string): TableDefinition {
   if (def.create.TableName === name) return def;
   return { ...def, create: { ...def.create, TableName: name } };
-}
-
-function reasonOf(e: unknown): string {
-  if (e instanceof DynamoError) return `${e.type}: ${e.message}`;
-  return (e as Error).message;
-}
-
-function hasProtoKey(v: unknown): boolean {
-  if (v === null || typeof v !== 'object') return false;
-  if (Array.isArray(v)) return v.some(hasProtoKey);
-  if (Object.prototype.hasOwnProperty.call(v, '__proto__')) return true;
-  for (const k in v as object) if (hasProtoKey((v as Record<string, unknown>)[k])) return true;
-  return false;
 }
 
 async function run(

@@ -2,14 +2,15 @@
 // text when the source is a local table (written out without parsing), or as objects (Query, Scan,
 // PartiQL, remote services).
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { createReadStream, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { KeySchema } from '../tables/schema.js';
 import { keyAttributes } from '../tables/schema.js';
 import type { AttributeValue, Item } from '../types.js';
 import { csvLine } from './csv.js';
 import { itemToPlainJson, valueToPlainJson, DEFAULT_BINARY_PREFIX } from './json/plain.js';
 import type { PlainOptions } from './json/plain.js';
+import { NotCanonical, storedAttributes, storedCsvValue, storedToPlainJson } from './json/stored.js';
 import { OutputSink } from './io/output.js';
 import type { ExportDestination } from './io/output.js';
 import { Spool } from './io/spool.js';
@@ -130,6 +131,11 @@ export const BATCH_WRITE_REQUESTS = 25;
  */
 class BatchWriteWriter implements ItemWriter {
   private sink: OutputSink | undefined;
+  /**
+   * Chunked output: the current file's text. Files of a few dozen requests are written at once,
+   * synchronously: a stream per file (open, write, finish) cost more than the items in it.
+   */
+  private chunk: string | undefined;
   private table = '';
   private inFile = 0;
   private fileNo = 0;
@@ -151,7 +157,7 @@ class BatchWriteWriter implements ItemWriter {
   }
 
   get bytes(): number {
-    return this.bytesDone + (this.sink?.bytes ?? 0);
+    return this.bytesDone + (this.sink?.bytes ?? 0) + (this.chunk?.length ?? 0);
   }
 
   private chunkPath(): string {
@@ -163,21 +169,29 @@ class BatchWriteWriter implements ItemWriter {
     return `${base}-${n}${ext}`;
   }
 
-  private async openChunk(): Promise<void> {
+  private openChunk(): void {
     this.fileNo++;
-    const path = this.chunkPath();
-    this.sink = OutputSink.open(path);
-    this.files.push(path);
+    if (this.files.length === 0) mkdirSync(dirname(this.chunkPath()) || '.', { recursive: true });
+    this.files.push(this.chunkPath());
     this.inFile = 0;
-    await this.sink.write(`{${JSON.stringify(this.table)}:[`);
+    this.chunk = `{${JSON.stringify(this.table)}:[`;
   }
 
-  private async closeChunk(): Promise<void> {
-    if (!this.sink) return;
-    await this.sink.write('\n]}\n');
-    await this.sink.close();
-    this.bytesDone += this.sink.bytes;
-    this.sink = undefined;
+  private closeChunk(): void {
+    if (this.chunk === undefined) return;
+    const path = this.files[this.files.length - 1]!;
+    const data = Buffer.from(this.chunk + '\n]}\n', 'utf8');
+    this.chunk = undefined;
+    // Under a temporary name first, as every export file: a truncated file never has the real name.
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+    try {
+      writeFileSync(temp, data);
+      renameSync(temp, path);
+    } catch (e) {
+      rmSync(temp, { force: true });
+      throw e;
+    }
+    this.bytesDone += data.length;
   }
 
   async beginTable(t: TableContext): Promise<void> {
@@ -190,14 +204,18 @@ class BatchWriteWriter implements ItemWriter {
   }
 
   async write(rows: readonly ExportRow[]): Promise<void> {
+    if (this.chunkSize !== undefined) {
+      for (const r of rows) {
+        if (this.chunk === undefined || this.inFile >= this.chunkSize) {
+          this.closeChunk();
+          this.openChunk();
+        }
+        this.chunk += (this.inFile++ === 0 ? '\n' : ',\n') + '{"PutRequest":{"Item":' + rowJson(r) + '}}';
+      }
+      return;
+    }
     let s = '';
     for (const r of rows) {
-      if (this.chunkSize !== undefined && (this.sink === undefined || this.inFile >= this.chunkSize)) {
-        if (s) await this.sink!.write(s);
-        s = '';
-        await this.closeChunk();
-        await this.openChunk();
-      }
       s += (this.inFile++ === 0 ? '\n' : ',\n') + '{"PutRequest":{"Item":' + rowJson(r) + '}}';
     }
     if (s) await this.sink!.write(s);
@@ -207,8 +225,8 @@ class BatchWriteWriter implements ItemWriter {
     if (this.chunkSize === undefined) await this.sink!.write('\n]');
     else {
       // An empty table still gets its (empty) file, so that the export says it exists.
-      if (this.sink === undefined && this.inFile === 0) await this.openChunk();
-      await this.closeChunk();
+      if (this.chunk === undefined && this.inFile === 0) this.openChunk();
+      this.closeChunk();
     }
   }
 
@@ -218,12 +236,13 @@ class BatchWriteWriter implements ItemWriter {
       await this.sink!.close();
       return typeof this.destination === 'string' ? [this.destination] : [];
     }
-    await this.closeChunk();
+    this.closeChunk();
     return this.files;
   }
 
   abort(): void {
     this.sink?.abort();
+    this.chunk = undefined;
     // The files already complete are a part of the export only: none stays.
     for (const f of this.files) rmSync(f, { force: true });
   }
@@ -249,7 +268,7 @@ class PlainWriter extends SinkWriter {
   write(rows: readonly ExportRow[]): Promise<void> | void {
     let s = '';
     for (const r of rows) {
-      const doc = itemToPlainJson(rowItem(r), this.plain);
+      const doc = plainJsonOf(r, this.plain);
       if (this.lines) s += doc + '\n';
       else s += (this.count === 0 ? '[\n' : ',\n') + doc;
       this.count++;
@@ -260,6 +279,18 @@ class PlainWriter extends SinkWriter {
     if (!this.lines) await this.sink.write(this.count === 0 ? '[]\n' : '\n]\n');
     return super.close();
   }
+}
+
+/** An exported item as plain JSON: spliced from its stored text when it has one, else from the object. */
+function plainJsonOf(r: ExportRow, plain: PlainOptions): string {
+  if (r.json !== undefined) {
+    try {
+      return storedToPlainJson(r.json, plain);
+    } catch (e) {
+      if (!(e instanceof NotCanonical)) throw e;
+    }
+  }
+  return itemToPlainJson(rowItem(r), plain);
 }
 
 /** A CSV cell: strings as they are, numbers as written, everything else as plain JSON. */
@@ -300,6 +331,15 @@ class CsvWriter extends SinkWriter {
   write(rows: readonly ExportRow[]): Promise<void> | void {
     if (this.spool) {
       for (const r of rows) {
+        if (r.json !== undefined) {
+          try {
+            for (const name of storedAttributes(r.json).names) this.seen.add(name);
+            this.spool.append(r.json);
+            continue;
+          } catch (e) {
+            if (!(e instanceof NotCanonical)) throw e;
+          }
+        }
         const item = rowItem(r);
         for (const k in item) this.seen.add(k);
         this.spool.append(r.json ?? JSON.stringify(item));
@@ -311,8 +351,29 @@ class CsvWriter extends SinkWriter {
       s += csvLine(this.csv.columns!, this.delimiter);
       this.headerWritten = true;
     }
-    for (const r of rows) s += this.line(rowItem(r), this.csv.columns!);
+    for (const r of rows)
+      s +=
+        r.json !== undefined
+          ? this.storedLine(r.json, this.csv.columns!)
+          : this.line(rowItem(r), this.csv.columns!);
     return this.sink.write(s);
+  }
+  /** A CSV line from stored item text (spliced), or from the parsed item when the text is not canonical. */
+  private storedLine(json: string, columns: readonly string[]): string {
+    try {
+      const a = storedAttributes(json);
+      const cells = new Array<string>(columns.length);
+      // Items of a few attributes are searched; wide ones indexed.
+      const index = a.names.length > 16 ? new Map(a.names.map((n, i) => [n, i] as const)) : undefined;
+      for (let c = 0; c < columns.length; c++) {
+        const at = index ? (index.get(columns[c]!) ?? -1) : a.names.indexOf(columns[c]!);
+        cells[c] = at < 0 ? '' : storedCsvValue(json, a.starts[at]!, a.ends[at]!, this.plain);
+      }
+      return csvLine(cells, this.delimiter);
+    } catch (e) {
+      if (!(e instanceof NotCanonical)) throw e;
+      return this.line(JSON.parse(json) as Item, columns);
+    }
   }
   private line(item: Item, columns: readonly string[]): string {
     return csvLine(
@@ -331,7 +392,7 @@ class CsvWriter extends SinkWriter {
       const columns = [...keys, ...rest];
       let s = csvLine(columns, this.delimiter);
       for (const json of this.spool.lines()) {
-        s += this.line(JSON.parse(json) as Item, columns);
+        s += this.storedLine(json, columns);
         if (s.length > 256 * 1024) {
           await this.sink.write(s);
           s = '';

@@ -1,0 +1,63 @@
+// One input record validated as PutItem (or DeleteItem) would and encoded for the write phase:
+// the normalised item's JSON text, its size and its encoded primary key. Shared by the import's
+// in-process read (import.ts) and its worker thread (importWorker.ts), so both refuse the same
+// records with the same reasons.
+import { DynamoError, validation } from '../errors.js';
+import { checkIndexKeys } from '../operations/itemCommon.js';
+import { checkItemKey, checkKey, encodeKey } from '../tables/schema.js';
+import type { EncodedKey, KeySchema } from '../tables/schema.js';
+import type { Table } from '../tables/table.js';
+import { normalizeItem } from '../values/attribute.js';
+import { itemSize, MAX_ITEM_SIZE } from '../values/size.js';
+
+export interface EncodedRecord {
+  /** A put (else a delete, whose json is the key). */
+  readonly put: boolean;
+  readonly key: EncodedKey;
+  /** The normalised item (or key) as JSON text: what the table stores. */
+  readonly json: string;
+  /** The item's size by DynamoDB's rules (0 for deletes). */
+  readonly size: number;
+}
+
+/**
+ * Validates one item (put) or key (delete) for `table` (the live table, or a scratch table built
+ * from the definition the import will create) and encodes it. Throws the DynamoError PutItem or
+ * DeleteItem would.
+ */
+export function encodeRecord(
+  table: Table,
+  key: KeySchema,
+  put: boolean,
+  raw: unknown,
+  text: string | undefined,
+): EncodedRecord {
+  if (text !== undefined && text.includes('"__proto__"') && hasProtoKey(raw)) {
+    throw validation('the attribute name __proto__ is not supported');
+  }
+  if (put) {
+    const item = normalizeItem(raw);
+    checkItemKey(key, item);
+    const size = itemSize(item);
+    if (size > MAX_ITEM_SIZE) throw validation('Item size has exceeded the maximum allowed size');
+    checkIndexKeys(table, item);
+    return { put, key: encodeKey(key, item), json: JSON.stringify(item), size };
+  }
+  const k = normalizeItem(raw, 'Key');
+  checkKey(key, k);
+  return { put, key: encodeKey(key, k), json: JSON.stringify(k), size: 0 };
+}
+
+/** The reason a record is refused, as the import reports it. */
+export function reasonOf(e: unknown): string {
+  if (e instanceof DynamoError) return `${e.type}: ${e.message}`;
+  return (e as Error).message;
+}
+
+function hasProtoKey(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some(hasProtoKey);
+  if (Object.prototype.hasOwnProperty.call(v, '__proto__')) return true;
+  for (const k in v as object) if (hasProtoKey((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
