@@ -39,6 +39,11 @@ export class Catalog {
   /** Each table's catalog row as last read (description and tags text), to see what changed. */
   private readonly rowText = new Map<string, string>();
   private nextId = 1;
+  /**
+   * Counts changes of this catalog's tables (created, changed, dropped, reloaded differently). Read
+   * connections on worker threads (engine/workers) reload theirs when the writer's count moves.
+   */
+  version = 0;
 
   constructor(private readonly db: Database) {
     this.reload();
@@ -58,6 +63,11 @@ export class Catalog {
     }[];
     const previous = new Map(this.tables);
     const previousText = new Map(this.rowText);
+    if (
+      rows.length !== previous.size ||
+      rows.some((r) => previousText.get(r.name) !== `${r.description}\n${r.tags}`)
+    )
+      this.version++;
     this.tables.clear();
     this.rowText.clear();
     for (const row of rows) {
@@ -92,6 +102,7 @@ export class Catalog {
    * rolled-back transaction, in-memory descriptions may hold changes the file never got).
    */
   forgetRows(): void {
+    this.version++;
     this.rowText.clear();
   }
 
@@ -176,6 +187,7 @@ export class Catalog {
       .run(table.name, id, JSON.stringify(description), JSON.stringify(tags));
     this.tables.set(table.name, table);
     this.rowText.delete(table.name);
+    this.version++;
     this.setStatistics(id, '', { itemCount: 0, sizeBytes: 0 });
     for (const index of table.indexes.values())
       this.setStatistics(id, index.name, { itemCount: 0, sizeBytes: 0 });
@@ -185,6 +197,7 @@ export class Catalog {
   /** Persists a changed description or tags; call inside a transaction. */
   save(table: Table): void {
     this.rowText.delete(table.name);
+    this.version++;
     this.db.sqlite
       .prepare('UPDATE sk_tables SET description = ?, tags = ? WHERE name = ?')
       .run(JSON.stringify(table.description), JSON.stringify(table.tags), table.name);
@@ -217,6 +230,7 @@ export class Catalog {
     this.db.sqlite.prepare('DELETE FROM sk_table_stats WHERE table_id = ?').run(table.id);
     this.tables.delete(table.name);
     this.rowText.delete(table.name);
+    this.version++;
     table.resetStatements();
   }
 

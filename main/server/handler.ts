@@ -25,6 +25,7 @@ import {
   nextRequestId,
 } from './protocol.js';
 import type { SigV4Verifier } from './sigv4.js';
+import { JsonBody } from '../../engine/workers/protocol.js';
 
 /**
  * What the endpoint needs of a database: the engine's `execute` (and `has`, when it has one).
@@ -199,7 +200,8 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
   function sendResult(req: IncomingMessage, res: ServerResponse, op: string, result: unknown): number {
     let body: string;
     try {
-      body = JSON.stringify(result ?? {});
+      // A read worker's answer arrives serialised (engine/workers): sent as it is.
+      body = result instanceof JsonBody ? result.json : JSON.stringify(result ?? {});
     } catch (e) {
       reportInternal(e, op);
       sendError(req, res, INTERNAL);
