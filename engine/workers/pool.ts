@@ -28,7 +28,7 @@ interface Slot {
  * it in the chunk folder this code is bundled into).
  */
 function readerScript(): URL {
-  for (const name of ['./reader.js', './reader.ts', './sortkey-reader.js']) {
+  for (const name of ['./reader.js', './reader.ts', './sortkey-reader.js', './chunks/sortkey-reader.js']) {
     const url = new URL(name, import.meta.url);
     if (existsSync(fileURLToPath(url))) return url;
   }
@@ -144,6 +144,7 @@ export class ReadPool {
     );
     await Promise.all(
       this.slots.map(async (slot) => {
+        slot.ready = false;
         for (const p of slot.pending.values()) p.reject(error);
         slot.pending.clear();
         await slot.worker.terminate();
