@@ -5,12 +5,13 @@
 //     full-table Scans (1 MB pages, one after another, without pause).
 // Targets (issue 22, point 5): GetItem and Query at 16 in flight ≥ 1.6× the one-thread figure;
 // GetItem p99 ≤ 20 ms during the Scans.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchSeconds, fmtMs, fmtRate, machineInfo, warmupSeconds } from './http.js';
 import type { LoadResult } from './loadgen.js';
-import { call, prepareRequest, runLoad } from './loadgen.js';
+import { prepareRequest, processCpuMs, runLoad } from './loadgen.js';
 import { startPeer } from './peers.js';
 import type { Peer } from './peers.js';
 import { loadFile } from './scaling.js';
@@ -24,9 +25,17 @@ const PARTITIONS = 10;
 /** Starts `sortkey serve --read-workers n` on `path` and gives its workers time to open the file. */
 async function serve(path: string, workers: number): Promise<Peer> {
   const peer = await startPeer('sortkey-file', { path, serveArgs: ['--read-workers', String(workers)] });
-  // Workers start after the endpoint listens; until they are ready the writer serves every read.
-  // A few Queries, then a pause, so that the measurement sees them at work.
-  if (workers > 0) await new Promise((resolve) => setTimeout(resolve, 3000));
+  // Workers load the engine while the endpoint already answers (the writer serves every read
+  // until they are ready): wait until the process is idle, so that the measurement sees them.
+  if (workers > 0) {
+    let last = processCpuMs(peer.pid) ?? 0;
+    for (let waited = 0; waited < 30_000; waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const now = processCpuMs(peer.pid) ?? 0;
+      if (waited >= 500 && now - last < 20) break;
+      last = now;
+    }
+  }
   return peer;
 }
 
@@ -54,28 +63,42 @@ function requestsFor(port: number, size: number): { gets: Buffer[]; queries: Buf
   return { gets, queries };
 }
 
-/** Reads the whole table with Scans, page after page, again and again, until `stop()`. */
+/**
+ * Reads the whole table with Scans, page after page, again and again, until `stop()` — from a
+ * child process, so that parsing its 1 MB pages never stalls the load generator measuring here.
+ */
 function scanForever(port: number): { stop(): Promise<number> } {
-  let stopped = false;
-  let pages = 0;
-  const loop = (async () => {
-    while (!stopped) {
-      let start: unknown;
-      do {
-        const r = await call(port, 'Scan', {
-          TableName: TABLE,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        });
-        if (r.status !== 200) throw new Error(`Scan answered ${r.status}: ${r.body.slice(0, 200)}`);
-        pages++;
-        start = r.json.LastEvaluatedKey;
-      } while (start && !stopped);
-    }
-  })();
+  const script = `
+    const http = require('node:http');
+    let pages = 0, stopped = false;
+    process.on('message', () => { stopped = true; });
+    const page = (start) => new Promise((resolve, reject) => {
+      const body = JSON.stringify({ TableName: ${JSON.stringify(TABLE)}, ...(start ? { ExclusiveStartKey: start } : {}) });
+      const req = http.request({ host: '127.0.0.1', port: ${port}, method: 'POST', headers: {
+        'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'DynamoDB_20120810.Scan' } }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString()).LastEvaluatedKey)
+          : reject(new Error('Scan answered ' + res.statusCode)));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    (async () => {
+      while (!stopped) {
+        let start;
+        do { start = await page(start); pages++; } while (start && !stopped);
+      }
+      process.send(pages, () => process.exit(0));
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pages = new Promise<number>((resolve, reject) => {
+    child.once('message', (n) => resolve(Number(n)));
+    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`scanner exited with ${code}`))));
+  });
   return {
     async stop() {
-      stopped = true;
-      await loop;
+      child.send('stop');
       return pages;
     },
   };
