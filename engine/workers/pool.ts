@@ -43,12 +43,23 @@ export class ReadPool {
 
   constructor(
     private readonly data: ReaderData,
-    size: number,
+    /** Workers `start()` starts. */
+    private readonly wanted: number,
     /** Told of every worker that died unasked (the server logs it). */
     private readonly onCrash: (error: unknown) => void = () => {},
-  ) {
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  ) {}
+
+  /**
+   * Starts the workers (once). Apart from the constructor, so that an endpoint can listen first:
+   * a thread's start costs the main thread a few milliseconds, and its loading competes for a core.
+   */
+  start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    for (let i = 0; i < this.wanted; i++) this.slots.push(this.spawn());
   }
+
+  private started = false;
 
   get size(): number {
     return this.slots.length;
@@ -124,6 +135,7 @@ export class ReadPool {
 
   /** Resolves once every worker is ready. */
   async whenReady(): Promise<void> {
+    this.start();
     while (!this.closed && !this.slots.every((s) => s.ready)) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }

@@ -53,8 +53,13 @@ export class WorkerReads {
   execute(operation: string, input: unknown): unknown {
     if (!this.routed(operation, input)) return this.engine.executeWaiting(operation, input);
     const ctx = this.engine.ctx;
-    // Another process's commits (a table it created) reach the catalog the worker is told to match.
-    ctx.refreshIfChanged();
+    try {
+      // Another process's commits (a table it created) reach the catalog the worker is told to match.
+      ctx.refreshIfChanged();
+    } catch {
+      // The file is locked mid-catch-up, say: the writer's own path knows how to answer that.
+      return this.engine.executeWaiting(operation, input);
+    }
     const started = performance.now();
     return this.pool
       .run({
@@ -89,6 +94,11 @@ export class WorkerReads {
         throw error;
       }
     }
+  }
+
+  /** Starts the workers (see ReadPool.start). */
+  start(): void {
+    this.pool.start();
   }
 
   /** Resolves once every worker has opened the database (tests; the endpoint does not wait). */

@@ -253,6 +253,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
     throw e;
   }
 
+  // Listening first: until they are ready, the writer serves the reads meant for them.
+  readWorkers?.start();
   const address = server.address() as AddressInfo;
   listeningPort = address.port;
   const url = `http://${formatHost(host)}:${address.port}`;
