@@ -30,7 +30,8 @@ export async function bundle(outdir = DEFAULT_OUTDIR) {
   rmSync(outdir, { recursive: true, force: true });
   await build({
     absWorkingDir: ROOT,
-    entryPoints: { sortkey: 'main/cli.ts' },
+    // The read workers' thread script (engine/workers/pool.ts looks for it beside its own chunk).
+    entryPoints: { sortkey: 'main/cli.ts', 'chunks/sortkey-reader': 'engine/workers/reader.ts' },
     outdir,
     bundle: true,
     splitting: true,

@@ -30,7 +30,7 @@ import type { Table } from '../tables/table.js';
 import { addToIndex } from '../tables/write.js';
 import type { WriteEffect } from '../tables/write.js';
 import type { Item } from '../types.js';
-import { expiryOf } from '../ttl/service.js';
+import { expiryOf } from '../ttl/expiry.js';
 import { dropRowTable } from './rows.js';
 
 /** Most rows per chunk (one transaction). */

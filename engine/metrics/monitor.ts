@@ -131,11 +131,46 @@ export class UsageMonitor implements CapacitySink {
 
   /** Starts an operation: faults and admission (either may throw), then metering. */
   begin(op: string, input: unknown): void {
+    this.start(op, input, performance.now());
+    if (this.faults.any) this.injectFaults();
+    if (this.throttler.active) this.admit();
+    this.previousSink = setCapacitySink(this);
+  }
+
+  /**
+   * Records an operation a read worker ran (engine/workers) as if it had run here: `started` is
+   * when it was handed over (performance.now()), `reads` the capacity its meters reported (table
+   * name, units, index name), then its outcome. Faults and admission were decided before it was
+   * handed over: workers only serve while neither is in play.
+   */
+  recordCompleted(
+    op: string,
+    input: unknown,
+    started: number,
+    reads: readonly (readonly [string, number, string | null])[],
+    outcome: { readonly result: unknown } | { readonly error: unknown },
+  ): void {
+    this.start(op, input, started);
+    this.previousSink = setCapacitySink(this);
+    try {
+      for (const [name, units, index] of reads) {
+        const table = this.ctx.catalog.get(name);
+        if (table) this.read(table, units, index ?? undefined);
+      }
+    } catch (e) {
+      // Throttling turned on while the read was away: what it consumed is counted all the same.
+      if (!isThrottleError((e as { type?: string }).type ?? '')) reportMetricsError(e);
+    }
+    if ('result' in outcome) this.succeeded(outcome.result);
+    else this.failed(outcome.error);
+  }
+
+  /** The per-operation state begin() and recordCompleted() start from. */
+  private start(op: string, input: unknown, t: number): void {
     this.seq++;
     this.op = op;
     this.input = input !== null && typeof input === 'object' ? (input as Rec) : EMPTY;
     // The monotonic clock (process.hrtime's, as performance.now(): no BigInt to allocate per call).
-    const t = performance.now();
     this.started = t;
     if (this.realClock) {
       // One clock read per call: wall time is derived from the monotonic clock, re-anchored to
@@ -155,9 +190,6 @@ export class UsageMonitor implements CapacitySink {
     this.throttled = false;
     this.keysReady = false;
     this.delayMs = 0;
-    if (this.faults.any) this.injectFaults();
-    if (this.throttler.active) this.admit();
-    this.previousSink = setCapacitySink(this);
   }
 
   /** Ends an operation that will run again (it found the file locked): nothing is recorded. */

@@ -46,6 +46,11 @@ export class Catalog {
   /** Every table by SQLite id (background work finds tables by id). */
   private readonly ids = new Map<number, Table>();
   private nextId = 1;
+  /**
+   * Counts changes of this catalog's tables (created, changed, dropped, reloaded differently). Read
+   * connections on worker threads (engine/workers) reload theirs when the writer's count moves.
+   */
+  version = 0;
 
   constructor(private readonly db: Database) {
     this.reload();
@@ -93,6 +98,11 @@ export class Catalog {
     }[];
     const previous = new Map(this.all().map((t) => [t.id, t]));
     const previousText = new Map(this.rowText);
+    if (
+      rows.length !== previous.size ||
+      rows.some((r) => previousText.get(r.id) !== `${r.description}\n${r.tags}`)
+    )
+      this.version++;
     for (const tables of this.namespaces.values()) tables.clear();
     this.rowText.clear();
     this.ids.clear();
@@ -132,6 +142,7 @@ export class Catalog {
    * rolled-back transaction, in-memory descriptions may hold changes the file never got).
    */
   forgetRows(): void {
+    this.version++;
     this.rowText.clear();
   }
 
@@ -262,6 +273,7 @@ export class Catalog {
     this.current.set(table.name, table);
     this.ids.set(id, table);
     this.rowText.delete(id);
+    this.version++;
     this.setStatistics(id, '', { itemCount: 0, sizeBytes: 0 });
     for (const index of table.indexes.values())
       this.setStatistics(id, index.name, { itemCount: 0, sizeBytes: 0 });
@@ -271,6 +283,7 @@ export class Catalog {
   /** Persists a changed description or tags; call inside a transaction. */
   save(table: Table): void {
     this.rowText.delete(table.id);
+    this.version++;
     this.db.sqlite
       .prepare('UPDATE sk_tables SET description = ?, tags = ? WHERE id = ?')
       .run(JSON.stringify(table.description), JSON.stringify(table.tags), table.id);
@@ -304,6 +317,7 @@ export class Catalog {
     this.tablesOf(table.namespace).delete(table.name);
     this.ids.delete(table.id);
     this.rowText.delete(table.id);
+    this.version++;
     table.resetStatements();
   }
 

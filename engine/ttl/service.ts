@@ -14,6 +14,7 @@ import type { WriteEffect } from '../tables/write.js';
 import type { Item } from '../types.js';
 import { tableUuid } from '../streams/service.js';
 import { jobKey } from '../backups/jobs.js';
+import { expiryOf } from './expiry.js';
 
 /** DynamoDB allows one TTL change per table per hour. */
 export const DEFAULT_TTL_CHANGE_COOLDOWN_MS = 60 * 60 * 1000;
@@ -29,14 +30,6 @@ export interface TtlConfig {
   attribute: string | null;
   enabled: boolean;
   changedAt: number | null;
-}
-
-/** The expiry time (epoch seconds) an item's TTL attribute names, if it is a Number. */
-export function expiryOf(item: Item | undefined, attribute: string): number | undefined {
-  const v = item?.[attribute];
-  if (!v || !('N' in v)) return undefined;
-  const n = Number(v.N);
-  return Number.isFinite(n) ? n : undefined;
 }
 
 /** The sk_meta key of the job indexing a TTL setting's existing items. */

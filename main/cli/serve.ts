@@ -10,6 +10,7 @@ import {
   DEFAULT_HOST,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_PORT,
+  DEFAULT_READ_WORKERS,
   DEFAULT_REGION,
   parseAccessKeys,
 } from '../server/config.js';
@@ -54,6 +55,8 @@ export interface ServeCliOptions {
   denyFullScan?: boolean;
   /** `--throttle off|provisioned|strict`: simulated throughput limits (engine/throttle). */
   throttle?: 'off' | 'provisioned' | 'strict';
+  /** `--read-workers N`: threads serving reads beside the writer (0: one thread, as before). */
+  readWorkers?: number;
 }
 
 /** A user mistake in the command line: printed without a stack trace, exit code 2. */
@@ -134,6 +137,7 @@ export function serveOptionsFromCli(
     ...(allowedHosts !== undefined ? { allowedHosts } : {}),
     ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
     ...(opts.throttle !== undefined ? { throttle: opts.throttle } : {}),
+    ...(opts.readWorkers !== undefined ? { readWorkers: opts.readWorkers } : {}),
     engineOptions: {
       ...(opts.ttlAnyTime ? { ttlChangeCooldownMs: 0 } : {}),
       ...(opts.ttlDelay !== undefined ? { ttlDelayMs: opts.ttlDelay } : {}),
@@ -152,6 +156,12 @@ function parsePort(value: string): number {
 function parseCount(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('expected a whole number from 1 on');
+  return n;
+}
+
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 16) throw new InvalidArgumentError('expected a whole number from 0 to 16');
   return n;
 }
 
@@ -332,6 +342,11 @@ export function register(program: Command): void {
       '--ttl-delay <ms>',
       'how long after expiry TTL deletes an item (DynamoDB takes up to a few days)',
       parseMs,
+    )
+    .option(
+      '--read-workers <n>',
+      `threads serving Query, Scan, BatchGetItem, TransactGetItems and PartiQL SELECT beside the writer, so a slow read stalls no one; 0 serves everything on one thread; in-memory databases always use one (default ${DEFAULT_READ_WORKERS})`,
+      parseWorkers,
     )
     .option('--deny-full-scan', 'scan guard: refuse PartiQL statements that would read a whole table')
     .addOption(

@@ -6,6 +6,12 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_REGION = 'us-east-1';
 /** Connections open at once beyond which new ones are refused (and a line is logged). */
 export const DEFAULT_MAX_CONNECTIONS = 1000;
+/**
+ * Read workers of `sortkey serve` (engine/workers): threads that serve reads which may be slow
+ * (Query, Scan, BatchGetItem, TransactGetItems, PartiQL SELECT) beside the writer, one per core
+ * the main thread leaves, at least one. startServer() itself defaults to 0 (tests, the studio).
+ */
+export const DEFAULT_READ_WORKERS = 1;
 
 /**
  * Parses `KEY:SECRET,KEY2:SECRET2` (the `--auth-keys` / SORTKEY_ACCESS_KEYS format). Entries may

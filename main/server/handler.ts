@@ -26,6 +26,7 @@ import {
 } from './protocol.js';
 import type { SigV4Verifier, SignedScope } from './sigv4.js';
 import { signedScope } from './sigv4.js';
+import { JsonBody } from '../../engine/workers/protocol.js';
 
 /** A namespace of tables: a region, and an account (engine/tables/table.ts's Namespace). */
 export interface Namespace {
@@ -217,7 +218,8 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
   function sendResult(req: IncomingMessage, res: ServerResponse, op: string, result: unknown): number {
     let body: string;
     try {
-      body = JSON.stringify(result ?? {});
+      // A read worker's answer arrives serialised (engine/workers): sent as it is.
+      body = result instanceof JsonBody ? result.json : JSON.stringify(result ?? {});
     } catch (e) {
       reportInternal(e, op);
       sendError(req, res, INTERNAL);

@@ -6,7 +6,8 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { EngineOptions } from '../../engine/index.js';
+import type { Engine, EngineOptions } from '../../engine/index.js';
+import type { WorkerReads } from '../../engine/workers/reads.js';
 import { defaultDatabasePath, ensureDatabaseDir } from '../defaults.js';
 import {
   DEFAULT_HOST,
@@ -87,6 +88,13 @@ export interface StartServerOptions {
    * ceilings). Changeable at run time with Sortkey_20250101.SetThrottling.
    */
   readonly throttle?: 'off' | 'provisioned' | 'strict';
+  /**
+   * Threads that serve reads which may be slow (engine/workers) beside the writer. Default 0: one
+   * thread serves everything (`sortkey serve` defaults to DEFAULT_READ_WORKERS). Used only with an
+   * engine on a database file (an in-memory database lives in one connection, one thread) that
+   * the server opens, or an injected Engine.
+   */
+  readonly readWorkers?: number;
   /** Further options for the engine the server opens (TTL sweeping, scan guard, …). */
   readonly engineOptions?: Partial<Omit<EngineOptions, 'path'>>;
   /** Allowed browser origins: `*` or a comma-separated list. No CORS headers when absent. */
@@ -143,6 +151,8 @@ export interface SortkeyServer {
   readonly handler: RequestHandler;
   /** Database file in use, or ':memory:' (undefined for an injected engine). */
   readonly dbPath: string | undefined;
+  /** The read workers (undefined when everything is served on one thread). */
+  readonly readWorkers: WorkerReads | undefined;
   /**
    * Stops accepting connections, lets requests in flight finish (for at most `graceMs`, default
    * 5 s), then closes the engine if this server opened it. Safe to call more than once.
@@ -253,8 +263,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
     options.sharedDb ?? false,
     options.accountsByKey ?? false,
   );
+  const readWorkers = await startReadWorkers(engine, options.readWorkers ?? 0, options.onLog);
   const handler = createRequestHandler({
-    engine: withInjectedLatency(engine),
+    engine: withInjectedLatency(readWorkers ? readWorkers.serving() : engine),
     routes: options.routes ?? [],
     cors: options.cors !== undefined ? parseCors(options.cors) : undefined,
     auth: keys
@@ -299,10 +310,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
       });
     });
   } catch (e) {
+    await readWorkers?.close();
     if (ownEngine) engine.close?.();
     throw e;
   }
 
+  // Listening first: until they are ready, the writer serves the reads meant for them.
+  readWorkers?.start();
   const address = server.address() as AddressInfo;
   listeningPort = address.port;
   const url = `http://${formatHost(host)}:${address.port}`;
@@ -321,13 +335,34 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
       const timer = setTimeout(() => server.closeAllConnections(), closeOptions.graceMs ?? 5_000);
       timer.unref();
       server.once('close', () => clearTimeout(timer));
-    }).then(() => {
-      if (ownEngine) engine.close?.();
-    });
+    })
+      .then(() => readWorkers?.close())
+      .then(() => {
+        if (ownEngine) engine.close?.();
+      });
     return closing;
   };
 
-  return { url, port: address.port, host, server, engine, handler, dbPath, close };
+  return { url, port: address.port, host, server, engine, handler, dbPath, readWorkers, close };
+}
+
+/**
+ * The read workers of an Engine on a file, or undefined (none asked for, an in-memory database, an
+ * engine-like object). Loaded only when asked for: the one-thread endpoint never reads the code.
+ */
+async function startReadWorkers(
+  engine: EngineLike,
+  count: number,
+  onLog: ((line: string) => void) | undefined,
+): Promise<WorkerReads | undefined> {
+  if (count <= 0) return undefined;
+  const ctx = (engine as { ctx?: { db?: { path?: unknown } } }).ctx;
+  if (typeof ctx?.db?.path !== 'string' || ctx.db.path === ':memory:') return undefined;
+  const { WorkerReads } = await import('../../engine/workers/reads.js');
+  const log = onLog ?? ((line: string) => console.warn(line));
+  return new WorkerReads(engine as Engine, count, (e) =>
+    log(`sortkey: a read worker stopped (${e instanceof Error ? e.message : String(e)}); starting another`),
+  );
 }
 
 /**

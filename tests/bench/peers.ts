@@ -58,6 +58,8 @@ export interface StartPeerOptions {
   readonly cannedFile?: string;
   /** Run the child under `node --cpu-prof`, profiles written to this folder when it stops. */
   readonly profileDir?: string;
+  /** sortkey-file / sortkey-memory: further `sortkey serve` flags (`--read-workers 0`, say). */
+  readonly serveArgs?: readonly string[];
 }
 
 /** Starts a peer in a child process and resolves once it listens on 127.0.0.1 (random port). */
@@ -67,10 +69,10 @@ export async function startPeer(kind: PeerKind, options: StartPeerOptions = {}):
   switch (kind) {
     case 'sortkey-file':
       if (!options.path) throw new Error('sortkey-file needs a database path');
-      args = sortkeyServeArgs(['--port', '0', '--quiet', '--db', options.path]);
+      args = sortkeyServeArgs(['--port', '0', '--quiet', '--db', options.path, ...(options.serveArgs ?? [])]);
       break;
     case 'sortkey-memory':
-      args = sortkeyServeArgs(['--port', '0', '--quiet', '--in-memory']);
+      args = sortkeyServeArgs(['--port', '0', '--quiet', '--in-memory', ...(options.serveArgs ?? [])]);
       break;
     case 'dynalite-memory':
       args = ['--import', 'tsx', THIS_FILE, 'child', 'dynalite'];

@@ -10,6 +10,7 @@ import { runPagingBench } from './paging.js';
 import { runPartiqlBench } from './partiql.js';
 import { runScalingBench } from './scaling.js';
 import { runStartupBench } from './startup.js';
+import { runWorkersBench } from './workers.js';
 
 const suites: Record<string, () => Promise<Record<string, number>> | Record<string, number>> = {
   engine: runEngineBench,
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<Record<string, number>> | Record<stri
   startup: runStartupBench,
   paging: runPagingBench,
   controlplane: runControlPlaneBench,
+  workers: runWorkersBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -25,7 +25,7 @@ function keyOf(i: number, size: number): Record<string, Record<string, unknown>>
 }
 
 /** Loads `size` items into a new file through the engine; returns seconds taken. */
-function loadFile(path: string, size: number): number {
+export function loadFile(path: string, size: number): number {
   const t0 = performance.now();
   const engine = new Engine({ path });
   try {

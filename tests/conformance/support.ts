@@ -10,6 +10,9 @@
 //     });
 //   });
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
@@ -39,9 +42,11 @@ export async function startTestServer(options: StartServerOptions = {}): Promise
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
-    ...(options.engine || options.db ? {} : { inMemory: true }),
+    ...(options.engine || options.db || options.inMemory ? {} : defaultDatabase()),
     ...options,
   });
+  // Reads must meet the workers, not the writer standing in for them while they start.
+  await server.readWorkers?.whenReady();
   const clients: DynamoDBClient[] = [];
   const makeClient = (overrides: Partial<DynamoDBClientConfig> = {}): DynamoDBClient => {
     const c = new DynamoDBClient({
@@ -67,6 +72,19 @@ export async function startTestServer(options: StartServerOptions = {}): Promise
       await server.close({ graceMs: 1000 });
     },
   };
+}
+
+/**
+ * Where a test server keeps its data when the test says nothing: in memory, or, with
+ * SORTKEY_TEST_READ_WORKERS=N (the *-workers.test.ts files set it), in a scratch file served with N
+ * read workers (engine/workers), so that the same conformance tests run against both paths.
+ */
+function defaultDatabase(): Partial<StartServerOptions> {
+  const workers = Number(process.env.SORTKEY_TEST_READ_WORKERS ?? 0);
+  if (!(workers > 0)) return { inMemory: true };
+  const dir = mkdtempSync(join(tmpdir(), 'sortkey-conformance-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return { db: join(dir, 'test.sqlite'), readWorkers: workers };
 }
 
 /**
