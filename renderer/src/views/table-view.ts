@@ -14,6 +14,7 @@ import type { BuilderState, FilterRow, KeyTarget } from '../lib/query-builder.js
 import { TYPE_NAMES } from '../lib/values.js';
 import type { TypeName } from '../lib/values.js';
 import { clear, countOf, formatBytes, formatCount, formatMs, h, toast } from '../ui/dom.js';
+import { openCodeDialog } from './code-dialog.js';
 import { ItemGrid } from './grid.js';
 import { openItemEditor } from './item-editor.js';
 
@@ -149,6 +150,15 @@ export class TableView {
           },
           'Open in PartiQL',
         ),
+        h(
+          'button',
+          {
+            onclick: () => this.showCode(),
+            'data-testid': 'show-code',
+            title: 'This read as code: AWS SDKs for JavaScript, Python, Java and Go, and the AWS CLI',
+          },
+          'Code',
+        ),
         h('button', { onclick: () => void this.run(), title: 'Reload from the first page' }, 'Refresh'),
         h(
           'button.danger-outline',
@@ -166,6 +176,18 @@ export class TableView {
       const statement = buildStatement(this.table.name, this.target(), this.state);
       if (errorBox) errorBox.textContent = '';
       this.callbacks.onQuery(statement);
+    } catch (e) {
+      if (errorBox) errorBox.textContent = (e as Error).message;
+    }
+  }
+
+  /** The builder's read as SDK and CLI code (the same input the browser sends). */
+  private showCode(): void {
+    const errorBox = this.builderBox.querySelector('.builder-error');
+    try {
+      const request = buildRead(this.table.name, this.target(), this.state);
+      if (errorBox) errorBox.textContent = '';
+      void openCodeDialog(this.backend, request);
     } catch (e) {
       if (errorBox) errorBox.textContent = (e as Error).message;
     }
