@@ -5,6 +5,8 @@ import type { StudioBackend, StudioInfo, TableSummary } from './backend/api.js';
 import { errorText } from './backend/client.js';
 import type { SchemaCache } from './schema.js';
 import { clear, confirmDialog, countOf, formatBytes, h, toast } from './ui/dom.js';
+import { setThemeChoice, themeChoice } from './ui/theme.js';
+import type { ThemeChoice } from './ui/theme.js';
 import { openCreateTable } from './views/create-table.js';
 import { EditorView } from './views/editor-view.js';
 import { IndexDesignerView } from './views/index-designer.js';
@@ -93,6 +95,7 @@ export class App {
         h('div.brand', null, h('span.logo', null, '◆'), 'Sortkey Studio'),
         this.nav,
         this.infoLine,
+        this.themeSelect(),
       ),
       h('div.body', null, sidebar, this.main),
     );
@@ -102,6 +105,27 @@ export class App {
     void this.refreshTables().then(() => this.route());
     void this.schema.refresh();
     setInterval(() => void this.pollTables(), TABLE_POLL_MS);
+  }
+
+  /** System, light or dark (the choice is remembered; System follows the operating system). */
+  private themeSelect(): HTMLSelectElement {
+    const choice = themeChoice();
+    return h(
+      'select.theme-select',
+      {
+        'aria-label': 'Theme',
+        title: 'Theme',
+        'data-testid': 'theme-select',
+        onchange: (e: Event) => setThemeChoice((e.target as HTMLSelectElement).value as ThemeChoice),
+      },
+      (
+        [
+          ['system', 'System theme'],
+          ['light', 'Light'],
+          ['dark', 'Dark'],
+        ] as const
+      ).map(([value, label]) => h('option', { value, selected: value === choice }, label)),
+    );
   }
 
   private async loadInfo(): Promise<void> {

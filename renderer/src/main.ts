@@ -5,7 +5,9 @@ import { App } from './app.js';
 import { connectBackend } from './backend/client.js';
 import { SchemaCache } from './schema.js';
 import { connectQueries } from './state.js';
+import { startTheme } from './ui/theme.js';
 
+startTheme();
 const backend = connectBackend();
 void connectQueries(backend);
 const schema = new SchemaCache(backend);

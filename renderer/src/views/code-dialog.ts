@@ -30,7 +30,7 @@ export async function openCodeDialog(backend: StudioBackend, request: CodeReques
       testId: 'code-dialog',
     },
   );
-  const tabs = h('div.tabs', { role: 'tablist', 'aria-label': 'Language' });
+  const tabs = h('div.tabs.code-tabs', { role: 'tablist', 'aria-label': 'Language' });
   const code = h('pre.code-text', { 'data-testid': 'code-text', tabindex: '0' });
   const render = (): void => {
     clear(

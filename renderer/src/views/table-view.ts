@@ -13,7 +13,7 @@ import {
 import type { BuilderState, FilterRow, KeyTarget } from '../lib/query-builder.js';
 import { TYPE_NAMES } from '../lib/values.js';
 import type { TypeName } from '../lib/values.js';
-import { clear, countOf, formatBytes, formatCount, formatMs, h, toast } from '../ui/dom.js';
+import { clear, confirmDialog, countOf, formatBytes, formatCount, formatMs, h, toast } from '../ui/dom.js';
 import { openCodeDialog } from './code-dialog.js';
 import { ItemGrid } from './grid.js';
 import { openItemEditor } from './item-editor.js';
@@ -25,6 +25,13 @@ export interface TableViewCallbacks {
 }
 
 const PAGE_SIZES = [50, 100, 250, 500, 1000];
+
+/** `pk = "a", sk = 3` for a confirmation message. */
+function keyLabel(key: Item): string {
+  return Object.entries(key)
+    .map(([name, v]) => `${name} = ${'N' in v ? v.N : 'S' in v ? JSON.stringify(v.S) : JSON.stringify(v)}`)
+    .join(', ');
+}
 
 export class TableView {
   readonly element: HTMLElement;
@@ -58,6 +65,7 @@ export class TableView {
     this.grid = new ItemGrid(this.gridHost, {
       keySchema: table.keySchema,
       onOpenItem: (item) => this.edit(item),
+      onDeleteKey: (item) => void this.deleteFromGrid(item),
       onNearEnd: () => void this.loadMore(),
       // Read ahead while scrolling: a page more than the rows below the view, so a reader rarely waits.
       aheadRows: () => this.pageSize,
@@ -519,6 +527,41 @@ export class TableView {
       template[k.AttributeName] = t === 'N' ? { N: '0' } : t === 'B' ? { B: '' } : { S: '' };
     }
     this.openEditor(template, true);
+  }
+
+  /** Delete pressed on a row: asks, then deletes the item unless it changed since it was read. */
+  private async deleteFromGrid(item: Item): Promise<void> {
+    const key: Item = {};
+    for (const k of this.table.keySchema) key[k.AttributeName] = item[k.AttributeName]!;
+    const ok = await confirmDialog({
+      title: 'Delete item',
+      message: h(
+        'span',
+        null,
+        'Delete the item ',
+        h('code', null, keyLabel(key)),
+        '? This cannot be undone.',
+      ),
+      confirm: 'Delete item',
+      danger: true,
+      confirmTestId: 'confirm-delete-item',
+    });
+    if (!ok) return this.grid.focusRowOf(item);
+    try {
+      const r = await this.backend.deleteItem({ table: this.table.name, key, expected: item });
+      if (!r.ok) {
+        toast('The item changed since it was read: open it (Enter) to see the current version', 'error');
+        return;
+      }
+      const at = this.grid.items.indexOf(item);
+      this.grid.removeItem(item);
+      this.callbacks.onChanged();
+      this.renderStatus();
+      toast('Deleted', 'ok');
+      this.grid.focusRow(Math.min(at, this.grid.items.length - 1));
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
   }
 
   private edit(item: Item): void {
