@@ -47,6 +47,7 @@ import { Engine } from '../../engine/index.js';
 import type { EngineLike } from '../server/index.js';
 import { applyQueryRequest, queryStoreFor } from './query-store.js';
 import type { QueryStore } from './query-store.js';
+import { tableSettingsMethods } from './table-settings.js';
 
 /** The backend as the transports see it: a method name and one JSON argument. */
 export type StudioBackendImpl = {
@@ -638,6 +639,9 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
   let queryStore = options.queryStore;
 
   const backend = {
+    // Workbench features, each in its own module over the same DynamoDB calls.
+    ...tableSettingsMethods(call),
+
     async info(): Promise<StudioInfo> {
       return options.info();
     },

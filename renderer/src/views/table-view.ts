@@ -15,6 +15,7 @@ import { TYPE_NAMES } from '../lib/values.js';
 import type { TypeName } from '../lib/values.js';
 import { clear, confirmDialog, countOf, formatBytes, formatCount, formatMs, h, toast } from '../ui/dom.js';
 import { openCodeDialog } from './code-dialog.js';
+import { openTableSettings } from './table-settings.js';
 import { ItemGrid } from './grid.js';
 import { openItemEditor } from './item-editor.js';
 
@@ -166,6 +167,19 @@ export class TableView {
             title: 'This read as code: AWS SDKs for JavaScript, Python, Java and Go, and the AWS CLI',
           },
           'Code',
+        ),
+        h(
+          'button',
+          {
+            onclick: () =>
+              void openTableSettings(this.backend, this.table.name, {
+                onChanged: () => this.callbacks.onChanged(),
+                onTableCreated: () => this.callbacks.onChanged(),
+              }),
+            'data-testid': 'table-settings-open',
+            title: 'Capacity, TTL, stream, backups, tags and more',
+          },
+          'Settings',
         ),
         h('button', { onclick: () => void this.run(), title: 'Reload from the first page' }, 'Refresh'),
         h(

@@ -1,0 +1,73 @@
+// The workbench's backend methods (table settings, bulk actions, streams viewer), kept apart from
+// api.ts so each feature's types live together; api.ts's StudioBackend extends WorkbenchBackend.
+
+export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+export type TableClass = 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface BackupSummary {
+  arn: string;
+  name: string;
+  /** Epoch milliseconds. */
+  created: number;
+  status: string;
+  sizeBytes?: number;
+}
+
+/** One table's settings, from DescribeTable, DescribeTimeToLive, DescribeContinuousBackups,
+ * ListTagsOfResource and ListBackups. */
+export interface TableSettings {
+  table: string;
+  arn: string;
+  status: string;
+  billingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
+  readCapacity?: number;
+  writeCapacity?: number;
+  tableClass: TableClass;
+  deletionProtection: boolean;
+  stream: { enabled: boolean; viewType?: StreamViewType; arn?: string };
+  ttl: { status: string; attribute?: string };
+  pitr: { status: string; earliest?: number; latest?: number };
+  tags: Tag[];
+  backups: BackupSummary[];
+}
+
+/** One change, made through one DynamoDB operation (named in each comment). */
+export type SettingsChange =
+  /** UpdateTimeToLive */
+  | { kind: 'ttl'; enabled: boolean; attribute: string }
+  /** UpdateTable StreamSpecification */
+  | { kind: 'stream'; enabled: boolean; viewType?: StreamViewType }
+  /** UpdateContinuousBackups */
+  | { kind: 'pitr'; enabled: boolean }
+  /** UpdateTable BillingMode / ProvisionedThroughput */
+  | { kind: 'billing'; mode: 'PAY_PER_REQUEST' | 'PROVISIONED'; read?: number; write?: number }
+  /** UpdateTable DeletionProtectionEnabled */
+  | { kind: 'deletionProtection'; enabled: boolean }
+  /** UpdateTable TableClass */
+  | { kind: 'tableClass'; tableClass: TableClass }
+  /** TagResource and UntagResource */
+  | { kind: 'tags'; set: Tag[]; remove: string[] }
+  /** CreateBackup */
+  | { kind: 'createBackup'; name: string }
+  /** DeleteBackup */
+  | { kind: 'deleteBackup'; arn: string }
+  /** RestoreTableFromBackup (to a new table) */
+  | { kind: 'restoreBackup'; arn: string; target: string }
+  /** RestoreTableToPointInTime (to a new table, at the latest restorable time) */
+  | { kind: 'restoreLatest'; target: string };
+
+export interface WorkbenchBackend {
+  tableSettings(args: { table: string }): Promise<TableSettings>;
+  /** Makes one change; returns the settings after it. */
+  changeTableSettings(args: { table: string; change: SettingsChange }): Promise<TableSettings>;
+}
+
+export const WORKBENCH_METHODS = [
+  'tableSettings',
+  'changeTableSettings',
+] as const satisfies readonly (keyof WorkbenchBackend)[];
