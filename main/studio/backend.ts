@@ -47,6 +47,7 @@ import { Engine } from '../../engine/index.js';
 import type { EngineLike } from '../server/index.js';
 import { applyQueryRequest, queryStoreFor } from './query-store.js';
 import type { QueryStore } from './query-store.js';
+import { bulkMethods } from './bulk.js';
 import { tableSettingsMethods } from './table-settings.js';
 
 /** The backend as the transports see it: a method name and one JSON argument. */
@@ -641,6 +642,7 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
   const backend = {
     // Workbench features, each in its own module over the same DynamoDB calls.
     ...tableSettingsMethods(call),
+    ...bulkMethods(call, keyNames),
 
     async info(): Promise<StudioInfo> {
       return options.info();

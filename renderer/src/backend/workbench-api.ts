@@ -1,5 +1,6 @@
 // The workbench's backend methods (table settings, bulk actions, streams viewer), kept apart from
 // api.ts so each feature's types live together; api.ts's StudioBackend extends WorkbenchBackend.
+import type { AttributeValue, Item } from './api.js';
 
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
 export type TableClass = 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';
@@ -65,9 +66,54 @@ export interface WorkbenchBackend {
   tableSettings(args: { table: string }): Promise<TableSettings>;
   /** Makes one change; returns the settings after it. */
   changeTableSettings(args: { table: string; change: SettingsChange }): Promise<TableSettings>;
+  /** BatchWriteItem DeleteRequests, 25 at a time, retrying unprocessed items with back-off. */
+  bulkDelete(args: BulkDeleteRequest): Promise<BulkDeleteResult>;
+  /** UpdateItem per item, conditional on its key existing. */
+  bulkUpdate(args: BulkUpdateRequest): Promise<BulkUpdateResult>;
 }
 
 export const WORKBENCH_METHODS = [
   'tableSettings',
   'changeTableSettings',
+  'bulkDelete',
+  'bulkUpdate',
 ] as const satisfies readonly (keyof WorkbenchBackend)[];
+/** Fails to compile when a WorkbenchBackend method is missing from WORKBENCH_METHODS. */
+export const WORKBENCH_METHODS_LISTED: [
+  Exclude<keyof WorkbenchBackend, (typeof WORKBENCH_METHODS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+
+// ---- Bulk actions on selected rows ----
+
+export interface BulkDeleteRequest {
+  table: string;
+  /** The items' keys (at most BULK_MAX_KEYS per call: the UI sends chunks and shows progress). */
+  keys: Item[];
+}
+
+export interface BulkDeleteResult {
+  deleted: number;
+  /** Keys still unprocessed after every retry (DynamoDB kept returning them). */
+  unprocessed: Item[];
+}
+
+export type BulkUpdateAction =
+  { kind: 'set'; attribute: string; value: AttributeValue } | { kind: 'remove'; attribute: string };
+
+export interface BulkUpdateRequest {
+  table: string;
+  keys: Item[];
+  action: BulkUpdateAction;
+}
+
+export interface BulkUpdateResult {
+  /** The items as they are after the update (UpdateItem's ALL_NEW). */
+  updated: Item[];
+  /** Keys of items that no longer existed (the condition on the key failed): nothing was written. */
+  missing: Item[];
+}
+
+/** Keys per bulk call. */
+export const BULK_MAX_KEYS = 100;

@@ -43,6 +43,8 @@ export interface ItemGridOptions {
   onOpenItem?: (item: Item) => void;
   /** The Delete key on a focused row (the view asks for confirmation). */
   onDeleteKey?: (item: Item) => void;
+  /** The selected rows changed (click, Ctrl/Cmd+click, Shift+click). */
+  onSelectionChanged?: (selected: Item[]) => void;
   /** Called when the grid is scrolled to within `aheadRows` rows of its last row. */
   onNearEnd?: () => void;
   /** How many rows below the view should already be loaded (default 15). */
@@ -115,6 +117,7 @@ export class ItemGrid {
         if (e.data) options.onOpenItem?.(e.data);
       },
       onBodyScroll: () => this.checkNearEnd(),
+      onSelectionChanged: () => options.onSelectionChanged?.(this.api.getSelectedRows()),
       getRowId: this.keySchema.length ? (p) => keyId(p.data, this.keySchema) : undefined,
     };
     this.api = createGrid(host, gridOptions);

@@ -16,6 +16,8 @@ import type { TypeName } from '../lib/values.js';
 import { clear, confirmDialog, countOf, formatBytes, formatCount, formatMs, h, toast } from '../ui/dom.js';
 import { openCodeDialog } from './code-dialog.js';
 import { openTableSettings } from './table-settings.js';
+import { bulkDelete, bulkUpdate } from './bulk-actions.js';
+import type { BulkOutcome } from './bulk-actions.js';
 import { ItemGrid } from './grid.js';
 import { openItemEditor } from './item-editor.js';
 
@@ -42,6 +44,7 @@ export class TableView {
   private readonly moreButton: HTMLButtonElement;
   private readonly grid: ItemGrid;
   private readonly facts = h('span.table-facts', { 'data-testid': 'table-facts' });
+  private readonly bulkBar = h('div.bulk-bar', { 'data-testid': 'bulk-bar', hidden: true });
   private state: BuilderState = emptyBuilder();
   private request: { operation: 'Query' | 'Scan'; input: ReadInput } | undefined;
   private nextKey: Item | undefined;
@@ -66,7 +69,13 @@ export class TableView {
     this.grid = new ItemGrid(this.gridHost, {
       keySchema: table.keySchema,
       onOpenItem: (item) => this.edit(item),
-      onDeleteKey: (item) => void this.deleteFromGrid(item),
+      onDeleteKey: (item) => {
+        const selected = this.grid.selected();
+        // Delete on one of several selected rows deletes the selection (with the count).
+        if (selected.length > 1 && selected.includes(item)) void this.bulk('delete');
+        else void this.deleteFromGrid(item);
+      },
+      onSelectionChanged: (selected) => this.renderBulkBar(selected.length),
       onNearEnd: () => void this.loadMore(),
       // Read ahead while scrolling: a page more than the rows below the view, so a reader rarely waits.
       aheadRows: () => this.pageSize,
@@ -77,6 +86,7 @@ export class TableView {
       { 'data-testid': 'table-page' },
       this.header(),
       this.builderBox,
+      this.bulkBar,
       this.gridHost,
       h('footer.browse-footer', null, this.status, this.moreButton),
     );
@@ -541,6 +551,52 @@ export class TableView {
       template[k.AttributeName] = t === 'N' ? { N: '0' } : t === 'B' ? { B: '' } : { S: '' };
     }
     this.openEditor(template, true);
+  }
+
+  private renderBulkBar(count: number): void {
+    this.bulkBar.hidden = count === 0;
+    clear(
+      this.bulkBar,
+      h('strong', { 'data-testid': 'bulk-count' }, `${countOf(count, 'item')} selected`),
+      h(
+        'button.small.danger-outline',
+        { onclick: () => void this.bulk('delete'), 'data-testid': 'bulk-delete' },
+        'Delete…',
+      ),
+      h(
+        'button.small',
+        { onclick: () => void this.bulk('set'), 'data-testid': 'bulk-set' },
+        'Set attribute…',
+      ),
+      h(
+        'button.small',
+        { onclick: () => void this.bulk('remove'), 'data-testid': 'bulk-remove' },
+        'Remove attribute…',
+      ),
+      h(
+        'button.small.link',
+        { onclick: () => this.grid.api.deselectAll(), 'data-testid': 'bulk-clear' },
+        'Clear selection',
+      ),
+    );
+  }
+
+  /** A bulk action on the selected rows; the grid shows the outcome without reading again. */
+  private async bulk(action: 'delete' | 'set' | 'remove'): Promise<void> {
+    const items = this.grid.selected();
+    if (items.length === 0) return;
+    const keySchema = this.table.keySchema;
+    const outcome: BulkOutcome =
+      action === 'delete'
+        ? await bulkDelete(this.backend, this.table.name, keySchema, items)
+        : await bulkUpdate(this.backend, this.table.name, keySchema, items, action);
+    for (const item of outcome.deleted) this.grid.removeItem(item);
+    for (const item of outcome.updated) this.grid.updateItem(item);
+    if (outcome.deleted.length || outcome.updated.length) {
+      this.callbacks.onChanged();
+      this.renderStatus();
+    }
+    this.renderBulkBar(this.grid.selected().length);
   }
 
   /** Delete pressed on a row: asks, then deletes the item unless it changed since it was read. */
