@@ -48,6 +48,7 @@ import type { EngineLike } from '../server/index.js';
 import { applyQueryRequest, queryStoreFor } from './query-store.js';
 import type { QueryStore } from './query-store.js';
 import { bulkMethods } from './bulk.js';
+import { streamTailMethods } from './stream-tail.js';
 import { tableSettingsMethods } from './table-settings.js';
 
 /** The backend as the transports see it: a method name and one JSON argument. */
@@ -643,6 +644,7 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     // Workbench features, each in its own module over the same DynamoDB calls.
     ...tableSettingsMethods(call),
     ...bulkMethods(call, keyNames),
+    ...streamTailMethods(call),
 
     async info(): Promise<StudioInfo> {
       return options.info();

@@ -70,6 +70,8 @@ export interface WorkbenchBackend {
   bulkDelete(args: BulkDeleteRequest): Promise<BulkDeleteResult>;
   /** UpdateItem per item, conditional on its key existing. */
   bulkUpdate(args: BulkUpdateRequest): Promise<BulkUpdateResult>;
+  /** The next stream records of a table (a live tail: call again with the returned cursor). */
+  streamRead(args: StreamReadRequest): Promise<StreamReadResult>;
 }
 
 export const WORKBENCH_METHODS = [
@@ -77,6 +79,7 @@ export const WORKBENCH_METHODS = [
   'changeTableSettings',
   'bulkDelete',
   'bulkUpdate',
+  'streamRead',
 ] as const satisfies readonly (keyof WorkbenchBackend)[];
 /** Fails to compile when a WorkbenchBackend method is missing from WORKBENCH_METHODS. */
 export const WORKBENCH_METHODS_LISTED: [
@@ -117,3 +120,34 @@ export interface BulkUpdateResult {
 
 /** Keys per bulk call. */
 export const BULK_MAX_KEYS = 100;
+
+// ---- Streams viewer ----
+
+export interface StreamReadRequest {
+  table: string;
+  /** From the previous answer; absent on the first call. */
+  cursor?: string;
+  /** Where a first call starts: new records only (default), or the oldest the stream keeps. */
+  from?: 'latest' | 'oldest';
+}
+
+export interface StreamRecordView {
+  eventID: string;
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  sequenceNumber: string;
+  /** Epoch milliseconds. */
+  at: number;
+  keys: Item;
+  newImage?: Item;
+  oldImage?: Item;
+}
+
+export interface StreamReadResult {
+  /** False when the table has no stream (records is then empty). */
+  enabled: boolean;
+  viewType?: StreamViewType;
+  streamArn?: string;
+  records: StreamRecordView[];
+  /** Pass back to read on from here. */
+  cursor?: string;
+}

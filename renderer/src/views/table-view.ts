@@ -16,6 +16,7 @@ import type { TypeName } from '../lib/values.js';
 import { clear, confirmDialog, countOf, formatBytes, formatCount, formatMs, h, toast } from '../ui/dom.js';
 import { openCodeDialog } from './code-dialog.js';
 import { openTableSettings } from './table-settings.js';
+import { openStreamViewer } from './stream-viewer.js';
 import { bulkDelete, bulkUpdate } from './bulk-actions.js';
 import type { BulkOutcome } from './bulk-actions.js';
 import { ItemGrid } from './grid.js';
@@ -190,6 +191,18 @@ export class TableView {
             title: 'Capacity, TTL, stream, backups, tags and more',
           },
           'Settings',
+        ),
+        h(
+          'button',
+          {
+            onclick: () =>
+              openStreamViewer(this.backend, this.table.name, {
+                onEnabled: () => this.callbacks.onChanged(),
+              }),
+            'data-testid': 'stream-open',
+            title: 'A live tail of the table’s stream',
+          },
+          'Stream',
         ),
         h('button', { onclick: () => void this.run(), title: 'Reload from the first page' }, 'Refresh'),
         h(
