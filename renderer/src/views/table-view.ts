@@ -20,6 +20,8 @@ import { openStreamViewer } from './stream-viewer.js';
 import { bulkDelete, bulkUpdate } from './bulk-actions.js';
 import type { BulkOutcome } from './bulk-actions.js';
 import { ItemGrid } from './grid.js';
+import { COPY_FORMATS, formatRows } from '../lib/copy-formats.js';
+import type { CopyFormat } from '../lib/copy-formats.js';
 import { openItemEditor } from './item-editor.js';
 
 export interface TableViewCallbacks {
@@ -587,11 +589,50 @@ export class TableView {
         'Remove attribute…',
       ),
       h(
+        'select.small',
+        {
+          'aria-label': 'Copy the selected items as',
+          'data-testid': 'bulk-copy',
+          onchange: (e: Event) => {
+            const select = e.target as HTMLSelectElement;
+            const format = select.value as CopyFormat | '';
+            select.value = '';
+            if (format) void this.copySelected(format);
+          },
+        },
+        h('option', { value: '' }, 'Copy as…'),
+        COPY_FORMATS.map((f) => h('option', { value: f.id }, f.label)),
+      ),
+      h(
         'button.small.link',
         { onclick: () => this.grid.api.deselectAll(), 'data-testid': 'bulk-clear' },
         'Clear selection',
       ),
     );
+  }
+
+  /** Copies the selected rows as JSON, DynamoDB JSON, CSV or PartiQL INSERT statements. */
+  private async copySelected(format: CopyFormat): Promise<void> {
+    const items = this.grid.selected();
+    let text: string;
+    try {
+      text = formatRows(
+        format,
+        items,
+        this.table.name,
+        this.table.keySchema.map((k) => k.AttributeName),
+      );
+    } catch (e) {
+      toast((e as Error).message, 'error');
+      return;
+    }
+    try {
+      await navigator.clipboard.writeText(text);
+      const label = COPY_FORMATS.find((f) => f.id === format)!.label;
+      toast(`Copied ${countOf(items.length, 'item')} as ${label}`, 'ok');
+    } catch {
+      toast('The browser refused access to the clipboard', 'error');
+    }
   }
 
   /** A bulk action on the selected rows; the grid shows the outcome without reading again. */

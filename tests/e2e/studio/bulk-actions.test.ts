@@ -3,7 +3,7 @@
 // confirmation that names the count (the Delete key on a selection does the same).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Studio } from './support.js';
+import type { PageDom, Studio } from './support.js';
 import {
   createOrdersTable,
   openStudio,
@@ -93,6 +93,51 @@ describe('studio: bulk actions on selected rows', () => {
       await page.keyboard.press('Escape');
     });
   });
+
+  it(
+    'copies the selected items as JSON, DynamoDB JSON, CSV and PartiQL INSERT',
+    { skip: skipBrowser },
+    async (t) => {
+      await screenshotOnFailure(t, s.page, async () => {
+        const page = s.page;
+        await s.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+        await openStudio(s, '#/tables/Orders');
+        // Rows 5 and 6 hold sk 6 and 7 (sk 2 was deleted above).
+        await page.click(cell(5));
+        await page.click(cell(6), { modifiers: ['Shift'] });
+        await waitForText(page, '[data-testid=bulk-count]', '2 items selected');
+        const copied = async (format: string): Promise<string> => {
+          await page.selectOption('[data-testid=bulk-copy]', format);
+          await page.waitForSelector('.toast:has-text("Copied 2 items")');
+          const text = await page.evaluate(() =>
+            (globalThis as unknown as PageDom).navigator.clipboard.readText(),
+          );
+          await page.evaluate(() => {
+            for (const el of (
+              globalThis as unknown as { document: { querySelectorAll(s: string): { remove(): void }[] } }
+            ).document.querySelectorAll('.toast'))
+              el.remove();
+          });
+          return text;
+        };
+        const json = JSON.parse(await copied('json')) as { sk: number; note: string }[];
+        assert.deepEqual(
+          json.map((i) => i.note),
+          ['n6', 'n7'],
+        );
+        const dynamo = JSON.parse(await copied('dynamodb-json')) as { sk: { N: string } }[];
+        assert.deepEqual(
+          dynamo.map((i) => i.sk),
+          [{ N: '6' }, { N: '7' }],
+        );
+        assert.equal(await copied('csv'), 'pk,sk,note\r\nc,6,n6\r\nc,7,n7\r\n');
+        assert.equal(
+          await copied('partiql'),
+          `INSERT INTO "Orders" VALUE {'pk': 'c', 'sk': 6, 'note': 'n6'};\nINSERT INTO "Orders" VALUE {'pk': 'c', 'sk': 7, 'note': 'n7'};\n`,
+        );
+      });
+    },
+  );
 
   it('deletes the selected items after a confirmation with the count', { skip: skipBrowser }, async (t) => {
     await screenshotOnFailure(t, s.page, async () => {
