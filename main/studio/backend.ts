@@ -58,6 +58,9 @@ import type { ConnectionListStore } from './connections.js';
 import { applyQueryRequest, queryStoreFor } from './query-store.js';
 import type { QueryStore } from './query-store.js';
 import type { ConnectionsRequest, ConnectionsState } from '../../renderer/src/backend/api.js';
+import { bulkMethods } from './bulk.js';
+import { streamTailMethods } from './stream-tail.js';
+import { tableSettingsMethods } from './table-settings.js';
 
 /** The backend as the transports see it: a method name and one JSON argument. */
 export type StudioBackendImpl = {
@@ -829,6 +832,11 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
   let queryStore = options.queryStore;
 
   const backend = {
+    // Workbench features, each in its own module over the same DynamoDB calls.
+    ...tableSettingsMethods(call),
+    ...bulkMethods(call, keyNames),
+    ...streamTailMethods(call),
+
     async info(): Promise<StudioInfo> {
       return { ...options.info(), region: currentRegion() };
     },

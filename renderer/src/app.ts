@@ -6,6 +6,8 @@ import { errorText } from './backend/client.js';
 import type { SchemaCache } from './schema.js';
 import { clear, confirmDialog, countOf, formatBytes, h, toast } from './ui/dom.js';
 import { ConnectionSwitcher } from './views/connections.js';
+import { setThemeChoice, themeChoice } from './ui/theme.js';
+import type { ThemeChoice } from './ui/theme.js';
 import { openCreateTable } from './views/create-table.js';
 import { EditorView } from './views/editor-view.js';
 import { IndexDesignerView } from './views/index-designer.js';
@@ -114,6 +116,7 @@ export class App {
         this.nav,
         this.connections.element,
         this.infoLine,
+        this.themeSelect(),
       ),
       h('div.body', null, sidebar, this.main),
     );
@@ -124,6 +127,27 @@ export class App {
     void this.refreshTables().then(() => this.route());
     void this.schema.refresh();
     setInterval(() => void this.pollTables(), TABLE_POLL_MS);
+  }
+
+  /** System, light or dark (the choice is remembered; System follows the operating system). */
+  private themeSelect(): HTMLSelectElement {
+    const choice = themeChoice();
+    return h(
+      'select.theme-select',
+      {
+        'aria-label': 'Theme',
+        title: 'Theme',
+        'data-testid': 'theme-select',
+        onchange: (e: Event) => setThemeChoice((e.target as HTMLSelectElement).value as ThemeChoice),
+      },
+      (
+        [
+          ['system', 'System theme'],
+          ['light', 'Light'],
+          ['dark', 'Dark'],
+        ] as const
+      ).map(([value, label]) => h('option', { value, selected: value === choice }, label)),
+    );
   }
 
   private async loadInfo(): Promise<void> {

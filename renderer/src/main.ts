@@ -5,8 +5,10 @@ import { App } from './app.js';
 import { connectBackend } from './backend/client.js';
 import { SchemaCache } from './schema.js';
 import { connectQueries } from './state.js';
+import { startTheme } from './ui/theme.js';
 import { guardRemoteWrites } from './views/connections.js';
 
+startTheme();
 // Writes to a remote connection ask first (views/connections.ts).
 const backend = guardRemoteWrites(connectBackend());
 void connectQueries(backend);

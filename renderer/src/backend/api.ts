@@ -5,6 +5,8 @@
 // Pure types (no DOM, no Node): the renderer and main/ both compile this file. Items travel as
 // DynamoDB JSON, numbers as decimal strings: nothing here ever holds a number from a table as a JS
 // Number.
+import type { StreamViewType, TableClass, Tag, WorkbenchBackend } from './workbench-api.js';
+import { WORKBENCH_METHODS } from './workbench-api.js';
 import type { ExplainResult, GetMetricsOutput, MetricName } from '../../../common/types.js';
 
 // Shapes the engine answers with are declared once, in common/types.ts (pure TS, imported by the
@@ -115,6 +117,10 @@ export interface CreateTableInput {
   ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
   GlobalSecondaryIndexes?: SecondaryIndexInput[];
   LocalSecondaryIndexes?: SecondaryIndexInput[];
+  StreamSpecification?: { StreamEnabled: boolean; StreamViewType?: StreamViewType };
+  TableClass?: TableClass;
+  DeletionProtectionEnabled?: boolean;
+  Tags?: Tag[];
 }
 
 export interface StatementRequest {
@@ -495,7 +501,7 @@ export interface BackendErrorShape {
 }
 
 /** Every method the UI may call. Each takes one JSON-serialisable argument. */
-export interface StudioBackend {
+export interface StudioBackend extends WorkbenchBackend {
   info(): Promise<StudioInfo>;
   listTables(): Promise<TableSummary[]>;
   regions(): Promise<RegionList>;
@@ -556,4 +562,5 @@ export const BACKEND_METHODS: readonly BackendMethod[] = [
   'planAccess',
   'queries',
   'connections',
+  ...WORKBENCH_METHODS,
 ];

@@ -37,6 +37,8 @@ import 'monaco-editor/features/gotoError/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { highlightTokens } from '../../../grammar/partiql/index.js';
 import type { HighlightCategory } from '../../../grammar/partiql/index.js';
+import { currentTheme, onThemeChange } from '../ui/theme.js';
+import type { Theme } from '../ui/theme.js';
 
 export { monaco };
 
@@ -155,28 +157,41 @@ export function setupMonaco(): void {
     ],
   });
 
+  const rules = (dark: boolean): monaco.editor.ITokenThemeRule[] => [
+    { token: 'keyword', foreground: dark ? '93c5fd' : '1d4ed8', fontStyle: 'bold' },
+    { token: 'string', foreground: dark ? 'fbbf24' : 'b45309' },
+    { token: 'number', foreground: dark ? '34d399' : '047857' },
+    { token: 'identifier', foreground: dark ? 'e5e7eb' : '111827' },
+    { token: 'identifier.quoted', foreground: dark ? 'c4b5fd' : '7c3aed' },
+    { token: 'operator', foreground: dark ? '9ca3af' : '6b7280' },
+    { token: 'comment', foreground: dark ? '6b7280' : '9ca3af', fontStyle: 'italic' },
+    { token: 'variable.parameter', foreground: dark ? 'f472b6' : 'db2777', fontStyle: 'bold' },
+    { token: 'delimiter', foreground: dark ? '9ca3af' : '6b7280' },
+    { token: 'predefined', foreground: dark ? '67e8f9' : '0e7490' },
+    { token: 'type', foreground: dark ? '93c5fd' : '1e40af' },
+  ];
   monaco.editor.defineTheme('sortkey', {
     base: 'vs',
     inherit: true,
-    rules: [
-      { token: 'keyword', foreground: '1d4ed8', fontStyle: 'bold' },
-      { token: 'string', foreground: 'b45309' },
-      { token: 'number', foreground: '047857' },
-      { token: 'identifier', foreground: '111827' },
-      { token: 'identifier.quoted', foreground: '7c3aed' },
-      { token: 'operator', foreground: '6b7280' },
-      { token: 'comment', foreground: '9ca3af', fontStyle: 'italic' },
-      { token: 'variable.parameter', foreground: 'db2777', fontStyle: 'bold' },
-      { token: 'delimiter', foreground: '6b7280' },
-      { token: 'predefined', foreground: '0e7490' },
-      { token: 'type', foreground: '1e40af' },
-    ],
+    rules: rules(false),
     colors: {
       'editor.background': '#ffffff',
       'editorLineNumber.foreground': '#c0c4cc',
     },
   });
-  monaco.editor.setTheme('sortkey');
+  monaco.editor.defineTheme('sortkey-dark', {
+    base: 'vs-dark',
+    inherit: true,
+    rules: rules(true),
+    colors: {
+      'editor.background': '#111827',
+      'editorLineNumber.foreground': '#4b5563',
+    },
+  });
+  // Monaco's theme is global: every editor follows the studio's.
+  const themeFor = (theme: Theme): string => (theme === 'dark' ? 'sortkey-dark' : 'sortkey');
+  monaco.editor.setTheme(themeFor(currentTheme()));
+  onThemeChange((theme) => monaco.editor.setTheme(themeFor(theme)));
 }
 
 /** Offset ↔ position helpers for a model. */

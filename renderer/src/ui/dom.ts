@@ -129,9 +129,12 @@ export function modal(
   const footer = h('div.modal-footer');
   let closed = false;
   let asking = false;
+  // Focus goes back where it was (a grid cell, a button) when the dialog closes: keyboard use goes on.
+  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
   const close = (): void => {
     if (closed) return;
     closed = true;
+    if (opener?.isConnected) setTimeout(() => opener.focus({ preventScroll: true }), 0);
     document.removeEventListener('keydown', onKey);
     const at = openModals.indexOf(handle);
     if (at >= 0) openModals.splice(at, 1);

@@ -9,7 +9,9 @@ import type {
   StudioBackend,
 } from '../backend/api.js';
 import { errorText } from '../backend/client.js';
+import type { SettingsChange, StreamViewType, TableClass, Tag } from '../backend/workbench-api.js';
 import { clear, h, modal, toast } from '../ui/dom.js';
+import { parseTags, STREAM_VIEW_TYPES, TABLE_CLASSES } from './table-settings.js';
 
 interface KeyField {
   name: string;
@@ -33,6 +35,15 @@ interface TableForm {
   rcu: string;
   wcu: string;
   indexes: IndexForm[];
+  tableClass: TableClass;
+  deletionProtection: boolean;
+  /** '' for no stream. */
+  stream: StreamViewType | '';
+  /** Tags as `key=value, key2=value2`. */
+  tags: string;
+  /** Set after creation (UpdateTimeToLive, UpdateContinuousBackups): CreateTable has no field. */
+  ttlAttribute: string;
+  pitr: boolean;
 }
 
 /** The CreateTable input for the form; throws Error with a message for the form. */
@@ -89,6 +100,12 @@ export function createTableInput(f: TableForm): CreateTableInput {
       gsis.push(index);
     } else lsis.push(index);
   }
+  let tags: Tag[];
+  try {
+    tags = parseTags(f.tags);
+  } catch (e) {
+    throw new Error(`Tags: ${(e as Error).message}`);
+  }
   const AttributeDefinitions: AttributeDefinition[] = [...defs].map(([AttributeName, AttributeType]) => ({
     AttributeName,
     AttributeType,
@@ -101,6 +118,10 @@ export function createTableInput(f: TableForm): CreateTableInput {
     ...(throughput ? { ProvisionedThroughput: throughput } : {}),
     ...(gsis.length ? { GlobalSecondaryIndexes: gsis } : {}),
     ...(lsis.length ? { LocalSecondaryIndexes: lsis } : {}),
+    ...(f.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: f.stream } } : {}),
+    ...(f.tableClass !== 'STANDARD' ? { TableClass: f.tableClass } : {}),
+    ...(f.deletionProtection ? { DeletionProtectionEnabled: true } : {}),
+    ...(tags.length ? { Tags: tags } : {}),
   };
 }
 
@@ -140,6 +161,12 @@ export function openCreateTable(
     rcu: '5',
     wcu: '5',
     indexes: [],
+    tableClass: 'STANDARD',
+    deletionProtection: false,
+    stream: '',
+    tags: '',
+    ttlAttribute: '',
+    pitr: false,
   };
   const m = modal('Create table', { wide: true, testId: 'create-table' });
   const error = h('div.form-error', { role: 'alert', 'data-testid': 'create-error' });
@@ -295,6 +322,85 @@ export function openCreateTable(
     capacityBox,
     indexesBox,
     h(
+      'details.more-settings',
+      { 'data-testid': 'create-more' },
+      h('summary', null, 'More settings: class, protection, stream, TTL, recovery, tags'),
+      h(
+        'div.form-row',
+        null,
+        h('span.builder-label', null, 'Table class'),
+        h(
+          'select',
+          {
+            'aria-label': 'Table class',
+            'data-testid': 'create-table-class',
+            onchange: (e: Event) => (form.tableClass = (e.target as HTMLSelectElement).value as TableClass),
+          },
+          TABLE_CLASSES.map((c) => h('option', { value: c.value }, c.label)),
+        ),
+        h(
+          'label.inline',
+          null,
+          h('input', {
+            type: 'checkbox',
+            'data-testid': 'create-deletion-protection',
+            onchange: (e: Event) => (form.deletionProtection = (e.target as HTMLInputElement).checked),
+          }),
+          'Deletion protection',
+        ),
+      ),
+      h(
+        'div.form-row',
+        null,
+        h('span.builder-label', null, 'Stream'),
+        h(
+          'select',
+          {
+            'aria-label': 'Stream',
+            'data-testid': 'create-stream',
+            onchange: (e: Event) =>
+              (form.stream = (e.target as HTMLSelectElement).value as TableForm['stream']),
+          },
+          h('option', { value: '' }, 'Off'),
+          STREAM_VIEW_TYPES.map((v) => h('option', { value: v }, v)),
+        ),
+      ),
+      h(
+        'div.form-row',
+        null,
+        h('span.builder-label', null, 'TTL attribute'),
+        h('input', {
+          type: 'text',
+          placeholder: 'off (e.g. expiresAt)',
+          'aria-label': 'TTL attribute',
+          'data-testid': 'create-ttl',
+          oninput: (e: Event) => (form.ttlAttribute = (e.target as HTMLInputElement).value.trim()),
+        }),
+        h(
+          'label.inline',
+          null,
+          h('input', {
+            type: 'checkbox',
+            'data-testid': 'create-pitr',
+            onchange: (e: Event) => (form.pitr = (e.target as HTMLInputElement).checked),
+          }),
+          'Point-in-time recovery',
+        ),
+      ),
+      h(
+        'div.form-row',
+        null,
+        h('span.builder-label', null, 'Tags'),
+        h('input.wide', {
+          type: 'text',
+          placeholder: 'team=data, env=dev',
+          'aria-label': 'Tags',
+          'data-testid': 'create-tags',
+          oninput: (e: Event) => (form.tags = (e.target as HTMLInputElement).value),
+        }),
+      ),
+    ),
+    h(
       'div.form-row',
       null,
       h(
@@ -350,6 +456,20 @@ export function openCreateTable(
         create.disabled = true;
         try {
           const t = await backend.createTable(input);
+          // TTL and point-in-time recovery have no CreateTable field: each is its own call after.
+          const after: SettingsChange[] = [];
+          if (form.ttlAttribute) after.push({ kind: 'ttl', enabled: true, attribute: form.ttlAttribute });
+          if (form.pitr) after.push({ kind: 'pitr', enabled: true });
+          for (const change of after) {
+            try {
+              await backend.changeTableSettings({ table: t.name, change });
+            } catch (e) {
+              toast(
+                `Created ${t.name}, but ${change.kind === 'ttl' ? 'TTL' : 'point-in-time recovery'} failed: ${errorText(e)}`,
+                'error',
+              );
+            }
+          }
           toast(`Created table ${t.name}`, 'ok');
           m.close();
           await onCreated(t.name);

@@ -9,6 +9,7 @@ import type { monaco } from '../editor/monaco.js';
 import type { StatementProblem } from '../editor/partiql.js';
 import { countParameters, isExplain, queryName, withoutExplain } from '../lib/statements.js';
 import { parameterValue, TYPE_NAMES } from '../lib/values.js';
+import { openCodeDialog } from './code-dialog.js';
 import { openItemEditor } from './item-editor.js';
 import type { TypeName } from '../lib/values.js';
 import type { SchemaCache } from '../schema.js';
@@ -121,6 +122,15 @@ export class EditorView {
         'button',
         { onclick: () => void this.saveCurrent(), title: 'Save the statement at the cursor' },
         'Save…',
+      ),
+      h(
+        'button',
+        {
+          onclick: () => this.showCode(),
+          title: 'The statement at the cursor as code: AWS SDKs and the AWS CLI',
+          'data-testid': 'show-code',
+        },
+        'Code',
       ),
       h('label.inline', null, 'Limit', this.limitInput),
       this.problemsLine,
@@ -286,6 +296,33 @@ export class EditorView {
     };
     if (this.editor) apply();
     else void this.whenCreated.then(apply);
+  }
+
+  /** The statement at the cursor, with its parameters and Limit, as SDK and CLI code. */
+  showCode(): void {
+    this.updateParams();
+    const statement = this.currentStatement();
+    if (!statement) {
+      toast('Nothing to show: write a statement first', 'info');
+      return;
+    }
+    let parameters: AttributeValue[] | undefined;
+    try {
+      parameters = this.parameters();
+    } catch (e) {
+      this.results.showError((e as Error).message);
+      this.showSide('params');
+      return;
+    }
+    const limit = this.limitInput.value ? Number(this.limitInput.value) : undefined;
+    void openCodeDialog(this.backend, {
+      operation: 'ExecuteStatement',
+      input: {
+        Statement: statement,
+        ...(parameters ? { Parameters: parameters } : {}),
+        ...(limit ? { Limit: limit } : {}),
+      },
+    });
   }
 
   async runAtCursor(): Promise<void> {

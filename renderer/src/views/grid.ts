@@ -17,9 +17,12 @@ const theme = themeQuartz.withParams({
   rowHeight: 30,
   headerHeight: 32,
   spacing: 6,
-  accentColor: '#2563eb',
-  borderColor: '#e5e7eb',
-  headerBackgroundColor: '#f8fafc',
+  // The stylesheet's variables: the grid follows the light or dark theme without being rebuilt.
+  accentColor: 'var(--accent)',
+  borderColor: 'var(--border)',
+  headerBackgroundColor: 'var(--panel-2)',
+  backgroundColor: 'var(--panel)',
+  foregroundColor: 'var(--text)',
   wrapperBorderRadius: 0,
 });
 
@@ -38,6 +41,10 @@ export interface ItemGridOptions {
   /** Key attributes of the table (pinned first, used as row ids); empty for statement results. */
   keySchema?: KeySchemaElement[];
   onOpenItem?: (item: Item) => void;
+  /** The Delete key on a focused row (the view asks for confirmation). */
+  onDeleteKey?: (item: Item) => void;
+  /** The selected rows changed (click, Ctrl/Cmd+click, Shift+click). */
+  onSelectionChanged?: (selected: Item[]) => void;
   /** Called when the grid is scrolled to within `aheadRows` rows of its last row. */
   onNearEnd?: () => void;
   /** How many rows below the view should already be loaded (default 15). */
@@ -97,10 +104,20 @@ export class ItemGrid {
         if (v && cellSummary(v).expandable)
           this.inspect(String(e.colDef.colId), v, e.event as MouseEvent | undefined);
       },
+      // Keyboard use: arrows move the focused cell (ag-grid's own), Enter opens the focused row's
+      // item, Delete asks to delete it.
+      onCellKeyDown: (e) => {
+        const key = (e.event as KeyboardEvent | null | undefined)?.key;
+        if (!e.data || (key !== 'Enter' && key !== 'Delete')) return;
+        e.event!.preventDefault();
+        if (key === 'Enter') options.onOpenItem?.(e.data);
+        else options.onDeleteKey?.(e.data);
+      },
       onRowDoubleClicked: (e) => {
         if (e.data) options.onOpenItem?.(e.data);
       },
       onBodyScroll: () => this.checkNearEnd(),
+      onSelectionChanged: () => options.onSelectionChanged?.(this.api.getSelectedRows()),
       getRowId: this.keySchema.length ? (p) => keyId(p.data, this.keySchema) : undefined,
     };
     this.api = createGrid(host, gridOptions);
@@ -201,6 +218,21 @@ export class ItemGrid {
       this.api.applyTransaction({ remove: [row!] });
     }
     if (this.rows.length === 0) this.syncOverlay();
+  }
+
+  /** Puts the keyboard focus on row `index` (its first column), e.g. after the focused row went. */
+  focusRow(index: number): void {
+    const column = this.api.getAllDisplayedColumns()[0];
+    if (index < 0 || !column) return;
+    this.api.ensureIndexVisible(index);
+    this.api.setFocusedCell(index, column);
+  }
+
+  /** Gives the focus back to `item`'s row (after a dialog that took it). */
+  focusRowOf(item: Item): void {
+    const focused = this.api.getFocusedCell();
+    const index = this.api.getRowNode(this.keyedRows ? keyId(item, this.keySchema) : '')?.rowIndex;
+    if (focused && index !== undefined && index !== null) this.api.setFocusedCell(index, focused.column);
   }
 
   /** True when two rows have the same key. */

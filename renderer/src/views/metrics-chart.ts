@@ -6,6 +6,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h } from '../ui/dom.js';
+import { currentTheme } from '../ui/theme.js';
 
 export interface ChartSeries {
   label: string;
@@ -141,6 +142,9 @@ export class TimeChart {
   private create(): void {
     this.plot?.destroy();
     const unit = this.unit;
+    const dark = currentTheme() === 'dark';
+    const gridColour = dark ? '#1f2a3d' : '#f1f5f9';
+    const tickColour = dark ? '#2b3648' : '#e5e7eb';
     const opts: uPlot.Options = {
       ...this.size(),
       padding: [8, 12, 0, 0],
@@ -152,14 +156,14 @@ export class TimeChart {
       },
       axes: [
         {
-          stroke: '#6b7280',
-          grid: { stroke: '#f1f5f9' },
-          ticks: { stroke: '#e5e7eb' },
+          stroke: dark ? '#9ca3af' : '#6b7280',
+          grid: { stroke: gridColour },
+          ticks: { stroke: tickColour },
           font: '11px system-ui',
         },
         {
-          stroke: '#6b7280',
-          grid: { stroke: '#f1f5f9' },
+          stroke: dark ? '#9ca3af' : '#6b7280',
+          grid: { stroke: gridColour },
           ticks: { show: false },
           font: '11px system-ui',
           size: 48,

@@ -13,8 +13,15 @@ import {
 import type { BuilderState, FilterRow, KeyTarget } from '../lib/query-builder.js';
 import { TYPE_NAMES } from '../lib/values.js';
 import type { TypeName } from '../lib/values.js';
-import { clear, countOf, formatBytes, formatCount, formatMs, h, toast } from '../ui/dom.js';
+import { clear, confirmDialog, countOf, formatBytes, formatCount, formatMs, h, toast } from '../ui/dom.js';
+import { openCodeDialog } from './code-dialog.js';
+import { openTableSettings } from './table-settings.js';
+import { openStreamViewer } from './stream-viewer.js';
+import { bulkDelete, bulkUpdate } from './bulk-actions.js';
+import type { BulkOutcome } from './bulk-actions.js';
 import { ItemGrid } from './grid.js';
+import { COPY_FORMATS, formatRows } from '../lib/copy-formats.js';
+import type { CopyFormat } from '../lib/copy-formats.js';
 import { openItemEditor } from './item-editor.js';
 
 export interface TableViewCallbacks {
@@ -25,6 +32,13 @@ export interface TableViewCallbacks {
 
 const PAGE_SIZES = [50, 100, 250, 500, 1000];
 
+/** `pk = "a", sk = 3` for a confirmation message. */
+function keyLabel(key: Item): string {
+  return Object.entries(key)
+    .map(([name, v]) => `${name} = ${'N' in v ? v.N : 'S' in v ? JSON.stringify(v.S) : JSON.stringify(v)}`)
+    .join(', ');
+}
+
 export class TableView {
   readonly element: HTMLElement;
   private readonly builderBox = h('section.builder', { 'aria-label': 'Query builder' });
@@ -33,6 +47,7 @@ export class TableView {
   private readonly moreButton: HTMLButtonElement;
   private readonly grid: ItemGrid;
   private readonly facts = h('span.table-facts', { 'data-testid': 'table-facts' });
+  private readonly bulkBar = h('div.bulk-bar', { 'data-testid': 'bulk-bar', hidden: true });
   private state: BuilderState = emptyBuilder();
   private request: { operation: 'Query' | 'Scan'; input: ReadInput } | undefined;
   private nextKey: Item | undefined;
@@ -57,6 +72,13 @@ export class TableView {
     this.grid = new ItemGrid(this.gridHost, {
       keySchema: table.keySchema,
       onOpenItem: (item) => this.edit(item),
+      onDeleteKey: (item) => {
+        const selected = this.grid.selected();
+        // Delete on one of several selected rows deletes the selection (with the count).
+        if (selected.length > 1 && selected.includes(item)) void this.bulk('delete');
+        else void this.deleteFromGrid(item);
+      },
+      onSelectionChanged: (selected) => this.renderBulkBar(selected.length),
       onNearEnd: () => void this.loadMore(),
       // Read ahead while scrolling: a page more than the rows below the view, so a reader rarely waits.
       aheadRows: () => this.pageSize,
@@ -67,6 +89,7 @@ export class TableView {
       { 'data-testid': 'table-page' },
       this.header(),
       this.builderBox,
+      this.bulkBar,
       this.gridHost,
       h('footer.browse-footer', null, this.status, this.moreButton),
     );
@@ -149,6 +172,40 @@ export class TableView {
           },
           'Open in PartiQL',
         ),
+        h(
+          'button',
+          {
+            onclick: () => this.showCode(),
+            'data-testid': 'show-code',
+            title: 'This read as code: AWS SDKs for JavaScript, Python, Java and Go, and the AWS CLI',
+          },
+          'Code',
+        ),
+        h(
+          'button',
+          {
+            onclick: () =>
+              void openTableSettings(this.backend, this.table.name, {
+                onChanged: () => this.callbacks.onChanged(),
+                onTableCreated: () => this.callbacks.onChanged(),
+              }),
+            'data-testid': 'table-settings-open',
+            title: 'Capacity, TTL, stream, backups, tags and more',
+          },
+          'Settings',
+        ),
+        h(
+          'button',
+          {
+            onclick: () =>
+              openStreamViewer(this.backend, this.table.name, {
+                onEnabled: () => this.callbacks.onChanged(),
+              }),
+            'data-testid': 'stream-open',
+            title: 'A live tail of the table’s stream',
+          },
+          'Stream',
+        ),
         h('button', { onclick: () => void this.run(), title: 'Reload from the first page' }, 'Refresh'),
         h(
           'button.danger-outline',
@@ -166,6 +223,18 @@ export class TableView {
       const statement = buildStatement(this.table.name, this.target(), this.state);
       if (errorBox) errorBox.textContent = '';
       this.callbacks.onQuery(statement);
+    } catch (e) {
+      if (errorBox) errorBox.textContent = (e as Error).message;
+    }
+  }
+
+  /** The builder's read as SDK and CLI code (the same input the browser sends). */
+  private showCode(): void {
+    const errorBox = this.builderBox.querySelector('.builder-error');
+    try {
+      const request = buildRead(this.table.name, this.target(), this.state);
+      if (errorBox) errorBox.textContent = '';
+      void openCodeDialog(this.backend, request);
     } catch (e) {
       if (errorBox) errorBox.textContent = (e as Error).message;
     }
@@ -497,6 +566,126 @@ export class TableView {
       template[k.AttributeName] = t === 'N' ? { N: '0' } : t === 'B' ? { B: '' } : { S: '' };
     }
     this.openEditor(template, true);
+  }
+
+  private renderBulkBar(count: number): void {
+    this.bulkBar.hidden = count === 0;
+    clear(
+      this.bulkBar,
+      h('strong', { 'data-testid': 'bulk-count' }, `${countOf(count, 'item')} selected`),
+      h(
+        'button.small.danger-outline',
+        { onclick: () => void this.bulk('delete'), 'data-testid': 'bulk-delete' },
+        'Delete…',
+      ),
+      h(
+        'button.small',
+        { onclick: () => void this.bulk('set'), 'data-testid': 'bulk-set' },
+        'Set attribute…',
+      ),
+      h(
+        'button.small',
+        { onclick: () => void this.bulk('remove'), 'data-testid': 'bulk-remove' },
+        'Remove attribute…',
+      ),
+      h(
+        'select.small',
+        {
+          'aria-label': 'Copy the selected items as',
+          'data-testid': 'bulk-copy',
+          onchange: (e: Event) => {
+            const select = e.target as HTMLSelectElement;
+            const format = select.value as CopyFormat | '';
+            select.value = '';
+            if (format) void this.copySelected(format);
+          },
+        },
+        h('option', { value: '' }, 'Copy as…'),
+        COPY_FORMATS.map((f) => h('option', { value: f.id }, f.label)),
+      ),
+      h(
+        'button.small.link',
+        { onclick: () => this.grid.api.deselectAll(), 'data-testid': 'bulk-clear' },
+        'Clear selection',
+      ),
+    );
+  }
+
+  /** Copies the selected rows as JSON, DynamoDB JSON, CSV or PartiQL INSERT statements. */
+  private async copySelected(format: CopyFormat): Promise<void> {
+    const items = this.grid.selected();
+    let text: string;
+    try {
+      text = formatRows(
+        format,
+        items,
+        this.table.name,
+        this.table.keySchema.map((k) => k.AttributeName),
+      );
+    } catch (e) {
+      toast((e as Error).message, 'error');
+      return;
+    }
+    try {
+      await navigator.clipboard.writeText(text);
+      const label = COPY_FORMATS.find((f) => f.id === format)!.label;
+      toast(`Copied ${countOf(items.length, 'item')} as ${label}`, 'ok');
+    } catch {
+      toast('The browser refused access to the clipboard', 'error');
+    }
+  }
+
+  /** A bulk action on the selected rows; the grid shows the outcome without reading again. */
+  private async bulk(action: 'delete' | 'set' | 'remove'): Promise<void> {
+    const items = this.grid.selected();
+    if (items.length === 0) return;
+    const keySchema = this.table.keySchema;
+    const outcome: BulkOutcome =
+      action === 'delete'
+        ? await bulkDelete(this.backend, this.table.name, keySchema, items)
+        : await bulkUpdate(this.backend, this.table.name, keySchema, items, action);
+    for (const item of outcome.deleted) this.grid.removeItem(item);
+    for (const item of outcome.updated) this.grid.updateItem(item);
+    if (outcome.deleted.length || outcome.updated.length) {
+      this.callbacks.onChanged();
+      this.renderStatus();
+    }
+    this.renderBulkBar(this.grid.selected().length);
+  }
+
+  /** Delete pressed on a row: asks, then deletes the item unless it changed since it was read. */
+  private async deleteFromGrid(item: Item): Promise<void> {
+    const key: Item = {};
+    for (const k of this.table.keySchema) key[k.AttributeName] = item[k.AttributeName]!;
+    const ok = await confirmDialog({
+      title: 'Delete item',
+      message: h(
+        'span',
+        null,
+        'Delete the item ',
+        h('code', null, keyLabel(key)),
+        '? This cannot be undone.',
+      ),
+      confirm: 'Delete item',
+      danger: true,
+      confirmTestId: 'confirm-delete-item',
+    });
+    if (!ok) return this.grid.focusRowOf(item);
+    try {
+      const r = await this.backend.deleteItem({ table: this.table.name, key, expected: item });
+      if (!r.ok) {
+        toast('The item changed since it was read: open it (Enter) to see the current version', 'error');
+        return;
+      }
+      const at = this.grid.items.indexOf(item);
+      this.grid.removeItem(item);
+      this.callbacks.onChanged();
+      this.renderStatus();
+      toast('Deleted', 'ok');
+      this.grid.focusRow(Math.min(at, this.grid.items.length - 1));
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
   }
 
   private edit(item: Item): void {

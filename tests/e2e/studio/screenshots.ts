@@ -109,6 +109,35 @@ try {
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(out, 'table-browser.png') });
 
+  await page.click('[data-testid=show-code]');
+  await page.click('[data-testid=code-lang-js-document]');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(out, 'codegen.png') });
+  await page.keyboard.press('Escape');
+
+  e.execute('UpdateTable', {
+    TableName: 'Orders',
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+  });
+  e.execute('UpdateTimeToLive', {
+    TableName: 'Orders',
+    TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' },
+  });
+  e.execute('CreateBackup', { TableName: 'Orders', BackupName: 'Orders-before-migration' });
+  e.execute('TagResource', {
+    ResourceArn: (e.execute('DescribeTable', { TableName: 'Orders' }) as { Table: { TableArn: string } })
+      .Table.TableArn,
+    Tags: [
+      { Key: 'team', Value: 'checkout' },
+      { Key: 'env', Value: 'dev' },
+    ],
+  });
+  await page.click('[data-testid=table-settings-open]');
+  await page.waitForSelector('[data-testid=settings-backup-row]');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(out, 'table-settings.png') });
+  await page.keyboard.press('Escape');
+
   await page.dblclick('.items-grid .ag-row[row-index="1"] .ag-cell[col-id=total]');
   await page.waitForSelector('[data-testid=item-editor-text] .monaco-editor');
   await waitForText(page, '[data-testid=item-source]', /read from the table/);
