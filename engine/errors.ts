@@ -95,7 +95,8 @@ export function conditionalCheckFailed(item?: Record<string, unknown>): DynamoEr
  * the first problem, as DynamoDB's newer request validation reports it (operations/common.ts).
  */
 export class ConstraintErrors {
-  private readonly problems: string[] = [];
+  /** The problems found so far, each `Value … at '…' failed to satisfy constraint: …`. */
+  readonly problems: string[] = [];
   /** The only problem is the newer validation's bare enum refusal (`addBareEnum`). */
   private bare = false;
 
@@ -123,9 +124,13 @@ export class ConstraintErrors {
    * is the only problem, comes without the `1 validation error detected: ` envelope.
    */
   addBareEnum(values: readonly string[]): void {
+    this.addBare(`Failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
+  }
+
+  /** A problem that, when it is the only one, comes without the envelope (a bespoke message). */
+  addBare(problem: string): void {
     const first = this.problems.length === 0;
-    if (this.push(`Failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`))
-      this.bare = first;
+    if (this.push(problem)) this.bare = first;
   }
 
   get count(): number {
@@ -154,7 +159,9 @@ export class ConstraintErrors {
 function describeValue(value: unknown): string {
   if (value === undefined || value === null) return 'null';
   if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // Numbers are quoted like strings: `Value '0' at 'limit'` (error-messages.md §3).
+  if (typeof value === 'number') return `'${value}'`;
+  if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value))
     return `[${value.map((v) => (typeof v === 'string' ? v : jsonText(v))).join(', ')}]`;
   return jsonText(value);

@@ -265,10 +265,34 @@ export function checkMembers(
 
 /** An operation whose members DynamoDB checks in either form, and what sends a request to the older. */
 export interface MemberForms {
-  readonly newer: readonly MemberRule[];
+  /** The newer form's members in groups: the first group with a problem reports all of its problems. */
+  readonly newer: readonly (readonly MemberRule[])[];
   readonly older: readonly MemberRule[];
   /** The member whose absence sends a request to the older form. */
   readonly required: string;
+}
+
+/**
+ * Runs each group of rules in order and reports the problems of the first group that has any, one
+ * problem a member (a name both too short and off its pattern is reported for its pattern alone).
+ */
+export function checkMemberGroups(
+  raw: Record<string, unknown>,
+  groups: readonly (readonly MemberRule[])[],
+): void {
+  for (const group of groups) {
+    if (group.length === 1) {
+      checkMembers(raw, group, true);
+      continue;
+    }
+    const c = new ConstraintErrors();
+    for (const rule of group) {
+      const first = new ConstraintErrors(true);
+      rule(first, raw);
+      for (const problem of first.problems) c.addText(problem);
+    }
+    c.throwIfAny();
+  }
 }
 
 /**
@@ -297,7 +321,7 @@ export function readsAsOlder(raw: Record<string, unknown>, required: string): bo
  */
 export function checkMemberForms(raw: Record<string, unknown>, forms: MemberForms): void {
   try {
-    checkMembers(raw, forms.newer, true);
+    checkMemberGroups(raw, forms.newer);
   } catch (e) {
     if (e instanceof DynamoError && e.type === 'ValidationException' && readsAsOlder(raw, forms.required))
       checkMembers(raw, forms.older);
