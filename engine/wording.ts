@@ -16,7 +16,8 @@
 // levels (operations/common.ts, `readsAsOlder`); BatchWriteItem, the transactions, Scan and PartiQL
 // still read values the old way (values/layer.ts). Those choices belong to the new wording and are
 // made where they are checked; the old wording reads everything the old way.
-import { ConstraintErrors, enveloped } from './errors.js';
+import type { ConstraintErrors } from './errors.js';
+import { enveloped } from './errors.js';
 import type { ValueLayer } from './values/layer.js';
 
 export type ErrorWording = 'new' | 'old';
@@ -157,11 +158,9 @@ const VARIANTS: { readonly [K in keyof Omit<Wording, 'name'>]: Readonly<Record<E
       new: (c, table, _keys, constraint) => c.addUnechoed(`RequestItems.${table}.member.Keys`, constraint),
       // The old layer's list echo for Keys is not captured; `[]` is what an empty one shows (§3).
       old: (c, table, keys, constraint) =>
-        keys.length === 0
-          ? c.add([], `requestItems.${table}.member.keys`, constraint)
-          : c.addText(
-              `Value '${echoKeys(keys)}' at 'requestItems.${table}.member.keys' failed to satisfy constraint: ${constraint}`,
-            ),
+        c.addText(
+          `Value '${keys.length === 0 ? '[]' : echoKeys(keys)}' at 'requestItems.${table}.member.keys' failed to satisfy constraint: ${constraint}`,
+        ),
     },
     transactItemsLength: {
       new: (c, _echo, constraint) => c.addUnechoed('TransactItems', constraint),

@@ -114,6 +114,16 @@ export function checkItemTableName(c: ConstraintErrors, value: unknown, path = '
   else checkTableName(c, value, path);
 }
 
+/**
+ * The TableName of the table operations (CreateTable, DeleteTable, DescribeTable, UpdateTable,
+ * DescribeTimeToLive): a missing one has its own message, before any constraint.
+ */
+export function checkRequiredTableName(c: ConstraintErrors, value: unknown): void {
+  if (value === undefined || value === null)
+    throw validation("The parameter 'TableName' is required but was not present in the request");
+  checkTableName(c, value);
+}
+
 /** The table name part of a TableName that may be an ARN. */
 export function tableNameOf(value: string): string {
   if (!value.startsWith('arn:')) return value;

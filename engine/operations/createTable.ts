@@ -14,7 +14,7 @@ import {
   checkName,
   checkRange,
   checkRequired,
-  checkTableName,
+  checkRequiredTableName,
 } from './common.js';
 import { describeTableNow } from './describeTable.js';
 import { checkTags } from './tagRules.js';
@@ -130,7 +130,7 @@ export function createTable(
 ): Wire<Sdk.CreateTableOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
-  checkTableName(c, raw.TableName);
+  checkRequiredTableName(c, raw.TableName);
   checkRequired(c, raw.AttributeDefinitions, 'attributeDefinitions');
   checkList(c, raw.AttributeDefinitions, 'attributeDefinitions');
   checkKeySchemaConstraints(c, raw.KeySchema, 'keySchema', 2);

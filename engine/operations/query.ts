@@ -64,7 +64,14 @@ export function keyRange(schema: KeySchema, terms: readonly KeyTerm[]): ReadRang
     byName.set(t.name, t);
   }
   const known = new Set([...schema.partition, ...schema.sort].map((a) => a.name));
-  for (const name of byName.keys()) if (!known.has(name)) throw unsupported();
+  for (const name of byName.keys()) {
+    if (known.has(name)) continue;
+    // A condition on another attribute stands where a key attribute's belongs: DynamoDB names the
+    // first key attribute left without a condition (error-messages.md §5).
+    const missing = [...schema.partition, ...schema.sort].find((a) => !byName.has(a.name));
+    if (missing) throw validation(`Query condition missed key schema element: ${missing.name}`);
+    throw unsupported();
+  }
   const checkType = (a: KeyAttribute, t: KeyTerm) => {
     for (const v of termValues(t)) {
       if (typeOf(v) !== a.type) throw invalidParameter('Condition parameter type does not match schema type');

@@ -50,6 +50,8 @@ export interface ServeCliOptions {
   ttlAnyTime?: boolean;
   ttlDelay?: number;
   denyFullScan?: boolean;
+  /** `--error-wording new|old`: which of DynamoDB's request validations words the errors (engine/wording.ts). */
+  errorWording?: 'new' | 'old';
   /** `--throttle off|provisioned|strict`: simulated throughput limits (engine/throttle). */
   throttle?: 'off' | 'provisioned' | 'strict';
 }
@@ -134,6 +136,7 @@ export function serveOptionsFromCli(
       ...(opts.ttlAnyTime ? { ttlChangeCooldownMs: 0 } : {}),
       ...(opts.ttlDelay !== undefined ? { ttlDelayMs: opts.ttlDelay } : {}),
       ...(opts.denyFullScan ? { denyFullTableScan: true } : {}),
+      ...(opts.errorWording !== undefined ? { errorWording: opts.errorWording } : {}),
     },
   };
 }
@@ -326,6 +329,12 @@ export function register(program: Command): void {
       parseMs,
     )
     .option('--deny-full-scan', 'scan guard: refuse PartiQL statements that would read a whole table')
+    .addOption(
+      new Option(
+        '--error-wording <wording>',
+        "word errors as DynamoDB's new request validation does (new, the default; most regions since 2026) or as the old one (old: DynamoDB Local, the remaining regions and many test suites)",
+      ).choices(['new', 'old']),
+    )
     .addOption(
       new Option(
         '--throttle <mode>',

@@ -69,7 +69,11 @@ async function openEngine(): Promise<void> {
     // Loaded here so a better-sqlite3 built for the wrong runtime is reported, not a crash at import.
     const { Engine } = await import('../../engine/index.js');
     ensureDatabaseDir(options.db);
-    engine = new Engine({ path: options.db, region: options.region });
+    engine = new Engine({
+      path: options.db,
+      region: options.region,
+      ...(options.errorWording !== undefined ? { errorWording: options.errorWording } : {}),
+    });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)) {

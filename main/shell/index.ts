@@ -49,6 +49,8 @@ export interface ShellOptions {
   numbers?: string;
   /** Stop each SELECT after this many items. */
   maxItems?: string;
+  /** `--error-wording`: the local engine's error wording (engine/wording.ts). */
+  errorWording?: 'new' | 'old';
   /** false: no pager (`--no-pager`). */
   pager?: boolean;
 }
@@ -79,7 +81,8 @@ export function backendChoice(
   opts: ShellOptions,
   env: NodeJS.ProcessEnv = process.env,
 ):
-  { kind: 'local'; path: string } | { kind: 'remote'; endpoint?: string; region?: string; profile?: string } {
+  | { kind: 'local'; path: string; errorWording?: 'new' | 'old' }
+  | { kind: 'remote'; endpoint?: string; region?: string; profile?: string } {
   const remote = opts.endpoint !== undefined || opts.region !== undefined || opts.profile !== undefined;
   const sources = [opts.db !== undefined, opts.inMemory === true, remote].filter(Boolean).length;
   if (sources > 1) throw new ShellUsageError('choose one of --db, --in-memory and --endpoint/--region');
@@ -102,8 +105,9 @@ export function backendChoice(
       ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
     };
   }
-  if (opts.inMemory) return { kind: 'local', path: ':memory:' };
-  return { kind: 'local', path: resolve(opts.db ?? defaultDatabasePath(env)) };
+  const wording = opts.errorWording !== undefined ? { errorWording: opts.errorWording } : {};
+  if (opts.inMemory) return { kind: 'local', path: ':memory:', ...wording };
+  return { kind: 'local', path: resolve(opts.db ?? defaultDatabasePath(env)), ...wording };
 }
 
 export function outputMode(opts: ShellOptions): OutputMode {
@@ -131,7 +135,11 @@ function maxItemsOption(opts: ShellOptions): number | undefined {
 }
 
 export async function openBackend(choice: ReturnType<typeof backendChoice>): Promise<Backend> {
-  if (choice.kind === 'local') return LocalBackend.open(choice.path);
+  if (choice.kind === 'local')
+    return LocalBackend.open(
+      choice.path,
+      choice.errorWording !== undefined ? { errorWording: choice.errorWording } : {},
+    );
   // The SDK loads only for remote shells.
   const { RemoteBackend } = await import('./remote-backend.js');
   return new RemoteBackend(choice);

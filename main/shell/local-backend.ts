@@ -1,6 +1,7 @@
 // The embedded engine as a shell backend: the default database, a named SQLite file, or in memory.
 import { resolve } from 'node:path';
 import { Engine } from '../../engine/engine.js';
+import type { EngineOptions } from '../../engine/engine.js';
 import { DynamoError } from '../../engine/errors.js';
 import type { AttributeValue, Item } from '../../engine/types.js';
 import { ensureDatabaseDir } from '../defaults.js';
@@ -45,13 +46,13 @@ export class LocalBackend implements Backend {
   }
 
   /** Opens a SQLite file (created if missing) or, with `':memory:'`, a scratch database. */
-  static open(path: string): LocalBackend {
+  static open(path: string, options: Omit<EngineOptions, 'path'> = {}): LocalBackend {
     if (path === ':memory:') {
-      return new LocalBackend(Engine.inMemory(), 'in-memory database (gone when the shell exits)');
+      return new LocalBackend(Engine.inMemory(options), 'in-memory database (gone when the shell exits)');
     }
     const file = resolve(path);
     ensureDatabaseDir(file);
-    return new LocalBackend(new Engine({ path: file }), file);
+    return new LocalBackend(new Engine({ ...options, path: file }), file);
   }
 
   private run<T>(signal: AbortSignal | undefined, f: () => T): Promise<T> {

@@ -65,7 +65,7 @@ describe('CreateTable', () => {
       'missing name',
       { ...keyTable, TableName: undefined },
       'ValidationException',
-      "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null",
+      "The parameter 'TableName' is required but was not present in the request",
     ],
     [
       'short name with bad characters',
