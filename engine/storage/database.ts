@@ -5,6 +5,7 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { rehashPartitions } from './rehash.js';
+import { sortStoredSets } from './sort-sets.js';
 
 /**
  * Schema migrations, applied in order; PRAGMA user_version records how many have run. A database
@@ -135,6 +136,8 @@ const MIGRATIONS: readonly (string | ((sqlite: SqliteDatabase) => void))[] = [
      size_bytes INTEGER NOT NULL,
      PRIMARY KEY (table_id, index_name)
    ) WITHOUT ROWID;`,
+  // 7: sets are sorted at write (values/set-order.ts); sort those older versions stored as sent.
+  sortStoredSets,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
