@@ -55,6 +55,44 @@ export class DynamoError extends Error {
   }
 }
 
+/** What a request member should have been, in the words of DynamoDB's (Java) deserializer. */
+export type MemberType = 'string' | 'number' | 'boolean' | 'list' | 'map';
+
+const JAVA_TYPE: Readonly<Record<'string' | 'number' | 'boolean', string>> = {
+  string: 'String',
+  number: 'Integer',
+  boolean: 'Boolean',
+};
+
+/** The parser token DynamoDB names for a scalar JSON value (`NUMBER_VALUE`, `TRUE_VALUE`, …). */
+function tokenName(value: unknown): string {
+  if (value === true) return 'TRUE_VALUE';
+  if (value === false) return 'FALSE_VALUE';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'NUMBER_VALUE' : 'DECIMAL_VALUE';
+  return 'STRING_VALUE';
+}
+
+/**
+ * What DynamoDB's deserializer says of a JSON value of the wrong type (error-messages.md §7):
+ * `NUMBER_VALUE cannot be converted to String`, `Unexpected field type`, …
+ */
+export function wrongTypeMessage(expected: MemberType, value: unknown): string {
+  if (expected === 'list' || expected === 'map') {
+    if (value === null || typeof value !== 'object') return 'Unexpected field type';
+    // A list where a structure belongs, or a structure where a list belongs: DynamoDB's exact
+    // words for these two are not documented; these follow its scalar-in-collection texts (guess).
+    return Array.isArray(value)
+      ? 'Start of list found where not expected'
+      : 'Start of structure or map found where not expected';
+  }
+  const java = JAVA_TYPE[expected];
+  if (Array.isArray(value)) return `Unrecognized collection type class java.lang.${java}`;
+  if (value !== null && typeof value === 'object')
+    return 'Start of structure or map found where not expected';
+  if (expected === 'boolean' && typeof value === 'string') return 'Unexpected token received from parser';
+  return `${tokenName(value)} cannot be converted to ${java}`;
+}
+
 export function validation(message: string): DynamoError {
   return new DynamoError('ValidationException', message);
 }

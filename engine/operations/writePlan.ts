@@ -36,7 +36,7 @@ import {
   newAttributes,
   readWriteCondition,
 } from './itemCommon.js';
-import { normalizeItem } from '../values/attribute.js';
+import { checkValueTypes, normalizeItem } from '../values/attribute.js';
 import { bespoke, WORDINGS } from '../wording.js';
 import type { SingleWrite, Wording } from '../wording.js';
 
@@ -296,6 +296,8 @@ export function checkSingleWriteRequest(
   wording: Wording,
 ): void {
   const forms = SINGLE_WRITE_FORMS[operation];
+  checkValueTypes(operation === 'PutItem' ? raw.Item : raw.Key);
+  checkValueTypes(raw.ExpressionAttributeValues);
   const onlyOlder = wording.singleWriteMembers === 'older';
   try {
     if (onlyOlder) checkMembers(raw, forms.older);

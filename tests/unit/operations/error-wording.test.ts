@@ -260,6 +260,131 @@ const CASES: readonly Case[] = [
       'The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: 5 is not less than TotalSegments: 5',
     ],
   },
+  // §7 and §8: the deserializer runs first; attribute value shapes.
+  {
+    name: 'PutItem with an empty TableName and a boolean string: SerializationException first',
+    operation: 'PutItem',
+    input: { TableName: '', Item: { pk: { S: true } } },
+    new: ['SerializationException', 'TRUE_VALUE cannot be converted to String'],
+  },
+  {
+    name: 'GetItem with a number for a string',
+    operation: 'GetItem',
+    input: { TableName: 'Things', Key: { pk: { S: 23 } } },
+    new: ['SerializationException', 'NUMBER_VALUE cannot be converted to String'],
+  },
+  {
+    name: 'Query with a string Limit',
+    operation: 'Query',
+    input: { TableName: 'Things', Limit: '5' },
+    new: ['SerializationException', 'STRING_VALUE cannot be converted to Integer'],
+  },
+  {
+    name: 'PutItem with an unknown type key',
+    operation: 'PutItem',
+    input: { TableName: 'Things', Item: { ...item, x: { dog: 'cat' } } },
+    ...bespoke('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes'),
+  },
+  {
+    name: 'PutItem with an empty attribute value',
+    operation: 'PutItem',
+    input: { TableName: 'Things', Item: { ...item, x: {} } },
+    ...bespoke('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes'),
+  },
+  {
+    name: 'PutItem with two type keys',
+    operation: 'PutItem',
+    input: { TableName: 'Things', Item: { ...item, x: { S: 'a', N: '1' } } },
+    ...bespoke(
+      'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes',
+    ),
+  },
+  // §3 and §6: CreateTable's echoed key schema and unused definitions.
+  {
+    name: 'CreateTable with three key schema elements',
+    operation: 'CreateTable',
+    input: {
+      TableName: 'Three',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+        { AttributeName: 'extra', KeyType: 'RANGE' },
+      ],
+    },
+    new: [
+      V,
+      one(
+        "Value '[KeySchemaElement(attributeName=pk, keyType=HASH), KeySchemaElement(attributeName=sk, keyType=RANGE), KeySchemaElement(attributeName=extra, keyType=RANGE)]' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2",
+      ),
+    ],
+  },
+  {
+    name: 'CreateTable with an unused definition and no index',
+    operation: 'CreateTable',
+    input: {
+      TableName: 'Unused',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'zz', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    },
+    new: [
+      V,
+      'One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions',
+    ],
+  },
+  {
+    name: 'CreateTable with an unused definition and a GSI',
+    operation: 'CreateTable',
+    input: {
+      TableName: 'UnusedGsi',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'Artist', AttributeType: 'S' },
+        { AttributeName: 'Album', AttributeType: 'S' },
+        { AttributeName: 'Sales', AttributeType: 'N' },
+      ],
+      KeySchema: [{ AttributeName: 'Artist', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byAlbum',
+          KeySchema: [{ AttributeName: 'Album', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    },
+    new: [
+      V,
+      'One or more parameter values were invalid: Some AttributeDefinitions are not used. AttributeDefinitions: [Album, Artist, Sales], keys used: [Album, Artist]',
+    ],
+  },
+  {
+    name: 'CreateTable with a bad ProjectionType: its enum order',
+    operation: 'CreateTable',
+    input: {
+      TableName: 'BadProjection',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byPk',
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'X' },
+        },
+      ],
+    },
+    new: [
+      V,
+      one(
+        "Value 'X' at 'globalSecondaryIndexes.1.member.projection.projectionType' failed to satisfy constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]",
+      ),
+    ],
+  },
   // §5: key conditions are never enveloped.
   {
     name: 'Query without a partition-key condition: alike in both',

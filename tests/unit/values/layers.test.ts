@@ -499,7 +499,7 @@ describe('value layers: the request envelope of the single-item writes', () => {
     assertError(
       put({ Item: { pk: S('env'), a: { S: 1 } } }),
       'SerializationException',
-      'STRING_VALUE can not be converted to String',
+      'NUMBER_VALUE cannot be converted to String',
     );
   });
 
