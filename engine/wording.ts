@@ -49,7 +49,10 @@ export interface Wording {
   readonly bespokeEnvelope: boolean;
   /** Whether the old member checks of a single-item write are the only ones (old) or a fallback (new). */
   readonly singleWriteMembers: 'newer-unless-older' | 'older';
-  /** The new layer's member groups of each single-item write (§2); the old layer collects them all. */
+  /**
+   * The member checks of each single-item write in order (§2): the new layer's groups, the old
+   * layer's single group.
+   */
   readonly singleWriteGroups: Readonly<Record<SingleWrite, MemberGroups>>;
   /** An empty TableName of a single-item write (§2, §3: `Value at 'TableName'` / `Value '' at 'tableName'`). */
   readonly emptyItemTableName: (c: ConstraintErrors) => void;
@@ -79,6 +82,15 @@ export interface Wording {
 const RETURN_VALUES_NEW = ['ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATE_NEW', 'NONE'] as const;
 export const RETURN_VALUES_OLD = ['ALL_NEW', 'UPDATED_OLD', 'ALL_OLD', 'NONE', 'UPDATED_NEW'] as const;
 const RETURN_VALUES_ACCEPTED = new Set(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']);
+
+const OLDER_SINGLE_WRITE_ORDER = [
+  'ReturnConsumedCapacity',
+  'ReturnValues',
+  'TableName',
+  'ReturnItemCollectionMetrics',
+  'ConditionalOperator',
+  'ReturnValuesOnConditionCheckFailure',
+];
 
 const keyedWrite: MemberGroups = [
   ['TableName'],
@@ -121,8 +133,14 @@ const VARIANTS: { readonly [K in keyof Omit<Wording, 'name'>]: Readonly<Record<E
           ['ReturnValuesOnConditionCheckFailure'],
         ],
       },
-      // Old: one group, every problem together (the order is operations/writePlan.ts's OLDER_ORDER).
-      old: { PutItem: [], UpdateItem: [], DeleteItem: [] },
+      // Old: one group, every problem of every member together, the Key or Item last. ReturnValues
+      // comes before tableName and returnConsumedCapacity before ReturnValues (§2, the captured
+      // pairs); the rest keeps the order of the captures this list was first built from.
+      old: {
+        PutItem: [[...OLDER_SINGLE_WRITE_ORDER, 'Item']],
+        UpdateItem: [[...OLDER_SINGLE_WRITE_ORDER, 'Key']],
+        DeleteItem: [[...OLDER_SINGLE_WRITE_ORDER, 'Key']],
+      },
     },
     emptyItemTableName: {
       new: (c) => c.addUnechoed('TableName', 'Member must have length greater than or equal to 1'),

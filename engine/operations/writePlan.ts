@@ -255,25 +255,12 @@ const OLDER_RULES: Readonly<Record<string, MemberRule>> = {
   ReturnValues: returnValuesIn(WORDINGS.old),
 };
 
-/**
- * The older form's order, the same for the three; the Key or Item comes last. ReturnValues comes
- * before tableName, returnConsumedCapacity before ReturnValues (error-messages.md §2, captured
- * pairs); the rest keeps the order of the captures this list was first built from.
- */
-const OLDER_ORDER = [
-  'ReturnConsumedCapacity',
-  'ReturnValues',
-  'TableName',
-  'ReturnItemCollectionMetrics',
-  'ConditionalOperator',
-  'ReturnValuesOnConditionCheckFailure',
-] as const;
-
 function singleWriteForms(operation: SingleWrite): MemberForms {
   const required = operation === 'PutItem' ? 'Item' : 'Key';
   return {
     newer: WORDINGS.new.singleWriteGroups[operation].map((group) => group.map((m) => NEWER_RULES[m]!)),
-    older: [...OLDER_ORDER, required].map((m) => OLDER_RULES[m]!),
+    // The older form reports every problem of every member: its one group, flat.
+    older: WORDINGS.old.singleWriteGroups[operation].flat().map((m) => OLDER_RULES[m]!),
     required,
   };
 }
