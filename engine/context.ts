@@ -18,6 +18,8 @@ import { UsageMonitor } from './metrics/monitor.js';
 import { recoverInterruptedImports } from './dump/journal.js';
 import type { FaultRule } from './throttle/faults.js';
 import type { ThrottleMode } from './throttle/throttler.js';
+import { WORDINGS } from './wording.js';
+import type { ErrorWording, Wording } from './wording.js';
 
 /** How often an engine looks for commits by other processes sharing its database file. */
 const VERSION_CHECK_INTERVAL_MS = 20;
@@ -38,6 +40,11 @@ export interface EngineOptions {
   readonly endpointAddress?: string;
   /** The scan guard: refuse PartiQL statements that would scan a whole table or index. */
   readonly denyFullTableScan?: boolean;
+  /**
+   * Which of DynamoDB's two request-validation layers words the errors (engine/wording.ts): 'new'
+   * (the default, most regions since 2026) or 'old' (DynamoDB Local and the remaining regions).
+   */
+  readonly errorWording?: ErrorWording;
   /**
    * Minimum time between two UpdateTimeToLive changes of one table. Default one hour, as DynamoDB;
    * 0 allows any number of changes (the server's `--ttl-any-time`).
@@ -92,6 +99,8 @@ export class EngineContext implements WriteContext {
   readonly transientStatusMs: number;
   endpointAddress: string;
   denyFullTableScan: boolean;
+  /** The errors' wording (EngineOptions.errorWording), resolved from engine/wording.ts's table. */
+  readonly wording: Wording;
   readonly now: () => number;
   /** Tables deleted with a transient status: gone once their deadline passes. */
   readonly deleting = new Map<string, { table: Table; until: number }>();
@@ -141,6 +150,7 @@ export class EngineContext implements WriteContext {
     this.transientStatusMs = options.transientStatusMs ?? 0;
     this.endpointAddress = options.endpointAddress ?? 'localhost:8000';
     this.denyFullTableScan = options.denyFullTableScan ?? false;
+    this.wording = WORDINGS[options.errorWording ?? 'new'];
     // A rolled-back transaction may leave in-memory descriptions the file never got.
     this.db.rollbackListeners.push(() => this.catalog.forgetRows());
     this.ttlChangeCooldownMs = options.ttlChangeCooldownMs ?? DEFAULT_TTL_CHANGE_COOLDOWN_MS;

@@ -55,6 +55,44 @@ export class DynamoError extends Error {
   }
 }
 
+/** What a request member should have been, in the words of DynamoDB's (Java) deserializer. */
+export type MemberType = 'string' | 'number' | 'boolean' | 'list' | 'map';
+
+const JAVA_TYPE: Readonly<Record<'string' | 'number' | 'boolean', string>> = {
+  string: 'String',
+  number: 'Integer',
+  boolean: 'Boolean',
+};
+
+/** The parser token DynamoDB names for a scalar JSON value (`NUMBER_VALUE`, `TRUE_VALUE`, …). */
+function tokenName(value: unknown): string {
+  if (value === true) return 'TRUE_VALUE';
+  if (value === false) return 'FALSE_VALUE';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'NUMBER_VALUE' : 'DECIMAL_VALUE';
+  return 'STRING_VALUE';
+}
+
+/**
+ * What DynamoDB's deserializer says of a JSON value of the wrong type (error-messages.md §7):
+ * `NUMBER_VALUE cannot be converted to String`, `Unexpected field type`, …
+ */
+export function wrongTypeMessage(expected: MemberType, value: unknown): string {
+  if (expected === 'list' || expected === 'map') {
+    if (value === null || typeof value !== 'object') return 'Unexpected field type';
+    // A list where a structure belongs, or a structure where a list belongs: DynamoDB's exact
+    // words for these two are not documented; these follow its scalar-in-collection texts (guess).
+    return Array.isArray(value)
+      ? 'Start of list found where not expected'
+      : 'Start of structure or map found where not expected';
+  }
+  const java = JAVA_TYPE[expected];
+  if (Array.isArray(value)) return `Unrecognized collection type class java.lang.${java}`;
+  if (value !== null && typeof value === 'object')
+    return 'Start of structure or map found where not expected';
+  if (expected === 'boolean' && typeof value === 'string') return 'Unexpected token received from parser';
+  return `${tokenName(value)} cannot be converted to ${java}`;
+}
+
 export function validation(message: string): DynamoError {
   return new DynamoError('ValidationException', message);
 }
@@ -95,7 +133,8 @@ export function conditionalCheckFailed(item?: Record<string, unknown>): DynamoEr
  * the first problem, as DynamoDB's newer request validation reports it (operations/common.ts).
  */
 export class ConstraintErrors {
-  private readonly problems: string[] = [];
+  /** The problems found so far, each `Value … at '…' failed to satisfy constraint: …`. */
+  readonly problems: string[] = [];
   /** The only problem is the newer validation's bare enum refusal (`addBareEnum`). */
   private bare = false;
 
@@ -123,9 +162,13 @@ export class ConstraintErrors {
    * is the only problem, comes without the `1 validation error detected: ` envelope.
    */
   addBareEnum(values: readonly string[]): void {
+    this.addBare(`Failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
+  }
+
+  /** A problem that, when it is the only one, comes without the envelope (a bespoke message). */
+  addBare(problem: string): void {
     const first = this.problems.length === 0;
-    if (this.push(`Failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`))
-      this.bare = first;
+    if (this.push(problem)) this.bare = first;
   }
 
   get count(): number {
@@ -154,7 +197,9 @@ export class ConstraintErrors {
 function describeValue(value: unknown): string {
   if (value === undefined || value === null) return 'null';
   if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // Numbers are quoted like strings: `Value '0' at 'limit'` (error-messages.md §3).
+  if (typeof value === 'number') return `'${value}'`;
+  if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value))
     return `[${value.map((v) => (typeof v === 'string' ? v : jsonText(v))).join(', ')}]`;
   return jsonText(value);

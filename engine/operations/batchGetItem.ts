@@ -8,6 +8,7 @@ import { checkKey, encodeKey } from '../tables/schema.js';
 import type { Item, Sdk, Wire } from '../types.js';
 import { normalizeItem } from '../values/attribute.js';
 import { jsonText } from '../values/json.js';
+import type { Wording } from '../wording.js';
 import {
   asRecord,
   checkEnum,
@@ -28,13 +29,13 @@ const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
  * lengths are worded the newer way (`Value at 'RequestItems' …`); a bad table name refuses the whole
  * map, echoed as JSON.
  */
-function checkRequest(raw: Record<string, unknown>): Record<string, unknown> {
+function checkRequest(raw: Record<string, unknown>, wording: Wording): Record<string, unknown> {
   const c = new ConstraintErrors();
   checkRequired(c, raw.RequestItems, 'requestItems');
   const requests = asRecord(raw.RequestItems);
   const names = Object.keys(requests);
   if (raw.RequestItems !== undefined && raw.RequestItems !== null && names.length === 0) {
-    c.addUnechoed('RequestItems', 'Member must have length greater than or equal to 1');
+    wording.batchGetNoTables(c, raw.RequestItems);
   }
   if (names.some((name) => !isValidName(name))) {
     c.addText(
@@ -47,10 +48,12 @@ function checkRequest(raw: Record<string, unknown>): Record<string, unknown> {
     checkList(c, keys, `requestItems.${name}.member.keys`);
     if (!Array.isArray(keys)) continue;
     if (keys.length === 0) {
-      c.addUnechoed(`RequestItems.${name}.member.Keys`, 'Member must have length greater than or equal to 1');
+      wording.batchGetKeysLength(c, name, keys, 'Member must have length greater than or equal to 1');
     } else if (keys.length > MAX_BATCH_GET_KEYS) {
-      c.addUnechoed(
-        `RequestItems.${name}.member.Keys`,
+      wording.batchGetKeysLength(
+        c,
+        name,
+        keys,
         `Member must have length less than or equal to ${MAX_BATCH_GET_KEYS}`,
       );
     }
@@ -65,7 +68,7 @@ export function batchGetItem(
   input: Wire<Sdk.BatchGetItemInput>,
 ): Wire<Sdk.BatchGetItemOutput> {
   const raw = asRecord(input);
-  const requests = checkRequest(raw);
+  const requests = checkRequest(raw, ctx.wording);
   let total = 0;
   for (const req of Object.values(requests)) total += (asRecord(req).Keys as unknown[]).length;
   if (total > MAX_BATCH_GET_KEYS) throw validation('Too many items requested for the BatchGetItem call');
@@ -86,13 +89,13 @@ export function batchGetItem(
   const plans = Object.entries(requests).map(([name, req]) => {
     const r = asRecord(req);
     checkPlaceholdersHaveExpressions(r, ['ProjectionExpression']);
-    const attrs = newAttributes(r, 'current');
+    const attrs = newAttributes(r, ctx.wording.itemValues);
     const projection = readProjection(r, attrs);
     attrs.assertAllUsed();
     const table = ctx.table(name);
     const seen = new Set<string>();
     const keys = (r.Keys as unknown[]).map((k) => {
-      const keyValues = normalizeItem(k, 'Key', 'current');
+      const keyValues = normalizeItem(k, 'Key', ctx.wording.itemValues);
       checkKey(table.key, keyValues);
       const key = encodeKey(table.key, keyValues);
       const id = key.pk.toString('hex') + '/' + key.sk.toString('hex');

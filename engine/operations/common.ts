@@ -1,26 +1,11 @@
 // Request checks shared by the operations: DynamoDB's constraint messages for names, enums and
 // numbers, the two forms in which DynamoDB checks a request's members, and the rules about mixing
 // expression and legacy parameters.
-import { ConstraintErrors, DynamoError, validation } from '../errors.js';
+import { ConstraintErrors, DynamoError, validation, wrongTypeMessage } from '../errors.js';
+import type { MemberType } from '../errors.js';
 
 export { ConstraintErrors };
-
-/** What a request member should have been, in the words of DynamoDB's (Java) deserializer. */
-export type MemberType = 'string' | 'number' | 'boolean' | 'list' | 'map';
-
-const JAVA_TYPE: Readonly<Record<'string' | 'number' | 'boolean', string>> = {
-  string: 'String',
-  number: 'Integer',
-  boolean: 'Boolean',
-};
-
-/** The parser token DynamoDB names for a scalar JSON value (`NUMBER_VALUE`, `TRUE_VALUE`, …). */
-function tokenName(value: unknown): string {
-  if (value === true) return 'TRUE_VALUE';
-  if (value === false) return 'FALSE_VALUE';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'NUMBER_VALUE' : 'DECIMAL_VALUE';
-  return 'STRING_VALUE';
-}
+export type { MemberType };
 
 /**
  * A request member of the wrong JSON type: DynamoDB's deserializer refuses it before any
@@ -32,23 +17,6 @@ export function wrongType(_member: string, expected: MemberType, value: unknown)
   const message = wrongTypeMessage(expected, value);
   // DynamoDB's SerializationException carries `Message`, capital M.
   return new DynamoError('SerializationException', message, { Message: message });
-}
-
-function wrongTypeMessage(expected: MemberType, value: unknown): string {
-  if (expected === 'list' || expected === 'map') {
-    if (value === null || typeof value !== 'object') return 'Unexpected field type';
-    // A list where a structure belongs, or a structure where a list belongs: DynamoDB's exact
-    // words for these two are not documented; these follow its scalar-in-collection texts (guess).
-    return Array.isArray(value)
-      ? 'Start of list found where not expected'
-      : 'Start of structure or map found where not expected';
-  }
-  const java = JAVA_TYPE[expected];
-  if (Array.isArray(value)) return `Unrecognized collection type class java.lang.${java}`;
-  if (value !== null && typeof value === 'object')
-    return 'Start of structure or map found where not expected';
-  if (expected === 'boolean' && typeof value === 'string') return 'Unexpected token received from parser';
-  return `${tokenName(value)} cannot be converted to ${java}`;
 }
 
 /** A list member: refuses other JSON types, then checks its length bounds. */
@@ -112,6 +80,16 @@ export function checkTableName(c: ConstraintErrors, value: unknown, path = 'tabl
 export function checkItemTableName(c: ConstraintErrors, value: unknown, path = 'tableName'): void {
   if (value === '') c.add(value, path, 'Member must have length greater than or equal to 1');
   else checkTableName(c, value, path);
+}
+
+/**
+ * The TableName of the table operations (CreateTable, DeleteTable, DescribeTable, UpdateTable,
+ * DescribeTimeToLive): a missing one has its own message, before any constraint.
+ */
+export function checkRequiredTableName(c: ConstraintErrors, value: unknown): void {
+  if (value === undefined || value === null)
+    throw validation("The parameter 'TableName' is required but was not present in the request");
+  checkTableName(c, value);
 }
 
 /** The table name part of a TableName that may be an ARN. */
@@ -265,10 +243,34 @@ export function checkMembers(
 
 /** An operation whose members DynamoDB checks in either form, and what sends a request to the older. */
 export interface MemberForms {
-  readonly newer: readonly MemberRule[];
+  /** The newer form's members in groups: the first group with a problem reports all of its problems. */
+  readonly newer: readonly (readonly MemberRule[])[];
   readonly older: readonly MemberRule[];
   /** The member whose absence sends a request to the older form. */
   readonly required: string;
+}
+
+/**
+ * Runs each group of rules in order and reports the problems of the first group that has any, one
+ * problem a member (a name both too short and off its pattern is reported for its pattern alone).
+ */
+export function checkMemberGroups(
+  raw: Record<string, unknown>,
+  groups: readonly (readonly MemberRule[])[],
+): void {
+  for (const group of groups) {
+    if (group.length === 1) {
+      checkMembers(raw, group, true);
+      continue;
+    }
+    const c = new ConstraintErrors();
+    for (const rule of group) {
+      const first = new ConstraintErrors(true);
+      rule(first, raw);
+      for (const problem of first.problems) c.addText(problem);
+    }
+    c.throwIfAny();
+  }
 }
 
 /**
@@ -297,7 +299,7 @@ export function readsAsOlder(raw: Record<string, unknown>, required: string): bo
  */
 export function checkMemberForms(raw: Record<string, unknown>, forms: MemberForms): void {
   try {
-    checkMembers(raw, forms.newer, true);
+    checkMemberGroups(raw, forms.newer);
   } catch (e) {
     if (e instanceof DynamoError && e.type === 'ValidationException' && readsAsOlder(raw, forms.required))
       checkMembers(raw, forms.older);

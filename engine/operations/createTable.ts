@@ -14,7 +14,7 @@ import {
   checkName,
   checkRange,
   checkRequired,
-  checkTableName,
+  checkRequiredTableName,
 } from './common.js';
 import { describeTableNow } from './describeTable.js';
 import { checkTags } from './tagRules.js';
@@ -37,10 +37,28 @@ export function checkThroughputConstraints(c: ConstraintErrors, pt: unknown, pat
   checkRange(c, p.WriteCapacityUnits, `${path}.writeCapacityUnits`, 1);
 }
 
+/** `KeySchemaElement(attributeName=pk, keyType=HASH)`: one element as DynamoDB echoes it. */
+function keySchemaElementText(e: unknown): string {
+  const el = asRecord(e);
+  const text = (v: unknown) =>
+    v === undefined || v === null ? 'null' : typeof v === 'string' ? v : JSON.stringify(v);
+  return `KeySchemaElement(attributeName=${text(el.AttributeName)}, keyType=${text(el.KeyType)})`;
+}
+
 export function checkKeySchemaConstraints(c: ConstraintErrors, ks: unknown, path: string, max: number): void {
   checkRequired(c, ks, path);
   if (!Array.isArray(ks)) return;
-  checkList(c, ks, path, 1, max);
+  checkList(c, ks, path);
+  // The list is echoed as the server's Java toString renders it (error-messages.md §3).
+  const echo = () => `[${ks.map(keySchemaElementText).join(', ')}]`;
+  if (ks.length < 1)
+    c.addText(
+      `Value '[]' at '${path}' failed to satisfy constraint: Member must have length greater than or equal to 1`,
+    );
+  if (ks.length > max)
+    c.addText(
+      `Value '${echo()}' at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+    );
   ks.forEach((e, i) => {
     const el = asRecord(e);
     checkRequired(c, el.AttributeName, `${path}.${i + 1}.member.attributeName`);
@@ -54,7 +72,7 @@ export function checkProjectionConstraints(c: ConstraintErrors, p: unknown, path
   checkRequired(c, p, path);
   if (p === undefined || p === null) return;
   const proj = asRecord(p);
-  checkEnum(c, proj.ProjectionType, `${path}.projectionType`, ['ALL', 'KEYS_ONLY', 'INCLUDE']);
+  checkEnum(c, proj.ProjectionType, `${path}.projectionType`, ['ALL', 'INCLUDE', 'KEYS_ONLY']);
   checkList(c, proj.NonKeyAttributes, `${path}.nonKeyAttributes`, 1, 20);
 }
 
@@ -130,7 +148,7 @@ export function createTable(
 ): Wire<Sdk.CreateTableOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
-  checkTableName(c, raw.TableName);
+  checkRequiredTableName(c, raw.TableName);
   checkRequired(c, raw.AttributeDefinitions, 'attributeDefinitions');
   checkList(c, raw.AttributeDefinitions, 'attributeDefinitions');
   checkKeySchemaConstraints(c, raw.KeySchema, 'keySchema', 2);
@@ -263,6 +281,13 @@ export function createTable(
     );
   }
   if (used.size !== defNames.size) {
+    // With an index DynamoDB names the unused definitions; both lists sorted (as its two captured
+    // examples are; error-messages.md §6).
+    if ((input.GlobalSecondaryIndexes?.length ?? 0) + (input.LocalSecondaryIndexes?.length ?? 0) > 0) {
+      throw invalidParameter(
+        `Some AttributeDefinitions are not used. AttributeDefinitions: [${[...defNames].sort().join(', ')}], keys used: [${[...used].sort().join(', ')}]`,
+      );
+    }
     throw invalidParameter(
       'Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions',
     );

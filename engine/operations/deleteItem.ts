@@ -8,7 +8,7 @@ import {
   OLDER_WRITE_CHECKS,
   readPutOrDelete,
   runSingleWrite,
-  SINGLE_WRITE_CHECKS,
+  singleWriteChecks,
 } from './writePlan.js';
 import type { WriteChecks, WritePlan } from './writePlan.js';
 
@@ -38,8 +38,8 @@ export function prepareDelete(
 
 export function deleteItem(ctx: EngineContext, input: Wire<Sdk.DeleteItemInput>): Wire<Sdk.DeleteItemOutput> {
   const raw = asRecord(input);
-  checkSingleWriteRequest(raw, 'DeleteItem');
-  const plan = prepareDelete(ctx, raw, '', SINGLE_WRITE_CHECKS);
+  checkSingleWriteRequest(raw, 'DeleteItem', ctx.wording);
+  const plan = prepareDelete(ctx, raw, '', singleWriteChecks(ctx.wording));
   return runSingleWrite(ctx, raw, plan, (done) =>
     raw.ReturnValues === 'ALL_OLD' ? done.oldItem : undefined,
   );

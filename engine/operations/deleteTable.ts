@@ -5,7 +5,7 @@ import type { EngineContext } from '../context.js';
 import { resourceInUse } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 import type { Sdk, Wire } from '../types.js';
-import { asRecord, checkTableName, tableNameOf } from './common.js';
+import { asRecord, checkRequiredTableName, tableNameOf } from './common.js';
 import { describeTableNow } from './describeTable.js';
 
 export function deleteTable(
@@ -14,7 +14,7 @@ export function deleteTable(
 ): Wire<Sdk.DeleteTableOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
-  checkTableName(c, raw.TableName);
+  checkRequiredTableName(c, raw.TableName);
   c.throwIfAny();
   const name = tableNameOf(input.TableName!);
   const table = ctx.catalog.get(name);

@@ -3,7 +3,7 @@ import type { EngineContext } from '../context.js';
 import { ConstraintErrors, DynamoError } from '../errors.js';
 import type { Table, TableDescription } from '../tables/table.js';
 import type { Sdk, Wire } from '../types.js';
-import { asRecord, checkTableName, tableNameOf } from './common.js';
+import { asRecord, checkRequiredTableName, tableNameOf } from './common.js';
 
 export function describeTableNow(ctx: EngineContext, table: Table): TableDescription {
   ctx.settle(table);
@@ -33,7 +33,7 @@ export function describeTable(
 ): Wire<Sdk.DescribeTableOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
-  checkTableName(c, raw.TableName);
+  checkRequiredTableName(c, raw.TableName);
   c.throwIfAny();
   const name = tableNameOf(input.TableName!);
   const deleting = ctx.deleting.get(ctx.tableKey(name));

@@ -3,7 +3,7 @@
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, DynamoError } from '../errors.js';
 import type { Sdk, Wire } from '../types.js';
-import { asRecord, checkTableName, tableNameOf } from './common.js';
+import { asRecord, checkRequiredTableName, tableNameOf } from './common.js';
 
 export function describeTimeToLive(
   ctx: EngineContext,
@@ -11,7 +11,7 @@ export function describeTimeToLive(
 ): Wire<Sdk.DescribeTimeToLiveOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
-  checkTableName(c, raw.TableName);
+  checkRequiredTableName(c, raw.TableName);
   c.throwIfAny();
   const name = tableNameOf(input.TableName!);
   const table = ctx.catalog.get(name);

@@ -29,8 +29,8 @@ export function getItem(ctx: EngineContext, input: Wire<Sdk.GetItemInput>): Wire
   c.throwIfAny();
   checkExpressionMix(raw, ['AttributesToGet'], ['ProjectionExpression']);
   checkPlaceholdersHaveExpressions(raw, ['ProjectionExpression']);
-  const keyValues = normalizeItem(raw.Key, 'Key', 'current');
-  const attrs = newAttributes(raw, 'current');
+  const keyValues = normalizeItem(raw.Key, 'Key', ctx.wording.itemValues);
+  const attrs = newAttributes(raw, ctx.wording.itemValues);
   const projection = readProjection(raw, attrs);
   attrs.assertAllUsed();
 

@@ -12,7 +12,7 @@ import {
   OLDER_WRITE_CHECKS,
   readPutOrDelete,
   runSingleWrite,
-  SINGLE_WRITE_CHECKS,
+  singleWriteChecks,
 } from './writePlan.js';
 import type { WriteChecks, WritePlan } from './writePlan.js';
 
@@ -49,8 +49,8 @@ export function preparePut(
 
 export function putItem(ctx: EngineContext, input: Wire<Sdk.PutItemInput>): Wire<Sdk.PutItemOutput> {
   const raw = asRecord(input);
-  checkSingleWriteRequest(raw, 'PutItem');
-  const plan = preparePut(ctx, raw, '', SINGLE_WRITE_CHECKS);
+  checkSingleWriteRequest(raw, 'PutItem', ctx.wording);
+  const plan = preparePut(ctx, raw, '', singleWriteChecks(ctx.wording));
   return runSingleWrite(ctx, raw, plan, (done) =>
     raw.ReturnValues === 'ALL_OLD' ? done.oldItem : undefined,
   );

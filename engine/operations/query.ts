@@ -15,6 +15,7 @@ import { encodeCompositePart, encodeKeyValue } from '../keys/encoding.js';
 import { prefixUpperBound, readPage } from '../tables/reader.js';
 import type { Bound, ReadRange } from '../tables/reader.js';
 import { encodePartition } from '../tables/schema.js';
+import { WORDINGS } from '../wording.js';
 import type { KeyAttribute, KeySchema } from '../tables/schema.js';
 import type { AttributeValue, Sdk, Wire } from '../types.js';
 import { typeOf } from '../values/attribute.js';
@@ -27,6 +28,7 @@ import {
   pageCapacity,
   READ_MEMBERS,
   readFilter,
+  limitIn,
   resolveSelect,
   resolveTarget,
   startPosition,
@@ -62,7 +64,14 @@ export function keyRange(schema: KeySchema, terms: readonly KeyTerm[]): ReadRang
     byName.set(t.name, t);
   }
   const known = new Set([...schema.partition, ...schema.sort].map((a) => a.name));
-  for (const name of byName.keys()) if (!known.has(name)) throw unsupported();
+  for (const name of byName.keys()) {
+    if (known.has(name)) continue;
+    // A condition on another attribute stands where a key attribute's belongs: DynamoDB names the
+    // first key attribute left without a condition (error-messages.md §5).
+    const missing = [...schema.partition, ...schema.sort].find((a) => !byName.has(a.name));
+    if (missing) throw validation(`Query condition missed key schema element: ${missing.name}`);
+    throw unsupported();
+  }
   const checkType = (a: KeyAttribute, t: KeyTerm) => {
     for (const v of termValues(t)) {
       if (typeOf(v) !== a.type) throw invalidParameter('Condition parameter type does not match schema type');
@@ -180,8 +189,26 @@ export function keyRange(schema: KeySchema, terms: readonly KeyTerm[]): ReadRang
   }
 }
 
-/** Query's members checked in the newer form, ahead of the others (common.ts, `MemberRule`). */
-const QUERY_NEWER_MEMBERS = [member.newerMinimum('Limit', 1), member.newerConditionalOperator()];
+/**
+ * Query's members. The new layer checks Limit and ConditionalOperator in the newer form, ahead of
+ * the others, reporting the first problem alone (common.ts, `MemberRule`); the old layer checks them
+ * in the older form with the rest, all problems together (their place among them is a guess).
+ */
+const QUERY_MEMBERS = {
+  firstNewer: {
+    newer: [limitIn(WORDINGS.new), member.newerConditionalOperator()],
+    older: [READ_MEMBERS.attributesToGet, READ_MEMBERS.select, READ_MEMBERS.returnConsumedCapacity],
+  },
+  allOlder: {
+    older: [
+      limitIn(WORDINGS.old),
+      READ_MEMBERS.conditionalOperator,
+      READ_MEMBERS.attributesToGet,
+      READ_MEMBERS.select,
+      READ_MEMBERS.returnConsumedCapacity,
+    ],
+  },
+} as const;
 
 export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk.QueryOutput> {
   const raw = asRecord(input);
@@ -193,15 +220,14 @@ export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk
         ? ['AttributesToGet', 'QueryFilter', 'ConditionalOperator']
         : ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
     expressions: ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],
-    newer: QUERY_NEWER_MEMBERS,
-    older: [READ_MEMBERS.attributesToGet, READ_MEMBERS.select, READ_MEMBERS.returnConsumedCapacity],
+    ...QUERY_MEMBERS[ctx.wording.queryMembers],
   });
   if (raw.KeyConditionExpression === undefined && raw.KeyConditions === undefined) {
     throw validation(
       'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.',
     );
   }
-  const attrs = newAttributes(raw, 'current');
+  const attrs = newAttributes(raw, ctx.wording.itemValues);
   const terms =
     typeof raw.KeyConditionExpression === 'string'
       ? parseKeyCondition(raw.KeyConditionExpression, attrs)
@@ -212,7 +238,13 @@ export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk
 
   const table = ctx.table(tableNameOf(input.TableName!));
   const target = resolveTarget(table, raw.IndexName, raw.ConsistentRead);
-  const select = resolveSelect(target, raw.Select, projection, Array.isArray(raw.AttributesToGet));
+  const select = resolveSelect(
+    target,
+    raw.Select,
+    projection,
+    Array.isArray(raw.AttributesToGet),
+    ctx.wording,
+  );
   const keyCount = target.key.partition.length + target.key.sort.length;
   if (typeof raw.KeyConditionExpression === 'string' && terms.length > keyCount) {
     throw validation(

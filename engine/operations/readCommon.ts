@@ -21,24 +21,27 @@ import type { Index, Table } from '../tables/table.js';
 import type { Item } from '../types.js';
 import { normalizeItem, typeOf } from '../values/attribute.js';
 import type { ValueLayer } from '../values/layer.js';
+import { bespoke } from '../wording.js';
+import type { Wording } from '../wording.js';
 import {
   checkExpressionMix,
   checkMembers,
   checkName,
-  checkRange,
   checkTableName,
-  CONDITIONAL_OPERATORS,
   member,
+  OLDER_ENUMS,
   RETURN_CONSUMED_CAPACITY,
+  wrongType,
 } from './common.js';
 import type { MemberRule } from './common.js';
 import { checkPlaceholdersHaveExpressions } from './itemCommon.js';
 
+/** Select's values, in the order DynamoDB lists them in its enum message (error-messages.md §3). */
 export const SELECT_VALUES = [
-  'ALL_ATTRIBUTES',
-  'ALL_PROJECTED_ATTRIBUTES',
   'SPECIFIC_ATTRIBUTES',
   'COUNT',
+  'ALL_ATTRIBUTES',
+  'ALL_PROJECTED_ATTRIBUTES',
 ] as const;
 export type Select = (typeof SELECT_VALUES)[number];
 
@@ -63,8 +66,11 @@ export const READ_MEMBERS = {
     'returnConsumedCapacity',
     RETURN_CONSUMED_CAPACITY,
   ),
-  conditionalOperator: member.enumValue('ConditionalOperator', 'conditionalOperator', CONDITIONAL_OPERATORS),
-  limit: ((c, raw) => checkRange(c, raw.Limit, 'limit', 1)) as MemberRule,
+  conditionalOperator: member.enumValue(
+    'ConditionalOperator',
+    'conditionalOperator',
+    OLDER_ENUMS.conditionalOperator,
+  ),
   /** An empty AttributesToGet, echoed quoted as `'[]'` by Query and Scan. */
   attributesToGet: ((c, raw) => {
     if (Array.isArray(raw.AttributesToGet) && raw.AttributesToGet.length === 0)
@@ -73,6 +79,16 @@ export const READ_MEMBERS = {
       );
   }) as MemberRule,
 };
+
+/** Query's and Scan's Limit, at least 1, refused in `wording`'s words (engine/wording.ts). */
+export const limitIn =
+  (wording: Wording): MemberRule =>
+  (c, raw) => {
+    const v = raw.Limit;
+    if (v === undefined || v === null) return;
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw wrongType('limit', 'number', v);
+    if (v < 1) wording.limitTooSmall(c, v);
+  };
 
 /**
  * The request checks Query and Scan share, in DynamoDB's order: the newer form's members (the first
@@ -141,6 +157,7 @@ export function resolveSelect(
   select: unknown,
   projection: Path[] | undefined,
   legacyProjection: boolean,
+  wording: Wording,
 ): Select {
   const what = legacyProjection ? 'AttributesToGet' : 'ProjectionExpression';
   if (select === undefined || select === null) {
@@ -148,13 +165,17 @@ export function resolveSelect(
     return target.index ? 'ALL_PROJECTED_ATTRIBUTES' : 'ALL_ATTRIBUTES';
   }
   const s = select as Select;
+  // Parameter combinations: checks of the request alone, enveloped by the new layer (§1 rule 3).
   if (s === 'SPECIFIC_ATTRIBUTES' && !projection) {
-    throw validation(
-      'Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES',
+    throw bespoke(
+      wording,
+      validation(
+        'Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES',
+      ),
     );
   }
   if (s !== 'SPECIFIC_ATTRIBUTES' && projection) {
-    throw validation(`Cannot specify the ${what} when choosing to get ${s}`);
+    throw bespoke(wording, validation(`Cannot specify the ${what} when choosing to get ${s}`));
   }
   if (s === 'ALL_PROJECTED_ATTRIBUTES' && !target.index) {
     throw validation('ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName');

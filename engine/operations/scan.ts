@@ -17,6 +17,7 @@ import {
   partitionsBetween,
   READ_MEMBERS,
   readFilter,
+  limitIn,
   resolveSelect,
   resolveTarget,
   startPosition,
@@ -63,7 +64,7 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
       READ_MEMBERS.select,
       READ_MEMBERS.returnConsumedCapacity,
       READ_MEMBERS.conditionalOperator,
-      READ_MEMBERS.limit,
+      limitIn(ctx.wording),
       (c) => checkRange(c, raw.Segment, 'segment', 0, 999999),
       (c) => checkRange(c, raw.TotalSegments, 'totalSegments', 1, 1000000),
     ],
@@ -76,7 +77,13 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
 
   const table = ctx.table(tableNameOf(input.TableName!));
   const target = resolveTarget(table, raw.IndexName, raw.ConsistentRead);
-  const select = resolveSelect(target, raw.Select, projection, Array.isArray(raw.AttributesToGet));
+  const select = resolveSelect(
+    target,
+    raw.Select,
+    projection,
+    Array.isArray(raw.AttributesToGet),
+    ctx.wording,
+  );
   const segments = segmentRange(
     (raw.Segment as number | undefined) ?? 0,
     (raw.TotalSegments as number | undefined) ?? 1,

@@ -34,7 +34,7 @@ export function transactGetItems(
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequired(c, raw.TransactItems, 'transactItems');
-  checkTransactItems(c, raw.TransactItems, 'TransactGetItem');
+  checkTransactItems(c, raw.TransactItems, 'TransactGetItem', ctx.wording);
   checkEnum(c, raw.ReturnConsumedCapacity, 'returnConsumedCapacity', RETURN_CONSUMED_CAPACITY);
   if (Array.isArray(raw.TransactItems)) {
     raw.TransactItems.forEach((e, i) => {

@@ -240,7 +240,7 @@ export function transactWriteItems(
     RETURN_ITEM_COLLECTION_METRICS,
   );
   checkRequired(c, raw.TransactItems, 'transactItems');
-  checkTransactItems(c, raw.TransactItems, 'TransactWriteItem');
+  checkTransactItems(c, raw.TransactItems, 'TransactWriteItem', ctx.wording);
   if (Array.isArray(raw.TransactItems)) {
     raw.TransactItems.forEach((e, i) => {
       const kinds = kindsOf(e);

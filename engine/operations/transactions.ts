@@ -9,6 +9,7 @@ import type { KeySchema } from '../tables/schema.js';
 import type { Item } from '../types.js';
 import { typeOf } from '../values/attribute.js';
 import { jsonText } from '../values/json.js';
+import type { Wording } from '../wording.js';
 import { wrongType } from './common.js';
 import type { ConstraintErrors } from './common.js';
 import type { WritePlan } from './writePlan.js';
@@ -63,15 +64,24 @@ export function keyRejection(schema: KeySchema, values: Item, whole: boolean): R
  * TransactItems' length, with the list echoed as DynamoDB does: `Value '[]' at 'transactItems'
  * failed to satisfy constraint: Member must have length greater than or equal to 1`.
  */
-export function checkTransactItems(c: ConstraintErrors, list: unknown, element: string): void {
+export function checkTransactItems(
+  c: ConstraintErrors,
+  list: unknown,
+  element: string,
+  wording: Wording,
+): void {
   if (list === undefined || list === null) return;
   if (!Array.isArray(list)) throw wrongType('transactItems', 'list', list);
   if (list.length < 1)
-    c.add(echoList(list, element), 'transactItems', 'Member must have length greater than or equal to 1');
-  if (list.length > MAX_TRANSACTION_ITEMS) {
-    c.add(
+    wording.transactItemsLength(
+      c,
       echoList(list, element),
-      'transactItems',
+      'Member must have length greater than or equal to 1',
+    );
+  if (list.length > MAX_TRANSACTION_ITEMS) {
+    wording.transactItemsLength(
+      c,
+      echoList(list, element),
       `Member must have length less than or equal to ${MAX_TRANSACTION_ITEMS}`,
     );
   }

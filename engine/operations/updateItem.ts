@@ -22,7 +22,7 @@ import {
   OLDER_WRITE_CHECKS,
   requestError,
   runSingleWrite,
-  SINGLE_WRITE_CHECKS,
+  singleWriteChecks,
 } from './writePlan.js';
 import type { WriteChecks, WritePlan } from './writePlan.js';
 
@@ -138,8 +138,8 @@ export function updateReturnValues(
 
 export function updateItem(ctx: EngineContext, input: Wire<Sdk.UpdateItemInput>): Wire<Sdk.UpdateItemOutput> {
   const raw = asRecord(input);
-  checkSingleWriteRequest(raw, 'UpdateItem');
-  const plan = prepareUpdate(ctx, raw, '', SINGLE_WRITE_CHECKS);
+  checkSingleWriteRequest(raw, 'UpdateItem', ctx.wording);
+  const plan = prepareUpdate(ctx, raw, '', singleWriteChecks(ctx.wording));
   return runSingleWrite(ctx, raw, plan, (done) =>
     updateReturnValues(raw.ReturnValues, plan.actions, done.oldItem, done.newItem),
   );

@@ -8,7 +8,7 @@ import { Index } from '../tables/table.js';
 import { toKeySchema, toProjection } from '../tables/catalog.js';
 import { BACKFILL_SYNC_CHUNKS } from '../tables/backfill.js';
 import type { Sdk, Wire } from '../types.js';
-import { asRecord, checkEnum, checkName, checkTableName, tableNameOf } from './common.js';
+import { asRecord, checkEnum, checkName, checkRequiredTableName, tableNameOf } from './common.js';
 import {
   checkKeySchemaConstraints,
   checkKeySchemaOrder,
@@ -77,7 +77,7 @@ export function updateTable(
 ): Wire<Sdk.UpdateTableOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
-  checkTableName(c, raw.TableName);
+  checkRequiredTableName(c, raw.TableName);
   checkEnum(c, raw.BillingMode, 'billingMode', ['PROVISIONED', 'PAY_PER_REQUEST']);
   checkEnum(c, raw.TableClass, 'tableClass', ['STANDARD', 'STANDARD_INFREQUENT_ACCESS']);
   checkEnum(

@@ -17,6 +17,7 @@ import {
   checkEnum,
   checkExpressionMix,
   checkMemberForms,
+  checkMembers,
   checkRequired,
   checkTableName,
   CONDITIONAL_OPERATORS,
@@ -25,7 +26,6 @@ import {
   readsAsOlder,
   RETURN_CONSUMED_CAPACITY,
   RETURN_ITEM_COLLECTION_METRICS,
-  RETURN_VALUES,
   RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 } from './common.js';
 import type { MemberForms, MemberRule } from './common.js';
@@ -36,7 +36,9 @@ import {
   newAttributes,
   readWriteCondition,
 } from './itemCommon.js';
-import { normalizeItem } from '../values/attribute.js';
+import { checkValueTypes, normalizeItem } from '../values/attribute.js';
+import { bespoke, WORDINGS } from '../wording.js';
+import type { SingleWrite, Wording } from '../wording.js';
 
 /** What a plan does to the item: store this item, delete it, or leave it (a condition check). */
 export type WriteOutcome = { readonly item: Item; readonly size: number } | 'delete' | 'keep';
@@ -139,7 +141,20 @@ export interface WriteChecks {
   readonly membersChecked?: boolean;
 }
 
-export const SINGLE_WRITE_CHECKS: WriteChecks = { layer: 'current', envelope: true, membersChecked: true };
+/** The checks of PutItem's, UpdateItem's and DeleteItem's own requests, in `wording`'s words. */
+export function singleWriteChecks(wording: Wording): WriteChecks {
+  return wording.bespokeEnvelope ? SINGLE_WRITE_CHECKS_NEW : SINGLE_WRITE_CHECKS_OLD;
+}
+const SINGLE_WRITE_CHECKS_NEW: WriteChecks = {
+  layer: WORDINGS.new.itemValues,
+  envelope: WORDINGS.new.bespokeEnvelope,
+  membersChecked: true,
+};
+const SINGLE_WRITE_CHECKS_OLD: WriteChecks = {
+  layer: WORDINGS.old.itemValues,
+  envelope: WORDINGS.old.bespokeEnvelope,
+  membersChecked: true,
+};
 export const OLDER_WRITE_CHECKS: WriteChecks = { layer: 'older', envelope: false };
 export const BATCH_WRITE_CHECKS: WriteChecks = { ...OLDER_WRITE_CHECKS, putKeyAsKey: true };
 
@@ -194,15 +209,22 @@ export function requestError(error: unknown, checks: WriteChecks): unknown {
   return checks.envelope ? enveloped(error) : error;
 }
 
-type SingleWrite = 'PutItem' | 'UpdateItem' | 'DeleteItem';
+/** A ReturnValues in one layer's words (engine/wording.ts). */
+const returnValuesIn =
+  (wording: Wording): MemberRule =>
+  (c, raw) => {
+    if (raw.ReturnValues !== undefined && raw.ReturnValues !== null)
+      wording.returnValues(c, raw.ReturnValues);
+  };
 
-/** Each member's check in the newer form (operations/common.ts, `MemberRule`). */
+/** Each member's check in the newer form (operations/common.ts, `MemberRule`): the new layer's words. */
 const NEWER_RULES: Readonly<Record<string, MemberRule>> = {
-  TableName: member.itemTableName(),
+  TableName: (c, raw) =>
+    raw.TableName === '' ? WORDINGS.new.emptyItemTableName(c) : checkTableName(c, raw.TableName),
   Item: member.required('Item', 'item'),
   Key: member.required('Key', 'key'),
   ConditionalOperator: member.newerConditionalOperator(),
-  ReturnValues: member.enumValue('ReturnValues', 'returnValues', RETURN_VALUES),
+  ReturnValues: returnValuesIn(WORDINGS.new),
   ReturnConsumedCapacity: member.enumValue(
     'ReturnConsumedCapacity',
     'returnConsumedCapacity',
@@ -220,58 +242,25 @@ const NEWER_RULES: Readonly<Record<string, MemberRule>> = {
   ),
 };
 
-/** Each member's check in the older form: the same members, enums listed in the older order. */
+/** Each member's check in the older form: the old layer's words, enums listed in the older order. */
 const OLDER_RULES: Readonly<Record<string, MemberRule>> = {
   ...NEWER_RULES,
+  TableName: (c, raw) =>
+    raw.TableName === '' ? WORDINGS.old.emptyItemTableName(c) : checkTableName(c, raw.TableName),
   ConditionalOperator: member.enumValue(
     'ConditionalOperator',
     'conditionalOperator',
     OLDER_ENUMS.conditionalOperator,
   ),
-  ReturnValues: member.enumValue('ReturnValues', 'returnValues', OLDER_ENUMS.returnValues),
+  ReturnValues: returnValuesIn(WORDINGS.old),
 };
-
-/** UpdateItem's and DeleteItem's members in the API model's order (the two models list them alike). */
-const KEYED_WRITE_ORDER = [
-  'TableName',
-  'Key',
-  'ConditionalOperator',
-  'ReturnValues',
-  'ReturnConsumedCapacity',
-  'ReturnItemCollectionMetrics',
-  'ReturnValuesOnConditionCheckFailure',
-] as const;
-
-/** The newer form's order: the API model's. */
-const NEWER_ORDER: Readonly<Record<SingleWrite, readonly string[]>> = {
-  PutItem: [
-    'TableName',
-    'Item',
-    'ReturnValues',
-    'ReturnConsumedCapacity',
-    'ReturnItemCollectionMetrics',
-    'ConditionalOperator',
-    'ReturnValuesOnConditionCheckFailure',
-  ],
-  UpdateItem: KEYED_WRITE_ORDER,
-  DeleteItem: KEYED_WRITE_ORDER,
-};
-
-/** The older form's order, the same for the three; the Key or Item comes last. */
-const OLDER_ORDER = [
-  'ReturnConsumedCapacity',
-  'TableName',
-  'ReturnItemCollectionMetrics',
-  'ReturnValues',
-  'ConditionalOperator',
-  'ReturnValuesOnConditionCheckFailure',
-] as const;
 
 function singleWriteForms(operation: SingleWrite): MemberForms {
   const required = operation === 'PutItem' ? 'Item' : 'Key';
   return {
-    newer: NEWER_ORDER[operation].map((m) => NEWER_RULES[m]!),
-    older: [...OLDER_ORDER, required].map((m) => OLDER_RULES[m]!),
+    newer: WORDINGS.new.singleWriteGroups[operation].map((group) => group.map((m) => NEWER_RULES[m]!)),
+    // The older form reports every problem of every member: its one group, flat.
+    older: WORDINGS.old.singleWriteGroups[operation].flat().map((m) => OLDER_RULES[m]!),
     required,
   };
 }
@@ -284,20 +273,29 @@ const SINGLE_WRITE_FORMS: Readonly<Record<SingleWrite, MemberForms>> = {
 
 /**
  * The request checks PutItem, UpdateItem and DeleteItem make before their own: the members in
- * either form (`MemberForms`), then (PutItem and DeleteItem) a ReturnValues other than ALL_OLD or
- * NONE, inside the envelope or, for a request read the older way, bare.
+ * either form (`MemberForms`; the old wording has only the older one), then (PutItem and
+ * DeleteItem) a ReturnValues other than ALL_OLD or NONE, inside the envelope or, for a request
+ * read the older way, bare.
  */
-export function checkSingleWriteRequest(raw: Record<string, unknown>, operation: SingleWrite): void {
+export function checkSingleWriteRequest(
+  raw: Record<string, unknown>,
+  operation: SingleWrite,
+  wording: Wording,
+): void {
   const forms = SINGLE_WRITE_FORMS[operation];
+  checkValueTypes(operation === 'PutItem' ? raw.Item : raw.Key);
+  checkValueTypes(raw.ExpressionAttributeValues);
+  const onlyOlder = wording.singleWriteMembers === 'older';
   try {
-    checkMemberForms(raw, forms);
+    if (onlyOlder) checkMembers(raw, forms.older);
+    else checkMemberForms(raw, forms);
   } catch (e) {
-    throw requestError(e, SINGLE_WRITE_CHECKS);
+    throw bespoke(wording, e);
   }
   const rv = raw.ReturnValues;
   if (operation !== 'UpdateItem' && rv !== undefined && rv !== null && rv !== 'NONE' && rv !== 'ALL_OLD') {
     const error = validation('ReturnValues can only be ALL_OLD or NONE');
-    throw readsAsOlder(raw, forms.required) ? error : requestError(error, SINGLE_WRITE_CHECKS);
+    throw onlyOlder || readsAsOlder(raw, forms.required) ? error : bespoke(wording, error);
   }
 }
 

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { rehashPartitions } from './rehash.js';
 import { separateRegions } from './regions.js';
+import { sortStoredSets } from './sort-sets.js';
 
 /**
  * Schema migrations, applied in order; PRAGMA user_version records how many have run. A database
@@ -140,6 +141,8 @@ const MIGRATIONS: readonly (string | ((sqlite: SqliteDatabase) => void))[] = [
   // 7: each (account, region) is its own namespace of tables: the catalog's key becomes
   // (account, region, name). Existing tables keep the region and account their TableArn names.
   separateRegions,
+  // 8: sets are sorted at write (values/set-order.ts); sort those older versions stored as sent.
+  sortStoredSets,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

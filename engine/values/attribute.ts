@@ -1,5 +1,5 @@
 // Validation and normalisation of attribute values as DynamoDB applies them to incoming requests.
-import { DynamoError, invalidParameter, validation } from '../errors.js';
+import { DynamoError, invalidParameter, validation, wrongTypeMessage } from '../errors.js';
 import type { AttributeType, AttributeValue, Item } from '../types.js';
 import type { ValueLayer } from './layer.js';
 import { normalizeNumberValue } from './number.js';
@@ -16,7 +16,7 @@ export function typeOf(value: AttributeValue): AttributeType {
 }
 
 function serialization(message: string): DynamoError {
-  return new DynamoError('SerializationException', message);
+  return new DynamoError('SerializationException', message, { Message: message });
 }
 
 function nestingError(): DynamoError {
@@ -44,27 +44,26 @@ function valueAt(raw: unknown, depth: number, layer: ValueLayer): AttributeValue
   for (const k in raw) {
     if ((raw as Record<string, unknown>)[k] === undefined || (raw as Record<string, unknown>)[k] === null)
       continue;
-    if (!TYPES.has(k)) throw serialization(`Unexpected field type: ${k}`);
+    // The deserializer drops members it does not know: `{"dog": "cat"}` reads as `{}`.
+    if (!TYPES.has(k)) continue;
     type = k;
     count++;
   }
   if (count === 0) {
-    throw invalidParameter(
-      'Supplied AttributeValue is empty, must contain exactly one of the supported datatypes',
-    );
+    throw validation('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes');
   }
   if (count > 1) {
-    throw invalidParameter(
+    throw validation(
       'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes',
     );
   }
   const v = (raw as Record<string, unknown>)[type!];
   switch (type) {
     case 'S':
-      if (typeof v !== 'string') throw serialization('STRING_VALUE can not be converted to String');
+      if (typeof v !== 'string') throw serialization(wrongTypeMessage('string', v));
       return { S: v };
     case 'N':
-      if (typeof v !== 'string') throw serialization('NUMBER_VALUE can not be converted to String');
+      if (typeof v !== 'string') throw serialization(wrongTypeMessage('string', v));
       return { N: normalizeNumberValue(v, layer) };
     case 'B':
       return { B: checkBase64(v) };
@@ -101,6 +100,65 @@ function valueAt(raw: unknown, depth: number, layer: ValueLayer): AttributeValue
   throw serialization(`Unexpected field type: ${type}`);
 }
 
+/**
+ * The deserializer's pass over a map of attribute values (an Item, a Key, ExpressionAttributeValues):
+ * DynamoDB reads the whole body before it validates anything, so a value of the wrong JSON type is a
+ * SerializationException ahead of every ValidationException of the request (error-messages.md §7).
+ * Only JSON types are checked here, with normalizeValue's words; values nested past the depth limit
+ * are left to normalizeValue, which refuses them.
+ */
+export function checkValueTypes(values: unknown): void {
+  if (values === null || typeof values !== 'object' || Array.isArray(values)) return;
+  for (const name in values) valueTypesAt((values as Record<string, unknown>)[name], 1);
+}
+
+function valueTypesAt(raw: unknown, depth: number): void {
+  if (raw === null || raw === undefined) return;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw serialization('Unexpected value type in payload');
+  if (depth > MAX_NESTING_DEPTH) return;
+  const value = raw as Record<string, unknown>;
+  for (const type in value) {
+    const v = value[type];
+    if (v === undefined || v === null) continue;
+    switch (type) {
+      case 'S':
+      case 'N':
+        if (typeof v !== 'string') throw serialization(wrongTypeMessage('string', v));
+        break;
+      case 'B':
+      case 'BOOL':
+      case 'NULL':
+        if (typeof v !== (type === 'B' ? 'string' : 'boolean'))
+          throw serialization('Unexpected value type in payload');
+        break;
+      case 'L':
+        if (!Array.isArray(v)) throw serialization('Unexpected value type in payload');
+        for (const item of v) valueTypesAt(item, depth + 1);
+        break;
+      case 'M':
+        if (typeof v !== 'object' || Array.isArray(v))
+          throw serialization('Unexpected value type in payload');
+        checkValueTypesAt(v as Record<string, unknown>, depth + 1);
+        break;
+      case 'SS':
+      case 'NS':
+      case 'BS':
+        if (!Array.isArray(v)) throw serialization('Unexpected value type in payload');
+        for (const member of v) {
+          if (typeof member === 'string') continue;
+          throw serialization(
+            type === 'NS' ? wrongTypeMessage('string', member) : 'Unexpected value type in payload',
+          );
+        }
+        break;
+    }
+  }
+}
+
+function checkValueTypesAt(values: Record<string, unknown>, depth: number): void {
+  for (const name in values) valueTypesAt(values[name], depth);
+}
+
 function checkBase64(v: unknown): string {
   if (typeof v !== 'string') throw serialization('Unexpected value type in payload');
   if (!BASE64.test(v)) {
@@ -116,7 +174,7 @@ function setMember(member: unknown, type: SetType, layer: ValueLayer): string {
       if (typeof member !== 'string') throw serialization('Unexpected value type in payload');
       return member;
     case 'NS':
-      if (typeof member !== 'string') throw serialization('NUMBER_VALUE can not be converted to String');
+      if (typeof member !== 'string') throw serialization(wrongTypeMessage('string', member));
       return normalizeNumberValue(member, layer);
     case 'BS':
       return checkBase64(member);

@@ -53,6 +53,8 @@ export interface ServeCliOptions {
   ttlAnyTime?: boolean;
   ttlDelay?: number;
   denyFullScan?: boolean;
+  /** `--error-wording new|old`: which of DynamoDB's request validations words the errors (engine/wording.ts). */
+  errorWording?: 'new' | 'old';
   /** `--throttle off|provisioned|strict`: simulated throughput limits (engine/throttle). */
   throttle?: 'off' | 'provisioned' | 'strict';
   /** `--read-workers N`: threads serving reads beside the writer (0: one thread, as before). */
@@ -142,6 +144,7 @@ export function serveOptionsFromCli(
       ...(opts.ttlAnyTime ? { ttlChangeCooldownMs: 0 } : {}),
       ...(opts.ttlDelay !== undefined ? { ttlDelayMs: opts.ttlDelay } : {}),
       ...(opts.denyFullScan ? { denyFullTableScan: true } : {}),
+      ...(opts.errorWording !== undefined ? { errorWording: opts.errorWording } : {}),
     },
   };
 }
@@ -349,6 +352,12 @@ export function register(program: Command): void {
       parseWorkers,
     )
     .option('--deny-full-scan', 'scan guard: refuse PartiQL statements that would read a whole table')
+    .addOption(
+      new Option(
+        '--error-wording <wording>',
+        "word errors as DynamoDB's new request validation does (new, the default; most regions since 2026) or as the old one (old: DynamoDB Local, the remaining regions and many test suites)",
+      ).choices(['new', 'old']),
+    )
     .addOption(
       new Option(
         '--throttle <mode>',

@@ -1,4 +1,5 @@
 // `sortkey shell`: the PartiQL shell, interactive or scripted. The shell itself lives in main/shell.
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import { defaultDatabasePath } from '../defaults.js';
 import type { ShellOptions } from '../shell/index.js';
@@ -41,6 +42,12 @@ export function register(program: Command): void {
     .option('--capacity', 'show consumed capacity under results (on in the interactive shell)')
     .option('--no-pager', 'print long results without paging ($PAGER or the built-in pager)')
     .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .addOption(
+      new Option(
+        '--error-wording <wording>',
+        "word the local engine's errors as DynamoDB's new request validation (new, the default) or the old one (old)",
+      ).choices(['new', 'old']),
+    )
     .option('-q, --quiet', 'print results and errors only (no banner, no "Created new database")')
     .addHelpText(
       'after',

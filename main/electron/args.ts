@@ -5,6 +5,8 @@ export interface DesktopOptions {
   db: string;
   endpointPort: number | null;
   region: string;
+  /** `--error-wording new|old` (engine/wording.ts); anything else is ignored. */
+  errorWording?: 'new' | 'old';
 }
 
 /** Reads the app's own flags (Electron and Chromium flags are left alone). */
@@ -15,6 +17,7 @@ export function parseDesktopArgs(
   let db = env.SORTKEY_DB ?? defaultDatabasePath(env);
   let endpointPort: number | null = 8000;
   let region = env.SORTKEY_REGION ?? 'us-east-1';
+  let errorWording: 'new' | 'old' | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string | undefined => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i]);
@@ -25,6 +28,10 @@ export function parseDesktopArgs(
       const n = Number(value());
       if (Number.isInteger(n) && n >= 0 && n <= 65535) endpointPort = n;
     } else if (a === '--region' || a.startsWith('--region=')) region = value() ?? region;
+    else if (a === '--error-wording' || a.startsWith('--error-wording=')) {
+      const w = value();
+      if (w === 'new' || w === 'old') errorWording = w;
+    }
   }
-  return { db, endpointPort, region };
+  return { db, endpointPort, region, ...(errorWording !== undefined ? { errorWording } : {}) };
 }

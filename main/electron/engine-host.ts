@@ -21,6 +21,8 @@ import type { BackendErrorShape } from '../../renderer/src/backend/api.js';
 export interface EngineHostOptions {
   db: string;
   region: string;
+  /** `--error-wording`: DynamoDB's new (default) or old request-validation messages. */
+  errorWording?: 'new' | 'old';
   /** Port of the DynamoDB endpoint on 127.0.0.1 (0: any free port), or null for none. */
   endpointPort: number | null;
   version: string;
@@ -58,7 +60,11 @@ export async function runEngineHost(port: MessagePort, options: EngineHostOption
     // Loaded here so a better-sqlite3 built for the wrong runtime is reported, not a crash at import.
     const { Engine } = await import('../../engine/index.js');
     ensureDatabaseDir(options.db);
-    engine = new Engine({ path: options.db, region: options.region });
+    engine = new Engine({
+      path: options.db,
+      region: options.region,
+      ...(options.errorWording !== undefined ? { errorWording: options.errorWording } : {}),
+    });
   } catch (e) {
     post({ kind: 'failed', message: openFailure(e) });
     port.close();

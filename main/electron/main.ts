@@ -72,6 +72,7 @@ async function openEngine(): Promise<void> {
   host = await startEngineHost({
     db: options.db,
     region: options.region,
+    ...(options.errorWording !== undefined ? { errorWording: options.errorWording } : {}),
     endpointPort: options.endpointPort,
     version: packageVersion(),
   });

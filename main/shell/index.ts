@@ -49,6 +49,8 @@ export interface ShellOptions {
   numbers?: string;
   /** Stop each SELECT after this many items. */
   maxItems?: string;
+  /** `--error-wording`: the local engine's error wording (engine/wording.ts). */
+  errorWording?: 'new' | 'old';
   /** false: no pager (`--no-pager`). */
   pager?: boolean;
 }
@@ -79,7 +81,7 @@ export function backendChoice(
   opts: ShellOptions,
   env: NodeJS.ProcessEnv = process.env,
 ):
-  | { kind: 'local'; path: string; region?: string }
+  | { kind: 'local'; path: string; region?: string; errorWording?: 'new' | 'old' }
   | { kind: 'remote'; endpoint?: string; region?: string; profile?: string } {
   const local = opts.db !== undefined || opts.inMemory === true;
   // With --db or --in-memory, --region picks the region of the local tables (each region is its
@@ -108,8 +110,9 @@ export function backendChoice(
       ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
     };
   }
-  if (opts.inMemory) return { kind: 'local', path: ':memory:', ...localRegion };
-  return { kind: 'local', path: resolve(opts.db ?? defaultDatabasePath(env)), ...localRegion };
+  const wording = opts.errorWording !== undefined ? { errorWording: opts.errorWording } : {};
+  if (opts.inMemory) return { kind: 'local', path: ':memory:', ...localRegion, ...wording };
+  return { kind: 'local', path: resolve(opts.db ?? defaultDatabasePath(env)), ...localRegion, ...wording };
 }
 
 export function outputMode(opts: ShellOptions): OutputMode {
@@ -137,7 +140,11 @@ function maxItemsOption(opts: ShellOptions): number | undefined {
 }
 
 export async function openBackend(choice: ReturnType<typeof backendChoice>): Promise<Backend> {
-  if (choice.kind === 'local') return LocalBackend.open(choice.path, choice.region);
+  if (choice.kind === 'local')
+    return LocalBackend.open(choice.path, {
+      ...(choice.region !== undefined ? { region: choice.region } : {}),
+      ...(choice.errorWording !== undefined ? { errorWording: choice.errorWording } : {}),
+    });
   // The SDK loads only for remote shells.
   const { RemoteBackend } = await import('./remote-backend.js');
   return new RemoteBackend(choice);

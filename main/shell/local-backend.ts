@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { EmbeddedConnection } from '../../engine/connection/index.js';
 import { Engine } from '../../engine/engine.js';
+import type { EngineOptions } from '../../engine/engine.js';
 import { ensureDatabaseDir } from '../defaults.js';
 import { ConnectionBackend } from './connection-backend.js';
 
@@ -21,19 +22,15 @@ export class LocalBackend extends ConnectionBackend {
 
   /**
    * Opens a SQLite file (created if missing) or, with `':memory:'`, a scratch database, on the
-   * tables of `region` (default us-east-1, as the server's default).
+   * tables of `options.region` (default us-east-1, as the server's default).
    */
-  static open(path: string, region?: string): LocalBackend {
-    const regionOption = region !== undefined ? { region } : {};
+  static open(path: string, options: Omit<EngineOptions, 'path'> = {}): LocalBackend {
     if (path === ':memory:') {
-      return new LocalBackend(
-        Engine.inMemory(regionOption),
-        'in-memory database (gone when the shell exits)',
-      );
+      return new LocalBackend(Engine.inMemory(options), 'in-memory database (gone when the shell exits)');
     }
     const file = resolve(path);
     ensureDatabaseDir(file);
-    return new LocalBackend(new Engine({ path: file, ...regionOption }), file);
+    return new LocalBackend(new Engine({ ...options, path: file }), file);
   }
 
   /** The region whose tables the shell works on. */

@@ -212,7 +212,7 @@ describe('UpdateContinuousBackups / DescribeContinuousBackups', () => {
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 36 },
         }),
       'ValidationException',
-      "1 validation error detected: Value 36 at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to satisfy constraint: Member must have value less than or equal to 35",
+      "1 validation error detected: Value '36' at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to satisfy constraint: Member must have value less than or equal to 35",
     );
     assertError(
       () => call(engine, 'UpdateContinuousBackups', { TableName: 'Events' }),

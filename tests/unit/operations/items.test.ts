@@ -119,15 +119,13 @@ describe('PutItem / GetItem', () => {
     [
       'an empty attribute value',
       { ...key, x: {} },
-      one(
-        'One or more parameter values were invalid: Supplied AttributeValue is empty, must contain exactly one of the supported datatypes',
-      ),
+      one('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes'),
     ],
     [
       'two types in one value',
       { ...key, x: { S: 'a', N: '1' } },
       one(
-        'One or more parameter values were invalid: Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes',
+        'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes',
       ),
     ],
     [

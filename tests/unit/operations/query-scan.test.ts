@@ -223,7 +223,7 @@ describe('Query', () => {
           ExpressionAttributeValues: { ':p': { S: 'a' }, ':v': { N: '1' } },
         }),
       'ValidationException',
-      'Query key condition not supported',
+      'Query condition missed key schema element: sk',
     );
     assertError(
       () =>

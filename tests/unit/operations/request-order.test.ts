@@ -29,12 +29,16 @@ const S = (s: string) => ({ S: s });
 const key = (pk: AttributeValue) => ({ pk, sk: S('1') });
 const EMPTY_NAME =
   "Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1";
+const EMPTY_NAME_NEWER =
+  "Value at 'TableName' failed to satisfy constraint: Member must have length greater than or equal to 1";
 const NO_KEY = "Value null at 'key' failed to satisfy constraint: Member must not be null";
 const NO_ITEM = "Value null at 'item' failed to satisfy constraint: Member must not be null";
 const enumAt = (value: string, path: string, values: string) =>
   `Value '${value}' at '${path}' failed to satisfy constraint: Member must satisfy enum value set: [${values}]`;
 const RCC = (v: string) => enumAt(v, 'returnConsumedCapacity', 'INDEXES, TOTAL, NONE');
-const RV_NEWER = (v: string) => enumAt(v, 'returnValues', 'NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW');
+// The new layer names neither the value nor the member, and misspells UPDATED_NEW.
+const RV_NEWER = (_v: string) =>
+  'Failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATE_NEW, NONE]';
 const RV_OLDER = (v: string) => enumAt(v, 'returnValues', 'ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW');
 const XOR_OLDER = enumAt('XOR', 'conditionalOperator', 'OR, AND');
 const XOR_NEWER = 'Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]';
@@ -67,19 +71,19 @@ describe('PutItem, UpdateItem and DeleteItem: the newer form reports the first m
       'UpdateItem: an empty table name is only too short',
       'UpdateItem',
       { TableName: '', Key: {} },
-      one(EMPTY_NAME),
+      one(EMPTY_NAME_NEWER),
     ],
     [
       'PutItem: an empty table name is only too short',
       'PutItem',
       { TableName: '', Item: { pk: S('a') } },
-      one(EMPTY_NAME),
+      one(EMPTY_NAME_NEWER),
     ],
     [
       'DeleteItem: an empty table name is only too short',
       'DeleteItem',
       { TableName: '', Key: { pk: S('a') }, ReturnValues: 'BOGUS' },
-      one(EMPTY_NAME),
+      one(EMPTY_NAME_NEWER),
     ],
     [
       'UpdateItem: a bad pattern alone, not also the length',
@@ -162,7 +166,7 @@ describe('PutItem, UpdateItem and DeleteItem: a request without its Key or Item 
       'the enums, an empty table name and the missing key in member order',
       'UpdateItem',
       { TableName: '', ...update, ReturnConsumedCapacity: 'INVALID', ReturnValues: 'INVALID' },
-      `4 validation errors detected: ${RCC('INVALID')}; ${EMPTY_NAME}; ${RV_OLDER('INVALID')}; ${NO_KEY}`,
+      `4 validation errors detected: ${RCC('INVALID')}; ${RV_OLDER('INVALID')}; ${EMPTY_NAME}; ${NO_KEY}`,
     ],
     [
       'XOR in the older wording, joined to the missing key',
@@ -360,22 +364,20 @@ describe('Query and Scan member checks', () => {
       'Query: Select and ReturnConsumedCapacity together, in the older wording',
       'Query',
       { TableName: 'Hash', ...kce, Select: 'INVALID', ReturnConsumedCapacity: 'INVALID' },
-      "2 validation errors detected: Value 'INVALID' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, SPECIFIC_ATTRIBUTES, COUNT]; " +
+      "2 validation errors detected: Value 'INVALID' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]; " +
         RCC('INVALID'),
     ],
     [
-      'Scan: Limit 0 keeps the older wording',
+      'Scan: Limit 0 in the newer wording too (Scan moved from September 2026)',
       'Scan',
       { TableName: 'Hash', Limit: 0 },
-      one(
-        "Value 0 at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
-      ),
+      one("Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1"),
     ],
     [
       'Scan: XOR keeps the older wording',
       'Scan',
       { TableName: 'Hash', ScanFilter: {}, ConditionalOperator: 'XOR' },
-      one(enumAt('XOR', 'conditionalOperator', 'AND, OR')),
+      one(enumAt('XOR', 'conditionalOperator', 'OR, AND')),
     ],
   ]);
 });

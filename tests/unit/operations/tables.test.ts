@@ -65,7 +65,7 @@ describe('CreateTable', () => {
       'missing name',
       { ...keyTable, TableName: undefined },
       'ValidationException',
-      "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null",
+      "The parameter 'TableName' is required but was not present in the request",
     ],
     [
       'short name with bad characters',
@@ -249,7 +249,7 @@ describe('ListTables / DescribeTable / DeleteTable', () => {
     assertError(
       () => call(e, 'ListTables', { Limit: 101 }),
       'ValidationException',
-      "1 validation error detected: Value 101 at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100",
+      "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100",
     );
   });
 

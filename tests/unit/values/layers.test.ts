@@ -495,11 +495,11 @@ describe('value layers: the request envelope of the single-item writes', () => {
 
   it('leaves the messages already in the envelope and the serialization errors alone', () => {
     const enumError = assertError(put({ ReturnValues: 'BOGUS' }), 'ValidationException');
-    assert.match(enumError.message, /^1 validation error detected: Value 'BOGUS' at 'returnValues' failed/);
+    assert.match(enumError.message, /^1 validation error detected: Failed to satisfy constraint: /);
     assertError(
       put({ Item: { pk: S('env'), a: { S: 1 } } }),
       'SerializationException',
-      'STRING_VALUE can not be converted to String',
+      'NUMBER_VALUE cannot be converted to String',
     );
   });
 
