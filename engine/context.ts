@@ -86,6 +86,8 @@ export class EngineContext implements WriteContext {
   readonly db: Database;
   readonly catalog: Catalog;
   readonly writeListeners: WriteListener[] = [];
+  /** Whether some write listener needs the old item of a write to this table (writeNeedsOldItem). */
+  private readonly oldItemReaders: ((table: Table) => boolean)[] = [];
   readonly region: string;
   readonly accountId: string;
   readonly transientStatusMs: number;
@@ -151,6 +153,8 @@ export class EngineContext implements WriteContext {
     this.exports = new ExportService(this);
     this.jobs = new ControlPlaneJobs(this);
     this.writeListeners.push(this.streams.onWrite, this.ttl.onWrite, this.pitr.onWrite, this.jobs.onWrite);
+    // Of these, the ones that look at what a write replaced (point-in-time recovery logs new items only).
+    this.oldItemReaders.push(this.streams.readsOldItem, this.ttl.readsOldItem, this.jobs.readsOldItem);
     this.syncFeatures();
     // An import killed half-way committed some of its chunks: its journal writes them back.
     this.recoverImports();
@@ -267,6 +271,15 @@ export class EngineContext implements WriteContext {
 
   tableArn(name: string): string {
     return `arn:aws:dynamodb:${this.region}:${this.accountId}:table/${name}`;
+  }
+
+  /**
+   * Whether a write listener (a stream, TTL, a backup being taken) looks at the item a write to this
+   * table replaces: when none does, a write that needs nothing else of it reads only its size.
+   */
+  writeNeedsOldItem(table: Table): boolean {
+    for (const reads of this.oldItemReaders) if (reads(table)) return true;
+    return false;
   }
 
   /** The table a data-plane operation addresses; DynamoDB's ResourceNotFoundException when absent. */

@@ -40,6 +40,7 @@ export function preparePut(
     keyValues: pickKey(table.key, item),
     condition,
     returnValuesOnConditionCheckFailure: raw.ReturnValuesOnConditionCheckFailure,
+    needsOldItem: condition !== undefined || raw.ReturnValues === 'ALL_OLD' || table.indexes.size > 0,
     outcome: () => {
       checkItemCollectionSize(ctx, table, item, size);
       return { item, size };

@@ -108,6 +108,12 @@ export class StreamService {
   }
 
   /** The write listener: appends the write's record to the table's enabled stream. */
+  /** Whether onWrite may need a write's old item on this table (a stream is on). */
+  readonly readsOldItem = (table: Table): boolean => {
+    const d = table.description;
+    return d.StreamSpecification?.StreamEnabled === true && !!d.LatestStreamArn;
+  };
+
   readonly onWrite = (effect: WriteEffect): void => {
     const d = effect.table.description;
     if (!d.StreamSpecification?.StreamEnabled || !d.LatestStreamArn) return;

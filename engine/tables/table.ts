@@ -95,6 +95,7 @@ export class Index {
 export class Table {
   private stmts?: {
     get: Statement;
+    size: Statement;
     upsert: Statement;
     delete: Statement;
   };
@@ -129,6 +130,7 @@ export class Table {
       const t = `"${this.sqlName}"`;
       this.stmts = {
         get: db.sqlite.prepare(`SELECT item, size FROM ${t} WHERE h = ? AND pk = ? AND sk = ?`).raw(),
+        size: db.sqlite.prepare(`SELECT size FROM ${t} WHERE h = ? AND pk = ? AND sk = ?`).pluck(),
         upsert: db.sqlite.prepare(
           `INSERT OR REPLACE INTO ${t} (h, pk, sk, item, size) VALUES (?, ?, ?, ?, ?)`,
         ),
@@ -141,6 +143,11 @@ export class Table {
   getRow(db: Database, key: EncodedKey): StoredRow | undefined {
     const row = this.statements(db).get.get(key.hash, key.pk, key.sk) as [string, number] | undefined;
     return row ? { json: row[0], size: row[1] } : undefined;
+  }
+
+  /** The stored size of the item at `key` (undefined when there is none), without reading the item. */
+  getSize(db: Database, key: EncodedKey): number | undefined {
+    return this.statements(db).size.get(key.hash, key.pk, key.sk) as number | undefined;
   }
 
   getItem(db: Database, key: EncodedKey): Item | undefined {

@@ -31,6 +31,7 @@ import type { SigV4Verifier } from './sigv4.js';
  * `execute` may also return a promise (an engine that forwards to a remote endpoint).
  */
 export interface EngineLike {
+  /** The response object, or the response's JSON text already serialised (sent as it is). */
   execute(operation: string, input: unknown): unknown;
   has?(operation: string): boolean;
   /** Sortkey's own operations (Explain, …), reached only through the Sortkey_20250101 prefix. */
@@ -197,6 +198,10 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
 
   /** Answers with an operation's result; false when it cannot be serialised (answered as 500). */
   function sendResult(req: IncomingMessage, res: ServerResponse, op: string, result: unknown): number {
+    if (typeof result === 'string') {
+      send(req, res, 200, result);
+      return 200;
+    }
     let body: string;
     try {
       body = JSON.stringify(result ?? {});
