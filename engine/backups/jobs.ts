@@ -174,7 +174,7 @@ export class ControlPlaneJobs {
   /** The unfinished jobs, by key. */
   list(): { key: string; job: Job }[] {
     return (
-      this.ctx.db.sqlite
+      this.ctx
         .prepare(`SELECT key, value FROM sk_meta WHERE key >= '${PREFIX}' AND key < 'job;' ORDER BY key`)
         .all() as { key: string; value: string }[]
     ).map((r) => ({ key: r.key, job: JSON.parse(r.value) as Job }));

@@ -101,7 +101,7 @@ export class StreamService {
 
   private streams(): Map<string, StreamRow> {
     if (!this.byArn) {
-      const rows = this.ctx.db.sqlite.prepare('SELECT * FROM sk_streams ORDER BY id').all() as RawStreamRow[];
+      const rows = this.ctx.prepare('SELECT * FROM sk_streams ORDER BY id').all() as RawStreamRow[];
       this.byArn = new Map(rows.map((r) => [r.arn, fromRaw(r)]));
     }
     return this.byArn;
@@ -246,9 +246,9 @@ export class StreamService {
 
   /** Streams in creation order, optionally of one table (read afresh from the database). */
   list(tableName?: string): StreamRow[] {
-    const rows = (
-      this.ctx.db.sqlite.prepare('SELECT * FROM sk_streams ORDER BY id').all() as RawStreamRow[]
-    ).map(fromRaw);
+    const rows = (this.ctx.prepare('SELECT * FROM sk_streams ORDER BY id').all() as RawStreamRow[]).map(
+      fromRaw,
+    );
     this.byArn = new Map(rows.map((r) => [r.arn, r]));
     return rows.filter((s) => tableName === undefined || s.tableName === tableName);
   }

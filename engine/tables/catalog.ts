@@ -40,6 +40,9 @@ export class Catalog {
   private readonly rowText = new Map<string, string>();
   private nextId = 1;
 
+  /** Statements of fixed text, prepared once: a test suite creates and drops tables by the hundred. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: Database) {
     this.reload();
     this.measureUncounted();
@@ -137,6 +140,15 @@ export class Catalog {
     return this.tables.get(name);
   }
 
+  private prepare(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.sqlite.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   /** Tables in name order (ListTables' order). */
   list(): Table[] {
     return [...this.tables.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -156,24 +168,23 @@ export class Catalog {
     // Ids come from the file itself, so two processes sharing it never pick the same one, and are
     // never reused (sk_meta keeps the next one): a process still holding a dropped table's object
     // must not reach a newer table through it.
-    const maxId = (
-      this.db.sqlite.prepare('SELECT coalesce(max(id), 0) AS m FROM sk_tables').get() as { m: number }
-    ).m;
-    const stored = this.db.sqlite
-      .prepare(`SELECT value FROM sk_meta WHERE key = 'next_table_id'`)
-      .pluck()
-      .get() as string | undefined;
+    const maxId = (this.prepare('SELECT coalesce(max(id), 0) AS m FROM sk_tables').get() as { m: number }).m;
+    const stored = this.prepare(`SELECT value FROM sk_meta WHERE key = 'next_table_id'`).pluck().get() as
+      string | undefined;
     const id = Math.max(this.nextId, maxId + 1, stored === undefined ? 1 : Number(stored));
     this.nextId = id + 1;
-    this.db.sqlite
-      .prepare(`INSERT OR REPLACE INTO sk_meta (key, value) VALUES ('next_table_id', ?)`)
-      .run(String(id + 1));
+    this.prepare(`INSERT OR REPLACE INTO sk_meta (key, value) VALUES ('next_table_id', ?)`).run(
+      String(id + 1),
+    );
     const table = this.build(id, description, tags);
     // One exec for the item table and its indexes: each schema change costs a schema parse.
     this.db.sqlite.exec([table, ...table.indexes.values()].map((t) => `${t.createSql()};`).join('\n'));
-    this.db.sqlite
-      .prepare('INSERT INTO sk_tables (name, id, description, tags) VALUES (?, ?, ?, ?)')
-      .run(table.name, id, JSON.stringify(description), JSON.stringify(tags));
+    this.prepare('INSERT INTO sk_tables (name, id, description, tags) VALUES (?, ?, ?, ?)').run(
+      table.name,
+      id,
+      JSON.stringify(description),
+      JSON.stringify(tags),
+    );
     this.tables.set(table.name, table);
     this.rowText.delete(table.name);
     this.setStatistics(id, '', { itemCount: 0, sizeBytes: 0 });
@@ -185,9 +196,11 @@ export class Catalog {
   /** Persists a changed description or tags; call inside a transaction. */
   save(table: Table): void {
     this.rowText.delete(table.name);
-    this.db.sqlite
-      .prepare('UPDATE sk_tables SET description = ?, tags = ? WHERE name = ?')
-      .run(JSON.stringify(table.description), JSON.stringify(table.tags), table.name);
+    this.prepare('UPDATE sk_tables SET description = ?, tags = ? WHERE name = ?').run(
+      JSON.stringify(table.description),
+      JSON.stringify(table.tags),
+      table.name,
+    );
   }
 
   /** Creates storage for an index added by UpdateTable; call inside a transaction. */
@@ -198,10 +211,11 @@ export class Catalog {
 
   dropIndexStorage(index: Index): void {
     this.db.sqlite.exec(`DROP TABLE IF EXISTS "${index.sqlName}"`);
-    this.db.sqlite.prepare('DELETE FROM sk_meta WHERE key = ?').run(backfillKey(index.table.id, index.name));
-    this.db.sqlite
-      .prepare('DELETE FROM sk_table_stats WHERE table_id = ? AND index_name = ?')
-      .run(index.table.id, index.name);
+    this.prepare('DELETE FROM sk_meta WHERE key = ?').run(backfillKey(index.table.id, index.name));
+    this.prepare('DELETE FROM sk_table_stats WHERE table_id = ? AND index_name = ?').run(
+      index.table.id,
+      index.name,
+    );
     index.resetStatements();
   }
 
@@ -210,11 +224,9 @@ export class Catalog {
     this.db.sqlite.exec(
       [...table.indexes.values(), table].map((t) => `DROP TABLE IF EXISTS "${t.sqlName}";`).join('\n'),
     );
-    this.db.sqlite.prepare('DELETE FROM sk_tables WHERE name = ?').run(table.name);
-    this.db.sqlite
-      .prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?')
-      .run(...backfillKeyRange(table.id));
-    this.db.sqlite.prepare('DELETE FROM sk_table_stats WHERE table_id = ?').run(table.id);
+    this.prepare('DELETE FROM sk_tables WHERE name = ?').run(table.name);
+    this.prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?').run(...backfillKeyRange(table.id));
+    this.prepare('DELETE FROM sk_table_stats WHERE table_id = ?').run(table.id);
     this.tables.delete(table.name);
     this.rowText.delete(table.name);
     table.resetStatements();

@@ -170,3 +170,44 @@ describe("the server's non-blocking calls", () => {
     e.ctx.db.snapshot(() => assert.equal(timeout(), 5000));
   });
 });
+
+describe('CreateTable/DeleteTable cycles, as test suites run them', () => {
+  it('prepare only the statements of the new table once the first cycle has run', () => {
+    const e = scratchEngine();
+    const cycle = () => {
+      createSimpleTable(e, 'PerTest', false, {
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'g', AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byG',
+            KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      });
+      e.executeWaiting('PutItem', { TableName: 'PerTest', Item: { pk: { S: 'a' }, g: { S: 'x' } } });
+      e.executeWaiting('Scan', {
+        TableName: 'PerTest',
+        FilterExpression: 'g = :g',
+        ExpressionAttributeValues: { ':g': { S: 'x' } },
+      });
+      e.executeWaiting('DeleteTable', { TableName: 'PerTest' });
+    };
+    cycle();
+    const sqlite = e.ctx.db.sqlite;
+    const prepared: string[] = [];
+    const prepare = sqlite.prepare.bind(sqlite);
+    sqlite.prepare = ((sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    }) as typeof sqlite.prepare;
+    cycle();
+    // What is left is the new table's own storage: the old item read (it has an index), its item
+    // row and index row written, one page scanned.
+    for (const sql of prepared) assert.match(sql, /"(t|i)\d+(_byG)?"/, sql);
+    assert.equal(prepared.length, 4, prepared.join('\n'));
+  });
+});
