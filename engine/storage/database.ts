@@ -267,7 +267,9 @@ export class Database {
       for (let v = current; v < SCHEMA_VERSION; v++) {
         const migration = MIGRATIONS[v]!;
         if (typeof migration === 'string') this.sqlite.exec(migration);
-        else migration(this.sqlite);
+        // A function converts the item tables a file already holds; a new file (an in-memory
+        // database at every start) has none, so it is skipped rather than searching for them.
+        else if (current > 0) migration(this.sqlite);
         this.sqlite.pragma(`user_version = ${v + 1}`);
       }
       this.sqlite.exec('COMMIT');

@@ -306,7 +306,7 @@ export class RemoteBackend implements Backend {
     signal?: AbortSignal,
   ): Promise<ExplainOutcome> {
     this.mirror ??= Engine.inMemory();
-    const parsed = parseStatement(statement);
+    const parsed = parseStatement(statement, { fast: true });
     if (parsed.ok) {
       const table = tableOf(parsed.statement);
       if (table) {
