@@ -274,10 +274,13 @@ export class EngineContext implements WriteContext {
   }
 
   /**
-   * Whether a write listener (a stream, TTL, a backup being taken) looks at the item a write to this
-   * table replaces: when none does, a write that needs nothing else of it reads only its size.
+   * Whether a write to this table needs the item it replaces: to maintain an index, or for a write
+   * listener (a stream, TTL, a backup being taken). When neither does, a write that needs nothing
+   * else of it reads only its size. Asked inside the write's transaction, after it caught up with
+   * other processes' changes (an index one of them added).
    */
   writeNeedsOldItem(table: Table): boolean {
+    if (table.indexes.size > 0) return true;
     for (const reads of this.oldItemReaders) if (reads(table)) return true;
     return false;
   }

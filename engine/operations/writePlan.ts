@@ -56,9 +56,9 @@ export interface WritePlan {
   /** Computes the outcome from the current item; may throw a ValidationException. */
   readonly outcome: (current: Item | undefined) => WriteOutcome;
   /**
-   * False when neither the plan (no condition, no ReturnValues, an outcome that ignores the current
-   * item) nor its table (no index) needs the item the write replaces: only its size is read, unless
-   * a write listener wants it (EngineContext.writeNeedsOldItem).
+   * False when the plan (no condition, no ReturnValues, an outcome that ignores the current item)
+   * does not need the item the write replaces: only its size is read, unless the table does (an
+   * index to maintain, a write listener that looks at it: EngineContext.writeNeedsOldItem).
    */
   readonly needsOldItem?: boolean;
 }

@@ -123,6 +123,32 @@ describe('PutItem that needs nothing of the item it replaces', () => {
     });
     assert.deepEqual(reads, { rows: 2, sizes: 0 });
 
+    // An index: the old item's index row must go when its index key changes.
+    createSimpleTable(e, 'Idx', false, {
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'g', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byG',
+          KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+    const indexReads = countReads(e.ctx.catalog.get('Idx')!);
+    call(e, 'PutItem', { TableName: 'Idx', Item: { pk: { S: 'a' }, g: { S: 'one' } } });
+    call(e, 'PutItem', { TableName: 'Idx', Item: { pk: { S: 'a' }, g: { S: 'two' } } });
+    assert.deepEqual(indexReads, { rows: 2, sizes: 0 });
+    const byOne = call(e, 'Query', {
+      TableName: 'Idx',
+      IndexName: 'byG',
+      KeyConditionExpression: 'g = :g',
+      ExpressionAttributeValues: { ':g': { S: 'one' } },
+    });
+    assert.equal(byOne.Count, 0);
+
     // A stream with old images: the record carries what the put replaced.
     createSimpleTable(e, 'Str', false, {
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
