@@ -21,7 +21,8 @@ function hasSourceNewerThan(dir, time) {
     return false;
   }
   for (const entry of entries) {
-    const path = join(dir, entry.name);
+    // Concatenated, not path.join: this runs for every source file at every launch of a checkout.
+    const path = `${dir}/${entry.name}`;
     if (entry.isDirectory()) {
       if (hasSourceNewerThan(path, time)) return true;
     } else if (entry.name.endsWith('.ts') && statSync(path).mtimeMs > time) return true;

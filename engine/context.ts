@@ -96,6 +96,8 @@ export class EngineContext implements WriteContext {
   readonly writeListeners: WriteListener[] = [];
   /** The namespace of requests that name none (unsigned requests, the shell, the studio, tools). */
   defaultNamespace: Namespace;
+  /** Whether some write listener needs the old item of a write to this table (writeNeedsOldItem). */
+  private readonly oldItemReaders: ((table: Table) => boolean)[] = [];
   readonly transientStatusMs: number;
   endpointAddress: string;
   denyFullTableScan: boolean;
@@ -165,6 +167,8 @@ export class EngineContext implements WriteContext {
     this.exports = new ExportService(this);
     this.jobs = new ControlPlaneJobs(this);
     this.writeListeners.push(this.streams.onWrite, this.ttl.onWrite, this.pitr.onWrite, this.jobs.onWrite);
+    // Of these, the ones that look at what a write replaced (point-in-time recovery logs new items only).
+    this.oldItemReaders.push(this.streams.readsOldItem, this.ttl.readsOldItem, this.jobs.readsOldItem);
     this.syncFeatures();
     // An import killed half-way committed some of its chunks: its journal writes them back.
     this.recoverImports();
@@ -314,6 +318,18 @@ export class EngineContext implements WriteContext {
 
   tableArn(name: string): string {
     return `arn:aws:dynamodb:${this.region}:${this.accountId}:table/${name}`;
+  }
+
+  /**
+   * Whether a write to this table needs the item it replaces: to maintain an index, or for a write
+   * listener (a stream, TTL, a backup being taken). When neither does, a write that needs nothing
+   * else of it reads only its size. Asked inside the write's transaction, after it caught up with
+   * other processes' changes (an index one of them added).
+   */
+  writeNeedsOldItem(table: Table): boolean {
+    if (table.indexes.size > 0) return true;
+    for (const reads of this.oldItemReaders) if (reads(table)) return true;
+    return false;
   }
 
   /** The table a data-plane operation addresses; DynamoDB's ResourceNotFoundException when absent. */

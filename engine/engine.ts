@@ -3,7 +3,7 @@ import { EngineContext } from './context.js';
 import type { EngineOptions } from './context.js';
 import type { Namespace } from './tables/table.js';
 import { DynamoError } from './errors.js';
-import { operations, sortkeyOperations } from './operations/index.js';
+import { jsonOperations, operations, sortkeyOperations } from './operations/index.js';
 import { explainOperationInSlices } from './partiql/index.js';
 import type { ExplainResult } from './partiql/index.js';
 import { DatabaseBusyError, isBusyError, isDiskFullError } from './storage/database.js';
@@ -15,6 +15,13 @@ const CONTROL_PLANE = new Set(['CreateTable', 'UpdateTable', 'DeleteTable', 'Imp
 
 /** Operations that read the catalog itself: they always look for other processes' changes first. */
 const CATALOG_READS = new Set(['ListTables', 'DescribeTable', 'CreateTable', 'UpdateTable', 'DeleteTable']);
+
+/**
+ * What `execute` answers with: the response object, or (`'json'`, for an endpoint) the response's
+ * JSON text where the operation can produce it directly (operations/index.ts, `jsonOperations`),
+ * else still the object.
+ */
+export type Answer = 'object' | 'json';
 
 /** Marks an attempt that found the file locked by another process (executeWaiting runs it again). */
 const LOCKED: unique symbol = Symbol('locked');
@@ -54,9 +61,9 @@ export class Engine {
    * A write that finds the file locked by another process waits for it inside SQLite, blocking,
    * for up to 5 s; servers use `executeWaiting`, which waits without blocking.
    */
-  execute(operation: string, input: unknown, namespace?: Namespace): unknown {
+  execute(operation: string, input: unknown, namespace?: Namespace, answer: Answer = 'object'): unknown {
     try {
-      return this.attempt(operation, input, false, namespace);
+      return this.ctx.db.blocking(() => this.attempt(operation, input, false, namespace, answer));
     } catch (e) {
       throw this.publicError(e);
     }
@@ -69,19 +76,25 @@ export class Engine {
    * a promise of it. After `lockWaitMs` (default 5 s) of waiting the request fails with a
    * ThrottlingException, which the SDKs retry.
    */
-  executeWaiting(operation: string, input: unknown, namespace?: Namespace): unknown {
-    const first = this.attemptWithoutWaiting(operation, input, namespace);
+  executeWaiting(
+    operation: string,
+    input: unknown,
+    namespace?: Namespace,
+    answer: Answer = 'object',
+  ): unknown {
+    const first = this.attemptWithoutWaiting(operation, input, namespace, answer);
     if (first !== LOCKED) return first;
-    return this.waitAndRetry(operation, input, namespace);
+    return this.waitAndRetry(operation, input, namespace, answer);
   }
 
   private attemptWithoutWaiting(
     operation: string,
     input: unknown,
     namespace: Namespace | undefined,
+    answer: Answer,
   ): unknown {
     try {
-      return this.ctx.db.withoutWaiting(() => this.attempt(operation, input, true, namespace));
+      return this.ctx.db.withoutWaiting(() => this.attempt(operation, input, true, namespace, answer));
     } catch (e) {
       if (isLocked(e)) return LOCKED;
       throw this.publicError(e);
@@ -92,6 +105,7 @@ export class Engine {
     operation: string,
     input: unknown,
     namespace: Namespace | undefined,
+    answer: Answer,
   ): Promise<unknown> {
     const started = performance.now();
     let delay = 2;
@@ -100,7 +114,7 @@ export class Engine {
       await sleep(delay / 2 + Math.random() * delay);
       delay = Math.min(delay * 2, 64);
       if (!this.ctx.db.sqlite.open) throw this.publicError(new DatabaseBusyError());
-      const result = this.attemptWithoutWaiting(operation, input, namespace);
+      const result = this.attemptWithoutWaiting(operation, input, namespace, answer);
       if (result !== LOCKED) return result;
       if (performance.now() - started >= this.ctx.lockWaitMs) throw this.lockTimeout();
     }
@@ -115,14 +129,15 @@ export class Engine {
     input: unknown,
     lockedIsRetried: boolean,
     namespace: Namespace | undefined,
+    answer: Answer,
   ): unknown {
     if (!this.has(operation)) {
       throw new DynamoError('UnknownOperationException', `Unknown operation: ${operation}`);
     }
-    return this.ctx.inNamespace(namespace, () => this.attemptIn(operation, input, lockedIsRetried));
+    return this.ctx.inNamespace(namespace, () => this.attemptIn(operation, input, lockedIsRetried, answer));
   }
 
-  private attemptIn(operation: string, input: unknown, lockedIsRetried: boolean): unknown {
+  private attemptIn(operation: string, input: unknown, lockedIsRetried: boolean, answer: Answer): unknown {
     this.ctx.refreshIfChanged(CATALOG_READS.has(operation));
     // Capacity accounting, throttling, fault injection and metrics around the call
     // (engine/metrics/monitor.ts): begin() may refuse the request (throttled, or an injected fault).
@@ -131,12 +146,12 @@ export class Engine {
     let result: unknown;
     try {
       try {
-        result = this.dispatch(operation, input);
+        result = this.dispatch(operation, input, answer);
       } catch (e) {
         // Another process sharing the file dropped a table this engine still knew: catch up, retry once.
         if (!(e instanceof Error) || !e.message.startsWith('no such table')) throw e;
         this.ctx.refreshIfChanged(true);
-        result = this.dispatch(operation, input);
+        result = this.dispatch(operation, input, answer);
       }
     } catch (e) {
       if (lockedIsRetried && isLocked(e)) usage.abandoned();
@@ -185,7 +200,11 @@ export class Engine {
     return this.ctx.usage.takeDelay();
   }
 
-  private dispatch(operation: string, input: unknown): unknown {
+  private dispatch(operation: string, input: unknown, answer: Answer): unknown {
+    if (answer === 'json') {
+      const json = jsonOperations[operation];
+      if (json) return json(this.ctx, input ?? {});
+    }
     if (!CONTROL_PLANE.has(operation)) return operations[operation]!(this.ctx, input ?? {});
     try {
       return operations[operation]!(this.ctx, input ?? {});

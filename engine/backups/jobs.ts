@@ -174,7 +174,7 @@ export class ControlPlaneJobs {
   /** The unfinished jobs, by key. */
   list(): { key: string; job: Job }[] {
     return (
-      this.ctx.db.sqlite
+      this.ctx
         .prepare(`SELECT key, value FROM sk_meta WHERE key >= '${PREFIX}' AND key < 'job;' ORDER BY key`)
         .all() as { key: string; value: string }[]
     ).map((r) => ({ key: r.key, job: JSON.parse(r.value) as Job }));
@@ -189,6 +189,9 @@ export class ControlPlaneJobs {
    * The write listener: copy-on-write for snapshot jobs of the written table. Runs inside the
    * write's transaction, after it caught up with the file, so the cursor read here is current.
    */
+  /** Whether onWrite may need a write's old item on this table (a snapshot of it is under way). */
+  readonly readsOldItem = (table: Table): boolean => this.snapshots.size > 0 && this.snapshots.has(table.id);
+
   readonly onWrite = (effect: WriteEffect): void => {
     if (this.snapshots.size === 0) return;
     const jobs = this.snapshots.get(effect.table.id);

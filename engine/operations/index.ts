@@ -12,7 +12,7 @@ import { describeLimits } from './describeLimits.js';
 import { describeTable } from './describeTable.js';
 import { executeStatement } from './executeStatement.js';
 import { executeTransaction } from './executeTransaction.js';
-import { getItem } from './getItem.js';
+import { getItem, getItemJson } from './getItem.js';
 import { listTables } from './listTables.js';
 import { putItem } from './putItem.js';
 import { query } from './query.js';
@@ -103,6 +103,15 @@ export const operations: Record<string, Operation> = typed({
   RestoreTableToPointInTime: restoreTableToPointInTime,
   UpdateContinuousBackups: updateContinuousBackups,
   UpdateTimeToLive: updateTimeToLive,
+});
+
+/**
+ * Operations that can answer with their response's JSON text, for the endpoint to send as it is
+ * (`Engine.execute` with `answer: 'json'`): the same response as the operation's object, serialised
+ * without building it first.
+ */
+export const jsonOperations: Record<string, Operation> = typed({
+  GetItem: getItemJson,
 });
 
 /**

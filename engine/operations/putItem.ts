@@ -40,6 +40,9 @@ export function preparePut(
     keyValues: pickKey(table.key, item),
     condition,
     returnValuesOnConditionCheckFailure: raw.ReturnValuesOnConditionCheckFailure,
+    // Whether the table has an index is asked when the write runs (readCurrent), inside its
+    // transaction: another process may add one in between.
+    needsOldItem: condition !== undefined || raw.ReturnValues === 'ALL_OLD',
     outcome: () => {
       checkItemCollectionSize(ctx, table, item, size);
       return { item, size };

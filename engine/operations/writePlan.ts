@@ -57,14 +57,27 @@ export interface WritePlan {
   readonly conditionFailure?: { readonly code: string; readonly error: () => DynamoError };
   /** Computes the outcome from the current item; may throw a ValidationException. */
   readonly outcome: (current: Item | undefined) => WriteOutcome;
+  /**
+   * False when the plan (no condition, no ReturnValues, an outcome that ignores the current item)
+   * does not need the item the write replaces: only its size is read, unless the table does (an
+   * index to maintain, a write listener that looks at it: EngineContext.writeNeedsOldItem).
+   */
+  readonly needsOldItem?: boolean;
 }
 
 export interface Current {
+  /** The stored item; undefined when there is none, or when only its size was read (`exists`). */
   readonly item: Item | undefined;
   readonly size: number;
+  /** Whether an item is stored, when that differs from `item !== undefined` (its size alone was read). */
+  readonly exists?: boolean;
 }
 
 export function readCurrent(ctx: EngineContext, plan: WritePlan): Current {
+  if (plan.needsOldItem === false && !ctx.writeNeedsOldItem(plan.table)) {
+    const size = plan.table.getSize(ctx.db, plan.key);
+    return size === undefined ? { item: undefined, size: 0 } : { item: undefined, size, exists: true };
+  }
   const row = plan.table.getRow(ctx.db, plan.key);
   return row ? { item: JSON.parse(row.json) as Item, size: row.size } : { item: undefined, size: 0 };
 }
@@ -117,7 +130,17 @@ export function applyOutcome(
     meter.write(plan.table, writeUnits(current.size), effect.indexWrites, multiplier);
     return { oldItem: current.item, newItem: undefined, effect };
   }
-  const effect = writeItem(ctx, plan.table, plan.key, current.item, current.size, outcome.item, outcome.size);
+  const effect = writeItem(
+    ctx,
+    plan.table,
+    plan.key,
+    current.item,
+    current.size,
+    outcome.item,
+    outcome.size,
+    'request',
+    current.exists ?? current.item !== undefined,
+  );
   meter.write(plan.table, writeUnits(Math.max(current.size, outcome.size)), effect.indexWrites, multiplier);
   return { oldItem: current.item, newItem: outcome.item, effect };
 }

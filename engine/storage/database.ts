@@ -211,6 +211,10 @@ export class Database {
   private readonly busyBlocking: { run(): unknown };
   private readonly busyShort: { run(): unknown };
   private waiting = true;
+  /** Whether SQLite's busy timeout is the blocking one now (it is at open). */
+  private blockingTimeoutSet = true;
+  /** `blocking` calls under way. */
+  private blockingCalls = 0;
 
   constructor(options: DatabaseOptions) {
     this.path = options.path;
@@ -271,7 +275,9 @@ export class Database {
       for (let v = current; v < SCHEMA_VERSION; v++) {
         const migration = MIGRATIONS[v]!;
         if (typeof migration === 'string') this.sqlite.exec(migration);
-        else migration(this.sqlite);
+        // A function converts the item tables a file already holds; a new file (an in-memory
+        // database at every start) has none, so it is skipped rather than searching for them.
+        else if (current > 0) migration(this.sqlite);
         this.sqlite.pragma(`user_version = ${v + 1}`);
       }
       this.sqlite.exec('COMMIT');
@@ -287,20 +293,45 @@ export class Database {
    */
   setWaitForLocks(wait: boolean): boolean {
     const old = this.waiting;
-    if (wait !== old) {
-      (wait ? this.busyBlocking : this.busyShort).run();
-      this.waiting = wait;
-    }
+    this.waiting = wait;
+    this.applyBusyTimeout();
     return old;
   }
 
-  /** Runs `fn` with `waitForLocks` off: a write that finds the file locked fails at once. */
+  /** Sets SQLite's busy timeout to what `waitForLocks` asks for, if it is not set so already. */
+  applyBusyTimeout(): void {
+    if (this.blockingTimeoutSet === this.waiting) return;
+    (this.waiting ? this.busyBlocking : this.busyShort).run();
+    this.blockingTimeoutSet = this.waiting;
+  }
+
+  /**
+   * Runs `fn` with `waitForLocks` off: a write that finds the file locked fails at once. Setting
+   * the busy timeout is a statement of its own; a server calls this for every request, so the
+   * timeout it leaves behind is put back only when a waiting caller next needs it: at once inside
+   * `blocking` (an `Engine.execute` under way), else when the next `blocking` call, snapshot or
+   * waiting write transaction begins.
+   */
   withoutWaiting<T>(fn: () => T): T {
-    const old = this.setWaitForLocks(false);
+    const old = this.waiting;
+    this.waiting = false;
+    this.applyBusyTimeout();
     try {
       return fn();
     } finally {
-      this.setWaitForLocks(old);
+      this.waiting = old;
+      if (this.blockingCalls > 0) this.applyBusyTimeout();
+    }
+  }
+
+  /** Runs `fn`, a caller's work that waits for locks as `waitForLocks` says (Engine.execute). */
+  blocking<T>(fn: () => T): T {
+    this.applyBusyTimeout();
+    this.blockingCalls++;
+    try {
+      return fn();
+    } finally {
+      this.blockingCalls--;
     }
   }
 
@@ -357,12 +388,14 @@ export class Database {
       }
     } finally {
       this.busyBlocking.run();
+      this.blockingTimeoutSet = true;
     }
   }
 
   /** A read-only snapshot: every read inside sees the same committed state. */
   snapshot<T>(fn: () => T): T {
     if (this.depth > 0) return fn();
+    this.applyBusyTimeout();
     this.beginRead.run();
     this.depth++;
     try {

@@ -102,13 +102,19 @@ export class StreamService {
 
   private streams(): Map<string, StreamRow> {
     if (!this.byArn) {
-      const rows = this.ctx.db.sqlite.prepare('SELECT * FROM sk_streams ORDER BY id').all() as RawStreamRow[];
+      const rows = this.ctx.prepare('SELECT * FROM sk_streams ORDER BY id').all() as RawStreamRow[];
       this.byArn = new Map(rows.map((r) => [r.arn, fromRaw(r)]));
     }
     return this.byArn;
   }
 
   /** The write listener: appends the write's record to the table's enabled stream. */
+  /** Whether onWrite may need a write's old item on this table (a stream is on). */
+  readonly readsOldItem = (table: Table): boolean => {
+    const d = table.description;
+    return d.StreamSpecification?.StreamEnabled === true && !!d.LatestStreamArn;
+  };
+
   readonly onWrite = (effect: WriteEffect): void => {
     const d = effect.table.description;
     if (!d.StreamSpecification?.StreamEnabled || !d.LatestStreamArn) return;
@@ -244,9 +250,9 @@ export class StreamService {
 
   /** Streams in creation order, optionally of one table (read afresh from the database). */
   list(tableName?: string): StreamRow[] {
-    const rows = (
-      this.ctx.db.sqlite.prepare('SELECT * FROM sk_streams ORDER BY id').all() as RawStreamRow[]
-    ).map(fromRaw);
+    const rows = (this.ctx.prepare('SELECT * FROM sk_streams ORDER BY id').all() as RawStreamRow[]).map(
+      fromRaw,
+    );
     this.byArn = new Map(rows.map((r) => [r.arn, r]));
     return rows.filter((s) => tableName === undefined || s.tableName === tableName);
   }

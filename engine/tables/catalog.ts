@@ -52,6 +52,9 @@ export class Catalog {
    */
   version = 0;
 
+  /** Statements of fixed text, prepared once: a test suite creates and drops tables by the hundred. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: Database) {
     this.reload();
     this.measureUncounted();
@@ -189,6 +192,15 @@ export class Catalog {
     return this.current.get(name);
   }
 
+  private prepare(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.sqlite.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   /** Tables of the current namespace in name order (ListTables' order). */
   list(): Table[] {
     return byName([...this.current.values()]);
@@ -242,34 +254,28 @@ export class Catalog {
     // Ids come from the file itself, so two processes sharing it never pick the same one, and are
     // never reused (sk_meta keeps the next one): a process still holding a dropped table's object
     // must not reach a newer table through it.
-    const maxId = (
-      this.db.sqlite.prepare('SELECT coalesce(max(id), 0) AS m FROM sk_tables').get() as { m: number }
-    ).m;
-    const stored = this.db.sqlite
-      .prepare(`SELECT value FROM sk_meta WHERE key = 'next_table_id'`)
-      .pluck()
-      .get() as string | undefined;
+    const maxId = (this.prepare('SELECT coalesce(max(id), 0) AS m FROM sk_tables').get() as { m: number }).m;
+    const stored = this.prepare(`SELECT value FROM sk_meta WHERE key = 'next_table_id'`).pluck().get() as
+      string | undefined;
     const id = Math.max(this.nextId, maxId + 1, stored === undefined ? 1 : Number(stored));
     this.nextId = id + 1;
-    this.db.sqlite
-      .prepare(`INSERT OR REPLACE INTO sk_meta (key, value) VALUES ('next_table_id', ?)`)
-      .run(String(id + 1));
+    this.prepare(`INSERT OR REPLACE INTO sk_meta (key, value) VALUES ('next_table_id', ?)`).run(
+      String(id + 1),
+    );
     const table = this.build(id, description, tags);
     table.namespace = this.currentNamespace;
     // One exec for the item table and its indexes: each schema change costs a schema parse.
     this.db.sqlite.exec([table, ...table.indexes.values()].map((t) => `${t.createSql()};`).join('\n'));
-    this.db.sqlite
-      .prepare(
-        'INSERT INTO sk_tables (account, region, name, id, description, tags) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        table.namespace.accountId,
-        table.namespace.region,
-        table.name,
-        id,
-        JSON.stringify(description),
-        JSON.stringify(tags),
-      );
+    this.prepare(
+      'INSERT INTO sk_tables (account, region, name, id, description, tags) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(
+      table.namespace.accountId,
+      table.namespace.region,
+      table.name,
+      id,
+      JSON.stringify(description),
+      JSON.stringify(tags),
+    );
     this.current.set(table.name, table);
     this.ids.set(id, table);
     this.rowText.delete(id);
@@ -284,9 +290,11 @@ export class Catalog {
   save(table: Table): void {
     this.rowText.delete(table.id);
     this.version++;
-    this.db.sqlite
-      .prepare('UPDATE sk_tables SET description = ?, tags = ? WHERE id = ?')
-      .run(JSON.stringify(table.description), JSON.stringify(table.tags), table.id);
+    this.prepare('UPDATE sk_tables SET description = ?, tags = ? WHERE id = ?').run(
+      JSON.stringify(table.description),
+      JSON.stringify(table.tags),
+      table.id,
+    );
   }
 
   /** Creates storage for an index added by UpdateTable; call inside a transaction. */
@@ -297,10 +305,11 @@ export class Catalog {
 
   dropIndexStorage(index: Index): void {
     this.db.sqlite.exec(`DROP TABLE IF EXISTS "${index.sqlName}"`);
-    this.db.sqlite.prepare('DELETE FROM sk_meta WHERE key = ?').run(backfillKey(index.table.id, index.name));
-    this.db.sqlite
-      .prepare('DELETE FROM sk_table_stats WHERE table_id = ? AND index_name = ?')
-      .run(index.table.id, index.name);
+    this.prepare('DELETE FROM sk_meta WHERE key = ?').run(backfillKey(index.table.id, index.name));
+    this.prepare('DELETE FROM sk_table_stats WHERE table_id = ? AND index_name = ?').run(
+      index.table.id,
+      index.name,
+    );
     index.resetStatements();
   }
 
@@ -309,11 +318,9 @@ export class Catalog {
     this.db.sqlite.exec(
       [...table.indexes.values(), table].map((t) => `DROP TABLE IF EXISTS "${t.sqlName}";`).join('\n'),
     );
-    this.db.sqlite.prepare('DELETE FROM sk_tables WHERE id = ?').run(table.id);
-    this.db.sqlite
-      .prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?')
-      .run(...backfillKeyRange(table.id));
-    this.db.sqlite.prepare('DELETE FROM sk_table_stats WHERE table_id = ?').run(table.id);
+    this.prepare('DELETE FROM sk_tables WHERE id = ?').run(table.id);
+    this.prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?').run(...backfillKeyRange(table.id));
+    this.prepare('DELETE FROM sk_table_stats WHERE table_id = ?').run(table.id);
     this.tablesOf(table.namespace).delete(table.name);
     this.ids.delete(table.id);
     this.rowText.delete(table.id);

@@ -43,11 +43,8 @@ export interface Counters {
 }
 
 export class Index {
-  private stmts?: {
-    insert: Statement;
-    delete: Statement;
-    size: Statement;
-  };
+  /** Prepared on first use, each on its own: a table a test creates and drops may never need some. */
+  private stmts: { insert?: Statement; delete?: Statement; size?: Statement } = {};
 
   constructor(
     readonly table: Table,
@@ -71,49 +68,39 @@ export class Index {
       PRIMARY KEY (h, pk, sk, tpk, tsk)) WITHOUT ROWID`;
   }
 
-  private statements(db: Database) {
-    if (!this.stmts) {
-      const t = `"${this.sqlName}"`;
-      this.stmts = {
-        insert: db.sqlite.prepare(
-          `INSERT OR REPLACE INTO ${t} (h, pk, sk, tpk, tsk, item, size) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        ),
-        delete: db.sqlite.prepare(
-          `DELETE FROM ${t} WHERE h = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`,
-        ),
-        size: db.sqlite
-          .prepare(`SELECT size FROM ${t} WHERE h = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`)
-          .pluck(),
-      };
-    }
-    return this.stmts;
+  private insert(db: Database): Statement {
+    return (this.stmts.insert ??= db.sqlite.prepare(
+      `INSERT OR REPLACE INTO "${this.sqlName}" (h, pk, sk, tpk, tsk, item, size) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ));
   }
 
   putRow(db: Database, key: EncodedKey, tableKey: EncodedKey, json: string, size: number): void {
-    this.statements(db).insert.run(key.hash, key.pk, key.sk, tableKey.pk, tableKey.sk, json, size);
+    this.insert(db).run(key.hash, key.pk, key.sk, tableKey.pk, tableKey.sk, json, size);
   }
 
   deleteRow(db: Database, key: EncodedKey, tableKey: EncodedKey): void {
-    this.statements(db).delete.run(key.hash, key.pk, key.sk, tableKey.pk, tableKey.sk);
+    this.stmts.delete ??= db.sqlite.prepare(
+      `DELETE FROM "${this.sqlName}" WHERE h = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`,
+    );
+    this.stmts.delete.run(key.hash, key.pk, key.sk, tableKey.pk, tableKey.sk);
   }
 
   /** The stored size of one index row, or undefined when there is none. */
   rowSize(db: Database, key: EncodedKey, tableKey: EncodedKey): number | undefined {
-    return this.statements(db).size.get(key.hash, key.pk, key.sk, tableKey.pk, tableKey.sk) as
-      number | undefined;
+    this.stmts.size ??= db.sqlite
+      .prepare(`SELECT size FROM "${this.sqlName}" WHERE h = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?`)
+      .pluck();
+    return this.stmts.size.get(key.hash, key.pk, key.sk, tableKey.pk, tableKey.sk) as number | undefined;
   }
 
   resetStatements(): void {
-    this.stmts = undefined;
+    this.stmts = {};
   }
 }
 
 export class Table {
-  private stmts?: {
-    get: Statement;
-    upsert: Statement;
-    delete: Statement;
-  };
+  /** Prepared on first use, each on its own (see Index). */
+  private stmts: { get?: Statement; size?: Statement; upsert?: Statement; delete?: Statement } = {};
   readonly indexes = new Map<string, Index>();
   /** The region (and account) the table belongs to; the catalog sets it. */
   namespace: Namespace = DEFAULT_NAMESPACE;
@@ -142,23 +129,20 @@ export class Table {
       PRIMARY KEY (h, pk, sk)) WITHOUT ROWID`;
   }
 
-  private statements(db: Database) {
-    if (!this.stmts) {
-      const t = `"${this.sqlName}"`;
-      this.stmts = {
-        get: db.sqlite.prepare(`SELECT item, size FROM ${t} WHERE h = ? AND pk = ? AND sk = ?`).raw(),
-        upsert: db.sqlite.prepare(
-          `INSERT OR REPLACE INTO ${t} (h, pk, sk, item, size) VALUES (?, ?, ?, ?, ?)`,
-        ),
-        delete: db.sqlite.prepare(`DELETE FROM ${t} WHERE h = ? AND pk = ? AND sk = ?`),
-      };
-    }
-    return this.stmts;
+  getRow(db: Database, key: EncodedKey): StoredRow | undefined {
+    this.stmts.get ??= db.sqlite
+      .prepare(`SELECT item, size FROM "${this.sqlName}" WHERE h = ? AND pk = ? AND sk = ?`)
+      .raw();
+    const row = this.stmts.get.get(key.hash, key.pk, key.sk) as [string, number] | undefined;
+    return row ? { json: row[0], size: row[1] } : undefined;
   }
 
-  getRow(db: Database, key: EncodedKey): StoredRow | undefined {
-    const row = this.statements(db).get.get(key.hash, key.pk, key.sk) as [string, number] | undefined;
-    return row ? { json: row[0], size: row[1] } : undefined;
+  /** The stored size of the item at `key` (undefined when there is none), without reading the item. */
+  getSize(db: Database, key: EncodedKey): number | undefined {
+    this.stmts.size ??= db.sqlite
+      .prepare(`SELECT size FROM "${this.sqlName}" WHERE h = ? AND pk = ? AND sk = ?`)
+      .pluck();
+    return this.stmts.size.get(key.hash, key.pk, key.sk) as number | undefined;
   }
 
   getItem(db: Database, key: EncodedKey): Item | undefined {
@@ -167,16 +151,22 @@ export class Table {
   }
 
   putRow(db: Database, key: EncodedKey, json: string, size: number): void {
-    this.statements(db).upsert.run(key.hash, key.pk, key.sk, json, size);
+    this.stmts.upsert ??= db.sqlite.prepare(
+      `INSERT OR REPLACE INTO "${this.sqlName}" (h, pk, sk, item, size) VALUES (?, ?, ?, ?, ?)`,
+    );
+    this.stmts.upsert.run(key.hash, key.pk, key.sk, json, size);
   }
 
   deleteRow(db: Database, key: EncodedKey): void {
-    this.statements(db).delete.run(key.hash, key.pk, key.sk);
+    this.stmts.delete ??= db.sqlite.prepare(
+      `DELETE FROM "${this.sqlName}" WHERE h = ? AND pk = ? AND sk = ?`,
+    );
+    this.stmts.delete.run(key.hash, key.pk, key.sk);
   }
 
   /** Drops cached statements (after the table's SQLite schema changed). */
   resetStatements(): void {
-    this.stmts = undefined;
+    this.stmts = {};
     for (const index of this.indexes.values()) index.resetStatements();
   }
 

@@ -53,7 +53,9 @@ function sameKey(a: EncodedKey, b: EncodedKey): boolean {
 
 /**
  * Replaces (or with newItem undefined, deletes) the item at `key`. `oldItem`/`oldSize` describe what
- * is stored now (undefined/0 when nothing), as the caller already read it.
+ * is stored now (undefined/0 when nothing), as the caller already read it; `oldExists` says an item
+ * is stored when the caller read only its size (a put into a table where nothing needs the old item:
+ * no index, and no write listener that reads it, EngineContext.writeNeedsOldItem).
  */
 export function writeItem(
   ctx: WriteContext,
@@ -64,12 +66,13 @@ export function writeItem(
   newItem: Item | undefined,
   newSize = newItem ? itemSize(newItem) : 0,
   origin: WriteOrigin = 'request',
+  oldExists = oldItem !== undefined,
 ): WriteEffect {
   const { db, catalog } = ctx;
   if (newItem) table.putRow(db, key, JSON.stringify(newItem), newSize);
-  else if (oldItem) table.deleteRow(db, key);
+  else if (oldExists) table.deleteRow(db, key);
 
-  catalog.addToStatistics(table, undefined, (newItem ? 1 : 0) - (oldItem ? 1 : 0), newSize - oldSize);
+  catalog.addToStatistics(table, undefined, (newItem ? 1 : 0) - (oldExists ? 1 : 0), newSize - oldSize);
 
   const indexWrites = new Map<string, number>();
   for (const index of table.indexes.values()) {

@@ -2,7 +2,7 @@
 // accounts for them on the main thread (capacity, metrics, hot keys) exactly as if they had run
 // here. Writes, point reads and everything while faults or throttling are in play stay on the
 // writer, the main thread's Engine.
-import type { Engine } from '../engine.js';
+import type { Answer, Engine } from '../engine.js';
 import type { Namespace } from '../tables/table.js';
 import { DynamoError } from '../errors.js';
 import type { DynamoErrorType } from '../errors.js';
@@ -47,8 +47,9 @@ export class WorkerReads {
    * Engine.executeWaiting's contract (the answer, or a promise of it), with reads sent to a worker:
    * their answer is a JsonBody (the response body, serialised by the worker).
    */
-  execute(operation: string, input: unknown, namespace?: Namespace): unknown {
-    if (!this.routed(operation, input)) return this.engine.executeWaiting(operation, input, namespace);
+  execute(operation: string, input: unknown, namespace?: Namespace, answer: Answer = 'object'): unknown {
+    if (!this.routed(operation, input))
+      return this.engine.executeWaiting(operation, input, namespace, answer);
     const ctx = this.engine.ctx;
     try {
       // Another process's commits (a table it created) reach the catalog the worker is told to match.
@@ -119,8 +120,8 @@ export class WorkerReads {
 
   /** The engine as the endpoint calls it, with reads sent to the workers. */
   serving(): {
-    execute(operation: string, input: unknown, namespace?: Namespace): unknown;
-    executeWaiting(operation: string, input: unknown, namespace?: Namespace): unknown;
+    execute(operation: string, input: unknown, namespace?: Namespace, answer?: Answer): unknown;
+    executeWaiting(operation: string, input: unknown, namespace?: Namespace, answer?: Answer): unknown;
     takeInjectedDelay(): number;
     has(operation: string): boolean;
     executeSortkey(operation: string, input: unknown, namespace?: Namespace): unknown;
@@ -129,8 +130,8 @@ export class WorkerReads {
     close(): void;
   } {
     const engine = this.engine;
-    const execute = (operation: string, input: unknown, namespace?: Namespace): unknown =>
-      this.execute(operation, input, namespace);
+    const execute = (operation: string, input: unknown, namespace?: Namespace, answer?: Answer): unknown =>
+      this.execute(operation, input, namespace, answer);
     return {
       execute,
       executeWaiting: execute,

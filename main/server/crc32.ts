@@ -28,3 +28,14 @@ const native = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 /** CRC-32 of a byte buffer, as an unsigned 32-bit integer. */
 export const crc32: (bytes: Uint8Array) => number =
   typeof native === 'function' ? (b) => native(b) >>> 0 : crc32Portable;
+
+const nativeOfText = native as ((data: string) => number) | undefined;
+
+/**
+ * CRC-32 of a text's UTF-8 bytes. zlib.crc32 encodes a string itself, without a Buffer made for it
+ * in JavaScript first.
+ */
+export const crc32OfText: (text: string) => number =
+  typeof nativeOfText === 'function'
+    ? (t) => nativeOfText(t) >>> 0
+    : (t) => crc32Portable(Buffer.from(t, 'utf8'));

@@ -10,7 +10,7 @@ import { COMPRESSION_THRESHOLD, compressBody, responseEncoding } from './compres
 import type { ResponseEncoding } from './compression.js';
 import type { CorsPolicy } from './cors.js';
 import { applyCors } from './cors.js';
-import { crc32 } from './crc32.js';
+import { crc32, crc32OfText } from './crc32.js';
 import type { HostGuard } from './hosts.js';
 import type { WireError } from './protocol.js';
 import {
@@ -39,7 +39,10 @@ export interface Namespace {
  * `execute` may also return a promise (an engine that forwards to a remote endpoint).
  */
 export interface EngineLike {
-  /** `namespace`: the region (and account) the request addresses; absent, the engine's default. */
+  /**
+   * `namespace`: the region (and account) the request addresses; absent, the engine's default. The
+   * answer is the response object, or the response's JSON text already serialised (sent as it is).
+   */
   execute(operation: string, input: unknown, namespace?: Namespace): unknown;
   has?(operation: string): boolean;
   /** Sortkey's own operations (Explain, …), reached only through the Sortkey_20250101 prefix. */
@@ -138,17 +141,31 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
    * deflate (the checksum is then the compressed bytes', as DynamoDB's).
    */
   function send(req: IncomingMessage, res: ServerResponse, status: number, body: string): void {
-    const bytes = Buffer.from(body, 'utf8');
-    if (bytes.length >= COMPRESSION_THRESHOLD) {
+    // A body that goes out uncompressed goes out as text: node:http then writes the headers and
+    // the body as one string, in one write, with no Buffer made for either in JavaScript (a Buffer
+    // body is a second chunk beside the headers).
+    const length = body.length * 3 < COMPRESSION_THRESHOLD ? -1 : Buffer.byteLength(body, 'utf8');
+    if (length >= COMPRESSION_THRESHOLD) {
       const encoding = responseEncoding(req.headers['accept-encoding']);
       if (encoding !== undefined) {
+        const bytes = Buffer.from(body, 'utf8');
         compressBody(bytes, encoding, (compressed) =>
           writeBody(res, status, compressed ?? bytes, compressed && encoding),
         );
         return;
       }
     }
-    writeBody(res, status, bytes, undefined);
+    writeText(res, status, body, length);
+  }
+
+  /** Answers with `text` (`length`: its UTF-8 byte length, -1 when not measured yet). */
+  function writeText(res: ServerResponse, status: number, text: string, length: number): void {
+    responseHeaders[3] = String(length >= 0 ? length : Buffer.byteLength(text, 'utf8'));
+    responseHeaders[5] = String(crc32OfText(text));
+    responseHeaders[7] = nextRequestId();
+    if (handler.closing) res.setHeader('Connection', 'close');
+    res.writeHead(status, responseHeaders);
+    res.end(text, 'utf8');
   }
 
   function writeBody(
@@ -216,6 +233,10 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
 
   /** Answers with an operation's result; false when it cannot be serialised (answered as 500). */
   function sendResult(req: IncomingMessage, res: ServerResponse, op: string, result: unknown): number {
+    if (typeof result === 'string') {
+      send(req, res, 200, result);
+      return 200;
+    }
     let body: string;
     try {
       // A read worker's answer arrives serialised (engine/workers): sent as it is.

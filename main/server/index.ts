@@ -377,9 +377,13 @@ function withInjectedLatency(engine: EngineLike): EngineLike {
   if (typeof take !== 'function') return engine;
   const takeDelay = take.bind(engine) as () => number;
   const waiting = (engine as { executeWaiting?: unknown }).executeWaiting;
-  const run = (
-    typeof waiting === 'function' ? waiting.bind(engine) : engine.execute.bind(engine)
-  ) as EngineLike['execute'];
+  // Asks for the response's JSON text where the engine can give it (engine.ts, `Answer`).
+  const run = (typeof waiting === 'function' ? waiting.bind(engine) : engine.execute.bind(engine)) as (
+    operation: string,
+    input: unknown,
+    namespace: Namespace | undefined,
+    answer: 'json',
+  ) => unknown;
   const later = (ms: number, settle: () => unknown): Promise<unknown> =>
     new Promise((resolve, reject) => {
       setTimeout(() => {
@@ -406,7 +410,7 @@ function withInjectedLatency(engine: EngineLike): EngineLike {
     execute(operation: string, input: unknown, namespace?: Namespace): unknown {
       let result: unknown;
       try {
-        result = run(operation, input, namespace);
+        result = run(operation, input, namespace, 'json');
       } catch (e) {
         return failed(e);
       }

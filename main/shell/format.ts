@@ -16,7 +16,7 @@ import { displayWidth, wrapText } from './text.js';
 
 /** The first syntax or validation error the grammar finds in `statement`, if any. */
 export function localParseError(statement: string): PartiqlSyntaxError | undefined {
-  const parsed = parseStatement(statement);
+  const parsed = parseStatement(statement, { fast: true });
   return parsed.ok ? undefined : parsed.errors[0];
 }
 

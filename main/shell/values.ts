@@ -179,7 +179,7 @@ export function parseValue(text: string): AttributeValue {
   const notAValue = new Error(
     `${trimmed}: not a value; write a PartiQL literal ('text', 12.5, TRUE, NULL, [1, 'a'], {'k': 1}, <<'a', 'b'>>) or DynamoDB JSON ({"S": "text"})`,
   );
-  const parsed = parseStatement(`INSERT INTO t VALUE {'v': ${trimmed}}`);
+  const parsed = parseStatement(`INSERT INTO t VALUE {'v': ${trimmed}}`, { fast: true });
   if (!parsed.ok || parsed.statement.kind !== 'insert' || parsed.statement.item.kind !== 'map')
     throw notAValue;
   const entry = parsed.statement.item.entries[0];

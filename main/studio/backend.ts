@@ -456,7 +456,7 @@ function collectPathNames(node: unknown, out: Set<string>): void {
 
 /** The FROM target and WHERE names of a SELECT (EXPLAIN SELECT too), or why it is not one. */
 export function parseSelect(text: string): ParsedSelect | { error: string } {
-  const r = parseStatement(text);
+  const r = parseStatement(text, { fast: true });
   if (!r.ok) return { error: r.errors[0]?.message ?? 'Statement not well formed' };
   let st = r.statement;
   if (st.kind === 'explain') st = st.statement;

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runControlPlaneBench } from './controlplane.js';
+import { runCyclesBench } from './cycles.js';
 import { runDumpBench } from './dump.js';
 import { runEngineBench } from './engine.js';
 import { runHttpBench } from './http.js';
@@ -22,6 +23,7 @@ const suites: Record<string, () => Promise<Record<string, number>> | Record<stri
   paging: runPagingBench,
   controlplane: runControlPlaneBench,
   workers: runWorkersBench,
+  cycles: runCyclesBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

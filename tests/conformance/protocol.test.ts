@@ -42,6 +42,31 @@ describe('the JSON protocol', () => {
     assert.deepEqual(res.json, { TableNames: [] });
   });
 
+  it('sends a stored item as it was written, with its byte length and crc32, whatever its characters', async () => {
+    await rawRequest(s.url, {
+      target: 'CreateTable',
+      body: {
+        TableName: 'Chars',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      },
+    });
+    // Two-, three- and four-byte UTF-8, a JSON escape, and a line separator JSON.stringify keeps raw.
+    const item = { pk: { S: 'k' }, v: { S: 'é € 😀 "q" \\ \u2028 \n' }, n: { N: '10' } };
+    const put = await rawRequest(s.url, { target: 'PutItem', body: { TableName: 'Chars', Item: item } });
+    assert.equal(put.status, 200);
+    assertDynamoHeaders(put);
+    const got = await rawRequest(s.url, {
+      target: 'GetItem',
+      body: { TableName: 'Chars', Key: { pk: { S: 'k' } }, ReturnConsumedCapacity: 'TOTAL' },
+    });
+    assert.equal(got.status, 200);
+    assertDynamoHeaders(got);
+    assert.deepEqual(got.json?.Item, item);
+    assert.equal((got.json?.ConsumedCapacity as { CapacityUnits?: number }).CapacityUnits, 0.5);
+  });
+
   it('gives every response its own request id', async () => {
     const a = await rawRequest(s.url, { target: 'ListTables', body: {} });
     const b = await rawRequest(s.url, { target: 'ListTables', body: {} });
