@@ -89,8 +89,10 @@ export class TableView {
       { 'data-testid': 'table-page' },
       this.header(),
       this.builderBox,
-      this.bulkBar,
       this.gridHost,
+      // The bulk bar sits below the grid: appearing on the first selected row, it must not move the
+      // rows under the pointer (a double-click's second click would land on another row).
+      this.bulkBar,
       h('footer.browse-footer', null, this.status, this.moreButton),
     );
     this.renderFacts();
