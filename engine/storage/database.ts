@@ -13,7 +13,14 @@ import { sortStoredSets } from './sort-sets.js';
  * Schema migrations, applied in order; PRAGMA user_version records how many have run. A database
  * written by one version opens in the next: append here, never edit an entry that has shipped.
  */
-const MIGRATIONS: readonly (string | ((sqlite: SqliteDatabase) => void))[] = [
+/**
+ * A migration: SQL, a function that changes the schema (run on every file), or a function that only
+ * converts rows an older version wrote (`{ convertsRows }`: a new file has none, so it is skipped).
+ */
+type Migration =
+  string | ((sqlite: SqliteDatabase) => void) | { readonly convertsRows: (sqlite: SqliteDatabase) => void };
+
+const MIGRATIONS: readonly Migration[] = [
   // 1: the catalog of tables. `description` is the stored part of DynamoDB's TableDescription.
   `CREATE TABLE sk_tables (
      name TEXT PRIMARY KEY,
@@ -127,7 +134,7 @@ const MIGRATIONS: readonly (string | ((sqlite: SqliteDatabase) => void))[] = [
    ) WITHOUT ROWID;
    CREATE INDEX sk_metrics_by_minute ON sk_metrics (minute, metric);`,
   // 5: the scan hash gained a finaliser (keys/encoding.ts, partitionHash): recompute every `h`.
-  rehashPartitions,
+  { convertsRows: rehashPartitions },
   // 6: ItemCount and TableSizeBytes of every table (index_name '') and index, kept current by each
   // item write in its transaction (engine/tables/catalog.ts), so DescribeTable never counts rows.
   // Tables of older files are measured once when a newer version first opens them.
@@ -142,7 +149,7 @@ const MIGRATIONS: readonly (string | ((sqlite: SqliteDatabase) => void))[] = [
   // (account, region, name). Existing tables keep the region and account their TableArn names.
   separateRegions,
   // 8: sets are sorted at write (values/set-order.ts); sort those older versions stored as sent.
-  sortStoredSets,
+  { convertsRows: sortStoredSets },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -275,9 +282,10 @@ export class Database {
       for (let v = current; v < SCHEMA_VERSION; v++) {
         const migration = MIGRATIONS[v]!;
         if (typeof migration === 'string') this.sqlite.exec(migration);
-        // A function converts the item tables a file already holds; a new file (an in-memory
-        // database at every start) has none, so it is skipped rather than searching for them.
-        else if (current > 0) migration(this.sqlite);
+        else if (typeof migration === 'function') migration(this.sqlite);
+        // Converts rows a file already holds; a new file (an in-memory database at every start)
+        // has none, so it is skipped rather than searching for them.
+        else if (current > 0) migration.convertsRows(this.sqlite);
         this.sqlite.pragma(`user_version = ${v + 1}`);
       }
       this.sqlite.exec('COMMIT');
