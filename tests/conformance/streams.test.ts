@@ -407,7 +407,22 @@ describe('DynamoDB Streams through the AWS SDK', { skip }, () => {
 
   it('sortkey stream --follow prints records as they arrive', async () => {
     const { TableName } = await create('KEYS_ONLY');
-    const api = await remoteApi({ endpoint: s.url, region: TEST_REGION });
+    const remote = await remoteApi({ endpoint: s.url, region: TEST_REGION });
+    // LATEST starts after the writes made before the reader holds its iterator: write only then.
+    let positioned!: () => void;
+    const hasIterator = new Promise<void>((resolve) => (positioned = resolve));
+    const api: typeof remote = {
+      ...remote,
+      latestStream: (t) => remote.latestStream(t),
+      describeStream: (arn) => remote.describeStream(arn),
+      getRecords: (it) => remote.getRecords(it),
+      close: () => remote.close(),
+      getShardIterator: async (arn, shard, type) => {
+        const iterator = await remote.getShardIterator(arn, shard, type);
+        positioned();
+        return iterator;
+      },
+    };
     const abort = new AbortController();
     const got: string[] = [];
     const reading = readTableStream(
@@ -419,7 +434,7 @@ describe('DynamoDB Streams through the AWS SDK', { skip }, () => {
         if (got.length === 2) abort.abort();
       },
     );
-    await new Promise((r) => setTimeout(r, 50));
+    await hasIterator;
     await s.doc.send(new PutCommand({ TableName, Item: { pk: 'x' } }));
     await s.doc.send(new PutCommand({ TableName, Item: { pk: 'y' } }));
     await reading;
