@@ -265,7 +265,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
   );
   const readWorkers = await startReadWorkers(engine, options.readWorkers ?? 0, options.onLog);
   const handler = createRequestHandler({
-    engine: withInjectedLatency(readWorkers ? readWorkers.serving() : engine),
+    engine: withSlicedExplain(withInjectedLatency(readWorkers ? readWorkers.serving() : engine), engine),
     routes: options.routes ?? [],
     cors: options.cors !== undefined ? parseCors(options.cors) : undefined,
     auth: keys
@@ -372,6 +372,25 @@ async function startReadWorkers(
  * finds the file locked by another process waits from a timer instead of blocking the event loop.
  * Other engines are served as they are.
  */
+/**
+ * The endpoint's Sortkey_20250101.Explain (the shell's EXPLAIN, the studio through an endpoint)
+ * with the estimate read in slices (Engine.explainInSlices): a scan estimate may read a whole table,
+ * and DynamoDB requests waiting on this thread run between the slices.
+ */
+function withSlicedExplain(target: EngineLike, engine: EngineLike): EngineLike {
+  const sliced = (engine as Partial<Pick<Engine, 'explainInSlices'>>).explainInSlices;
+  const sortkey = target.executeSortkey;
+  if (typeof sliced !== 'function' || !sortkey) return target;
+  const explain = sliced.bind(engine);
+  const other = sortkey.bind(target);
+  return Object.create(target, {
+    executeSortkey: {
+      value: (operation: string, input: unknown, namespace?: Namespace): unknown =>
+        operation === 'Explain' ? explain(input, undefined, namespace) : other(operation, input, namespace),
+    },
+  }) as EngineLike;
+}
+
 function withInjectedLatency(engine: EngineLike): EngineLike {
   const take = (engine as { takeInjectedDelay?: unknown }).takeInjectedDelay;
   if (typeof take !== 'function') return engine;

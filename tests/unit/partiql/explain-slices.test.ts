@@ -91,3 +91,41 @@ describe('EXPLAIN in slices', () => {
     e.close();
   });
 });
+
+describe("the endpoint's Explain (the shell's EXPLAIN)", () => {
+  it('reads its estimate in slices: a GetItem sent just after it is answered first', async () => {
+    const { startServer } = await import('../../../main/server/index.js');
+    const e = events(6000, () => 40);
+    const server = await startServer({ engine: e, port: 0 });
+    try {
+      const post = (target: string, body: unknown) =>
+        fetch(server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target },
+          body: JSON.stringify(body),
+        }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }));
+      const order: string[] = [];
+      const explain = post('Sortkey_20250101.Explain', { Statement: 'SELECT * FROM Events' }).then((r) => {
+        order.push('explain');
+        return r;
+      });
+      // Sent once the Explain is under way (its first slice has run).
+      await new Promise((r) => setImmediate(r));
+      const get = post('DynamoDB_20120810.GetItem', {
+        TableName: 'Events',
+        Key: { device: { S: 'd1' }, ts: { N: '1' } },
+      }).then((r) => {
+        order.push('get');
+        return r;
+      });
+      const [x, g] = await Promise.all([explain, get]);
+      assert.equal(x.status, 200);
+      assert.equal(x.json.EstimatedItemsRead, 6000);
+      assert.equal(g.status, 200);
+      assert.deepEqual(order, ['get', 'explain']);
+    } finally {
+      await server.close();
+      e.close();
+    }
+  });
+});
