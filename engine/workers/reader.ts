@@ -13,12 +13,16 @@ import { Catalog } from '../tables/catalog.js';
 import { namespaceKey } from '../tables/table.js';
 import type { Namespace, Table } from '../tables/table.js';
 import { Database } from '../storage/database.js';
+import { WORDINGS } from '../wording.js';
+import type { ErrorWording, Wording } from '../wording.js';
 import type { CrashRequest, ReadCharge, ReadReply, ReadRequest } from './protocol.js';
 
 export interface ReaderData {
   readonly path: string;
   /** The namespace of requests that name none (each request names its own). */
   readonly namespace: Namespace;
+  /** The writer's error wording (EngineOptions.errorWording): a worker words errors as it does. */
+  readonly wording: ErrorWording;
 }
 
 /** Thrown where this thread cannot do what the writer would: the request goes back to it. */
@@ -32,6 +36,7 @@ class ReadContext {
   readonly db: Database;
   readonly catalog: Catalog;
   readonly defaultNamespace: Namespace;
+  readonly wording: Wording;
   denyFullTableScan = false;
   readonly now = Date.now;
   catalogVersion = -1;
@@ -45,6 +50,7 @@ class ReadContext {
       throw new RunOnMain('a transaction');
     };
     this.defaultNamespace = data.namespace;
+    this.wording = WORDINGS[data.wording];
     this.catalog.use(data.namespace);
   }
 

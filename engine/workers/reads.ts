@@ -28,7 +28,11 @@ export class WorkerReads {
   ) {
     const ctx = engine.ctx;
     if (ctx.db.path === ':memory:') throw new Error('read workers need a database file, not :memory:');
-    this.pool = new ReadPool({ path: ctx.db.path, namespace: ctx.defaultNamespace }, size, onCrash);
+    this.pool = new ReadPool(
+      { path: ctx.db.path, namespace: ctx.defaultNamespace, wording: ctx.wording.name },
+      size,
+      onCrash,
+    );
   }
 
   /** Whether a request goes to a worker. */

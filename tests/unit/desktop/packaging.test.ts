@@ -102,7 +102,8 @@ describe('desktop packaging', () => {
   it('packages every file the app loads and leaves out packages it never loads', async () => {
     const result = await build({
       absWorkingDir: ROOT,
-      entryPoints: ['main/electron/main.ts'],
+      // The main process, and the worker it starts by file name (engine-client.ts): the engine host.
+      entryPoints: ['main/electron/main.ts', 'main/electron/engine-host.ts'],
       bundle: true,
       write: false,
       metafile: true,

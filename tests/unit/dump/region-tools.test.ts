@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { Connection } from '../../../engine/connection/index.js';
 import { Engine } from '../../../engine/engine.js';
 import { isRemoteTarget, openTarget } from '../../../main/cli/remote.js';
 import { runStats } from '../../../main/cli/stats.js';
@@ -41,13 +42,13 @@ describe('--region of the local tools', () => {
     const eu = await openTarget({ db, region: 'eu-west-1', quiet: true });
     const east = await openTarget({ db, quiet: true });
     try {
-      const names = (t: unknown) =>
-        ((t as Engine).execute('ListTables', {}) as { TableNames: string[] }).TableNames;
-      assert.deepEqual(names(eu.target), ['Events']);
-      assert.deepEqual(names(east.target), []);
+      const names = async (t: Connection) =>
+        ((await t.callAny('ListTables', {})) as { TableNames: string[] }).TableNames;
+      assert.deepEqual(await names(eu.target), ['Events']);
+      assert.deepEqual(await names(east.target), []);
     } finally {
-      eu.close();
-      east.close();
+      await eu.close();
+      await east.close();
     }
   });
 
