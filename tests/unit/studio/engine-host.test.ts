@@ -19,6 +19,7 @@ const start = (options: EngineHostOptions): Promise<EngineHost> => startEngineHo
 
 const dir = mkdtempSync(join(tmpdir(), 'sortkey-engine-host-'));
 
+// Signed for the host's region (eu-west-1): each region a request is signed for has its own tables.
 async function dynamo(endpoint: string, operation: string, input: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(endpoint, {
     method: 'POST',
@@ -26,7 +27,7 @@ async function dynamo(endpoint: string, operation: string, input: unknown): Prom
       'Content-Type': 'application/x-amz-json-1.0',
       'X-Amz-Target': `DynamoDB_20120810.${operation}`,
       Authorization:
-        'AWS4-HMAC-SHA256 Credential=x/20250101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        'AWS4-HMAC-SHA256 Credential=x/20250101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
     },
     body: JSON.stringify(input),
   });
