@@ -5,7 +5,7 @@ import type { RegionList, StudioBackend, StudioInfo, TableSummary } from './back
 import { errorText } from './backend/client.js';
 import type { SchemaCache } from './schema.js';
 import { clear, confirmDialog, countOf, formatBytes, h, toast } from './ui/dom.js';
-import { ConnectionSwitcher } from './views/connections.js';
+import { ConnectionSwitcher, connectionState } from './views/connections.js';
 import { setThemeChoice, themeChoice } from './ui/theme.js';
 import type { ThemeChoice } from './ui/theme.js';
 import { openCreateTable } from './views/create-table.js';
@@ -71,6 +71,7 @@ export class App {
     this.tableView = undefined;
     this.current = undefined;
     this.tables = [];
+    this.renderRegions();
     await this.refreshTables();
     void this.schema.refresh();
     this.route();
@@ -236,6 +237,8 @@ export class App {
 
   private renderRegions(): void {
     const list = this.regionList;
+    // The regions are the embedded database's; a remote connection has its region in its settings.
+    this.regionBox.hidden = !!connectionState.current?.remote;
     if (!list) return;
     const regions = [...list.regions];
     if (!regions.some((r) => r.region === list.current)) regions.push({ region: list.current, tables: 0 });

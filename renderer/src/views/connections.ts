@@ -19,6 +19,11 @@ const WRITES: Record<string, (args: Record<string, unknown>) => string | null> =
   // Table settings (workbench-api.ts). Bulk actions confirm with their count already, in chunks.
   changeTableSettings: (a) =>
     `Change the settings of ${String(a.table)} (${String((a.change as { kind?: unknown } | undefined)?.kind ?? 'change')})`,
+  // A statement that only reads needs no confirmation.
+  executeStatement: (a) =>
+    /^\s*(select|exists|explain)\b/i.test(String(a.statement ?? ''))
+      ? null
+      : `Run ${String(a.statement).trim().slice(0, 200)}`,
 };
 
 /**

@@ -49,7 +49,9 @@ describe('studio (browser mode): connections', { skip: skipBrowser }, () => {
     if (skipBrowser) return;
     remoteEngine = Engine.inMemory();
     remoteEngine.execute('CreateTable', table('Far'));
-    remote = await startServer({ engine: remoteEngine, port: 0, host: '127.0.0.1' });
+    // One namespace for every region (--shared-db): the endpoint and the profile's region
+    // (eu-west-1) both reach the same tables, as two ways into one remote service.
+    remote = await startServer({ engine: remoteEngine, port: 0, host: '127.0.0.1', sharedDb: true });
     // An AWS profile and region whose DynamoDB is the second server: "DynamoDB in a region"
     // without AWS (the SDK's service-specific endpoint setting; explicit endpoints still win).
     writeFileSync(join(awsDir, 'config'), `[profile staging]\nregion = eu-west-1\n`);
@@ -98,6 +100,8 @@ describe('studio (browser mode): connections', { skip: skipBrowser }, () => {
       await page.selectOption('[data-testid=connection-select]', await idOf('Staging server'));
       await waitForText(page, '[data-testid=connection-badge]', 'REMOTE');
       assert.equal(await page.evaluate('document.body.classList.contains("remote-connection")'), true);
+      // The region picker is the embedded database's: hidden while a remote connection is in use.
+      assert.equal(await page.evaluate('document.querySelector(".region-box").hidden'), true);
       await waitForText(page, '.table-list', /Far/);
     });
   });
