@@ -1,4 +1,4 @@
-// Migration 7 (engine/storage/sort-sets.ts): a file written before sets were sorted at write holds
+// Migration 8 (engine/storage/sort-sets.ts): a file written before sets were sorted at write holds
 // sets in the order they were sent. Once a newer version opens it, every read returns them sorted:
 // GetItem, Scan, PartiQL, the stream images already recorded and exports.
 import assert from 'node:assert/strict';
