@@ -35,3 +35,19 @@ export function parseDesktopArgs(
   }
   return { db, endpointPort, region, ...(errorWording !== undefined ? { errorWording } : {}) };
 }
+
+/**
+ * The database a command line names (`--db FILE`, `--db=FILE`, `--in-memory`), or undefined when it
+ * names none: a second launch that names one opens it in the running app; one that does not
+ * just brings the window forward.
+ */
+export function explicitDatabase(argv: readonly string[]): string | undefined {
+  let db: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--in-memory') db = ':memory:';
+    else if (a.startsWith('--db=')) db = a.slice('--db='.length) || db;
+    else if (a === '--db' && argv[i + 1] !== undefined) db = argv[++i];
+  }
+  return db;
+}

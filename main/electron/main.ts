@@ -12,14 +12,15 @@
 // requests denied, IPC answered only for the studio's own pages.
 import { app, BrowserWindow, dialog, Menu, ipcMain, protocol, screen, session, shell } from 'electron';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, normalize, sep } from 'node:path';
+import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../cli/version.js';
 import { STUDIO_CSP, contentTypeOf, defaultAssetsDir, studioBuilt } from '../studio/assets.js';
-import { parseDesktopArgs } from './args.js';
+import { explicitDatabase, parseDesktopArgs } from './args.js';
 import type { DesktopOptions } from './args.js';
 import { startEngineHost } from './engine-client.js';
 import type { EngineHost } from './engine-client.js';
+import { isDocumentationLink } from './links.js';
 import { menuTemplate } from './menu.js';
 import { loadWindowState, saveWindowState, visibleState } from './window-state.js';
 import type { WindowState } from './window-state.js';
@@ -44,7 +45,11 @@ let options: DesktopOptions;
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    // `sortkey-studio --db other.sqlite` while the app runs: that database, in this window.
+    const named = explicitDatabase(argv);
+    const wanted = named === undefined || named === ':memory:' ? named : resolve(workingDirectory, named);
+    if (wanted !== undefined && wanted !== options.db) void switchDatabase(wanted);
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
@@ -66,6 +71,20 @@ if (!app.requestSingleInstanceLock()) {
 function fail(title: string, e: unknown): void {
   dialog.showErrorBox(title, e instanceof Error ? e.message : String(e));
   app.exit(1);
+}
+
+/** Closes the open database and opens `db` in its place; the window starts over on it. */
+async function switchDatabase(db: string): Promise<void> {
+  const previous = host;
+  host = undefined;
+  try {
+    await previous?.close();
+    options = { ...options, db };
+    await openEngine();
+    mainWindow?.webContents.reload();
+  } catch (e) {
+    fail('Sortkey Studio could not open the database', e);
+  }
 }
 
 async function openEngine(): Promise<void> {
@@ -121,7 +140,9 @@ function registerIpc(): void {
     const frameUrl = event.senderFrame?.url ?? '';
     if (!frameUrl.startsWith(`${ORIGIN}/`))
       return { ok: false, error: { type: 'AccessDeniedException', message: 'Not a studio page' } };
-    return host!.call(String(method), args);
+    if (!host)
+      return { ok: false, error: { type: 'ServiceUnavailable', message: 'The database is being opened' } };
+    return host.call(String(method), args);
   });
 }
 
@@ -169,7 +190,7 @@ function createWindow(): void {
   });
   const wc = win.webContents;
   wc.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    if (isDocumentationLink(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   wc.on('will-navigate', (e, url) => {
@@ -219,6 +240,8 @@ async function start(): Promise<void> {
         window: () => mainWindow,
         about,
         showEndpoint,
+        // DevTools only in a development run, never in the packaged app.
+        devTools: !app.isPackaged,
       }),
     ),
   );

@@ -10,6 +10,8 @@ export function menuTemplate(options: {
   window: () => BrowserWindow | undefined;
   about: () => void;
   showEndpoint: () => void;
+  /** Offer Toggle Developer Tools (a development run; never the packaged app). */
+  devTools: boolean;
 }): MenuItemConstructorOptions[] {
   const send = (command: MenuCommand) => () => options.window()?.webContents.send('sortkey:menu', command);
   const mac = options.isMac;
@@ -58,7 +60,7 @@ export function menuTemplate(options: {
       label: '&View',
       submenu: [
         { role: 'reload' },
-        { role: 'toggleDevTools' },
+        ...(options.devTools ? [{ role: 'toggleDevTools' } as const] : []),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },
