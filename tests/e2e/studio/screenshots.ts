@@ -3,6 +3,8 @@
 // Not a test (no .test.ts): run it by hand after changing how the studio looks.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Engine } from '../../../engine/engine.js';
+import { startServer } from '../../../main/server/index.js';
 import { ROOT, openStudio, setEditorText, setHash, startStudio, waitForText } from './support.js';
 
 const out = join(ROOT, 'docs', 'screenshots');
@@ -143,6 +145,35 @@ try {
   await waitForText(page, '[data-testid=item-source]', /read from the table/);
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(out, 'item-editor.png') });
+  await page.keyboard.press('Escape');
+
+  // A remote connection: a second endpoint standing in for another DynamoDB.
+  const remoteEngine = Engine.inMemory();
+  remoteEngine.execute('CreateTable', {
+    TableName: 'ProdOrders',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+  const remote = await startServer({ engine: remoteEngine, port: 0, host: '127.0.0.1' });
+  try {
+    const added = (await s.api('connections', {
+      op: 'add',
+      name: 'Staging (another Sortkey)',
+      endpoint: remote.url,
+    })) as { connections: { id: string; name: string }[] };
+    await page.reload();
+    await page.waitForSelector('.topbar');
+    const id = added.connections.find((c) => c.name.startsWith('Staging'))!.id;
+    await page.selectOption('[data-testid=connection-select]', id);
+    await waitForText(page, '[data-testid=connection-badge]', 'REMOTE');
+    await waitForText(page, '.table-list', /ProdOrders/);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(out, 'remote-connection.png') });
+  } finally {
+    await remote.close();
+    remoteEngine.close();
+  }
   console.log(`screenshots written to ${out}`);
 } finally {
   await s.close();
