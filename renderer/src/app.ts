@@ -369,7 +369,7 @@ export class App {
       a.classList.toggle('active', a.dataset.nav === section);
     this.renderSidebar();
     if (section === 'tables') {
-      const name = this.selectedTable() ?? this.tables[0]?.name;
+      const name = this.selectedTable() ?? this.tabs.last('table')?.tab.table ?? this.tables[0]?.name;
       if (!name)
         return this.show('tables:none', {
           element: h(

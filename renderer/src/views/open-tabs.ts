@@ -39,8 +39,8 @@ export class OpenTabs {
   });
   private entries: Entry[] = [];
   private activeId: string | undefined;
-  /** The editor that `#/query` (and "send to the editor") means: the one used last. */
-  private lastEditorId: string | undefined;
+  /** The tab of each kind used last: the editor `#/query` means, the table `#/tables` means. */
+  private readonly lastOf: Partial<Record<OpenTab['kind'], string>> = {};
 
   constructor(private readonly callbacks: OpenTabsCallbacks) {
     this.render();
@@ -68,12 +68,15 @@ export class OpenTabs {
     return this.findTable(name) ?? this.add({ id: this.nextId('t'), kind: 'table', table: name });
   }
 
+  /** The tab of a kind used last (or the first one), if any is open. */
+  last(kind: OpenTab['kind']): Entry | undefined {
+    const id = this.lastOf[kind];
+    return (id !== undefined ? this.find(id) : undefined) ?? this.entries.find((e) => e.tab.kind === kind);
+  }
+
   /** The editor used last (or the first one), if any is open. */
   editor(): Entry | undefined {
-    return (
-      (this.lastEditorId !== undefined ? this.find(this.lastEditorId) : undefined) ??
-      this.entries.find((e) => e.tab.kind === 'query')
-    );
+    return this.last('query');
   }
 
   /** A new PartiQL editor tab; without text, the editor starts with its welcome text. */
@@ -94,7 +97,8 @@ export class OpenTabs {
   /** Marks the tab shown (none: a page that is not a tab). */
   activate(id: string | undefined): void {
     this.activeId = id;
-    if (id !== undefined && this.find(id)?.tab.kind === 'query') this.lastEditorId = id;
+    const kind = id !== undefined ? this.find(id)?.tab.kind : undefined;
+    if (kind) this.lastOf[kind] = id;
     this.render();
   }
 

@@ -134,6 +134,10 @@ describe('studio: tabs', () => {
         assert.deepEqual(await titles(), ['Orders', 'PartiQL 2']);
         assert.equal(await editorText(page, EDITOR), TEXT_2);
         await storedTabs(['table Orders', `query ${TEXT_2}`]);
+        // "Tables" in the header shows the table tab used last, not the first table (Customers).
+        await page.click('.nav-link[data-nav=tables]');
+        await waitForText(page, '[data-testid=table-title]', 'Orders');
+        assert.deepEqual(await titles(), ['Orders', 'PartiQL 2']);
         assert.deepEqual(s.errors, []);
       });
     },
