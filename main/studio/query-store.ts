@@ -1,4 +1,4 @@
-// The PartiQL page's history and saved queries, kept beside the database rather than in a browser's
+// The PartiQL page's history and saved queries (and the studio's open tabs), kept beside the database rather than in a browser's
 // localStorage (which is per origin: `localhost` and `127.0.0.1`, or another port, each saw none).
 // One JSON file per database in Sortkey's home folder (`<home>/studio/<name>-<hash>.queries.json`),
 // read on every call so a browser and the desktop app on the same database see each other's
@@ -6,13 +6,22 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { HistoryEntry, QueriesRequest, QueryState, SavedQuery } from '../../renderer/src/backend/api.js';
+import type {
+  HistoryEntry,
+  OpenTab,
+  OpenTabsState,
+  QueriesRequest,
+  QueryState,
+  SavedQuery,
+} from '../../renderer/src/backend/api.js';
 import { sortkeyHome } from '../defaults.js';
 
 export const MAX_HISTORY = 200;
 export const MAX_SAVED = 500;
 /** Longest statement kept (a pasted script beyond this is not history). */
 const MAX_STATEMENT = 100_000;
+/** Open tabs kept for the studio's next start. */
+export const MAX_TABS = 50;
 
 export interface QueryStore {
   read(): QueryState;
@@ -43,9 +52,11 @@ export function fileQueryStore(path: string): QueryStore {
       if (!existsSync(path)) return { history: [], saved: [] };
       try {
         const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<QueryState>;
+        const tabs = cleanTabs(raw.tabs);
         return {
           history: Array.isArray(raw.history) ? raw.history.filter(isHistoryEntry) : [],
           saved: Array.isArray(raw.saved) ? raw.saved.filter(isSavedQuery) : [],
+          ...(tabs ? { tabs } : {}),
         };
       } catch {
         // A damaged file is not worth failing the studio for: start over (the next write replaces it).
@@ -93,6 +104,34 @@ function isSavedQuery(v: unknown): v is SavedQuery {
   );
 }
 
+function isOpenTab(v: unknown): v is OpenTab {
+  const t = v as OpenTab | null;
+  return (
+    !!t &&
+    typeof t === 'object' &&
+    typeof t.id === 'string' &&
+    /^[A-Za-z0-9_-]{1,40}$/.test(t.id) &&
+    (t.kind === 'query'
+      ? t.text === undefined || (typeof t.text === 'string' && t.text.length <= MAX_STATEMENT)
+      : t.kind === 'table' && typeof t.table === 'string' && t.table.length > 0 && t.table.length <= 255)
+  );
+}
+
+/** The tabs a request or the file holds, without anything else; undefined when not a tab list. */
+function cleanTabs(v: unknown): OpenTabsState | undefined {
+  const s = v as OpenTabsState | null;
+  if (!s || typeof s !== 'object' || !Array.isArray(s.tabs) || typeof s.at !== 'number') return undefined;
+  const tabs = s.tabs
+    .filter(isOpenTab)
+    .slice(0, MAX_TABS)
+    .map((t) =>
+      t.kind === 'table'
+        ? { id: t.id, kind: t.kind, table: t.table! }
+        : { id: t.id, kind: t.kind, ...(t.text !== undefined ? { text: t.text } : {}) },
+    );
+  return { tabs, at: s.at };
+}
+
 function cleanHistory(e: HistoryEntry): HistoryEntry {
   return {
     statement: e.statement,
@@ -126,6 +165,11 @@ export function applyQueryRequest(state: QueryState, request: QueriesRequest, no
     case 'deleteSaved':
       if (typeof r.name !== 'string') throw new Error('name must be a string');
       return { ...state, saved: state.saved.filter((x) => x.name !== r.name) };
+    case 'setTabs': {
+      const tabs = cleanTabs(r.tabs);
+      if (!tabs) throw new Error('tabs must be { tabs: [{ id, kind, table | text }], at }');
+      return { ...state, tabs };
+    }
     case 'import': {
       if (!Array.isArray(r.history) || !Array.isArray(r.saved))
         throw new Error('import takes history and saved lists');
@@ -139,9 +183,9 @@ export function applyQueryRequest(state: QueryState, request: QueriesRequest, no
       ].sort((a, b) => b.at - a.at);
       const names = new Set(state.saved.map((q) => q.name));
       const saved = [...state.saved, ...r.saved.filter(isSavedQuery).filter((q) => !names.has(q.name))];
-      return { history: history.slice(0, MAX_HISTORY), saved: saved.slice(0, MAX_SAVED) };
+      return { ...state, history: history.slice(0, MAX_HISTORY), saved: saved.slice(0, MAX_SAVED) };
     }
     default:
-      throw new Error('op must be list, addHistory, clearHistory, save, deleteSaved or import');
+      throw new Error('op must be list, addHistory, clearHistory, save, deleteSaved, setTabs or import');
   }
 }

@@ -1,6 +1,7 @@
 // The studio's frame: header with navigation, the sidebar of tables, and the page on the right.
-// Pages: #/query (PartiQL editor), #/tables/<name> (table browser), #/indexes/<name> (index designer
-// and access patterns), #/metrics[/<name>] (dashboards: all tables, or one).
+// Pages: #/query[/<tab>] (a PartiQL editor), #/tables/<name> (table browser), #/indexes/<name> (index designer
+// and access patterns), #/metrics[/<name>] (dashboards: all tables, or one). Editors and table
+// browsers open as tabs above the page (views/open-tabs.ts), restored on the next start.
 import type { RegionList, StudioBackend, StudioInfo, TableSummary } from './backend/api.js';
 import { errorText } from './backend/client.js';
 import type { SchemaCache } from './schema.js';
@@ -13,6 +14,8 @@ import { EditorView } from './views/editor-view.js';
 import { IndexDesignerView } from './views/index-designer.js';
 import { MetricsView } from './views/metrics.js';
 import { TableView } from './views/table-view.js';
+import { hashOf, OpenTabs } from './views/open-tabs.js';
+import { loadEditorText } from './state.js';
 
 interface Page {
   readonly element: HTMLElement;
@@ -51,8 +54,13 @@ export class App {
   private readonly nav = h('nav.nav', { 'aria-label': 'Sections' });
   private readonly infoLine = h('div.conn-info');
   private readonly connections: ConnectionSwitcher;
-  private editor: EditorView | undefined;
-  private tableView: TableView | undefined;
+  private readonly tabs = new OpenTabs({
+    go: (tab) => (location.hash = hashOf(tab)),
+    closedActive: (next) => {
+      this.current = undefined;
+      location.hash = next ? hashOf(next) : '#/start';
+    },
+  });
   private metricsView: MetricsView | undefined;
   private designerView: IndexDesignerView | undefined;
   private currentPage: Page | undefined;
@@ -67,8 +75,7 @@ export class App {
 
   /** Another connection is in use: its tables, names and pages replace the previous one's. */
   private async connectionChanged(): Promise<void> {
-    this.tableView?.destroy();
-    this.tableView = undefined;
+    this.tabs.dropViews('table');
     this.current = undefined;
     this.tables = [];
     this.renderRegions();
@@ -119,13 +126,16 @@ export class App {
         this.infoLine,
         this.themeSelect(),
       ),
-      h('div.body', null, sidebar, this.main),
+      h('div.body', null, sidebar, h('div.workspace', null, this.tabs.element, this.main)),
     );
-    window.addEventListener('hashchange', () => this.route());
     window.sortkeyStudio?.onMenu?.((command) => this.menu(command));
     void this.loadInfo();
     void this.connections.load();
-    void this.refreshTables().then(() => this.route());
+    // Pages are routed once the tabs of the last session are back (the hash may name one of them).
+    void Promise.all([this.refreshTables(), this.tabs.restore()]).then(() => {
+      window.addEventListener('hashchange', () => this.route());
+      this.route();
+    });
     void this.schema.refresh();
     setInterval(() => void this.pollTables(), TABLE_POLL_MS);
   }
@@ -180,8 +190,7 @@ export class App {
     await this.refreshRegions();
     this.tablesSignature = signatureOf(this.tables);
     this.renderSidebar();
-    const shown = this.tableView && this.tables.find((t) => t.name === this.tableView!.tableName);
-    if (shown) this.tableView!.updateSummary(shown);
+    this.updateTableViews();
     return this.tables;
   }
 
@@ -209,13 +218,21 @@ export class App {
       this.tables = tables;
       this.tablesSignature = signature;
       this.renderSidebar();
-      const shown = this.tableView && tables.find((t) => t.name === this.tableView!.tableName);
-      if (shown) this.tableView!.updateSummary(shown);
+      this.updateTableViews();
       if (namesChanged) void this.schema.refresh();
     } catch {
       // The server may be restarting: the next round tries again.
     } finally {
       this.polling = false;
+    }
+  }
+
+  /** Open table tabs show their table's current counts. */
+  private updateTableViews(): void {
+    for (const view of this.tabs.views()) {
+      if (!(view instanceof TableView)) continue;
+      const summary = this.tables.find((t) => t.name === view.tableName);
+      if (summary) view.updateSummary(summary);
     }
   }
 
@@ -278,8 +295,7 @@ export class App {
       return;
     }
     this.renderRegions();
-    this.tableView?.destroy();
-    this.tableView = undefined;
+    this.tabs.dropViews('table');
     this.current = undefined;
     const section = this.section();
     await this.refreshTables();
@@ -356,7 +372,7 @@ export class App {
       a.classList.toggle('active', a.dataset.nav === section);
     this.renderSidebar();
     if (section === 'tables') {
-      const name = this.selectedTable() ?? this.tables[0]?.name;
+      const name = this.selectedTable() ?? this.tabs.last('table')?.tab.table ?? this.tables[0]?.name;
       if (!name)
         return this.show('tables:none', {
           element: h(
@@ -368,7 +384,9 @@ export class App {
         });
       const summary = this.tables.find((t) => t.name === name);
       if (!summary) {
-        this.show(`tables:missing`, {
+        // A restored tab of a table that is gone (or in another region) stays, to be closed.
+        this.tabs.activate(this.tabs.findTable(name)?.tab.id);
+        this.show(`tables:missing:${name}`, {
           element: h(
             'div.placeholder',
             null,
@@ -378,18 +396,21 @@ export class App {
         });
         return;
       }
-      const key = `tables:${name}`;
-      if (this.current === key && this.tableView) return;
-      this.tableView?.destroy();
-      this.tableView = new TableView(this.backend, summary, {
-        onDeleteTable: () => this.deleteTable(summary.name),
-        onChanged: () => void this.refreshTables(),
-        onQuery: (text) => {
-          location.hash = '#/query';
-          this.editorView().insertStatement(text);
-        },
-      });
-      this.show(key, this.tableView);
+      const entry = this.tabs.table(name);
+      const view = this.tabs.viewOf(
+        entry,
+        () =>
+          new TableView(this.backend, summary, {
+            onDeleteTable: () => this.deleteTable(summary.name),
+            onChanged: () => void this.refreshTables(),
+            onQuery: (text) => {
+              location.hash = '#/query';
+              this.editorView().insertStatement(text);
+            },
+          }),
+      );
+      this.tabs.activate(entry.tab.id);
+      this.show(`tab:${entry.tab.id}`, view);
       return;
     }
     if (section === 'metrics') {
@@ -412,21 +433,51 @@ export class App {
       this.show('indexes', this.designerView);
       return;
     }
-    this.show('query', this.editorView());
+    if (section === 'start') {
+      return this.show('start', {
+        element: h(
+          'div.placeholder',
+          null,
+          h('h2', null, 'Nothing open'),
+          h('p', null, 'Open a table from the sidebar, or a PartiQL editor with “+” above.'),
+        ),
+      });
+    }
+    const id = /^#\/query\/([\w-]+)$/.exec(hash)?.[1];
+    const editor = this.editorTab(id);
+    this.show(`tab:${editor.id}`, editor.view);
   }
 
   private editorView(): EditorView {
-    if (!this.editor) {
-      this.editor = new EditorView(this.backend, this.schema, {
-        onTablesChanged: () => void this.refreshTables(),
-        tables: () => this.tables,
-      });
-    }
-    return this.editor;
+    return this.editorTab().view;
+  }
+
+  /** The editor `#/query` shows: the tab `id`, else the one used last, else a new tab. */
+  private editorTab(id?: string): { id: string; view: EditorView } {
+    const named = id !== undefined ? this.tabs.find(id) : undefined;
+    const entry =
+      (named?.tab.kind === 'query' ? named : undefined) ?? this.tabs.editor() ?? this.tabs.newEditor();
+    const tabId = entry.tab.id;
+    // The first editor of a studio without saved tabs starts from this window's earlier text.
+    const initial = entry.tab.text ?? loadEditorText() ?? undefined;
+    const view = this.tabs.viewOf(
+      entry,
+      () =>
+        new EditorView(
+          this.backend,
+          this.schema,
+          { onTablesChanged: () => void this.refreshTables(), tables: () => this.tables },
+          { ...(initial !== undefined ? { initial } : {}), save: (text) => this.tabs.setText(tabId, text) },
+        ),
+    );
+    this.tabs.activate(tabId);
+    return { id: tabId, view };
   }
 
   private show(key: string, page: Page): void {
     if (this.current === key) return;
+    // Metrics, the index designer and placeholders are pages, not tabs.
+    if (!key.startsWith('tab:') && !key.startsWith('tables:missing')) this.tabs.activate(undefined);
     if (this.currentPage !== page) this.currentPage?.hide?.();
     this.current = key;
     this.currentPage = page;
@@ -461,8 +512,8 @@ export class App {
       await this.backend.deleteTable({ table: name });
       toast(`Deleted table ${name}`, 'ok');
       this.current = undefined;
-      this.tableView?.destroy();
-      this.tableView = undefined;
+      const tab = this.tabs.findTable(name);
+      if (tab) this.tabs.dropTab(tab.tab.id);
       await this.refreshTables();
       void this.schema.refresh();
       location.hash = '#/tables';

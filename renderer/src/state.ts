@@ -3,7 +3,14 @@
 // `127.0.0.1`, any port) and the desktop app see the same ones. The page keeps a copy for drawing;
 // every change goes to the backend and the copy is replaced by its answer. The editor's own text
 // stays in localStorage: it is the state of this window, not of the database.
-import type { HistoryEntry, QueriesRequest, QueryState, SavedQuery, StudioBackend } from './backend/api.js';
+import type {
+  HistoryEntry,
+  OpenTabsState,
+  QueriesRequest,
+  QueryState,
+  SavedQuery,
+  StudioBackend,
+} from './backend/api.js';
 
 export type { HistoryEntry, SavedQuery } from './backend/api.js';
 
@@ -11,6 +18,8 @@ export type { HistoryEntry, SavedQuery } from './backend/api.js';
 const LEGACY_HISTORY_KEY = 'sortkey.studio.history';
 const LEGACY_SAVED_KEY = 'sortkey.studio.saved';
 const EDITOR_KEY = 'sortkey.studio.editor';
+/** This window's copy of the open tabs (written at once, so a reload right after typing keeps it). */
+const TABS_KEY = 'sortkey.studio.tabs';
 
 let backend: StudioBackend | undefined;
 let state: QueryState = { history: [], saved: [] };
@@ -108,4 +117,31 @@ export function loadEditorText(): string | null {
 
 export function saveEditorText(text: string): void {
   write(EDITOR_KEY, text);
+}
+
+/**
+ * The open tabs to restore: the backend's (beside the database), or this window's own copy when it
+ * is newer (the last keystrokes before a reload may not have reached the backend).
+ */
+export async function loadTabs(): Promise<OpenTabsState | undefined> {
+  await loading;
+  const local = read<OpenTabsState | null>(TABS_KEY, null);
+  const stored = state.tabs;
+  if (local && Array.isArray(local.tabs) && (!stored || local.at > stored.at)) return local;
+  return stored;
+}
+
+let tabsTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Keeps the open tabs: in this window at once, beside the database soon after. */
+export function saveTabs(tabs: OpenTabsState): void {
+  write(TABS_KEY, tabs);
+  clearTimeout(tabsTimer);
+  tabsTimer = setTimeout(() => {
+    // Not a change of the lists: the answer replaces the copy without redrawing them.
+    backend?.queries({ op: 'setTabs', tabs }).then(
+      (next) => (state = next),
+      () => undefined,
+    );
+  }, 300);
 }

@@ -436,6 +436,22 @@ export interface SavedQuery {
 export interface QueryState {
   history: HistoryEntry[];
   saved: SavedQuery[];
+  /** The studio's open tabs (absent until a studio saved some). */
+  tabs?: OpenTabsState;
+}
+
+/** One open tab of the studio: a table browser, or a PartiQL editor with its text. */
+export interface OpenTab {
+  id: string;
+  kind: 'table' | 'query';
+  table?: string;
+  text?: string;
+}
+
+export interface OpenTabsState {
+  tabs: OpenTab[];
+  /** When the studio saved them (ms): the newer of this and the page's own copy wins. */
+  at: number;
 }
 
 /** One change to the query state (every request answers with the whole state after it). */
@@ -445,6 +461,7 @@ export type QueriesRequest =
   | { op: 'clearHistory' }
   | { op: 'save'; name: string; statement: string }
   | { op: 'deleteSaved'; name: string }
+  | { op: 'setTabs'; tabs: OpenTabsState }
   /** Entries a browser kept in its localStorage before (added where missing). */
   | { op: 'import'; history: HistoryEntry[]; saved: SavedQuery[] };
 

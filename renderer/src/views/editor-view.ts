@@ -73,11 +73,18 @@ export class EditorView {
     | undefined;
   private running = false;
   private creating = false;
+  private destroyed = false;
+  private onPageHide: (() => void) | undefined;
 
   constructor(
     private readonly backend: StudioBackend,
     private readonly schema: SchemaCache,
     private readonly callbacks: { onTablesChanged(): void; tables(): TableSummary[] },
+    /** Where this editor's text comes from and goes (a tab's); this window's one text otherwise. */
+    private readonly text: { initial?: string; save(text: string): void } = {
+      ...(loadEditorText() !== null ? { initial: loadEditorText()! } : {}),
+      save: saveEditorText,
+    },
   ) {
     onQueriesChanged(() => {
       if (this.sideTab !== 'params') this.renderSide();
@@ -171,11 +178,21 @@ export class EditorView {
     );
   }
 
+  /** The tab is closed: Monaco's editor and model go, and nothing is saved any more. */
+  destroy(): void {
+    this.destroyed = true;
+    if (this.onPageHide) window.removeEventListener('pagehide', this.onPageHide);
+    const model = this.editor?.getModel();
+    this.editor?.dispose();
+    model?.dispose();
+  }
+
   private create(): void {
+    if (this.destroyed) return;
     const { monaco, PARTIQL, attachDiagnostics, registerCompletion } = this.modules!;
     registerCompletion(this.schema);
     const initial =
-      loadEditorText() ??
+      this.text.initial ??
       WELCOME +
         (this.schema.tables()[0]
           ? `SELECT * FROM "${this.schema.tables()[0]}"\n`
@@ -212,11 +229,14 @@ export class EditorView {
     };
     model.onDidChangeContent(() => {
       clearTimeout(saveTimer);
-      saveTimer = setTimeout(() => saveEditorText(model.getValue()), 600);
+      saveTimer = setTimeout(() => {
+        if (!this.destroyed) this.text.save(model.getValue());
+      }, 600);
       paramsSoon();
     });
     // Leaving the page must not lose the last keystrokes still waiting for the debounce.
-    window.addEventListener('pagehide', () => saveEditorText(model.getValue()));
+    this.onPageHide = () => this.text.save(model.getValue());
+    window.addEventListener('pagehide', this.onPageHide);
     this.editor.onDidChangeCursorPosition(paramsSoon);
     this.showSide('params');
     const lines = model.getLineCount();

@@ -68,6 +68,37 @@ describe('studio query store', () => {
     assert.equal(r.history.length, 1);
   });
 
+  it('keeps the open tabs beside the database, cleaned, and refuses a malformed list', async () => {
+    const a = backendOn('/data/tabs.sqlite');
+    const b = backendOn('/data/tabs.sqlite');
+    await a.queries({ op: 'save', name: 'kept', statement: 'SELECT 1' });
+    await a.queries({
+      op: 'setTabs',
+      tabs: {
+        at: 7,
+        tabs: [
+          { id: 't1', kind: 'table', table: 'Orders', text: 'dropped' },
+          { id: 'q1', kind: 'query', text: 'SELECT * FROM Orders' },
+          { id: 'bad id!', kind: 'query' },
+          { id: 't2', kind: 'table' },
+        ],
+      },
+    });
+    const seen = (await b.queries({ op: 'list' })) as unknown as Record<string, unknown>;
+    assert.deepEqual(seen.tabs, {
+      at: 7,
+      tabs: [
+        { id: 't1', kind: 'table', table: 'Orders' },
+        { id: 'q1', kind: 'query', text: 'SELECT * FROM Orders' },
+      ],
+    });
+    assert.equal((seen.saved as unknown[]).length, 1);
+    await assert.rejects(
+      a.queries({ op: 'setTabs', tabs: [] }),
+      (e: { type?: string }) => e.type === 'ValidationException',
+    );
+  });
+
   it('chooses brotli, then gzip, from Accept-Encoding', () => {
     assert.equal(chooseEncoding('gzip, deflate, br'), 'br');
     assert.equal(chooseEncoding('gzip'), 'gzip');
