@@ -59,6 +59,8 @@ import { applyQueryRequest, queryStoreFor } from './query-store.js';
 import type { QueryStore } from './query-store.js';
 import type { ConnectionsRequest, ConnectionsState } from '../../renderer/src/backend/api.js';
 import { bulkMethods } from './bulk.js';
+import { dumpJobs } from './dump-jobs.js';
+import type { DumpJobs } from './dump-jobs.js';
 import { streamTailMethods } from './stream-tail.js';
 import { tableSettingsMethods } from './table-settings.js';
 
@@ -66,6 +68,14 @@ import { tableSettingsMethods } from './table-settings.js';
 export type StudioBackendImpl = {
   [M in BackendMethod]: (args: never) => Promise<unknown>;
 };
+
+/** The import/export jobs behind a backend: the HTTP routes upload and download their files. */
+export const DUMP_JOBS: unique symbol = Symbol('sortkey.studio.dumpJobs');
+
+/** The backend's import/export jobs (made on first use). */
+export function dumpJobsOf(backend: StudioBackendImpl): DumpJobs | undefined {
+  return (backend as unknown as { [DUMP_JOBS]?: () => DumpJobs })[DUMP_JOBS]?.();
+}
 
 /** An engine whose EXPLAIN can pause between slices of its estimate's reads (engine/engine.ts). */
 type SlicingEngine = EngineLike & {
@@ -831,11 +841,32 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
 
   let queryStore = options.queryStore;
 
+  let jobs: DumpJobs | undefined;
+  /** Import/export jobs, on the connection in use when each starts (made on first use). */
+  function dumps(): DumpJobs {
+    jobs ??= dumpJobs({
+      target: () => connections().current(),
+      checkWritable: (what) => {
+        const m = connections();
+        if (m.readOnly())
+          throw new StudioError(
+            'AccessDeniedException',
+            `The connection “${m.currentInfo().name}” is read-only: ${what} was not started (make it writable in Connections)`,
+          );
+      },
+    });
+    return jobs;
+  }
+
   const backend = {
     // Workbench features, each in its own module over the same DynamoDB calls.
     ...tableSettingsMethods(call),
     ...bulkMethods(call, keyNames),
     ...streamTailMethods(call),
+    dumpExport: (args: Parameters<DumpJobs['dumpExport']>[0]) => dumps().dumpExport(args),
+    dumpImport: (args: Parameters<DumpJobs['dumpImport']>[0]) => dumps().dumpImport(args),
+    dumpProgress: (args: { id: string }) => dumps().dumpProgress(args),
+    dumpCancel: (args: { id: string }) => dumps().dumpCancel(args),
 
     async info(): Promise<StudioInfo> {
       return { ...options.info(), region: currentRegion() };
@@ -1383,6 +1414,7 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
       return { plans, ...(sampleInfo ? { sample: sampleInfo } : {}) };
     },
   };
+  Object.defineProperty(backend, DUMP_JOBS, { value: dumps });
   return backend as unknown as StudioBackendImpl;
 }
 
