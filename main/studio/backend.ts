@@ -46,7 +46,7 @@ import { parseStatement } from '../../grammar/partiql/index.js';
 import type { Expression, SourceLocation } from '../../grammar/partiql/index.js';
 import { Engine } from '../../engine/index.js';
 import { EmbeddedConnection, unavailable } from '../../engine/connection/index.js';
-import type { CapabilityName } from '../../engine/connection/index.js';
+import type { CapabilityName, Connection } from '../../engine/connection/index.js';
 import type { EngineLike } from '../server/index.js';
 import {
   ConnectionManager,
@@ -550,6 +550,20 @@ function indexNotes(ix: IndexShape, parsed: ParsedSelect, tableKey: readonly str
   return notes;
 }
 
+/** The connection as a service reached through DynamoDB operations only (no engine shortcut). */
+function operationsOnly(c: Connection): Connection {
+  return {
+    kind: c.kind,
+    description: c.description,
+    capabilities: { ...c.capabilities, atomicImport: false },
+    call: (operation, input, signal) => c.call(operation, input, signal),
+    callAny: (operation, input, signal) => c.callAny(operation, input, signal),
+    explain: (statement, parameters, signal) => c.explain(statement, parameters, signal),
+    sortkey: (operation, input) => c.sortkey(operation, input),
+    close: async () => undefined,
+  };
+}
+
 export function createStudioBackend(options: StudioBackendOptions): StudioBackendImpl {
   const engine = options.engine;
   const now = options.now ?? (() => performance.now());
@@ -845,7 +859,19 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
   /** Import/export jobs, on the connection in use when each starts (made on first use). */
   function dumps(): DumpJobs {
     jobs ??= dumpJobs({
-      target: () => connections().current(),
+      target: () => {
+        const c = connections().current();
+        // The dumps' direct path into the engine knows only its default region: in another region
+        // the studio shows, they go through DynamoDB operations that name it (BatchWriteItem: an
+        // import there is not all-or-nothing, as on any remote service).
+        if (
+          c instanceof EmbeddedConnection &&
+          region !== undefined &&
+          region !== engine.defaultNamespace?.region
+        )
+          return operationsOnly(c);
+        return c;
+      },
       checkWritable: (what) => {
         const m = connections();
         if (m.readOnly())

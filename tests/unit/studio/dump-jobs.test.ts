@@ -176,6 +176,37 @@ describe('studio backend: import and export jobs', () => {
     assert.equal(getItem(engine, 'Cancelled', 'k0')?.v?.S, 'before');
   });
 
+  it('imports and exports in the region the studio shows, not the engine default', async () => {
+    const eu = { region: 'eu-west-1', accountId: engine.defaultNamespace.accountId };
+    await backend.useRegion({ region: 'eu-west-1' });
+    try {
+      engine.execute(
+        'CreateTable',
+        {
+          TableName: 'Regional',
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        },
+        eu,
+      );
+      const i = await finished(
+        await backend.dumpImport({ table: 'Regional', text: '{"id":"x"}\n{"id":"y"}\n', format: 'ndjson' }),
+      );
+      assert.equal(i.state, 'done', i.error);
+      assert.equal(i.report?.written, 2);
+      const scan = engine.execute('Scan', { TableName: 'Regional', Select: 'COUNT' }, eu) as {
+        Count: number;
+      };
+      assert.equal(scan.Count, 2);
+      const e = await finished(await backend.dumpExport({ table: 'Regional', format: 'ndjson' }));
+      assert.equal(e.state, 'done', e.error);
+      assert.equal(e.items, 2);
+    } finally {
+      await backend.useRegion({ region: engine.defaultNamespace.region });
+    }
+  });
+
   it('an import needs an upload or text, and a known job id for progress', async () => {
     await assert.rejects(backend.dumpImport({ table: 'Things' }), /upload .* or text is required/);
     await assert.rejects(backend.dumpProgress({ id: 'nope' }), /No import or export job/);
