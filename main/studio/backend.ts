@@ -893,6 +893,7 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     dumpImport: (args: Parameters<DumpJobs['dumpImport']>[0]) => dumps().dumpImport(args),
     dumpProgress: (args: { id: string }) => dumps().dumpProgress(args),
     dumpCancel: (args: { id: string }) => dumps().dumpCancel(args),
+    dumpRead: (args: Parameters<DumpJobs['dumpRead']>[0]) => dumps().dumpRead(args),
 
     async info(): Promise<StudioInfo> {
       return { ...options.info(), region: currentRegion() };

@@ -35,10 +35,13 @@ import type {
   ImportFormatName,
   Progress,
 } from '../../engine/dump/index.js';
+import { DUMP_READ_BYTES } from '../../renderer/src/backend/workbench-api.js';
 import type {
   DumpExportRequest,
   DumpImportRequest,
   DumpJobView,
+  DumpReadRequest,
+  DumpReadResult,
 } from '../../renderer/src/backend/workbench-api.js';
 
 /** A ValidationException for input the studio sent wrong (shaped like the backend's errors). */
@@ -96,6 +99,7 @@ export interface DumpJobs {
   dumpImport(args: DumpImportRequest): Promise<DumpJobView>;
   dumpProgress(args: { id: string }): Promise<DumpJobView>;
   dumpCancel(args: { id: string }): Promise<DumpJobView>;
+  dumpRead(args: DumpReadRequest): Promise<DumpReadResult>;
   /** Streams an upload to a temporary file; returns its id for dumpImport. */
   upload(body: Readable, name: string): Promise<string>;
   /** An export's file, or an import's rejects file (`rejects`), when there is one. */
@@ -250,6 +254,18 @@ export function dumpJobs(options: DumpJobsOptions): DumpJobs {
     };
   }
 
+  function fileOf(
+    id: string,
+    which: 'result' | 'rejects',
+  ): { path: string; name: string; type: string } | undefined {
+    const j = jobs.get(id);
+    if (!j) return undefined;
+    if (which === 'result') return j.download;
+    return j.rejectsPath
+      ? { path: j.rejectsPath, name: 'rejects.ndjson', type: 'application/x-ndjson' }
+      : undefined;
+  }
+
   function finish(j: Job, state: DumpJobView['state'], error?: unknown): void {
     j.finishedAt = Date.now();
     if (j.abort.signal.aborted && state === 'failed') state = 'cancelled';
@@ -372,6 +388,25 @@ export function dumpJobs(options: DumpJobsOptions): DumpJobs {
       return view(j);
     },
 
+    async dumpRead(args) {
+      if (!isRecord(args) || typeof args.id !== 'string') throw invalid('id is required');
+      const which = args.which === 'rejects' ? 'rejects' : 'result';
+      const offset = args.offset ?? 0;
+      if (!Number.isSafeInteger(offset) || offset < 0) throw invalid('offset must be a byte offset');
+      const file = fileOf(args.id, which);
+      if (!file)
+        throw invalid(`No ${which === 'rejects' ? 'rejects file' : 'exported file'} for job ${args.id}`);
+      const size = statSync(file.path).size;
+      const fd = openSync(file.path, 'r');
+      try {
+        const buf = Buffer.alloc(Math.max(0, Math.min(DUMP_READ_BYTES, size - offset)));
+        const n = buf.length ? readSync(fd, buf, 0, buf.length, offset) : 0;
+        return { data: buf.subarray(0, n).toString('base64'), next: offset + n, size };
+      } finally {
+        closeSync(fd);
+      }
+    },
+
     upload(body, name) {
       const id = newId();
       const path = join(base, `upload-${id}`);
@@ -396,14 +431,7 @@ export function dumpJobs(options: DumpJobsOptions): DumpJobs {
       });
     },
 
-    file(id, which) {
-      const j = jobs.get(id);
-      if (!j) return undefined;
-      if (which === 'result') return j.download;
-      return j.rejectsPath
-        ? { path: j.rejectsPath, name: 'rejects.ndjson', type: 'application/x-ndjson' }
-        : undefined;
-    },
+    file: fileOf,
 
     close() {
       for (const j of jobs.values()) if (j.state === 'running') j.abort.abort(new DumpError('cancelled'));

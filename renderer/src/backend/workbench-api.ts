@@ -80,6 +80,8 @@ export interface WorkbenchBackend {
   dumpProgress(args: { id: string }): Promise<DumpJobView>;
   /** Stops a job; a cancelled import leaves the table as it was. */
   dumpCancel(args: { id: string }): Promise<DumpJobView>;
+  /** A piece of an export's file (or of an import's rejects): the desktop app has no HTTP download. */
+  dumpRead(args: DumpReadRequest): Promise<DumpReadResult>;
 }
 
 export const WORKBENCH_METHODS = [
@@ -92,6 +94,7 @@ export const WORKBENCH_METHODS = [
   'dumpImport',
   'dumpProgress',
   'dumpCancel',
+  'dumpRead',
 ] as const satisfies readonly (keyof WorkbenchBackend)[];
 /** Fails to compile when a WorkbenchBackend method is missing from WORKBENCH_METHODS. */
 export const WORKBENCH_METHODS_LISTED: [
@@ -244,3 +247,21 @@ export interface DumpJobView {
   rejectsFile?: boolean;
   report?: DumpImportSummary;
 }
+
+export interface DumpReadRequest {
+  id: string;
+  which?: 'result' | 'rejects';
+  /** Byte offset to read from (default 0). */
+  offset?: number;
+}
+
+export interface DumpReadResult {
+  /** Base64 of up to DUMP_READ_BYTES bytes from `offset`. */
+  data: string;
+  /** Where the next piece starts; equal to `size` at the end. */
+  next: number;
+  size: number;
+}
+
+/** Bytes per dumpRead answer. */
+export const DUMP_READ_BYTES = 4 * 1024 * 1024;

@@ -32,6 +32,32 @@ function download(name: string, source: { url: string } | { blob: Blob }): void 
   if ('blob' in source) setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+/**
+ * Saves a job's file: through the HTTP route in a browser, read piece by piece through the backend
+ * in the desktop app (no HTTP there).
+ */
+async function saveJobFile(
+  backend: StudioBackend,
+  id: string,
+  name: string,
+  which: 'result' | 'rejects',
+): Promise<void> {
+  if (!desktop()) {
+    download(name, { url: apiUrl(which === 'rejects' ? `dump/${id}/rejects` : `dump/${id}`) });
+    return;
+  }
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  let offset = 0;
+  for (;;) {
+    const piece = await backend.dumpRead({ id, which, offset });
+    const bytes = Uint8Array.from(atob(piece.data), (c) => c.charCodeAt(0));
+    parts.push(bytes);
+    offset = piece.next;
+    if (offset >= piece.size || bytes.length === 0) break;
+  }
+  download(name, { blob: new Blob(parts) });
+}
+
 function progressText(v: DumpJobView): string {
   const parts = [
     v.phase === 'read' ? 'Reading' : v.phase === 'write' ? 'Writing' : v.kind === 'export' ? 'Exported' : '',
@@ -151,10 +177,6 @@ export function openExportDialog(backend: StudioBackend, source: ExportSource): 
       }
       return;
     }
-    if (desktop()) {
-      text.textContent = 'Exporting to a file from the desktop app: use `sortkey export` for now.';
-      return;
-    }
     start.disabled = true;
     bar.hidden = false;
     cancel.hidden = false;
@@ -173,7 +195,7 @@ export function openExportDialog(backend: StudioBackend, source: ExportSource): 
       running = undefined;
       if (v.state === 'done' && v.fileName) {
         text.textContent = `Exported ${countOf(v.items, 'item')} (${formatBytes(v.bytes)}) to ${v.fileName}`;
-        download(v.fileName, { url: apiUrl(`dump/${v.id}`) });
+        await saveJobFile(backend, v.id, v.fileName, 'result');
       } else if (v.state === 'cancelled') text.textContent = 'Cancelled: nothing was saved';
       else text.textContent = `Export failed: ${v.error ?? 'unknown error'}`;
     } catch (e) {
@@ -304,12 +326,15 @@ export function openImportDialog(
             )
           : null,
         r.warnings.map((w) => h('p', null, w)),
-        v.rejectsFile && !desktop()
+        v.rejectsFile
           ? h(
               'button.small',
               {
                 'data-testid': 'import-rejects',
-                onclick: () => download('rejects.ndjson', { url: apiUrl(`dump/${v.id}/rejects`) }),
+                onclick: () =>
+                  void saveJobFile(backend, v.id, 'rejects.ndjson', 'rejects').catch((e: unknown) =>
+                    toast(errorText(e), 'error'),
+                  ),
               },
               'Download every rejected record',
             )

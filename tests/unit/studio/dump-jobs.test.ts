@@ -99,6 +99,18 @@ describe('studio backend: import and export jobs', () => {
     }
   });
 
+  it('reads an export back in pieces (the desktop app has no HTTP download)', async () => {
+    const v = await finished(await backend.dumpExport({ table: 'Things', format: 'csv' }));
+    const whole = readFileSync(jobs.file(v.id, 'result')!.path);
+    const first = await backend.dumpRead({ id: v.id });
+    assert.equal(first.size, whole.length);
+    assert.equal(first.next, whole.length);
+    assert.deepEqual(Buffer.from(first.data, 'base64'), whole);
+    const tail = await backend.dumpRead({ id: v.id, offset: 5 });
+    assert.deepEqual(Buffer.from(tail.data, 'base64'), whole.subarray(5));
+    await assert.rejects(backend.dumpRead({ id: v.id, which: 'rejects' }), /No rejects file/);
+  });
+
   it('exports what a Query or Scan of the table browser reads', async () => {
     const v = await finished(
       await backend.dumpExport({
