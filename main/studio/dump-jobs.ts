@@ -203,13 +203,34 @@ function readSpec(args: DumpExportRequest): ExportSpec {
     : { table: args.table, scan: input };
 }
 
+/** Every job folder of this process, removed when it exits (one exit hook for all). */
+const tempFolders = new Set<string>();
+let exitHooked = false;
+
+function removeAtExit(folder: string): void {
+  tempFolders.add(folder);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => {
+    for (const f of tempFolders) rmSync(f, { recursive: true, force: true });
+  });
+}
+
 export function dumpJobs(options: DumpJobsOptions): DumpJobs {
   const base = mkdtempSync(join(options.tempDir ?? tmpdir(), 'sortkey-studio-dump-'));
+  removeAtExit(base);
   const jobs = new Map<string, Job>();
-  const uploads = new Map<string, { path: string; name: string; size: number }>();
+  const uploads = new Map<string, { path: string; name: string; size: number; at: number }>();
 
   function forget(): void {
     const now = Date.now();
+    // Uploads no import asked for.
+    for (const [id, u] of uploads) {
+      if (now - u.at > KEEP_MS) {
+        rmSync(u.path, { force: true });
+        uploads.delete(id);
+      }
+    }
     for (const [id, job] of jobs) {
       if (job.finishedAt !== undefined && now - job.finishedAt > KEEP_MS) {
         rmSync(job.dir, { recursive: true, force: true });
@@ -424,7 +445,7 @@ export function dumpJobs(options: DumpJobsOptions): DumpJobs {
           reject(e);
         });
         out.on('finish', () => {
-          uploads.set(id, { path, name, size });
+          uploads.set(id, { path, name, size, at: Date.now() });
           resolve(id);
         });
         body.pipe(out);
@@ -436,6 +457,7 @@ export function dumpJobs(options: DumpJobsOptions): DumpJobs {
     close() {
       for (const j of jobs.values()) if (j.state === 'running') j.abort.abort(new DumpError('cancelled'));
       rmSync(base, { recursive: true, force: true });
+      tempFolders.delete(base);
     },
   };
 }
