@@ -46,7 +46,7 @@ import { parseStatement } from '../../grammar/partiql/index.js';
 import type { Expression, SourceLocation } from '../../grammar/partiql/index.js';
 import { Engine } from '../../engine/index.js';
 import { EmbeddedConnection, unavailable } from '../../engine/connection/index.js';
-import type { CapabilityName } from '../../engine/connection/index.js';
+import type { CapabilityName, Connection } from '../../engine/connection/index.js';
 import type { EngineLike } from '../server/index.js';
 import {
   ConnectionManager,
@@ -59,6 +59,8 @@ import { applyQueryRequest, queryStoreFor } from './query-store.js';
 import type { QueryStore } from './query-store.js';
 import type { ConnectionsRequest, ConnectionsState } from '../../renderer/src/backend/api.js';
 import { bulkMethods } from './bulk.js';
+import { dumpJobs } from './dump-jobs.js';
+import type { DumpJobs } from './dump-jobs.js';
 import { streamTailMethods } from './stream-tail.js';
 import { tableSettingsMethods } from './table-settings.js';
 
@@ -66,6 +68,14 @@ import { tableSettingsMethods } from './table-settings.js';
 export type StudioBackendImpl = {
   [M in BackendMethod]: (args: never) => Promise<unknown>;
 };
+
+/** The import/export jobs behind a backend: the HTTP routes upload and download their files. */
+export const DUMP_JOBS: unique symbol = Symbol('sortkey.studio.dumpJobs');
+
+/** The backend's import/export jobs (made on first use). */
+export function dumpJobsOf(backend: StudioBackendImpl): DumpJobs | undefined {
+  return (backend as unknown as { [DUMP_JOBS]?: () => DumpJobs })[DUMP_JOBS]?.();
+}
 
 /** An engine whose EXPLAIN can pause between slices of its estimate's reads (engine/engine.ts). */
 type SlicingEngine = EngineLike & {
@@ -540,6 +550,20 @@ function indexNotes(ix: IndexShape, parsed: ParsedSelect, tableKey: readonly str
   return notes;
 }
 
+/** The connection as a service reached through DynamoDB operations only (no engine shortcut). */
+function operationsOnly(c: Connection): Connection {
+  return {
+    kind: c.kind,
+    description: c.description,
+    capabilities: { ...c.capabilities, atomicImport: false },
+    call: (operation, input, signal) => c.call(operation, input, signal),
+    callAny: (operation, input, signal) => c.callAny(operation, input, signal),
+    explain: (statement, parameters, signal) => c.explain(statement, parameters, signal),
+    sortkey: (operation, input) => c.sortkey(operation, input),
+    close: async () => undefined,
+  };
+}
+
 export function createStudioBackend(options: StudioBackendOptions): StudioBackendImpl {
   const engine = options.engine;
   const now = options.now ?? (() => performance.now());
@@ -831,11 +855,45 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
 
   let queryStore = options.queryStore;
 
+  let jobs: DumpJobs | undefined;
+  /** Import/export jobs, on the connection in use when each starts (made on first use). */
+  function dumps(): DumpJobs {
+    jobs ??= dumpJobs({
+      target: () => {
+        const c = connections().current();
+        // The dumps' direct path into the engine knows only its default region: in another region
+        // the studio shows, they go through DynamoDB operations that name it (BatchWriteItem: an
+        // import there is not all-or-nothing, as on any remote service).
+        if (
+          c instanceof EmbeddedConnection &&
+          region !== undefined &&
+          region !== engine.defaultNamespace?.region
+        )
+          return operationsOnly(c);
+        return c;
+      },
+      checkWritable: (what) => {
+        const m = connections();
+        if (m.readOnly())
+          throw new StudioError(
+            'AccessDeniedException',
+            `The connection “${m.currentInfo().name}” is read-only: ${what} was not started (make it writable in Connections)`,
+          );
+      },
+    });
+    return jobs;
+  }
+
   const backend = {
     // Workbench features, each in its own module over the same DynamoDB calls.
     ...tableSettingsMethods(call),
     ...bulkMethods(call, keyNames),
     ...streamTailMethods(call),
+    dumpExport: (args: Parameters<DumpJobs['dumpExport']>[0]) => dumps().dumpExport(args),
+    dumpImport: (args: Parameters<DumpJobs['dumpImport']>[0]) => dumps().dumpImport(args),
+    dumpProgress: (args: { id: string }) => dumps().dumpProgress(args),
+    dumpCancel: (args: { id: string }) => dumps().dumpCancel(args),
+    dumpRead: (args: Parameters<DumpJobs['dumpRead']>[0]) => dumps().dumpRead(args),
 
     async info(): Promise<StudioInfo> {
       return { ...options.info(), region: currentRegion() };
@@ -1383,6 +1441,7 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
       return { plans, ...(sampleInfo ? { sample: sampleInfo } : {}) };
     },
   };
+  Object.defineProperty(backend, DUMP_JOBS, { value: dumps });
   return backend as unknown as StudioBackendImpl;
 }
 

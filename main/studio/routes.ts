@@ -5,12 +5,16 @@
 //   GET  /studio/?token=T  exchanges this run's token for a cookie, then redirects to /studio/
 //   GET  /studio/        the app (needs the cookie); /studio/assets/… its built files
 //   POST /studio/api/M   backend method M (needs the cookie or an X-Sortkey-Token header)
+//   POST /studio/api/dump-upload   an import's input, the raw body (X-Sortkey-Upload header: a
+//                        custom header, so no cross-site form can send it); answers {"upload": id}
+//   GET  /studio/api/dump/ID[/rejects]  an export's file (or an import's rejected records)
 //
 // Guards: only clients on this machine (unless allowRemote), a Host header naming a loopback address
 // and the port the request came in on (DNS rebinding), a same-origin Origin on API calls, a JSON
 // content type (no cross-site form posts), and the per-start token (cookie: HttpOnly, SameSite=Strict,
 // one name per port).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
@@ -19,7 +23,7 @@ import { join, normalize, sep } from 'node:path';
 import type { RouteHandler } from '../server/index.js';
 import { STUDIO_CSP, contentTypeOf, defaultAssetsDir, studioBuilt } from './assets.js';
 import type { StudioBackendImpl } from './backend.js';
-import { invokeBackend, toErrorShape } from './backend.js';
+import { dumpJobsOf, invokeBackend, toErrorShape } from './backend.js';
 
 export const STUDIO_PREFIX = '/studio/';
 export const API_PREFIX = '/studio/api/';
@@ -333,6 +337,103 @@ The DynamoDB endpoint works without them.</p>`,
     }
   }
 
+  /** The guards every API request passes (origin, token); false when it was answered already. */
+  function apiGuards(req: IncomingMessage, res: ServerResponse, host: string, port: number): boolean {
+    const origin = req.headers.origin;
+    const site = req.headers['sec-fetch-site'];
+    if (
+      (origin !== undefined && origin !== `http://${host}`) ||
+      (typeof site === 'string' && site !== 'same-origin' && site !== 'none')
+    ) {
+      req.resume();
+      sendJson(res, 403, { type: 'AccessDeniedException', message: 'Cross-origin requests are refused' });
+      return false;
+    }
+    if (!authorized(req, port)) {
+      req.resume();
+      sendJson(res, 401, {
+        type: 'UnrecognizedClientException',
+        message: 'Missing or stale studio token: open the link sortkey serve printed',
+      });
+      return false;
+    }
+    return true;
+  }
+
+  /** An import's input: streamed to a temporary file, never held in memory. */
+  async function dumpUpload(
+    req: IncomingMessage,
+    res: ServerResponse,
+    host: string,
+    port: number,
+    query: URLSearchParams,
+  ): Promise<void> {
+    if (req.method !== 'POST') {
+      req.resume();
+      sendJson(res, 405, { type: 'MethodNotAllowed', message: 'Uploads are POST requests' });
+      return;
+    }
+    if (!apiGuards(req, res, host, port)) return;
+    if (req.headers['x-sortkey-upload'] === undefined) {
+      req.resume();
+      sendJson(res, 400, {
+        type: 'ValidationException',
+        message: 'Uploads carry an X-Sortkey-Upload header',
+      });
+      return;
+    }
+    const jobs = dumpJobsOf(options.backend);
+    if (!jobs) {
+      req.resume();
+      sendJson(res, 404, { type: 'UnknownOperationException', message: 'This studio has no import' });
+      return;
+    }
+    try {
+      const upload = await jobs.upload(req, query.get('name') ?? 'upload');
+      sendJson(res, 200, { upload });
+    } catch (e) {
+      if (!res.headersSent)
+        sendJson(res, 400, {
+          type: 'SerializationException',
+          message: (e as Error).message || 'Upload failed',
+        });
+    }
+  }
+
+  /** An export's file (or an import's rejects), as an attachment. */
+  function dumpDownload(
+    req: IncomingMessage,
+    res: ServerResponse,
+    host: string,
+    port: number,
+    rest: string,
+  ): void {
+    req.resume();
+    if (req.method !== 'GET') {
+      sendJson(res, 405, { type: 'MethodNotAllowed', message: 'Downloads are GET requests' });
+      return;
+    }
+    if (!apiGuards(req, res, host, port)) return;
+    const [id = '', which] = rest.split('/');
+    const file = dumpJobsOf(options.backend)?.file(id, which === 'rejects' ? 'rejects' : 'result');
+    if (!file) {
+      sendJson(res, 404, {
+        type: 'ResourceNotFoundException',
+        message: 'No such file (not finished, or expired)',
+      });
+      return;
+    }
+    res.writeHead(200, {
+      ...COMMON_HEADERS,
+      'Content-Type': file.type,
+      'Content-Disposition': `attachment; filename="${file.name.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+      'Cache-Control': 'no-store',
+    });
+    const stream = createReadStream(file.path);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  }
+
   async function staticFile(
     req: IncomingMessage,
     res: ServerResponse,
@@ -464,7 +565,11 @@ The DynamoDB endpoint works without them.</p>`,
         else res.destroy();
       });
     };
-    if (path.startsWith(API_PREFIX)) {
+    if (path === API_PREFIX + 'dump-upload') {
+      done(dumpUpload(req, res, host!, port, new URLSearchParams(q < 0 ? '' : url.slice(q + 1))));
+    } else if (path.startsWith(API_PREFIX + 'dump/')) {
+      dumpDownload(req, res, host!, port, path.slice(API_PREFIX.length + 'dump/'.length));
+    } else if (path.startsWith(API_PREFIX)) {
       done(api(req, res, path.slice(API_PREFIX.length), host!, port));
     } else {
       done(staticFile(req, res, path, port, new URLSearchParams(q < 0 ? '' : url.slice(q + 1))));

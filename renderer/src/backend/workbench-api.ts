@@ -1,4 +1,4 @@
-// The workbench's backend methods (table settings, bulk actions, streams viewer), kept apart from
+// The workbench's backend methods (table settings, bulk actions, streams viewer, import/export), kept apart from
 // api.ts so each feature's types live together; api.ts's StudioBackend extends WorkbenchBackend.
 import type { AttributeValue, Item } from './api.js';
 
@@ -72,6 +72,16 @@ export interface WorkbenchBackend {
   bulkUpdate(args: BulkUpdateRequest): Promise<BulkUpdateResult>;
   /** The next stream records of a table (a live tail: call again with the returned cursor). */
   streamRead(args: StreamReadRequest): Promise<StreamReadResult>;
+  /** Starts exporting a table, or a Query/Scan of it; the file is downloaded from dumpDownloadUrl(id). */
+  dumpExport(args: DumpExportRequest): Promise<DumpJobView>;
+  /** Starts importing an uploaded file (or text) into a table: all-or-nothing, with a rejects report. */
+  dumpImport(args: DumpImportRequest): Promise<DumpJobView>;
+  /** Where an import or export job is. */
+  dumpProgress(args: { id: string }): Promise<DumpJobView>;
+  /** Stops a job; a cancelled import leaves the table as it was. */
+  dumpCancel(args: { id: string }): Promise<DumpJobView>;
+  /** A piece of an export's file (or of an import's rejects): the desktop app has no HTTP download. */
+  dumpRead(args: DumpReadRequest): Promise<DumpReadResult>;
 }
 
 export const WORKBENCH_METHODS = [
@@ -80,6 +90,11 @@ export const WORKBENCH_METHODS = [
   'bulkDelete',
   'bulkUpdate',
   'streamRead',
+  'dumpExport',
+  'dumpImport',
+  'dumpProgress',
+  'dumpCancel',
+  'dumpRead',
 ] as const satisfies readonly (keyof WorkbenchBackend)[];
 /** Fails to compile when a WorkbenchBackend method is missing from WORKBENCH_METHODS. */
 export const WORKBENCH_METHODS_LISTED: [
@@ -151,3 +166,102 @@ export interface StreamReadResult {
   /** Pass back to read on from here. */
   cursor?: string;
 }
+
+// ---- Import and export ----
+
+/** Formats export writes (engine/dump/types.ts EXPORT_FORMATS), with what the dialog says of each. */
+export const DUMP_EXPORT_FORMATS = [
+  { id: 'ddb-jsonl', label: 'DynamoDB JSON lines (.jsonl)' },
+  { id: 'ddb-jsonl-gz', label: 'DynamoDB JSON lines, gzipped (.jsonl.gz)' },
+  { id: 'scan-json', label: 'aws dynamodb scan output (.json)' },
+  { id: 'json', label: 'Plain JSON array (.json)' },
+  { id: 'ndjson', label: 'Plain JSON lines (.ndjson)' },
+  { id: 'csv', label: 'CSV (.csv)' },
+  { id: 'batch-write', label: 'BatchWriteItem request items (.json)' },
+  { id: 'export-folder', label: 'DynamoDB export-to-S3 folder (.tar)' },
+  { id: 'sortkey-dump', label: 'Sortkey dump with the table definition (.skdump)' },
+] as const;
+export type DumpExportFormat = (typeof DUMP_EXPORT_FORMATS)[number]['id'];
+
+/** Formats import reads from one uploaded file (every import format but a folder). */
+export const DUMP_IMPORT_FORMATS = [
+  { id: 'auto', label: 'Detect from the content' },
+  { id: 'ddb-jsonl', label: 'DynamoDB JSON lines' },
+  { id: 'ddb-json', label: 'DynamoDB JSON array' },
+  { id: 'scan-json', label: 'aws dynamodb scan output' },
+  { id: 'batch-write', label: 'BatchWriteItem request items' },
+  { id: 'json', label: 'Plain JSON' },
+  { id: 'ndjson', label: 'Plain JSON lines' },
+  { id: 'csv', label: 'CSV with a header row' },
+  { id: 'sortkey-dump', label: 'Sortkey dump' },
+] as const;
+export type DumpImportFormat = (typeof DUMP_IMPORT_FORMATS)[number]['id'];
+
+export interface DumpExportRequest {
+  table: string;
+  format: DumpExportFormat;
+  /** Export what this Query or Scan reads (the table browser's builder) instead of the whole table. */
+  read?: { operation: 'Query' | 'Scan'; input: Record<string, unknown> };
+}
+
+export interface DumpImportRequest {
+  table: string;
+  format?: DumpImportFormat;
+  /** The id POST /studio/api/dump-upload answered with. */
+  upload?: string;
+  /** Or the input itself (small inputs, the desktop app). */
+  text?: string;
+  onConflict?: 'overwrite' | 'skip' | 'fail';
+  /** Write the good records and set the bad ones aside (default: nothing is written). */
+  continueOnError?: boolean;
+}
+
+export interface DumpImportSummary {
+  format: string;
+  records: number;
+  written: number;
+  skipped: number;
+  rejected: number;
+  /** False when nothing was written (a bad record with all-or-nothing, or conflicts). */
+  committed: boolean;
+  created: boolean;
+  /** The first bad records: line and reason. */
+  problems: { line: number; reason: string }[];
+  warnings: string[];
+}
+
+export interface DumpJobView {
+  id: string;
+  kind: 'export' | 'import';
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  phase?: 'read' | 'write' | 'export';
+  items: number;
+  bytes: number;
+  totalBytes?: number;
+  totalItems?: number;
+  rejected: number;
+  error?: string;
+  /** Export: the name the downloaded file gets. */
+  fileName?: string;
+  /** Import: every rejected record is in a file at dumpDownloadUrl(id, 'rejects'). */
+  rejectsFile?: boolean;
+  report?: DumpImportSummary;
+}
+
+export interface DumpReadRequest {
+  id: string;
+  which?: 'result' | 'rejects';
+  /** Byte offset to read from (default 0). */
+  offset?: number;
+}
+
+export interface DumpReadResult {
+  /** Base64 of up to DUMP_READ_BYTES bytes from `offset`. */
+  data: string;
+  /** Where the next piece starts; equal to `size` at the end. */
+  next: number;
+  size: number;
+}
+
+/** Bytes per dumpRead answer. */
+export const DUMP_READ_BYTES = 4 * 1024 * 1024;

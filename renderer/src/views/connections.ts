@@ -16,6 +16,7 @@ const WRITES: Record<string, (args: Record<string, unknown>) => string | null> =
   deleteTable: (a) => `Delete table ${String(a.table)}`,
   createIndex: (a) => `Create an index on ${String(a.table)}`,
   deleteIndex: (a) => `Delete index ${String(a.index)} of ${String(a.table)}`,
+  dumpImport: (a) => `Import a file into ${String(a.table)}`,
   // Table settings (workbench-api.ts). Bulk actions confirm with their count already, in chunks.
   changeTableSettings: (a) =>
     `Change the settings of ${String(a.table)} (${String((a.change as { kind?: unknown } | undefined)?.kind ?? 'change')})`,

@@ -23,6 +23,7 @@ import { ItemGrid } from './grid.js';
 import { COPY_FORMATS, formatRows } from '../lib/copy-formats.js';
 import type { CopyFormat } from '../lib/copy-formats.js';
 import { openItemEditor } from './item-editor.js';
+import { openExportDialog, openImportDialog } from './dump-dialog.js';
 
 export interface TableViewCallbacks {
   onDeleteTable(): void;
@@ -207,6 +208,34 @@ export class TableView {
             title: 'A live tail of the table’s stream',
           },
           'Stream',
+        ),
+        h(
+          'button',
+          {
+            onclick: () =>
+              openExportDialog(this.backend, {
+                table: this.table.name,
+                ...(this.request ? { read: this.request } : {}),
+                selected: this.grid.selected(),
+                keyNames: this.table.keySchema.map((k) => k.AttributeName),
+              }),
+            'data-testid': 'export-open',
+            title:
+              'Save the table, this query or the selected rows to a file, in any format sortkey export writes',
+          },
+          'Export…',
+        ),
+        h(
+          'button',
+          {
+            onclick: () =>
+              openImportDialog(this.backend, this.table.name, {
+                onImported: () => (this.callbacks.onChanged(), void this.run()),
+              }),
+            'data-testid': 'import-open',
+            title: 'Load items from a file (all-or-nothing, with a report of bad records)',
+          },
+          'Import…',
         ),
         h('button', { onclick: () => void this.run(), title: 'Reload from the first page' }, 'Refresh'),
         h(

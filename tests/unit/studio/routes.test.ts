@@ -222,6 +222,30 @@ describe('studio routes', () => {
     assert.equal(JSON.parse(header.body).mode, 'browser');
   });
 
+  it('uploads an import body and downloads an export: token, same origin, the upload header', async () => {
+    const url = '/studio/api/dump-upload?name=x.jsonl';
+    const body = '{"id":{"S":"a"}}\n';
+    const upload = { Cookie: cookie, 'Content-Type': 'application/octet-stream', 'X-Sortkey-Upload': '1' };
+    assert.equal(
+      (await send(port, 'POST', url, { 'Content-Type': 'application/octet-stream' }, body)).status,
+      401,
+    );
+    // A cross-site form can send neither the custom header nor a same-origin Origin.
+    const { 'X-Sortkey-Upload': _, ...noHeader } = upload;
+    assert.equal((await send(port, 'POST', url, noHeader, body)).status, 400);
+    assert.equal(
+      (await send(port, 'POST', url, { ...upload, Origin: 'http://evil.example' }, body)).status,
+      403,
+    );
+    assert.equal((await send(port, 'GET', url, upload)).status, 405);
+    const ok = await send(port, 'POST', url, upload, body);
+    assert.equal(ok.status, 200);
+    assert.match((JSON.parse(ok.body) as { upload: string }).upload, /^[0-9a-f]{24}$/);
+
+    assert.equal((await send(port, 'GET', '/studio/api/dump/nope')).status, 401);
+    assert.equal((await send(port, 'GET', '/studio/api/dump/nope', { Cookie: cookie })).status, 404);
+  });
+
   it('answers API calls with results or DynamoDB-style errors', async () => {
     const call = (method: string, args: unknown) =>
       send(

@@ -1,0 +1,463 @@
+// The studio's import and export: jobs that run the dumps (engine/dump: importItems, exportTable)
+// on the connection in use, in the background, with progress the UI polls and an abort signal for
+// Cancel. Files travel over HTTP (routes.ts): an export's result is downloaded with
+// GET /studio/api/dump/<id>, an import's input is uploaded first (POST /studio/api/dump-upload, the
+// raw body streamed to a temporary file). Import is all-or-nothing (importItems' promise): a bad
+// record, a failure or a cancel leaves the table as it was, and the rejects report lists the records.
+import {
+  closeSync,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import {
+  DumpError,
+  EXPORT_FORMATS,
+  IMPORT_FORMATS,
+  exportTable,
+  importItems,
+} from '../../engine/dump/index.js';
+import type {
+  DumpTarget,
+  ExportFormat,
+  ExportSpec,
+  ImportFormatName,
+  Progress,
+} from '../../engine/dump/index.js';
+import { DUMP_READ_BYTES } from '../../renderer/src/backend/workbench-api.js';
+import type {
+  DumpExportRequest,
+  DumpImportRequest,
+  DumpJobView,
+  DumpReadRequest,
+  DumpReadResult,
+} from '../../renderer/src/backend/workbench-api.js';
+
+/** A ValidationException for input the studio sent wrong (shaped like the backend's errors). */
+function invalid(message: string): Error {
+  return Object.assign(new Error(message), { type: 'ValidationException' });
+}
+
+/** Formats the import dialog offers: every import format but a folder (an upload is one file). */
+export const UPLOAD_IMPORT_FORMATS: readonly ImportFormatName[] = IMPORT_FORMATS.filter(
+  (f) => f !== 'export-folder',
+);
+
+/** The file name and type a downloaded export gets. */
+const DOWNLOADS: Record<ExportFormat, { ext: string; type: string }> = {
+  'scan-json': { ext: '.json', type: 'application/json' },
+  'ddb-jsonl': { ext: '.jsonl', type: 'application/x-ndjson' },
+  'ddb-jsonl-gz': { ext: '.jsonl.gz', type: 'application/gzip' },
+  'export-folder': { ext: '.tar', type: 'application/x-tar' },
+  'batch-write': { ext: '.json', type: 'application/json' },
+  json: { ext: '.json', type: 'application/json' },
+  ndjson: { ext: '.ndjson', type: 'application/x-ndjson' },
+  csv: { ext: '.csv', type: 'text/csv; charset=utf-8' },
+  'sortkey-dump': { ext: '.skdump', type: 'application/x-ndjson' },
+};
+
+/** Finished jobs (and their files) are forgotten after this long. */
+const KEEP_MS = 30 * 60_000;
+
+interface Job {
+  readonly id: string;
+  readonly kind: 'export' | 'import';
+  readonly dir: string;
+  readonly abort: AbortController;
+  state: DumpJobView['state'];
+  progress?: Progress;
+  view?: Partial<DumpJobView>;
+  error?: string;
+  /** The export's result (a file in `dir`), its download name and content type. */
+  download?: { path: string; name: string; type: string };
+  rejectsPath?: string;
+  finishedAt?: number;
+}
+
+export interface DumpJobsOptions {
+  /** The connection (or engine) in use when a job starts. */
+  target(): DumpTarget;
+  /** Throws when the connection in use refuses writes (read-only). */
+  checkWritable(what: string): void;
+  /** Where temporary files go (default: the system's temporary folder). */
+  tempDir?: string;
+}
+
+export interface DumpJobs {
+  dumpExport(args: DumpExportRequest): Promise<DumpJobView>;
+  dumpImport(args: DumpImportRequest): Promise<DumpJobView>;
+  dumpProgress(args: { id: string }): Promise<DumpJobView>;
+  dumpCancel(args: { id: string }): Promise<DumpJobView>;
+  dumpRead(args: DumpReadRequest): Promise<DumpReadResult>;
+  /** Streams an upload to a temporary file; returns its id for dumpImport. */
+  upload(body: Readable, name: string): Promise<string>;
+  /** An export's file, or an import's rejects file (`rejects`), when there is one. */
+  file(id: string, which: 'result' | 'rejects'): { path: string; name: string; type: string } | undefined;
+  /** Cancels every job and removes every temporary file. */
+  close(): void;
+}
+
+function newId(): string {
+  return randomBytes(12).toString('hex');
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100) || 'items';
+}
+
+// ---- A minimal ustar archive: an export folder is downloaded as one .tar ----
+
+function tarHeader(name: string, size: number, mtime: number): Buffer {
+  const h = Buffer.alloc(512);
+  let prefix = '';
+  let base = name;
+  if (Buffer.byteLength(name) > 100) {
+    // ustar splits a long path at a '/' into prefix (155) and name (100).
+    const cut = name.lastIndexOf('/', name.length - 1);
+    prefix = name.slice(0, cut);
+    base = name.slice(cut + 1);
+  }
+  const octal = (n: number, width: number): string => n.toString(8).padStart(width - 1, '0') + '\0';
+  h.write(base, 0, 100, 'utf8');
+  h.write(octal(0o644, 8), 100, 'ascii');
+  h.write(octal(0, 8), 108, 'ascii');
+  h.write(octal(0, 8), 116, 'ascii');
+  h.write(octal(size, 12), 124, 'ascii');
+  h.write(octal(Math.floor(mtime / 1000), 12), 136, 'ascii');
+  h.write('        ', 148, 'ascii');
+  h.write('0', 156, 'ascii');
+  h.write('ustar\0', 257, 'ascii');
+  h.write('00', 263, 'ascii');
+  h.write(prefix, 345, 155, 'utf8');
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
+  return h;
+}
+
+function filesBelow(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesBelow(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out.sort();
+}
+
+/** Packs a folder's files into a tar archive (copied in 1 MB pieces: data files can be big). */
+export function tarFolder(folder: string, archive: string): void {
+  const out = openSync(archive, 'w');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    for (const file of filesBelow(folder)) {
+      const st = statSync(file);
+      writeSync(out, tarHeader(relative(folder, file).split('\\').join('/'), st.size, st.mtimeMs));
+      const fd = openSync(file, 'r');
+      try {
+        for (;;) {
+          const n = readSync(fd, buf, 0, buf.length, null);
+          if (n === 0) break;
+          writeSync(out, buf, 0, n);
+        }
+      } finally {
+        closeSync(fd);
+      }
+      const pad = (512 - (st.size % 512)) % 512;
+      if (pad) writeSync(out, Buffer.alloc(pad));
+    }
+    writeSync(out, Buffer.alloc(1024));
+  } finally {
+    closeSync(out);
+  }
+}
+
+/** The Query or Scan input an export reads (its TableName is the request's table). */
+function readSpec(args: DumpExportRequest): ExportSpec {
+  if (typeof args.table !== 'string' || args.table === '') throw invalid('table is required');
+  if (args.read === undefined) return { table: args.table };
+  if (!isRecord(args.read) || (args.read.operation !== 'Query' && args.read.operation !== 'Scan'))
+    throw invalid('read must be { operation: "Query" | "Scan", input }');
+  if (!isRecord(args.read.input)) throw invalid('read.input must be an object');
+  const input: Record<string, unknown> = { ...args.read.input, TableName: args.table };
+  // Paging is the export's own: a start key or a limit from the grid's page would cut it short.
+  delete input.ExclusiveStartKey;
+  delete input.Limit;
+  return args.read.operation === 'Query'
+    ? { table: args.table, query: input }
+    : { table: args.table, scan: input };
+}
+
+/** Every job folder of this process, removed when it exits (one exit hook for all). */
+const tempFolders = new Set<string>();
+let exitHooked = false;
+
+function removeAtExit(folder: string): void {
+  tempFolders.add(folder);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => {
+    for (const f of tempFolders) rmSync(f, { recursive: true, force: true });
+  });
+}
+
+export function dumpJobs(options: DumpJobsOptions): DumpJobs {
+  const base = mkdtempSync(join(options.tempDir ?? tmpdir(), 'sortkey-studio-dump-'));
+  removeAtExit(base);
+  const jobs = new Map<string, Job>();
+  const uploads = new Map<string, { path: string; name: string; size: number; at: number }>();
+
+  function forget(): void {
+    const now = Date.now();
+    // Uploads no import asked for.
+    for (const [id, u] of uploads) {
+      if (now - u.at > KEEP_MS) {
+        rmSync(u.path, { force: true });
+        uploads.delete(id);
+      }
+    }
+    for (const [id, job] of jobs) {
+      if (job.finishedAt !== undefined && now - job.finishedAt > KEEP_MS) {
+        rmSync(job.dir, { recursive: true, force: true });
+        jobs.delete(id);
+      }
+    }
+  }
+
+  function job(id: unknown): Job {
+    const j = typeof id === 'string' ? jobs.get(id) : undefined;
+    if (!j) throw invalid(`No import or export job ${String(id)} (finished jobs are kept 30 minutes)`);
+    return j;
+  }
+
+  function start(kind: Job['kind']): Job {
+    forget();
+    const id = newId();
+    const dir = join(base, id);
+    // One folder per job (its result, its rejects), removed with it.
+    mkdirSync(dir, { recursive: true });
+    const j: Job = { id, kind, dir, abort: new AbortController(), state: 'running' };
+    jobs.set(id, j);
+    return j;
+  }
+
+  function view(j: Job): DumpJobView {
+    const p = j.progress;
+    return {
+      id: j.id,
+      kind: j.kind,
+      state: j.state,
+      items: p?.items ?? 0,
+      bytes: p?.bytes ?? 0,
+      ...(p?.totalBytes !== undefined ? { totalBytes: p.totalBytes } : {}),
+      ...(p?.totalItems !== undefined ? { totalItems: p.totalItems } : {}),
+      ...(p ? { phase: p.phase } : {}),
+      rejected: p?.rejected ?? 0,
+      ...(j.error !== undefined ? { error: j.error } : {}),
+      ...(j.download ? { fileName: j.download.name } : {}),
+      ...(j.rejectsPath ? { rejectsFile: true } : {}),
+      ...j.view,
+    };
+  }
+
+  function fileOf(
+    id: string,
+    which: 'result' | 'rejects',
+  ): { path: string; name: string; type: string } | undefined {
+    const j = jobs.get(id);
+    if (!j) return undefined;
+    if (which === 'result') return j.download;
+    return j.rejectsPath
+      ? { path: j.rejectsPath, name: 'rejects.ndjson', type: 'application/x-ndjson' }
+      : undefined;
+  }
+
+  function finish(j: Job, state: DumpJobView['state'], error?: unknown): void {
+    j.finishedAt = Date.now();
+    if (j.abort.signal.aborted && state === 'failed') state = 'cancelled';
+    j.state = state;
+    if (error !== undefined && state === 'failed')
+      j.error = error instanceof DumpError || error instanceof Error ? error.message : String(error);
+  }
+
+  return {
+    async dumpExport(args) {
+      if (!isRecord(args)) throw invalid('export request expected');
+      const format = args.format;
+      if (!EXPORT_FORMATS.includes(format as ExportFormat))
+        throw invalid(`format must be one of ${EXPORT_FORMATS.join(', ')}`);
+      const spec = readSpec(args);
+      const j = start('export');
+      const d = DOWNLOADS[format];
+      const name = safeName(args.table) + d.ext;
+      const out = join(j.dir, 'out' + d.ext);
+      const target = options.target();
+      void (async () => {
+        try {
+          const common = {
+            format,
+            signal: j.abort.signal,
+            onProgress: (p: Progress) => (j.progress = p),
+          };
+          if (format === 'export-folder') {
+            const folder = join(j.dir, 'folder');
+            await exportTable(target, spec, folder, common);
+            tarFolder(folder, out);
+            rmSync(folder, { recursive: true, force: true });
+          } else if (format === 'batch-write') {
+            // One BatchWriteItem document (a file name would split it into files of 25 requests).
+            const stream = createWriteStream(out);
+            try {
+              await exportTable(target, spec, stream, common);
+            } finally {
+              await new Promise<void>((resolve) => stream.end(() => resolve()));
+            }
+          } else {
+            await exportTable(target, spec, out, common);
+          }
+          j.download = { path: out, name, type: d.type };
+          finish(j, 'done');
+        } catch (e) {
+          rmSync(out, { force: true });
+          finish(j, 'failed', e);
+        }
+      })();
+      return view(j);
+    },
+
+    async dumpImport(args) {
+      if (!isRecord(args)) throw invalid('import request expected');
+      if (typeof args.table !== 'string' || args.table === '') throw invalid('table is required');
+      const format = (args.format ?? 'auto') as ImportFormatName;
+      if (!UPLOAD_IMPORT_FORMATS.includes(format))
+        throw invalid(`format must be one of ${UPLOAD_IMPORT_FORMATS.join(', ')}`);
+      if (args.onConflict !== undefined && !['overwrite', 'skip', 'fail'].includes(args.onConflict))
+        throw invalid('onConflict must be overwrite, skip or fail');
+      const upload = typeof args.upload === 'string' ? uploads.get(args.upload) : undefined;
+      if (!upload && typeof args.text !== 'string')
+        throw invalid('upload (the id of an uploaded file) or text is required');
+      options.checkWritable(`Import into ${args.table}`);
+      if (upload) uploads.delete(args.upload!);
+      const j = start('import');
+      const rejects = join(j.dir, 'rejects.ndjson');
+      let input: string | { name: string; text: string };
+      if (upload) {
+        input = join(j.dir, 'input');
+        renameSync(upload.path, input);
+      } else {
+        input = { name: 'pasted text', text: args.text! };
+      }
+      const target = options.target();
+      void (async () => {
+        try {
+          const report = await importItems(target, input, {
+            table: args.table,
+            format,
+            ...(args.onConflict ? { onConflict: args.onConflict } : {}),
+            ...(args.continueOnError ? { continueOnError: true } : {}),
+            rejects,
+            signal: j.abort.signal,
+            onProgress: (p: Progress) => (j.progress = p),
+          });
+          if (report.rejectsFile) j.rejectsPath = rejects;
+          j.view = {
+            report: {
+              format: report.format,
+              records: report.records,
+              written: report.written,
+              skipped: report.skipped,
+              rejected: report.rejected,
+              committed: report.committed,
+              created: report.tables.some((t) => t.created),
+              problems: report.problems.map((p) => ({ line: p.line, reason: p.reason })),
+              warnings: [...report.warnings, ...report.tables.flatMap((t) => t.warnings)],
+            },
+            rejected: report.rejected,
+          };
+          finish(j, 'done');
+        } catch (e) {
+          finish(j, 'failed', e);
+        } finally {
+          if (typeof input === 'string') rmSync(input, { force: true });
+        }
+      })();
+      return view(j);
+    },
+
+    async dumpProgress(args) {
+      return view(job(isRecord(args) ? args.id : undefined));
+    },
+
+    async dumpCancel(args) {
+      const j = job(isRecord(args) ? args.id : undefined);
+      if (j.state === 'running') j.abort.abort(new DumpError('cancelled'));
+      return view(j);
+    },
+
+    async dumpRead(args) {
+      if (!isRecord(args) || typeof args.id !== 'string') throw invalid('id is required');
+      const which = args.which === 'rejects' ? 'rejects' : 'result';
+      const offset = args.offset ?? 0;
+      if (!Number.isSafeInteger(offset) || offset < 0) throw invalid('offset must be a byte offset');
+      const file = fileOf(args.id, which);
+      if (!file)
+        throw invalid(`No ${which === 'rejects' ? 'rejects file' : 'exported file'} for job ${args.id}`);
+      const size = statSync(file.path).size;
+      const fd = openSync(file.path, 'r');
+      try {
+        const buf = Buffer.alloc(Math.max(0, Math.min(DUMP_READ_BYTES, size - offset)));
+        const n = buf.length ? readSync(fd, buf, 0, buf.length, offset) : 0;
+        return { data: buf.subarray(0, n).toString('base64'), next: offset + n, size };
+      } finally {
+        closeSync(fd);
+      }
+    },
+
+    upload(body, name) {
+      const id = newId();
+      const path = join(base, `upload-${id}`);
+      return new Promise((resolve, reject) => {
+        const out = createWriteStream(path);
+        let size = 0;
+        body.on('data', (c: Buffer) => (size += c.length));
+        body.on('error', (e) => {
+          out.destroy();
+          rmSync(path, { force: true });
+          reject(e);
+        });
+        out.on('error', (e) => {
+          rmSync(path, { force: true });
+          reject(e);
+        });
+        out.on('finish', () => {
+          uploads.set(id, { path, name, size, at: Date.now() });
+          resolve(id);
+        });
+        body.pipe(out);
+      });
+    },
+
+    file: fileOf,
+
+    close() {
+      for (const j of jobs.values()) if (j.state === 'running') j.abort.abort(new DumpError('cancelled'));
+      rmSync(base, { recursive: true, force: true });
+      tempFolders.delete(base);
+    },
+  };
+}
