@@ -239,7 +239,12 @@ export async function waitForEditorText(
   await page.waitForFunction(
     ([container, expected]) => {
       const g = globalThis as unknown as PageGlobals;
-      return g.sortkeyStudioTest.editorText(g.document.querySelector(container)) === expected;
+      // Not there yet (the editors' chunk still loading, a new tab's editor not made): keep waiting.
+      try {
+        return g.sortkeyStudioTest.editorText(g.document.querySelector(container)) === expected;
+      } catch {
+        return false;
+      }
     },
     [container, expected] as const,
     { timeout },
