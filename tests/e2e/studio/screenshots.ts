@@ -168,6 +168,8 @@ try {
     await page.selectOption('[data-testid=connection-select]', id);
     await waitForText(page, '[data-testid=connection-badge]', 'REMOTE');
     await waitForText(page, '.table-list', /ProdOrders/);
+    await page.click('a.table-link[data-table=ProdOrders]');
+    await waitForText(page, '[data-testid=table-title]', 'ProdOrders');
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(out, 'remote-connection.png') });
   } finally {
