@@ -7,8 +7,7 @@
 // The SDK is loaded on the first request, not when this module loads: the shell, the studio and the
 // dumps import the connection layer on every start, and most starts never reach a remote service.
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { parseStatement } from '../../grammar/partiql/index.js';
-import type { Statement } from '../../grammar/partiql/index.js';
+import { parseStatement, tableOf } from '../../grammar/partiql/index.js';
 import { Engine } from '../engine.js';
 import { DynamoError } from '../errors.js';
 import type { AttributeValue } from '../types.js';
@@ -325,21 +324,5 @@ export class RemoteConnection implements Connection {
     if (sdk) (await sdk).client.destroy();
     this.mirror?.close();
     this.mirror = undefined;
-  }
-}
-
-/** The table a statement reads or writes. */
-function tableOf(statement: Statement): string | null {
-  switch (statement.kind) {
-    case 'select':
-      return statement.from.name;
-    case 'insert':
-    case 'update':
-    case 'delete':
-      return statement.table.name;
-    case 'exists':
-      return statement.select.from.name;
-    case 'explain':
-      return tableOf(statement.statement);
   }
 }

@@ -22,6 +22,7 @@ export { highlightTokens } from './highlight.js';
 export type { HighlightCategory, HighlightToken } from './highlight.js';
 export { CONDITION_FUNCTIONS, UPDATE_FUNCTIONS, pathText } from './validate.js';
 export { isPlainIdentifier } from './tokens.js';
+export { tableOf } from './statement-table.js';
 
 export type ParseResult =
   | {

@@ -1,6 +1,7 @@
 // What the shell talks to: the embedded engine or a DynamoDB-compatible service over the AWS SDK.
 // The REPL only sees this interface; items always travel as DynamoDB JSON (binary as base64).
 import type { Connection } from '../../engine/connection/index.js';
+import type { IndexDescription, KeySchemaElement } from '../../engine/connection/types.js';
 import type { ExplainResult } from '../../engine/partiql/index.js';
 import type { AttributeValue, Item } from '../../engine/types.js';
 
@@ -24,20 +25,8 @@ export interface StatementRequest {
   limit?: number;
 }
 
-export interface KeySchemaElement {
-  AttributeName: string;
-  KeyType: 'HASH' | 'RANGE' | string;
-}
-
-export interface IndexDescription {
-  IndexName: string;
-  KeySchema: KeySchemaElement[];
-  Projection?: { ProjectionType?: string; NonKeyAttributes?: string[] };
-  IndexStatus?: string;
-  ItemCount?: number;
-  IndexSizeBytes?: number;
-  ProvisionedThroughput?: { ReadCapacityUnits?: number; WriteCapacityUnits?: number };
-}
+// The shapes every front end reads from DescribeTable are the connection layer's.
+export type { IndexDescription, KeySchemaElement };
 
 /** The parts of DescribeTable's TableDescription the shell uses. */
 export interface TableDescription {

@@ -3,7 +3,7 @@
 // paging asks `io.more()`, which the REPL answers from the keyboard.
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseStatement } from '../../grammar/partiql/index.js';
+import { parseStatement, tableOf } from '../../grammar/partiql/index.js';
 import type { Statement } from '../../grammar/partiql/index.js';
 import type { AttributeValue, Item } from '../../engine/types.js';
 import type { Backend, BatchStatementResponse, StatementPage, StatementRequest } from './backend.js';
@@ -25,7 +25,7 @@ import {
 } from './render.js';
 import { SchemaCache } from './schema.js';
 import { splitScript } from './split.js';
-import { indexOf, projectedNames, returnsItems, tableOf } from './statement-info.js';
+import { indexOf, projectedNames, returnsItems } from './statement-info.js';
 import type { Colors } from './text.js';
 import { displayWidth, makeColors, plural } from './text.js';
 import type { NumberStyle } from './values.js';

@@ -1,21 +1,5 @@
-// Facts about a parsed statement the shell needs: its table and index, whether it returns items.
+// Facts about a parsed statement the shell needs: its index, whether it returns items (its table: grammar's tableOf).
 import type { Statement } from '../../grammar/partiql/index.js';
-
-/** The table a statement reads or writes. */
-export function tableOf(statement: Statement): string | null {
-  switch (statement.kind) {
-    case 'select':
-      return statement.from.name;
-    case 'insert':
-    case 'update':
-    case 'delete':
-      return statement.table.name;
-    case 'exists':
-      return statement.select.from.name;
-    case 'explain':
-      return tableOf(statement.statement);
-  }
-}
 
 /** The index a SELECT reads (`FROM "T"."I"`), if any. */
 export function indexOf(statement: Statement): string | null {
