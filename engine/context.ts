@@ -3,7 +3,7 @@ import type { Statement } from 'better-sqlite3';
 import { DynamoError, tableNotFound } from './errors.js';
 import { Backfills } from './tables/backfill.js';
 import { Catalog } from './tables/catalog.js';
-import { DEFAULT_NAMESPACE, namespaceKey } from './tables/table.js';
+import { DEFAULT_NAMESPACE, arnPrefixOf, tableKeyOf } from './tables/table.js';
 import type { Namespace, Table } from './tables/table.js';
 import type { WriteContext, WriteListener } from './tables/write.js';
 import { Database } from './storage/database.js';
@@ -308,16 +308,16 @@ export class EngineContext implements WriteContext {
 
   /** Per-table in-memory state (transient statuses) is keyed by namespace and name. */
   tableKey(name: string): string {
-    return `${namespaceKey(this.catalog.namespace)}/${name}`;
+    return tableKeyOf(this.catalog.namespace, name);
   }
 
   /** What every ARN of the current namespace starts with (`arn:aws:dynamodb:<region>:<account>:`). */
   get arnPrefix(): string {
-    return `arn:aws:dynamodb:${this.region}:${this.accountId}:`;
+    return arnPrefixOf(this.catalog.namespace);
   }
 
   tableArn(name: string): string {
-    return `arn:aws:dynamodb:${this.region}:${this.accountId}:table/${name}`;
+    return `${this.arnPrefix}table/${name}`;
   }
 
   /**

@@ -23,6 +23,16 @@ export function namespaceKey(ns: Namespace): string {
   return `${ns.accountId}:${ns.region}`;
 }
 
+/** What every ARN of a namespace starts with (`arn:aws:dynamodb:<region>:<account>:`). */
+export function arnPrefixOf(ns: Namespace): string {
+  return `arn:aws:dynamodb:${ns.region}:${ns.accountId}:`;
+}
+
+/** The key of a table's in-memory state (transient statuses): its namespace and name. */
+export function tableKeyOf(ns: Namespace, name: string): string {
+  return `${namespaceKey(ns)}/${name}`;
+}
+
 export type ProjectionType = 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
 
 export interface Projection {
@@ -180,6 +190,6 @@ export class Table {
 
   /** Unique over every namespace: keys per-table state kept in memory (transient statuses). */
   get stateKey(): string {
-    return `${namespaceKey(this.namespace)}/${this.name}`;
+    return tableKeyOf(this.namespace, this.name);
   }
 }

@@ -10,7 +10,7 @@ import type { EngineContext } from '../context.js';
 import { DynamoError, tableNotFound } from '../errors.js';
 import { operations } from '../operations/index.js';
 import { Catalog } from '../tables/catalog.js';
-import { namespaceKey } from '../tables/table.js';
+import { arnPrefixOf, tableKeyOf } from '../tables/table.js';
 import type { Namespace, Table } from '../tables/table.js';
 import { Database } from '../storage/database.js';
 import { WORDINGS } from '../wording.js';
@@ -64,15 +64,15 @@ class ReadContext {
   }
 
   get arnPrefix(): string {
-    return `arn:aws:dynamodb:${this.region}:${this.accountId}:`;
+    return arnPrefixOf(this.catalog.namespace);
   }
 
   tableKey(name: string): string {
-    return `${namespaceKey(this.catalog.namespace)}/${name}`;
+    return tableKeyOf(this.catalog.namespace, name);
   }
 
   tableArn(name: string): string {
-    return `arn:aws:dynamodb:${this.region}:${this.accountId}:table/${name}`;
+    return `${this.arnPrefix}table/${name}`;
   }
 
   table(name: string): Table {
