@@ -7,8 +7,10 @@ import { jsonOperations, operations, sortkeyOperations } from './operations/inde
 import { explainOperationInSlices } from './partiql/index.js';
 import type { ExplainResult } from './partiql/index.js';
 import { DatabaseBusyError, isBusyError, isDiskFullError } from './storage/database.js';
+import { authorize } from './access/authorize.js';
+import type { Caller } from './access/authorize.js';
 
-export type { EngineOptions, Namespace };
+export type { EngineOptions, Namespace, Caller };
 
 /** Operations after which streams, TTL and point-in-time recovery are reconciled with the catalog. */
 const CONTROL_PLANE = new Set(['CreateTable', 'UpdateTable', 'DeleteTable', 'ImportTable']);
@@ -219,6 +221,29 @@ export class Engine {
    */
   sweepExpiredItems(now?: number): number {
     return this.ctx.ttl.sweep(now ?? this.ctx.now());
+  }
+
+  /**
+   * Throws DynamoDB's AccessDeniedException unless `caller` may run `operation` (`service`
+   * 'sortkey': one of Sortkey's own) with `input` in `namespace`, by IAM's rules: the caller's
+   * identity policies and the resource-based policies of the tables and streams it touches
+   * (engine/access). The endpoint calls it before `execute` when it runs with `--auth`.
+   */
+  authorize(
+    operation: string,
+    input: unknown,
+    namespace: Namespace | undefined,
+    caller: Caller,
+    service: 'dynamodb' | 'sortkey' = 'dynamodb',
+  ): void {
+    try {
+      this.ctx.inNamespace(namespace, () => {
+        this.ctx.refreshIfChanged();
+        authorize(this.ctx, operation, input, caller, service);
+      });
+    } catch (e) {
+      throw this.publicError(e);
+    }
   }
 
   /** Runs one of Sortkey's own operations (not DynamoDB's), such as Explain. */

@@ -37,6 +37,7 @@ export type DynamoErrorType =
   | 'UnrecognizedClientException'
   | 'InvalidSignatureException'
   | 'AccessDeniedException'
+  | 'PolicyNotFoundException'
   | 'InternalServerError';
 
 export class DynamoError extends Error {

@@ -44,6 +44,9 @@ import { getHotKeys } from './getHotKeys.js';
 import { describeThrottling, setThrottling } from './setThrottling.js';
 import { setFaults } from './setFaults.js';
 import { checkRequestTypes } from './requestTypes.js';
+import { deleteResourcePolicy } from './deleteResourcePolicy.js';
+import { getResourcePolicy } from './getResourcePolicy.js';
+import { putResourcePolicy } from './putResourcePolicy.js';
 
 // Each operation validates its own input: what arrives here is whatever JSON the client sent.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -103,6 +106,10 @@ export const operations: Record<string, Operation> = typed({
   RestoreTableToPointInTime: restoreTableToPointInTime,
   UpdateContinuousBackups: updateContinuousBackups,
   UpdateTimeToLive: updateTimeToLive,
+  // Resource-based policies (engine/access).
+  DeleteResourcePolicy: deleteResourcePolicy,
+  GetResourcePolicy: getResourcePolicy,
+  PutResourcePolicy: putResourcePolicy,
 });
 
 /**

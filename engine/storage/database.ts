@@ -150,6 +150,14 @@ const MIGRATIONS: readonly Migration[] = [
   separateRegions,
   // 8: sets are sorted at write (values/set-order.ts); sort those older versions stored as sent.
   { convertsRows: sortStoredSets },
+  // 9: resource-based policies of tables and streams (PutResourcePolicy). `table_uuid` ties a policy
+  // to the table it was put on: a later table of the same name does not inherit it.
+  `CREATE TABLE sk_resource_policies (
+     arn TEXT PRIMARY KEY,
+     table_uuid TEXT NOT NULL,
+     policy TEXT NOT NULL,
+     revision TEXT NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

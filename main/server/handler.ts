@@ -84,11 +84,27 @@ export interface HandlerOptions {
    */
   readonly namespaceOf?: (scope: SignedScope | undefined) => Namespace | undefined;
   readonly maxBodyBytes?: number;
+  /**
+   * Access control (with `auth`): called with every verified request before it runs; throws
+   * (AccessDeniedException) to refuse it. `operation` is the engine's name, `service` whether it is
+   * one of Sortkey's own (Sortkey_20250101 target).
+   */
+  readonly authorize?: (request: AuthorizationRequest) => void;
   /** Refuses requests whose Host header the endpoint does not answer to (DNS rebinding). */
   readonly hostGuard?: HostGuard | undefined;
   /** Called with every non-DynamoDB error an operation throws (answered as 500). */
   readonly onInternalError?: (err: unknown, operation: string | undefined) => void;
   readonly onRequest?: (entry: RequestLogEntry) => void;
+}
+
+/** What `authorize` is told of a verified request. */
+export interface AuthorizationRequest {
+  readonly operation: string;
+  readonly service: 'dynamodb' | 'sortkey';
+  readonly input: unknown;
+  readonly namespace: Namespace | undefined;
+  readonly accessKeyId: string;
+  readonly sourceIp: string | undefined;
 }
 
 export interface RequestHandler {
@@ -115,6 +131,7 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
   const cors = options.cors;
   const auth = options.auth;
   const namespaceOf = options.namespaceOf;
+  const authorize = options.authorize;
   const hostGuard = options.hostGuard;
   const maxBody = options.maxBodyBytes ?? MAX_REQUEST_BYTES;
   const onInternalError =
@@ -312,9 +329,22 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
         if (!verdict.ok) throw new ProtocolError(verdict.type, verdict.message);
       }
       if (input === undefined) throw new ProtocolError('SerializationException', '');
-      const namespace = namespaceOf?.(signedScope(req.headers.authorization, req.url));
-      result = op.startsWith(SORTKEY_OPERATION)
-        ? engine.executeSortkey!(op.slice(SORTKEY_OPERATION.length), input, namespace)
+      const scope = signedScope(req.headers.authorization, req.url);
+      const namespace = namespaceOf?.(scope);
+      const sortkey = op.startsWith(SORTKEY_OPERATION);
+      const operation = sortkey ? op.slice(SORTKEY_OPERATION.length) : op;
+      if (authorize && auth && scope) {
+        authorize({
+          operation,
+          service: sortkey ? 'sortkey' : 'dynamodb',
+          input,
+          namespace,
+          accessKeyId: scope.accessKeyId,
+          sourceIp: req.socket.remoteAddress,
+        });
+      }
+      result = sortkey
+        ? engine.executeSortkey!(operation, input, namespace)
         : engine.execute(op, input, namespace);
     } catch (e) {
       sendFailure(req, res, op, e, started);

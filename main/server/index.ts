@@ -17,16 +17,27 @@ import {
   parseAccessKeys,
 } from './config.js';
 import { parseCors } from './cors.js';
-import type { EngineLike, Namespace, RequestHandler, RequestLogEntry, RouteHandler } from './handler.js';
+import type {
+  AuthorizationRequest,
+  EngineLike,
+  Namespace,
+  RequestHandler,
+  RequestLogEntry,
+  RouteHandler,
+} from './handler.js';
 import { createRequestHandler } from './handler.js';
 import { createHostGuard, hostListNeeded, isLoopbackInterface, parseAllowedHosts } from './hosts.js';
 import { SigV4Verifier } from './sigv4.js';
 import type { SignedScope } from './sigv4.js';
+import { PolicyFile } from './policies.js';
+import type { IdentityPolicies } from './policies.js';
 
 export type { EngineLike, RequestHandler, RequestLogEntry, RouteHandler } from './handler.js';
 export { createRequestHandler } from './handler.js';
 export { authorizationHeader, computeSignature, toAmzDate, SigV4Verifier } from './sigv4.js';
 export { crc32 } from './crc32.js';
+export { PolicyFile, parsePoliciesText } from './policies.js';
+export type { IdentityPolicies } from './policies.js';
 export {
   errorTypeId,
   MAX_REQUEST_BYTES,
@@ -126,6 +137,13 @@ export interface StartServerOptions {
    * key, so that the studio, the shell and an application see the same tables).
    */
   readonly accountsByKey?: boolean;
+  /**
+   * Identity-based IAM policies per access key (`--policies FILE`): a file path (read now, and again
+   * whenever it changes), or the parsed policies. Needs `authKeys`. Keys without policies may do
+   * anything that resource-based policies do not deny. With `authKeys`, resource-based policies
+   * (PutResourcePolicy) are enforced whether or not this is given.
+   */
+  readonly policies?: string | IdentityPolicies;
   /** Routes consulted before the built-in ones (the studio's pages). */
   readonly routes?: RouteHandler[];
   readonly maxBodyBytes?: number;
@@ -219,6 +237,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
   const region = options.region ?? DEFAULT_REGION;
   const keys = toKeyMap(options.authKeys);
   if (keys !== undefined && keys.size === 0) throw new Error('authentication needs at least one access key');
+  if (options.policies !== undefined && keys === undefined)
+    throw new Error('access policies need authentication: give access keys (--auth) with --policies');
+  // Read before anything opens: a bad file stops the start with its reason.
+  const log = options.onLog ?? ((line: string) => console.warn(line));
+  const policyFile = typeof options.policies === 'string' ? new PolicyFile(options.policies, log) : undefined;
+  const fixedPolicies = typeof options.policies === 'object' ? options.policies : undefined;
   const allowedHosts =
     options.allowedHosts !== undefined ? parseAllowedHosts(options.allowedHosts) : undefined;
   const loopback = isLoopbackInterface(host);
@@ -273,6 +297,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
       : undefined,
     hostGuard,
     namespaceOf,
+    authorize: keys ? authorizerOf(engine, policyFile, fixedPolicies) : undefined,
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
@@ -310,6 +335,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
       });
     });
   } catch (e) {
+    policyFile?.close();
     await readWorkers?.close();
     if (ownEngine) engine.close?.();
     throw e;
@@ -336,7 +362,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
       timer.unref();
       server.once('close', () => clearTimeout(timer));
     })
-      .then(() => readWorkers?.close())
+      .then(() => {
+        policyFile?.close();
+        return readWorkers?.close();
+      })
       .then(() => {
         if (ownEngine) engine.close?.();
       });
@@ -344,6 +373,34 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
   };
 
   return { url, port: address.port, host, server, engine, handler, dbPath, readWorkers, close };
+}
+
+/**
+ * The access check of an endpoint with `--auth`: the engine's `authorize` (engine/access), given
+ * the caller's identity policies. An engine-like object without one (a remote endpoint behind the
+ * studio) checks nothing here; its own endpoint does.
+ */
+function authorizerOf(
+  engine: EngineLike,
+  file: PolicyFile | undefined,
+  fixed: IdentityPolicies | undefined,
+): ((request: AuthorizationRequest) => void) | undefined {
+  const check = (engine as Partial<Pick<Engine, 'authorize'>>).authorize;
+  if (typeof check !== 'function') {
+    if (file || fixed) throw new Error('access policies need a local engine; this one cannot evaluate them');
+    return undefined;
+  }
+  const run = check.bind(engine);
+  return (request) => {
+    const policies = file ? file.policiesOf(request.accessKeyId) : fixed?.get(request.accessKeyId);
+    run(
+      request.operation,
+      request.input,
+      request.namespace,
+      { accessKeyId: request.accessKeyId, policies, sourceIp: request.sourceIp },
+      request.service,
+    );
+  };
 }
 
 /**
