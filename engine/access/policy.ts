@@ -125,9 +125,12 @@ function parseStatement(raw: unknown, kind: 'identity' | 'resource'): PolicyStat
   }
   if (s.Effect === undefined) throw new PolicyError('Missing required field Effect');
   if (s.Effect !== 'Allow' && s.Effect !== 'Deny')
-    throw new PolicyError(`Invalid effect: ${typeof s.Effect === 'string' ? s.Effect : JSON.stringify(s.Effect)}`);
+    throw new PolicyError(
+      `Invalid effect: ${typeof s.Effect === 'string' ? s.Effect : JSON.stringify(s.Effect)}`,
+    );
   const actions = oneOf(s, 'Action', 'NotAction', true)!;
-  const resources = oneOf(s, 'Resource', 'NotResource', kind === 'identity');
+  // DynamoDB's resource policies need a Resource too ("Missing required field Resource").
+  const resources = oneOf(s, 'Resource', 'NotResource', true);
   if (kind === 'identity' && (s.Principal !== undefined || s.NotPrincipal !== undefined))
     throw new PolicyError('Policy document should not specify a principal.');
   let principals: PrincipalSet | undefined;
@@ -140,7 +143,9 @@ function parseStatement(raw: unknown, kind: 'identity' | 'resource'): PolicyStat
   }
   for (const action of actions.values) {
     if (action !== '*' && !/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(action))
-      throw new PolicyError(`Action ${action} is not valid: write service:Action (wildcards * and ? allowed)`);
+      throw new PolicyError(
+        `Action ${action} is not valid: write service:Action (wildcards * and ? allowed)`,
+      );
   }
   return {
     sid: typeof s.Sid === 'string' ? s.Sid : undefined,
@@ -221,7 +226,9 @@ function parseConditions(raw: unknown): ConditionClause[] {
     for (const [key, value] of Object.entries(block as Record<string, unknown>)) {
       const list = Array.isArray(value) ? value : [value];
       if (list.some((v) => typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean'))
-        throw new PolicyError(`Condition ${name} of ${key} must be a string, number, boolean or a list of them`);
+        throw new PolicyError(
+          `Condition ${name} of ${key} must be a string, number, boolean or a list of them`,
+        );
       out.push({ operator, set, ifExists, key, values: list.map((v) => String(v)) });
     }
   }

@@ -35,7 +35,13 @@ export function storedPolicy(ctx: EngineContext, table: Table, arn: string): Sto
   return { policy: row.policy, revision: row.revision };
 }
 
-export function savePolicy(ctx: EngineContext, table: Table, arn: string, policy: string, revision: string): void {
+export function savePolicy(
+  ctx: EngineContext,
+  table: Table,
+  arn: string,
+  policy: string,
+  revision: string,
+): void {
   ctx
     .prepare(
       'INSERT OR REPLACE INTO sk_resource_policies (arn, table_uuid, policy, revision) VALUES (?, ?, ?, ?)',

@@ -3,7 +3,12 @@
 import { deletePolicy, nextRevision, storedPolicy } from '../access/resourcePolicies.js';
 import type { EngineContext } from '../context.js';
 import type { Sdk, Wire } from '../types.js';
-import { checkExpectedRevision, checkPolicyRequest, policyNotFound, policyTarget } from './resourcePolicyRules.js';
+import {
+  checkExpectedRevision,
+  checkPolicyRequest,
+  policyNotFound,
+  policyTarget,
+} from './resourcePolicyRules.js';
 
 export function deleteResourcePolicy(
   ctx: EngineContext,

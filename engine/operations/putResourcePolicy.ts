@@ -4,7 +4,12 @@
 import { nextRevision, savePolicy, storedPolicy } from '../access/resourcePolicies.js';
 import type { EngineContext } from '../context.js';
 import type { Sdk, Wire } from '../types.js';
-import { checkExpectedRevision, checkPolicyDocument, checkPolicyRequest, policyTarget } from './resourcePolicyRules.js';
+import {
+  checkExpectedRevision,
+  checkPolicyDocument,
+  checkPolicyRequest,
+  policyTarget,
+} from './resourcePolicyRules.js';
 
 export function putResourcePolicy(
   ctx: EngineContext,

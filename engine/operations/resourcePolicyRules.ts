@@ -45,12 +45,18 @@ export function policyTarget(ctx: EngineContext, arn: string): PolicyTarget {
     );
   const table = tableOfArn(ctx, arn);
   if (!table || (m[2] === undefined && table.arn !== arn))
-    throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Table: ${m[1]} not found`);
+    throw new DynamoError(
+      'ResourceNotFoundException',
+      `Requested resource not found: Table: ${m[1]} not found`,
+    );
   if (m[2] !== undefined) {
     const stream = ctx.prepare('SELECT 1 FROM sk_streams WHERE arn = ?').get(arn);
     // Our wording: DynamoDB's for a missing stream is not documented.
     if (!stream)
-      throw new DynamoError('ResourceNotFoundException', `Requested resource not found: Stream: ${arn} not found`);
+      throw new DynamoError(
+        'ResourceNotFoundException',
+        `Requested resource not found: Stream: ${arn} not found`,
+      );
   }
   return { arn, table };
 }

@@ -30,7 +30,9 @@ export function parsePoliciesText(text: string, source = 'the policies file'): I
           return parsePolicy(doc, 'identity');
         } catch (e) {
           if (e instanceof PolicyError)
-            throw new Error(`${source}: access key ${key}, policy ${i + 1}: Invalid policy document: ${e.message}`);
+            throw new Error(
+              `${source}: access key ${key}, policy ${i + 1}: Invalid policy document: ${e.message}`,
+            );
           throw e;
         }
       }),
