@@ -36,6 +36,8 @@ export interface ServeCliOptions {
   authKeys?: string;
   /** `--auth-keys-file FILE`: the keys, kept out of the process list. */
   authKeysFile?: string;
+  /** `--policies FILE`: identity-based IAM policies per access key (with --auth). */
+  policies?: string;
   /** `--allowed-hosts LIST`: Host names accepted besides the loopback ones. */
   allowedHosts?: string;
   /** `--max-connections N`. */
@@ -104,6 +106,8 @@ export function serveOptionsFromCli(
       `${opts.authKeys !== undefined ? '--auth-keys' : '--auth-keys-file'} is only used with --auth`,
     );
   }
+  if (opts.policies !== undefined && !authKeys)
+    throw new CliUsageError('--policies is only used with --auth (policies belong to access keys)');
   let allowedHosts: string[] | undefined;
   if (opts.allowedHosts !== undefined) {
     try {
@@ -136,6 +140,7 @@ export function serveOptionsFromCli(
       ? { transientStatusMs: transient === true ? DEFAULT_TRANSIENT_STATUS_MS : transient }
       : {}),
     ...(authKeys ? { authKeys } : {}),
+    ...(opts.policies !== undefined ? { policies: resolve(opts.policies) } : {}),
     ...(allowedHosts !== undefined ? { allowedHosts } : {}),
     ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
     ...(opts.throttle !== undefined ? { throttle: opts.throttle } : {}),
@@ -326,6 +331,10 @@ export function register(program: Command): void {
     .option(
       '--auth-keys-file <file>',
       'read the access keys for --auth from FILE (KEY:SECRET entries, one a line or comma-separated)',
+    )
+    .option(
+      '--policies <file>',
+      'with --auth: IAM policies per access key, JSON { "KEY": [policy, …] }, reloaded when the file changes',
     )
     .option(
       '--allowed-hosts <list>',
