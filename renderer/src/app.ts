@@ -73,15 +73,29 @@ export class App {
     this.connections = new ConnectionSwitcher(backend, () => void this.connectionChanged());
   }
 
-  /** Another connection is in use: its tables, names and pages replace the previous one's. */
+  /**
+   * Another connection is in use: its tables, names and pages replace the previous one's, and its
+   * own tabs replace the open ones (a tab never shows a table of another connection).
+   */
   private async connectionChanged(): Promise<void> {
-    this.tabs.dropViews('table');
+    const section = this.section();
     this.current = undefined;
     this.tables = [];
     this.renderRegions();
-    await this.refreshTables();
+    const [, shown] = await Promise.all([this.refreshTables(), this.tabs.restore(this.connectionId())]);
     void this.schema.refresh();
+    // The tab shown last on that connection, else the same section without a table of the other one.
+    const next = shown
+      ? hashOf(shown)
+      : `#/${TABLE_SECTIONS.includes(section) || section === 'query' ? section : 'query'}`;
+    if (location.hash !== next) location.hash = next;
+    this.current = undefined;
     this.route();
+  }
+
+  /** The id of the connection in use (the embedded database until the list is known). */
+  private connectionId(): string {
+    return connectionState.state?.current ?? 'embedded';
   }
 
   start(root: HTMLElement): void {
@@ -130,9 +144,10 @@ export class App {
     );
     window.sortkeyStudio?.onMenu?.((command) => this.menu(command));
     void this.loadInfo();
-    void this.connections.load();
-    // Pages are routed once the tabs of the last session are back (the hash may name one of them).
-    void Promise.all([this.refreshTables(), this.tabs.restore()]).then(() => {
+    // Pages are routed once the tabs of the last session are back (the hash may name one of them);
+    // they are the tabs of the connection in use, so the connection is known first.
+    const restored = this.connections.load().then(() => this.tabs.restore(this.connectionId()));
+    void Promise.all([this.refreshTables(), restored]).then(() => {
       window.addEventListener('hashchange', () => this.route());
       this.route();
     });
@@ -467,7 +482,7 @@ export class App {
           this.backend,
           this.schema,
           { onTablesChanged: () => void this.refreshTables(), tables: () => this.tables },
-          { ...(initial !== undefined ? { initial } : {}), save: (text) => this.tabs.setText(tabId, text) },
+          { ...(initial !== undefined ? { initial } : {}), save: (text) => this.tabs.setText(entry, text) },
         ),
     );
     this.tabs.activate(tabId);
