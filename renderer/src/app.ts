@@ -79,6 +79,7 @@ export class App {
    */
   private async connectionChanged(): Promise<void> {
     const section = this.section();
+    this.generation++;
     this.current = undefined;
     this.tables = [];
     this.renderRegions();
@@ -197,8 +198,12 @@ export class App {
 
   /** Reloads the sidebar; returns the tables. */
   async refreshTables(): Promise<TableSummary[]> {
+    const generation = this.generation;
     try {
-      this.tables = await this.backend.listTables();
+      const tables = await this.backend.listTables();
+      // Asked before another connection was chosen: that connection's tables are not these.
+      if (generation !== this.generation) return this.tables;
+      this.tables = tables;
     } catch (e) {
       toast(`Could not list tables: ${errorText(e)}`, 'error');
     }
@@ -211,6 +216,8 @@ export class App {
 
   private tablesSignature = '';
   private polling = false;
+  /** Counts connection and region switches: a table list asked for before the last one is dropped. */
+  private generation = 0;
 
   /**
    * Item counts change with every write, from the studio, the SDK or another process sharing the
@@ -220,8 +227,10 @@ export class App {
   private async pollTables(): Promise<void> {
     if (this.polling || document.visibilityState !== 'visible') return;
     this.polling = true;
+    const generation = this.generation;
     try {
       const tables = await this.backend.listTables();
+      if (generation !== this.generation) return;
       const regionsChanged = await this.refreshRegions();
       const signature = signatureOf(tables);
       if (signature === this.tablesSignature) {
@@ -235,6 +244,11 @@ export class App {
       this.renderSidebar();
       this.updateTableViews();
       if (namesChanged) void this.schema.refresh();
+      // A tab whose table was missing shows it once it is there (created meanwhile).
+      if (namesChanged && this.current?.startsWith('tables:missing:')) {
+        this.current = undefined;
+        this.route();
+      }
     } catch {
       // The server may be restarting: the next round tries again.
     } finally {
@@ -310,6 +324,7 @@ export class App {
       return;
     }
     this.renderRegions();
+    this.generation++;
     this.tabs.dropViews('table');
     this.current = undefined;
     const section = this.section();
