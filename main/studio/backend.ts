@@ -890,6 +890,7 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     ...bulkMethods(call, keyNames),
     ...streamTailMethods(call),
     dumpExport: (args: Parameters<DumpJobs['dumpExport']>[0]) => dumps().dumpExport(args),
+    dumpUpload: (args: Parameters<DumpJobs['dumpUpload']>[0]) => dumps().dumpUpload(args),
     dumpImport: (args: Parameters<DumpJobs['dumpImport']>[0]) => dumps().dumpImport(args),
     dumpProgress: (args: { id: string }) => dumps().dumpProgress(args),
     dumpCancel: (args: { id: string }) => dumps().dumpCancel(args),

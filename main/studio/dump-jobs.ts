@@ -2,8 +2,10 @@
 // on the connection in use, in the background, with progress the UI polls and an abort signal for
 // Cancel. Files travel over HTTP (routes.ts): an export's result is downloaded with
 // GET /studio/api/dump/<id>, an import's input is uploaded first (POST /studio/api/dump-upload, the
-// raw body streamed to a temporary file). Import is all-or-nothing (importItems' promise): a bad
-// record, a failure or a cancel leaves the table as it was, and the rejects report lists the records.
+// raw body streamed to a temporary file, or dumpUpload's pieces, which the desktop app uses too). An
+// export folder arrives as an archive (.tar, .tar.gz: unpacked here, untar.ts) or as the uploads of
+// its files named by their paths. Import is all-or-nothing (importItems' promise): a bad record, a
+// failure or a cancel leaves the table as it was, and the rejects report lists the records.
 import {
   closeSync,
   createWriteStream,
@@ -17,8 +19,9 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
@@ -35,24 +38,28 @@ import type {
   ImportFormatName,
   Progress,
 } from '../../engine/dump/index.js';
-import { DUMP_READ_BYTES } from '../../renderer/src/backend/workbench-api.js';
+import { DUMP_READ_BYTES, DUMP_UPLOAD_BYTES } from '../../renderer/src/backend/workbench-api.js';
 import type {
   DumpExportRequest,
   DumpImportRequest,
   DumpJobView,
   DumpReadRequest,
   DumpReadResult,
+  DumpUploadRequest,
+  DumpUploadResult,
 } from '../../renderer/src/backend/workbench-api.js';
+import { archiveKind, safeRelativePath, untar } from './untar.js';
 
 /** A ValidationException for input the studio sent wrong (shaped like the backend's errors). */
 function invalid(message: string): Error {
   return Object.assign(new Error(message), { type: 'ValidationException' });
 }
 
-/** Formats the import dialog offers: every import format but a folder (an upload is one file). */
-export const UPLOAD_IMPORT_FORMATS: readonly ImportFormatName[] = IMPORT_FORMATS.filter(
-  (f) => f !== 'export-folder',
-);
+/** Formats the import dialog offers: every import format (a folder arrives as an archive or its files). */
+export const UPLOAD_IMPORT_FORMATS: readonly ImportFormatName[] = IMPORT_FORMATS;
+
+/** Files of one folder upload (an export's data files and manifests). */
+const MAX_FOLDER_FILES = 10_000;
 
 /** The file name and type a downloaded export gets. */
 const DOWNLOADS: Record<ExportFormat, { ext: string; type: string }> = {
@@ -96,6 +103,7 @@ export interface DumpJobsOptions {
 
 export interface DumpJobs {
   dumpExport(args: DumpExportRequest): Promise<DumpJobView>;
+  dumpUpload(args: DumpUploadRequest): Promise<DumpUploadResult>;
   dumpImport(args: DumpImportRequest): Promise<DumpJobView>;
   dumpProgress(args: { id: string }): Promise<DumpJobView>;
   dumpCancel(args: { id: string }): Promise<DumpJobView>;
@@ -187,6 +195,19 @@ export function tarFolder(folder: string, archive: string): void {
   }
 }
 
+/**
+ * The folder the user chose inside an unpacked upload: a browser names a folder's files by paths
+ * that start with the folder's own name, and `tar -cf x.tar folder` packs it the same way, so a
+ * single folder at the top (and nothing beside it) is the one to read.
+ */
+function chosenFolder(root: string): string {
+  const entries = readdirSync(root, { withFileTypes: true });
+  const only = entries.length === 1 ? entries[0]! : undefined;
+  return only?.isDirectory() && only.name !== 'data' && only.name !== 'AWSDynamoDB'
+    ? join(root, only.name)
+    : root;
+}
+
 /** The Query or Scan input an export reads (its TableName is the request's table). */
 function readSpec(args: DumpExportRequest): ExportSpec {
   if (typeof args.table !== 'string' || args.table === '') throw invalid('table is required');
@@ -220,7 +241,7 @@ export function dumpJobs(options: DumpJobsOptions): DumpJobs {
   const base = mkdtempSync(join(options.tempDir ?? tmpdir(), 'sortkey-studio-dump-'));
   removeAtExit(base);
   const jobs = new Map<string, Job>();
-  const uploads = new Map<string, { path: string; name: string; size: number; at: number }>();
+  const uploads = new Map<string, { path: string; name: string; size: number; at: number; busy?: boolean }>();
 
   function forget(): void {
     const now = Date.now();
@@ -340,6 +361,50 @@ export function dumpJobs(options: DumpJobsOptions): DumpJobs {
       return view(j);
     },
 
+    async dumpUpload(args) {
+      if (!isRecord(args)) throw invalid('upload request expected');
+      if (args.discard === true) {
+        const id = typeof args.upload === 'string' ? args.upload : '';
+        const u = uploads.get(id);
+        if (u) {
+          uploads.delete(id);
+          rmSync(u.path, { force: true });
+        }
+        return { upload: id, size: 0 };
+      }
+      if (typeof args.data !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(args.data))
+        throw invalid('data must be base64');
+      const bytes = Buffer.from(args.data, 'base64');
+      if (bytes.length > DUMP_UPLOAD_BYTES) throw invalid(`a piece is at most ${DUMP_UPLOAD_BYTES} bytes`);
+      const offset = args.offset ?? 0;
+      let id: string;
+      let u;
+      if (args.upload === undefined) {
+        forget();
+        if (offset !== 0) throw invalid('a new upload starts at offset 0');
+        const name = typeof args.name === 'string' && args.name !== '' ? args.name.slice(0, 1000) : 'upload';
+        id = newId();
+        u = { path: join(base, `upload-${id}`), name, size: 0, at: Date.now() };
+        closeSync(openSync(u.path, 'w'));
+        uploads.set(id, u);
+      } else {
+        id = String(args.upload);
+        u = uploads.get(id);
+        if (!u) throw invalid(`No upload ${id} (uploads are kept 30 minutes)`);
+        if (u.busy) throw invalid(`upload ${id} is receiving another piece`);
+        if (offset !== u.size) throw invalid(`upload ${id} has ${u.size} bytes; the next piece starts there`);
+      }
+      u.busy = true;
+      try {
+        await appendFile(u.path, bytes);
+        u.size += bytes.length;
+        u.at = Date.now();
+      } finally {
+        u.busy = false;
+      }
+      return { upload: id, size: u.size };
+    },
+
     async dumpImport(args) {
       if (!isRecord(args)) throw invalid('import request expected');
       if (typeof args.table !== 'string' || args.table === '') throw invalid('table is required');
@@ -349,25 +414,77 @@ export function dumpJobs(options: DumpJobsOptions): DumpJobs {
       if (args.onConflict !== undefined && !['overwrite', 'skip', 'fail'].includes(args.onConflict))
         throw invalid('onConflict must be overwrite, skip or fail');
       const upload = typeof args.upload === 'string' ? uploads.get(args.upload) : undefined;
-      if (!upload && typeof args.text !== 'string')
-        throw invalid('upload (the id of an uploaded file) or text is required');
+      let folderFiles: { id: string; path: string; name: string }[] | undefined;
+      if (args.uploads !== undefined) {
+        if (
+          !Array.isArray(args.uploads) ||
+          args.uploads.length === 0 ||
+          args.uploads.length > MAX_FOLDER_FILES
+        )
+          throw invalid(`uploads must list 1 to ${MAX_FOLDER_FILES} uploaded files of a folder`);
+        folderFiles = args.uploads.map((id) => {
+          const u = typeof id === 'string' ? uploads.get(id) : undefined;
+          if (!u) throw invalid(`No upload ${String(id)} (uploads are kept 30 minutes)`);
+          try {
+            safeRelativePath(u.name);
+          } catch (e) {
+            throw invalid((e as Error).message);
+          }
+          return { id, path: u.path, name: u.name };
+        });
+      } else if (!upload && typeof args.text !== 'string')
+        throw invalid('upload (the id of an uploaded file), uploads (a folder’s files) or text is required');
       options.checkWritable(`Import into ${args.table}`);
-      if (upload) uploads.delete(args.upload!);
       const j = start('import');
       const rejects = join(j.dir, 'rejects.ndjson');
       let input: string | { name: string; text: string };
-      if (upload) {
+      /** The input is a folder (an export folder, chosen as one or unpacked from an archive). */
+      let folder = false;
+      /** An archive to unpack before reading (an export folder as one file). */
+      let archive: 'tar' | 'tar.gz' | undefined;
+      if (folderFiles) {
+        // The folder as it was chosen: every file at its path inside it.
+        input = join(j.dir, 'folder');
+        folder = true;
+        for (const f of folderFiles) {
+          uploads.delete(f.id);
+          const parts = safeRelativePath(f.name);
+          mkdirSync(join(input, ...parts.slice(0, -1)), { recursive: true });
+          renameSync(f.path, join(input, ...parts));
+        }
+      } else if (upload) {
+        uploads.delete(args.upload!);
         input = join(j.dir, 'input');
         renameSync(upload.path, input);
+        // Only an archive of a folder is unpacked: a gzipped data file is read as it is.
+        if (format === 'auto' || format === 'export-folder') archive = archiveKind(input);
+        if (format === 'export-folder' && !archive) {
+          rmSync(input, { force: true });
+          finish(j, 'failed', new Error(`${upload.name} is not a .tar or .tar.gz of an export folder`));
+          return view(j);
+        }
       } else {
         input = { name: 'pasted text', text: args.text! };
       }
       const target = options.target();
       void (async () => {
         try {
+          if (archive && typeof input === 'string') {
+            const unpacked = join(j.dir, 'folder');
+            try {
+              await untar(input, archive, unpacked);
+            } catch (e) {
+              throw new Error(`${upload?.name ?? 'the archive'}: ${(e as Error).message}`);
+            }
+            rmSync(input, { force: true });
+            input = unpacked;
+            folder = true;
+          }
+          if (folder && typeof input === 'string') input = chosenFolder(input);
           const report = await importItems(target, input, {
             table: args.table,
-            format,
+            // A folder is an export folder whatever was chosen (auto detects it from the manifests).
+            format: folder ? 'auto' : format,
             ...(args.onConflict ? { onConflict: args.onConflict } : {}),
             ...(args.continueOnError ? { continueOnError: true } : {}),
             rejects,
@@ -391,9 +508,12 @@ export function dumpJobs(options: DumpJobsOptions): DumpJobs {
           };
           finish(j, 'done');
         } catch (e) {
+          // Name the input as the user chose it, not by the job's temporary folder.
+          if (e instanceof Error) e.message = e.message.split(j.dir + sep).join('');
           finish(j, 'failed', e);
         } finally {
-          if (typeof input === 'string') rmSync(input, { force: true });
+          rmSync(join(j.dir, 'input'), { force: true });
+          rmSync(join(j.dir, 'folder'), { recursive: true, force: true });
         }
       })();
       return view(j);

@@ -1,4 +1,4 @@
-// The PartiQL page's history and saved queries (and the studio's open tabs), kept beside the database rather than in a browser's
+// The PartiQL page's history and saved queries (and the studio's open tabs, per connection), kept beside the database rather than in a browser's
 // localStorage (which is per origin: `localhost` and `127.0.0.1`, or another port, each saw none).
 // One JSON file per database in Sortkey's home folder (`<home>/studio/<name>-<hash>.queries.json`),
 // read on every call so a browser and the desktop app on the same database see each other's
@@ -22,6 +22,10 @@ export const MAX_SAVED = 500;
 const MAX_STATEMENT = 100_000;
 /** Open tabs kept for the studio's next start. */
 export const MAX_TABS = 50;
+/** Connections whose tabs are kept (the ones used longest ago are forgotten first). */
+export const MAX_TAB_CONNECTIONS = 50;
+/** The embedded database's connection id (connections.ts): its tabs are `tabs`, as before connections. */
+const EMBEDDED_CONNECTION = 'embedded';
 
 export interface QueryStore {
   read(): QueryState;
@@ -53,10 +57,12 @@ export function fileQueryStore(path: string): QueryStore {
       try {
         const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<QueryState>;
         const tabs = cleanTabs(raw.tabs);
+        const connectionTabs = cleanConnectionTabs(raw.connectionTabs);
         return {
           history: Array.isArray(raw.history) ? raw.history.filter(isHistoryEntry) : [],
           saved: Array.isArray(raw.saved) ? raw.saved.filter(isSavedQuery) : [],
           ...(tabs ? { tabs } : {}),
+          ...(connectionTabs ? { connectionTabs } : {}),
         };
       } catch {
         // A damaged file is not worth failing the studio for: start over (the next write replaces it).
@@ -129,7 +135,26 @@ function cleanTabs(v: unknown): OpenTabsState | undefined {
         ? { id: t.id, kind: t.kind, table: t.table! }
         : { id: t.id, kind: t.kind, ...(t.text !== undefined ? { text: t.text } : {}) },
     );
-  return { tabs, at: s.at };
+  const active = typeof s.active === 'string' && tabs.some((t) => t.id === s.active) ? s.active : undefined;
+  return { tabs, ...(active !== undefined ? { active } : {}), at: s.at };
+}
+
+/** A connection id as connections.ts makes them (a UUID) or names the embedded database. */
+function isConnectionId(v: unknown): v is string {
+  return typeof v === 'string' && /^[A-Za-z0-9_-]{1,100}$/.test(v);
+}
+
+/** The tabs of each connection, cleaned, at most MAX_TAB_CONNECTIONS (the newest). */
+function cleanConnectionTabs(v: unknown): Record<string, OpenTabsState> | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const kept = Object.entries(v as Record<string, unknown>)
+    .flatMap(([id, tabs]) => {
+      const clean = isConnectionId(id) && id !== EMBEDDED_CONNECTION ? cleanTabs(tabs) : undefined;
+      return clean ? [[id, clean] as const] : [];
+    })
+    .sort((a, b) => b[1].at - a[1].at)
+    .slice(0, MAX_TAB_CONNECTIONS);
+  return Object.fromEntries(kept);
 }
 
 function cleanHistory(e: HistoryEntry): HistoryEntry {
@@ -168,7 +193,10 @@ export function applyQueryRequest(state: QueryState, request: QueriesRequest, no
     case 'setTabs': {
       const tabs = cleanTabs(r.tabs);
       if (!tabs) throw new Error('tabs must be { tabs: [{ id, kind, table | text }], at }');
-      return { ...state, tabs };
+      if (r.connection === undefined || r.connection === EMBEDDED_CONNECTION) return { ...state, tabs };
+      if (!isConnectionId(r.connection)) throw new Error('connection must be a connection id');
+      const connectionTabs = cleanConnectionTabs({ ...state.connectionTabs, [r.connection]: tabs });
+      return { ...state, ...(connectionTabs ? { connectionTabs } : {}) };
     }
     case 'import': {
       if (!Array.isArray(r.history) || !Array.isArray(r.saved))

@@ -73,15 +73,30 @@ export class App {
     this.connections = new ConnectionSwitcher(backend, () => void this.connectionChanged());
   }
 
-  /** Another connection is in use: its tables, names and pages replace the previous one's. */
+  /**
+   * Another connection is in use: its tables, names and pages replace the previous one's, and its
+   * own tabs replace the open ones (a tab never shows a table of another connection).
+   */
   private async connectionChanged(): Promise<void> {
-    this.tabs.dropViews('table');
+    const section = this.section();
+    this.generation++;
     this.current = undefined;
     this.tables = [];
     this.renderRegions();
-    await this.refreshTables();
+    const [, shown] = await Promise.all([this.refreshTables(), this.tabs.restore(this.connectionId())]);
     void this.schema.refresh();
+    // The tab shown last on that connection, else the same section without a table of the other one.
+    const next = shown
+      ? hashOf(shown)
+      : `#/${TABLE_SECTIONS.includes(section) || section === 'query' ? section : 'query'}`;
+    if (location.hash !== next) location.hash = next;
+    this.current = undefined;
     this.route();
+  }
+
+  /** The id of the connection in use (the embedded database until the list is known). */
+  private connectionId(): string {
+    return connectionState.state?.current ?? 'embedded';
   }
 
   start(root: HTMLElement): void {
@@ -130,9 +145,10 @@ export class App {
     );
     window.sortkeyStudio?.onMenu?.((command) => this.menu(command));
     void this.loadInfo();
-    void this.connections.load();
-    // Pages are routed once the tabs of the last session are back (the hash may name one of them).
-    void Promise.all([this.refreshTables(), this.tabs.restore()]).then(() => {
+    // Pages are routed once the tabs of the last session are back (the hash may name one of them);
+    // they are the tabs of the connection in use, so the connection is known first.
+    const restored = this.connections.load().then(() => this.tabs.restore(this.connectionId()));
+    void Promise.all([this.refreshTables(), restored]).then(() => {
       window.addEventListener('hashchange', () => this.route());
       this.route();
     });
@@ -182,8 +198,12 @@ export class App {
 
   /** Reloads the sidebar; returns the tables. */
   async refreshTables(): Promise<TableSummary[]> {
+    const generation = this.generation;
     try {
-      this.tables = await this.backend.listTables();
+      const tables = await this.backend.listTables();
+      // Asked before another connection was chosen: that connection's tables are not these.
+      if (generation !== this.generation) return this.tables;
+      this.tables = tables;
     } catch (e) {
       toast(`Could not list tables: ${errorText(e)}`, 'error');
     }
@@ -196,6 +216,8 @@ export class App {
 
   private tablesSignature = '';
   private polling = false;
+  /** Counts connection and region switches: a table list asked for before the last one is dropped. */
+  private generation = 0;
 
   /**
    * Item counts change with every write, from the studio, the SDK or another process sharing the
@@ -205,8 +227,10 @@ export class App {
   private async pollTables(): Promise<void> {
     if (this.polling || document.visibilityState !== 'visible') return;
     this.polling = true;
+    const generation = this.generation;
     try {
       const tables = await this.backend.listTables();
+      if (generation !== this.generation) return;
       const regionsChanged = await this.refreshRegions();
       const signature = signatureOf(tables);
       if (signature === this.tablesSignature) {
@@ -220,6 +244,11 @@ export class App {
       this.renderSidebar();
       this.updateTableViews();
       if (namesChanged) void this.schema.refresh();
+      // A tab whose table was missing shows it once it is there (created meanwhile).
+      if (namesChanged && this.current?.startsWith('tables:missing:')) {
+        this.current = undefined;
+        this.route();
+      }
     } catch {
       // The server may be restarting: the next round tries again.
     } finally {
@@ -295,6 +324,7 @@ export class App {
       return;
     }
     this.renderRegions();
+    this.generation++;
     this.tabs.dropViews('table');
     this.current = undefined;
     const section = this.section();
@@ -467,7 +497,7 @@ export class App {
           this.backend,
           this.schema,
           { onTablesChanged: () => void this.refreshTables(), tables: () => this.tables },
-          { ...(initial !== undefined ? { initial } : {}), save: (text) => this.tabs.setText(tabId, text) },
+          { ...(initial !== undefined ? { initial } : {}), save: (text) => this.tabs.setText(entry, text) },
         ),
     );
     this.tabs.activate(tabId);

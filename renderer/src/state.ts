@@ -119,29 +119,56 @@ export function saveEditorText(text: string): void {
   write(EDITOR_KEY, text);
 }
 
+/** The embedded database's connection id (its tabs keep the key they had before connections). */
+const EMBEDDED = 'embedded';
+
+function tabsKey(connection: string): string {
+  return connection === EMBEDDED ? TABS_KEY : `${TABS_KEY}.${connection}`;
+}
+
 /**
- * The open tabs to restore: the backend's (beside the database), or this window's own copy when it
- * is newer (the last keystrokes before a reload may not have reached the backend).
+ * The open tabs of a connection to restore: the backend's (beside the database), or this window's
+ * own copy when it is newer (the last keystrokes before a reload may not have reached the backend).
  */
-export async function loadTabs(): Promise<OpenTabsState | undefined> {
+export async function loadTabs(connection = EMBEDDED): Promise<OpenTabsState | undefined> {
   await loading;
-  const local = read<OpenTabsState | null>(TABS_KEY, null);
-  const stored = state.tabs;
+  // Tabs saved a moment ago (another connection was in use) reach the backend first.
+  await Promise.all([...pendingTabs.values()].map((p) => p.flush()));
+  try {
+    if (backend) state = await backend.queries({ op: 'list' });
+  } catch {
+    // Keep the copy.
+  }
+  const local = read<OpenTabsState | null>(tabsKey(connection), null);
+  const stored = connection === EMBEDDED ? state.tabs : state.connectionTabs?.[connection];
   if (local && Array.isArray(local.tabs) && (!stored || local.at > stored.at)) return local;
   return stored;
 }
 
-let tabsTimer: ReturnType<typeof setTimeout> | undefined;
+/** Tabs waiting to be sent, per connection (a switch must not send one connection's to another). */
+const pendingTabs = new Map<string, { timer: ReturnType<typeof setTimeout>; flush(): Promise<void> }>();
 
-/** Keeps the open tabs: in this window at once, beside the database soon after. */
-export function saveTabs(tabs: OpenTabsState): void {
-  write(TABS_KEY, tabs);
-  clearTimeout(tabsTimer);
-  tabsTimer = setTimeout(() => {
+/** Keeps a connection's open tabs: in this window at once, beside the database soon after. */
+export function saveTabs(connection: string, tabs: OpenTabsState): void {
+  write(tabsKey(connection), tabs);
+  const before = pendingTabs.get(connection);
+  if (before) clearTimeout(before.timer);
+  const flush = async (): Promise<void> => {
+    if (pendingTabs.get(connection) !== entry) return;
+    clearTimeout(entry.timer);
+    pendingTabs.delete(connection);
     // Not a change of the lists: the answer replaces the copy without redrawing them.
-    backend?.queries({ op: 'setTabs', tabs }).then(
-      (next) => (state = next),
-      () => undefined,
-    );
-  }, 300);
+    try {
+      if (backend)
+        state = await backend.queries({
+          op: 'setTabs',
+          tabs,
+          ...(connection === EMBEDDED ? {} : { connection }),
+        });
+    } catch {
+      // This window's copy stays.
+    }
+  };
+  const entry = { timer: setTimeout(() => void flush(), 300), flush };
+  pendingTabs.set(connection, entry);
 }

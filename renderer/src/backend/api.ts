@@ -436,8 +436,13 @@ export interface SavedQuery {
 export interface QueryState {
   history: HistoryEntry[];
   saved: SavedQuery[];
-  /** The studio's open tabs (absent until a studio saved some). */
+  /** The studio's open tabs on the embedded database (absent until a studio saved some). */
   tabs?: OpenTabsState;
+  /**
+   * The open tabs on each other connection, by connection id: a tab names a table of one
+   * connection, so each connection keeps its own and gets them back when it is used again.
+   */
+  connectionTabs?: Record<string, OpenTabsState>;
 }
 
 /** One open tab of the studio: a table browser, or a PartiQL editor with its text. */
@@ -450,6 +455,8 @@ export interface OpenTab {
 
 export interface OpenTabsState {
   tabs: OpenTab[];
+  /** The tab shown last (shown again when the connection is used again). */
+  active?: string;
   /** When the studio saved them (ms): the newer of this and the page's own copy wins. */
   at: number;
 }
@@ -461,7 +468,8 @@ export type QueriesRequest =
   | { op: 'clearHistory' }
   | { op: 'save'; name: string; statement: string }
   | { op: 'deleteSaved'; name: string }
-  | { op: 'setTabs'; tabs: OpenTabsState }
+  /** The open tabs of a connection (absent: the embedded database). */
+  | { op: 'setTabs'; tabs: OpenTabsState; connection?: string }
   /** Entries a browser kept in its localStorage before (added where missing). */
   | { op: 'import'; history: HistoryEntry[]; saved: SavedQuery[] };
 

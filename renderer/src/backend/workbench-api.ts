@@ -74,6 +74,11 @@ export interface WorkbenchBackend {
   streamRead(args: StreamReadRequest): Promise<StreamReadResult>;
   /** Starts exporting a table, or a Query/Scan of it; the file is downloaded from dumpDownloadUrl(id). */
   dumpExport(args: DumpExportRequest): Promise<DumpJobView>;
+  /**
+   * Sends a piece of a file to import (both the browser and the desktop app upload this way, so the
+   * dialog shows the bytes sent and can stop between pieces); `discard` drops an upload.
+   */
+  dumpUpload(args: DumpUploadRequest): Promise<DumpUploadResult>;
   /** Starts importing an uploaded file (or text) into a table: all-or-nothing, with a rejects report. */
   dumpImport(args: DumpImportRequest): Promise<DumpJobView>;
   /** Where an import or export job is. */
@@ -91,6 +96,7 @@ export const WORKBENCH_METHODS = [
   'bulkUpdate',
   'streamRead',
   'dumpExport',
+  'dumpUpload',
   'dumpImport',
   'dumpProgress',
   'dumpCancel',
@@ -183,9 +189,13 @@ export const DUMP_EXPORT_FORMATS = [
 ] as const;
 export type DumpExportFormat = (typeof DUMP_EXPORT_FORMATS)[number]['id'];
 
-/** Formats import reads from one uploaded file (every import format but a folder). */
+/**
+ * Formats import reads from an upload: one file, or a DynamoDB export folder (chosen as a folder, or
+ * as a `.tar` / `.tar.gz` of it such as the studio's export-folder download).
+ */
 export const DUMP_IMPORT_FORMATS = [
   { id: 'auto', label: 'Detect from the content' },
+  { id: 'export-folder', label: 'DynamoDB export-to-S3 folder (a folder, .tar or .tar.gz)' },
   { id: 'ddb-jsonl', label: 'DynamoDB JSON lines' },
   { id: 'ddb-json', label: 'DynamoDB JSON array' },
   { id: 'scan-json', label: 'aws dynamodb scan output' },
@@ -204,11 +214,35 @@ export interface DumpExportRequest {
   read?: { operation: 'Query' | 'Scan'; input: Record<string, unknown> };
 }
 
+/** Bytes of a file per dumpUpload call (sent as base64). */
+export const DUMP_UPLOAD_BYTES = 2 * 1024 * 1024;
+
+export interface DumpUploadRequest {
+  /** The upload to add to (absent: a new one, at offset 0). */
+  upload?: string;
+  /** The file's name; for a file of a folder, its path inside the folder (`export/data/x.json.gz`). */
+  name?: string;
+  /** Where this piece goes: the bytes received so far (a piece sent twice is refused). */
+  offset?: number;
+  /** Base64 of at most DUMP_UPLOAD_BYTES bytes. */
+  data?: string;
+  /** Drop the upload (the dialog was cancelled while sending). */
+  discard?: boolean;
+}
+
+export interface DumpUploadResult {
+  upload: string;
+  /** Bytes received so far. */
+  size: number;
+}
+
 export interface DumpImportRequest {
   table: string;
   format?: DumpImportFormat;
-  /** The id POST /studio/api/dump-upload answered with. */
+  /** The id dumpUpload (or POST /studio/api/dump-upload) answered with. */
   upload?: string;
+  /** The uploads of a folder's files (each named by its path in the folder): imported as one folder. */
+  uploads?: string[];
   /** Or the input itself (small inputs, the desktop app). */
   text?: string;
   onConflict?: 'overwrite' | 'skip' | 'fail';

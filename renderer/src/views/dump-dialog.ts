@@ -1,11 +1,12 @@
 // Import and export dialogs of the table browser. Export: the whole table, what the query builder
 // reads (Query or Scan), or the selected rows, in every format `sortkey export` writes; the backend
 // runs the job (progress, Cancel) and the browser downloads the file. Selected rows are formatted
-// here (copy-formats) and downloaded as they are. Import: a file uploaded to the backend, then
-// imported all-or-nothing (or keeping the good records), with progress, Cancel and the rejects report.
+// here (copy-formats) and downloaded as they are. Import: a file (or every file of an export folder)
+// sent to the backend in pieces, showing the bytes sent, then imported all-or-nothing (or keeping
+// the good records), with progress, Cancel (while sending or importing) and the rejects report.
 import type { Item, ReadInput, StudioBackend } from '../backend/api.js';
 import { errorText } from '../backend/client.js';
-import { DUMP_EXPORT_FORMATS, DUMP_IMPORT_FORMATS } from '../backend/workbench-api.js';
+import { DUMP_EXPORT_FORMATS, DUMP_IMPORT_FORMATS, DUMP_UPLOAD_BYTES } from '../backend/workbench-api.js';
 import type { DumpExportFormat, DumpImportFormat, DumpJobView } from '../backend/workbench-api.js';
 import { COPY_FORMATS, formatRows } from '../lib/copy-formats.js';
 import type { CopyFormat } from '../lib/copy-formats.js';
@@ -16,6 +17,63 @@ const POLL_MS = 200;
 /** The studio API's address for a path (the page is served from /studio/). */
 function apiUrl(path: string): string {
   return new URL(`api/${path}`, document.baseURI).toString();
+}
+
+/** Base64 of bytes (in slices: String.fromCharCode takes a bounded number of arguments). */
+function base64Of(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** A file to upload, named by its path inside the folder chosen (or its own name). */
+interface UploadFile {
+  file: File;
+  name: string;
+}
+
+/**
+ * Sends files to the backend in pieces of DUMP_UPLOAD_BYTES (the browser and the desktop app alike),
+ * reporting the bytes sent; `cancelled()` is asked between pieces, and a cancelled upload is
+ * discarded. Returns the uploads' ids, or undefined when cancelled.
+ */
+async function uploadFiles(
+  backend: StudioBackend,
+  files: UploadFile[],
+  progress: (sent: number, total: number, name: string) => void,
+  cancelled: () => boolean,
+): Promise<string[] | undefined> {
+  const total = files.reduce((n, f) => n + f.file.size, 0);
+  const ids: string[] = [];
+  let sent = 0;
+  const discard = async (): Promise<undefined> => {
+    await Promise.all(
+      ids.map((upload) => backend.dumpUpload({ upload, discard: true }).catch(() => undefined)),
+    );
+    return undefined;
+  };
+  progress(0, total, files[0]?.name ?? '');
+  for (const { file, name } of files) {
+    let id: string | undefined;
+    let offset = 0;
+    do {
+      if (cancelled()) return discard();
+      const piece = new Uint8Array(await file.slice(offset, offset + DUMP_UPLOAD_BYTES).arrayBuffer());
+      const r = await backend.dumpUpload({
+        ...(id !== undefined ? { upload: id } : { name }),
+        offset,
+        data: base64Of(piece),
+      });
+      if (id === undefined) ids.push(r.upload);
+      id = r.upload;
+      offset += piece.length;
+      sent += piece.length;
+      progress(sent, total, name);
+    } while (offset < file.size);
+  }
+  if (cancelled()) return discard();
+  return ids;
 }
 
 function desktop(): boolean {
@@ -229,7 +287,22 @@ export function openImportDialog(
       return true;
     },
   });
-  const fileInput = h('input', { type: 'file', 'data-testid': 'import-file', 'aria-label': 'File' });
+  const fileInput = h('input', {
+    type: 'file',
+    'data-testid': 'import-file',
+    'aria-label': 'File',
+    onchange: () => (folderInput.value = ''),
+  });
+  // An export folder as `sortkey export --format export-folder` or `aws s3 sync` leaves it: every
+  // file of the folder is sent under its path (a .tar or .tar.gz of it is chosen as a file).
+  const folderInput = h('input', {
+    type: 'file',
+    webkitdirectory: true,
+    multiple: true,
+    'data-testid': 'import-folder',
+    'aria-label': 'Export folder',
+    onchange: () => (fileInput.value = ''),
+  });
   const formatSelect = h(
     'select',
     { 'data-testid': 'import-format', 'aria-label': 'Format' },
@@ -251,48 +324,56 @@ export function openImportDialog(
   const close = h('button', { onclick: () => m.close() }, 'Close');
 
   start.onclick = async () => {
+    const folder = [...(folderInput.files ?? [])];
     const file = fileInput.files?.[0];
-    if (!file) {
-      text.textContent = 'Choose a file first';
+    const files: UploadFile[] = folder.length
+      ? folder.map((f) => ({ file: f, name: f.webkitRelativePath || f.name }))
+      : file
+        ? [{ file, name: file.name }]
+        : [];
+    if (!files.length) {
+      text.textContent = 'Choose a file or an export folder first';
       return;
     }
     start.disabled = true;
     bar.hidden = false;
     clear(problems);
-    text.textContent = `Uploading ${file.name}…`;
+    let stopUpload = false;
+    running = { cancel: () => (stopUpload = true) };
+    cancel.hidden = false;
+    cancel.onclick = () => running?.cancel();
     try {
-      let source: { upload: string } | { text: string };
-      if (desktop()) {
-        source = { text: await file.text() };
-      } else {
-        const res = await fetch(apiUrl(`dump-upload?name=${encodeURIComponent(file.name)}`), {
-          method: 'POST',
-          credentials: 'same-origin',
-          headers: { 'Content-Type': 'application/octet-stream', 'X-Sortkey-Upload': '1' },
-          body: file,
-        });
-        const body = (await res.json()) as { upload?: string; message?: string };
-        if (!res.ok || !body.upload) throw new Error(body.message ?? `Upload failed (${res.status})`);
-        source = { upload: body.upload };
+      const ids = await uploadFiles(
+        backend,
+        files,
+        (sent, total, name) => {
+          bar.max = Math.max(total, 1);
+          bar.value = sent;
+          text.textContent = `Uploading ${files.length > 1 ? `${countOf(files.length, 'file')} (${name})` : name}: ${formatBytes(sent)} of ${formatBytes(total)}`;
+        },
+        () => stopUpload,
+      );
+      if (!ids) {
+        text.textContent = 'Cancelled: nothing was uploaded or written';
+        return;
       }
       const first = await backend.dumpImport({
         table,
         format: formatSelect.value as DumpImportFormat,
         onConflict: conflictSelect.value as 'overwrite' | 'skip' | 'fail',
         ...(keepGood.checked ? { continueOnError: true } : {}),
-        ...source,
+        ...(folder.length ? { uploads: ids } : { upload: ids[0]! }),
       });
-      cancel.hidden = false;
       const job = follow(backend, first, bar, text);
       running = job;
       cancel.onclick = () => job.cancel();
       const v = await job.done;
-      running = undefined;
       showOutcome(v);
       if (v.report?.committed) callbacks.onImported();
     } catch (e) {
       text.textContent = errorText(e);
     } finally {
+      running = undefined;
       start.disabled = false;
       cancel.hidden = true;
     }
@@ -347,6 +428,7 @@ export function openImportDialog(
   clear(
     m.body,
     h('label.field', null, 'File ', fileInput),
+    h('label.field', null, 'or an export folder ', folderInput),
     h('label.field', null, 'Format ', formatSelect),
     h('label.field', null, 'Items already in the table ', conflictSelect),
     h('label.checkbox', null, keepGood, ' Write the good records when some are bad'),

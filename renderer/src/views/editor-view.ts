@@ -74,6 +74,9 @@ export class EditorView {
   private running = false;
   private creating = false;
   private destroyed = false;
+  /** Saves the text now when a save is waiting for typing to pause. */
+  private savePending: (() => void) | undefined;
+  private stopTimers: (() => void) | undefined;
   private onPageHide: (() => void) | undefined;
 
   constructor(
@@ -178,8 +181,14 @@ export class EditorView {
     );
   }
 
-  /** The tab is closed: Monaco's editor and model go, and nothing is saved any more. */
+  /**
+   * The tab is closed or put away (another connection's tabs are shown): a save still waiting for
+   * the pause in typing is made now (the tabs ignore it for a closed tab); then Monaco's editor and
+   * model go, and nothing is saved any more.
+   */
   destroy(): void {
+    this.savePending?.();
+    this.stopTimers?.();
     this.destroyed = true;
     if (this.onPageHide) window.removeEventListener('pagehide', this.onPageHide);
     const model = this.editor?.getModel();
@@ -218,7 +227,7 @@ export class EditorView {
       monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Enter,
       () => void this.explainAtCursor(),
     );
-    attachDiagnostics(model, (p) => this.showProblems(p));
+    const diagnostics = attachDiagnostics(model, (p) => this.showProblems(p));
     let saveTimer: ReturnType<typeof setTimeout> | undefined;
     // Keystrokes and cursor moves only start timers: the work (which reads the statement at the
     // cursor, or the whole text to save it) runs once typing pauses.
@@ -227,9 +236,21 @@ export class EditorView {
       clearTimeout(paramsTimer);
       paramsTimer = setTimeout(() => this.updateParams(), 120);
     };
+    // Timers still waiting when the view goes must not touch the disposed model.
+    this.stopTimers = () => {
+      diagnostics.dispose();
+      clearTimeout(paramsTimer);
+    };
+    this.savePending = () => {
+      if (saveTimer === undefined) return;
+      clearTimeout(saveTimer);
+      saveTimer = undefined;
+      this.text.save(model.getValue());
+    };
     model.onDidChangeContent(() => {
       clearTimeout(saveTimer);
       saveTimer = setTimeout(() => {
+        saveTimer = undefined;
         if (!this.destroyed) this.text.save(model.getValue());
       }, 600);
       paramsSoon();
@@ -273,6 +294,7 @@ export class EditorView {
   }
 
   private updateParams(): void {
+    if (this.destroyed) return;
     const n = countParameters(this.currentStatement() ?? '');
     if (n === this.paramCount) return;
     this.paramCount = n;

@@ -1,8 +1,10 @@
 // The studio's tabs: every table browser and PartiQL editor the user opens stays open as a tab above
 // the page, with its own view (query settings, results, editor text, scroll) kept while another tab
 // is shown, until it is closed with ×. The list — kind, table name or editor text — is kept beside
-// the database (state.ts) and restored when the studio starts again. Views are made on first show,
-// so restored tabs cost nothing until they are opened.
+// the database (state.ts) and restored when the studio starts again. Each connection has its own
+// tabs (a tab names a table of one connection): switching connections puts the tabs away and brings
+// back the other connection's. Views are made on first show, so restored tabs cost nothing until
+// they are opened.
 import type { OpenTab } from '../backend/api.js';
 import { loadTabs, saveTabs } from '../state.js';
 import { clear, h } from '../ui/dom.js';
@@ -14,7 +16,7 @@ export interface TabView {
   destroy?(): void;
 }
 
-interface Entry {
+export interface Entry {
   tab: OpenTab;
   view?: TabView;
 }
@@ -39,6 +41,8 @@ export class OpenTabs {
   });
   private entries: Entry[] = [];
   private activeId: string | undefined;
+  /** The connection whose tabs these are. */
+  private connection = 'embedded';
   /** The tab of each kind used last: the editor `#/query` means, the table `#/tables` means. */
   private readonly lastOf: Partial<Record<OpenTab['kind'], string>> = {};
 
@@ -46,13 +50,31 @@ export class OpenTabs {
     this.render();
   }
 
-  async restore(): Promise<void> {
-    const saved = await loadTabs();
+  /**
+   * Shows the tabs of `connection` (kept beside the database), putting away the ones shown (their
+   * views go: they belong to another connection). Returns the tab shown last on it, if any.
+   */
+  async restore(connection: string): Promise<OpenTab | undefined> {
+    if (connection !== this.connection) {
+      for (const e of this.entries) {
+        e.view?.hide?.();
+        e.view?.destroy?.();
+      }
+      this.entries = [];
+      this.activeId = undefined;
+      for (const kind of Object.keys(this.lastOf) as OpenTab['kind'][]) delete this.lastOf[kind];
+      this.connection = connection;
+      this.render();
+    }
+    const saved = await loadTabs(connection);
+    // Another switch happened meanwhile: that one's tabs are shown.
+    if (connection !== this.connection) return undefined;
     const ids = new Set<string>();
     // Keep tabs opened while the list was loading; drop duplicates a damaged copy could hold.
     const restored = (saved?.tabs ?? []).filter((t) => !ids.has(t.id) && ids.add(t.id));
     this.entries = [...restored.map((tab) => ({ tab })), ...this.entries.filter((e) => !ids.has(e.tab.id))];
     this.render();
+    return (saved?.active !== undefined ? this.find(saved.active)?.tab : undefined) ?? this.entries[0]?.tab;
   }
 
   find(id: string): Entry | undefined {
@@ -96,16 +118,18 @@ export class OpenTabs {
 
   /** Marks the tab shown (none: a page that is not a tab). */
   activate(id: string | undefined): void {
+    const changed = id !== undefined && id !== this.activeId;
     this.activeId = id;
     const kind = id !== undefined ? this.find(id)?.tab.kind : undefined;
     if (kind) this.lastOf[kind] = id;
+    // The tab shown is kept too: using the connection again shows it again.
+    if (changed && kind) this.save();
     this.render();
   }
 
-  /** An editor's text changed: kept for the next start. */
-  setText(id: string, text: string): void {
-    const entry = this.find(id);
-    if (!entry || entry.tab.text === text) return;
+  /** An editor's text changed: kept for the next start (not when its tab was put away meanwhile). */
+  setText(entry: Entry, text: string): void {
+    if (!this.entries.includes(entry) || entry.tab.text === text) return;
     entry.tab.text = text;
     this.save();
   }
@@ -159,7 +183,12 @@ export class OpenTabs {
   }
 
   private save(): void {
-    saveTabs({ tabs: this.entries.map((e) => ({ ...e.tab })), at: Date.now() });
+    const active = this.activeId !== undefined && this.find(this.activeId) ? this.activeId : undefined;
+    saveTabs(this.connection, {
+      tabs: this.entries.map((e) => ({ ...e.tab })),
+      ...(active !== undefined ? { active } : {}),
+      at: Date.now(),
+    });
   }
 
   private titleOf(tab: OpenTab): string {

@@ -68,6 +68,7 @@ describe('studio (browser mode): connections', { skip: skipBrowser }, () => {
     dynaliteUrl = `http://127.0.0.1:${(dynalite.address() as AddressInfo).port}`;
     const d = new RemoteConnection({ endpoint: dynaliteUrl });
     await d.callAny('CreateTable', table('Legacy'));
+    await d.callAny('PutItem', { TableName: 'Legacy', Item: { pk: { S: 'old' } } });
     await d.close();
     s = await startStudio();
   });
@@ -185,6 +186,15 @@ describe('studio (browser mode): connections', { skip: skipBrowser }, () => {
         '[data-testid=results-error]',
         /PartiQL is not available on “Dynalite”.*does not implement ExecuteStatement.*Tables view/,
       );
+      // EXPLAIN needs no PartiQL from the service: the plan comes from DescribeTable.
+      await setEditorText(page, EDITOR, `SELECT * FROM Legacy WHERE pk = 'x'`);
+      await page.click('[data-testid=explain]');
+      await waitForText(page, '[data-testid=plan]', /GetItem/);
+      await waitForText(page, '[data-testid=plan]', /planned from the remote table’s keys and indexes/);
+      // The table browser reads through Scan and Query, which dynalite has.
+      await page.evaluate(`location.hash = '#/tables/Legacy'`);
+      await waitForText(page, '[data-testid=table-title]', 'Legacy');
+      await waitForText(page, '[data-testid=loaded-count]', '1 item');
       // Metrics are the embedded engine's: the dashboard says so instead of failing.
       await page.evaluate(`location.hash = '#/metrics'`);
       await waitForText(

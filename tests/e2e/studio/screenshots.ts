@@ -155,6 +155,15 @@ try {
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
     BillingMode: 'PAY_PER_REQUEST',
   });
+  for (const [pk, status, total] of [
+    ['order#1041', 'shipped', '129.90'],
+    ['order#1042', 'pending', '42.00'],
+    ['order#1043', 'delivered', '310.25'],
+  ])
+    remoteEngine.execute('PutItem', {
+      TableName: 'ProdOrders',
+      Item: { pk: { S: pk }, status: { S: status }, total: { N: total } },
+    });
   const remote = await startServer({ engine: remoteEngine, port: 0, host: '127.0.0.1' });
   try {
     const added = (await s.api('connections', {
@@ -168,8 +177,10 @@ try {
     await page.selectOption('[data-testid=connection-select]', id);
     await waitForText(page, '[data-testid=connection-badge]', 'REMOTE');
     await waitForText(page, '.table-list', /ProdOrders/);
+    // The remote connection has tabs of its own (the embedded database's are put away).
     await page.click('a.table-link[data-table=ProdOrders]');
     await waitForText(page, '[data-testid=table-title]', 'ProdOrders');
+    await waitForText(page, '[data-testid=loaded-count]', '3 items');
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(out, 'remote-connection.png') });
   } finally {

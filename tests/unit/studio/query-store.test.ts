@@ -99,6 +99,36 @@ describe('studio query store', () => {
     );
   });
 
+  it('keeps each connection’s tabs apart (and the tab shown last), in the same file', async () => {
+    const a = backendOn('/data/conn-tabs.sqlite');
+    const b = backendOn('/data/conn-tabs.sqlite');
+    const embedded = { at: 1, active: 't1', tabs: [{ id: 't1', kind: 'table', table: 'Orders' }] };
+    const remote = {
+      at: 2,
+      active: 'q1',
+      tabs: [
+        { id: 't1', kind: 'table', table: 'Far' },
+        { id: 'q1', kind: 'query', text: 'SELECT * FROM Far' },
+      ],
+    };
+    await a.queries({ op: 'setTabs', tabs: embedded });
+    await a.queries({ op: 'setTabs', tabs: remote, connection: 'c-1' });
+    // An active tab that is not in the list is dropped; the embedded id is the plain `tabs`.
+    await a.queries({ op: 'setTabs', tabs: { at: 3, active: 'zz', tabs: [] }, connection: 'c-2' });
+    const seen = (await b.queries({ op: 'list' })) as unknown as Record<string, unknown>;
+    assert.deepEqual(seen.tabs, embedded);
+    assert.deepEqual(seen.connectionTabs, { 'c-1': remote, 'c-2': { at: 3, tabs: [] } });
+    await a.queries({ op: 'setTabs', tabs: { at: 4, tabs: [] }, connection: 'embedded' });
+    assert.deepEqual(((await b.queries({ op: 'list' })) as unknown as Record<string, unknown>).tabs, {
+      at: 4,
+      tabs: [],
+    });
+    await assert.rejects(
+      a.queries({ op: 'setTabs', tabs: embedded, connection: '../x' }),
+      (e: { type?: string }) => e.type === 'ValidationException',
+    );
+  });
+
   it('chooses brotli, then gzip, from Accept-Encoding', () => {
     assert.equal(chooseEncoding('gzip, deflate, br'), 'br');
     assert.equal(chooseEncoding('gzip'), 'gzip');
