@@ -21,6 +21,7 @@ import {
 } from './createTable.js';
 import { describeTableNow } from './describeTable.js';
 import { STREAM_VIEW_TYPES } from './common.js';
+import { checkStreamChange, updateReplicas } from '../replication/replicas.js';
 
 type ThroughputDescription = Wire<Sdk.ProvisionedThroughputDescription>;
 
@@ -109,6 +110,8 @@ export function updateTable(
   // At least one member that changes something; the message lists those the request lacks.
   const present = UPDATE_MEMBERS.filter(([, key]) => raw[key] !== undefined && raw[key] !== null);
   if (present.length === 0) throw nothingToUpdate(present);
+  // MultiRegionConsistency alone changes nothing: DynamoDB answers the generic message (observed).
+  if (present.length === 1 && present[0]![1] === 'MultiRegionConsistency') throw nothingToUpdate([]);
   if (gsiUpdates) {
     for (const u of gsiUpdates) {
       const n = (u?.Create ? 1 : 0) + (u?.Update ? 1 : 0) + (u?.Delete ? 1 : 0);
@@ -138,6 +141,20 @@ export function updateTable(
     throw resourceInUse(
       `Attempt to change a resource which is still in use: Table is being updated: ${name}`,
     );
+  }
+
+  if (Array.isArray(raw.ReplicaUpdates)) {
+    const others = present
+      .map(([, key]) => key)
+      .filter((key) => key !== 'ReplicaUpdates' && key !== 'MultiRegionConsistency');
+    updateReplicas(
+      ctx,
+      table,
+      raw.ReplicaUpdates as Wire<Sdk.ReplicationGroupUpdate>[],
+      others,
+      input.MultiRegionConsistency,
+    );
+    return { TableDescription: describeTableNow(ctx, table) };
   }
 
   const nowSeconds = ctx.now() / 1000;
@@ -205,6 +222,7 @@ export function updateTable(
       if (s.StreamViewType)
         throw invalidParameter('If stream is being disabled, then UpdateViewType must not be specified');
       if (!enabled) throw validation(`Table has no stream to disable: TableName: ${d.TableName}`);
+      checkStreamChange(table, true);
       // DynamoDB's description drops StreamSpecification once the stream is off; LatestStreamArn and
       // LatestStreamLabel stay, naming the closed stream.
       delete d.StreamSpecification;
