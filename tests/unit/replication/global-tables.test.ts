@@ -119,6 +119,26 @@ describe('global tables: replicas', () => {
     assertError(() => t.run('DescribeTable', { TableName: 'Orders' }, WEST), 'ResourceNotFoundException');
   });
 
+  it('DeleteTable of a replica takes it out of the group; queued writes to it are dropped', () => {
+    const t = clockEngine();
+    createTable(t);
+    addReplica(t, 'us-west-2');
+    t.run('PutItem', { TableName: 'Orders', Item: { pk: { S: 'a' } } });
+    t.run('DeleteTable', { TableName: 'Orders' }, WEST);
+    const east = t.run('DescribeTable', { TableName: 'Orders' }).Table;
+    assert.equal(east.Replicas, undefined);
+    t.advance(100);
+    t.engine.replicateDue();
+    assertError(() => get(t, 'a', WEST), 'ResourceNotFoundException');
+    assert.equal(t.engine.ctx.db.sqlite.prepare('SELECT count(*) FROM sk_replication').pluck().get(), 0);
+    // A new same-named table there is regional: nothing from us-east-1 reaches it.
+    createTable(t, {}, WEST);
+    t.run('PutItem', { TableName: 'Orders', Item: { pk: { S: 'b' } } });
+    t.advance(100);
+    t.engine.replicateDue();
+    assert.equal(get(t, 'b', WEST), undefined);
+  });
+
   it('three regions: each replica lists the two others', () => {
     const t = clockEngine();
     createTable(t);
@@ -274,5 +294,52 @@ describe('global tables: refusals', () => {
       'ValidationException',
       'Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.',
     );
+  });
+});
+
+describe('global tables: processes sharing the file', () => {
+  it('each replicated write is applied once, by whichever process gets to it first', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'sortkey-replication-'));
+    let now = 1_700_000_000_000;
+    const open = () => new Engine({ path: join(dir, 'db.sqlite'), now: () => now, replicationDelayMs: 100 });
+    const a = open();
+    const b = open();
+    try {
+      a.execute('CreateTable', {
+        TableName: 'Orders',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+      a.execute('UpdateTable', {
+        TableName: 'Orders',
+        ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }],
+      });
+      for (let i = 0; i < 5; i++) b.execute('PutItem', { TableName: 'Orders', Item: { pk: { S: `k${i}` } } });
+      now += 100;
+      a.replicateDue();
+      b.replicateDue();
+      a.replicateDue();
+      const arn = (
+        a.execute('DescribeTable', { TableName: 'Orders' }, WEST) as { Table: { LatestStreamArn: string } }
+      ).Table.LatestStreamArn;
+      const records = a.ctx.db.sqlite
+        .prepare(
+          'SELECT count(*) FROM sk_stream_records r JOIN sk_streams s ON s.id = r.stream_id WHERE s.arn = ?',
+        )
+        .pluck()
+        .get(arn);
+      assert.equal(records, 5);
+      const count = (b.execute('Scan', { TableName: 'Orders', Select: 'COUNT' }, WEST) as { Count: number })
+        .Count;
+      assert.equal(count, 5);
+    } finally {
+      a.close();
+      b.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
