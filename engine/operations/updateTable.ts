@@ -22,6 +22,8 @@ import {
 import { describeTableNow } from './describeTable.js';
 import { STREAM_VIEW_TYPES } from './common.js';
 import { checkStreamChange, updateReplicas } from '../replication/replicas.js';
+import { namespaceOf, tableIn } from '../replication/group.js';
+import { replicaRegions } from '../replication/service.js';
 
 type ThroughputDescription = Wire<Sdk.ProvisionedThroughputDescription>;
 
@@ -75,6 +77,18 @@ function nothingToUpdate(present: readonly (readonly [string, string])[]): Error
 export function updateTable(
   ctx: EngineContext,
   input: Wire<Sdk.UpdateTableInput>,
+): Wire<Sdk.UpdateTableOutput> {
+  return updateOneTable(ctx, input, true);
+}
+
+/**
+ * UpdateTable on the table of the current namespace. With `toReplicas`, a GSI created or deleted on
+ * a global table is created or deleted on its other replicas too, as DynamoDB does.
+ */
+function updateOneTable(
+  ctx: EngineContext,
+  input: Wire<Sdk.UpdateTableInput>,
+  toReplicas: boolean,
 ): Wire<Sdk.UpdateTableOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
@@ -155,6 +169,18 @@ export function updateTable(
       input.MultiRegionConsistency,
     );
     return { TableDescription: describeTableNow(ctx, table) };
+  }
+
+  // A GSI change reaches every replica: each must be able to take it (ACTIVE, not being updated).
+  const replicas = toReplicas && gsiUpdates?.some((u) => u.Create || u.Delete) ? replicaRegions(table) : [];
+  for (const region of replicas) {
+    const replica = tableIn(ctx, table, region);
+    if (replica) ctx.settle(replica);
+    if (!replica || replica.status !== 'ACTIVE' || ctx.backfills.pending(replica).size > 0) {
+      throw resourceInUse(
+        `Attempt to change a resource which is still in use: Table is being updated: ${name}`,
+      );
+    }
   }
 
   const nowSeconds = ctx.now() / 1000;
@@ -356,5 +382,18 @@ export function updateTable(
   // A small table's index is built before the answer (ACTIVE at once, as before); a larger one's
   // goes on in chunks from a timer, and DescribeTable shows CREATING/Backfilling until it is done.
   if (created) ctx.backfills.runNow(BACKFILL_SYNC_CHUNKS);
+  for (const region of replicas) {
+    ctx.inNamespace(namespaceOf(table, region), () =>
+      updateOneTable(
+        ctx,
+        {
+          TableName: name,
+          ...(input.AttributeDefinitions ? { AttributeDefinitions: input.AttributeDefinitions } : {}),
+          GlobalSecondaryIndexUpdates: gsiUpdates!.filter((u) => u.Create || u.Delete),
+        },
+        false,
+      ),
+    );
+  }
   return { TableDescription: describeTableNow(ctx, table) };
 }

@@ -143,7 +143,7 @@ function createReplica(ctx: EngineContext, source: Table, region: string): void 
   const now = ctx.now();
   const delayed = ctx.transientStatusMs > 0;
   const ns = namespaceOf(source, region);
-  ctx.db.transaction(() => {
+  const replica = ctx.db.transaction(() => {
     const sd: TableDescription = structuredClone(source.description);
     // DynamoDB turns the stream on itself (NEW_AND_OLD_IMAGES) when the table has none; a stream
     // of another view type is left as it is (observed, service-features.md §1.3).
@@ -177,7 +177,11 @@ function createReplica(ctx: EngineContext, source: Table, region: string): void 
         JSON.stringify({ source: source.id, after: null } satisfies FillCursor),
       );
     if (delayed) ctx.pending.set(replica.stateKey, now + ctx.transientStatusMs);
+    return replica;
   });
+  // The TTL setting is synchronised to every replica.
+  const ttl = ctx.ttl.config(source);
+  if (ttl?.enabled && ttl.attribute) ctx.ttl.set(replica, true, ttl.attribute);
   ctx.replicaFills.runNow(FILL_SYNC_CHUNKS);
 }
 

@@ -139,6 +139,83 @@ describe('global tables: replicas', () => {
     assert.equal(get(t, 'b', WEST), undefined);
   });
 
+  it('a GSI created or deleted on one replica is created or deleted on the others, and filled', () => {
+    const t = clockEngine();
+    createTable(t);
+    addReplica(t, 'us-west-2');
+    t.run('PutItem', { TableName: 'Orders', Item: { pk: { S: 'a' }, status: { S: 'open' } } });
+    t.advance(100);
+    t.engine.replicateDue();
+    t.run(
+      'UpdateTable',
+      {
+        TableName: 'Orders',
+        AttributeDefinitions: [{ AttributeName: 'status', AttributeType: 'S' }],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: 'byStatus',
+              KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      },
+      WEST,
+    );
+    const east = t.run('DescribeTable', { TableName: 'Orders' }).Table;
+    assert.equal(east.GlobalSecondaryIndexes[0].IndexName, 'byStatus');
+    assert.equal(
+      east.GlobalSecondaryIndexes[0].IndexArn,
+      'arn:aws:dynamodb:us-east-1:000000000000:table/Orders/index/byStatus',
+    );
+    const query = (ns: Namespace) =>
+      t.run(
+        'Query',
+        {
+          TableName: 'Orders',
+          IndexName: 'byStatus',
+          KeyConditionExpression: '#s = :s',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': { S: 'open' } },
+        },
+        ns,
+      ).Count;
+    assert.equal(query(EAST), 1);
+    assert.equal(query(WEST), 1);
+    t.run('UpdateTable', {
+      TableName: 'Orders',
+      GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'byStatus' } }],
+    });
+    assert.equal(
+      t.run('DescribeTable', { TableName: 'Orders' }, WEST).Table.GlobalSecondaryIndexes,
+      undefined,
+    );
+  });
+
+  it('the TTL setting is the same on every replica', () => {
+    const t = clockEngine();
+    createTable(t);
+    t.run('UpdateTimeToLive', {
+      TableName: 'Orders',
+      TimeToLiveSpecification: { Enabled: true, AttributeName: 'expires' },
+    });
+    addReplica(t, 'us-west-2');
+    const ttl = (ns: Namespace) =>
+      t.run('DescribeTimeToLive', { TableName: 'Orders' }, ns).TimeToLiveDescription;
+    assert.deepEqual(ttl(WEST), { TimeToLiveStatus: 'ENABLED', AttributeName: 'expires' });
+    addReplica(t, 'eu-west-1');
+    // One change an hour, as DynamoDB allows.
+    t.advance(3_600_000);
+    t.run(
+      'UpdateTimeToLive',
+      { TableName: 'Orders', TimeToLiveSpecification: { Enabled: false, AttributeName: 'expires' } },
+      EU,
+    );
+    assert.deepEqual(ttl(EAST), { TimeToLiveStatus: 'DISABLED' });
+    assert.deepEqual(ttl(WEST), { TimeToLiveStatus: 'DISABLED' });
+  });
+
   it('three regions: each replica lists the two others', () => {
     const t = clockEngine();
     createTable(t);
