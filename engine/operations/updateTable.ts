@@ -192,6 +192,12 @@ function updateOneTable(
     throw nothingToUpdate(present);
   const delayed = ctx.transientStatusMs > 0;
 
+  // A global table stays on demand: provisioned capacity would need auto scaling, which Sortkey
+  // does not simulate (the text is the one ReplicaUpdates answers; guess: DynamoDB's for a switch
+  // without auto scaling is not documented).
+  if (input.BillingMode === 'PROVISIONED' && replicaRegions(table).length > 0) {
+    throw validation('Table write capacity should either be Pay-Per-Request or AutoScaled.');
+  }
   if (input.BillingMode && input.BillingMode !== currentBilling) {
     d.BillingModeSummary = { BillingMode: input.BillingMode };
     if (input.BillingMode === 'PAY_PER_REQUEST') {

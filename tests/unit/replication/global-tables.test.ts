@@ -361,6 +361,16 @@ describe('global tables: refusals', () => {
       'ValidationException',
       'Disabling Stream is not allowed for a Global Table replica',
     );
+    assertError(
+      () =>
+        t.run('UpdateTable', {
+          TableName: 'Orders',
+          BillingMode: 'PROVISIONED',
+          ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+        }),
+      'ValidationException',
+      'Table write capacity should either be Pay-Per-Request or AutoScaled.',
+    );
     t.run('UpdateTable', { TableName: 'Orders', DeletionProtectionEnabled: true }, WEST);
     assertError(
       () =>
