@@ -3,7 +3,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Studio } from './support.js';
-import { openStudio, screenshotOnFailure, skipBrowser, startStudio, waitForText } from './support.js';
+import {
+  openStudio,
+  screenshotOnFailure,
+  setHash,
+  skipBrowser,
+  startStudio,
+  waitForText,
+} from './support.js';
 
 const WEST = { region: 'us-west-2', accountId: '000000000000' };
 
@@ -62,6 +69,19 @@ describe('studio (browser mode): global tables', () => {
         await page.waitForSelector('.table-link[data-table=Orders]');
         await page.click('.table-link[data-table=Orders]');
         await waitForText(page, '[data-testid=replica-us-west-2]', /us-west-2 ACTIVE · lag \d/);
+
+        // The table's metrics dashboard charts ReplicationLatency per receiving region.
+        await setHash(page, '#/metrics/Orders');
+        const chart = page.locator('[data-testid=chart-replication]');
+        await chart.waitFor({ state: 'visible' });
+        // Each poll (every second) redraws it; wait for one that holds the replicated write.
+        const deadline = Date.now() + 15_000;
+        for (;;) {
+          const sums = JSON.parse((await chart.getAttribute('data-sums')) ?? '{}') as Record<string, number>;
+          if ((sums['us-west-2'] ?? 0) > 0) break;
+          if (Date.now() > deadline) assert.fail(`no replication latency charted: ${JSON.stringify(sums)}`);
+          await page.waitForTimeout(100);
+        }
         assert.deepEqual(s.errors, []);
       });
     },
