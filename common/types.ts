@@ -49,6 +49,8 @@ export const METRIC_NAMES = [
   'SystemErrors',
   'ItemCount',
   'TableSizeBytes',
+  // Global tables: milliseconds from a write to its arrival in another replica, per receiving region.
+  'ReplicationLatency',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
@@ -62,6 +64,8 @@ export interface MetricSeries {
   readonly Operation?: string;
   /** Errors: the error type. */
   readonly ErrorType?: string;
+  /** ReplicationLatency: the replica's region (CloudWatch's ReceivingRegion dimension). */
+  readonly ReceivingRegion?: string;
   readonly Unit: 'Count' | 'Milliseconds' | 'Bytes';
   /** Values aligned with Timestamps; null where there is no data (latency, gauges). */
   readonly Statistics: Partial<Record<MetricStatistic, (number | null)[]>>;

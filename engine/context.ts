@@ -12,6 +12,8 @@ import { ExportService } from './backups/export.js';
 import { PitrService } from './backups/pitr.js';
 import { ControlPlaneJobs } from './backups/jobs.js';
 import { StreamService } from './streams/service.js';
+import { DEFAULT_REPLICATION_DELAY_MS, ReplicationService } from './replication/service.js';
+import { ReplicaFills } from './replication/fill.js';
 import { Background, DEFAULT_TTL_SWEEP_INTERVAL_MS } from './ttl/background.js';
 import { DEFAULT_TTL_CHANGE_COOLDOWN_MS, TtlService } from './ttl/service.js';
 import { UsageMonitor } from './metrics/monitor.js';
@@ -88,6 +90,11 @@ export interface EngineOptions {
    * before answering ThrottlingException. Default 5000 ms.
    */
   readonly lockWaitMs?: number;
+  /**
+   * How long after a write to a global table replica the other replicas receive it (milliseconds).
+   * Default 100 (`--replication-delay`): small but never zero, as DynamoDB's replication is not.
+   */
+  readonly replicationDelayMs?: number;
 }
 
 export class EngineContext implements WriteContext {
@@ -133,6 +140,10 @@ export class EngineContext implements WriteContext {
   readonly jobs: ControlPlaneJobs;
   /** Capacity accounting, throttling, fault injection and metrics of every operation (engine/metrics). */
   readonly usage: UsageMonitor;
+  /** Global tables: the replication queue and its applier (engine/replication). */
+  readonly replication: ReplicationService;
+  /** Copies of tables into their new replicas, in chunks. */
+  readonly replicaFills: ReplicaFills;
 
   constructor(options: EngineOptions) {
     this.db = new Database({ path: options.path });
@@ -166,7 +177,18 @@ export class EngineContext implements WriteContext {
     this.backups = new BackupService(this);
     this.exports = new ExportService(this);
     this.jobs = new ControlPlaneJobs(this);
-    this.writeListeners.push(this.streams.onWrite, this.ttl.onWrite, this.pitr.onWrite, this.jobs.onWrite);
+    this.replication = new ReplicationService(
+      this,
+      options.replicationDelayMs ?? DEFAULT_REPLICATION_DELAY_MS,
+    );
+    this.replicaFills = new ReplicaFills(this);
+    this.writeListeners.push(
+      this.streams.onWrite,
+      this.ttl.onWrite,
+      this.pitr.onWrite,
+      this.jobs.onWrite,
+      this.replication.onWrite,
+    );
     // Of these, the ones that look at what a write replaced (point-in-time recovery logs new items only).
     this.oldItemReaders.push(this.streams.readsOldItem, this.ttl.readsOldItem, this.jobs.readsOldItem);
     this.syncFeatures();
@@ -184,6 +206,9 @@ export class EngineContext implements WriteContext {
     this.backfills.resume();
     // So do TTL indexing, snapshots and restores left unfinished (engine/backups/jobs.ts).
     this.jobs.resume();
+    // Replicated writes another process queued (or left when it stopped) are applied here too.
+    this.replicaFills.resume();
+    this.replication.schedule();
     this.background = new Background(
       this,
       options.ttlSweepIntervalMs ?? (options.now ? 0 : DEFAULT_TTL_SWEEP_INTERVAL_MS),
@@ -264,6 +289,8 @@ export class EngineContext implements WriteContext {
       // Another process may have created an index: help build it (and finish it if that process stops).
       this.backfills?.resume();
       this.jobs?.resume();
+      this.replicaFills?.resume();
+      this.replication?.schedule();
       // Only now: if anything above failed (the file was locked), the next look does it all again.
       this.dataVersion = version;
     } finally {
@@ -352,6 +379,8 @@ export class EngineContext implements WriteContext {
     if (until !== undefined && this.now() >= until) {
       // A restore still copying keeps its table CREATING; the job makes it ACTIVE when it ends.
       if (table.description.RestoreSummary?.RestoreInProgress) return;
+      // So does a global table replica whose items are still being copied (replication/fill.ts).
+      if (table.status === 'CREATING' && this.replicaFills.filling(table)) return;
       this.pending.delete(table.stateKey);
       this.db.transaction(() => {
         table.description = { ...table.description, TableStatus: 'ACTIVE' };
@@ -375,6 +404,8 @@ export class EngineContext implements WriteContext {
     this.background.stop();
     this.backfills.stop();
     this.jobs.stop();
+    this.replicaFills.stop();
+    this.replication.stop();
     this.db.close();
   }
 }

@@ -161,6 +161,8 @@ export class Engine {
       throw e;
     }
     usage.succeeded(result);
+    // A write to a global table queued replicated writes: the applier wakes for them.
+    this.ctx.replication.afterOperation();
     return result;
   }
 
@@ -213,6 +215,14 @@ export class Engine {
     } finally {
       this.ctx.syncFeatures();
     }
+  }
+
+  /**
+   * Applies the replicated writes of global tables that are due (as of `now`, default the engine's
+   * clock), as the background applier does: tests with an injected clock call it.
+   */
+  replicateDue(now?: number): void {
+    this.ctx.replication.runDue(now ?? this.ctx.now());
   }
 
   /**

@@ -7,6 +7,7 @@ import type { EngineContext } from '../context.js';
 import { DynamoError, validation } from '../errors.js';
 import type { Table } from '../tables/table.js';
 import { provisionedThroughput } from '../throttle/throttler.js';
+import { replicaRegions } from '../replication/service.js';
 import { addCompact, addDense, BUCKETS, quantile } from './histogram.js';
 import type { UsageMonitor } from './monitor.js';
 import type { ResourceSeries, TableSeries } from './series.js';
@@ -248,6 +249,18 @@ export function getMetrics(
     }
   }
 
+  // ReplicationLatency of a global table, per receiving region: samples this process took as it
+  // applied the table's writes to its replicas (kept in memory, the last few hundred per replica).
+  if (want.has('ReplicationLatency') && table && indexName === undefined) {
+    for (const region of replicaRegions(table)) {
+      const a = acc('ReplicationLatency', region);
+      for (const sample of ctx.replication.latencySamples(table, region)) {
+        const k = slotOf(Math.floor(sample.at / 1000));
+        if (k >= 0 && k < n) a.add(k, sample.ms, 1, sample.ms);
+      }
+    }
+  }
+
   // Minute aggregates from disk (whole-minute periods only).
   const gaugeRows: MinuteRow[] = [];
   if (byMinute) {
@@ -467,7 +480,13 @@ function provisionedSeries(
 function render(a: Acc, period: number): MetricSeries {
   const n = a.sum.length;
   const dim =
-    a.metric === 'Errors' ? { ErrorType: a.dimension } : a.dimension !== '' ? { Operation: a.dimension } : {};
+    a.metric === 'Errors'
+      ? { ErrorType: a.dimension }
+      : a.metric === 'ReplicationLatency'
+        ? { ReceivingRegion: a.dimension }
+        : a.dimension !== ''
+          ? { Operation: a.dimension }
+          : {};
   const stats: Partial<Record<MetricStatistic, (number | null)[]>> = {};
   switch (a.metric) {
     case 'ConsumedReadCapacityUnits':
@@ -496,6 +515,14 @@ function render(a: Acc, period: number): MetricSeries {
         }
         stats[name] = values;
       }
+      return { MetricName: a.metric, ...dim, Unit: 'Milliseconds', Statistics: stats };
+    }
+    case 'ReplicationLatency': {
+      const seen = (k: number) => a.count[k]! > 0;
+      stats.SampleCount = Array.from(a.count);
+      stats.Average = Array.from(a.sum, (s, k) => (seen(k) ? s / a.count[k]! : null));
+      stats.Maximum = Array.from(a.max, (m, k) => (seen(k) ? m : null));
+      stats.Minimum = Array.from(a.min, (m, k) => (seen(k) ? m : null));
       return { MetricName: a.metric, ...dim, Unit: 'Milliseconds', Statistics: stats };
     }
     case 'ReturnedItemCount':

@@ -7,6 +7,7 @@ import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 import type { Sdk, Wire } from '../types.js';
 import { asRecord, checkRequiredTableName, tableNameOf } from './common.js';
 import { describeTableNow } from './describeTable.js';
+import { leaveGroup } from '../replication/group.js';
 
 export function deleteTable(
   ctx: EngineContext,
@@ -40,7 +41,11 @@ export function deleteTable(
   for (const { key, job } of ctx.jobs.list())
     if (job.kind === 'snapshot' && job.tableId === table.id) ctx.jobs.runToEnd(key);
   const description = deletingDescription(describeTableNow(ctx, table));
-  ctx.db.transaction(() => ctx.catalog.drop(table));
+  ctx.db.transaction(() => {
+    // A global table replica leaves its group: the other replicas stop replicating to it.
+    if (table.description.Replicas?.length) leaveGroup(ctx, table, table.namespace.region);
+    ctx.catalog.drop(table);
+  });
   ctx.pending.delete(ctx.tableKey(name));
   if (ctx.transientStatusMs > 0)
     ctx.deleting.set(ctx.tableKey(name), { table, until: ctx.now() + ctx.transientStatusMs });

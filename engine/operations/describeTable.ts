@@ -4,6 +4,7 @@ import { ConstraintErrors, DynamoError } from '../errors.js';
 import type { Table, TableDescription } from '../tables/table.js';
 import type { Sdk, Wire } from '../types.js';
 import { asRecord, checkRequiredTableName, tableNameOf } from './common.js';
+import { describeReplicas } from '../replication/group.js';
 
 export function describeTableNow(ctx: EngineContext, table: Table): TableDescription {
   ctx.settle(table);
@@ -24,6 +25,9 @@ export function describeTableNow(ctx: EngineContext, table: Table): TableDescrip
     });
   if (d.LocalSecondaryIndexes) d.LocalSecondaryIndexes = fill(d.LocalSecondaryIndexes);
   if (d.GlobalSecondaryIndexes) d.GlobalSecondaryIndexes = fill(d.GlobalSecondaryIndexes);
+  // A global table's replicas, each with its status as it is now (replication/replicas.ts).
+  const replicas = describeReplicas(ctx, table);
+  if (replicas) d.Replicas = replicas;
   return d;
 }
 

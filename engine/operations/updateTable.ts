@@ -21,6 +21,9 @@ import {
 } from './createTable.js';
 import { describeTableNow } from './describeTable.js';
 import { STREAM_VIEW_TYPES } from './common.js';
+import { checkStreamChange, updateReplicas } from '../replication/replicas.js';
+import { namespaceOf, tableIn } from '../replication/group.js';
+import { replicaRegions } from '../replication/service.js';
 
 type ThroughputDescription = Wire<Sdk.ProvisionedThroughputDescription>;
 
@@ -75,6 +78,18 @@ export function updateTable(
   ctx: EngineContext,
   input: Wire<Sdk.UpdateTableInput>,
 ): Wire<Sdk.UpdateTableOutput> {
+  return updateOneTable(ctx, input, true);
+}
+
+/**
+ * UpdateTable on the table of the current namespace. With `toReplicas`, a GSI created or deleted on
+ * a global table is created or deleted on its other replicas too, as DynamoDB does.
+ */
+function updateOneTable(
+  ctx: EngineContext,
+  input: Wire<Sdk.UpdateTableInput>,
+  toReplicas: boolean,
+): Wire<Sdk.UpdateTableOutput> {
   const raw = asRecord(input);
   const c = new ConstraintErrors();
   checkRequiredTableName(c, raw.TableName);
@@ -109,6 +124,8 @@ export function updateTable(
   // At least one member that changes something; the message lists those the request lacks.
   const present = UPDATE_MEMBERS.filter(([, key]) => raw[key] !== undefined && raw[key] !== null);
   if (present.length === 0) throw nothingToUpdate(present);
+  // MultiRegionConsistency alone changes nothing: DynamoDB answers the generic message (observed).
+  if (present.length === 1 && present[0]![1] === 'MultiRegionConsistency') throw nothingToUpdate([]);
   if (gsiUpdates) {
     for (const u of gsiUpdates) {
       const n = (u?.Create ? 1 : 0) + (u?.Update ? 1 : 0) + (u?.Delete ? 1 : 0);
@@ -140,6 +157,32 @@ export function updateTable(
     );
   }
 
+  if (Array.isArray(raw.ReplicaUpdates)) {
+    const others = present
+      .map(([, key]) => key)
+      .filter((key) => key !== 'ReplicaUpdates' && key !== 'MultiRegionConsistency');
+    updateReplicas(
+      ctx,
+      table,
+      raw.ReplicaUpdates as Wire<Sdk.ReplicationGroupUpdate>[],
+      others,
+      input.MultiRegionConsistency,
+    );
+    return { TableDescription: describeTableNow(ctx, table) };
+  }
+
+  // A GSI change reaches every replica: each must be able to take it (ACTIVE, not being updated).
+  const replicas = toReplicas && gsiUpdates?.some((u) => u.Create || u.Delete) ? replicaRegions(table) : [];
+  for (const region of replicas) {
+    const replica = tableIn(ctx, table, region);
+    if (replica) ctx.settle(replica);
+    if (!replica || replica.status !== 'ACTIVE' || ctx.backfills.pending(replica).size > 0) {
+      throw resourceInUse(
+        `Attempt to change a resource which is still in use: Table is being updated: ${name}`,
+      );
+    }
+  }
+
   const nowSeconds = ctx.now() / 1000;
   const d: TableDescription = structuredClone(table.description);
   const currentBilling = d.BillingModeSummary?.BillingMode ?? 'PROVISIONED';
@@ -149,6 +192,12 @@ export function updateTable(
     throw nothingToUpdate(present);
   const delayed = ctx.transientStatusMs > 0;
 
+  // A global table stays on demand: provisioned capacity would need auto scaling, which Sortkey
+  // does not simulate (the text is the one ReplicaUpdates answers; guess: DynamoDB's for a switch
+  // without auto scaling is not documented).
+  if (input.BillingMode === 'PROVISIONED' && replicaRegions(table).length > 0) {
+    throw validation('Table write capacity should either be Pay-Per-Request or AutoScaled.');
+  }
   if (input.BillingMode && input.BillingMode !== currentBilling) {
     d.BillingModeSummary = { BillingMode: input.BillingMode };
     if (input.BillingMode === 'PAY_PER_REQUEST') {
@@ -205,6 +254,7 @@ export function updateTable(
       if (s.StreamViewType)
         throw invalidParameter('If stream is being disabled, then UpdateViewType must not be specified');
       if (!enabled) throw validation(`Table has no stream to disable: TableName: ${d.TableName}`);
+      checkStreamChange(table, true);
       // DynamoDB's description drops StreamSpecification once the stream is off; LatestStreamArn and
       // LatestStreamLabel stay, naming the closed stream.
       delete d.StreamSpecification;
@@ -338,5 +388,18 @@ export function updateTable(
   // A small table's index is built before the answer (ACTIVE at once, as before); a larger one's
   // goes on in chunks from a timer, and DescribeTable shows CREATING/Backfilling until it is done.
   if (created) ctx.backfills.runNow(BACKFILL_SYNC_CHUNKS);
+  for (const region of replicas) {
+    ctx.inNamespace(namespaceOf(table, region), () =>
+      updateOneTable(
+        ctx,
+        {
+          TableName: name,
+          ...(input.AttributeDefinitions ? { AttributeDefinitions: input.AttributeDefinitions } : {}),
+          GlobalSecondaryIndexUpdates: gsiUpdates!.filter((u) => u.Create || u.Delete),
+        },
+        false,
+      ),
+    );
+  }
   return { TableDescription: describeTableNow(ctx, table) };
 }

@@ -5,6 +5,8 @@ import type { EngineContext } from '../context.js';
 import { resourceInUse } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 import type { Sdk, Wire } from '../types.js';
+import { tableIn } from '../replication/group.js';
+import { replicaRegions } from '../replication/service.js';
 import {
   asRecord,
   checkBoolean,
@@ -62,5 +64,10 @@ export function updateTimeToLive(
     throw validation('Time to live has been modified multiple times within a fixed interval');
   }
   ctx.ttl.set(table, enabled, attribute);
+  // A global table's TTL setting is one for all its replicas (DynamoDB synchronises it).
+  for (const region of replicaRegions(table)) {
+    const replica = tableIn(ctx, table, region);
+    if (replica) ctx.ttl.set(replica, enabled, attribute);
+  }
   return { TimeToLiveSpecification: { Enabled: enabled, AttributeName: attribute } };
 }

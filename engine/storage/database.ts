@@ -152,11 +152,37 @@ const MIGRATIONS: readonly Migration[] = [
   { convertsRows: sortStoredSets },
   // 9: resource-based policies of tables and streams (PutResourcePolicy). `table_uuid` ties a policy
   // to the table it was put on: a later table of the same name does not inherit it.
-  `CREATE TABLE sk_resource_policies (
+  `CREATE TABLE IF NOT EXISTS sk_resource_policies (
      arn TEXT PRIMARY KEY,
      table_uuid TEXT NOT NULL,
      policy TEXT NOT NULL,
      revision TEXT NOT NULL
+   ) WITHOUT ROWID;`,
+  // 10: global tables (engine/replication): the queue of replicated writes not yet applied, written in
+  // the transaction of the write it carries (so a crash loses none), and each replicated item's
+  // last-write timestamp and region, which decide conflicts (last writer wins).
+  `CREATE TABLE IF NOT EXISTS sk_replication (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     account TEXT NOT NULL,
+     source TEXT NOT NULL,
+     target TEXT NOT NULL,
+     table_name TEXT NOT NULL,
+     h INTEGER NOT NULL,
+     pk BLOB NOT NULL,
+     sk BLOB NOT NULL,
+     item TEXT,
+     ts INTEGER NOT NULL,
+     written_at INTEGER NOT NULL,
+     due_at INTEGER NOT NULL
+   );
+   CREATE TABLE IF NOT EXISTS sk_item_clock (
+     table_id INTEGER NOT NULL,
+     h INTEGER NOT NULL,
+     pk BLOB NOT NULL,
+     sk BLOB NOT NULL,
+     ts INTEGER NOT NULL,
+     region TEXT NOT NULL,
+     PRIMARY KEY (table_id, h, pk, sk)
    ) WITHOUT ROWID;`,
 ];
 

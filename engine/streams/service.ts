@@ -119,6 +119,8 @@ export class StreamService {
     const d = effect.table.description;
     if (!d.StreamSpecification?.StreamEnabled || !d.LatestStreamArn) return;
     if (effect.origin === 'import' && !this.ctx.emitImportStreamRecords) return;
+    // Copying items into a new global table replica is no change of the table's data.
+    if (effect.origin === 'replica-fill') return;
     const now = this.ctx.now();
     const stream = this.streams().get(d.LatestStreamArn) ?? this.register(effect.table);
     if (stream.disabledAt !== null) return;

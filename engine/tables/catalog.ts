@@ -321,6 +321,9 @@ export class Catalog {
     this.prepare('DELETE FROM sk_tables WHERE id = ?').run(table.id);
     this.prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?').run(...backfillKeyRange(table.id));
     this.prepare('DELETE FROM sk_table_stats WHERE table_id = ?').run(table.id);
+    // A global table replica's item timestamps and unfinished copy (engine/replication).
+    this.prepare('DELETE FROM sk_item_clock WHERE table_id = ?').run(table.id);
+    this.prepare('DELETE FROM sk_meta WHERE key = ?').run(`replica-fill:${table.id}`);
     this.tablesOf(table.namespace).delete(table.name);
     this.ids.delete(table.id);
     this.rowText.delete(table.id);

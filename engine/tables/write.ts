@@ -22,7 +22,8 @@ export interface WriteEffect {
   readonly origin: WriteOrigin;
 }
 
-export type WriteOrigin = 'request' | 'import' | 'ttl' | 'restore';
+/** 'replication': a write another replica made (engine/replication); 'replica-fill': copying a table's items into a new replica. */
+export type WriteOrigin = 'request' | 'import' | 'ttl' | 'restore' | 'replication' | 'replica-fill';
 
 export type WriteListener = (effect: WriteEffect) => void;
 

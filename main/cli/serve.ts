@@ -61,6 +61,8 @@ export interface ServeCliOptions {
   throttle?: 'off' | 'provisioned' | 'strict';
   /** `--read-workers N`: threads serving reads beside the writer (0: one thread, as before). */
   readWorkers?: number;
+  /** `--replication-delay MS`: how long global table replicas take to receive each other's writes. */
+  replicationDelay?: number;
 }
 
 /** A user mistake in the command line: printed without a stack trace, exit code 2. */
@@ -150,6 +152,7 @@ export function serveOptionsFromCli(
       ...(opts.ttlDelay !== undefined ? { ttlDelayMs: opts.ttlDelay } : {}),
       ...(opts.denyFullScan ? { denyFullTableScan: true } : {}),
       ...(opts.errorWording !== undefined ? { errorWording: opts.errorWording } : {}),
+      ...(opts.replicationDelay !== undefined ? { replicationDelayMs: opts.replicationDelay } : {}),
     },
   };
 }
@@ -359,6 +362,11 @@ export function register(program: Command): void {
       '--read-workers <n>',
       `threads serving Query, Scan, BatchGetItem, TransactGetItems and PartiQL SELECT beside the writer, so a slow read stalls no one; 0 serves everything on one thread; in-memory databases always use one (default ${DEFAULT_READ_WORKERS})`,
       parseWorkers,
+    )
+    .option(
+      '--replication-delay <ms>',
+      'how long after a write to a global table replica the other replicas receive it (default 100)',
+      parseMs,
     )
     .option('--deny-full-scan', 'scan guard: refuse PartiQL statements that would read a whole table')
     .addOption(

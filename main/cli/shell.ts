@@ -48,6 +48,10 @@ export function register(program: Command): void {
         "word the local engine's errors as DynamoDB's new request validation (new, the default) or the old one (old)",
       ).choices(['new', 'old']),
     )
+    .option(
+      '--replication-delay <ms>',
+      "with --db/--in-memory: how long global table replicas take to receive each other's writes (default 100)",
+    )
     .option('-q, --quiet', 'print results and errors only (no banner, no "Created new database")')
     .addHelpText(
       'after',

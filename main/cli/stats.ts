@@ -39,6 +39,7 @@ interface Series {
   MetricName: string;
   Operation?: string;
   ErrorType?: string;
+  ReceivingRegion?: string;
   Statistics: Record<string, (number | null)[]>;
 }
 
@@ -259,6 +260,19 @@ export function renderStats(s: StatsSnapshot, color = false): string {
   if (errors.length > 0) {
     lines.push('', c.dim('errors'));
     for (const e of errors) lines.push(`  ${e.ErrorType ?? ''}  ${fmt(e.Statistics.Sum?.[0] ?? 0, 0)}`);
+  }
+  const replicas = find(s.Summary, 'ReplicationLatency');
+  if (replicas.length > 0) {
+    lines.push('', c.dim('replication latency (global table replicas)'));
+    for (const r of replicas) {
+      const v = (name: string) => r.Statistics[name]?.[0] ?? null;
+      lines.push(
+        `  ${r.ReceivingRegion ?? ''}  ` +
+          (v('SampleCount')
+            ? `avg ${fmt(v('Average'), 0)} ms, max ${fmt(v('Maximum'), 0)} ms (${fmt(v('SampleCount'), 0)} writes)`
+            : 'no writes replicated'),
+      );
+    }
   }
   if (s.MostAccessed.length > 0) {
     lines.push('', c.dim('most accessed partition keys'));

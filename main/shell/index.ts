@@ -51,6 +51,8 @@ export interface ShellOptions {
   maxItems?: string;
   /** `--error-wording`: the local engine's error wording (engine/wording.ts). */
   errorWording?: 'new' | 'old';
+  /** `--replication-delay MS` (a string as commander gives it). */
+  replicationDelay?: string;
   /** false: no pager (`--no-pager`). */
   pager?: boolean;
 }
@@ -81,7 +83,13 @@ export function backendChoice(
   opts: ShellOptions,
   env: NodeJS.ProcessEnv = process.env,
 ):
-  | { kind: 'local'; path: string; region?: string; errorWording?: 'new' | 'old' }
+  | {
+      kind: 'local';
+      path: string;
+      region?: string;
+      errorWording?: 'new' | 'old';
+      replicationDelayMs?: number;
+    }
   | { kind: 'remote'; endpoint?: string; region?: string; profile?: string } {
   const local = opts.db !== undefined || opts.inMemory === true;
   // With --db or --in-memory, --region picks the region of the local tables (each region is its
@@ -110,7 +118,15 @@ export function backendChoice(
       ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
     };
   }
-  const wording = opts.errorWording !== undefined ? { errorWording: opts.errorWording } : {};
+  if (opts.replicationDelay !== undefined && !/^\d+$/.test(opts.replicationDelay)) {
+    throw new ShellUsageError(
+      `--replication-delay: expected milliseconds, a whole number, not ${opts.replicationDelay}`,
+    );
+  }
+  const wording = {
+    ...(opts.errorWording !== undefined ? { errorWording: opts.errorWording } : {}),
+    ...(opts.replicationDelay !== undefined ? { replicationDelayMs: Number(opts.replicationDelay) } : {}),
+  };
   if (opts.inMemory) return { kind: 'local', path: ':memory:', ...localRegion, ...wording };
   return { kind: 'local', path: resolve(opts.db ?? defaultDatabasePath(env)), ...localRegion, ...wording };
 }
@@ -144,6 +160,7 @@ export async function openBackend(choice: ReturnType<typeof backendChoice>): Pro
     return LocalBackend.open(choice.path, {
       ...(choice.region !== undefined ? { region: choice.region } : {}),
       ...(choice.errorWording !== undefined ? { errorWording: choice.errorWording } : {}),
+      ...(choice.replicationDelayMs !== undefined ? { replicationDelayMs: choice.replicationDelayMs } : {}),
     });
   // The SDK loads only for remote shells.
   const { RemoteBackend } = await import('./remote-backend.js');

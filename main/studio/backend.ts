@@ -338,6 +338,14 @@ export function summarizeTable(table: AnyRecord): TableSummary {
         summarizeIndex(i, 'LSI'),
       ),
     ],
+    ...(Array.isArray(table.Replicas) && table.Replicas.length > 0
+      ? {
+          replicas: (table.Replicas as AnyRecord[]).map((r) => ({
+            region: String(r.RegionName),
+            status: String(r.ReplicaStatus ?? 'ACTIVE'),
+          })),
+        }
+      : {}),
   };
 }
 

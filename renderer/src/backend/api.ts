@@ -78,6 +78,14 @@ export interface TableSummary {
   sizeBytes: number;
   billingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
   indexes: IndexSummary[];
+  /** A global table's replicas in other regions (DescribeTable's Replicas); absent for a regional table. */
+  replicas?: ReplicaSummary[];
+}
+
+/** One replica of a global table: its region and ReplicaStatus (CREATING, ACTIVE, …). */
+export interface ReplicaSummary {
+  region: string;
+  status: string;
 }
 
 export interface StudioInfo {

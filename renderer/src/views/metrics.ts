@@ -131,6 +131,7 @@ export class MetricsView {
         latency: TimeChart;
         requests: TimeChart;
         items: TimeChart;
+        replication: TimeChart;
         opSelect: HTMLSelectElement;
         hotAccessed: HTMLElement;
         hotThrottled: HTMLElement;
@@ -295,6 +296,9 @@ export class MetricsView {
     const latency = this.chart('Latency (ms)', 'chart-latency', 'ms');
     const requests = this.chart('Requests by operation (per s)', 'chart-requests', '/s');
     const items = this.chart('Item count', 'chart-items');
+    // Global tables only: shown once the table has replicas (ReplicationLatency per receiving region).
+    const replication = this.chart('Replication latency by replica (ms)', 'chart-replication', 'ms');
+    replication.element.hidden = true;
     const opSelect = h('select.small', {
       'aria-label': 'Operation',
       'data-testid': 'latency-op',
@@ -314,6 +318,7 @@ export class MetricsView {
       latency,
       requests,
       items,
+      replication,
       opSelect,
       hotAccessed,
       hotThrottled,
@@ -324,7 +329,7 @@ export class MetricsView {
       h(
         'div.chart-grid',
         null,
-        [read, write, throttled, latency, requests, items].map((c) => c.element),
+        [read, write, throttled, latency, requests, items, replication].map((c) => c.element),
       ),
       h(
         'section.hot-keys',
@@ -479,6 +484,21 @@ export class MetricsView {
         cut(statOf(m, 'ThrottledRequests', 'Sum')),
       ],
     );
+
+    const replicas = m.Metrics.filter((s) => s.MetricName === 'ReplicationLatency' && s.ReceivingRegion);
+    w.replication.element.hidden = replicas.length === 0;
+    if (replicas.length > 0) {
+      const colors = ['#7c3aed', '#0891b2', '#db2777', '#65a30d'];
+      w.replication.update(
+        replicas.map((s, i) => ({
+          label: s.ReceivingRegion!,
+          color: colors[i % colors.length]!,
+          spanGaps: true,
+        })),
+        x,
+        replicas.map((s) => cut(s.Statistics.Average)),
+      );
+    }
 
     // Latency per operation: the picker lists the operations seen, busiest first.
     const ops = m.Metrics.filter((s) => s.MetricName === 'SuccessfulRequestLatency' && s.Operation)

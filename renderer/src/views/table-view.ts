@@ -48,6 +48,14 @@ export class TableView {
   private readonly moreButton: HTMLButtonElement;
   private readonly grid: ItemGrid;
   private readonly facts = h('span.table-facts', { 'data-testid': 'table-facts' });
+  /** A global table's replicas: region, status and replication lag (ReplicationLatency). */
+  private readonly replicasBox = h('div.index-list.replica-list', {
+    'data-testid': 'replicas',
+    hidden: true,
+  });
+  /** Average ReplicationLatency over the last five minutes, by receiving region. */
+  private lag = new Map<string, number | null>();
+  private lagAsked = 0;
   private readonly bulkBar = h('div.bulk-bar', { 'data-testid': 'bulk-bar', hidden: true });
   private state: BuilderState = emptyBuilder();
   private request: { operation: 'Query' | 'Scan'; input: ReadInput } | undefined;
@@ -116,7 +124,53 @@ export class TableView {
     if (!this.loading && this.request) this.renderStatus();
   }
 
+  /** Shows the table's replicas, and asks (at most every few seconds) for their replication lag. */
+  private renderReplicas(): void {
+    const replicas = this.table.replicas ?? [];
+    this.replicasBox.hidden = replicas.length === 0;
+    clear(this.replicasBox);
+    if (replicas.length === 0) return;
+    this.replicasBox.append(
+      h('span.replica-label', null, 'Replicas'),
+      ...replicas.map((r) => {
+        const lag = this.lag.get(r.region);
+        return h(
+          'span.index-chip.replica-chip',
+          { 'data-testid': `replica-${r.region}`, title: 'Replica in another region (global table)' },
+          h('strong', null, r.region),
+          ` ${r.status}`,
+          lag === undefined || lag === null ? '' : ` · lag ${formatMs(lag)}`,
+        );
+      }),
+    );
+    if (Date.now() - this.lagAsked > 3000) void this.refreshLag();
+  }
+
+  private async refreshLag(): Promise<void> {
+    this.lagAsked = Date.now();
+    const end = Math.floor(Date.now() / 1000) + 1;
+    try {
+      const m = await this.backend.getMetrics({
+        table: this.table.name,
+        startTime: end - 300,
+        endTime: end,
+        period: 300,
+        metrics: ['ReplicationLatency'],
+      });
+      const lag = new Map<string, number | null>();
+      for (const s of m.Metrics) {
+        if (s.MetricName === 'ReplicationLatency' && s.ReceivingRegion)
+          lag.set(s.ReceivingRegion, s.Statistics.Average?.[0] ?? null);
+      }
+      this.lag = lag;
+      this.renderReplicas();
+    } catch {
+      // A connection without Sortkey's metrics (DynamoDB itself): the replicas show without lag.
+    }
+  }
+
   private renderFacts(): void {
+    this.renderReplicas();
     const t = this.table;
     this.facts.textContent = `${countOf(t.itemCount, 'item')} · ${formatBytes(t.sizeBytes)} · ${t.billingMode === 'PAY_PER_REQUEST' ? 'on-demand' : 'provisioned'}`;
   }
@@ -148,6 +202,7 @@ export class TableView {
         this.keyText(t.keySchema),
         this.facts,
       ),
+      this.replicasBox,
       t.indexes.length
         ? h(
             'div.index-list',

@@ -22,6 +22,8 @@ const KNOWN_TYPE_CIRCLE = new Set([
   'operations/itemCollection.ts',
   'operations/transactions.ts',
   'operations/writePlan.ts',
+  'replication/fill.ts',
+  'replication/service.ts',
   'streams/records.ts',
   'streams/service.ts',
   'tables/backfill.ts',

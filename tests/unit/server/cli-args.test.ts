@@ -65,6 +65,14 @@ describe('serve options', () => {
     assert.equal(o.transientStatusMs, undefined);
   });
 
+  it('maps --replication-delay to the engine option', () => {
+    assert.equal(
+      serveOptionsFromCli({ ...base, replicationDelay: 250 }, env).engineOptions?.replicationDelayMs,
+      250,
+    );
+    assert.equal(serveOptionsFromCli(base, env).engineOptions?.replicationDelayMs, undefined);
+  });
+
   it('maps --db, --db-path and --in-memory', () => {
     assert.equal(serveOptionsFromCli({ ...base, db: 'x.sqlite' }, env).db, resolve('x.sqlite'));
     assert.equal(

@@ -243,6 +243,12 @@ describe('flag checks', () => {
       region: 'eu-west-1',
     });
     assert.deepEqual(backendChoice({ region: 'eu-west-1' }), { kind: 'remote', region: 'eu-west-1' });
+    assert.deepEqual(backendChoice({ inMemory: true, replicationDelay: '250' }), {
+      kind: 'local',
+      path: ':memory:',
+      replicationDelayMs: 250,
+    });
+    assert.throws(() => backendChoice({ inMemory: true, replicationDelay: 'soon' }), /--replication-delay/);
     assert.throws(() => backendChoice({ db: 'x', endpoint: 'http://h' }), /choose one of/);
   });
 
