@@ -88,6 +88,16 @@ export interface EngineOptions {
    * before answering ThrottlingException. Default 5000 ms.
    */
   readonly lockWaitMs?: number;
+  /**
+   * Auto scaling's clock runs this many times faster than real time (`serve --scaling-speed`):
+   * one of SCALING_SPEEDS (engine/automation/scaling.ts). Default 1.
+   */
+  readonly scalingSpeed?: number;
+  /**
+   * How often the scaler and the alarm evaluator look for work (engine/automation/runner.ts).
+   * 0, the default: no timer (call `engine.runAutomation()`); `sortkey serve` sets one.
+   */
+  readonly automationIntervalMs?: number;
 }
 
 export class EngineContext implements WriteContext {
@@ -120,6 +130,8 @@ export class EngineContext implements WriteContext {
   readonly exportRoot: string | undefined;
   /** See EngineOptions.lockWaitMs. */
   readonly lockWaitMs: number;
+  /** See EngineOptions.scalingSpeed. */
+  readonly scalingSpeed: number;
   /**
    * Whether item writes of origin 'import' append stream records. Import code that was asked to
    * stream its writes sets this for the duration of the import (default: the `importStreamRecords`
@@ -159,6 +171,7 @@ export class EngineContext implements WriteContext {
     this.ttlDelayMs = options.ttlDelayMs ?? 0;
     this.exportRoot = options.exportRoot;
     this.lockWaitMs = options.lockWaitMs ?? 5_000;
+    this.scalingSpeed = options.scalingSpeed ?? 1;
     this.emitImportStreamRecords = options.importStreamRecords ?? false;
     this.streams = new StreamService(this);
     this.ttl = new TtlService(this);

@@ -7,8 +7,11 @@ import { jsonOperations, operations, sortkeyOperations } from './operations/inde
 import { explainOperationInSlices } from './partiql/index.js';
 import type { ExplainResult } from './partiql/index.js';
 import { DatabaseBusyError, isBusyError, isDiskFullError } from './storage/database.js';
+import { AutomationRunner } from './automation/runner.js';
+import type { AlarmStateChange } from './automation/runner.js';
+import { SCALING_SPEEDS } from './automation/scaling.js';
 
-export type { EngineOptions, Namespace };
+export type { AlarmStateChange, EngineOptions, Namespace };
 
 /** Operations after which streams, TTL and point-in-time recovery are reconciled with the catalog. */
 const CONTROL_PLANE = new Set(['CreateTable', 'UpdateTable', 'DeleteTable', 'ImportTable']);
@@ -36,9 +39,33 @@ function sleep(ms: number): Promise<void> {
 
 export class Engine {
   readonly ctx: EngineContext;
+  /** Auto scaling and alarms (engine/automation): evaluated by a timer when one is asked for. */
+  readonly automation: AutomationRunner;
 
   constructor(options: EngineOptions) {
+    const speed = options.scalingSpeed ?? 1;
+    if (!SCALING_SPEEDS.includes(speed)) {
+      throw new RangeError(`scalingSpeed must be one of ${SCALING_SPEEDS.join(', ')}`);
+    }
     this.ctx = new EngineContext(options);
+    // Capacity changes go through UpdateTable as a client's would (metered, throttler updated),
+    // without blocking on another process's lock.
+    this.automation = new AutomationRunner(
+      this.ctx,
+      (op, input, ns) => this.executeWaiting(op, input, ns),
+      speed,
+    );
+    this.automation.start(options.automationIntervalMs ?? 0);
+  }
+
+  /** Evaluates the scaling policies and alarms that are due now (what the timer does). */
+  runAutomation(): void {
+    this.automation.turn();
+  }
+
+  /** Calls `listener` after each alarm state change (`sortkey serve --alarm-exec`). */
+  onAlarmStateChange(listener: (change: AlarmStateChange) => void): void {
+    this.automation.onAlarmStateChange(listener);
   }
 
   /** A scratch in-memory database (tests, `--in-memory`). */
@@ -277,6 +304,7 @@ export class Engine {
   }
 
   close(): void {
+    this.automation.stop();
     this.ctx.close();
   }
 }
