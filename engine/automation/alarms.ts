@@ -31,13 +31,21 @@ export function isAlarmPeriod(p: number): boolean {
   return Number.isInteger(p) && p >= 1 && p <= 86_400 && (p % 60 === 0 || [1, 5, 10, 20, 30].includes(p));
 }
 
-const NAME = /^[^\u0000-\u001f\u007f]{1,255}$/;
+/** A name: 1 to 255 characters, none of them a control character. */
+function isName(v: string): boolean {
+  if (v.length < 1 || v.length > 255) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return false;
+  }
+  return true;
+}
 
 /** PutMetricAlarm's members, checked, with the defaults filled in. */
 export function parseAlarmDefinition(raw: Record<string, unknown>): AlarmDefinition {
   const str = (name: string, v: unknown, required: boolean): string | undefined => {
     if (v === undefined && !required) return undefined;
-    if (typeof v !== 'string' || !NAME.test(v))
+    if (typeof v !== 'string' || !isName(v))
       throw validation(`${name} must be a name of 1 to 255 characters`);
     return v;
   };
