@@ -230,6 +230,10 @@ export function banner(server: SortkeyServer, options: StartServerOptions, studi
       `  Throttle  ${options.throttle} (${options.throttle === 'strict' ? 'provisioned tables and hot partitions' : 'provisioned tables'})`,
     );
   }
+  const speed = options.engineOptions?.scalingSpeed;
+  if (speed !== undefined && speed !== 1) {
+    lines.push(`  Scaling   auto scaling ×${speed} (a scaled minute every ${60 / speed} s)`);
+  }
   if (
     options.host !== undefined &&
     options.host !== '127.0.0.1' &&
