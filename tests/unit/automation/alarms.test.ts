@@ -10,6 +10,7 @@ import type { Engine } from '../../../engine/engine.js';
 import type { AlarmDescription, AlarmHistoryItem } from '../../../common/types.js';
 import type { AlarmStateChange } from '../../../engine/index.js';
 import { evaluateAlarm } from '../../../engine/automation/alarms.js';
+import { MAX_PER_TURN } from '../../../engine/automation/runner.js';
 import { alarmExecListener, splitCommand } from '../../../main/server/alarm-exec.js';
 import { assertError, call, scratchEngine } from '../../support/engine.js';
 
@@ -204,6 +205,21 @@ describe('alarms', () => {
       'ResourceNotFoundException',
     );
     assert.deepEqual(history(e, 'HighWrites'), []);
+  });
+
+  it('evaluates at most MAX_PER_TURN alarms a turn, the rest at the next', () => {
+    const { e, clock } = setup();
+    for (let i = 0; i < MAX_PER_TURN + 6; i++)
+      e.executeSortkey('PutMetricAlarm', { ...writeAlarm, AlarmName: `a${String(i).padStart(3, '0')}` });
+    clock.t += 5000;
+    const states = () =>
+      (e.executeSortkey('DescribeAlarms', {}) as { Alarms: AlarmDescription[] }).Alarms.filter(
+        (a) => a.StateValue === 'OK',
+      ).length;
+    e.runAutomation();
+    assert.equal(states(), MAX_PER_TURN);
+    e.runAutomation();
+    assert.equal(states(), MAX_PER_TURN + 6);
   });
 
   it('evaluates M out of N with missing datapoints left out', () => {
