@@ -152,7 +152,8 @@ const MIGRATIONS: readonly Migration[] = [
   { convertsRows: sortStoredSets },
   // 9: auto scaling policies and their activities, alarms and their state changes
   // (engine/automation), per account and region as Application Auto Scaling and CloudWatch keep them.
-  `CREATE TABLE sk_scaling_policies (
+  // IF NOT EXISTS: a file whose user_version was set back (tests of older versions) runs it again.
+  `CREATE TABLE IF NOT EXISTS sk_scaling_policies (
      account TEXT NOT NULL,
      region TEXT NOT NULL,
      table_name TEXT NOT NULL,
@@ -164,7 +165,7 @@ const MIGRATIONS: readonly Migration[] = [
      evaluated_at INTEGER,
      PRIMARY KEY (account, region, table_name, index_name, dimension)
    ) WITHOUT ROWID;
-   CREATE TABLE sk_scaling_activities (
+   CREATE TABLE IF NOT EXISTS sk_scaling_activities (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      account TEXT NOT NULL,
      region TEXT NOT NULL,
@@ -178,9 +179,9 @@ const MIGRATIONS: readonly Migration[] = [
      cause TEXT NOT NULL,
      message TEXT
    );
-   CREATE INDEX sk_scaling_activities_by_resource
+   CREATE INDEX IF NOT EXISTS sk_scaling_activities_by_resource
      ON sk_scaling_activities (account, region, table_name, index_name, at);
-   CREATE TABLE sk_alarms (
+   CREATE TABLE IF NOT EXISTS sk_alarms (
      account TEXT NOT NULL,
      region TEXT NOT NULL,
      name TEXT NOT NULL,
@@ -191,7 +192,7 @@ const MIGRATIONS: readonly Migration[] = [
      state_at INTEGER NOT NULL,
      PRIMARY KEY (account, region, name)
    ) WITHOUT ROWID;
-   CREATE TABLE sk_alarm_history (
+   CREATE TABLE IF NOT EXISTS sk_alarm_history (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      account TEXT NOT NULL,
      region TEXT NOT NULL,
@@ -201,7 +202,7 @@ const MIGRATIONS: readonly Migration[] = [
      new_state TEXT NOT NULL,
      reason TEXT NOT NULL
    );
-   CREATE INDEX sk_alarm_history_by_alarm ON sk_alarm_history (account, region, name, id);`,
+   CREATE INDEX IF NOT EXISTS sk_alarm_history_by_alarm ON sk_alarm_history (account, region, name, id);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
