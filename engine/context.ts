@@ -95,6 +95,15 @@ export interface EngineOptions {
    * Default 100 (`--replication-delay`): small but never zero, as DynamoDB's replication is not.
    */
   readonly replicationDelayMs?: number;
+   * Auto scaling's clock runs this many times faster than real time (`serve --scaling-speed`):
+   * one of SCALING_SPEEDS (engine/automation/scaling.ts). Default 1.
+   */
+  readonly scalingSpeed?: number;
+  /**
+   * How often the scaler and the alarm evaluator look for work (engine/automation/runner.ts).
+   * 0, the default: no timer (call `engine.runAutomation()`); `sortkey serve` sets one.
+   */
+  readonly automationIntervalMs?: number;
 }
 
 export class EngineContext implements WriteContext {
@@ -127,6 +136,8 @@ export class EngineContext implements WriteContext {
   readonly exportRoot: string | undefined;
   /** See EngineOptions.lockWaitMs. */
   readonly lockWaitMs: number;
+  /** See EngineOptions.scalingSpeed. */
+  readonly scalingSpeed: number;
   /**
    * Whether item writes of origin 'import' append stream records. Import code that was asked to
    * stream its writes sets this for the duration of the import (default: the `importStreamRecords`
@@ -170,6 +181,7 @@ export class EngineContext implements WriteContext {
     this.ttlDelayMs = options.ttlDelayMs ?? 0;
     this.exportRoot = options.exportRoot;
     this.lockWaitMs = options.lockWaitMs ?? 5_000;
+    this.scalingSpeed = options.scalingSpeed ?? 1;
     this.emitImportStreamRecords = options.importStreamRecords ?? false;
     this.streams = new StreamService(this);
     this.ttl = new TtlService(this);

@@ -9,8 +9,11 @@ import type { ExplainResult } from './partiql/index.js';
 import { DatabaseBusyError, isBusyError, isDiskFullError } from './storage/database.js';
 import { authorize } from './access/authorize.js';
 import type { Caller } from './access/authorize.js';
+import { AutomationRunner } from './automation/runner.js';
+import type { AlarmStateChange } from './automation/runner.js';
+import { SCALING_SPEEDS } from './automation/scaling.js';
 
-export type { EngineOptions, Namespace, Caller };
+export type { AlarmStateChange, Caller, EngineOptions, Namespace };
 
 /** Operations after which streams, TTL and point-in-time recovery are reconciled with the catalog. */
 const CONTROL_PLANE = new Set(['CreateTable', 'UpdateTable', 'DeleteTable', 'ImportTable']);
@@ -38,9 +41,33 @@ function sleep(ms: number): Promise<void> {
 
 export class Engine {
   readonly ctx: EngineContext;
+  /** Auto scaling and alarms (engine/automation): evaluated by a timer when one is asked for. */
+  readonly automation: AutomationRunner;
 
   constructor(options: EngineOptions) {
+    const speed = options.scalingSpeed ?? 1;
+    if (!SCALING_SPEEDS.includes(speed)) {
+      throw new RangeError(`scalingSpeed must be one of ${SCALING_SPEEDS.join(', ')}`);
+    }
     this.ctx = new EngineContext(options);
+    // Capacity changes go through UpdateTable as a client's would (metered, throttler updated),
+    // without blocking on another process's lock.
+    this.automation = new AutomationRunner(
+      this.ctx,
+      (op, input, ns) => this.executeWaiting(op, input, ns),
+      speed,
+    );
+    this.automation.start(options.automationIntervalMs ?? 0);
+  }
+
+  /** Evaluates the scaling policies and alarms that are due now (what the timer does). */
+  runAutomation(): void {
+    this.automation.turn();
+  }
+
+  /** Calls `listener` after each alarm state change (`sortkey serve --alarm-exec`). */
+  onAlarmStateChange(listener: (change: AlarmStateChange) => void): void {
+    this.automation.onAlarmStateChange(listener);
   }
 
   /** A scratch in-memory database (tests, `--in-memory`). */
@@ -312,6 +339,7 @@ export class Engine {
   }
 
   close(): void {
+    this.automation.stop();
     this.ctx.close();
   }
 }

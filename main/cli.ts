@@ -1,6 +1,7 @@
 // The `sortkey` command. Each subcommand lives in main/cli/<name>.ts and exports
 // `register(program)`; add new ones to COMMANDS below.
 import { Command } from 'commander';
+import { registerAlarms, registerScaling } from './cli/automation.js';
 import * as dump from './cli/dump.js';
 import { rewriteDynamoDbLocalArgs } from './cli/dynamodbLocal.js';
 import * as exportCommand from './cli/export.js';
@@ -24,6 +25,8 @@ const COMMANDS: RegisterCommand[] = [
   restore.register,
   stream.register,
   stats.register,
+  registerScaling,
+  registerAlarms,
 ];
 
 export function createProgram(): Command {

@@ -43,6 +43,8 @@ import { getMetricsOperation } from './getMetrics.js';
 import { getHotKeys } from './getHotKeys.js';
 import { describeThrottling, setThrottling } from './setThrottling.js';
 import { setFaults } from './setFaults.js';
+import { deleteScalingPolicy, describeScalingPolicies, putScalingPolicy } from './scalingPolicies.js';
+import { deleteAlarms, describeAlarmHistory, describeAlarms, putMetricAlarm } from './alarms.js';
 import { checkRequestTypes } from './requestTypes.js';
 import { deleteResourcePolicy } from './deleteResourcePolicy.js';
 import { getResourcePolicy } from './getResourcePolicy.js';
@@ -133,4 +135,12 @@ export const sortkeyOperations: Record<string, Operation> = {
   SetThrottling: setThrottling,
   DescribeThrottling: describeThrottling,
   SetFaults: setFaults,
+  // Auto scaling and alarms (engine/automation).
+  PutScalingPolicy: putScalingPolicy,
+  DescribeScalingPolicies: describeScalingPolicies,
+  DeleteScalingPolicy: deleteScalingPolicy,
+  PutMetricAlarm: putMetricAlarm,
+  DescribeAlarms: describeAlarms,
+  DeleteAlarms: deleteAlarms,
+  DescribeAlarmHistory: describeAlarmHistory,
 };

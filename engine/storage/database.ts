@@ -184,6 +184,59 @@ const MIGRATIONS: readonly Migration[] = [
      region TEXT NOT NULL,
      PRIMARY KEY (table_id, h, pk, sk)
    ) WITHOUT ROWID;`,
+  // 11: auto scaling policies and their activities, alarms and their state changes
+  // (engine/automation), per account and region as Application Auto Scaling and CloudWatch keep them.
+  // IF NOT EXISTS: a file whose user_version was set back (tests of older versions) runs it again.
+  `CREATE TABLE IF NOT EXISTS sk_scaling_policies (
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     table_name TEXT NOT NULL,
+     index_name TEXT NOT NULL,
+     dimension TEXT NOT NULL,
+     policy TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     evaluation TEXT,
+     evaluated_at INTEGER,
+     PRIMARY KEY (account, region, table_name, index_name, dimension)
+   ) WITHOUT ROWID;
+   CREATE TABLE IF NOT EXISTS sk_scaling_activities (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     table_name TEXT NOT NULL,
+     index_name TEXT NOT NULL,
+     dimension TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     from_capacity INTEGER NOT NULL,
+     to_capacity INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     cause TEXT NOT NULL,
+     message TEXT
+   );
+   CREATE INDEX IF NOT EXISTS sk_scaling_activities_by_resource
+     ON sk_scaling_activities (account, region, table_name, index_name, at);
+   CREATE TABLE IF NOT EXISTS sk_alarms (
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     name TEXT NOT NULL,
+     definition TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     state_at INTEGER NOT NULL,
+     PRIMARY KEY (account, region, name)
+   ) WITHOUT ROWID;
+   CREATE TABLE IF NOT EXISTS sk_alarm_history (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     name TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     old_state TEXT NOT NULL,
+     new_state TEXT NOT NULL,
+     reason TEXT NOT NULL
+   );
+   CREATE INDEX IF NOT EXISTS sk_alarm_history_by_alarm ON sk_alarm_history (account, region, name, id);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

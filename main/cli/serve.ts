@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import pc from 'picocolors';
 import { defaultDatabasePath } from '../defaults.js';
 import type { SortkeyServer, StartServerOptions } from '../server/index.js';
+import type { AlarmStateChange } from '../../engine/index.js';
+import { splitCommand } from '../server/alarm-exec.js';
 import {
   DEFAULT_HOST,
   DEFAULT_MAX_CONNECTIONS,
@@ -63,6 +65,10 @@ export interface ServeCliOptions {
   readWorkers?: number;
   /** `--replication-delay MS`: how long global table replicas take to receive each other's writes. */
   replicationDelay?: number;
+  /** `--scaling-speed N`: auto scaling's clock runs N times faster than real time. */
+  scalingSpeed?: number;
+  /** `--alarm-exec CMD`: a command run on every alarm state change (main/server/alarm-exec.ts). */
+  alarmExec?: string;
 }
 
 /** A user mistake in the command line: printed without a stack trace, exit code 2. */
@@ -122,6 +128,13 @@ export function serveOptionsFromCli(
   if (!isLoopbackInterface(opts.host) && allowedHosts === undefined && !authKeys) {
     throw new CliUsageError(hostListNeeded(opts.host));
   }
+  if (opts.alarmExec !== undefined) {
+    try {
+      splitCommand(opts.alarmExec);
+    } catch (e) {
+      throw new CliUsageError((e as Error).message);
+    }
+  }
   const transient = opts.delayTransientStatuses;
   return {
     port: opts.port,
@@ -153,8 +166,29 @@ export function serveOptionsFromCli(
       ...(opts.denyFullScan ? { denyFullTableScan: true } : {}),
       ...(opts.errorWording !== undefined ? { errorWording: opts.errorWording } : {}),
       ...(opts.replicationDelay !== undefined ? { replicationDelayMs: opts.replicationDelay } : {}),
+      ...(opts.scalingSpeed !== undefined ? { scalingSpeed: opts.scalingSpeed } : {}),
+      // The scaler and the alarm evaluator look for due work a few times a second.
+      automationIntervalMs: AUTOMATION_INTERVAL_MS,
     },
   };
+}
+
+/** How often a served engine's scaler and alarm evaluator run (engine/automation/runner.ts). */
+export const AUTOMATION_INTERVAL_MS = 250;
+
+/**
+ * The speeds `--scaling-speed` takes: engine/automation/scaling.ts's SCALING_SPEEDS (a unit test
+ * keeps them equal), repeated so that `sortkey --help` loads no engine code.
+ */
+export const SERVE_SCALING_SPEEDS: readonly number[] = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60];
+
+function parseScalingSpeed(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !SERVE_SCALING_SPEEDS.includes(n))
+    throw new InvalidArgumentError(
+      `expected one of ${SERVE_SCALING_SPEEDS.join(', ')} (a scaled minute is 60/N seconds)`,
+    );
+  return n;
 }
 
 function parsePort(value: string): number {
@@ -204,6 +238,10 @@ export function banner(server: SortkeyServer, options: StartServerOptions, studi
       `  Throttle  ${options.throttle} (${options.throttle === 'strict' ? 'provisioned tables and hot partitions' : 'provisioned tables'})`,
     );
   }
+  const speed = options.engineOptions?.scalingSpeed;
+  if (speed !== undefined && speed !== 1) {
+    lines.push(`  Scaling   auto scaling ×${speed} (a scaled minute every ${60 / speed} s)`);
+  }
   if (
     options.host !== undefined &&
     options.host !== '127.0.0.1' &&
@@ -251,6 +289,11 @@ async function runServe(opts: ServeCliOptions): Promise<void> {
           }
         : {}),
     });
+    if (opts.alarmExec !== undefined) {
+      const { alarmExecListener } = await import('../server/alarm-exec.js');
+      const engine = server.engine as { onAlarmStateChange?: (l: (c: AlarmStateChange) => void) => void };
+      engine.onAlarmStateChange?.(alarmExecListener(opts.alarmExec));
+    }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') {
@@ -380,6 +423,15 @@ export function register(program: Command): void {
         '--throttle <mode>',
         'simulate throughput limits: off, provisioned (PROVISIONED tables throttle), strict (also per-partition ceilings)',
       ).choices(['off', 'provisioned', 'strict']),
+    )
+    .option(
+      '--scaling-speed <n>',
+      'auto scaling runs N times faster than real time (60: a scaled minute per second) for tests and demos',
+      parseScalingSpeed,
+    )
+    .option(
+      '--alarm-exec <command>',
+      'run this command (no shell) on every alarm state change; SORTKEY_ALARM_* variables describe it',
     )
     .option('-q, --quiet', 'print only the endpoint URL')
     .option('--verbose', 'log every request: operation, status, milliseconds')

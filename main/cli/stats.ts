@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
+import type { AlarmDescription } from '../../common/types.js';
 import { defaultDatabasePath } from '../defaults.js';
 import { authorizationHeader, toAmzDate } from '../server/sigv4.js';
 import { DEFAULT_REGION } from '../server/config.js';
@@ -73,6 +74,8 @@ export interface StatsSnapshot {
   readonly Summary: Metrics;
   readonly MostAccessed: HotKey[];
   readonly MostThrottled: HotKey[];
+  /** The table's alarms (engine/automation), when the endpoint keeps them. */
+  readonly Alarms?: AlarmDescription[];
 }
 
 export class StatsError extends Error {}
@@ -117,9 +120,20 @@ export async function fetchStats(
   } catch {
     mode = undefined;
   }
+  let alarms: AlarmDescription[] | undefined;
+  try {
+    alarms = (
+      (await call('Sortkey_20250101', 'DescribeAlarms', { TableName: table })) as {
+        Alarms: AlarmDescription[];
+      }
+    ).Alarms;
+  } catch {
+    // Alarms are an extra too.
+  }
   return {
     TableName: table,
     ...(options.index ? { IndexName: options.index } : {}),
+    ...(alarms !== undefined ? { Alarms: alarms } : {}),
     Table: described.Table,
     ThrottleMode: mode,
     Metrics: metrics,
@@ -287,8 +301,26 @@ export function renderStats(s: StatsSnapshot, color = false): string {
     for (const h of s.MostThrottled)
       lines.push(`  ${keyText(h.Key)}  ${c.red(`${fmt(h.ThrottledRequests, 0)} throttled`)}`);
   }
+  if (s.Alarms && s.Alarms.length > 0) {
+    lines.push('', c.dim('alarms'));
+    for (const a of s.Alarms) {
+      const paint = a.StateValue === 'ALARM' ? c.red : a.StateValue === 'OK' ? c.green : c.yellow;
+      const sign = COMPARISON_SIGNS[a.ComparisonOperator] ?? a.ComparisonOperator;
+      const op = a.Dimensions?.Operation ? `[${a.Dimensions.Operation}]` : '';
+      lines.push(
+        `  ${paint(a.StateValue.padEnd(17))} ${a.AlarmName}  ${c.dim(`${a.MetricName}${op} ${a.Statistic} ${sign} ${a.Threshold}`)}`,
+      );
+    }
+  }
   return lines.join('\n');
 }
+
+const COMPARISON_SIGNS: Record<string, string> = {
+  GreaterThanThreshold: '>',
+  GreaterThanOrEqualToThreshold: '>=',
+  LessThanThreshold: '<',
+  LessThanOrEqualToThreshold: '<=',
+};
 
 /** Calls through HTTP: the endpoint's JSON protocol, signed when AWS credentials are in the environment. */
 export function httpCall(endpoint: string, region: string, env: NodeJS.ProcessEnv = process.env): StatsCall {

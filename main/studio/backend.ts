@@ -39,6 +39,10 @@ import type {
   TableMetricsRow,
   TableSummary,
   ThrottleMode,
+  ScalingRequest,
+  AlarmsRequest,
+  AlarmsResult,
+  DescribeScalingPoliciesOutput,
   ThrottlingState,
   WriteResult,
 } from '../../renderer/src/backend/api.js';
@@ -1256,6 +1260,41 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
       if (!Array.isArray(faults))
         throw new StudioError('ValidationException', 'faults must be a list of rules');
       return (await sortkey('SetFaults', { Faults: faults })) as unknown as { Faults: FaultRule[] };
+    },
+
+    async scaling(args: ScalingRequest): Promise<DescribeScalingPoliciesOutput & { Deleted?: number }> {
+      const a = (isRecord(args) ? args : {}) as AnyRecord;
+      const input = (isRecord(a.input) ? a.input : {}) as AnyRecord;
+      const op = {
+        describe: 'DescribeScalingPolicies',
+        put: 'PutScalingPolicy',
+        delete: 'DeleteScalingPolicy',
+      }[String(a.action)];
+      if (!op) throw new StudioError('ValidationException', 'action must be describe, put or delete');
+      if (op === 'DescribeScalingPolicies')
+        return (await sortkey(op, input)) as unknown as DescribeScalingPoliciesOutput;
+      const done = await sortkey(op, input);
+      // Answer with the policies as they are now, so the panel redraws from one call.
+      const table = typeof input.TableName === 'string' ? { TableName: input.TableName } : {};
+      const now = (await sortkey(
+        'DescribeScalingPolicies',
+        table,
+      )) as unknown as DescribeScalingPoliciesOutput;
+      return { ...now, ...(typeof done.Deleted === 'number' ? { Deleted: done.Deleted } : {}) };
+    },
+
+    async alarms(args: AlarmsRequest): Promise<AlarmsResult> {
+      const a = (isRecord(args) ? args : {}) as AnyRecord;
+      const input = (isRecord(a.input) ? a.input : {}) as AnyRecord;
+      const op = {
+        describe: 'DescribeAlarms',
+        put: 'PutMetricAlarm',
+        delete: 'DeleteAlarms',
+        history: 'DescribeAlarmHistory',
+      }[String(a.action)];
+      if (!op)
+        throw new StudioError('ValidationException', 'action must be describe, put, delete or history');
+      return (await sortkey(op, input)) as unknown as AlarmsResult;
     },
 
     // ── Index designer ───────────────────────────────────────────────────────────────────────────

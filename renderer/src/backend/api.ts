@@ -7,7 +7,14 @@
 // Number.
 import type { StreamViewType, TableClass, Tag, WorkbenchBackend } from './workbench-api.js';
 import { WORKBENCH_METHODS } from './workbench-api.js';
-import type { ExplainResult, GetMetricsOutput, MetricName } from '../../../common/types.js';
+import type {
+  AlarmDescription,
+  AlarmHistoryItem,
+  DescribeScalingPoliciesOutput,
+  ExplainResult,
+  GetMetricsOutput,
+  MetricName,
+} from '../../../common/types.js';
 
 // Shapes the engine answers with are declared once, in common/types.ts (pure TS, imported by the
 // engine too), and re-exported here so the UI has one place to import from.
@@ -327,6 +334,40 @@ export interface ThrottlingState {
   Buckets: BucketState[];
 }
 
+// ── Auto scaling and alarms (Sortkey-only operations: engine/automation) ──
+
+export type {
+  AlarmDescription,
+  AlarmHistoryItem,
+  DescribeScalingPoliciesOutput,
+  ScalingPolicyDescription,
+} from '../../../common/types.js';
+
+/**
+ * Auto scaling: `describe` (input { TableName? }: DescribeScalingPolicies), `put` (PutScalingPolicy's
+ * members), `delete` (DeleteScalingPolicy's).
+ */
+export interface ScalingRequest {
+  action: 'describe' | 'put' | 'delete';
+  input: Record<string, unknown>;
+}
+
+/**
+ * Alarms: `describe` ({ TableName? }: DescribeAlarms), `put` (PutMetricAlarm's members),
+ * `delete` ({ AlarmNames }), `history` ({ AlarmName?, MaxRecords? }).
+ */
+export interface AlarmsRequest {
+  action: 'describe' | 'put' | 'delete' | 'history';
+  input: Record<string, unknown>;
+}
+
+export interface AlarmsResult {
+  Alarms?: AlarmDescription[];
+  Alarm?: AlarmDescription;
+  AlarmHistoryItems?: AlarmHistoryItem[];
+  Deleted?: number;
+}
+
 /** The overview's row of one table: its series over the range, aligned with MetricsOverview.Timestamps. */
 export interface TableMetricsRow {
   table: string;
@@ -556,6 +597,8 @@ export interface StudioBackend extends WorkbenchBackend {
   describeThrottling(args: { table?: string }): Promise<ThrottlingState>;
   setThrottling(args: { mode: ThrottleMode }): Promise<{ Mode: ThrottleMode }>;
   setFaults(args: { faults: FaultRule[] }): Promise<{ Faults: FaultRule[] }>;
+  scaling(args: ScalingRequest): Promise<DescribeScalingPoliciesOutput & { Deleted?: number }>;
+  alarms(args: AlarmsRequest): Promise<AlarmsResult>;
   // Index designer
   createIndex(args: CreateIndexRequest): Promise<TableSummary>;
   deleteIndex(args: { table: string; index: string }): Promise<TableSummary>;
@@ -590,6 +633,8 @@ export const BACKEND_METHODS: readonly BackendMethod[] = [
   'describeThrottling',
   'setThrottling',
   'setFaults',
+  'scaling',
+  'alarms',
   'createIndex',
   'deleteIndex',
   'planAccess',

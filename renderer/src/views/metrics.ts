@@ -21,6 +21,7 @@ import { clear, dataTable, formatBytes, formatCount, h } from '../ui/dom.js';
 import { formatValue, PALETTE, TimeChart } from './metrics-chart.js';
 import type { ChartSeries } from './metrics-chart.js';
 import { ThrottleSettings } from './metrics-settings.js';
+import { AutomationPanel } from './metrics-automation.js';
 
 export interface TimeRange {
   id: string;
@@ -111,6 +112,7 @@ export class MetricsView {
   private readonly statusLine = h('span.metrics-status', { 'data-testid': 'metrics-status' });
   private readonly body = h('div.metrics-body');
   private readonly settings: ThrottleSettings;
+  private readonly automation: AutomationPanel;
   private charts: TimeChart[] = [];
   private table: string | undefined;
   private index: string | undefined;
@@ -194,6 +196,7 @@ export class MetricsView {
       '',
     );
     this.settings = new ThrottleSettings(backend, () => this.restart());
+    this.automation = new AutomationPanel(backend);
     this.element = h(
       'div.metrics-page',
       { 'data-testid': 'metrics-page' },
@@ -209,6 +212,7 @@ export class MetricsView {
       ),
       this.settings.element,
       this.body,
+      this.automation.element,
     );
     this.renderRange();
     this.renderLive();
@@ -270,6 +274,7 @@ export class MetricsView {
     );
     this.titleEl.textContent = this.table === undefined ? 'Metrics · all tables' : `Metrics · ${this.table}`;
     this.settings.setTable(this.table);
+    this.automation.setTable(this.table, summary);
   }
 
   private rebuild(): void {
@@ -389,6 +394,8 @@ export class MetricsView {
 
   private async poll(generation: number): Promise<void> {
     const w = timeWindow(this.range, Date.now());
+    // Policies and alarms change slowly and have their own errors line: not awaited with the charts.
+    void this.automation.refresh();
     try {
       if (this.table !== undefined) {
         const table = this.table;
