@@ -95,6 +95,7 @@ export interface EngineOptions {
    * Default 100 (`--replication-delay`): small but never zero, as DynamoDB's replication is not.
    */
   readonly replicationDelayMs?: number;
+  /**
    * Auto scaling's clock runs this many times faster than real time (`serve --scaling-speed`):
    * one of SCALING_SPEEDS (engine/automation/scaling.ts). Default 1.
    */
