@@ -367,6 +367,8 @@ export class UsageMonitor implements CapacitySink {
     for (const [tableName, s] of this.tables) {
       if (!this.ctx.catalog.get(tableName)) s.setProvisioned(sec, 0, 0);
     }
+    // Throughput raised above its past high adds partitions.
+    this.ctx.partitions.syncThroughput();
   }
 
   private namedTable(): Table | undefined {
@@ -419,6 +421,7 @@ export class UsageMonitor implements CapacitySink {
           k.table,
           k.index?.name,
           k.id,
+          this.partitionIdOf(k),
           k.kind,
           this.seq,
           this.nowMs,
@@ -531,8 +534,29 @@ export class UsageMonitor implements CapacitySink {
     const sec = this.sec;
     for (const k of keys) {
       const share = k.kind === 'read' ? readShare : writeShare;
-      if (!throttled && this.throttler.mode === 'strict') {
-        this.throttler.deductPartition(k.table, k.index?.name, k.id, k.kind, share, this.nowMs);
+      const strict = this.throttler.mode === 'strict';
+      if (!throttled && (strict || weight > 0) && share > 0) {
+        // The heat of the key's partition: every unit in strict mode, the sample's estimate otherwise.
+        this.ctx.partitions.addHeat(
+          k.table,
+          k.index,
+          k.id,
+          k.key,
+          k.kind,
+          strict ? share : share * weight,
+          sec,
+        );
+      }
+      if (!throttled && strict) {
+        this.throttler.deductPartition(
+          k.table,
+          k.index?.name,
+          k.id,
+          this.partitionIdOf(k),
+          k.kind,
+          share,
+          this.nowMs,
+        );
       }
       if (weight === 0) continue;
       const ts = this.series(k.table);
@@ -550,6 +574,12 @@ export class UsageMonitor implements CapacitySink {
         e.writeUnits += share * weight;
       }
     }
+  }
+
+  /** The hash range of the partition a key is on (the partition model's current one). */
+  private partitionIdOf(k: KeyAccess): string {
+    const { partition } = this.ctx.partitions.locate(k.table, k.index, k.key);
+    return `${partition.start}-${partition.end}`;
   }
 
   // ---- settings ---------------------------------------------------------------------------------
@@ -600,6 +630,8 @@ export class UsageMonitor implements CapacitySink {
       }
     }
     this.store.write(rows);
+    // The partition maps are saved with the metrics (and their sizes checked).
+    this.ctx.partitions.save();
     if (through > this.flushedThrough) this.flushedThrough = through;
     this.store.prune(currentMinute - DISK_RETENTION_MINUTES);
     // Series of tables that are gone and idle for the whole window are dropped.
