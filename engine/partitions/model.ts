@@ -33,7 +33,7 @@ export const HEAT_WINDOW_SECONDS = 60;
 export const HEAT_SHARE = 0.8;
 export const DEFAULT_HEAT_SECONDS = 30;
 /**
- * A key carrying at least this share of a hot partition's recent units is isolated on a partition
+ * A key carrying more than this share of a hot partition's recent units is isolated on a partition
  * of its own rather than the partition split between keys (a guess: AWS documents only that
  * "frequently accessed items" are isolated).
  */
@@ -229,6 +229,11 @@ export class PartitionMap {
   peakPartitionsFor = 0;
   /** Whether something changed since the map was last saved. */
   dirty = false;
+  /**
+   * Whether some partition's size is an estimate: a split shared sub-ranges' items in proportion
+   * to widths (the service then counts them again from the rows, between requests).
+   */
+  estimated = false;
 
   constructor(
     readonly settings: PartitionSettings,
@@ -236,6 +241,14 @@ export class PartitionMap {
     starts: readonly number[] = [0],
   ) {
     this.partitions = fromStarts(starts, nowSec);
+  }
+
+  /** A new table's (or index's) partitions: `count` even ranges, none of them a split. */
+  initialise(count: number, nowSec: number): void {
+    this.ensureCount(count, nowSec);
+    this.partitions = this.partitions.map((p) => new Partition(p.start, p.end, nowSec, 'INITIAL'));
+    this.splits.length = 0;
+    this.estimated = false;
   }
 
   /** Index of the partition holding `hash` (binary search). */
@@ -296,18 +309,24 @@ export class PartitionMap {
    * row the partition splits for heat (or isolates its hottest key).
    */
   addHeat(hash: number, id: string, key: Item, kind: 'read' | 'write', units: number, sec: number): void {
-    const i = this.locate(hash);
-    const p = this.partitions[i]!;
-    // The previous second is complete once a later one begins: count it as hot or not.
+    let i = this.locate(hash);
+    let p = this.partitions[i]!;
+    // The previous second is complete once a later one begins: count it as hot or not, and split
+    // on what the partition saw up to it, before this request's units are added.
     if (p.hotThrough < sec - 1) {
       const prev = sec - 1;
       if (p.hotIn(prev)) {
         p.hotSeconds = p.hotThrough === prev - 1 ? p.hotSeconds + 1 : 1;
         p.hotThrough = prev;
+        if (p.hotSeconds >= this.settings.heatSeconds) {
+          p.decayKeys(sec);
+          this.splitForHeat(i, sec);
+          i = this.locate(hash);
+          p = this.partitions[i]!;
+        }
       }
     }
     p.addHeat(sec, kind, units, hash, id, key);
-    if (p.hotThrough === sec - 1 && p.hotSeconds >= this.settings.heatSeconds) this.splitForHeat(i, sec);
   }
 
   /**
@@ -320,7 +339,7 @@ export class PartitionMap {
     p.hotSeconds = 0;
     const hottest = p.hottestKey();
     if (p.width < 2 || hottest === undefined) return;
-    if (hottest.share >= ISOLATION_SHARE || p.keys.length === 1) {
+    if (hottest.share > ISOLATION_SHARE || p.keys.length === 1) {
       const h = hottest.key.hash;
       const starts = [p.start];
       if (h > p.start) starts.push(h);
@@ -373,7 +392,9 @@ export class PartitionMap {
       const end = j + 1 < starts.length ? starts[j + 1]! : old.end;
       parts.push(new Partition(starts[j]!, end, nowSec, reason));
     }
-    // Sizes move with their sub-ranges; a sub-range cut in two is shared in proportion to widths.
+    // Sizes move with their sub-ranges, shared in proportion to widths where a sub-range is cut or
+    // covers several of the new partition's (finer) sub-ranges: then they are estimates until counted.
+    if (old.items !== 0 || old.bytes !== 0) this.estimated = true;
     for (let s = 0; s < SUB_RANGES; s++) {
       const from = old.subStart(s);
       const to = s + 1 < SUB_RANGES ? old.subStart(s + 1) : old.end;
@@ -442,6 +463,7 @@ export class PartitionMap {
 
   /** Replaces every partition's sizes by a fresh count (see PartitionService's survey). */
   setSizes(counts: readonly Float64Array[]): void {
+    this.estimated = false;
     this.partitions.forEach((p, i) => {
       const c = counts[i]!;
       p.sub.set(c);

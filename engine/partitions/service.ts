@@ -104,7 +104,7 @@ export class PartitionService {
       restore(map, stored, now);
       t.check = true;
     } else {
-      this.fitThroughput(t, now);
+      this.fitThroughput(t, now, table, true);
       const c = gsi ? this.ctx.catalog.indexCounters(gsi) : this.ctx.catalog.counters(table);
       if (c.itemCount > 0) t.check = true;
     }
@@ -189,12 +189,8 @@ export class PartitionService {
   syncThroughput(): void {
     const now = this.nowSec();
     for (const [key, t] of this.maps) {
-      const current = this.ctx.catalog.get(t.table.name);
-      if (!current || (current.description.TableId ?? '') !== t.tableUuid) {
-        this.maps.delete(key);
-        continue;
-      }
-      if (t.index && !current.indexes.has(t.index.name)) {
+      const current = this.current(t);
+      if (!current) {
         this.maps.delete(key);
         continue;
       }
@@ -202,7 +198,7 @@ export class PartitionService {
     }
   }
 
-  private fitThroughput(t: Tracked, now: number, table = t.table): void {
+  private fitThroughput(t: Tracked, now: number, table = t.table, initial = false): void {
     const tp = provisionedThroughput(table, t.index?.name);
     const onDemand = table.description.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST';
     const need =
@@ -211,7 +207,8 @@ export class PartitionService {
         : partitionsForThroughput(tp.read, tp.write);
     if (need > t.map.peakPartitionsFor) {
       t.map.peakPartitionsFor = need;
-      t.map.ensureCount(need, now);
+      if (initial) t.map.initialise(need, now);
+      else t.map.ensureCount(need, now);
       t.map.dirty = true;
     }
   }
@@ -221,18 +218,27 @@ export class PartitionService {
   /** Compares a map's sizes with the table's statistics; a survey recounts them when they differ. */
   checkSizes(t: Tracked): void {
     t.check = false;
-    if (t.survey) return;
+    if (t.survey || !this.current(t)) return;
     const c = t.index ? this.ctx.catalog.indexCounters(t.index) : this.ctx.catalog.counters(t.table);
     const sums = t.map.totals();
-    if (Math.round(sums.items) === c.itemCount && Math.round(sums.bytes) === c.sizeBytes) return;
+    const agree = Math.round(sums.items) === c.itemCount && Math.round(sums.bytes) === c.sizeBytes;
+    if (agree && !t.map.estimated) return;
     this.startSurvey(t);
     if (c.itemCount <= SURVEY_AT_ONCE_ITEMS) this.finishSurvey(t);
     else this.timer.schedule();
   }
 
-  /** Checks the sizes of every map flagged for it (flush, DescribePartitions). */
+  /** The map's table as the catalog has it now, if it (and the map's index) still exist. */
+  private current(t: Tracked): Table | undefined {
+    const table = this.ctx.catalog.byId(t.table.id);
+    if (!table || (table.description.TableId ?? '') !== t.tableUuid) return undefined;
+    if (t.index && !table.indexes.has(t.index.name)) return undefined;
+    return table;
+  }
+
+  /** Checks the sizes of every map (at each metrics flush): one statistics lookup each. */
   checkAll(): void {
-    for (const t of this.maps.values()) if (t.check) this.checkSizes(t);
+    for (const t of this.maps.values()) this.checkSizes(t);
   }
 
   private startSurvey(t: Tracked): void {
@@ -349,8 +355,7 @@ export class PartitionService {
     this.ctx.db.transaction(() => {
       const put = this.ctx.db.sqlite.prepare('INSERT OR REPLACE INTO sk_meta (key, value) VALUES (?, ?)');
       for (const t of dirty) {
-        const current = this.ctx.catalog.get(t.table.name);
-        if (!current || current.id !== t.table.id) continue;
+        if (!this.current(t)) continue;
         const stored = this.load(t.table, t.index);
         if (
           stored &&
