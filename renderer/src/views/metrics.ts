@@ -21,6 +21,7 @@ import { clear, dataTable, formatBytes, formatCount, h } from '../ui/dom.js';
 import { formatValue, PALETTE, TimeChart } from './metrics-chart.js';
 import type { ChartSeries } from './metrics-chart.js';
 import { ThrottleSettings } from './metrics-settings.js';
+import { PartitionMapPanel } from './partition-map.js';
 
 export interface TimeRange {
   id: string;
@@ -123,6 +124,8 @@ export class MetricsView {
   private readonly itemHistory = new Map<number, number>();
   private polls = 0;
   // Widgets of the current scope.
+  /** The partition map of the table (or GSI) shown. */
+  private partitionPanel: PartitionMapPanel | undefined;
   private tableWidgets:
     | {
         read: TimeChart;
@@ -276,6 +279,7 @@ export class MetricsView {
     this.charts = [];
     this.tableWidgets = undefined;
     this.overviewWidgets = undefined;
+    this.partitionPanel = undefined;
     this.renderScopes();
     if (this.table === undefined) this.buildOverview();
     else this.buildTable();
@@ -307,6 +311,7 @@ export class MetricsView {
     const hotAccessed = h('div.hot-table', { 'data-testid': 'hot-accessed' });
     const hotThrottled = h('div.hot-table', { 'data-testid': 'hot-throttled' });
     const hotWindow = h('span.hint');
+    this.partitionPanel = new PartitionMapPanel();
     this.tableWidgets = {
       read,
       write,
@@ -337,6 +342,7 @@ export class MetricsView {
           h('div', null, h('h3', null, 'Most throttled'), hotThrottled),
         ),
       ),
+      this.partitionPanel.element,
     );
   }
 
@@ -398,8 +404,14 @@ export class MetricsView {
           }),
           this.backend.describeThrottling({}),
         ]);
+        // The partition map is an extra: an endpoint without it still has metrics.
+        const partitions = await this.backend
+          .describePartitions({ table, ...(index ? { index } : {}) })
+          .catch((e: unknown) => e as Error);
         if (generation !== this.generation) return;
         this.renderTable(m, hot, thr);
+        if (partitions instanceof Error) this.partitionPanel?.unavailable(errorText(partitions));
+        else this.partitionPanel?.update(partitions);
       } else {
         const [m, overview, thr] = await Promise.all([
           this.backend.getMetrics({ ...w, metrics: ['SuccessfulRequestLatency'] }),

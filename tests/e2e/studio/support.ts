@@ -9,6 +9,7 @@ import type { TestContext } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { Engine } from '../../../engine/index.js';
+import type { EngineOptions } from '../../../engine/index.js';
 import type { SortkeyServer } from '../../../main/server/index.js';
 import { startServer } from '../../../main/server/index.js';
 import { attachStudio } from '../../../main/studio/index.js';
@@ -68,9 +69,10 @@ export interface Studio {
   close(): Promise<void>;
 }
 
-export async function startStudio(): Promise<Studio> {
+/** Starts a server with the studio on a scratch engine (`options`: its settings) and a browser. */
+export async function startStudio(options: Omit<EngineOptions, 'path'> = {}): Promise<Studio> {
   ensureRendererBuilt();
-  const engine = Engine.inMemory();
+  const engine = Engine.inMemory(options);
   const server = await startServer({ engine, port: 0, host: '127.0.0.1' });
   const studio = attachStudio(server);
   const browser = await chromium.launch({
