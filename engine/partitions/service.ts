@@ -12,13 +12,11 @@
 // rolled-back transaction, a file from an older version) a survey recounts them in the background,
 // in chunks of rows read in hash order, never on a request's path.
 import type { Statement } from 'better-sqlite3';
-import type { EngineContext } from '../context.js';
 import { ChunkTimer } from '../storage/chunk-timer.js';
-import { encodePartition, indexableKey } from '../tables/schema.js';
-import type { Index, Table } from '../tables/table.js';
-import { projectForIndex } from '../tables/write.js';
-import type { WriteEffect } from '../tables/write.js';
-import { provisionedThroughput } from '../throttle/throttler.js';
+import type { Database } from '../storage/database.js';
+import { encodePartition, hasKey, keyAttributes } from '../tables/schema.js';
+import type { Counters, Index, Table } from '../tables/table.js';
+import { provisionedThroughput } from '../throttle/throughput.js';
 import type { Item } from '../types.js';
 import { itemSize } from '../values/size.js';
 import {
@@ -36,6 +34,42 @@ import type { PartitionSettings, Split, SplitReason } from './model.js';
 export const SURVEY_CHUNK_ROWS = 2000;
 /** A table with at most this many items is counted at once when its map is first loaded. */
 const SURVEY_AT_ONCE_ITEMS = 2000;
+
+/**
+ * What the service needs of the engine (EngineContext provides it); narrow, so that this module
+ * stays out of the engine's circle of imports round the context.
+ */
+export interface PartitionHost {
+  readonly db: Database;
+  readonly now: () => number;
+  readonly catalog: {
+    byId(id: number): Table | undefined;
+    counters(table: Table): Counters;
+    indexCounters(index: Index): Counters;
+  };
+}
+
+/** What the service reads of an item write (engine/tables/write.ts's WriteEffect). */
+export interface ItemWrite {
+  readonly table: Table;
+  readonly key: { readonly hash: number };
+  readonly oldItem: Item | undefined;
+  readonly newItem: Item | undefined;
+  readonly oldSize: number;
+  readonly newSize: number;
+  readonly indexWrites: ReadonlyMap<string, number>;
+}
+
+/** The size of the row a GSI holds for `item`: its keys, the table's keys and projected attributes. */
+function indexRowSize(index: Index, item: Item): number {
+  const nonKey = index.projectedNonKey;
+  if (nonKey === undefined) return itemSize(item);
+  const row: Item = {};
+  for (const a of keyAttributes(index.table.key)) if (item[a.name]) row[a.name] = item[a.name]!;
+  for (const a of keyAttributes(index.key)) if (item[a.name]) row[a.name] = item[a.name]!;
+  for (const name of nonKey) if (item[name] !== undefined) row[name] = item[name]!;
+  return itemSize(row);
+}
 
 interface StoredMap {
   /** [start, createdAt, reason] per partition. */
@@ -67,7 +101,7 @@ export class PartitionService {
   private readonly surveyStmts = new Map<string, { chunk: Statement; one: Statement }>();
 
   constructor(
-    private readonly ctx: EngineContext,
+    private readonly ctx: PartitionHost,
     settings: Partial<PartitionSettings> = {},
   ) {
     this.settings = { ...DEFAULT_PARTITION_SETTINGS, ...settings };
@@ -145,7 +179,7 @@ export class PartitionService {
   }
 
   /** The write listener: sizes of the partitions of the table and of each GSI the write changes. */
-  readonly onWrite = (effect: WriteEffect): void => {
+  readonly onWrite = (effect: ItemWrite): void => {
     const { table, key } = effect;
     const now = this.nowSec();
     const items = (effect.newItem || effect.newSize > 0 ? 1 : 0) - (effect.oldSize > 0 ? 1 : 0);
@@ -154,13 +188,13 @@ export class PartitionService {
       if (index.kind !== 'GSI' || !effect.indexWrites.has(index.name)) continue;
       const t = this.tracked(table, index);
       const { oldItem, newItem } = effect;
-      if (oldItem && indexableKey(index.key, oldItem)) {
+      if (oldItem && hasKey(index.key, oldItem)) {
         const h = encodePartition(index.key, oldItem).hash;
-        this.addSize(t, h, -1, -itemSize(projectForIndex(index, oldItem)), now);
+        this.addSize(t, h, -1, -indexRowSize(index, oldItem), now);
       }
-      if (newItem && indexableKey(index.key, newItem)) {
+      if (newItem && hasKey(index.key, newItem)) {
         const h = encodePartition(index.key, newItem).hash;
-        this.addSize(t, h, 1, itemSize(projectForIndex(index, newItem)), now);
+        this.addSize(t, h, 1, indexRowSize(index, newItem), now);
       }
     }
   };

@@ -9,6 +9,11 @@
 // read from the table's description at every admission, so UpdateTable takes effect immediately.
 import type { Table } from '../tables/table.js';
 import type { CapacityKind, ThrottleCause } from './errors.js';
+import { provisionedThroughput } from './throughput.js';
+import type { Throughput } from './throughput.js';
+
+export { provisionedThroughput };
+export type { Throughput };
 
 export type ThrottleMode = 'off' | 'provisioned' | 'strict';
 export const THROTTLE_MODES: readonly ThrottleMode[] = ['off', 'provisioned', 'strict'];
@@ -57,11 +62,6 @@ interface Buckets {
   readonly write: TokenBucket;
 }
 
-export interface Throughput {
-  readonly read: number;
-  readonly write: number;
-}
-
 /** One bucket's state, for DescribeThrottling and the studio. */
 export interface BucketState {
   readonly TableName: string;
@@ -74,32 +74,6 @@ export interface BucketState {
   /** The most a bucket holds: 300 seconds of the provisioned rate. */
   readonly ReadBurstCapacity: number;
   readonly WriteBurstCapacity: number;
-}
-
-/**
- * The provisioned throughput of a table or one of its GSIs; undefined when it is on demand (or the
- * index is local: LSIs share the table's throughput).
- */
-export function provisionedThroughput(table: Table, gsiName?: string): Throughput | undefined {
-  const d = table.description;
-  if (d.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST') return undefined;
-  let tp = d.ProvisionedThroughput;
-  if (gsiName !== undefined) {
-    const gsis = d.GlobalSecondaryIndexes;
-    tp = undefined;
-    if (gsis) {
-      for (let i = 0; i < gsis.length; i++) {
-        if (gsis[i]!.IndexName === gsiName) {
-          tp = gsis[i]!.ProvisionedThroughput;
-          break;
-        }
-      }
-    }
-  }
-  const read = tp?.ReadCapacityUnits ?? 0;
-  const write = tp?.WriteCapacityUnits ?? 0;
-  if (read <= 0 && write <= 0) return undefined;
-  return { read, write };
 }
 
 export class Throttler {

@@ -121,6 +121,17 @@ describe('split for size', () => {
     assert.equal(describeMap(e, 'Big').Partitions.length, 1);
     for (let i = 0; i < 60; i++)
       put(e, 'Big', `item-${i}`, { g: { S: `g${i % 7}` }, pad: { S: 'x'.repeat(500) } });
+    // Every write's size went to its partitions, the table's and the GSI's (before any recount).
+    const table = e.ctx.catalog.get('Big')!;
+    const gsi = table.indexes.get('ByG')!;
+    for (const [totals, counters] of [
+      [e.ctx.partitions.mapOf(table).totals(), e.ctx.catalog.counters(table)],
+      [e.ctx.partitions.mapOf(table, gsi).totals(), e.ctx.catalog.indexCounters(gsi)],
+    ] as const) {
+      assert.equal(Math.round(totals.items), counters.itemCount);
+      assert.equal(Math.round(totals.bytes), counters.sizeBytes);
+    }
+    assert.ok(e.ctx.partitions.mapOf(table, gsi).partitions.length > 1, 'the GSI split for size too');
     const d = describeMap(e, 'Big', { SampleKeys: 2 });
     assertCovers(d);
     assert.ok(d.Partitions.length >= 4, `${d.Partitions.length} partitions`);
