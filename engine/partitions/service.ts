@@ -190,11 +190,14 @@ export class PartitionService {
       const { oldItem, newItem } = effect;
       if (oldItem && hasKey(index.key, oldItem)) {
         const h = encodePartition(index.key, oldItem).hash;
-        this.addSize(t, h, -1, -indexRowSize(index, oldItem), now);
+        // With projection ALL the index row is the item: its size is known.
+        const size = index.projectedNonKey === undefined ? effect.oldSize : indexRowSize(index, oldItem);
+        this.addSize(t, h, -1, -size, now);
       }
       if (newItem && hasKey(index.key, newItem)) {
         const h = encodePartition(index.key, newItem).hash;
-        this.addSize(t, h, 1, indexRowSize(index, newItem), now);
+        const size = index.projectedNonKey === undefined ? effect.newSize : indexRowSize(index, newItem);
+        this.addSize(t, h, 1, size, now);
       }
     }
   };
