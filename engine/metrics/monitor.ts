@@ -13,6 +13,7 @@ import type { CapacitySink } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { DynamoError } from '../errors.js';
 import { transactionCanceled } from '../operations/transactions.js';
+import { DatabaseBusyError, isBusyError } from '../storage/database.js';
 import type { CancellationReason } from '../operations/transactions.js';
 import type { Table } from '../tables/table.js';
 import type { ThrottleCause } from '../throttle/errors.js';
@@ -630,9 +631,14 @@ export class UsageMonitor implements CapacitySink {
       }
     }
     this.store.write(rows);
-    // The partition maps are saved with the metrics (and their sizes checked).
-    this.ctx.partitions.save();
     if (through > this.flushedThrough) this.flushedThrough = through;
+    // The partition maps are saved with the metrics (and their sizes checked); after the minutes
+    // are marked written, so a busy file here never has them written twice.
+    try {
+      this.ctx.partitions.save();
+    } catch (e) {
+      if (!isBusyError(e) && !(e instanceof DatabaseBusyError)) reportMetricsError(e);
+    }
     this.store.prune(currentMinute - DISK_RETENTION_MINUTES);
     // Series of tables that are gone and idle for the whole window are dropped.
     for (const [name, s] of this.tables) {

@@ -99,6 +99,8 @@ export class PartitionService {
   private readonly maps = new Map<string, Tracked>();
   private readonly timer: ChunkTimer;
   private readonly surveyStmts = new Map<string, { chunk: Statement; one: Statement }>();
+  private loadStmt: Statement | undefined;
+  private saveStmt: Statement | undefined;
 
   constructor(
     private readonly ctx: PartitionHost,
@@ -334,6 +336,7 @@ export class PartitionService {
       t.map.setSizes(s.counts);
       t.map.dirty = true;
       t.survey = undefined;
+      this.surveyStmts.delete(sqlName);
       return false;
     }
     const last = rows[rows.length - 1]![0];
@@ -348,7 +351,9 @@ export class PartitionService {
     }
     if (s.next >= HASH_SPACE) {
       t.map.setSizes(s.counts);
+      t.map.dirty = true;
       t.survey = undefined;
+      this.surveyStmts.delete(sqlName);
       return false;
     }
     return true;
@@ -367,10 +372,9 @@ export class PartitionService {
   // ---- persistence ---------------------------------------------------------------------------
 
   private load(table: Table, index: Index | undefined): StoredMap | undefined {
-    const row = this.ctx.db.sqlite
-      .prepare('SELECT value FROM sk_meta WHERE key = ?')
-      .pluck()
-      .get(savedMapKey(table.id, index?.name ?? '')) as string | undefined;
+    // Prepared once: tables come and go (test suites create and drop one per test).
+    this.loadStmt ??= this.ctx.db.sqlite.prepare('SELECT value FROM sk_meta WHERE key = ?').pluck();
+    const row = this.loadStmt.get(savedMapKey(table.id, index?.name ?? '')) as string | undefined;
     if (row === undefined) return undefined;
     try {
       return JSON.parse(row) as StoredMap;
@@ -390,7 +394,10 @@ export class PartitionService {
     if (dirty.length === 0) return;
     const now = this.nowSec();
     this.ctx.db.transaction(() => {
-      const put = this.ctx.db.sqlite.prepare('INSERT OR REPLACE INTO sk_meta (key, value) VALUES (?, ?)');
+      this.saveStmt ??= this.ctx.db.sqlite.prepare(
+        'INSERT OR REPLACE INTO sk_meta (key, value) VALUES (?, ?)',
+      );
+      const put = this.saveStmt;
       for (const t of dirty) {
         if (!this.current(t)) continue;
         const stored = this.load(t.table, t.index);
