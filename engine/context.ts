@@ -17,6 +17,7 @@ import { ReplicaFills } from './replication/fill.js';
 import { Background, DEFAULT_TTL_SWEEP_INTERVAL_MS } from './ttl/background.js';
 import { DEFAULT_TTL_CHANGE_COOLDOWN_MS, TtlService } from './ttl/service.js';
 import { UsageMonitor } from './metrics/monitor.js';
+import { PartitionService } from './partitions/service.js';
 import { recoverInterruptedImports } from './dump/journal.js';
 import type { FaultRule } from './throttle/faults.js';
 import type { ThrottleMode } from './throttle/throttler.js';
@@ -85,6 +86,13 @@ export interface EngineOptions {
   readonly metricsFlushIntervalMs?: number;
   /** Whether accessed partition keys are counted for GetHotKeys (default true). */
   readonly hotKeys?: boolean;
+  /**
+   * The partition model (engine/partitions): the storage a partition holds before it splits
+   * (default DynamoDB's 10 GB; tests use a few KB), and the consecutive seconds near a
+   * throughput ceiling before a partition splits for heat (default 30).
+   */
+  readonly partitionSizeLimitBytes?: number;
+  readonly partitionHeatSeconds?: number;
   /**
    * How long `executeWaiting` (the server) lets a write wait for another process's write lock
    * before answering ThrottlingException. Default 5000 ms.
@@ -156,6 +164,8 @@ export class EngineContext implements WriteContext {
   readonly replication: ReplicationService;
   /** Copies of tables into their new replicas, in chunks. */
   readonly replicaFills: ReplicaFills;
+  /** The partition maps of every table and GSI (engine/partitions). */
+  readonly partitions: PartitionService;
 
   constructor(options: EngineOptions) {
     this.db = new Database({ path: options.path });
@@ -207,6 +217,13 @@ export class EngineContext implements WriteContext {
     this.syncFeatures();
     // An import killed half-way committed some of its chunks: its journal writes them back.
     this.recoverImports();
+    this.partitions = new PartitionService(this, {
+      ...(options.partitionSizeLimitBytes !== undefined
+        ? { sizeLimitBytes: options.partitionSizeLimitBytes }
+        : {}),
+      ...(options.partitionHeatSeconds !== undefined ? { heatSeconds: options.partitionHeatSeconds } : {}),
+    });
+    this.writeListeners.push(this.partitions.onWrite);
     this.usage = new UsageMonitor(this, {
       ...(options.throttle !== undefined ? { throttle: options.throttle } : {}),
       ...(options.faults !== undefined ? { faults: options.faults } : {}),
@@ -414,6 +431,7 @@ export class EngineContext implements WriteContext {
 
   close(): void {
     if (this.db.sqlite.open) this.usage.close();
+    if (this.db.sqlite.open) this.partitions.close();
     this.background.stop();
     this.backfills.stop();
     this.jobs.stop();

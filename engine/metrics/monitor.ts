@@ -13,6 +13,7 @@ import type { CapacitySink } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { DynamoError } from '../errors.js';
 import { transactionCanceled } from '../operations/transactions.js';
+import { DatabaseBusyError, isBusyError } from '../storage/database.js';
 import type { CancellationReason } from '../operations/transactions.js';
 import type { Table } from '../tables/table.js';
 import type { ThrottleCause } from '../throttle/errors.js';
@@ -367,6 +368,8 @@ export class UsageMonitor implements CapacitySink {
     for (const [tableName, s] of this.tables) {
       if (!this.ctx.catalog.get(tableName)) s.setProvisioned(sec, 0, 0);
     }
+    // Throughput raised above its past high adds partitions.
+    this.ctx.partitions.syncThroughput();
   }
 
   private namedTable(): Table | undefined {
@@ -419,6 +422,7 @@ export class UsageMonitor implements CapacitySink {
           k.table,
           k.index?.name,
           k.id,
+          this.partitionIdOf(k),
           k.kind,
           this.seq,
           this.nowMs,
@@ -531,8 +535,29 @@ export class UsageMonitor implements CapacitySink {
     const sec = this.sec;
     for (const k of keys) {
       const share = k.kind === 'read' ? readShare : writeShare;
-      if (!throttled && this.throttler.mode === 'strict') {
-        this.throttler.deductPartition(k.table, k.index?.name, k.id, k.kind, share, this.nowMs);
+      const strict = this.throttler.mode === 'strict';
+      if (!throttled && (strict || weight > 0) && share > 0) {
+        // The heat of the key's partition: every unit in strict mode, the sample's estimate otherwise.
+        this.ctx.partitions.addHeat(
+          k.table,
+          k.index,
+          k.id,
+          k.key,
+          k.kind,
+          strict ? share : share * weight,
+          sec,
+        );
+      }
+      if (!throttled && strict) {
+        this.throttler.deductPartition(
+          k.table,
+          k.index?.name,
+          k.id,
+          this.partitionIdOf(k),
+          k.kind,
+          share,
+          this.nowMs,
+        );
       }
       if (weight === 0) continue;
       const ts = this.series(k.table);
@@ -550,6 +575,12 @@ export class UsageMonitor implements CapacitySink {
         e.writeUnits += share * weight;
       }
     }
+  }
+
+  /** The hash range of the partition a key is on (the partition model's current one). */
+  private partitionIdOf(k: KeyAccess): string {
+    const { partition } = this.ctx.partitions.locate(k.table, k.index, k.key);
+    return `${partition.start}-${partition.end}`;
   }
 
   // ---- settings ---------------------------------------------------------------------------------
@@ -601,6 +632,13 @@ export class UsageMonitor implements CapacitySink {
     }
     this.store.write(rows);
     if (through > this.flushedThrough) this.flushedThrough = through;
+    // The partition maps are saved with the metrics (and their sizes checked); after the minutes
+    // are marked written, so a busy file here never has them written twice.
+    try {
+      this.ctx.partitions.save();
+    } catch (e) {
+      if (!isBusyError(e) && !(e instanceof DatabaseBusyError)) reportMetricsError(e);
+    }
     this.store.prune(currentMinute - DISK_RETENTION_MINUTES);
     // Series of tables that are gone and idle for the whole window are dropped.
     for (const [name, s] of this.tables) {

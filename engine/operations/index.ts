@@ -41,6 +41,7 @@ import { updateContinuousBackups } from './updateContinuousBackups.js';
 import { updateTimeToLive } from './updateTimeToLive.js';
 import { getMetricsOperation } from './getMetrics.js';
 import { getHotKeys } from './getHotKeys.js';
+import { describePartitions } from './describePartitions.js';
 import { describeThrottling, setThrottling } from './setThrottling.js';
 import { setFaults } from './setFaults.js';
 import { deleteScalingPolicy, describeScalingPolicies, putScalingPolicy } from './scalingPolicies.js';
@@ -132,6 +133,7 @@ export const sortkeyOperations: Record<string, Operation> = {
   // Capacity, throttling and metrics (engine/metrics, engine/throttle).
   GetMetrics: getMetricsOperation,
   GetHotKeys: getHotKeys,
+  DescribePartitions: describePartitions,
   SetThrottling: setThrottling,
   DescribeThrottling: describeThrottling,
   SetFaults: setFaults,

@@ -4,6 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Database } from '../storage/database.js';
 import type { KeyType, Sdk, Wire } from '../types.js';
 import type { KeySchema } from './schema.js';
+import { savedMapKeyRange } from '../partitions/model.js';
 import { backfillKey, backfillKeyRange } from './backfill.js';
 import { Index, Table } from './table.js';
 import { DEFAULT_NAMESPACE, namespaceKey } from './table.js';
@@ -320,6 +321,7 @@ export class Catalog {
     );
     this.prepare('DELETE FROM sk_tables WHERE id = ?').run(table.id);
     this.prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?').run(...backfillKeyRange(table.id));
+    this.prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?').run(...savedMapKeyRange(table.id));
     this.prepare('DELETE FROM sk_table_stats WHERE table_id = ?').run(table.id);
     // A global table replica's item timestamps and unfinished copy (engine/replication).
     this.prepare('DELETE FROM sk_item_clock WHERE table_id = ?').run(table.id);

@@ -1,5 +1,6 @@
 // Simulated throughput limits: token buckets per table and per global secondary index (provisioned
-// capacity with DynamoDB's burst capacity), and per partition key (the per-partition ceilings).
+// capacity with DynamoDB's burst capacity), and per partition and per partition key (the
+// per-partition ceilings, on the partitions of engine/partitions).
 //
 // A bucket fills at the provisioned rate (units per second) and holds at most 300 seconds of it: the
 // unused capacity DynamoDB keeps for bursts. A request is admitted while the bucket is positive and
@@ -8,6 +9,11 @@
 // read from the table's description at every admission, so UpdateTable takes effect immediately.
 import type { Table } from '../tables/table.js';
 import type { CapacityKind, ThrottleCause } from './errors.js';
+import { provisionedThroughput } from './throughput.js';
+import type { Throughput } from './throughput.js';
+
+export { provisionedThroughput };
+export type { Throughput };
 
 export type ThrottleMode = 'off' | 'provisioned' | 'strict';
 export const THROTTLE_MODES: readonly ThrottleMode[] = ['off', 'provisioned', 'strict'];
@@ -56,11 +62,6 @@ interface Buckets {
   readonly write: TokenBucket;
 }
 
-export interface Throughput {
-  readonly read: number;
-  readonly write: number;
-}
-
 /** One bucket's state, for DescribeThrottling and the studio. */
 export interface BucketState {
   readonly TableName: string;
@@ -73,32 +74,6 @@ export interface BucketState {
   /** The most a bucket holds: 300 seconds of the provisioned rate. */
   readonly ReadBurstCapacity: number;
   readonly WriteBurstCapacity: number;
-}
-
-/**
- * The provisioned throughput of a table or one of its GSIs; undefined when it is on demand (or the
- * index is local: LSIs share the table's throughput).
- */
-export function provisionedThroughput(table: Table, gsiName?: string): Throughput | undefined {
-  const d = table.description;
-  if (d.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST') return undefined;
-  let tp = d.ProvisionedThroughput;
-  if (gsiName !== undefined) {
-    const gsis = d.GlobalSecondaryIndexes;
-    tp = undefined;
-    if (gsis) {
-      for (let i = 0; i < gsis.length; i++) {
-        if (gsis[i]!.IndexName === gsiName) {
-          tp = gsis[i]!.ProvisionedThroughput;
-          break;
-        }
-      }
-    }
-  }
-  const read = tp?.ReadCapacityUnits ?? 0;
-  const write = tp?.WriteCapacityUnits ?? 0;
-  if (read <= 0 && write <= 0) return undefined;
-  return { read, write };
 }
 
 export class Throttler {
@@ -178,8 +153,8 @@ export class Throttler {
     bucket.tokens -= units;
   }
 
-  private partition(table: Table, indexName: string | undefined, keyId: string, now: number): Buckets {
-    const key = `${table.name}\u0000${indexName ?? ''}\u0000${keyId}`;
+  private partition(table: Table, indexName: string | undefined, bucketId: string, now: number): Buckets {
+    const key = `${table.name}\u0000${indexName ?? ''}\u0000${bucketId}`;
     let b = this.partitions.get(key);
     if (b === undefined) {
       if (this.partitions.size >= MAX_PARTITION_BUCKETS) this.prunePartitions(now);
@@ -196,32 +171,41 @@ export class Throttler {
   }
 
   /**
-   * The per-partition-key ceiling (strict mode only): 3,000 read and 1,000 write units per second
-   * per partition key value, with no burst. Same admission rule as `admit`.
+   * The per-partition ceilings (strict mode only): 3,000 read and 1,000 write units per second for
+   * the partition a key is on (`partitionId`: its hash range in the partition model,
+   * engine/partitions), shared by every key on it, and the same ceiling for the key itself, which
+   * never gets more even on a partition of its own. No burst. Same admission rule as `admit`.
    */
   admitPartition(
     table: Table,
     indexName: string | undefined,
     keyId: string,
+    partitionId: string,
     kind: CapacityKind,
     op: number,
     now: number,
   ): ThrottleCause | undefined {
     if (this.mode !== 'strict') return undefined;
-    const b = this.partition(table, indexName, keyId, now);
-    const bucket = kind === 'read' ? b.read : b.write;
-    if (bucket.admittedOp === op) return undefined;
-    if (bucket.refill(now, kind === 'read' ? PARTITION_READ_UNITS : PARTITION_WRITE_UNITS, 1) <= 0) {
-      return {
-        limit: 'partition',
-        kind,
-        tableName: table.name,
-        indexName,
-        resource: indexName === undefined ? table.arn : `${table.arn}/index/${indexName}`,
-        provisioned: provisionedThroughput(table) !== undefined,
-      };
+    const rate = kind === 'read' ? PARTITION_READ_UNITS : PARTITION_WRITE_UNITS;
+    for (const id of [`k${keyId}`, `p${partitionId}`]) {
+      const b = this.partition(table, indexName, id, now);
+      const bucket = kind === 'read' ? b.read : b.write;
+      if (bucket.admittedOp === op) continue;
+      if (bucket.refill(now, rate, 1) <= 0) {
+        return {
+          limit: 'partition',
+          kind,
+          tableName: table.name,
+          indexName,
+          resource: indexName === undefined ? table.arn : `${table.arn}/index/${indexName}`,
+          provisioned: provisionedThroughput(table) !== undefined,
+        };
+      }
     }
-    bucket.admittedOp = op;
+    for (const id of [`k${keyId}`, `p${partitionId}`]) {
+      const b = this.partition(table, indexName, id, now);
+      (kind === 'read' ? b.read : b.write).admittedOp = op;
+    }
     return undefined;
   }
 
@@ -229,15 +213,19 @@ export class Throttler {
     table: Table,
     indexName: string | undefined,
     keyId: string,
+    partitionId: string,
     kind: CapacityKind,
     units: number,
     now: number,
   ): void {
     if (this.mode !== 'strict') return;
-    const b = this.partition(table, indexName, keyId, now);
-    const bucket = kind === 'read' ? b.read : b.write;
-    bucket.refill(now, kind === 'read' ? PARTITION_READ_UNITS : PARTITION_WRITE_UNITS, 1);
-    bucket.tokens -= units;
+    const rate = kind === 'read' ? PARTITION_READ_UNITS : PARTITION_WRITE_UNITS;
+    for (const id of [`k${keyId}`, `p${partitionId}`]) {
+      const b = this.partition(table, indexName, id, now);
+      const bucket = kind === 'read' ? b.read : b.write;
+      bucket.refill(now, rate, 1);
+      bucket.tokens -= units;
+    }
   }
 
   /** Drops partition buckets that have refilled completely (they hold no state worth keeping). */

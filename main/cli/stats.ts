@@ -27,6 +27,8 @@ export interface StatsCliOptions {
   watch?: number | true;
   json?: boolean;
   color?: boolean;
+  /** Show the partition map (Sortkey_20250101.DescribePartitions) instead of the metrics. */
+  partitions?: boolean;
 }
 
 /** Calls one operation: a DynamoDB one (`DynamoDB_20120810`) or one of Sortkey's own. */
@@ -321,6 +323,81 @@ const COMPARISON_SIGNS: Record<string, string> = {
   LessThanThreshold: '<',
   LessThanOrEqualToThreshold: '<=',
 };
+/** The partition map as DescribePartitions answers it (the fields shown here). */
+export interface PartitionMapSnapshot {
+  TableName: string;
+  IndexName?: string;
+  PartitionSizeLimitBytes: number;
+  HeatSeconds: number;
+  SizesPending: boolean;
+  Partitions: {
+    HashRangeStart: string;
+    HashRangeEnd: string;
+    ItemCount: number;
+    SizeBytes: number;
+    ConsumedReadCapacityUnits: number;
+    ConsumedWriteCapacityUnits: number;
+    Utilization: number;
+    CreatedBy: string;
+    Isolated: boolean;
+    SampleKeys: Record<string, Record<string, unknown>>[];
+  }[];
+  Splits: { Time: number; Reason: string; HashRangeStart: string; HashRangeEnd: string; Into: string[] }[];
+  AdaptiveCapacity?: { Key: Record<string, Record<string, unknown>>; Partition: number; Explanation: string };
+}
+
+/** The partition map as text: one row per partition (hash range, size, heat, sample keys), then splits. */
+export function renderPartitions(m: PartitionMapSnapshot, color = false): string {
+  const c = color ? pc : pc.createColors(false);
+  const what = m.IndexName ? `${m.TableName} / ${m.IndexName}` : m.TableName;
+  const lines = [
+    `${c.bold(what)} ${c.dim('—')} ${m.Partitions.length} partition${m.Partitions.length === 1 ? '' : 's'}` +
+      c.dim(
+        `  (up to ${fmt(m.PartitionSizeLimitBytes, 0)} bytes, 3,000 RCU and 1,000 WCU each; heat over ${m.HeatSeconds} s)`,
+      ) +
+      (m.SizesPending ? c.yellow('  sizes being recounted') : ''),
+    '',
+  ];
+  const widths = [4, 19, 8, 11, 8, 8, 6, 10];
+  lines.push(
+    c.dim(
+      pad(['#', 'hash range', 'items', 'bytes', 'read/s', 'write/s', 'use', 'created by'], widths) +
+        '  sample keys',
+    ),
+  );
+  m.Partitions.forEach((p, i) => {
+    const row =
+      pad(
+        [
+          String(i),
+          `${p.HashRangeStart}-${p.HashRangeEnd}`,
+          fmt(p.ItemCount, 0),
+          fmt(p.SizeBytes, 0),
+          fmt(p.ConsumedReadCapacityUnits),
+          fmt(p.ConsumedWriteCapacityUnits),
+          `${Math.round(p.Utilization * 100)}%`,
+          p.Isolated ? 'ISOLATED' : p.CreatedBy,
+        ],
+        widths,
+      ) + `  ${p.SampleKeys.map(keyText).join('; ')}`;
+    lines.push(p.Utilization >= 0.8 ? c.red(row) : row);
+  });
+  if (m.AdaptiveCapacity) {
+    lines.push(
+      '',
+      c.dim('adaptive capacity'),
+      `  ${keyText(m.AdaptiveCapacity.Key)} (partition ${m.AdaptiveCapacity.Partition}): ${m.AdaptiveCapacity.Explanation}`,
+    );
+  }
+  if (m.Splits.length > 0) {
+    lines.push('', c.dim('splits'));
+    for (const s of m.Splits.slice(-10))
+      lines.push(
+        `  ${clock(s.Time)}  ${s.Reason.padEnd(10)}  ${s.HashRangeStart}-${s.HashRangeEnd} → ${s.Into.join(', ')}`,
+      );
+  }
+  return lines.join('\n');
+}
 
 /** Calls through HTTP: the endpoint's JSON protocol, signed when AWS credentials are in the environment. */
 export function httpCall(endpoint: string, region: string, env: NodeJS.ProcessEnv = process.env): StatsCall {
@@ -423,6 +500,13 @@ export async function runStats(table: string, opts: StatsCliOptions): Promise<nu
     close = () => engine.ctx.db.close();
   }
   const once = async (): Promise<string> => {
+    if (opts.partitions) {
+      const map = (await call('Sortkey_20250101', 'DescribePartitions', {
+        TableName: table,
+        ...(opts.index ? { IndexName: opts.index } : {}),
+      })) as PartitionMapSnapshot;
+      return opts.json ? JSON.stringify(map, null, 2) : renderPartitions(map, color);
+    }
     const snapshot = await fetchStats(call, table, {
       ...(opts.index ? { index: opts.index } : {}),
       range,
@@ -474,6 +558,7 @@ export function register(program: Command): void {
     .option('--range <seconds>', 'history shown (default 120 with --endpoint, 900 otherwise)', parseSeconds)
     .option('--period <seconds>', 'seconds per row (default 10 with --endpoint, 60 otherwise)', parseSeconds)
     .option('-w, --watch [seconds]', 'refresh every few seconds (default 2) until Ctrl+C', parseSeconds)
+    .option('--partitions', "the table's (or index's) partition map: hash ranges, size, heat, splits")
     .option('--json', 'print the metrics as JSON')
     .option('--no-color', 'no colours (also NO_COLOR=1)')
     .addHelpText(
@@ -482,7 +567,8 @@ export function register(program: Command): void {
 Examples:
   sortkey stats Orders --endpoint http://127.0.0.1:8000 --watch
   sortkey stats Orders --endpoint http://127.0.0.1:8000 --index byCustomer --range 600 --period 30
-  sortkey stats Orders --db ./data/sortkey.sqlite --range 3600`,
+  sortkey stats Orders --db ./data/sortkey.sqlite --range 3600
+  sortkey stats Orders --endpoint http://127.0.0.1:8000 --partitions --watch`,
     )
     .action(async (table: string, opts: StatsCliOptions) => {
       process.exitCode = await runStats(table, opts);

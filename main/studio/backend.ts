@@ -18,6 +18,8 @@ import type {
   FaultRule,
   HotKeysRequest,
   HotKeysResult,
+  PartitionsRequest,
+  PartitionsResult,
   IndexSummary,
   Item,
   MetricsOverview,
@@ -1240,6 +1242,16 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
       if (window !== undefined) input.WindowSeconds = window;
       if (limit !== undefined) input.Limit = limit;
       return (await sortkey('GetHotKeys', input)) as unknown as HotKeysResult;
+    },
+
+    async describePartitions(args: PartitionsRequest): Promise<PartitionsResult> {
+      const a = args as unknown as AnyRecord;
+      const input: AnyRecord = { TableName: requireString(a, 'table') };
+      const index = optionalString(a, 'index');
+      const heat = optionalNumber(a, 'heatSeconds');
+      if (index !== undefined) input.IndexName = index;
+      if (heat !== undefined) input.HeatSeconds = heat;
+      return (await sortkey('DescribePartitions', input)) as unknown as PartitionsResult;
     },
 
     async describeThrottling(args: { table?: string }): Promise<ThrottlingState> {

@@ -290,6 +290,62 @@ export interface HotKeysResult {
   MostThrottled: HotKey[];
 }
 
+export interface PartitionsRequest {
+  table: string;
+  index?: string;
+  /** Seconds the heat is averaged over, 1 to 60 (default 10). */
+  heatSeconds?: number;
+}
+
+/** One partition of DescribePartitions: a hash range, its size and heat. */
+export interface PartitionInfo {
+  /** [HashRangeStart, HashRangeEnd) as 8 hex digits (the end may be 100000000). */
+  HashRangeStart: string;
+  HashRangeEnd: string;
+  HashSpaceShare: number;
+  ItemCount: number;
+  SizeBytes: number;
+  ConsumedReadCapacityUnits: number;
+  ConsumedWriteCapacityUnits: number;
+  /** The larger of read and write use as a share of the 3,000 RCU / 1,000 WCU ceilings. */
+  Utilization: number;
+  CreatedAt: number;
+  CreatedBy: string;
+  Isolated: boolean;
+  SampleKeys: Item[];
+  HotKeys: { Key: Item; Share: number; ReadUnitsPerSecond: number; WriteUnitsPerSecond: number }[];
+}
+
+/** The engine's Sortkey_20250101.DescribePartitions answer. */
+export interface PartitionsResult {
+  TableName: string;
+  IndexName?: string;
+  PartitionSizeLimitBytes: number;
+  PartitionReadCeiling: number;
+  PartitionWriteCeiling: number;
+  HeatSeconds: number;
+  ItemCount: number;
+  SizeBytes: number;
+  SizesPending: boolean;
+  Partitions: PartitionInfo[];
+  Splits: {
+    Time: number;
+    Reason: string;
+    HashRangeStart: string;
+    HashRangeEnd: string;
+    Into: string[];
+    Key?: Item;
+  }[];
+  AdaptiveCapacity?: {
+    Key: Item;
+    Partition: number;
+    Share: number;
+    Isolated: boolean;
+    WouldSplitInto?: { HashRangeStart: string; HashRangeEnd: string }[];
+    Explanation: string;
+  };
+}
+
 /** off: never throttle; provisioned: PROVISIONED tables and GSIs have token buckets; strict: also per-partition ceilings. */
 export type ThrottleMode = 'off' | 'provisioned' | 'strict';
 export const THROTTLE_MODES: readonly ThrottleMode[] = ['off', 'provisioned', 'strict'];
@@ -594,6 +650,7 @@ export interface StudioBackend extends WorkbenchBackend {
   getMetrics(args: MetricsRequest): Promise<MetricsResult>;
   metricsOverview(args: { startTime: number; endTime: number; period: number }): Promise<MetricsOverview>;
   getHotKeys(args: HotKeysRequest): Promise<HotKeysResult>;
+  describePartitions(args: PartitionsRequest): Promise<PartitionsResult>;
   describeThrottling(args: { table?: string }): Promise<ThrottlingState>;
   setThrottling(args: { mode: ThrottleMode }): Promise<{ Mode: ThrottleMode }>;
   setFaults(args: { faults: FaultRule[] }): Promise<{ Faults: FaultRule[] }>;
@@ -630,6 +687,7 @@ export const BACKEND_METHODS: readonly BackendMethod[] = [
   'getMetrics',
   'metricsOverview',
   'getHotKeys',
+  'describePartitions',
   'describeThrottling',
   'setThrottling',
   'setFaults',

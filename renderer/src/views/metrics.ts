@@ -22,6 +22,7 @@ import { formatValue, PALETTE, TimeChart } from './metrics-chart.js';
 import type { ChartSeries } from './metrics-chart.js';
 import { ThrottleSettings } from './metrics-settings.js';
 import { AutomationPanel } from './metrics-automation.js';
+import { PartitionMapPanel } from './partition-map.js';
 
 export interface TimeRange {
   id: string;
@@ -125,6 +126,8 @@ export class MetricsView {
   private readonly itemHistory = new Map<number, number>();
   private polls = 0;
   // Widgets of the current scope.
+  /** The partition map of the table (or GSI) shown. */
+  private partitionPanel: PartitionMapPanel | undefined;
   private tableWidgets:
     | {
         read: TimeChart;
@@ -282,6 +285,7 @@ export class MetricsView {
     this.charts = [];
     this.tableWidgets = undefined;
     this.overviewWidgets = undefined;
+    this.partitionPanel = undefined;
     this.renderScopes();
     if (this.table === undefined) this.buildOverview();
     else this.buildTable();
@@ -316,6 +320,7 @@ export class MetricsView {
     const hotAccessed = h('div.hot-table', { 'data-testid': 'hot-accessed' });
     const hotThrottled = h('div.hot-table', { 'data-testid': 'hot-throttled' });
     const hotWindow = h('span.hint');
+    this.partitionPanel = new PartitionMapPanel();
     this.tableWidgets = {
       read,
       write,
@@ -347,6 +352,7 @@ export class MetricsView {
           h('div', null, h('h3', null, 'Most throttled'), hotThrottled),
         ),
       ),
+      this.partitionPanel.element,
     );
   }
 
@@ -410,8 +416,14 @@ export class MetricsView {
           }),
           this.backend.describeThrottling({}),
         ]);
+        // The partition map is an extra: an endpoint without it still has metrics.
+        const partitions = await this.backend
+          .describePartitions({ table, ...(index ? { index } : {}) })
+          .catch((e: unknown) => e as Error);
         if (generation !== this.generation) return;
         this.renderTable(m, hot, thr);
+        if (partitions instanceof Error) this.partitionPanel?.unavailable(errorText(partitions));
+        else this.partitionPanel?.update(partitions);
       } else {
         const [m, overview, thr] = await Promise.all([
           this.backend.getMetrics({ ...w, metrics: ['SuccessfulRequestLatency'] }),

@@ -69,9 +69,10 @@ export interface Studio {
   close(): Promise<void>;
 }
 
-export async function startStudio(engineOptions: Omit<EngineOptions, 'path'> = {}): Promise<Studio> {
+/** Starts a server with the studio on a scratch engine (`options`: its settings) and a browser. */
+export async function startStudio(options: Omit<EngineOptions, 'path'> = {}): Promise<Studio> {
   ensureRendererBuilt();
-  const engine = Engine.inMemory(engineOptions);
+  const engine = Engine.inMemory(options);
   const server = await startServer({ engine, port: 0, host: '127.0.0.1' });
   const studio = attachStudio(server);
   const browser = await chromium.launch({

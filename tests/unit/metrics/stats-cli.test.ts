@@ -1,8 +1,8 @@
 // `sortkey stats`: fetching a snapshot through any call function, and rendering it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fetchStats, renderStats } from '../../../main/cli/stats.js';
-import type { StatsCall } from '../../../main/cli/stats.js';
+import { fetchStats, renderPartitions, renderStats } from '../../../main/cli/stats.js';
+import type { PartitionMapSnapshot, StatsCall } from '../../../main/cli/stats.js';
 import { call, scratchEngine } from '../../support/engine.js';
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
@@ -50,6 +50,35 @@ describe('sortkey stats', () => {
     assert.ok(text.includes('most accessed partition keys'));
     assert.ok(text.includes('pk="customer#1"  60 requests (30 reads, 30 writes)'));
     assert.ok(text.includes('most throttled partition keys'));
+    e.close();
+  });
+
+  it('--partitions shows the partition map: ranges, sizes, heat, sample keys and splits', () => {
+    const e = scratchEngine({ partitionSizeLimitBytes: 2048 });
+    call(e, 'CreateTable', {
+      TableName: 'Orders',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 2 },
+    });
+    for (let i = 0; i < 10; i++)
+      call(e, 'PutItem', {
+        TableName: 'Orders',
+        Item: { pk: { S: `order#${i}` }, pad: { S: 'p'.repeat(300) } },
+      });
+    const map = e.executeSortkey('DescribePartitions', { TableName: 'Orders' }) as PartitionMapSnapshot;
+    const lines = renderPartitions(map).split('\n');
+    assert.match(
+      lines[0]!,
+      new RegExp(`^Orders — ${map.Partitions.length} partitions +\\(up to 2,048 bytes`),
+    );
+    assert.match(lines[2]!, /^# +hash range +items +bytes +read\/s +write\/s +use +created by +sample keys$/);
+    assert.match(
+      lines[3]!,
+      /^0 +00000000-[0-9a-f]{8} +\d+ +[\d,]+ +0 +[\d.]+ +\d+% +(INITIAL|SIZE) +(pk="order#\d"(; )?)*/,
+    );
+    assert.ok(lines.includes('splits'));
+    assert.ok(lines.some((l) => / SIZE +00000000-100000000 → 00000000, [0-9a-f]{8}$/.test(l)));
     e.close();
   });
 });

@@ -295,7 +295,8 @@ describe('per-partition ceilings (strict mode)', () => {
         },
       ],
     });
-    put(e, 'Hot', 'cold', big); // another key has its own ceiling
+    // 'cold' is on another of the table's four partitions (engine/partitions): its own ceiling.
+    put(e, 'Hot', 'cold', big);
     clock.t += 1000;
     put(e, 'Hot', 'hot', big);
     // Reads: 3,000 RCU per key per second.
