@@ -43,6 +43,7 @@ import { getMetricsOperation } from './getMetrics.js';
 import { getHotKeys } from './getHotKeys.js';
 import { describeThrottling, setThrottling } from './setThrottling.js';
 import { setFaults } from './setFaults.js';
+import { describeConsistency, setConsistency } from './setConsistency.js';
 import { checkRequestTypes } from './requestTypes.js';
 
 // Each operation validates its own input: what arrives here is whatever JSON the client sent.
@@ -126,4 +127,7 @@ export const sortkeyOperations: Record<string, Operation> = {
   SetThrottling: setThrottling,
   DescribeThrottling: describeThrottling,
   SetFaults: setFaults,
+  // Eventual consistency on request (engine/consistency).
+  SetConsistency: setConsistency,
+  DescribeConsistency: describeConsistency,
 };
