@@ -21,24 +21,11 @@ import { encodeKey, hasKey } from '../tables/schema.js';
 import type { EncodedKey } from '../tables/schema.js';
 import type { Item } from '../types.js';
 import { itemSize } from '../values/size.js';
+import { DEFAULT_EVENTUAL_WINDOW_MS, MAX_TRACKED_VERSIONS } from './settings.js';
+import type { ConsistencySettings } from './settings.js';
 
-export type ConsistencyMode = 'strong' | 'eventual';
-export const CONSISTENCY_MODES: readonly ConsistencyMode[] = ['strong', 'eventual'];
-
-/** What `eventual` without a window means: DynamoDB's "usually within a second". */
-export const DEFAULT_EVENTUAL_WINDOW_MS = 1000;
-/** The longest window accepted (an hour): the history of a busy table must stay small. */
-export const MAX_EVENTUAL_WINDOW_MS = 3_600_000;
-/** Versions kept at most, over all tables; the oldest go first (their reads are then current). */
-export const MAX_TRACKED_VERSIONS = 200_000;
-
-export interface ConsistencySettings {
-  readonly mode: ConsistencyMode;
-  /** How far back an eventually consistent read may look, and how late a GSI sees a write. */
-  readonly windowMs: number;
-  /** Seed of the delays eventually consistent reads draw: the same seed, the same delays. */
-  readonly seed: number;
-}
+export type { ConsistencyMode, ConsistencySettings } from './settings.js';
+export { CONSISTENCY_MODES, MAX_EVENTUAL_WINDOW_MS } from './settings.js';
 
 /** A version of one item, replaced at `at` (epoch ms); `row` undefined: the key held no item. */
 interface Version {

@@ -4,6 +4,13 @@ import { InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pc from 'picocolors';
+import {
+  consistencyOptions,
+  DEFAULT_EVENTUAL_WINDOW_MS,
+  parseConsistencySeed,
+  parseConsistencySpec,
+} from '../../engine/consistency/settings.js';
+import type { ConsistencySettings } from '../../engine/consistency/settings.js';
 import { defaultDatabasePath } from '../defaults.js';
 import type { SortkeyServer, StartServerOptions } from '../server/index.js';
 import {
@@ -59,6 +66,10 @@ export interface ServeCliOptions {
   throttle?: 'off' | 'provisioned' | 'strict';
   /** `--read-workers N`: threads serving reads beside the writer (0: one thread, as before). */
   readWorkers?: number;
+  /** `--consistency strong|eventual[:MS]`: eventual consistency on request (engine/consistency). */
+  consistency?: Pick<ConsistencySettings, 'mode'> & { windowMs?: number };
+  /** `--consistency-seed N`: the seed of the stale reads' delays. */
+  consistencySeed?: number;
 }
 
 /** A user mistake in the command line: printed without a stack trace, exit code 2. */
@@ -145,9 +156,37 @@ export function serveOptionsFromCli(
       ...(opts.ttlDelay !== undefined ? { ttlDelayMs: opts.ttlDelay } : {}),
       ...(opts.denyFullScan ? { denyFullTableScan: true } : {}),
       ...(opts.errorWording !== undefined ? { errorWording: opts.errorWording } : {}),
+      ...consistencyOptions(opts),
     },
   };
 }
+
+/** commander's parser of `--consistency`. */
+export function consistencyArgument(
+  value: string,
+): Pick<ConsistencySettings, 'mode'> & { windowMs?: number } {
+  try {
+    return parseConsistencySpec(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** commander's parser of `--consistency-seed`. */
+export function consistencySeedArgument(value: string): number {
+  try {
+    return parseConsistencySeed(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** The flags `--consistency` and `--consistency-seed`, as serve and shell take them. */
+export const CONSISTENCY_HELP = {
+  consistency:
+    'eventual: eventually consistent reads may see items as they were up to MS milliseconds ago (default 1000) and GSIs see writes MS late; strong (the default): every read is current',
+  seed: "seed of the stale reads' random delays (default 0): the same seed, the same reads",
+};
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -194,6 +233,12 @@ export function banner(server: SortkeyServer, options: StartServerOptions, studi
   if (options.throttle !== undefined && options.throttle !== 'off') {
     lines.push(
       `  Throttle  ${options.throttle} (${options.throttle === 'strict' ? 'provisioned tables and hot partitions' : 'provisioned tables'})`,
+    );
+  }
+  const consistency = options.engineOptions?.consistency;
+  if (consistency?.mode === 'eventual') {
+    lines.push(
+      `  Reads     eventually consistent ones up to ${consistency.windowMs ?? DEFAULT_EVENTUAL_WINDOW_MS} ms stale, seed ${consistency.seed ?? 0}`,
     );
   }
   if (
@@ -364,6 +409,8 @@ export function register(program: Command): void {
         'simulate throughput limits: off, provisioned (PROVISIONED tables throttle), strict (also per-partition ceilings)',
       ).choices(['off', 'provisioned', 'strict']),
     )
+    .option('--consistency <strong|eventual[:MS]>', CONSISTENCY_HELP.consistency, consistencyArgument)
+    .option('--consistency-seed <n>', CONSISTENCY_HELP.seed, consistencySeedArgument)
     .option('-q, --quiet', 'print only the endpoint URL')
     .option('--verbose', 'log every request: operation, status, milliseconds')
     .option('--shared-db', 'one set of tables for every region (as DynamoDB Local -sharedDb)')

@@ -2,6 +2,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { defaultDatabasePath } from '../defaults.js';
+import { CONSISTENCY_HELP, consistencyArgument, consistencySeedArgument } from './serve.js';
 import type { ShellOptions } from '../shell/index.js';
 
 export function register(program: Command): void {
@@ -48,6 +49,8 @@ export function register(program: Command): void {
         "word the local engine's errors as DynamoDB's new request validation (new, the default) or the old one (old)",
       ).choices(['new', 'old']),
     )
+    .option('--consistency <strong|eventual[:MS]>', CONSISTENCY_HELP.consistency, consistencyArgument)
+    .option('--consistency-seed <n>', CONSISTENCY_HELP.seed, consistencySeedArgument)
     .option('-q, --quiet', 'print results and errors only (no banner, no "Created new database")')
     .addHelpText(
       'after',

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { consistencyOptions } from '../../engine/consistency/settings.js';
+import type { ConsistencySettings } from '../../engine/consistency/settings.js';
 import { defaultDatabasePath } from '../defaults.js';
 import type { Backend } from './backend.js';
 import { defaultHistoryPath, History } from './history.js';
@@ -53,6 +55,10 @@ export interface ShellOptions {
   errorWording?: 'new' | 'old';
   /** false: no pager (`--no-pager`). */
   pager?: boolean;
+  /** `--consistency strong|eventual[:MS]` of the local engine (engine/consistency). */
+  consistency?: Pick<ConsistencySettings, 'mode'> & { windowMs?: number };
+  /** `--consistency-seed N`. */
+  consistencySeed?: number;
 }
 
 /** A command-line mistake: printed without a stack trace, exit status 2. */
@@ -81,7 +87,13 @@ export function backendChoice(
   opts: ShellOptions,
   env: NodeJS.ProcessEnv = process.env,
 ):
-  | { kind: 'local'; path: string; region?: string; errorWording?: 'new' | 'old' }
+  | {
+      kind: 'local';
+      path: string;
+      region?: string;
+      errorWording?: 'new' | 'old';
+      consistency?: Partial<ConsistencySettings>;
+    }
   | { kind: 'remote'; endpoint?: string; region?: string; profile?: string } {
   const local = opts.db !== undefined || opts.inMemory === true;
   // With --db or --in-memory, --region picks the region of the local tables (each region is its
@@ -110,7 +122,15 @@ export function backendChoice(
       ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
     };
   }
-  const wording = opts.errorWording !== undefined ? { errorWording: opts.errorWording } : {};
+  if (remote && (opts.consistency !== undefined || opts.consistencySeed !== undefined)) {
+    throw new ShellUsageError(
+      '--consistency is for a local database (--db, --in-memory); a running sortkey serve takes its own',
+    );
+  }
+  const wording = {
+    ...(opts.errorWording !== undefined ? { errorWording: opts.errorWording } : {}),
+    ...consistencyOptions(opts),
+  };
   if (opts.inMemory) return { kind: 'local', path: ':memory:', ...localRegion, ...wording };
   return { kind: 'local', path: resolve(opts.db ?? defaultDatabasePath(env)), ...localRegion, ...wording };
 }
@@ -144,6 +164,7 @@ export async function openBackend(choice: ReturnType<typeof backendChoice>): Pro
     return LocalBackend.open(choice.path, {
       ...(choice.region !== undefined ? { region: choice.region } : {}),
       ...(choice.errorWording !== undefined ? { errorWording: choice.errorWording } : {}),
+      ...(choice.consistency !== undefined ? { consistency: choice.consistency } : {}),
     });
   // The SDK loads only for remote shells.
   const { RemoteBackend } = await import('./remote-backend.js');
