@@ -14,13 +14,10 @@
 // the endpoint serves every read on the main thread while the mode is on (workers/reads.ts).
 // Writes made by another process sharing the database file are seen at once (no history of them).
 import type { Database } from '../storage/database.js';
-import type { StoredRow, Table, Index } from '../tables/table.js';
-import type { WriteEffect } from '../tables/write.js';
-import { projectForIndex } from '../tables/write.js';
-import { encodeKey, hasKey } from '../tables/schema.js';
+import type { StoredRow, Table } from '../tables/table.js';
+import { encodeKey } from '../tables/schema.js';
 import type { EncodedKey } from '../tables/schema.js';
 import type { Item } from '../types.js';
-import { itemSize } from '../values/size.js';
 import { DEFAULT_EVENTUAL_WINDOW_MS, MAX_TRACKED_VERSIONS } from './settings.js';
 import type { ConsistencySettings } from './settings.js';
 
@@ -64,7 +61,7 @@ function seededRandom(seed: number): () => number {
  */
 export class StaleView {
   private changedRows: Map<string, StoredRow | undefined> | undefined;
-  private readonly sourceRows = new Map<Table | Index, ViewRow[]>();
+  private pastRows: ViewRow[] | undefined;
 
   constructor(
     readonly table: Table,
@@ -101,31 +98,31 @@ export class StaleView {
   }
 
   /**
-   * The rows `source` held at the moment for the keys written since: the items themselves for the
-   * table, their index rows (if they belonged in it) for an index. In no particular order.
+   * The items the table held at the moment under the keys written since (the reader projects them
+   * for an index). In no particular order.
    */
-  rowsOf(source: Table | Index): ViewRow[] {
-    let rows = this.sourceRows.get(source);
-    if (rows) return rows;
-    rows = [];
-    for (const row of this.changed.values()) {
-      if (!row) continue;
-      const item = JSON.parse(row.json) as Item;
-      if (!('kind' in source)) {
-        rows.push({ item, size: row.size });
-      } else if (hasKey(source.key, item)) {
-        const projected = projectForIndex(source, item);
-        rows.push({ item: projected, size: itemSize(projected) });
+  get pastItems(): ViewRow[] {
+    if (!this.pastRows) {
+      this.pastRows = [];
+      for (const row of this.changed.values()) {
+        if (row) this.pastRows.push({ item: JSON.parse(row.json) as Item, size: row.size });
       }
     }
-    this.sourceRows.set(source, rows);
-    return rows;
+    return this.pastRows;
   }
 
   /** Whether a row read from storage belongs to a key written since the moment (the view replaces it). */
   replaces(item: Item): boolean {
     return this.changed.has(keyId(encodeKey(this.table.key, item)));
   }
+}
+
+/** What the history needs of a write (tables/write.ts's WriteEffect, not imported: it is below). */
+export interface RecordedWrite {
+  readonly table: Table;
+  readonly key: EncodedKey;
+  readonly oldItem: Item | undefined;
+  readonly oldSize: number;
 }
 
 export interface ViewRow {
@@ -187,8 +184,8 @@ export class EventualConsistency {
   /** For EngineContext.writeNeedsOldItem: a write must read the version it replaces to record it. */
   readonly readsOldItem = (): boolean => this.active;
 
-  /** The write listener: records the version a write replaced. */
-  readonly onWrite = (effect: WriteEffect): void => {
+  /** The write listener (tables/write.ts's WriteEffect): records the version a write replaced. */
+  readonly onWrite = (effect: RecordedWrite): void => {
     if (!this.active) return;
     // Only a size was read (the mode went on while the write was planned): nothing to record.
     if (effect.oldItem === undefined && effect.oldSize > 0) return;

@@ -4,7 +4,9 @@
 import type { StaleView } from '../consistency/eventual.js';
 import type { EngineContext } from '../context.js';
 import type { Item } from '../types.js';
-import { encodeKey } from './schema.js';
+import { itemSize } from '../values/size.js';
+import { encodeKey, hasKey } from './schema.js';
+import { projectForIndex } from './write.js';
 import type { Index, Table } from './table.js';
 
 export const MAX_PAGE_BYTES = 1024 * 1024;
@@ -193,8 +195,16 @@ function readPageAsOf(
   const maxBytes = options.maxBytes ?? MAX_PAGE_BYTES;
   const sign = options.forward ? 1 : -1;
   const order = (a: RowPosition, b: RowPosition): number => sign * comparePositions(a, b, range.kind);
-  const past = options.view
-    .rowsOf(source)
+  const pastRows: ReadRow[] = [];
+  for (const row of options.view.pastItems) {
+    if (!isIndex) pastRows.push(row);
+    else if (hasKey(source.key, row.item)) {
+      // The index row the item had then (if it belonged in the index).
+      const projected = projectForIndex(source, row.item);
+      pastRows.push({ item: projected, size: itemSize(projected) });
+    }
+  }
+  const past = pastRows
     .map((row) => ({ ...row, position: rowPosition(source, row.item) }))
     .filter((r) => inRange(r.position, range) && (!options.start || order(r.position, options.start) > 0))
     .sort((a, b) => order(a.position, b.position));

@@ -114,6 +114,11 @@ export function backendChoice(
       throw new ShellUsageError(`--endpoint: expected an http:// or https:// URL, not ${opts.endpoint}`);
     }
   }
+  if (remote && (opts.consistency !== undefined || opts.consistencySeed !== undefined)) {
+    throw new ShellUsageError(
+      '--consistency is for a local database (--db, --in-memory); a running sortkey serve takes its own',
+    );
+  }
   if (remote) {
     return {
       kind: 'remote',
@@ -121,11 +126,6 @@ export function backendChoice(
       ...(opts.region !== undefined ? { region: opts.region } : {}),
       ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
     };
-  }
-  if (remote && (opts.consistency !== undefined || opts.consistencySeed !== undefined)) {
-    throw new ShellUsageError(
-      '--consistency is for a local database (--db, --in-memory); a running sortkey serve takes its own',
-    );
   }
   const wording = {
     ...(opts.errorWording !== undefined ? { errorWording: opts.errorWording } : {}),

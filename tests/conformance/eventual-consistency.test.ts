@@ -19,6 +19,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { runStats } from '../../main/cli/stats.js';
 import { hashTable, rawRequest, uniqueTableName, withServer } from './support.js';
 
 const MINUTES = 600_000;
@@ -240,5 +241,33 @@ describe('--consistency eventual with read workers', () => {
     await sortkey(s.url, 'SetConsistency', { Mode: 'strong' });
     assert.equal((await s.client.send(new ScanCommand({ TableName }))).Items?.length, 1);
     assert.equal(counts.served, served + 1, 'with the mode off, the workers serve reads again');
+  });
+});
+
+describe('sortkey stats --consistency', () => {
+  const s = withServer();
+
+  it('switches a running server, and its header says so', async () => {
+    const TableName = await table(s.client);
+    const printed: string[] = [];
+    const log = console.log;
+    console.log = (text: string) => printed.push(text);
+    try {
+      const status = await runStats(TableName, {
+        endpoint: s.url,
+        consistency: { mode: 'eventual', windowMs: 2500 },
+        consistencySeed: 4,
+      });
+      assert.equal(status, 0);
+    } finally {
+      console.log = log;
+    }
+    assert.deepEqual(await sortkey(s.url, 'DescribeConsistency', {}), {
+      Mode: 'eventual',
+      WindowMs: 2500,
+      Seed: 4,
+      TrackedVersions: 0,
+    });
+    assert.match(printed.join('\n'), /reads: eventual, up to 2,500 ms stale/);
   });
 });
