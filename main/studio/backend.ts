@@ -40,6 +40,8 @@ import type {
   TableSummary,
   ThrottleMode,
   ThrottlingState,
+  ConsistencyMode,
+  ConsistencyState,
   WriteResult,
 } from '../../renderer/src/backend/api.js';
 import { parseStatement } from '../../grammar/partiql/index.js';
@@ -716,7 +718,8 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
 
   /** Sortkey's own operations (metrics, throttling, faults, exact EXPLAIN): the embedded engine only. */
   async function sortkey(operation: string, input: unknown): Promise<AnyRecord> {
-    const capability: CapabilityName = /Throttling/.test(operation)
+    // Eventual consistency is a run-time simulation switch of the engine, as throttling is.
+    const capability: CapabilityName = /Throttling|Consistency/.test(operation)
       ? 'throttling'
       : /Faults/.test(operation)
         ? 'faultInjection'
@@ -1247,6 +1250,24 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
       if (!Array.isArray(faults))
         throw new StudioError('ValidationException', 'faults must be a list of rules');
       return (await sortkey('SetFaults', { Faults: faults })) as unknown as { Faults: FaultRule[] };
+    },
+
+    async describeConsistency(): Promise<ConsistencyState> {
+      return (await sortkey('DescribeConsistency', {})) as unknown as ConsistencyState;
+    },
+
+    async setConsistency(args: {
+      mode: ConsistencyMode;
+      windowMs?: number;
+      seed?: number;
+    }): Promise<ConsistencyState> {
+      const a = args as unknown as AnyRecord;
+      const input: AnyRecord = { Mode: requireString(a, 'mode') };
+      const windowMs = optionalNumber(a, 'windowMs');
+      const seed = optionalNumber(a, 'seed');
+      if (windowMs !== undefined) input.WindowMs = windowMs;
+      if (seed !== undefined) input.Seed = seed;
+      return (await sortkey('SetConsistency', input)) as unknown as ConsistencyState;
     },
 
     // ── Index designer ───────────────────────────────────────────────────────────────────────────

@@ -313,6 +313,20 @@ export interface BucketState {
   WriteBurstCapacity: number;
 }
 
+/** strong: every read is current; eventual: eventually consistent reads may be stale (engine/consistency). */
+export type ConsistencyMode = 'strong' | 'eventual';
+
+/** What DescribeConsistency / SetConsistency answer. */
+export interface ConsistencyState {
+  Mode: ConsistencyMode;
+  /** How stale an eventually consistent read may be, and how late GSIs see writes (ms). */
+  WindowMs: number;
+  /** Seed of the stale reads' delays. */
+  Seed: number;
+  /** Item versions kept for stale reads now. */
+  TrackedVersions: number;
+}
+
 export interface ThrottlingState {
   Mode: ThrottleMode;
   Faults: FaultRule[];
@@ -540,6 +554,12 @@ export interface StudioBackend extends WorkbenchBackend {
   describeThrottling(args: { table?: string }): Promise<ThrottlingState>;
   setThrottling(args: { mode: ThrottleMode }): Promise<{ Mode: ThrottleMode }>;
   setFaults(args: { faults: FaultRule[] }): Promise<{ Faults: FaultRule[] }>;
+  describeConsistency(args: Record<string, never>): Promise<ConsistencyState>;
+  setConsistency(args: {
+    mode: ConsistencyMode;
+    windowMs?: number;
+    seed?: number;
+  }): Promise<ConsistencyState>;
   // Index designer
   createIndex(args: CreateIndexRequest): Promise<TableSummary>;
   deleteIndex(args: { table: string; index: string }): Promise<TableSummary>;
@@ -574,6 +594,8 @@ export const BACKEND_METHODS: readonly BackendMethod[] = [
   'describeThrottling',
   'setThrottling',
   'setFaults',
+  'describeConsistency',
+  'setConsistency',
   'createIndex',
   'deleteIndex',
   'planAccess',
