@@ -8,7 +8,7 @@ export const CONSISTENCY_MODES: readonly ConsistencyMode[] = ['strong', 'eventua
 export const DEFAULT_EVENTUAL_WINDOW_MS = 1000;
 /** The longest window accepted (an hour): the history of a busy table must stay small. */
 export const MAX_EVENTUAL_WINDOW_MS = 3_600_000;
-/** Versions kept at most, over all tables; the oldest go first (their reads are then current). */
+/** Versions kept at most, over all tables; the oldest go first (reads then see a later version). */
 export const MAX_TRACKED_VERSIONS = 200_000;
 
 export interface ConsistencySettings {
