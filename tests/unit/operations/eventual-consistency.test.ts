@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import type { Engine } from '../../../engine/engine.js';
 import type { EngineOptions } from '../../../engine/context.js';
 import { assertError, call, createSimpleTable, scratchEngine } from '../../support/engine.js';
+import { prng } from '../../support/prng.js';
 
 const WINDOW = 1000;
 
@@ -319,5 +320,117 @@ describe('Sortkey_20250101.SetConsistency', () => {
       'Seed must be a whole number from 0 on',
     );
     assert.equal(sortkey(e, 'DescribeConsistency', {}).Mode, 'strong');
+  });
+});
+
+describe('eventual consistency: generated histories', () => {
+  // Random puts, updates and deletes of one partition (and its GSI) at random times; after each,
+  // a Query, a Scan and a GSI Query. Each answer must be the partition as it was at one moment of
+  // the window (the table's reads), or exactly `window` ago (the GSI's).
+  it('every stale answer is the table at one moment of the window, in order', () => {
+    const random = prng(2024);
+    const windowMs = 300;
+    const { e, clock } = clocked({ consistency: { mode: 'eventual', windowMs, seed: 99 } });
+    call(e, 'CreateTable', {
+      TableName: 'Things',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'g', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byG',
+          KeySchema: [
+            { AttributeName: 'g', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    /** Every write: when, which sort key, and the value after it (undefined: deleted; g: its index key). */
+    const events: { t: number; sk: string; v: string | undefined; g: string | undefined }[] = [];
+    const snapshot = (t: number): Map<string, { v: string; g: string | undefined }> => {
+      const m = new Map<string, { v: string; g: string | undefined }>();
+      for (const ev of events) {
+        if (ev.t > t) break;
+        if (ev.v === undefined) m.delete(ev.sk);
+        else m.set(ev.sk, { v: ev.v, g: ev.g });
+      }
+      return m;
+    };
+    const text = (rows: [string, string][]) => rows.map(([sk, v]) => `${sk}=${v}`).join(' ');
+    const sks = Array.from({ length: 12 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+    let stale = 0;
+    for (let step = 0; step < 150; step++) {
+      clock.t += Math.floor(random() * 40);
+      const sk = sks[Math.floor(random() * sks.length)]!;
+      const v = `v${step}`;
+      const g = random() < 0.7 ? (random() < 0.5 ? 'A' : 'B') : undefined;
+      if (random() < 0.25) {
+        call(e, 'DeleteItem', { TableName: 'Things', Key: { pk: { S: 'p' }, sk: { S: sk } } });
+        events.push({ t: clock.t, sk, v: undefined, g: undefined });
+      } else {
+        const item = { pk: { S: 'p' }, sk: { S: sk }, v: { S: v }, ...(g ? { g: { S: g } } : {}) };
+        call(e, 'PutItem', { TableName: 'Things', Item: item });
+        events.push({ t: clock.t, sk, v, g });
+      }
+      // The moments a read may see: each write time within the window, and the window's start.
+      const moments = [clock.t - windowMs, ...events.map((x) => x.t).filter((t) => t >= clock.t - windowMs)];
+      const expected = new Set(
+        moments.map((t) =>
+          text([...snapshot(t)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, x.v])),
+        ),
+      );
+      const forward = random() < 0.5;
+      const q = call(e, 'Query', {
+        TableName: 'Things',
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': { S: 'p' } },
+        ScanIndexForward: forward,
+      });
+      const got = (q.Items as { sk: { S: string }; v: { S: string } }[]).map((i): [string, string] => [
+        i.sk.S,
+        i.v.S,
+      ]);
+      if (!forward) got.reverse();
+      assert.ok(expected.has(text(got)), `step ${step}: ${text(got)}`);
+      const current = text(
+        [...snapshot(clock.t)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, x.v]),
+      );
+      if (text(got) !== current) stale++;
+      const scanned = (
+        call(e, 'Scan', { TableName: 'Things' }).Items as { sk: { S: string }; v: { S: string } }[]
+      ).map((i): [string, string] => [i.sk.S, i.v.S]);
+      assert.ok(expected.has(text(scanned)), `step ${step} scan: ${text(scanned)}`);
+      // The GSI: exactly the table `window` ago, partition A, in sort-key order.
+      const lagged = [...snapshot(clock.t - windowMs)]
+        .filter(([, x]) => x.g === 'A')
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, x]): [string, string] => [k, x.v]);
+      const index = call(e, 'Query', {
+        TableName: 'Things',
+        IndexName: 'byG',
+        KeyConditionExpression: 'g = :g',
+        ExpressionAttributeValues: { ':g': { S: 'A' } },
+      }).Items as { sk: { S: string }; v: { S: string } }[];
+      assert.equal(text(index.map((i) => [i.sk.S, i.v.S])), text(lagged), `step ${step} GSI`);
+      // Strongly consistent: the present.
+      const strong = call(e, 'Query', {
+        TableName: 'Things',
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': { S: 'p' } },
+        ConsistentRead: true,
+      }).Items as { sk: { S: string }; v: { S: string } }[];
+      assert.equal(text(strong.map((i) => [i.sk.S, i.v.S])), current);
+    }
+    // The reads were not merely current ones.
+    assert.ok(stale > 20, `${stale} stale answers`);
   });
 });
