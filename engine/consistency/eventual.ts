@@ -15,7 +15,6 @@
 // Writes made by another process sharing the database file are seen at once (no history of them).
 import type { Database } from '../storage/database.js';
 import type { StoredRow, Table } from '../tables/table.js';
-import { encodeKey } from '../tables/schema.js';
 import type { EncodedKey } from '../tables/schema.js';
 import type { Item } from '../types.js';
 import { DEFAULT_EVENTUAL_WINDOW_MS, MAX_TRACKED_VERSIONS } from './settings.js';
@@ -39,8 +38,10 @@ interface KeyHistory {
 type TableHistory = Map<string, KeyHistory>;
 
 /** A key as one string (a map key). */
-export function keyId(key: EncodedKey): string {
-  return `${key.hash}/${key.pk.toString('hex')}/${key.sk.toString('hex')}`;
+export function keyId(key: { readonly pk: Buffer; readonly sk: Buffer }): string {
+  // The partition bytes' length first, so that no two (pk, sk) pairs make the same string; the
+  // hash is left out (it follows from pk). latin1 maps each byte to one character.
+  return `${key.pk.length}:${key.pk.toString('latin1')}${key.sk.toString('latin1')}`;
 }
 
 /** mulberry32: a small, fast generator of numbers in [0, 1), the same sequence for the same seed. */
@@ -111,9 +112,12 @@ export class StaleView {
     return this.pastRows;
   }
 
-  /** Whether a row read from storage belongs to a key written since the moment (the view replaces it). */
-  replaces(item: Item): boolean {
-    return this.changed.has(keyId(encodeKey(this.table.key, item)));
+  /**
+   * Whether a row read from storage belongs to a key written since the moment (the view replaces
+   * it): `pk` and `sk` are the table key's stored bytes (an index row's tpk and tsk).
+   */
+  replaces(pk: Buffer, sk: Buffer): boolean {
+    return this.changed.has(keyId({ pk, sk }));
   }
 }
 

@@ -208,15 +208,20 @@ function readPageAsOf(
     .map((row) => ({ ...row, position: rowPosition(source, row.item) }))
     .filter((r) => inRange(r.position, range) && (!options.start || order(r.position, options.start) > 0))
     .sort((a, b) => order(a.position, b.position));
-  const { sql, params } = readStatement(source, isIndex, range, options.forward, options.start);
-  params.push(-1);
+  const statement = readStatement(source, isIndex, range, options.forward, options.start);
+  // The same statement, with the key columns: positions and key checks without decoding items.
+  const sql = statement.sql.replace(
+    /^SELECT size, item /,
+    `SELECT size, item, h, pk, sk${isIndex ? ', tpk, tsk' : ''} `,
+  );
+  const params = [...statement.params, -1];
   const rows: ReadRow[] = [];
   let bytes = 0;
   let full = false;
   const iterator = ctx
     .prepare(sql)
     .raw()
-    .iterate(...params) as IterableIterator<[number, string]>;
+    .iterate(...params) as IterableIterator<[number, string, number, Buffer, Buffer, Buffer?, Buffer?]>;
   let next = 0;
   /** Adds a row to the page; false once the page is full. */
   const add = (row: ReadRow): boolean => {
@@ -233,10 +238,10 @@ function readPageAsOf(
     return true;
   };
   try {
-    outer: for (const [size, json] of iterator) {
+    outer: for (const [size, json, h, pk, sk, tpk, tsk] of iterator) {
+      if (isIndex ? options.view.replaces(tpk!, tsk!) : options.view.replaces(pk, sk)) continue;
+      const position: RowPosition = isIndex ? { h, pk, sk, tpk: tpk!, tsk: tsk! } : { h, pk, sk };
       const item = JSON.parse(json) as Item;
-      if (options.view.replaces(item)) continue;
-      const position = rowPosition(source, item);
       while (next < past.length && order(past[next]!.position, position) < 0) {
         if (!add(past[next++]!)) break outer;
       }
