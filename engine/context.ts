@@ -7,6 +7,8 @@ import { DEFAULT_NAMESPACE, arnPrefixOf, tableKeyOf } from './tables/table.js';
 import type { Namespace, Table } from './tables/table.js';
 import type { WriteContext, WriteListener } from './tables/write.js';
 import { Database } from './storage/database.js';
+import { EventualConsistency } from './consistency/eventual.js';
+import type { ConsistencySettings } from './consistency/eventual.js';
 import { BackupService } from './backups/backups.js';
 import { ExportService } from './backups/export.js';
 import { PitrService } from './backups/pitr.js';
@@ -113,6 +115,12 @@ export interface EngineOptions {
    * 0, the default: no timer (call `engine.runAutomation()`); `sortkey serve` sets one.
    */
   readonly automationIntervalMs?: number;
+  /**
+   * Eventual consistency on request (engine/consistency): 'strong' (the default) makes every read
+   * current; 'eventual' lets eventually consistent reads see items as they were up to `windowMs`
+   * ago and GSIs see writes `windowMs` late, with delays drawn from `seed`.
+   */
+  readonly consistency?: Partial<ConsistencySettings>;
 }
 
 export class EngineContext implements WriteContext {
@@ -166,6 +174,8 @@ export class EngineContext implements WriteContext {
   readonly replicaFills: ReplicaFills;
   /** The partition maps of every table and GSI (engine/partitions). */
   readonly partitions: PartitionService;
+  /** Eventual consistency on request: the history of recent versions reads may see (engine/consistency). */
+  readonly consistency: EventualConsistency;
 
   constructor(options: EngineOptions) {
     this.db = new Database({ path: options.path });
@@ -205,15 +215,22 @@ export class EngineContext implements WriteContext {
       options.replicationDelayMs ?? DEFAULT_REPLICATION_DELAY_MS,
     );
     this.replicaFills = new ReplicaFills(this);
+    this.consistency = new EventualConsistency(this.now, options.consistency);
     this.writeListeners.push(
       this.streams.onWrite,
       this.ttl.onWrite,
       this.pitr.onWrite,
       this.jobs.onWrite,
       this.replication.onWrite,
+      this.consistency.onWrite,
     );
     // Of these, the ones that look at what a write replaced (point-in-time recovery logs new items only).
-    this.oldItemReaders.push(this.streams.readsOldItem, this.ttl.readsOldItem, this.jobs.readsOldItem);
+    this.oldItemReaders.push(
+      this.streams.readsOldItem,
+      this.ttl.readsOldItem,
+      this.jobs.readsOldItem,
+      this.consistency.readsOldItem,
+    );
     this.syncFeatures();
     // An import killed half-way committed some of its chunks: its journal writes them back.
     this.recoverImports();

@@ -2,6 +2,7 @@
 // fails on its own; failures come back in order as per-statement errors.
 import type { Statement } from '../../grammar/partiql/index.js';
 import { CapacityMeter, readUnits } from '../capacity.js';
+import { readRow } from '../consistency/eventual.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
 import { projectItem } from '../expressions/index.js';
@@ -95,8 +96,10 @@ export function batchExecuteStatement(
         }
         return ctx.db.snapshot(() => {
           const table = plan.target.table;
-          const row = table.getRow(ctx.db, encodeKey(table.key, itemKey));
-          meter.read(table, readUnits(row?.size ?? 0, request.ConsistentRead === true));
+          const consistent = request.ConsistentRead === true;
+          const view = ctx.consistency.view(table, consistent);
+          const row = readRow(ctx.db, table, encodeKey(table.key, itemKey), view);
+          meter.read(table, readUnits(row?.size ?? 0, consistent));
           const out: Response = { TableName: table.name };
           if (row) {
             const item = JSON.parse(row.json) as Item;

@@ -1,6 +1,7 @@
 // BatchGetItem: up to 100 items from one or more tables; what does not fit in 16 MB comes back as
 // UnprocessedKeys. Values are checked in the current layer (values/layer.ts), their errors bare.
 import { CapacityMeter, readUnits } from '../capacity.js';
+import { readRow } from '../consistency/eventual.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, validation } from '../errors.js';
 import { projectItem } from '../expressions/index.js';
@@ -113,6 +114,7 @@ export function batchGetItem(
     let bytes = 0;
     for (const plan of plans) {
       const items: Item[] = (responses[plan.name] = []);
+      const view = ctx.consistency.view(plan.table, plan.consistent);
       for (const k of plan.keys) {
         if (bytes >= MAX_RESPONSE_BYTES) {
           const u = (unprocessed[plan.name] ??= {
@@ -122,7 +124,7 @@ export function batchGetItem(
           u.Keys!.push(k.keyValues);
           continue;
         }
-        const row = plan.table.getRow(ctx.db, k.key);
+        const row = readRow(ctx.db, plan.table, k.key, view);
         meter.read(plan.table, readUnits(row?.size ?? 0, plan.consistent));
         if (!row) continue;
         bytes += row.size;

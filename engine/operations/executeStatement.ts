@@ -1,6 +1,7 @@
 // ExecuteStatement: one PartiQL statement. SELECTs run as Query or Scan pages (NextToken, Limit
 // counting evaluated items); INSERT/UPDATE/DELETE run as single-item writes.
 import { CapacityMeter, readUnits } from '../capacity.js';
+import { readRow } from '../consistency/eventual.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, validation } from '../errors.js';
 import { evaluateCondition, projectItem } from '../expressions/index.js';
@@ -54,8 +55,10 @@ export function executeStatement(
       // as the one-row Query page, without the page machinery). One SELECT of one row needs no
       // snapshot transaction around it.
       const table = plan.target.table;
-      const row = table.getRow(ctx.db, encodeKey(table.key, plan.itemKey));
-      meter.read(table, readUnits(row?.size ?? 0, raw.ConsistentRead === true));
+      const consistent = raw.ConsistentRead === true;
+      const view = ctx.consistency.view(table, consistent);
+      const row = readRow(ctx.db, table, encodeKey(table.key, plan.itemKey), view);
+      meter.read(table, readUnits(row?.size ?? 0, consistent));
       const items: Item[] = [];
       if (row) {
         const item = JSON.parse(row.json) as Item;

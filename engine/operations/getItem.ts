@@ -3,6 +3,7 @@
 import { CapacityMeter, readUnits } from '../capacity.js';
 import type { ConsumedCapacity } from '../capacity.js';
 import type { EngineContext } from '../context.js';
+import { readRow } from '../consistency/eventual.js';
 import { ConstraintErrors } from '../errors.js';
 import { projectItem } from '../expressions/index.js';
 import type { Path } from '../expressions/ir.js';
@@ -46,9 +47,11 @@ function find(ctx: EngineContext, input: Wire<Sdk.GetItemInput>): Found {
 
   const table = ctx.table(tableNameOf(input.TableName!));
   checkKey(table.key, keyValues);
-  const row = table.getRow(ctx.db, encodeKey(table.key, keyValues));
+  const consistent = raw.ConsistentRead === true;
+  const view = ctx.consistency.view(table, consistent);
+  const row = readRow(ctx.db, table, encodeKey(table.key, keyValues), view);
   const meter = new CapacityMeter();
-  meter.read(table, readUnits(row?.size ?? 0, raw.ConsistentRead === true));
+  meter.read(table, readUnits(row?.size ?? 0, consistent));
   return { row, projection, capacity: meter.one(table.name, input.ReturnConsumedCapacity) };
 }
 

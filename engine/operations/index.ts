@@ -46,6 +46,7 @@ import { describeThrottling, setThrottling } from './setThrottling.js';
 import { setFaults } from './setFaults.js';
 import { deleteScalingPolicy, describeScalingPolicies, putScalingPolicy } from './scalingPolicies.js';
 import { deleteAlarms, describeAlarmHistory, describeAlarms, putMetricAlarm } from './alarms.js';
+import { describeConsistency, setConsistency } from './setConsistency.js';
 import { checkRequestTypes } from './requestTypes.js';
 import { deleteResourcePolicy } from './deleteResourcePolicy.js';
 import { getResourcePolicy } from './getResourcePolicy.js';
@@ -145,4 +146,7 @@ export const sortkeyOperations: Record<string, Operation> = {
   DescribeAlarms: describeAlarms,
   DeleteAlarms: deleteAlarms,
   DescribeAlarmHistory: describeAlarmHistory,
+  // Eventual consistency on request (engine/consistency).
+  SetConsistency: setConsistency,
+  DescribeConsistency: describeConsistency,
 };

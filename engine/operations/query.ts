@@ -266,13 +266,15 @@ export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk
 
   const consistent = raw.ConsistentRead === true;
   return ctx.db.snapshot(() => {
+    const view = ctx.consistency.view(table, consistent, target.index?.kind === 'GSI');
     const page = readPage(ctx, target.index ?? table, range, {
       forward: raw.ScanIndexForward !== false,
       // A null Limit is an absent one, as DynamoDB's deserializer reads it.
       limit: input.Limit ?? undefined,
       start,
+      view,
     });
-    const { result, extraTableBytes } = finishPage(ctx, target, page, filter, select, projection);
+    const { result, extraTableBytes } = finishPage(ctx, target, page, filter, select, projection, view);
     const meter = new CapacityMeter();
     pageCapacity(target, page.bytes, extraTableBytes, consistent, meter);
     const out: Wire<Sdk.QueryOutput> = result;

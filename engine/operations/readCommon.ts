@@ -2,6 +2,8 @@
 // projection rules, start keys, and turning a page of rows into DynamoDB's response.
 import { readUnits } from '../capacity.js';
 import type { CapacityMeter } from '../capacity.js';
+import { readRow } from '../consistency/eventual.js';
+import type { StaleView } from '../consistency/eventual.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, invalidParameter, validation } from '../errors.js';
 import type { Condition, Path } from '../expressions/ir.js';
@@ -249,6 +251,8 @@ export function finishPage(
   filter: Condition | undefined,
   select: Select,
   projection: Path[] | undefined,
+  /** The read's view of the past (eventual consistency), which the reach back uses too. */
+  view?: StaleView,
 ): { result: ReadResult; extraTableBytes: number } {
   const items: Item[] = [];
   let extraTableBytes = 0;
@@ -259,7 +263,7 @@ export function finishPage(
   for (const row of page.rows) {
     let item = row.item;
     if (reachBack) {
-      const base = target.table.getRow(ctx.db, encodeKey(target.table.key, row.item));
+      const base = readRow(ctx.db, target.table, encodeKey(target.table.key, row.item), view);
       if (base) {
         item = JSON.parse(base.json) as Item;
         extraTableBytes += base.size;

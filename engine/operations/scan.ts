@@ -97,14 +97,15 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
 
   const consistent = raw.ConsistentRead === true;
   return ctx.db.snapshot(() => {
+    const view = ctx.consistency.view(table, consistent, target.index?.kind === 'GSI');
     const page = readPage(
       ctx,
       target.index ?? table,
       { kind: 'hashes', ...segments },
       // A null Limit is an absent one, as DynamoDB's deserializer reads it.
-      { forward: true, limit: input.Limit ?? undefined, start },
+      { forward: true, limit: input.Limit ?? undefined, start, view },
     );
-    const { result, extraTableBytes } = finishPage(ctx, target, page, filter, select, projection);
+    const { result, extraTableBytes } = finishPage(ctx, target, page, filter, select, projection, view);
     // The page read the hash range from its start to its last row (or its segment's end).
     const end = startPosition(target, result.LastEvaluatedKey)?.h ?? segments.to - 1;
     const touched = partitionsBetween(partitionCount(ctx, target), start?.h ?? segments.from, end);

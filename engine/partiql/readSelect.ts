@@ -105,6 +105,8 @@ export function runSelect(
   // `pk IN []` pins no partition at all: nothing to read.
   if (partitions?.length === 0) return { Items: items };
   return ctx.db.snapshot(() => {
+    // One moment for every page of the statement's partitions.
+    const view = ctx.consistency.view(target.table, options.consistent, target.index?.kind === 'GSI');
     for (;;) {
       const range = partitions
         ? keyRange(target.key, [
@@ -116,14 +118,22 @@ export function runSelect(
             ...plan.sortTerms,
           ])
         : { kind: 'hashes' as const, from: 0, to: HASH_SPACE };
-      const page = readPage(ctx, source, range, { forward: plan.forward, limit: remaining, start });
+      const page = readPage(ctx, source, range, { forward: plan.forward, limit: remaining, start, view });
       // SELECT * on an LSI reaches back to the table for attributes the index does not hold.
       const select = plan.projection
         ? 'SPECIFIC_ATTRIBUTES'
         : target.index?.kind === 'GSI'
           ? 'ALL_PROJECTED_ATTRIBUTES'
           : 'ALL_ATTRIBUTES';
-      const { result, extraTableBytes } = finishPage(ctx, target, page, plan.filter, select, plan.projection);
+      const { result, extraTableBytes } = finishPage(
+        ctx,
+        target,
+        page,
+        plan.filter,
+        select,
+        plan.projection,
+        view,
+      );
       // A scan is charged as Scan is: at least one unit per partition its page touched.
       const touched = partitions
         ? 1

@@ -1,9 +1,12 @@
 // Ordered reads of an item table or index table, in the pages DynamoDB returns: Query reads one
 // partition in sort-key order, Scan reads a range of partition hashes in storage order. A page ends
 // at Limit evaluated items or once 1 MB has been read, whichever comes first.
+import type { StaleView } from '../consistency/eventual.js';
 import type { EngineContext } from '../context.js';
 import type { Item } from '../types.js';
-import { encodeKey } from './schema.js';
+import { itemSize } from '../values/size.js';
+import { encodeKey, hasKey } from './schema.js';
+import { projectForIndex } from './write.js';
 import type { Index, Table } from './table.js';
 
 export const MAX_PAGE_BYTES = 1024 * 1024;
@@ -134,8 +137,16 @@ export function readPage(
   ctx: EngineContext,
   source: Table | Index,
   range: ReadRange,
-  options: { forward: boolean; limit?: number; start?: RowPosition; maxBytes?: number },
+  options: {
+    forward: boolean;
+    limit?: number;
+    start?: RowPosition;
+    maxBytes?: number;
+    /** An eventually consistent read's view of the past (engine/consistency): read as it was then. */
+    view?: StaleView | undefined;
+  },
 ): Page {
+  if (options.view?.anyChanged) return readPageAsOf(ctx, source, range, { ...options, view: options.view });
   const isIndex = 'kind' in source && (source.kind === 'GSI' || source.kind === 'LSI');
   const maxBytes = options.maxBytes ?? MAX_PAGE_BYTES;
   const { sql, params } = readStatement(source, isIndex, range, options.forward, options.start);
@@ -167,6 +178,110 @@ export function readPage(
     iterator.return?.();
   }
   return full ? { rows, bytes, last: rowPosition(source, rows[rows.length - 1]!.item) } : { rows, bytes };
+}
+
+/**
+ * readPage as the table was at `view.moment`: the stored rows of keys written since are skipped,
+ * and the rows those keys held then (in `range`, after `start`) are merged in, in read order.
+ * Only while eventual consistency is on, and only for tables written within its window.
+ */
+function readPageAsOf(
+  ctx: EngineContext,
+  source: Table | Index,
+  range: ReadRange,
+  options: { forward: boolean; limit?: number; start?: RowPosition; maxBytes?: number; view: StaleView },
+): Page {
+  const isIndex = 'kind' in source;
+  const maxBytes = options.maxBytes ?? MAX_PAGE_BYTES;
+  const sign = options.forward ? 1 : -1;
+  const order = (a: RowPosition, b: RowPosition): number => sign * comparePositions(a, b, range.kind);
+  const pastRows: ReadRow[] = [];
+  for (const row of options.view.pastItems) {
+    if (!isIndex) pastRows.push(row);
+    else if (hasKey(source.key, row.item)) {
+      // The index row the item had then (if it belonged in the index).
+      const projected = projectForIndex(source, row.item);
+      pastRows.push({ item: projected, size: itemSize(projected) });
+    }
+  }
+  const past = pastRows
+    .map((row) => ({ ...row, position: rowPosition(source, row.item) }))
+    .filter((r) => inRange(r.position, range) && (!options.start || order(r.position, options.start) > 0))
+    .sort((a, b) => order(a.position, b.position));
+  const statement = readStatement(source, isIndex, range, options.forward, options.start);
+  // The same statement, with the key columns: positions and key checks without decoding items.
+  const sql = statement.sql.replace(
+    /^SELECT size, item /,
+    `SELECT size, item, h, pk, sk${isIndex ? ', tpk, tsk' : ''} `,
+  );
+  const params = [...statement.params, -1];
+  const rows: ReadRow[] = [];
+  let bytes = 0;
+  let full = false;
+  const iterator = ctx
+    .prepare(sql)
+    .raw()
+    .iterate(...params) as IterableIterator<[number, string, number, Buffer, Buffer, Buffer?, Buffer?]>;
+  let next = 0;
+  /** Adds a row to the page; false once the page is full. */
+  const add = (row: ReadRow): boolean => {
+    if (rows.length > 0 && bytes + row.size > maxBytes) {
+      full = true;
+      return false;
+    }
+    rows.push(row);
+    bytes += row.size;
+    if ((options.limit !== undefined && rows.length >= options.limit) || bytes >= maxBytes) {
+      full = true;
+      return false;
+    }
+    return true;
+  };
+  try {
+    outer: for (const [size, json, h, pk, sk, tpk, tsk] of iterator) {
+      if (isIndex ? options.view.replaces(tpk!, tsk!) : options.view.replaces(pk, sk)) continue;
+      const position: RowPosition = isIndex ? { h, pk, sk, tpk: tpk!, tsk: tsk! } : { h, pk, sk };
+      const item = JSON.parse(json) as Item;
+      while (next < past.length && order(past[next]!.position, position) < 0) {
+        if (!add(past[next++]!)) break outer;
+      }
+      if (!add({ item, size })) break;
+    }
+    while (!full && next < past.length) add(past[next++]!);
+  } finally {
+    iterator.return?.();
+  }
+  // A page that is full exactly at the last row there is still says where the next one starts,
+  // as readPage's does (the next page is then empty).
+  return full ? { rows, bytes, last: rowPosition(source, rows[rows.length - 1]!.item) } : { rows, bytes };
+}
+
+/** Compares two row positions in storage order (within one partition for a partition range). */
+function comparePositions(a: RowPosition, b: RowPosition, kind: ReadRange['kind']): number {
+  if (kind === 'hashes') {
+    if (a.h !== b.h) return a.h < b.h ? -1 : 1;
+    const c = Buffer.compare(a.pk, b.pk);
+    if (c !== 0) return c;
+  }
+  return (
+    Buffer.compare(a.sk, b.sk) ||
+    (a.tpk && b.tpk ? Buffer.compare(a.tpk, b.tpk) : 0) ||
+    (a.tsk && b.tsk ? Buffer.compare(a.tsk, b.tsk) : 0)
+  );
+}
+
+function inRange(p: RowPosition, range: ReadRange): boolean {
+  if (range.kind === 'hashes') return p.h >= range.from && p.h < range.to;
+  if (p.h !== range.h || !p.pk.equals(range.pk)) return false;
+  if (range.lower) {
+    const c = Buffer.compare(p.sk, range.lower.value);
+    if (c < 0 || (c === 0 && !range.lower.inclusive)) return false;
+  }
+  if (range.upper) {
+    const c = Buffer.compare(p.sk, range.upper.value);
+    if (c > 0 || (c === 0 && !range.upper.inclusive)) return false;
+  }
+  return true;
 }
 
 /**

@@ -5,6 +5,7 @@
 // handed the request over is visible, and the whole read sees one snapshot, as on the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { setCapacitySink } from '../capacity.js';
+import { EventualConsistency } from '../consistency/eventual.js';
 import type { CapacitySink } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { DynamoError, tableNotFound } from '../errors.js';
@@ -39,6 +40,8 @@ class ReadContext {
   readonly wording: Wording;
   denyFullTableScan = false;
   readonly now = Date.now;
+  /** Always off here: the endpoint keeps reads on the main thread while eventual consistency is on. */
+  readonly consistency = new EventualConsistency(Date.now);
   catalogVersion = -1;
 
   constructor(data: ReaderData) {

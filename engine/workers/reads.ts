@@ -44,7 +44,11 @@ export class WorkerReads {
     // Fault rules and throttling decide before an operation runs, with state only the main thread
     // holds, and may stop it half-way: such requests are served here, one at a time, as always.
     const usage = this.engine.ctx.usage;
-    return !usage.faults.any && !usage.throttler.active && this.pool.ready;
+    // So is every read while eventual consistency is on: the history of recent versions that
+    // eventually consistent reads may see is in the main thread's memory (engine/consistency).
+    return (
+      !usage.faults.any && !usage.throttler.active && !this.engine.ctx.consistency.active && this.pool.ready
+    );
   }
 
   /**

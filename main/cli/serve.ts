@@ -4,6 +4,13 @@ import { InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pc from 'picocolors';
+import {
+  consistencyOptions,
+  DEFAULT_EVENTUAL_WINDOW_MS,
+  parseConsistencySeed,
+  parseConsistencySpec,
+} from '../../engine/consistency/settings.js';
+import type { ConsistencySettings } from '../../engine/consistency/settings.js';
 import { defaultDatabasePath } from '../defaults.js';
 import type { SortkeyServer, StartServerOptions } from '../server/index.js';
 import type { AlarmStateChange } from '../../engine/index.js';
@@ -69,6 +76,10 @@ export interface ServeCliOptions {
   scalingSpeed?: number;
   /** `--alarm-exec CMD`: a command run on every alarm state change (main/server/alarm-exec.ts). */
   alarmExec?: string;
+  /** `--consistency strong|eventual[:MS]`: eventual consistency on request (engine/consistency). */
+  consistency?: Pick<ConsistencySettings, 'mode'> & { windowMs?: number };
+  /** `--consistency-seed N`: the seed of the stale reads' delays. */
+  consistencySeed?: number;
 }
 
 /** A user mistake in the command line: printed without a stack trace, exit code 2. */
@@ -169,6 +180,7 @@ export function serveOptionsFromCli(
       ...(opts.scalingSpeed !== undefined ? { scalingSpeed: opts.scalingSpeed } : {}),
       // The scaler and the alarm evaluator look for due work a few times a second.
       automationIntervalMs: AUTOMATION_INTERVAL_MS,
+      ...consistencyOptions(opts),
     },
   };
 }
@@ -190,6 +202,33 @@ function parseScalingSpeed(value: string): number {
     );
   return n;
 }
+
+/** commander's parser of `--consistency`. */
+export function consistencyArgument(
+  value: string,
+): Pick<ConsistencySettings, 'mode'> & { windowMs?: number } {
+  try {
+    return parseConsistencySpec(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** commander's parser of `--consistency-seed`. */
+export function consistencySeedArgument(value: string): number {
+  try {
+    return parseConsistencySeed(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** The flags `--consistency` and `--consistency-seed`, as serve and shell take them. */
+export const CONSISTENCY_HELP = {
+  consistency:
+    'eventual: eventually consistent reads may see items as they were up to MS milliseconds ago (default 1000) and GSIs see writes MS late; strong (the default): every read is current',
+  seed: "seed of the stale reads' random delays (default 0): the same seed, the same reads",
+};
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -241,6 +280,12 @@ export function banner(server: SortkeyServer, options: StartServerOptions, studi
   const speed = options.engineOptions?.scalingSpeed;
   if (speed !== undefined && speed !== 1) {
     lines.push(`  Scaling   auto scaling ×${speed} (a scaled minute every ${60 / speed} s)`);
+  }
+  const consistency = options.engineOptions?.consistency;
+  if (consistency?.mode === 'eventual') {
+    lines.push(
+      `  Reads     eventually consistent ones up to ${consistency.windowMs ?? DEFAULT_EVENTUAL_WINDOW_MS} ms stale, seed ${consistency.seed ?? 0}`,
+    );
   }
   if (
     options.host !== undefined &&
@@ -433,6 +478,8 @@ export function register(program: Command): void {
       '--alarm-exec <command>',
       'run this command (no shell) on every alarm state change; SORTKEY_ALARM_* variables describe it',
     )
+    .option('--consistency <strong|eventual[:MS]>', CONSISTENCY_HELP.consistency, consistencyArgument)
+    .option('--consistency-seed <n>', CONSISTENCY_HELP.seed, consistencySeedArgument)
     .option('-q, --quiet', 'print only the endpoint URL')
     .option('--verbose', 'log every request: operation, status, milliseconds')
     .option('--shared-db', 'one set of tables for every region (as DynamoDB Local -sharedDb)')

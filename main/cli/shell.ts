@@ -2,6 +2,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { defaultDatabasePath } from '../defaults.js';
+import { CONSISTENCY_HELP, consistencyArgument, consistencySeedArgument } from './serve.js';
 import type { ShellOptions } from '../shell/index.js';
 
 export function register(program: Command): void {
@@ -52,6 +53,8 @@ export function register(program: Command): void {
       '--replication-delay <ms>',
       "with --db/--in-memory: how long global table replicas take to receive each other's writes (default 100)",
     )
+    .option('--consistency <strong|eventual[:MS]>', CONSISTENCY_HELP.consistency, consistencyArgument)
+    .option('--consistency-seed <n>', CONSISTENCY_HELP.seed, consistencySeedArgument)
     .option('-q, --quiet', 'print results and errors only (no banner, no "Created new database")')
     .addHelpText(
       'after',

@@ -12,6 +12,7 @@ import { defaultDatabasePath } from '../defaults.js';
 import { authorizationHeader, toAmzDate } from '../server/sigv4.js';
 import { DEFAULT_REGION } from '../server/config.js';
 import { prepareLocalDatabase } from './database.js';
+import { consistencyArgument, consistencySeedArgument } from './serve.js';
 
 export interface StatsCliOptions {
   db?: string;
@@ -29,6 +30,10 @@ export interface StatsCliOptions {
   color?: boolean;
   /** Show the partition map (Sortkey_20250101.DescribePartitions) instead of the metrics. */
   partitions?: boolean;
+  /** `--consistency strong|eventual[:MS]`: switches the endpoint's consistency first (engine/consistency). */
+  consistency?: { mode: 'strong' | 'eventual'; windowMs?: number };
+  /** `--consistency-seed N`, with `--consistency`. */
+  consistencySeed?: number;
 }
 
 /** Calls one operation: a DynamoDB one (`DynamoDB_20120810`) or one of Sortkey's own. */
@@ -71,6 +76,8 @@ export interface StatsSnapshot {
     TableSizeBytes?: number;
   };
   readonly ThrottleMode: string | undefined;
+  /** The endpoint's consistency (DescribeConsistency), when it has one to tell. */
+  readonly Consistency?: { Mode: string; WindowMs: number; Seed: number };
   readonly Metrics: Metrics;
   /** One datapoint over the whole range (per-operation latency and totals). */
   readonly Summary: Metrics;
@@ -132,12 +139,19 @@ export async function fetchStats(
   } catch {
     // Alarms are an extra too.
   }
+  let consistency: StatsSnapshot['Consistency'];
+  try {
+    consistency = (await call('Sortkey_20250101', 'DescribeConsistency', {})) as StatsSnapshot['Consistency'];
+  } catch {
+    // An endpoint without it (an older sortkey serve) is always strongly consistent.
+  }
   return {
     TableName: table,
     ...(options.index ? { IndexName: options.index } : {}),
     ...(alarms !== undefined ? { Alarms: alarms } : {}),
     Table: described.Table,
     ThrottleMode: mode,
+    ...(consistency ? { Consistency: consistency } : {}),
     Metrics: metrics,
     Summary: summary,
     MostAccessed: hot.MostAccessed,
@@ -191,7 +205,10 @@ export function renderStats(s: StatsSnapshot, color = false): string {
       : `provisioned ${tp?.ReadCapacityUnits ?? 0} RCU / ${tp?.WriteCapacityUnits ?? 0} WCU`;
   lines.push(
     `${c.bold(what)} ${c.dim('—')} ${capacity}, ${fmt(s.Table.ItemCount ?? 0, 0)} items, ${fmt(s.Table.TableSizeBytes ?? 0, 0)} bytes` +
-      (s.ThrottleMode ? `  ${c.dim('throttling:')} ${s.ThrottleMode}` : ''),
+      (s.ThrottleMode ? `  ${c.dim('throttling:')} ${s.ThrottleMode}` : '') +
+      (s.Consistency?.Mode === 'eventual'
+        ? `  ${c.dim('reads:')} ${c.yellow(`eventual, up to ${fmt(s.Consistency.WindowMs, 0)} ms stale`)}`
+        : ''),
   );
   lines.push('');
   const m = s.Metrics;
@@ -470,8 +487,25 @@ export async function runStats(table: string, opts: StatsCliOptions): Promise<nu
     );
     return 2;
   }
+  if ((opts.consistency !== undefined || opts.consistencySeed !== undefined) && opts.endpoint === undefined) {
+    console.error('sortkey stats: --consistency switches a running sortkey serve: give its --endpoint');
+    return 2;
+  }
   if (opts.endpoint !== undefined) {
     call = httpCall(opts.endpoint, opts.region ?? DEFAULT_REGION);
+    if (opts.consistency !== undefined || opts.consistencySeed !== undefined) {
+      try {
+        const now = (await call('Sortkey_20250101', 'DescribeConsistency', {})) as { Mode: string };
+        await call('Sortkey_20250101', 'SetConsistency', {
+          Mode: opts.consistency?.mode ?? now.Mode,
+          ...(opts.consistency?.windowMs !== undefined ? { WindowMs: opts.consistency.windowMs } : {}),
+          ...(opts.consistencySeed !== undefined ? { Seed: opts.consistencySeed } : {}),
+        });
+      } catch (e) {
+        console.error(`sortkey stats: ${(e as Error).message}`);
+        return 1;
+      }
+    }
   } else {
     let path: string;
     try {
@@ -561,6 +595,16 @@ export function register(program: Command): void {
     .option('--partitions', "the table's (or index's) partition map: hash ranges, size, heat, splits")
     .option('--json', 'print the metrics as JSON')
     .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .option(
+      '--consistency <strong|eventual[:MS]>',
+      "with --endpoint: switch the server's reads first (eventual: up to MS ms stale, GSIs MS late)",
+      consistencyArgument,
+    )
+    .option(
+      '--consistency-seed <n>',
+      'with --consistency: the seed of the stale reads',
+      consistencySeedArgument,
+    )
     .addHelpText(
       'after',
       `
@@ -568,7 +612,9 @@ Examples:
   sortkey stats Orders --endpoint http://127.0.0.1:8000 --watch
   sortkey stats Orders --endpoint http://127.0.0.1:8000 --index byCustomer --range 600 --period 30
   sortkey stats Orders --db ./data/sortkey.sqlite --range 3600
-  sortkey stats Orders --endpoint http://127.0.0.1:8000 --partitions --watch`,
+  sortkey stats Orders --endpoint http://127.0.0.1:8000 --partitions --watch
+
+  sortkey stats Orders --endpoint http://127.0.0.1:8000 --consistency eventual:2000 --watch`,
     )
     .action(async (table: string, opts: StatsCliOptions) => {
       process.exitCode = await runStats(table, opts);

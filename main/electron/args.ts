@@ -1,4 +1,6 @@
 // The desktop app's own command-line flags (Electron's and Chromium's are left alone).
+import { parseConsistencySeed, parseConsistencySpec } from '../../engine/consistency/settings.js';
+import type { ConsistencySettings } from '../../engine/consistency/settings.js';
 import { defaultDatabasePath } from '../defaults.js';
 
 export interface DesktopOptions {
@@ -7,6 +9,8 @@ export interface DesktopOptions {
   region: string;
   /** `--error-wording new|old` (engine/wording.ts); anything else is ignored. */
   errorWording?: 'new' | 'old';
+  /** `--consistency strong|eventual[:MS]` and `--consistency-seed N`, as `sortkey serve` takes them. */
+  consistency?: Partial<ConsistencySettings>;
 }
 
 /** Reads the app's own flags (Electron and Chromium flags are left alone). */
@@ -18,6 +22,7 @@ export function parseDesktopArgs(
   let endpointPort: number | null = 8000;
   let region = env.SORTKEY_REGION ?? 'us-east-1';
   let errorWording: 'new' | 'old' | undefined;
+  let consistency: Partial<ConsistencySettings> | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string | undefined => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i]);
@@ -31,9 +36,28 @@ export function parseDesktopArgs(
     else if (a === '--error-wording' || a.startsWith('--error-wording=')) {
       const w = value();
       if (w === 'new' || w === 'old') errorWording = w;
+    } else if (a === '--consistency' || a.startsWith('--consistency=')) {
+      // As with the other flags, a value that is not understood is ignored.
+      try {
+        consistency = { ...consistency, ...parseConsistencySpec(value() ?? '') };
+      } catch {
+        /* ignored */
+      }
+    } else if (a === '--consistency-seed' || a.startsWith('--consistency-seed=')) {
+      try {
+        consistency = { ...consistency, seed: parseConsistencySeed(value() ?? '') };
+      } catch {
+        /* ignored */
+      }
     }
   }
-  return { db, endpointPort, region, ...(errorWording !== undefined ? { errorWording } : {}) };
+  return {
+    db,
+    endpointPort,
+    region,
+    ...(errorWording !== undefined ? { errorWording } : {}),
+    ...(consistency !== undefined ? { consistency } : {}),
+  };
 }
 
 /**

@@ -11,6 +11,7 @@
 //                { kind: 'result', id, ok: false, error: { type, message } }   { kind: 'closed' }
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
+import type { ConsistencySettings } from '../../engine/consistency/settings.js';
 import { ensureDatabaseDir } from '../defaults.js';
 import type { EngineLike, SortkeyServer } from '../server/index.js';
 import { createStudioBackend, invokeBackend, toErrorShape } from '../studio/backend.js';
@@ -23,6 +24,8 @@ export interface EngineHostOptions {
   region: string;
   /** `--error-wording`: DynamoDB's new (default) or old request-validation messages. */
   errorWording?: 'new' | 'old';
+  /** `--consistency`, `--consistency-seed`: eventual consistency on request (engine/consistency). */
+  consistency?: Partial<ConsistencySettings>;
   /** Port of the DynamoDB endpoint on 127.0.0.1 (0: any free port), or null for none. */
   endpointPort: number | null;
   version: string;
@@ -64,6 +67,7 @@ export async function runEngineHost(port: MessagePort, options: EngineHostOption
       path: options.db,
       region: options.region,
       ...(options.errorWording !== undefined ? { errorWording: options.errorWording } : {}),
+      ...(options.consistency !== undefined ? { consistency: options.consistency } : {}),
     });
   } catch (e) {
     post({ kind: 'failed', message: openFailure(e) });

@@ -92,6 +92,7 @@ async function openEngine(): Promise<void> {
     db: options.db,
     region: options.region,
     ...(options.errorWording !== undefined ? { errorWording: options.errorWording } : {}),
+    ...(options.consistency !== undefined ? { consistency: options.consistency } : {}),
     endpointPort: options.endpointPort,
     version: packageVersion(),
   });

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { consistencyOptions } from '../../engine/consistency/settings.js';
+import type { ConsistencySettings } from '../../engine/consistency/settings.js';
 import { defaultDatabasePath } from '../defaults.js';
 import type { Backend } from './backend.js';
 import { defaultHistoryPath, History } from './history.js';
@@ -55,6 +57,10 @@ export interface ShellOptions {
   replicationDelay?: string;
   /** false: no pager (`--no-pager`). */
   pager?: boolean;
+  /** `--consistency strong|eventual[:MS]` of the local engine (engine/consistency). */
+  consistency?: Pick<ConsistencySettings, 'mode'> & { windowMs?: number };
+  /** `--consistency-seed N`. */
+  consistencySeed?: number;
 }
 
 /** A command-line mistake: printed without a stack trace, exit status 2. */
@@ -89,6 +95,7 @@ export function backendChoice(
       region?: string;
       errorWording?: 'new' | 'old';
       replicationDelayMs?: number;
+      consistency?: Partial<ConsistencySettings>;
     }
   | { kind: 'remote'; endpoint?: string; region?: string; profile?: string } {
   const local = opts.db !== undefined || opts.inMemory === true;
@@ -110,6 +117,11 @@ export function backendChoice(
       throw new ShellUsageError(`--endpoint: expected an http:// or https:// URL, not ${opts.endpoint}`);
     }
   }
+  if (remote && (opts.consistency !== undefined || opts.consistencySeed !== undefined)) {
+    throw new ShellUsageError(
+      '--consistency is for a local database (--db, --in-memory); a running sortkey serve takes its own',
+    );
+  }
   if (remote) {
     return {
       kind: 'remote',
@@ -126,6 +138,7 @@ export function backendChoice(
   const wording = {
     ...(opts.errorWording !== undefined ? { errorWording: opts.errorWording } : {}),
     ...(opts.replicationDelay !== undefined ? { replicationDelayMs: Number(opts.replicationDelay) } : {}),
+    ...consistencyOptions(opts),
   };
   if (opts.inMemory) return { kind: 'local', path: ':memory:', ...localRegion, ...wording };
   return { kind: 'local', path: resolve(opts.db ?? defaultDatabasePath(env)), ...localRegion, ...wording };
@@ -161,6 +174,7 @@ export async function openBackend(choice: ReturnType<typeof backendChoice>): Pro
       ...(choice.region !== undefined ? { region: choice.region } : {}),
       ...(choice.errorWording !== undefined ? { errorWording: choice.errorWording } : {}),
       ...(choice.replicationDelayMs !== undefined ? { replicationDelayMs: choice.replicationDelayMs } : {}),
+      ...(choice.consistency !== undefined ? { consistency: choice.consistency } : {}),
     });
   // The SDK loads only for remote shells.
   const { RemoteBackend } = await import('./remote-backend.js');

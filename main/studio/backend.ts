@@ -46,6 +46,8 @@ import type {
   AlarmsResult,
   DescribeScalingPoliciesOutput,
   ThrottlingState,
+  ConsistencyMode,
+  ConsistencyState,
   WriteResult,
 } from '../../renderer/src/backend/api.js';
 import { parseStatement } from '../../grammar/partiql/index.js';
@@ -730,7 +732,8 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
 
   /** Sortkey's own operations (metrics, throttling, faults, exact EXPLAIN): the embedded engine only. */
   async function sortkey(operation: string, input: unknown): Promise<AnyRecord> {
-    const capability: CapabilityName = /Throttling/.test(operation)
+    // Eventual consistency is a run-time simulation switch of the engine, as throttling is.
+    const capability: CapabilityName = /Throttling|Consistency/.test(operation)
       ? 'throttling'
       : /Faults/.test(operation)
         ? 'faultInjection'
@@ -1307,6 +1310,24 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
       if (!op)
         throw new StudioError('ValidationException', 'action must be describe, put, delete or history');
       return (await sortkey(op, input)) as unknown as AlarmsResult;
+    },
+
+    async describeConsistency(): Promise<ConsistencyState> {
+      return (await sortkey('DescribeConsistency', {})) as unknown as ConsistencyState;
+    },
+
+    async setConsistency(args: {
+      mode: ConsistencyMode;
+      windowMs?: number;
+      seed?: number;
+    }): Promise<ConsistencyState> {
+      const a = args as unknown as AnyRecord;
+      const input: AnyRecord = { Mode: requireString(a, 'mode') };
+      const windowMs = optionalNumber(a, 'windowMs');
+      const seed = optionalNumber(a, 'seed');
+      if (windowMs !== undefined) input.WindowMs = windowMs;
+      if (seed !== undefined) input.Seed = seed;
+      return (await sortkey('SetConsistency', input)) as unknown as ConsistencyState;
     },
 
     // ── Index designer ───────────────────────────────────────────────────────────────────────────

@@ -384,6 +384,20 @@ export interface BucketState {
   WriteBurstCapacity: number;
 }
 
+/** strong: every read is current; eventual: eventually consistent reads may be stale (engine/consistency). */
+export type ConsistencyMode = 'strong' | 'eventual';
+
+/** What DescribeConsistency / SetConsistency answer. */
+export interface ConsistencyState {
+  Mode: ConsistencyMode;
+  /** How stale an eventually consistent read may be, and how late GSIs see writes (ms). */
+  WindowMs: number;
+  /** Seed of the stale reads' delays. */
+  Seed: number;
+  /** Item versions kept for stale reads now. */
+  TrackedVersions: number;
+}
+
 export interface ThrottlingState {
   Mode: ThrottleMode;
   Faults: FaultRule[];
@@ -656,6 +670,12 @@ export interface StudioBackend extends WorkbenchBackend {
   setFaults(args: { faults: FaultRule[] }): Promise<{ Faults: FaultRule[] }>;
   scaling(args: ScalingRequest): Promise<DescribeScalingPoliciesOutput & { Deleted?: number }>;
   alarms(args: AlarmsRequest): Promise<AlarmsResult>;
+  describeConsistency(args: Record<string, never>): Promise<ConsistencyState>;
+  setConsistency(args: {
+    mode: ConsistencyMode;
+    windowMs?: number;
+    seed?: number;
+  }): Promise<ConsistencyState>;
   // Index designer
   createIndex(args: CreateIndexRequest): Promise<TableSummary>;
   deleteIndex(args: { table: string; index: string }): Promise<TableSummary>;
@@ -693,6 +713,8 @@ export const BACKEND_METHODS: readonly BackendMethod[] = [
   'setFaults',
   'scaling',
   'alarms',
+  'describeConsistency',
+  'setConsistency',
   'createIndex',
   'deleteIndex',
   'planAccess',

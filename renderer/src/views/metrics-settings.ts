@@ -1,8 +1,17 @@
 // The dashboards' settings panel: throttling simulation (off / provisioned / strict, the engine's
 // SetThrottling) and fault injection rules (SetFaults: a probability of throttling errors,
 // InternalServerError or added latency, per operation and table). Also shows the token buckets of
-// provisioned tables, as DescribeThrottling reports them.
-import type { FaultRule, FaultType, StudioBackend, ThrottleMode, ThrottlingState } from '../backend/api.js';
+// provisioned tables, as DescribeThrottling reports them. And the reads' consistency (strong, or
+// eventual: eventually consistent reads up to N ms stale, GSIs N ms late; SetConsistency).
+import type {
+  ConsistencyMode,
+  ConsistencyState,
+  FaultRule,
+  FaultType,
+  StudioBackend,
+  ThrottleMode,
+  ThrottlingState,
+} from '../backend/api.js';
 import { FAULT_TYPES, THROTTLE_MODES } from '../backend/api.js';
 import { errorText } from '../backend/client.js';
 import { clear, h, toast } from '../ui/dom.js';
@@ -13,6 +22,12 @@ const MODE_HELP: Record<ThrottleMode, string> = {
   provisioned:
     'PROVISIONED tables and their GSIs get token buckets at their RCU/WCU with 300 s of burst: requests beyond them fail with ProvisionedThroughputExceededException.',
   strict: 'As provisioned, plus DynamoDB’s per-partition ceilings (3,000 RCU / 1,000 WCU per partition key).',
+};
+
+const CONSISTENCY_HELP: Record<ConsistencyMode, string> = {
+  strong: 'Every read sees the last write (DynamoDB Local’s behaviour).',
+  eventual:
+    'Reads without ConsistentRead may return items as they were up to the window ago, and GSIs see writes a window late, as DynamoDB allows: code that reads its own write without ConsistentRead shows up.',
 };
 
 const FAULT_LABELS: Record<FaultType, string> = {
@@ -98,6 +113,13 @@ export class ThrottleSettings {
   private readonly editor = h('div.fault-editor', { hidden: true, 'data-testid': 'fault-editor' });
   private readonly rowsBox = h('div.fault-rows');
   private readonly error = h('div.form-error', { role: 'alert' });
+  private readonly consistencyLine: HTMLElement;
+  private readonly consistencySelect: HTMLSelectElement;
+  private readonly windowInput: HTMLInputElement;
+  private readonly consistencyHelp = h('span.hint');
+  private consistency: ConsistencyState | undefined;
+  /** Whether a DescribeConsistency is under way (the dashboard's polls ask once at a time). */
+  private consistencyAsking = false;
   private rows: RuleRow[] = [];
   private state: ThrottlingState | undefined;
   private table: string | undefined;
@@ -114,6 +136,31 @@ export class ThrottleSettings {
         onchange: () => void this.setMode(this.modeSelect.value as ThrottleMode),
       },
       THROTTLE_MODES.map((m) => h('option', { value: m }, m)),
+    );
+    this.consistencySelect = h(
+      'select',
+      {
+        'aria-label': 'Read consistency',
+        'data-testid': 'consistency-mode',
+        onchange: () => void this.setConsistency(),
+      },
+      (['strong', 'eventual'] as const).map((m) => h('option', { value: m }, m)),
+    );
+    this.windowInput = h('input.latency', {
+      type: 'number',
+      min: '0',
+      max: '3600000',
+      value: '1000',
+      'aria-label': 'Staleness window (ms)',
+      'data-testid': 'consistency-window',
+      onchange: () => void this.setConsistency(),
+    });
+    this.consistencyLine = h(
+      'div.settings-line',
+      { hidden: true, 'data-testid': 'consistency-line' },
+      h('label.inline', null, 'Reads', this.consistencySelect),
+      h('label.inline', null, 'up to', this.windowInput, 'ms stale'),
+      this.consistencyHelp,
     );
     const toggle = h(
       'button.small',
@@ -158,9 +205,50 @@ export class ThrottleSettings {
         this.summary,
         toggle,
       ),
+      this.consistencyLine,
       this.buckets,
       this.editor,
     );
+  }
+
+  /** Asks for the consistency settings (another client may switch them); hidden where there are none. */
+  private async refreshConsistency(): Promise<void> {
+    this.consistencyAsking = true;
+    try {
+      this.showConsistency(await this.backend.describeConsistency({}));
+    } catch {
+      // A connection without Sortkey's switches (DynamoDB itself, an older endpoint).
+      this.consistencyLine.hidden = true;
+    } finally {
+      this.consistencyAsking = false;
+    }
+  }
+
+  private showConsistency(state: ConsistencyState): void {
+    this.consistency = state;
+    this.consistencyLine.hidden = false;
+    if (document.activeElement !== this.consistencySelect) this.consistencySelect.value = state.Mode;
+    if (document.activeElement !== this.windowInput) this.windowInput.value = String(state.WindowMs);
+    this.consistencyHelp.textContent = CONSISTENCY_HELP[state.Mode];
+    this.consistencyHelp.title = CONSISTENCY_HELP[state.Mode];
+  }
+
+  private async setConsistency(): Promise<void> {
+    const mode = this.consistencySelect.value as ConsistencyMode;
+    const windowMs = Number(this.windowInput.value);
+    if (!Number.isInteger(windowMs) || windowMs < 0 || windowMs > 3_600_000) {
+      toast('The staleness window is a whole number of milliseconds from 0 to 3600000', 'error');
+      if (this.consistency) this.showConsistency(this.consistency);
+      return;
+    }
+    try {
+      const r = await this.backend.setConsistency({ mode, windowMs });
+      this.showConsistency(r);
+      toast(r.Mode === 'eventual' ? `Reads: eventual, up to ${r.WindowMs} ms stale` : 'Reads: strong', 'ok');
+    } catch (e) {
+      toast(errorText(e), 'error');
+      if (this.consistency) this.showConsistency(this.consistency);
+    }
   }
 
   /** The table a new rule applies to by default (the dashboard's), or all tables. */
@@ -170,6 +258,7 @@ export class ThrottleSettings {
 
   update(state: ThrottlingState): void {
     this.state = state;
+    if (!this.consistencyAsking) void this.refreshConsistency();
     if (document.activeElement !== this.modeSelect) this.modeSelect.value = state.Mode;
     this.modeHelp.textContent = MODE_HELP[state.Mode];
     this.modeHelp.title = MODE_HELP[state.Mode];

@@ -218,4 +218,44 @@ describe('studio (browser mode): metrics dashboards', () => {
       assert.deepEqual([cleared.Mode, cleared.Faults], ['off', []]);
     });
   });
+  it('switches reads to eventually consistent and back', { skip: skipBrowser }, async (t) => {
+    await screenshotOnFailure(t, s.page, async () => {
+      const page = s.page;
+      await setHash(page, '#/metrics/Load');
+      await waitForText(page, '[data-testid=metrics-title]', 'Metrics · Load');
+      // A seed whose first delays are long (seconds): the read below is reliably stale.
+      s.engine.executeSortkey('SetConsistency', { Mode: 'strong', Seed: 42 });
+      await page.waitForSelector('[data-testid=consistency-line]:not([hidden])');
+      const consistency = () =>
+        s.engine.executeSortkey('DescribeConsistency', {}) as { Mode: string; WindowMs: number };
+      const until = async (ok: () => boolean) => {
+        for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 25));
+        assert.ok(ok());
+      };
+      await page.fill('[data-testid=consistency-window]', '60000');
+      await page.dispatchEvent('[data-testid=consistency-window]', 'change');
+      await until(() => consistency().WindowMs === 60000);
+      await page.selectOption('[data-testid=consistency-mode]', 'eventual');
+      await until(() => consistency().Mode === 'eventual');
+      const on = s.engine.executeSortkey('DescribeConsistency', {}) as { Mode: string; WindowMs: number };
+      assert.deepEqual([on.Mode, on.WindowMs], ['eventual', 60000]);
+      // Read one's own write without ConsistentRead: not there yet; with it, there.
+      await client.send(new PutItemCommand({ TableName: 'Load', Item: { id: { S: 'fresh' } } }));
+      const stale = await client.send(new GetItemCommand({ TableName: 'Load', Key: { id: { S: 'fresh' } } }));
+      assert.equal(stale.Item, undefined);
+      const strong = await client.send(
+        new GetItemCommand({ TableName: 'Load', Key: { id: { S: 'fresh' } }, ConsistentRead: true }),
+      );
+      assert.equal(strong.Item?.id?.S, 'fresh');
+
+      await page.selectOption('[data-testid=consistency-mode]', 'strong');
+      await until(() => consistency().Mode === 'strong');
+      const off = s.engine.executeSortkey('DescribeConsistency', {}) as { Mode: string };
+      assert.equal(off.Mode, 'strong');
+      const current = await client.send(
+        new GetItemCommand({ TableName: 'Load', Key: { id: { S: 'fresh' } } }),
+      );
+      assert.equal(current.Item?.id?.S, 'fresh');
+    });
+  });
 });
