@@ -1,6 +1,7 @@
 // The `sortkey` command. Each subcommand lives in main/cli/<name>.ts and exports
 // `register(program)`; add new ones to COMMANDS below.
 import { Command } from 'commander';
+import * as audit from './cli/audit.js';
 import * as dump from './cli/dump.js';
 import { rewriteDynamoDbLocalArgs } from './cli/dynamodbLocal.js';
 import * as exportCommand from './cli/export.js';
@@ -24,6 +25,7 @@ const COMMANDS: RegisterCommand[] = [
   restore.register,
   stream.register,
   stats.register,
+  audit.register,
 ];
 
 export function createProgram(): Command {

@@ -9,13 +9,12 @@ import { open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AuditedRequest } from '../server/handler.js';
+import { DEFAULT_AUDIT_KEEP, DEFAULT_AUDIT_MAX_BYTES, rotatedName } from './defaults.js';
 import { buildAuditEvent, captureRequest } from './record.js';
 import type { CapturedRequest, RecordContext } from './record.js';
 
-/** Default size at which the file is rotated. */
-export const DEFAULT_AUDIT_MAX_BYTES = 100 * 1024 * 1024;
-/** Default number of rotated files kept beside the current one. */
-export const DEFAULT_AUDIT_KEEP = 5;
+export { DEFAULT_AUDIT_KEEP, DEFAULT_AUDIT_MAX_BYTES, rotatedName } from './defaults.js';
+
 /**
  * Lines waiting for the disk beyond which new ones are dropped (and the drop reported): a disk that
  * stalls must not grow the server's memory without bound, nor block requests.
@@ -31,11 +30,6 @@ export interface AuditLogOptions extends Omit<RecordContext, 'items'> {
   readonly onLog?: (line: string) => void;
   /** Clock (tests). */
   readonly now?: () => number;
-}
-
-/** The name of the `n`th rotated file of `file` (1: the newest). */
-export function rotatedName(file: string, n: number): string {
-  return `${file}.${n}`;
 }
 
 export class AuditLog {
