@@ -11,6 +11,7 @@ import { chromium } from 'playwright-core';
 import { Engine } from '../../../engine/index.js';
 import type { SortkeyServer } from '../../../main/server/index.js';
 import { startServer } from '../../../main/server/index.js';
+import type { StartServerOptions } from '../../../main/server/index.js';
 import { attachStudio } from '../../../main/studio/index.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -68,10 +69,10 @@ export interface Studio {
   close(): Promise<void>;
 }
 
-export async function startStudio(): Promise<Studio> {
+export async function startStudio(serverOptions: Partial<StartServerOptions> = {}): Promise<Studio> {
   ensureRendererBuilt();
   const engine = Engine.inMemory();
-  const server = await startServer({ engine, port: 0, host: '127.0.0.1' });
+  const server = await startServer({ engine, port: 0, host: '127.0.0.1', ...serverOptions });
   const studio = attachStudio(server);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
