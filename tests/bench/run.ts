@@ -2,6 +2,7 @@
 // `npm run bench -- engine` runs one suite.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { runAuditBench } from './audit.js';
 import { runControlPlaneBench } from './controlplane.js';
 import { runCyclesBench } from './cycles.js';
 import { runDumpBench } from './dump.js';
@@ -24,6 +25,7 @@ const suites: Record<string, () => Promise<Record<string, number>> | Record<stri
   controlplane: runControlPlaneBench,
   workers: runWorkersBench,
   cycles: runCyclesBench,
+  audit: runAuditBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
