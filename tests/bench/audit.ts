@@ -10,6 +10,9 @@ import { benchSeconds, fmtMs, fmtRate, machineInfo, warmupSeconds } from './http
 import type { LoadResult } from './loadgen.js';
 import { prepareRequest, runLoad } from './loadgen.js';
 import { startPeer } from './peers.js';
+import type { IncomingMessage } from 'node:http';
+import { buildAuditEvent, captureRequest } from '../../main/audit/record.js';
+import type { AuditedRequest } from '../../main/server/index.js';
 import { loadFile } from './scaling.js';
 import { QUERY_SIZE, TABLE, prng, userItem, userKey } from './workloads.js';
 
@@ -31,6 +34,47 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/**
+ * CPU time to make one record (capture on the request path, then build and serialise a turn later),
+ * in process: unlike requests per second, it hardly moves when other processes load the machine.
+ */
+function recordCostUs(operation: string, input: unknown, items: boolean): number {
+  const req = {
+    socket: { remoteAddress: '::ffff:127.0.0.1' },
+    headers: {
+      'x-amz-target': `DynamoDB_20120810.${operation}`,
+      'user-agent': 'aws-sdk-js/3.0 ua/2.1 os/linux lang/js md/nodejs#20',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20261207/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    url: '/',
+  } as unknown as IncomingMessage;
+  const entry: AuditedRequest = {
+    req,
+    operation,
+    input,
+    namespace: undefined,
+    status: 200,
+    error: undefined,
+    requestId: 'R'.repeat(52),
+    result: undefined,
+  };
+  const ctx = {
+    items,
+    defaultNamespace: { region: 'us-east-1', accountId: '000000000000' },
+    keyNamesOf: () => ['pk', 'sk'],
+  };
+  const n = 20_000;
+  let bytes = 0;
+  for (let i = 0; i < 2000; i++)
+    bytes += JSON.stringify(buildAuditEvent(captureRequest(entry, Date.now()), ctx)).length;
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < n; i++)
+    bytes += JSON.stringify(buildAuditEvent(captureRequest(entry, Date.now()), ctx)).length;
+  const used = process.cpuUsage(cpu);
+  return bytes > 0 ? (used.user + used.system) / n : NaN;
+}
+
 export async function runAuditBench(): Promise<Record<string, number>> {
   const seconds = benchSeconds();
   const warmup = warmupSeconds();
@@ -46,7 +90,9 @@ export async function runAuditBench(): Promise<Record<string, number>> {
     const users = ITEMS - PARTITIONS * QUERY_SIZE;
     let logBytes = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      for (const mode of MODES) {
+      // Each round starts with another mode: the first server of a round runs on a colder machine.
+      for (let m = 0; m < MODES.length; m++) {
+        const mode = MODES[(m + round) % MODES.length]!;
         const file = join(dir, `audit-${mode.id}-${round}.log`);
         const peer = await startPeer('sortkey-file', { path: db, serveArgs: mode.args(file) });
         try {
@@ -109,6 +155,19 @@ export async function runAuditBench(): Promise<Record<string, number>> {
         json[`${name}.${mode.id}.p99Ms`] = p99;
         console.log(
           `  ${name.padEnd(9)}  ${mode.label.padEnd(22)} ${fmtRate(rate).padStart(8)}   ${ratio.toFixed(2)}×  ${fmtMs(p99).padStart(7)}   ${Number.isFinite(cpu) ? cpu.toFixed(0).padStart(6) : '     —'}`,
+        );
+      }
+    }
+    console.log('\n  record cost (in process, CPU µs per record: capture, build, JSON)');
+    for (const [name, input] of [
+      ['GetItem', { TableName: TABLE, Key: userKey(42) }],
+      ['PutItem', { TableName: TABLE, Item: userItem(42) }],
+    ] as const) {
+      for (const items of [false, true]) {
+        const us = recordCostUs(name, input, items);
+        json[`${name}.record${items ? 'WithItems' : ''}Us`] = us;
+        console.log(
+          `  ${name.padEnd(9)}  ${(items ? '--audit-items' : '--audit').padEnd(22)} ${us.toFixed(1).padStart(6)} µs`,
         );
       }
     }
