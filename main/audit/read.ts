@@ -330,7 +330,9 @@ export function followAudit(
       await readNew();
       const s = await stat(file).catch(() => undefined);
       if (s && s.ino !== ino) {
-        // Rotated: what was left of the old file has just been read; the new one starts at 0.
+        // Rotated: finish the old file (lines may have reached it after the read above) through the
+        // descriptor still open on it; the new one starts at 0.
+        await readNew();
         await handle?.close().catch(() => undefined);
         handle = undefined;
         await openCurrent(false);

@@ -9,11 +9,16 @@ import { open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AuditedRequest } from '../server/handler.js';
-import { DEFAULT_AUDIT_KEEP, DEFAULT_AUDIT_MAX_BYTES, rotatedName } from './defaults.js';
+import { DEFAULT_AUDIT_KEEP, DEFAULT_AUDIT_MAX_BYTES } from '../server/config.js';
 import { buildAuditEvent, captureRequest } from './record.js';
 import type { CapturedRequest, RecordContext } from './record.js';
 
-export { DEFAULT_AUDIT_KEEP, DEFAULT_AUDIT_MAX_BYTES, rotatedName } from './defaults.js';
+export { DEFAULT_AUDIT_KEEP, DEFAULT_AUDIT_MAX_BYTES } from '../server/config.js';
+
+/** The name of the `n`th rotated file of `file` (1: the newest), logrotate's naming. */
+export function rotatedName(file: string, n: number): string {
+  return `${file}.${n}`;
+}
 
 /**
  * Lines waiting for the disk beyond which new ones are dropped (and the drop reported): a disk that

@@ -7,7 +7,6 @@ import { InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pc from 'picocolors';
-import { auditFiles, followAudit, formatAuditEvent, parseAuditTime, readAuditFiles } from '../audit/read.js';
 import type { AuditFilter } from '../audit/read.js';
 import type { AuditEvent } from '../audit/record.js';
 
@@ -18,20 +17,14 @@ export interface AuditCliOptions {
   errorCode?: string;
   errors?: boolean;
   accessKey?: string;
-  since?: number;
-  until?: number;
+  /** A date, a time ago (`15m`) or epoch milliseconds. */
+  since?: number | string;
+  until?: number | string;
   grep?: string;
   limit?: number;
   json?: boolean;
   color?: boolean;
   interval?: number;
-}
-
-function parseTime(value: string): number {
-  const t = parseAuditTime(value);
-  if (t === undefined)
-    throw new InvalidArgumentError('expected a date (2026-12-07T17:00:00Z) or a time ago (30s, 15m, 2h, 7d)');
-  return t;
 }
 
 function parseLimit(value: string): number {
@@ -50,8 +43,12 @@ function collect(value: string, previous: string[] | undefined): string[] {
   ];
 }
 
-/** The filter the options describe. */
-export function auditFilterOf(opts: AuditCliOptions): AuditFilter {
+/** The filter the options describe (`since`/`until` already in milliseconds). */
+function auditFilterOf(
+  opts: AuditCliOptions,
+  since: number | undefined,
+  until: number | undefined,
+): AuditFilter {
   return {
     ...(opts.table !== undefined ? { table: opts.table } : {}),
     ...(opts.event?.length ? { eventNames: opts.event } : {}),
@@ -61,8 +58,8 @@ export function auditFilterOf(opts: AuditCliOptions): AuditFilter {
         ? { errorCode: 'any' }
         : {}),
     ...(opts.accessKey !== undefined ? { accessKey: opts.accessKey } : {}),
-    ...(opts.since !== undefined ? { since: opts.since } : {}),
-    ...(opts.until !== undefined ? { until: opts.until } : {}),
+    ...(since !== undefined ? { since } : {}),
+    ...(until !== undefined ? { until } : {}),
     ...(opts.grep !== undefined ? { text: opts.grep } : {}),
   };
 }
@@ -73,6 +70,23 @@ export async function runAudit(
   opts: AuditCliOptions,
   out: (line: string) => void = (line) => process.stdout.write(line + '\n'),
 ): Promise<number> {
+  // Loaded here, not at the top: every other command starts without it.
+  const { auditFiles, followAudit, formatAuditEvent, parseAuditTime, readAuditFiles } =
+    await import('../audit/read.js');
+  const time = (value: number | string | undefined, flag: string): number | undefined | null => {
+    if (value === undefined || typeof value === 'number') return value;
+    const t = parseAuditTime(value);
+    if (t === undefined) {
+      console.error(
+        `sortkey audit: ${flag} expects a date (2026-12-07T17:00:00Z) or a time ago (30s, 15m, 2h, 7d)`,
+      );
+      return null;
+    }
+    return t;
+  };
+  const since = time(opts.since, '--since');
+  const until = time(opts.until, '--until');
+  if (since === null || until === null) return 2;
   const path = resolve(file);
   const files = auditFiles(path);
   if (files.length === 0 && !opts.follow) {
@@ -84,7 +98,7 @@ export async function runAudit(
     ? { dim: pc.dim, bad: pc.red, name: pc.cyan }
     : { dim: (s: string) => s, bad: (s: string) => s, name: (s: string) => s };
   const print = (e: AuditEvent, line: string): void => out(opts.json ? line : formatAuditEvent(e, style));
-  const filter = auditFilterOf(opts);
+  const filter = auditFilterOf(opts, since, until);
 
   // What is there already: everything (the current file through the follower, with --follow), or
   // the last --limit records of all files (then only new ones are followed).
@@ -129,8 +143,8 @@ export function register(program: Command): void {
     )
     .option('--errors', 'failed requests only (as --error-code any)')
     .option('--access-key <id>', 'requests signed with this access key id')
-    .option('--since <time>', 'records from this time: a date or a time ago (30s, 15m, 2h, 7d)', parseTime)
-    .option('--until <time>', 'records up to this time: a date or a time ago', parseTime)
+    .option('--since <time>', 'records from this time: a date or a time ago (30s, 15m, 2h, 7d)')
+    .option('--until <time>', 'records up to this time: a date or a time ago')
     .option('--grep <text>', 'records whose JSON contains this text (case-insensitive)')
     .option('-n, --limit <n>', 'the last N matching records only', parseLimit)
     .option('--json', 'print the records themselves, one JSON object a line (CloudTrail shape)')

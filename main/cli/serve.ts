@@ -7,6 +7,8 @@ import pc from 'picocolors';
 import { defaultDatabasePath } from '../defaults.js';
 import type { SortkeyServer, StartServerOptions } from '../server/index.js';
 import {
+  DEFAULT_AUDIT_KEEP,
+  DEFAULT_AUDIT_MAX_BYTES,
   DEFAULT_HOST,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_PORT,
@@ -16,7 +18,6 @@ import {
 } from '../server/config.js';
 import { hostListNeeded, isLoopbackInterface, parseAllowedHosts } from '../server/hosts.js';
 import { prepareLocalDatabase } from './database.js';
-import { DEFAULT_AUDIT_KEEP, DEFAULT_AUDIT_MAX_BYTES } from '../audit/defaults.js';
 import { packageVersion } from './version.js';
 
 /** DynamoDB Local's file name inside `-dbPath DIR` (Sortkey always shares one database). */

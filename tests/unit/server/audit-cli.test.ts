@@ -158,6 +158,16 @@ describe('sortkey audit', () => {
     assert.deepEqual(await ids({ limit: 2 }), ['R3', 'R4']);
     assert.deepEqual(await ids({ grep: 'k3' }), ['R3']);
     assert.deepEqual(await ids({ grep: 'secret' }), []);
+    assert.deepEqual(await ids({ since: '2026-12-07T10:03:00Z' }), ['R3', 'R4']);
+    const errors: string[] = [];
+    const error = console.error;
+    console.error = (line: string) => errors.push(line);
+    try {
+      assert.equal(await runAudit(file, { since: 'soon' }, () => undefined), 2);
+    } finally {
+      console.error = error;
+    }
+    assert.match(errors.join('\n'), /--since expects a date/);
   });
 
   it('reads times as dates or times ago', () => {
