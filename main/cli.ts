@@ -2,6 +2,7 @@
 // `register(program)`; add new ones to COMMANDS below.
 import { Command } from 'commander';
 import { registerAlarms, registerScaling } from './cli/automation.js';
+import * as audit from './cli/audit.js';
 import * as dump from './cli/dump.js';
 import { rewriteDynamoDbLocalArgs } from './cli/dynamodbLocal.js';
 import * as exportCommand from './cli/export.js';
@@ -27,6 +28,7 @@ const COMMANDS: RegisterCommand[] = [
   stats.register,
   registerScaling,
   registerAlarms,
+  audit.register,
 ];
 
 export function createProgram(): Command {

@@ -16,6 +16,8 @@ import type { SortkeyServer, StartServerOptions } from '../server/index.js';
 import type { AlarmStateChange } from '../../engine/index.js';
 import { splitCommand } from '../server/alarm-exec.js';
 import {
+  DEFAULT_AUDIT_KEEP,
+  DEFAULT_AUDIT_MAX_BYTES,
   DEFAULT_HOST,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_PORT,
@@ -80,6 +82,14 @@ export interface ServeCliOptions {
   consistency?: Pick<ConsistencySettings, 'mode'> & { windowMs?: number };
   /** `--consistency-seed N`: the seed of the stale reads' delays. */
   consistencySeed?: number;
+  /** `--audit FILE`: the audit log (main/audit). */
+  audit?: string;
+  /** `--audit-items`: item bodies and expression values in the audit log too. */
+  auditItems?: boolean;
+  /** `--audit-max-size SIZE`: bytes at which the audit log is rotated. */
+  auditMaxSize?: number;
+  /** `--audit-keep N`: rotated audit files kept. */
+  auditKeep?: number;
 }
 
 /** A user mistake in the command line: printed without a stack trace, exit code 2. */
@@ -146,6 +156,16 @@ export function serveOptionsFromCli(
       throw new CliUsageError((e as Error).message);
     }
   }
+  if (opts.audit === undefined) {
+    const stray = opts.auditItems
+      ? '--audit-items'
+      : opts.auditMaxSize !== undefined
+        ? '--audit-max-size'
+        : opts.auditKeep !== undefined
+          ? '--audit-keep'
+          : undefined;
+    if (stray) throw new CliUsageError(`${stray} is only used with --audit FILE`);
+  }
   const transient = opts.delayTransientStatuses;
   return {
     port: opts.port,
@@ -171,6 +191,16 @@ export function serveOptionsFromCli(
     ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
     ...(opts.throttle !== undefined ? { throttle: opts.throttle } : {}),
     ...(opts.readWorkers !== undefined ? { readWorkers: opts.readWorkers } : {}),
+    ...(opts.audit !== undefined
+      ? {
+          audit: {
+            file: resolve(opts.audit),
+            ...(opts.auditItems ? { items: true } : {}),
+            ...(opts.auditMaxSize !== undefined ? { maxBytes: opts.auditMaxSize } : {}),
+            ...(opts.auditKeep !== undefined ? { keep: opts.auditKeep } : {}),
+          },
+        }
+      : {}),
     engineOptions: {
       ...(opts.ttlAnyTime ? { ttlChangeCooldownMs: 0 } : {}),
       ...(opts.ttlDelay !== undefined ? { ttlDelayMs: opts.ttlDelay } : {}),
@@ -249,6 +279,23 @@ function parseWorkers(value: string): number {
   return n;
 }
 
+/** `10MB`, `512k`, `1g` or a number of bytes (binary multiples). */
+export function parseSize(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?$/i.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('expected a size such as 50MB, 512KB or a number of bytes');
+  const scale = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  const n = Math.floor(Number(m[1]) * scale);
+  if (n < 1024) throw new InvalidArgumentError('the audit log needs at least 1KB before it is rotated');
+  return n;
+}
+
+function parseKeep(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 1000)
+    throw new InvalidArgumentError('expected a whole number from 0 to 1000');
+  return n;
+}
+
 function parseMs(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected milliseconds, a whole number');
@@ -271,6 +318,9 @@ export function banner(server: SortkeyServer, options: StartServerOptions, studi
   if (options.cors !== undefined) lines.push(`  CORS      ${String(options.cors)}`);
   if (options.allowedHosts !== undefined) {
     lines.push(`  Hosts     localhost, 127.0.0.1, [::1], ${[options.allowedHosts].flat().join(', ')}`);
+  }
+  if (options.audit !== undefined) {
+    lines.push(`  Audit     ${options.audit.file}${options.audit.items ? ' (with item bodies)' : ''}`);
   }
   if (options.throttle !== undefined && options.throttle !== 'off') {
     lines.push(
@@ -457,6 +507,17 @@ export function register(program: Command): void {
       parseMs,
     )
     .option('--deny-full-scan', 'scan guard: refuse PartiQL statements that would read a whole table')
+    .option(
+      '--audit <file>',
+      'audit log: one CloudTrail-shaped JSON line per request (keys, never item bodies); read it with `sortkey audit FILE`',
+    )
+    .option('--audit-items', 'put item bodies and expression values in the audit log too')
+    .option(
+      '--audit-max-size <size>',
+      `rotate the audit log at this size: FILE becomes FILE.1, FILE.1 FILE.2 … (default ${DEFAULT_AUDIT_MAX_BYTES / 1024 / 1024}MB)`,
+      parseSize,
+    )
+    .option('--audit-keep <n>', `rotated audit files kept (default ${DEFAULT_AUDIT_KEEP})`, parseKeep)
     .addOption(
       new Option(
         '--error-wording <wording>',

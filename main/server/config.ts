@@ -13,6 +13,11 @@ export const DEFAULT_MAX_CONNECTIONS = 1000;
  */
 export const DEFAULT_READ_WORKERS = 1;
 
+/** Size at which the audit log (`--audit`, main/audit) is rotated. */
+export const DEFAULT_AUDIT_MAX_BYTES = 100 * 1024 * 1024;
+/** Rotated audit files kept beside the current one. */
+export const DEFAULT_AUDIT_KEEP = 5;
+
 /**
  * Parses `KEY:SECRET,KEY2:SECRET2` (the `--auth-keys` / SORTKEY_ACCESS_KEYS format). Entries may
  * also be on separate lines (an `--auth-keys-file`), where lines starting with `#` are comments.

@@ -63,6 +63,26 @@ const SORTKEY_OPERATION = 'sortkey:';
  */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
+/**
+ * A request as the audit log (main/audit) receives it once answered: everything it records is
+ * taken from here, after the response is on its way.
+ */
+export interface AuditedRequest {
+  readonly req: IncomingMessage;
+  /** The operation resolved from X-Amz-Target (`sortkey:<Op>` for Sortkey's own), if any. */
+  readonly operation: string | undefined;
+  /** The request's JSON body, once parsed (undefined when refused before). */
+  readonly input: unknown;
+  readonly namespace: Namespace | undefined;
+  readonly status: number;
+  /** The error answered (undefined for a 200). */
+  readonly error: WireError | undefined;
+  /** The x-amzn-RequestId of the response. */
+  readonly requestId: string;
+  /** The operation's answer (an object, its JSON text, or a worker's JsonBody). */
+  readonly result: unknown;
+}
+
 /** One line of the request log (`--verbose`). */
 export interface RequestLogEntry {
   readonly operation: string | undefined;
@@ -95,6 +115,8 @@ export interface HandlerOptions {
   /** Called with every non-DynamoDB error an operation throws (answered as 500). */
   readonly onInternalError?: (err: unknown, operation: string | undefined) => void;
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** Hears every API request once answered (`--audit`); must return quickly. */
+  readonly onAudit?: (entry: AuditedRequest) => void;
 }
 
 /** What `authorize` is told of a verified request. */
@@ -122,6 +144,15 @@ const ACCEPTED_CONTENT_TYPES = [
 ];
 const EMPTY = Buffer.alloc(0);
 
+/** What an audited request carries between its parsing and its answer. */
+const AUDIT_STATE = Symbol('sortkey.audit');
+interface AuditState {
+  input?: unknown;
+  namespace?: Namespace | undefined;
+  requestId?: string;
+}
+type AuditedResponse = ServerResponse & { [AUDIT_STATE]?: AuditState };
+
 /** Discarded bytes of an oversized body beyond which the connection is cut instead of drained. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
@@ -139,6 +170,7 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
     ((err: unknown, op: string | undefined) =>
       console.error(`sortkey: internal error in ${op ?? 'request'}:`, err));
   const onRequest = options.onRequest;
+  const onAudit = options.onAudit;
   const engineHas = typeof engine.has === 'function' ? engine.has.bind(engine) : undefined;
 
   // Reused for every response: writeHead copies it before returning.
@@ -179,7 +211,7 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
   function writeText(res: ServerResponse, status: number, text: string, length: number): void {
     responseHeaders[3] = String(length >= 0 ? length : Buffer.byteLength(text, 'utf8'));
     responseHeaders[5] = String(crc32OfText(text));
-    responseHeaders[7] = nextRequestId();
+    responseHeaders[7] = requestIdOf(res);
     if (handler.closing) res.setHeader('Connection', 'close');
     res.writeHead(status, responseHeaders);
     res.end(text, 'utf8');
@@ -193,7 +225,7 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
   ): void {
     responseHeaders[3] = String(bytes.length);
     responseHeaders[5] = String(crc32(bytes));
-    responseHeaders[7] = nextRequestId();
+    responseHeaders[7] = requestIdOf(res);
     if (handler.closing) res.setHeader('Connection', 'close');
     res.writeHead(
       status,
@@ -224,6 +256,47 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
     }
     if (op.length === 0 || (engineHas !== undefined && !engineHas(op))) return undefined;
     return op;
+  }
+
+  /**
+   * The response's request id: made when it is sent, unless the audit log needs it too (then it is
+   * kept with the request, so that the audit line and the x-amzn-RequestId header agree).
+   */
+  function requestIdOf(res: ServerResponse): string {
+    if (!onAudit) return nextRequestId();
+    const r = res as AuditedResponse;
+    const state = (r[AUDIT_STATE] ??= {});
+    return (state.requestId ??= nextRequestId());
+  }
+
+  /** Tells the request log and the audit log how a request was answered. */
+  function finished(
+    req: IncomingMessage,
+    res: ServerResponse,
+    op: string | undefined,
+    status: number,
+    error: WireError | undefined,
+    started: number,
+    result?: unknown,
+  ): void {
+    logRequest(op, status, error?.type, started);
+    if (!onAudit) return;
+    const state = (res as AuditedResponse)[AUDIT_STATE];
+    try {
+      onAudit({
+        req,
+        operation: op,
+        input: state?.input,
+        namespace: state?.namespace,
+        status,
+        error,
+        requestId: state?.requestId ?? requestIdOf(res),
+        result,
+      });
+    } catch (e) {
+      // An audit sink that throws must not take a request (or the process) down.
+      reportInternal(e, op);
+    }
   }
 
   function logRequest(
@@ -287,7 +360,7 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
       err = INTERNAL;
       sendError(req, res, err);
     }
-    logRequest(op, err.status, err.type, started);
+    finished(req, res, op, err.status, err, started);
   }
 
   /**
@@ -331,6 +404,11 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
       if (input === undefined) throw new ProtocolError('SerializationException', '');
       const scope = signedScope(req.headers.authorization, req.url);
       const namespace = namespaceOf?.(scope);
+      if (onAudit) {
+        const state = ((res as AuditedResponse)[AUDIT_STATE] ??= {});
+        state.input = input;
+        state.namespace = namespace;
+      }
       const sortkey = op.startsWith(SORTKEY_OPERATION);
       const operation = sortkey ? op.slice(SORTKEY_OPERATION.length) : op;
       if (authorize && auth && scope) {
@@ -354,20 +432,23 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
       // An asynchronous engine (a remote endpoint behind the studio, say): answer when it settles.
       const operation = op;
       result.then(
-        (value) => logRequest(operation, sendResult(req, res, operation, value), undefined, started),
+        (value) => {
+          const status = sendResult(req, res, operation, value);
+          finished(req, res, operation, status, status === 200 ? undefined : INTERNAL, started, value);
+        },
         (e: unknown) => sendFailure(req, res, operation, e, started),
       );
       return;
     }
     const status = sendResult(req, res, op, result);
-    logRequest(op, status, status === 200 ? undefined : 'InternalServerError', started);
+    finished(req, res, op, status, status === 200 ? undefined : INTERNAL, started, result);
   }
 
   /** Refuses a request before reading its body (which is discarded). */
   function refuse(req: IncomingMessage, res: ServerResponse, err: WireError, started: number): void {
     req.resume();
     sendError(req, res, err);
-    logRequest(undefined, err.status, err.type, started);
+    finished(req, res, undefined, err.status, err, started);
   }
 
   function api(req: IncomingMessage, res: ServerResponse): void {
@@ -440,12 +521,13 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
    * answer (closing with unread data would reset the connection); a body that goes on and on is cut.
    */
   function rejectOversized(req: IncomingMessage, res: ServerResponse, size: number, started: number): void {
-    sendError(req, res, {
+    const err: WireError = {
       type: 'RequestEntityTooLarge',
       message: `Request size ${size} exceeded ${maxBody} bytes`,
       status: 413,
-    });
-    logRequest(undefined, 413, 'RequestEntityTooLarge', started);
+    };
+    sendError(req, res, err);
+    finished(req, res, undefined, 413, err, started);
     let drained = 0;
     req.on('data', (chunk: Buffer) => {
       drained += chunk.length;
@@ -479,23 +561,22 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
   function refuseHost(req: IncomingMessage, res: ServerResponse, guard: HostGuard): void {
     const started = onRequest ? performance.now() : 0;
     req.resume();
-    const bytes = Buffer.from(
-      errorBody({
-        type: 'AccessDeniedException',
-        message: guard.refusal(req.headers.host ?? ''),
-        status: 421,
-      }),
-    );
+    const err: WireError = {
+      type: 'AccessDeniedException',
+      message: guard.refusal(req.headers.host ?? ''),
+      status: 421,
+    };
+    const bytes = Buffer.from(errorBody(err));
     res.writeHead(421, {
       'Content-Type': JSON_CONTENT_TYPE,
       'X-Content-Type-Options': 'nosniff',
       'Content-Length': String(bytes.length),
       'x-amz-crc32': String(crc32(bytes)),
-      'x-amzn-RequestId': nextRequestId(),
+      'x-amzn-RequestId': requestIdOf(res),
       ...(handler.closing ? { Connection: 'close' } : {}),
     });
     res.end(bytes);
-    logRequest(undefined, 421, 'AccessDeniedException', started);
+    finished(req, res, undefined, 421, err, started);
   }
 
   const handler = ((req: IncomingMessage, res: ServerResponse): void => {

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Engine, EngineOptions } from '../../engine/index.js';
+import type { AuditLog } from '../audit/writer.js';
 import type { WorkerReads } from '../../engine/workers/reads.js';
 import { defaultDatabasePath, ensureDatabaseDir } from '../defaults.js';
 import {
@@ -19,6 +20,7 @@ import {
 import { parseCors } from './cors.js';
 import type {
   AuthorizationRequest,
+  AuditedRequest,
   EngineLike,
   Namespace,
   RequestHandler,
@@ -32,7 +34,7 @@ import type { SignedScope } from './sigv4.js';
 import { PolicyFile } from './policies.js';
 import type { IdentityPolicies } from './policies.js';
 
-export type { EngineLike, RequestHandler, RequestLogEntry, RouteHandler } from './handler.js';
+export type { AuditedRequest, EngineLike, RequestHandler, RequestLogEntry, RouteHandler } from './handler.js';
 export { createRequestHandler } from './handler.js';
 export { authorizationHeader, computeSignature, toAmzDate, SigV4Verifier } from './sigv4.js';
 export { crc32 } from './crc32.js';
@@ -156,6 +158,11 @@ export interface StartServerOptions {
   readonly now?: () => number;
   readonly onInternalError?: (err: unknown, operation: string | undefined) => void;
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * The audit log (`--audit FILE`): one CloudTrail-shaped JSON line per API request, written off
+   * the request path, rotated at `maxBytes` (keeping `keep` old files); item bodies only with `items`.
+   */
+  readonly audit?: { file: string; maxBytes?: number; keep?: number; items?: boolean };
 }
 
 export interface SortkeyServer {
@@ -169,6 +176,8 @@ export interface SortkeyServer {
   readonly handler: RequestHandler;
   /** Database file in use, or ':memory:' (undefined for an injected engine). */
   readonly dbPath: string | undefined;
+  /** The audit log, when the server keeps one. */
+  readonly audit: AuditLog | undefined;
   /** The read workers (undefined when everything is served on one thread). */
   readonly readWorkers: WorkerReads | undefined;
   /**
@@ -287,6 +296,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
     options.sharedDb ?? false,
     options.accountsByKey ?? false,
   );
+  const audit = options.audit
+    ? await openAuditLog(
+        options.audit,
+        engine,
+        { region, accountId: options.accountId ?? DEFAULT_ACCOUNT_ID },
+        options.onLog,
+      )
+    : undefined;
   const readWorkers = await startReadWorkers(engine, options.readWorkers ?? 0, options.onLog);
   const handler = createRequestHandler({
     engine: withSlicedExplain(withInjectedLatency(readWorkers ? readWorkers.serving() : engine), engine),
@@ -301,6 +318,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    ...(audit ? { onAudit: (entry: AuditedRequest) => audit.record(entry) } : {}),
   });
 
   const t = options.timeouts ?? {};
@@ -337,6 +355,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
   } catch (e) {
     policyFile?.close();
     await readWorkers?.close();
+    await audit?.close();
     if (ownEngine) engine.close?.();
     throw e;
   }
@@ -366,13 +385,44 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sor
         policyFile?.close();
         return readWorkers?.close();
       })
+      .then(() => audit?.close())
       .then(() => {
         if (ownEngine) engine.close?.();
       });
     return closing;
   };
 
-  return { url, port: address.port, host, server, engine, handler, dbPath, readWorkers, close };
+  return { url, port: address.port, host, server, engine, handler, dbPath, audit, readWorkers, close };
+}
+
+/**
+ * The audit log of `options.audit`. With an Engine, a PutItem's record shows the item's key (the
+ * table's key attributes are read from its catalog); with another engine-like object, names only.
+ */
+async function openAuditLog(
+  options: NonNullable<StartServerOptions['audit']>,
+  engine: EngineLike,
+  fallbackNamespace: Namespace,
+  onLog: ((line: string) => void) | undefined,
+): Promise<AuditLog> {
+  const { AuditLog } = await import('../audit/writer.js');
+  const ctx = (engine as Partial<Engine>).ctx;
+  const keyNamesOf = ctx
+    ? (table: string, ns: Namespace): readonly string[] | undefined =>
+        ctx.inNamespace(ns, () => {
+          const key = ctx.catalog.get(table)?.key;
+          return key ? [...key.partition, ...key.sort].map((k) => k.name) : undefined;
+        })
+    : undefined;
+  return new AuditLog({
+    file: options.file,
+    ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+    ...(options.keep !== undefined ? { keep: options.keep } : {}),
+    items: options.items ?? false,
+    defaultNamespace: engine.defaultNamespace ?? fallbackNamespace,
+    keyNamesOf,
+    ...(onLog ? { onLog } : {}),
+  });
 }
 
 /**

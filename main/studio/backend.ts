@@ -70,6 +70,7 @@ import { bulkMethods } from './bulk.js';
 import { dumpJobs } from './dump-jobs.js';
 import type { DumpJobs } from './dump-jobs.js';
 import { streamTailMethods } from './stream-tail.js';
+import { auditMethods } from './audit.js';
 import { tableSettingsMethods } from './table-settings.js';
 
 /** The backend as the transports see it: a method name and one JSON argument. */
@@ -122,6 +123,8 @@ export interface StudioBackendOptions {
   now?: () => number;
   /** Where history and saved queries live (default: beside the database, see query-store.ts). */
   queryStore?: QueryStore;
+  /** The endpoint's audit log (`sortkey serve --audit FILE`), which the audit view reads. */
+  auditFile?: string;
   /**
    * The user's list of connections (default: `<home>/studio/connections.json`, or in memory for an
    * in-memory database, like the queries).
@@ -906,6 +909,7 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     ...tableSettingsMethods(call),
     ...bulkMethods(call, keyNames),
     ...streamTailMethods(call),
+    ...auditMethods(options.auditFile),
     dumpExport: (args: Parameters<DumpJobs['dumpExport']>[0]) => dumps().dumpExport(args),
     dumpUpload: (args: Parameters<DumpJobs['dumpUpload']>[0]) => dumps().dumpUpload(args),
     dumpImport: (args: Parameters<DumpJobs['dumpImport']>[0]) => dumps().dumpImport(args),

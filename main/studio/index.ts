@@ -42,7 +42,9 @@ export function attachStudio(server: SortkeyServer, options: AttachStudioOptions
       region: options.region ?? 'us-east-1',
       endpoint: server.url,
       ...(server.dbPath !== undefined ? { database: server.dbPath } : {}),
+      ...(server.audit ? { auditLog: server.audit.file } : {}),
     }),
+    ...(server.audit ? { auditFile: server.audit.file } : {}),
   });
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(server.host);
   const wildcard = server.host === '0.0.0.0' || server.host === '::';

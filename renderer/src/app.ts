@@ -1,6 +1,7 @@
 // The studio's frame: header with navigation, the sidebar of tables, and the page on the right.
 // Pages: #/query[/<tab>] (a PartiQL editor), #/tables/<name> (table browser), #/indexes/<name> (index designer
-// and access patterns), #/metrics[/<name>] (dashboards: all tables, or one). Editors and table
+// and access patterns), #/metrics[/<name>] (dashboards: all tables, or one), #/audit (the endpoint's audit
+// log, when it keeps one). Editors and table
 // browsers open as tabs above the page (views/open-tabs.ts), restored on the next start.
 import type { RegionList, StudioBackend, StudioInfo, TableSummary } from './backend/api.js';
 import { errorText } from './backend/client.js';
@@ -13,6 +14,7 @@ import { openCreateTable } from './views/create-table.js';
 import { EditorView } from './views/editor-view.js';
 import { IndexDesignerView } from './views/index-designer.js';
 import { MetricsView } from './views/metrics.js';
+import { AuditLogView } from './views/audit-log.js';
 import { TableView } from './views/table-view.js';
 import { hashOf, OpenTabs } from './views/open-tabs.js';
 import { loadEditorText } from './state.js';
@@ -29,6 +31,8 @@ const NAV = [
   { id: 'tables', label: 'Tables', hash: '#/tables' },
   { id: 'indexes', label: 'Index designer', hash: '#/indexes' },
   { id: 'metrics', label: 'Metrics', hash: '#/metrics' },
+  // Shown when the endpoint keeps an audit log (`sortkey serve --audit FILE`).
+  { id: 'audit', label: 'Audit log', hash: '#/audit' },
 ] as const;
 
 /** How often the sidebar's and header's item counts are refreshed (ms). */
@@ -62,6 +66,7 @@ export class App {
     },
   });
   private metricsView: MetricsView | undefined;
+  private auditView: AuditLogView | undefined;
   private designerView: IndexDesignerView | undefined;
   private currentPage: Page | undefined;
   private current: string | undefined;
@@ -108,6 +113,7 @@ export class App {
             href: n.hash,
             dataset: { nav: n.id },
             title: n.label,
+            hidden: n.id === 'audit',
           },
           n.label,
         ),
@@ -181,6 +187,8 @@ export class App {
     try {
       this.info = await this.backend.info();
       const i = this.info;
+      const auditLink = this.nav.querySelector<HTMLElement>('[data-nav="audit"]');
+      if (auditLink) auditLink.hidden = i.auditLog === undefined;
       clear(
         this.infoLine,
         h(
@@ -447,6 +455,11 @@ export class App {
       this.metricsView ??= new MetricsView(this.backend, { tables: () => this.tables });
       this.metricsView.show(this.selectedTable());
       this.show('metrics', this.metricsView);
+      return;
+    }
+    if (section === 'audit') {
+      this.auditView ??= new AuditLogView(this.backend, { tables: () => this.tables });
+      this.show('audit', this.auditView);
       return;
     }
     if (section === 'indexes') {

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runConsistencyBench } from './consistency.js';
+import { runAuditBench } from './audit.js';
 import { runControlPlaneBench } from './controlplane.js';
 import { runCyclesBench } from './cycles.js';
 import { runDumpBench } from './dump.js';
@@ -26,6 +27,7 @@ const suites: Record<string, () => Promise<Record<string, number>> | Record<stri
   workers: runWorkersBench,
   cycles: runCyclesBench,
   consistency: runConsistencyBench,
+  audit: runAuditBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

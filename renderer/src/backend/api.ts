@@ -104,6 +104,8 @@ export interface StudioInfo {
   endpoint?: string;
   /** Database file, or ':memory:'. */
   database?: string;
+  /** The endpoint's audit log file, when it keeps one (`sortkey serve --audit FILE`). */
+  auditLog?: string;
 }
 
 /**

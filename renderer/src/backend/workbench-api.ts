@@ -87,6 +87,8 @@ export interface WorkbenchBackend {
   dumpCancel(args: { id: string }): Promise<DumpJobView>;
   /** A piece of an export's file (or of an import's rejects): the desktop app has no HTTP download. */
   dumpRead(args: DumpReadRequest): Promise<DumpReadResult>;
+  /** The newest records of the endpoint's audit log (`sortkey serve --audit FILE`) that match. */
+  auditRead(args: AuditReadRequest): Promise<AuditReadResult>;
 }
 
 export const WORKBENCH_METHODS = [
@@ -101,6 +103,7 @@ export const WORKBENCH_METHODS = [
   'dumpProgress',
   'dumpCancel',
   'dumpRead',
+  'auditRead',
 ] as const satisfies readonly (keyof WorkbenchBackend)[];
 /** Fails to compile when a WorkbenchBackend method is missing from WORKBENCH_METHODS. */
 export const WORKBENCH_METHODS_LISTED: [
@@ -171,6 +174,53 @@ export interface StreamReadResult {
   records: StreamRecordView[];
   /** Pass back to read on from here. */
   cursor?: string;
+}
+
+// ---- Audit log ----
+
+export interface AuditReadRequest {
+  table?: string;
+  /** Operation names, any of them. */
+  eventNames?: string[];
+  /** An error code, `any` (failures) or `none` (successes). */
+  errorCode?: string;
+  accessKey?: string;
+  /** Epoch milliseconds. */
+  since?: number;
+  /** Text the record contains. */
+  text?: string;
+  /** Records at most (default 200, at most 1000). */
+  limit?: number;
+}
+
+/** One CloudTrail record of the audit log, as written (main/audit/record.ts). */
+export interface AuditRecordView {
+  eventTime: string;
+  eventName: string;
+  eventSource: string;
+  eventCategory: 'Data' | 'Management';
+  awsRegion: string;
+  sourceIPAddress: string;
+  userAgent: string;
+  userIdentity: { type: string; accessKeyId?: string; accountId: string };
+  errorCode?: string;
+  errorMessage?: string;
+  requestParameters: Record<string, unknown> | null;
+  responseElements: Record<string, unknown> | null;
+  requestID: string;
+  eventID: string;
+  readOnly: boolean;
+  resources?: { accountId: string; type: string; ARN: string }[];
+}
+
+export interface AuditReadResult {
+  /** False when the endpoint keeps no audit log (records is then empty). */
+  enabled: boolean;
+  file?: string;
+  /** Newest first. */
+  records: AuditRecordView[];
+  /** False when older records may match too (the limit was reached, or the search stopped). */
+  complete: boolean;
 }
 
 // ---- Import and export ----

@@ -12,6 +12,7 @@ import { Engine } from '../../../engine/index.js';
 import type { EngineOptions } from '../../../engine/index.js';
 import type { SortkeyServer } from '../../../main/server/index.js';
 import { startServer } from '../../../main/server/index.js';
+import type { StartServerOptions } from '../../../main/server/index.js';
 import { attachStudio } from '../../../main/studio/index.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -69,11 +70,17 @@ export interface Studio {
   close(): Promise<void>;
 }
 
-/** Starts a server with the studio on a scratch engine (`options`: its settings) and a browser. */
-export async function startStudio(options: Omit<EngineOptions, 'path'> = {}): Promise<Studio> {
+/**
+ * Starts a server with the studio on a scratch engine (`options`: its settings; `serverOptions`:
+ * the server's) and a browser.
+ */
+export async function startStudio(
+  options: Omit<EngineOptions, 'path'> = {},
+  serverOptions: Partial<StartServerOptions> = {},
+): Promise<Studio> {
   ensureRendererBuilt();
   const engine = Engine.inMemory(options);
-  const server = await startServer({ engine, port: 0, host: '127.0.0.1' });
+  const server = await startServer({ engine, port: 0, host: '127.0.0.1', ...serverOptions });
   const studio = attachStudio(server);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
