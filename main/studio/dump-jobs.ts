@@ -17,11 +17,10 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeSync,
 } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
@@ -48,6 +47,7 @@ import type {
   DumpUploadRequest,
   DumpUploadResult,
 } from '../../renderer/src/backend/workbench-api.js';
+import { create as createTar } from 'tar';
 import { archiveKind, safeRelativePath, untar } from './untar.js';
 
 /** A ValidationException for input the studio sent wrong (shaped like the backend's errors). */
@@ -128,71 +128,20 @@ function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100) || 'items';
 }
 
-// ---- A minimal ustar archive: an export folder is downloaded as one .tar ----
-
-function tarHeader(name: string, size: number, mtime: number): Buffer {
-  const h = Buffer.alloc(512);
-  let prefix = '';
-  let base = name;
-  if (Buffer.byteLength(name) > 100) {
-    // ustar splits a long path at a '/' into prefix (155) and name (100).
-    const cut = name.lastIndexOf('/', name.length - 1);
-    prefix = name.slice(0, cut);
-    base = name.slice(cut + 1);
-  }
-  const octal = (n: number, width: number): string => n.toString(8).padStart(width - 1, '0') + '\0';
-  h.write(base, 0, 100, 'utf8');
-  h.write(octal(0o644, 8), 100, 'ascii');
-  h.write(octal(0, 8), 108, 'ascii');
-  h.write(octal(0, 8), 116, 'ascii');
-  h.write(octal(size, 12), 124, 'ascii');
-  h.write(octal(Math.floor(mtime / 1000), 12), 136, 'ascii');
-  h.write('        ', 148, 'ascii');
-  h.write('0', 156, 'ascii');
-  h.write('ustar\0', 257, 'ascii');
-  h.write('00', 263, 'ascii');
-  h.write(prefix, 345, 155, 'utf8');
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
-  return h;
+/**
+ * The name of the one folder an export-folder download holds: the table's, as `tar -cf x.tar folder`
+ * packs a folder (unpacked, it does not spill its files beside the archive). Not `data` nor
+ * `AWSDynamoDB`: an import reads those as parts of the export layout, not as the chosen folder.
+ */
+function archiveFolderName(table: string): string {
+  const name = safeName(table);
+  return name === 'data' || name === 'AWSDynamoDB' ? `${name}-export` : name;
 }
 
-function filesBelow(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...filesBelow(p));
-    else if (e.isFile()) out.push(p);
-  }
-  return out.sort();
-}
-
-/** Packs a folder's files into a tar archive (copied in 1 MB pieces: data files can be big). */
-export function tarFolder(folder: string, archive: string): void {
-  const out = openSync(archive, 'w');
-  try {
-    const buf = Buffer.alloc(1 << 20);
-    for (const file of filesBelow(folder)) {
-      const st = statSync(file);
-      writeSync(out, tarHeader(relative(folder, file).split('\\').join('/'), st.size, st.mtimeMs));
-      const fd = openSync(file, 'r');
-      try {
-        for (;;) {
-          const n = readSync(fd, buf, 0, buf.length, null);
-          if (n === 0) break;
-          writeSync(out, buf, 0, n);
-        }
-      } finally {
-        closeSync(fd);
-      }
-      const pad = (512 - (st.size % 512)) % 512;
-      if (pad) writeSync(out, Buffer.alloc(pad));
-    }
-    writeSync(out, Buffer.alloc(1024));
-  } finally {
-    closeSync(out);
-  }
+/** Packs `parent/name` into a tar archive whose entries start with `name/` (streamed: data files can be big). */
+export async function tarFolder(parent: string, name: string, archive: string): Promise<void> {
+  // portable: no owner names or ids of this machine in the download.
+  await createTar({ file: archive, cwd: parent, portable: true }, [name]);
 }
 
 /**
@@ -336,10 +285,11 @@ export function dumpJobs(options: DumpJobsOptions): DumpJobs {
             onProgress: (p: Progress) => (j.progress = p),
           };
           if (format === 'export-folder') {
-            const folder = join(j.dir, 'folder');
-            await exportTable(target, spec, folder, common);
-            tarFolder(folder, out);
-            rmSync(folder, { recursive: true, force: true });
+            const parent = join(j.dir, 'folder');
+            const top = archiveFolderName(args.table);
+            await exportTable(target, spec, join(parent, top), common);
+            await tarFolder(parent, top, out);
+            rmSync(parent, { recursive: true, force: true });
           } else if (format === 'batch-write') {
             // One BatchWriteItem document (a file name would split it into files of 25 requests).
             const stream = createWriteStream(out);
@@ -472,7 +422,7 @@ export function dumpJobs(options: DumpJobsOptions): DumpJobs {
           if (archive && typeof input === 'string') {
             const unpacked = join(j.dir, 'folder');
             try {
-              await untar(input, archive, unpacked);
+              await untar(input, unpacked);
             } catch (e) {
               throw new Error(`${upload?.name ?? 'the archive'}: ${(e as Error).message}`);
             }

@@ -134,6 +134,7 @@ describe('desktop packaging', () => {
     // production dependency and packaged; production dependencies outside its reach are not.
     assert.ok(imported.has('better-sqlite3'));
     assert.ok(imported.has('@aws-sdk/client-dynamodb'), 'remote connections load the SDK');
+    assert.ok(imported.has('tar'), 'the studio packs and unpacks export-folder archives with tar');
     const reachable = packageClosure(imported);
     for (const name of imported) {
       assert.ok(pkg.dependencies[name] !== undefined, `${name} is imported by the app but not a dependency`);

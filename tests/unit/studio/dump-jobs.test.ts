@@ -9,6 +9,7 @@ import { join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
+import { Header } from 'tar';
 import { Engine } from '../../../engine/index.js';
 import { exportTable } from '../../../engine/dump/index.js';
 import { createStudioBackend, dumpJobsOf } from '../../../main/studio/backend.js';
@@ -87,6 +88,10 @@ describe('studio backend: import and export jobs', () => {
         // A tar archive of DynamoDB's export layout.
         assert.match(bytes.subarray(257, 263).toString('latin1'), /^ustar\0/);
         assert.ok(bytes.includes(Buffer.from('manifest-summary.json')));
+        // One folder, named after the table, as `tar -cf Things.tar Things` packs it.
+        const names = execFileSync('tar', ['-tf', file.path]).toString().trim().split('\n');
+        assert.ok(names.some((n) => n.endsWith('/manifest-summary.json')));
+        for (const n of names) assert.match(n, /^Things\//);
       } else {
         const text = format === 'ddb-jsonl-gz' ? gunzipSync(bytes).toString() : bytes.toString();
         assert.ok(text.includes('t3'), format);
@@ -188,6 +193,31 @@ describe('studio backend: import and export jobs', () => {
     );
     assert.equal(v.state, 'failed');
     assert.match(v.error!, /not a \.tar or \.tar\.gz of an export folder/);
+    // An archive with a path that leaves the folder, or a link, fails the import and names why.
+    for (const [path, type, why] of [
+      [
+        '../../escaped.json',
+        'File',
+        /evil\.tar: "\.\.\/\.\.\/escaped\.json" is not a path inside the folder/,
+      ],
+      ['things/link', 'SymbolicLink', /evil\.tar: "things\/link" is a symbolic link/],
+    ] as const) {
+      const header = new Header({
+        path,
+        type,
+        size: 0,
+        mode: 0o644,
+        mtime: new Date(0),
+        ...(type === 'SymbolicLink' ? { linkpath: '/' } : {}),
+      });
+      header.encode();
+      const archive = Buffer.concat([header.block!, Buffer.alloc(1024)]);
+      const h = await finished(
+        await backend.dumpImport({ table: 'Things', upload: await uploadInPieces(archive, 'evil.tar') }),
+      );
+      assert.equal(h.state, 'failed', path);
+      assert.match(h.error!, why);
+    }
     // A discarded upload is gone.
     const gone = await uploadInPieces(Buffer.from('{"id":"z"}'), 'z.jsonl');
     await backend.dumpUpload({ upload: gone, discard: true });
