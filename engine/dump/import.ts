@@ -372,7 +372,14 @@ class ImportRun {
     }
     const raw = rec.kind === 'item' ? rec.value : rec.key;
     try {
-      const r = encodeRecord(t.table, t.key, rec.kind === 'item', raw, rec.text);
+      const r = encodeRecord(
+        t.table,
+        t.key,
+        rec.kind === 'item',
+        raw,
+        rec.text,
+        rec.kind === 'item' ? rec.itemText : undefined,
+      );
       t.spooled++;
       // The encoded key travels with the item: the write phase needs no parse to place it.
       this.spool.append(
