@@ -49,6 +49,7 @@ import type { ImportSource } from './io/input.js';
 import { KeyFilter } from './io/keyFilter.js';
 import { SyncFileWriter } from './io/output.js';
 import { SortingSpool } from './io/spool.js';
+import type { SpoolEntry } from './io/spool.js';
 import { ImportJournal } from './journal.js';
 import { InputError, readRecords } from './readers.js';
 import type { InputRecord, ReaderOptions } from './readers.js';
@@ -382,10 +383,8 @@ class ImportRun {
       );
       t.spooled++;
       // The encoded key travels with the item: the write phase needs no parse to place it.
-      this.spool.append(
-        t.index * 0x1_0000_0000 + r.key.hash,
-        `${r.put ? 'P' : 'D'}${t.index},${unitIndex},${rec.line},${r.size},${r.key.hash},${r.key.pk.toString('hex')},${r.key.sk.toString('hex')}\t${r.json}`,
-      );
+      const headLength = encodeHead(r.put, t.index, unitIndex, rec.line, r.size, r.key);
+      this.spool.appendEntry(t.index * 0x1_0000_0000 + r.key.hash, HEAD, headLength, r.json);
     } catch (e) {
       t.report.rejected++;
       this.problem(unit.name, rec.line, reasonOf(e), t.name, rec.text);
@@ -520,19 +519,17 @@ class ImportRun {
     if (this.batchUnits.size === 0) return;
     let group = -1;
     let seen = new Map<string, number>();
-    for (const line of this.spool.lines()) {
-      const tab = line.indexOf('\t');
-      const head = line.slice(1, tab).split(',');
-      const unit = Number(head[1]);
+    for (const r of spooledRecords(this.spool.entries())) {
+      const unit = r.unit;
       if (!this.batchUnits.has(unit)) continue;
-      const t = this.targetList[Number(head[0])]!;
-      const g = t.index * 0x1_0000_0000 + Number(head[4]);
+      const t = this.targetList[r.target]!;
+      const g = t.index * 0x1_0000_0000 + r.key.hash;
       if (g !== group) {
         group = g;
         seen = new Map();
       }
-      const id = `${unit}/${head[5]}/${head[6]}`;
-      const lineNo = Number(head[2]);
+      const id = `${unit}/${r.key.pk.toString('latin1')}/${r.key.sk.toString('latin1')}`;
+      const lineNo = r.line;
       const first = seen.get(id);
       if (first === undefined) {
         seen.set(id, lineNo);
@@ -544,7 +541,7 @@ class ImportRun {
         Math.max(first, lineNo),
         `ValidationException: Provided list of item keys contains duplicates (table ${t.name}: lines ${Math.min(first, lineNo)} and ${Math.max(first, lineNo)} have the same key)`,
         t.name,
-        line.slice(tab + 1),
+        r.json,
       );
     }
   }
@@ -649,7 +646,7 @@ class ImportRun {
   spoolFeed(): RecordFeed {
     const targets = this.targetList;
     return {
-      records: spooledRecords(this.spool.lines()),
+      records: spooledRecords(this.spool.entries()),
       total: this.spool.count,
       expected: (t) => targets[t]!.spooled,
       more: () => Promise.resolve(false),
@@ -670,27 +667,22 @@ class ImportRun {
     // Lines come grouped by (table, partition hash): a key repeated in the input is in one group.
     let group = -1;
     let seen = new Set<string>();
-    for (const line of this.spool.lines()) {
-      if (line.charCodeAt(0) !== 80 /* P */) continue;
-      const tab = line.indexOf('\t');
-      const head = line.slice(1, tab).split(',');
-      const t = this.targetList[Number(head[0])]!;
+    for (const r of spooledRecords(this.spool.entries())) {
+      if (!r.put) continue;
+      const t = this.targetList[r.target]!;
       if (t.skip) continue;
-      const hash = Number(head[4]);
+      const hash = r.key.hash;
       if (t.index * 0x1_0000_0000 + hash !== group) {
         group = t.index * 0x1_0000_0000 + hash;
         seen = new Set();
       }
-      const id = `${head[5]}/${head[6]}`;
+      const id = `${r.key.pk.toString('latin1')}/${r.key.sk.toString('latin1')}`;
       let conflict = seen.has(id);
       seen.add(id);
-      if (!conflict && t.exists) {
-        const key = { hash, pk: Buffer.from(head[5]!, 'hex'), sk: Buffer.from(head[6]!, 'hex') };
-        conflict = t.table.getRow(db, key) !== undefined;
-      }
+      if (!conflict && t.exists) conflict = t.table.getRow(db, r.key) !== undefined;
       if (!conflict) continue;
       total++;
-      found.push({ unit: Number(head[1]), line: Number(head[2]), table: t, text: line.slice(tab + 1) });
+      found.push({ unit: r.unit, line: r.line, table: t, text: r.json });
       if (found.length >= keep * 2) {
         found.sort((a, b) => a.unit - b.unit || a.line - b.line);
         found.length = keep;
@@ -848,24 +840,15 @@ class ImportRun {
         }),
       );
     };
-    for (const line of this.spool.lines()) {
+    for (const r of spooledRecords(this.spool.entries())) {
       if (failure) break;
-      const tab = line.indexOf('\t');
-      const head = line.slice(1, tab).split(',');
-      const t = this.targetList[Number(head[0])]!;
-      const item = JSON.parse(line.slice(tab + 1)) as Item;
-      const isPut = line.charCodeAt(0) === 80;
+      const t = this.targetList[r.target]!;
+      const item = JSON.parse(r.json) as Item;
+      const isPut = r.put;
       if (isPut && onConflict !== 'overwrite') {
         await throttle();
         launch(
-          this.conditionalPut(
-            remote,
-            t,
-            item,
-            onConflict,
-            this.units[Number(head[1])]!.name,
-            Number(head[2]),
-          ).then(() => {
+          this.conditionalPut(remote, t, item, onConflict, this.units[r.unit]!.name, r.line).then(() => {
             done++;
             this.progress('write', done, false, total, t.name);
           }),
@@ -1006,7 +989,7 @@ function pause(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 1));
 }
 
-/** One record of the write phase: from a spool line, or from the import worker. */
+/** One record of the write phase (from the spool). */
 export interface WriteRecord {
   readonly put: boolean;
   /** Index of its target in ImportRun.targetList. */
@@ -1033,19 +1016,57 @@ export interface RecordFeed {
   failed(): boolean;
 }
 
-/** Spool lines (`P|D target,unit,line,size,hash,pkHex,skHex<TAB>json`) as write records. */
-function* spooledRecords(lines: Generator<string>): Generator<WriteRecord> {
-  for (const line of lines) {
-    const tab = line.indexOf('\t');
-    const head = line.slice(1, tab).split(',');
+/**
+ * The head of a spool entry (the body is the record's JSON): put (u8), target (u16), unit, line,
+ * size, partition hash (u32 each), then the encoded partition and sort keys (u16 length, bytes).
+ * Binary: nothing to format when reading, nothing to parse when writing.
+ */
+let HEAD = Buffer.allocUnsafe(4096);
+
+/** Writes a record's head into HEAD; returns its length. */
+function encodeHead(
+  put: boolean,
+  target: number,
+  unit: number,
+  line: number,
+  size: number,
+  key: EncodedKey,
+): number {
+  // Encoded keys are short (DynamoDB limits them to 2 KB and 1 KB), but their encoding may escape bytes.
+  if (25 + key.pk.length + key.sk.length > HEAD.length)
+    HEAD = Buffer.allocUnsafe(2 * (25 + key.pk.length + key.sk.length));
+  HEAD[0] = put ? 1 : 0;
+  HEAD.writeUInt16LE(target, 1);
+  HEAD.writeUInt32LE(unit, 3);
+  HEAD.writeUInt32LE(line, 7);
+  HEAD.writeUInt32LE(size, 11);
+  HEAD.writeUInt32LE(key.hash, 15);
+  HEAD.writeUInt16LE(key.pk.length, 19);
+  let at = 21 + key.pk.copy(HEAD, 21);
+  HEAD.writeUInt16LE(key.sk.length, at);
+  at += 2;
+  return at + key.sk.copy(HEAD, at);
+}
+
+/** Spool entries as write records. */
+function* spooledRecords(entries: Generator<SpoolEntry>): Generator<WriteRecord> {
+  for (const e of entries) {
+    const b = e.buf;
+    const h = e.headStart;
+    const pkEnd = h + 21 + b.readUInt16LE(h + 19);
+    const skEnd = pkEnd + 2 + b.readUInt16LE(pkEnd);
     yield {
-      put: line.charCodeAt(0) === 80 /* P */,
-      target: Number(head[0]),
-      unit: Number(head[1]),
-      line: Number(head[2]),
-      size: Number(head[3]),
-      key: { hash: Number(head[4]), pk: Buffer.from(head[5]!, 'hex'), sk: Buffer.from(head[6]!, 'hex') },
-      json: line.slice(tab + 1),
+      put: b[h] === 1,
+      target: b.readUInt16LE(h + 1),
+      unit: b.readUInt32LE(h + 3),
+      line: b.readUInt32LE(h + 7),
+      size: b.readUInt32LE(h + 11),
+      key: {
+        hash: b.readUInt32LE(h + 15),
+        pk: Buffer.from(b.subarray(h + 21, pkEnd)),
+        sk: Buffer.from(b.subarray(pkEnd + 2, skEnd)),
+      },
+      json: b.toString('utf8', e.bodyStart, e.end),
     };
   }
 }
