@@ -1042,10 +1042,24 @@ function encodeHead(
   HEAD.writeUInt32LE(size, 11);
   HEAD.writeUInt32LE(key.hash, 15);
   HEAD.writeUInt16LE(key.pk.length, 19);
-  let at = 21 + key.pk.copy(HEAD, 21);
+  const at = copyBytes(key.pk, HEAD, 21);
   HEAD.writeUInt16LE(key.sk.length, at);
-  at += 2;
-  return at + key.sk.copy(HEAD, at);
+  return copyBytes(key.sk, HEAD, at + 2);
+}
+
+/** Copies src into dst at `at`; returns the end. A loop for short keys: Buffer.copy's overhead is larger than the copy. */
+function copyBytes(src: Buffer, dst: Buffer, at: number): number {
+  const n = src.length;
+  if (n > 64) return at + src.copy(dst, at);
+  for (let i = 0; i < n; i++) dst[at + i] = src[i]!;
+  return at + n;
+}
+
+/** A copy of b[from, to). */
+function sliceBytes(b: Buffer, from: number, to: number): Buffer {
+  const out = Buffer.allocUnsafe(to - from);
+  copyBytes(b.subarray(from, to), out, 0);
+  return out;
 }
 
 /** Spool entries as write records. */
@@ -1063,8 +1077,8 @@ function* spooledRecords(entries: Generator<SpoolEntry>): Generator<WriteRecord>
       size: b.readUInt32LE(h + 11),
       key: {
         hash: b.readUInt32LE(h + 15),
-        pk: Buffer.from(b.subarray(h + 21, pkEnd)),
-        sk: Buffer.from(b.subarray(pkEnd + 2, skEnd)),
+        pk: sliceBytes(b, h + 21, pkEnd),
+        sk: sliceBytes(b, pkEnd + 2, skEnd),
       },
       json: b.toString('utf8', e.bodyStart, e.end),
     };

@@ -265,7 +265,11 @@ export class SortingSpool {
     }
     const start = this.used;
     this.run.writeUInt16LE(headLength, start);
-    head.copy(this.run, start + HEAD_PREFIX, 0, headLength);
+    const run = this.run;
+    const at = start + HEAD_PREFIX;
+    // Heads are short: a loop beats Buffer.copy's overhead.
+    if (headLength > 64) head.copy(run, at, 0, headLength);
+    else for (let i = 0; i < headLength; i++) run[at + i] = head[i]!;
     const n = this.run.write(body, start + HEAD_PREFIX + headLength, 'utf8');
     this.keys.push(key);
     this.starts.push(start);
