@@ -20,7 +20,7 @@ import type { Database } from '../storage/database.js';
 import type { EngineContext } from '../context.js';
 import type { Engine } from '../engine.js';
 import { isValidName } from '../operations/common.js';
-import { keyAttributes, pickKey } from '../tables/schema.js';
+import { keyAttributes } from '../tables/schema.js';
 import type { EncodedKey, KeySchema } from '../tables/schema.js';
 import type { StoredRow, Table } from '../tables/table.js';
 import { writeItem } from '../tables/write.js';
@@ -53,7 +53,7 @@ import type { SpoolEntry } from './io/spool.js';
 import { ImportJournal } from './journal.js';
 import { InputError, readRecords } from './readers.js';
 import type { InputRecord, ReaderOptions } from './readers.js';
-import type { Connection } from '../connection/index.js';
+import type { Connection, RemoteConnection } from '../connection/index.js';
 import { backoffMs, sleep, waitActive } from './remote.js';
 import { localEngineOf, tableInfo } from './store.js';
 import type { DumpTarget } from './store.js';
@@ -826,7 +826,8 @@ class ImportRun {
       if (failure) throw failure;
     };
     // Batches per table; a key seen twice in one batch flushes it first (BatchWriteItem refuses duplicates).
-    const batches = new Map<number, { requests: Record<string, unknown>[]; keys: Set<string> }>();
+    // Requests are DynamoDB JSON text spliced from the spool: no parse, no SDK serialisation.
+    const batches = new Map<number, { requests: string[]; keys: Set<string> }>();
     const flush = async (t: Target) => {
       const b = batches.get(t.index);
       if (!b || b.requests.length === 0) return;
@@ -843,10 +844,10 @@ class ImportRun {
     for (const r of spooledRecords(this.spool.entries())) {
       if (failure) break;
       const t = this.targetList[r.target]!;
-      const item = JSON.parse(r.json) as Item;
       const isPut = r.put;
       if (isPut && onConflict !== 'overwrite') {
         await throttle();
+        const item = JSON.parse(r.json) as Item;
         launch(
           this.conditionalPut(remote, t, item, onConflict, this.units[r.unit]!.name, r.line).then(() => {
             done++;
@@ -855,7 +856,7 @@ class ImportRun {
         );
         continue;
       }
-      const keyId = JSON.stringify(pickKey(t.key, item));
+      const keyId = `${r.key.pk.toString('latin1')}/${r.key.sk.toString('latin1')}`;
       let b = batches.get(t.index);
       if (b && b.keys.has(keyId)) {
         await flush(t);
@@ -866,7 +867,7 @@ class ImportRun {
         batches.set(t.index, b);
       }
       b.keys.add(keyId);
-      b.requests.push(isPut ? { PutRequest: { Item: item } } : { DeleteRequest: { Key: item } });
+      b.requests.push(isPut ? `{"PutRequest":{"Item":${r.json}}}` : `{"DeleteRequest":{"Key":${r.json}}}`);
       if (isPut) {
         t.report.written++;
         this.report.written++;
@@ -883,18 +884,24 @@ class ImportRun {
     return true;
   }
 
-  private async batchWrite(
-    remote: Connection,
-    table: string,
-    requests: Record<string, unknown>[],
-  ): Promise<void> {
-    let pending: Record<string, unknown[]> = { [table]: requests };
+  /** One BatchWriteItem of `requests` (JSON text), then its unprocessed items until none is left. */
+  private async batchWrite(remote: Connection, table: string, requests: string[]): Promise<void> {
+    const raw = remote as Partial<Pick<RemoteConnection, 'callWithBody'>>;
+    let body = `{"RequestItems":{${JSON.stringify(table)}:[${requests.join(',')}]}}`;
     for (let attempt = 0; ; attempt++) {
-      const out = await remote.call('BatchWriteItem', { RequestItems: pending }, this.options.signal);
+      const out = (
+        typeof raw.callWithBody === 'function'
+          ? await raw.callWithBody('BatchWriteItem', body, this.options.signal)
+          : await remote.callAny(
+              'BatchWriteItem',
+              JSON.parse(body) as Record<string, unknown>,
+              this.options.signal,
+            )
+      ) as { UnprocessedItems?: Record<string, unknown[]> };
       const left = out.UnprocessedItems ?? {};
       if (Object.values(left).every((l) => l.length === 0)) return;
       if (attempt >= 15) throw new Error(`BatchWriteItem kept returning unprocessed items for ${table}`);
-      pending = left;
+      body = JSON.stringify({ RequestItems: left });
       await sleep(backoffMs(attempt, 50));
     }
   }
