@@ -37,6 +37,20 @@ export type ReadRange =
 export interface ReadRow {
   readonly item: Item;
   readonly size: number;
+  /** The item's stored JSON text (what `item` is parsed from). */
+  readonly json: string;
+}
+
+/** A row whose item is parsed only when asked for: a page spliced into a response never is. */
+class StoredReadRow implements ReadRow {
+  private parsed: Item | undefined;
+  constructor(
+    readonly json: string,
+    readonly size: number,
+  ) {}
+  get item(): Item {
+    return (this.parsed ??= JSON.parse(this.json) as Item);
+  }
 }
 
 export interface Page {
@@ -155,7 +169,7 @@ export function readPage(
         full = true;
         break;
       }
-      rows.push({ item: JSON.parse(json) as Item, size });
+      rows.push(new StoredReadRow(json, size));
       bytes += size;
       if ((options.limit !== undefined && rows.length >= options.limit) || bytes >= maxBytes) {
         full = true;
