@@ -90,10 +90,14 @@ function valueSize(raw: unknown, depth: number): number {
       if (typeof v !== 'string') throw NOT_STORED;
       chars += v.length + 2;
       return utf8Length(v);
-    case 'N':
-      if (typeof v !== 'string' || normalizeNumberValue(v, 'older') !== v) throw NOT_STORED;
+    case 'N': {
+      if (typeof v !== 'string') throw NOT_STORED;
       chars += v.length + 2;
+      const size = integerSize(v);
+      if (size > 0) return size;
+      if (normalizeNumberValue(v, 'older') !== v) throw NOT_STORED;
       return numberSize(v);
+    }
     case 'B':
       if (typeof v !== 'string' || !isBase64(v)) throw NOT_STORED;
       chars += v.length + 2;
@@ -136,6 +140,29 @@ function valueSize(raw: unknown, depth: number): number {
     default:
       throw NOT_STORED;
   }
+}
+
+/**
+ * The size of `v` when it is an integer of at most 38 digits written canonically (no sign but a
+ * leading minus, no leading zero: normalisation keeps it as it is), without parsing it as a decimal;
+ * 0 when it is not one (the general path decides). The size is numberSize's: the digits from the
+ * first to the last non-zero one, in base-100 pairs aligned on the decimal point, plus one byte,
+ * plus one for a minus.
+ */
+function integerSize(v: string): number {
+  const minus = v.charCodeAt(0) === 45 ? 1 : 0;
+  const digits = v.length - minus;
+  if (digits === 0 || digits > 38) return 0;
+  const first = v.charCodeAt(minus);
+  if (first < 49 || first > 57) return 0;
+  let zeros = 0;
+  for (let i = minus + 1; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return 0;
+    zeros = c === 48 ? zeros + 1 : 0;
+  }
+  // The first digit is 10^(digits-1), the last non-zero one 10^zeros.
+  return 2 + Math.floor((digits - 1) / 2) - Math.floor(zeros / 2) + minus;
 }
 
 /** A set in stored form: non-empty, valid members, strictly increasing in the stored order. */
