@@ -214,13 +214,70 @@ export class RemoteConnection implements Connection {
     const Command = commands[operation];
     if (!Command)
       throw new ConnectionError('UnknownOperationException', `the AWS SDK has no ${operation} command`);
+    const sdkInput = toSdkInput(input) as object;
+    return this.send(operation, client, () => new Command(sdkInput), signal);
+  }
+
+  /**
+   * Sends one request whose JSON body the caller wrote (DynamoDB JSON, as the wire has it), with
+   * the retries of callAny. The SDK still signs and sends it; only its serialisation of the input
+   * (a walk and a copy of every attribute value) is skipped: a bulk import's BatchWriteItem bodies
+   * are spliced from stored item text.
+   */
+  async callWithBody(
+    operation: string,
+    body: string,
+    signal?: AbortSignal,
+  ): Promise<Record<string, unknown>> {
+    const { client, commands } = await this.load();
+    const Command = commands[operation];
+    if (!Command)
+      throw new ConnectionError('UnknownOperationException', `the AWS SDK has no ${operation} command`);
+    const length = String(Buffer.byteLength(body, 'utf8'));
+    return this.send(
+      operation,
+      client,
+      () => {
+        const command = new Command({}) as {
+          middlewareStack: {
+            add(
+              m: (next: (args: { request: unknown }) => unknown) => (args: { request: unknown }) => unknown,
+              o: { step: 'build'; priority: 'high'; name: string },
+            ): void;
+          };
+        };
+        // After serialisation (of an empty input), before the content length and the signature.
+        command.middlewareStack.add(
+          (next) => (args) => {
+            const request = args.request as { body?: unknown; headers?: Record<string, string> };
+            request.body = body;
+            if (request.headers) {
+              for (const h of Object.keys(request.headers))
+                if (h.toLowerCase() === 'content-length') delete request.headers[h];
+              request.headers['content-length'] = length;
+            }
+            return next(args);
+          },
+          { step: 'build', priority: 'high', name: 'sortkeyRequestBody' },
+        );
+        return command;
+      },
+      signal,
+    );
+  }
+
+  private async send(
+    operation: string,
+    client: DynamoDBClient,
+    command: () => unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<Record<string, unknown>> {
     const attempts = this.options.maxAttempts ?? 10;
     const base = this.options.baseDelayMs ?? 50;
-    const sdkInput = toSdkInput(input) as object;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
       try {
-        const out = await client.send(new Command(sdkInput) as never, signal ? { abortSignal: signal } : {});
+        const out = await client.send(command() as never, signal ? { abortSignal: signal } : {});
         if (PARTIQL_OPERATIONS.has(operation)) this.partiql = true;
         return fromSdkOutput(out) as Record<string, unknown>;
       } catch (e) {

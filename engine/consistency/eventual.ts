@@ -106,7 +106,7 @@ export class StaleView {
     if (!this.pastRows) {
       this.pastRows = [];
       for (const row of this.changed.values()) {
-        if (row) this.pastRows.push({ item: JSON.parse(row.json) as Item, size: row.size });
+        if (row) this.pastRows.push({ item: JSON.parse(row.json) as Item, size: row.size, json: row.json });
       }
     }
     return this.pastRows;
@@ -132,6 +132,8 @@ export interface RecordedWrite {
 export interface ViewRow {
   readonly item: Item;
   readonly size: number;
+  /** The item's JSON text, as stored (a page of these may be spliced into a response). */
+  readonly json: string;
 }
 
 export class EventualConsistency {

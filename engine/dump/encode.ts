@@ -1,14 +1,16 @@
 // One input record validated as PutItem (or DeleteItem) would and encoded for the write phase:
 // the normalised item's JSON text, its size and its encoded primary key. Shared by the import's
-// in-process read (import.ts) and its worker thread (importWorker.ts), so both refuse the same
+// in-process read (import.ts) and other callers, so both refuse the same
 // records with the same reasons.
 import { DynamoError, validation } from '../errors.js';
 import { checkIndexKeys } from '../operations/itemCommon.js';
 import { checkItemKey, checkKey, encodeKey } from '../tables/schema.js';
 import type { EncodedKey, KeySchema } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
+import type { Item } from '../types.js';
 import { normalizeItem } from '../values/attribute.js';
 import { itemSize, MAX_ITEM_SIZE } from '../values/size.js';
+import { canonicalItemSize } from './json/canonical.js';
 
 export interface EncodedRecord {
   /** A put (else a delete, whose json is the key). */
@@ -31,9 +33,14 @@ export function encodeRecord(
   put: boolean,
   raw: unknown,
   text: string | undefined,
+  itemText?: string,
 ): EncodedRecord {
   if (text !== undefined && text.includes('"__proto__"') && hasProtoKey(raw)) {
     throw validation('the attribute name __proto__ is not supported');
+  }
+  if (put && itemText !== undefined) {
+    const stored = encodeStored(table, key, raw, itemText);
+    if (stored) return stored;
   }
   if (put) {
     const item = normalizeItem(raw);
@@ -46,6 +53,31 @@ export function encodeRecord(
   const k = normalizeItem(raw, 'Key');
   checkKey(key, k);
   return { put, key: encodeKey(key, k), json: JSON.stringify(k), size: 0 };
+}
+
+/**
+ * An item whose text is already in stored form (json/canonical.ts): validated like any other,
+ * stored as its text. Undefined when it is not in that form or is invalid (the normal path then
+ * gives the error).
+ */
+function encodeStored(
+  table: Table,
+  key: KeySchema,
+  raw: unknown,
+  itemText: string,
+): EncodedRecord | undefined {
+  // Pretty-printed text never is: skip the walk.
+  if (itemText.charCodeAt(1) !== 34 /* " */) return undefined;
+  const size = canonicalItemSize(raw, itemText);
+  if (size === undefined || size > MAX_ITEM_SIZE) return undefined;
+  const item = raw as Item;
+  try {
+    checkItemKey(key, item);
+    checkIndexKeys(table, item);
+  } catch {
+    return undefined;
+  }
+  return { put: true, key: encodeKey(key, item), json: itemText, size };
 }
 
 /** The reason a record is refused, as the import reports it. */

@@ -20,7 +20,7 @@ import type { Database } from '../storage/database.js';
 import type { EngineContext } from '../context.js';
 import type { Engine } from '../engine.js';
 import { isValidName } from '../operations/common.js';
-import { keyAttributes, pickKey } from '../tables/schema.js';
+import { keyAttributes } from '../tables/schema.js';
 import type { EncodedKey, KeySchema } from '../tables/schema.js';
 import type { StoredRow, Table } from '../tables/table.js';
 import { writeItem } from '../tables/write.js';
@@ -49,10 +49,11 @@ import type { ImportSource } from './io/input.js';
 import { KeyFilter } from './io/keyFilter.js';
 import { SyncFileWriter } from './io/output.js';
 import { SortingSpool } from './io/spool.js';
+import type { SpoolEntry } from './io/spool.js';
 import { ImportJournal } from './journal.js';
 import { InputError, readRecords } from './readers.js';
 import type { InputRecord, ReaderOptions } from './readers.js';
-import type { Connection } from '../connection/index.js';
+import type { Connection, RemoteConnection } from '../connection/index.js';
 import { backoffMs, sleep, waitActive } from './remote.js';
 import { localEngineOf, tableInfo } from './store.js';
 import type { DumpTarget } from './store.js';
@@ -372,13 +373,18 @@ class ImportRun {
     }
     const raw = rec.kind === 'item' ? rec.value : rec.key;
     try {
-      const r = encodeRecord(t.table, t.key, rec.kind === 'item', raw, rec.text);
+      const r = encodeRecord(
+        t.table,
+        t.key,
+        rec.kind === 'item',
+        raw,
+        rec.text,
+        rec.kind === 'item' ? rec.itemText : undefined,
+      );
       t.spooled++;
       // The encoded key travels with the item: the write phase needs no parse to place it.
-      this.spool.append(
-        t.index * 0x1_0000_0000 + r.key.hash,
-        `${r.put ? 'P' : 'D'}${t.index},${unitIndex},${rec.line},${r.size},${r.key.hash},${r.key.pk.toString('hex')},${r.key.sk.toString('hex')}\t${r.json}`,
-      );
+      const headLength = encodeHead(r.put, t.index, unitIndex, rec.line, r.size, r.key);
+      this.spool.appendEntry(t.index * 0x1_0000_0000 + r.key.hash, HEAD, headLength, r.json);
     } catch (e) {
       t.report.rejected++;
       this.problem(unit.name, rec.line, reasonOf(e), t.name, rec.text);
@@ -513,19 +519,17 @@ class ImportRun {
     if (this.batchUnits.size === 0) return;
     let group = -1;
     let seen = new Map<string, number>();
-    for (const line of this.spool.lines()) {
-      const tab = line.indexOf('\t');
-      const head = line.slice(1, tab).split(',');
-      const unit = Number(head[1]);
+    for (const r of spooledRecords(this.spool.entries())) {
+      const unit = r.unit;
       if (!this.batchUnits.has(unit)) continue;
-      const t = this.targetList[Number(head[0])]!;
-      const g = t.index * 0x1_0000_0000 + Number(head[4]);
+      const t = this.targetList[r.target]!;
+      const g = t.index * 0x1_0000_0000 + r.key.hash;
       if (g !== group) {
         group = g;
         seen = new Map();
       }
-      const id = `${unit}/${head[5]}/${head[6]}`;
-      const lineNo = Number(head[2]);
+      const id = `${unit}/${r.key.pk.toString('latin1')}/${r.key.sk.toString('latin1')}`;
+      const lineNo = r.line;
       const first = seen.get(id);
       if (first === undefined) {
         seen.set(id, lineNo);
@@ -537,7 +541,7 @@ class ImportRun {
         Math.max(first, lineNo),
         `ValidationException: Provided list of item keys contains duplicates (table ${t.name}: lines ${Math.min(first, lineNo)} and ${Math.max(first, lineNo)} have the same key)`,
         t.name,
-        line.slice(tab + 1),
+        r.json,
       );
     }
   }
@@ -642,7 +646,7 @@ class ImportRun {
   spoolFeed(): RecordFeed {
     const targets = this.targetList;
     return {
-      records: spooledRecords(this.spool.lines()),
+      records: spooledRecords(this.spool.entries()),
       total: this.spool.count,
       expected: (t) => targets[t]!.spooled,
       more: () => Promise.resolve(false),
@@ -663,27 +667,22 @@ class ImportRun {
     // Lines come grouped by (table, partition hash): a key repeated in the input is in one group.
     let group = -1;
     let seen = new Set<string>();
-    for (const line of this.spool.lines()) {
-      if (line.charCodeAt(0) !== 80 /* P */) continue;
-      const tab = line.indexOf('\t');
-      const head = line.slice(1, tab).split(',');
-      const t = this.targetList[Number(head[0])]!;
+    for (const r of spooledRecords(this.spool.entries())) {
+      if (!r.put) continue;
+      const t = this.targetList[r.target]!;
       if (t.skip) continue;
-      const hash = Number(head[4]);
+      const hash = r.key.hash;
       if (t.index * 0x1_0000_0000 + hash !== group) {
         group = t.index * 0x1_0000_0000 + hash;
         seen = new Set();
       }
-      const id = `${head[5]}/${head[6]}`;
+      const id = `${r.key.pk.toString('latin1')}/${r.key.sk.toString('latin1')}`;
       let conflict = seen.has(id);
       seen.add(id);
-      if (!conflict && t.exists) {
-        const key = { hash, pk: Buffer.from(head[5]!, 'hex'), sk: Buffer.from(head[6]!, 'hex') };
-        conflict = t.table.getRow(db, key) !== undefined;
-      }
+      if (!conflict && t.exists) conflict = t.table.getRow(db, r.key) !== undefined;
       if (!conflict) continue;
       total++;
-      found.push({ unit: Number(head[1]), line: Number(head[2]), table: t, text: line.slice(tab + 1) });
+      found.push({ unit: r.unit, line: r.line, table: t, text: r.json });
       if (found.length >= keep * 2) {
         found.sort((a, b) => a.unit - b.unit || a.line - b.line);
         found.length = keep;
@@ -827,7 +826,8 @@ class ImportRun {
       if (failure) throw failure;
     };
     // Batches per table; a key seen twice in one batch flushes it first (BatchWriteItem refuses duplicates).
-    const batches = new Map<number, { requests: Record<string, unknown>[]; keys: Set<string> }>();
+    // Requests are DynamoDB JSON text spliced from the spool: no parse, no SDK serialisation.
+    const batches = new Map<number, { requests: string[]; keys: Set<string> }>();
     const flush = async (t: Target) => {
       const b = batches.get(t.index);
       if (!b || b.requests.length === 0) return;
@@ -841,31 +841,22 @@ class ImportRun {
         }),
       );
     };
-    for (const line of this.spool.lines()) {
+    for (const r of spooledRecords(this.spool.entries())) {
       if (failure) break;
-      const tab = line.indexOf('\t');
-      const head = line.slice(1, tab).split(',');
-      const t = this.targetList[Number(head[0])]!;
-      const item = JSON.parse(line.slice(tab + 1)) as Item;
-      const isPut = line.charCodeAt(0) === 80;
+      const t = this.targetList[r.target]!;
+      const isPut = r.put;
       if (isPut && onConflict !== 'overwrite') {
         await throttle();
+        const item = JSON.parse(r.json) as Item;
         launch(
-          this.conditionalPut(
-            remote,
-            t,
-            item,
-            onConflict,
-            this.units[Number(head[1])]!.name,
-            Number(head[2]),
-          ).then(() => {
+          this.conditionalPut(remote, t, item, onConflict, this.units[r.unit]!.name, r.line).then(() => {
             done++;
             this.progress('write', done, false, total, t.name);
           }),
         );
         continue;
       }
-      const keyId = JSON.stringify(pickKey(t.key, item));
+      const keyId = `${r.key.pk.toString('latin1')}/${r.key.sk.toString('latin1')}`;
       let b = batches.get(t.index);
       if (b && b.keys.has(keyId)) {
         await flush(t);
@@ -876,7 +867,7 @@ class ImportRun {
         batches.set(t.index, b);
       }
       b.keys.add(keyId);
-      b.requests.push(isPut ? { PutRequest: { Item: item } } : { DeleteRequest: { Key: item } });
+      b.requests.push(isPut ? `{"PutRequest":{"Item":${r.json}}}` : `{"DeleteRequest":{"Key":${r.json}}}`);
       if (isPut) {
         t.report.written++;
         this.report.written++;
@@ -893,18 +884,24 @@ class ImportRun {
     return true;
   }
 
-  private async batchWrite(
-    remote: Connection,
-    table: string,
-    requests: Record<string, unknown>[],
-  ): Promise<void> {
-    let pending: Record<string, unknown[]> = { [table]: requests };
+  /** One BatchWriteItem of `requests` (JSON text), then its unprocessed items until none is left. */
+  private async batchWrite(remote: Connection, table: string, requests: string[]): Promise<void> {
+    const raw = remote as Partial<Pick<RemoteConnection, 'callWithBody'>>;
+    let body = `{"RequestItems":{${JSON.stringify(table)}:[${requests.join(',')}]}}`;
     for (let attempt = 0; ; attempt++) {
-      const out = await remote.call('BatchWriteItem', { RequestItems: pending }, this.options.signal);
+      const out = (
+        typeof raw.callWithBody === 'function'
+          ? await raw.callWithBody('BatchWriteItem', body, this.options.signal)
+          : await remote.callAny(
+              'BatchWriteItem',
+              JSON.parse(body) as Record<string, unknown>,
+              this.options.signal,
+            )
+      ) as { UnprocessedItems?: Record<string, unknown[]> };
       const left = out.UnprocessedItems ?? {};
       if (Object.values(left).every((l) => l.length === 0)) return;
       if (attempt >= 15) throw new Error(`BatchWriteItem kept returning unprocessed items for ${table}`);
-      pending = left;
+      body = JSON.stringify({ RequestItems: left });
       await sleep(backoffMs(attempt, 50));
     }
   }
@@ -999,7 +996,7 @@ function pause(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 1));
 }
 
-/** One record of the write phase: from a spool line, or from the import worker. */
+/** One record of the write phase (from the spool). */
 export interface WriteRecord {
   readonly put: boolean;
   /** Index of its target in ImportRun.targetList. */
@@ -1026,19 +1023,71 @@ export interface RecordFeed {
   failed(): boolean;
 }
 
-/** Spool lines (`P|D target,unit,line,size,hash,pkHex,skHex<TAB>json`) as write records. */
-function* spooledRecords(lines: Generator<string>): Generator<WriteRecord> {
-  for (const line of lines) {
-    const tab = line.indexOf('\t');
-    const head = line.slice(1, tab).split(',');
+/**
+ * The head of a spool entry (the body is the record's JSON): put (u8), target (u16), unit, line,
+ * size, partition hash (u32 each), then the encoded partition and sort keys (u16 length, bytes).
+ * Binary: nothing to format when reading, nothing to parse when writing.
+ */
+let HEAD = Buffer.allocUnsafe(4096);
+
+/** Writes a record's head into HEAD; returns its length. */
+function encodeHead(
+  put: boolean,
+  target: number,
+  unit: number,
+  line: number,
+  size: number,
+  key: EncodedKey,
+): number {
+  // Encoded keys are short (DynamoDB limits them to 2 KB and 1 KB), but their encoding may escape bytes.
+  if (25 + key.pk.length + key.sk.length > HEAD.length)
+    HEAD = Buffer.allocUnsafe(2 * (25 + key.pk.length + key.sk.length));
+  HEAD[0] = put ? 1 : 0;
+  HEAD.writeUInt16LE(target, 1);
+  HEAD.writeUInt32LE(unit, 3);
+  HEAD.writeUInt32LE(line, 7);
+  HEAD.writeUInt32LE(size, 11);
+  HEAD.writeUInt32LE(key.hash, 15);
+  HEAD.writeUInt16LE(key.pk.length, 19);
+  const at = copyBytes(key.pk, HEAD, 21);
+  HEAD.writeUInt16LE(key.sk.length, at);
+  return copyBytes(key.sk, HEAD, at + 2);
+}
+
+/** Copies src into dst at `at`; returns the end. A loop for short keys: Buffer.copy's overhead is larger than the copy. */
+function copyBytes(src: Buffer, dst: Buffer, at: number): number {
+  const n = src.length;
+  if (n > 64) return at + src.copy(dst, at);
+  for (let i = 0; i < n; i++) dst[at + i] = src[i]!;
+  return at + n;
+}
+
+/** A copy of b[from, to). */
+function sliceBytes(b: Buffer, from: number, to: number): Buffer {
+  const out = Buffer.allocUnsafe(to - from);
+  copyBytes(b.subarray(from, to), out, 0);
+  return out;
+}
+
+/** Spool entries as write records. */
+function* spooledRecords(entries: Generator<SpoolEntry>): Generator<WriteRecord> {
+  for (const e of entries) {
+    const b = e.buf;
+    const h = e.headStart;
+    const pkEnd = h + 21 + b.readUInt16LE(h + 19);
+    const skEnd = pkEnd + 2 + b.readUInt16LE(pkEnd);
     yield {
-      put: line.charCodeAt(0) === 80 /* P */,
-      target: Number(head[0]),
-      unit: Number(head[1]),
-      line: Number(head[2]),
-      size: Number(head[3]),
-      key: { hash: Number(head[4]), pk: Buffer.from(head[5]!, 'hex'), sk: Buffer.from(head[6]!, 'hex') },
-      json: line.slice(tab + 1),
+      put: b[h] === 1,
+      target: b.readUInt16LE(h + 1),
+      unit: b.readUInt32LE(h + 3),
+      line: b.readUInt32LE(h + 7),
+      size: b.readUInt32LE(h + 11),
+      key: {
+        hash: b.readUInt32LE(h + 15),
+        pk: sliceBytes(b, h + 21, pkEnd),
+        sk: sliceBytes(b, pkEnd + 2, skEnd),
+      },
+      json: b.toString('utf8', e.bodyStart, e.end),
     };
   }
 }

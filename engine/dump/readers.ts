@@ -19,6 +19,11 @@ export type InputRecord =
       readonly table?: string;
       readonly value: unknown;
       readonly text?: string;
+      /**
+       * The JSON text `value` was parsed from, when the record's text holds it as it is (a line
+       * `{"Item":…}` or a bare item): stored as it is when it is in stored form (encode.ts).
+       */
+      readonly itemText?: string;
     }
   | {
       readonly kind: 'delete';
@@ -98,13 +103,17 @@ export function dynamoRecord(
       ...t,
     };
   const keys = Object.keys(v);
-  if (keys.length === 1 && keys[0] === 'Item') return { kind: 'item', line, value: v.Item, text, ...t };
+  if (keys.length === 1 && keys[0] === 'Item') {
+    const itemText =
+      text !== undefined && text.startsWith('{"Item":') && text.endsWith('}') ? text.slice(8, -1) : undefined;
+    return { kind: 'item', line, value: v.Item, text, ...t, ...(itemText !== undefined ? { itemText } : {}) };
+  }
   if ('Keys' in v && 'Metadata' in v && (keys.length <= 4 || 'NewImage' in v)) {
     if (v.NewImage !== undefined && v.NewImage !== null)
       return { kind: 'item', line, value: v.NewImage, text, ...t };
     return { kind: 'delete', line, key: v.Keys, text, ...t };
   }
-  return { kind: 'item', line, value: v, text, ...t };
+  return { kind: 'item', line, value: v, text, itemText: text, ...t };
 }
 
 function plainRecord(value: unknown, line: number, text: string, plain: PlainOptions): InputRecord {
@@ -438,7 +447,14 @@ async function* readSortkeyDump(input: InputStream): AsyncGenerator<InputRecord[
           continue;
         }
         current.items++;
-        out.push({ kind: 'item', line, table: current.name, value: parsed.Item, text });
+        out.push({
+          kind: 'item',
+          line,
+          table: current.name,
+          value: parsed.Item,
+          text,
+          ...(text.startsWith('{"Item":') && text.endsWith('}') ? { itemText: text.slice(8, -1) } : {}),
+        });
         continue;
       }
       if (isObject(parsed) && keysAre(parsed, 'table')) {

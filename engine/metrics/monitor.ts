@@ -53,6 +53,7 @@ const CONTROL_PLANE = new Set([
   'ImportTable',
 ]);
 /** Operations whose items returned are counted (ReturnedItemCount). */
+const LEADING_COUNT = /^\{"Count":(\d+)/;
 const RETURNS_ITEMS = new Set(['Query', 'Scan', 'ExecuteStatement']);
 /** Single-item writes: a failed condition still consumes a write unit. */
 const ITEM_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
@@ -215,6 +216,10 @@ export class UsageMonitor implements CapacitySink {
     if (RETURNS_ITEMS.has(this.op) && result !== null && typeof result === 'object') {
       const r = result as { Count?: unknown; Items?: unknown };
       returned = typeof r.Count === 'number' ? r.Count : Array.isArray(r.Items) ? r.Items.length : -1;
+    } else if (RETURNS_ITEMS.has(this.op) && typeof result === 'string') {
+      // A response as JSON text (engine.ts, `Answer`): Query and Scan write Count first.
+      const count = LEADING_COUNT.exec(result);
+      if (count) returned = Number(count[1]);
     }
     if (this.touchedCount === 0) this.touch(this.namedSeries());
     for (let t = 0; t < this.touchedCount; t++) {

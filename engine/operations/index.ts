@@ -15,8 +15,8 @@ import { executeTransaction } from './executeTransaction.js';
 import { getItem, getItemJson } from './getItem.js';
 import { listTables } from './listTables.js';
 import { putItem } from './putItem.js';
-import { query } from './query.js';
-import { scan } from './scan.js';
+import { query, queryJson } from './query.js';
+import { scan, scanJson } from './scan.js';
 import { listTagsOfResource, tagResource, untagResource } from './tags.js';
 import { transactGetItems } from './transactGetItems.js';
 import { transactWriteItems } from './transactWriteItems.js';
@@ -123,6 +123,8 @@ export const operations: Record<string, Operation> = typed({
  */
 export const jsonOperations: Record<string, Operation> = typed({
   GetItem: getItemJson,
+  Query: queryJson,
+  Scan: scanJson,
 });
 
 /**

@@ -25,6 +25,7 @@ import { newAttributes, readProjection } from './itemCommon.js';
 import {
   checkReadRequest,
   finishPage,
+  pageJson,
   pageCapacity,
   READ_MEMBERS,
   readFilter,
@@ -33,6 +34,7 @@ import {
   resolveTarget,
   startPosition,
 } from './readCommon.js';
+import type { SplicedItems } from './readCommon.js';
 
 function unsupported(): Error {
   return validation('Query key condition not supported');
@@ -211,6 +213,23 @@ const QUERY_MEMBERS = {
 } as const;
 
 export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk.QueryOutput> {
+  return readQuery(ctx, input);
+}
+
+/**
+ * Query's response as the JSON text the endpoint sends: items read without a filter or projection
+ * are spliced in as stored (readCommon.ts, `pageJson`), never parsed.
+ */
+export function queryJson(ctx: EngineContext, input: Wire<Sdk.QueryInput>): string {
+  const splice: SplicedItems = {};
+  return pageJson(readQuery(ctx, input, splice), splice);
+}
+
+function readQuery(
+  ctx: EngineContext,
+  input: Wire<Sdk.QueryInput>,
+  splice?: SplicedItems,
+): Wire<Sdk.QueryOutput> {
   const raw = asRecord(input);
   checkReadRequest(raw, {
     // Legacy KeyConditions go with the other expressions (DynamoDB accepts KeyConditions beside a
@@ -274,7 +293,16 @@ export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk
       start,
       view,
     });
-    const { result, extraTableBytes } = finishPage(ctx, target, page, filter, select, projection, view);
+    const { result, extraTableBytes } = finishPage(
+      ctx,
+      target,
+      page,
+      filter,
+      select,
+      projection,
+      view,
+      splice,
+    );
     const meter = new CapacityMeter();
     pageCapacity(target, page.bytes, extraTableBytes, consistent, meter);
     const out: Wire<Sdk.QueryOutput> = result;

@@ -12,6 +12,7 @@ import { newAttributes, readProjection } from './itemCommon.js';
 import {
   checkReadRequest,
   finishPage,
+  pageJson,
   pageCapacity,
   partitionCount,
   partitionsBetween,
@@ -22,6 +23,7 @@ import {
   resolveTarget,
   startPosition,
 } from './readCommon.js';
+import type { SplicedItems } from './readCommon.js';
 
 /** The hash range [from, to) of one parallel-scan segment. */
 export function segmentRange(segment: number, totalSegments: number): { from: number; to: number } {
@@ -55,6 +57,23 @@ function checkSegments(raw: Record<string, unknown>): void {
 }
 
 export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.ScanOutput> {
+  return readScan(ctx, input);
+}
+
+/**
+ * Scan's response as the JSON text the endpoint sends: items read without a filter or projection
+ * are spliced in as stored (readCommon.ts, `pageJson`), never parsed.
+ */
+export function scanJson(ctx: EngineContext, input: Wire<Sdk.ScanInput>): string {
+  const splice: SplicedItems = {};
+  return pageJson(readScan(ctx, input, splice), splice);
+}
+
+function readScan(
+  ctx: EngineContext,
+  input: Wire<Sdk.ScanInput>,
+  splice?: SplicedItems,
+): Wire<Sdk.ScanOutput> {
   const raw = asRecord(input);
   checkReadRequest(raw, {
     legacy: ['AttributesToGet', 'ScanFilter', 'ConditionalOperator'],
@@ -105,7 +124,16 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
       // A null Limit is an absent one, as DynamoDB's deserializer reads it.
       { forward: true, limit: input.Limit ?? undefined, start, view },
     );
-    const { result, extraTableBytes } = finishPage(ctx, target, page, filter, select, projection, view);
+    const { result, extraTableBytes } = finishPage(
+      ctx,
+      target,
+      page,
+      filter,
+      select,
+      projection,
+      view,
+      splice,
+    );
     // The page read the hash range from its start to its last row (or its segment's end).
     const end = startPosition(target, result.LastEvaluatedKey)?.h ?? segments.to - 1;
     const touched = partitionsBetween(partitionCount(ctx, target), start?.h ?? segments.from, end);

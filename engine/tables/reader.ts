@@ -40,6 +40,20 @@ export type ReadRange =
 export interface ReadRow {
   readonly item: Item;
   readonly size: number;
+  /** The item's stored JSON text (what `item` is parsed from). */
+  readonly json: string;
+}
+
+/** A row whose item is parsed only when asked for: a page spliced into a response never is. */
+class StoredReadRow implements ReadRow {
+  private parsed: Item | undefined;
+  constructor(
+    readonly json: string,
+    readonly size: number,
+  ) {}
+  get item(): Item {
+    return (this.parsed ??= JSON.parse(this.json) as Item);
+  }
 }
 
 export interface Page {
@@ -166,7 +180,7 @@ export function readPage(
         full = true;
         break;
       }
-      rows.push({ item: JSON.parse(json) as Item, size });
+      rows.push(new StoredReadRow(json, size));
       bytes += size;
       if ((options.limit !== undefined && rows.length >= options.limit) || bytes >= maxBytes) {
         full = true;
@@ -201,7 +215,7 @@ function readPageAsOf(
     else if (hasKey(source.key, row.item)) {
       // The index row the item had then (if it belonged in the index).
       const projected = projectForIndex(source, row.item);
-      pastRows.push({ item: projected, size: itemSize(projected) });
+      pastRows.push({ item: projected, size: itemSize(projected), json: JSON.stringify(projected) });
     }
   }
   const past = pastRows
@@ -245,7 +259,7 @@ function readPageAsOf(
       while (next < past.length && order(past[next]!.position, position) < 0) {
         if (!add(past[next++]!)) break outer;
       }
-      if (!add({ item, size })) break;
+      if (!add({ item, size, json })) break;
     }
     while (!full && next < past.length) add(past[next++]!);
   } finally {

@@ -159,6 +159,11 @@ function checkValueTypesAt(values: Record<string, unknown>, depth: number): void
   for (const name in values) valueTypesAt(values[name], depth);
 }
 
+/** True for base64 text as DynamoDB accepts it (padded, standard alphabet). */
+export function isBase64(text: string): boolean {
+  return BASE64.test(text);
+}
+
 function checkBase64(v: unknown): string {
   if (typeof v !== 'string') throw serialization('Unexpected value type in payload');
   if (!BASE64.test(v)) {

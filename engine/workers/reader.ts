@@ -9,7 +9,7 @@ import { EventualConsistency } from '../consistency/eventual.js';
 import type { CapacitySink } from '../capacity.js';
 import type { EngineContext } from '../context.js';
 import { DynamoError, tableNotFound } from '../errors.js';
-import { operations } from '../operations/index.js';
+import { jsonOperations, operations } from '../operations/index.js';
 import { Catalog } from '../tables/catalog.js';
 import { arnPrefixOf, tableKeyOf } from '../tables/table.js';
 import type { Namespace, Table } from '../tables/table.js';
@@ -106,7 +106,14 @@ class ChargeRecorder implements CapacitySink {
 
 const RETURNS_ITEMS = new Set(['Query', 'Scan', 'ExecuteStatement']);
 
+/** Query's and Scan's JSON answers (operations/readCommon.ts, `pageJson`) start with their Count. */
+const LEADING_COUNT = /^\{"Count":(\d+)/;
+
 function itemCount(operation: string, result: unknown): number {
+  if (RETURNS_ITEMS.has(operation) && typeof result === 'string') {
+    const count = LEADING_COUNT.exec(result);
+    return count ? Number(count[1]) : -1;
+  }
   if (!RETURNS_ITEMS.has(operation) || result === null || typeof result !== 'object') return -1;
   const r = result as { Count?: unknown; Items?: unknown };
   return typeof r.Count === 'number' ? r.Count : Array.isArray(r.Items) ? r.Items.length : -1;
@@ -114,7 +121,8 @@ function itemCount(operation: string, result: unknown): number {
 
 export function serve(ctx: ReadContext, request: ReadRequest): ReadReply {
   const { id, operation } = request;
-  const run = operations[operation];
+  // The JSON answer where there is one: a page's stored items go into the body unparsed.
+  const run = jsonOperations[operation] ?? operations[operation];
   if (run === undefined) return { id, kind: 'main' };
   const recorder = new ChargeRecorder();
   const previous = setCapacitySink(recorder);
@@ -131,7 +139,7 @@ export function serve(ctx: ReadContext, request: ReadRequest): ReadReply {
     return {
       id,
       kind: 'ok',
-      json: JSON.stringify(result ?? {}),
+      json: typeof result === 'string' ? result : JSON.stringify(result ?? {}),
       count: itemCount(operation, result),
       reads: recorder.charges,
     };

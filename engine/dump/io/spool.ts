@@ -122,15 +122,32 @@ interface Run {
   readonly end: number;
 }
 
-/** Reads the lines of one run of a spool file, decoding each line on its own. */
+/**
+ * One entry of a sorting spool as it is read back: a binary head and a UTF-8 body in `buf`. The
+ * object and its buffer are reused for the next entry: copy what must outlive it.
+ */
+export interface SpoolEntry {
+  buf: Buffer;
+  /** The head is buf[headStart, bodyStart), the body buf[bodyStart, end). */
+  headStart: number;
+  bodyStart: number;
+  end: number;
+}
+
+/** File layout of an entry in a run: key (f64), entry length (u32), head length (u16), head, body. */
+const ENTRY_PREFIX = 8 + 4;
+const HEAD_PREFIX = 2;
+
+/** Reads the entries of one run of a spool file. */
 class RunReader {
   private buf: Buffer;
   private filled = 0;
   private pos = 0;
   private next: number;
-  /** The current line (without its key) and its key; undefined once the run is exhausted. */
-  line: string | undefined;
+  /** False once the run is exhausted. */
+  has = false;
   key = 0;
+  readonly entry: SpoolEntry;
 
   constructor(
     private readonly fd: number,
@@ -140,33 +157,47 @@ class RunReader {
   ) {
     this.buf = Buffer.allocUnsafe(bufferBytes);
     this.next = run.start;
+    this.entry = { buf: this.buf, headStart: 0, bodyStart: 0, end: 0 };
     this.advance();
   }
 
   advance(): void {
     for (;;) {
-      const nl = this.buf.indexOf(10, this.pos);
-      if (nl >= 0 && nl < this.filled) {
-        const tab = this.buf.indexOf(9, this.pos);
-        this.key = Number(this.buf.toString('latin1', this.pos, tab));
-        this.line = this.buf.toString('utf8', tab + 1, nl);
-        this.pos = nl + 1;
-        return;
+      const avail = this.filled - this.pos;
+      if (avail >= ENTRY_PREFIX) {
+        const length = this.buf.readUInt32LE(this.pos + 8);
+        if (avail >= ENTRY_PREFIX + length) {
+          this.key = this.buf.readDoubleLE(this.pos);
+          const at = this.pos + ENTRY_PREFIX;
+          const headLength = this.buf.readUInt16LE(at);
+          const e = this.entry;
+          e.buf = this.buf;
+          e.headStart = at + HEAD_PREFIX;
+          e.bodyStart = e.headStart + headLength;
+          e.end = at + length;
+          this.pos = e.end;
+          this.has = true;
+          return;
+        }
+        if (ENTRY_PREFIX + length > this.buf.length) {
+          // An entry longer than the buffer: grow it.
+          const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, ENTRY_PREFIX + length));
+          this.buf.copy(bigger, 0, this.pos, this.filled);
+          this.filled -= this.pos;
+          this.pos = 0;
+          this.buf = bigger;
+        }
       }
       if (this.next >= this.run.end) {
-        this.line = undefined;
+        if (this.pos < this.filled) throw new Error('the import spool file ended early');
+        this.has = false;
         return;
       }
-      // Keep the partial line, read more.
+      // Keep the partial entry, read more.
       if (this.pos > 0) {
         this.buf.copy(this.buf, 0, this.pos, this.filled);
         this.filled -= this.pos;
         this.pos = 0;
-      }
-      if (this.filled === this.buf.length) {
-        const bigger = Buffer.allocUnsafe(this.buf.length * 2);
-        this.buf.copy(bigger, 0, 0, this.filled);
-        this.buf = bigger;
       }
       const n = readSync(
         this.fd,
@@ -183,13 +214,14 @@ class RunReader {
 }
 
 /**
- * A spool that gives its lines back ordered by a numeric key (stable: lines with equal keys keep
- * the order they were appended in). Imports key items by table and partition hash, so the write
- * phase inserts in the B-tree's order — sequential page writes instead of random ones, which is
- * what keeps large imports fast. Lines are collected as UTF-8 bytes in a run buffer outside the
- * JavaScript heap (no long-lived strings for the garbage collector to promote and sweep), sorted
- * in runs, and runs that do not fit are written to a temporary file and merged on reading (an
- * external merge sort).
+ * A spool that gives its entries back ordered by a numeric key (stable: entries with equal keys
+ * keep the order they were appended in). Imports key items by table and partition hash, so the
+ * write phase inserts in the B-tree's order — sequential page writes instead of random ones, which
+ * is what keeps large imports fast. An entry is a small binary head (an import's encoded key and
+ * line numbers: no text to format and parse again) and a text body. Entries are collected as bytes
+ * in a run buffer outside the JavaScript heap (no long-lived strings for the garbage collector to
+ * promote and sweep), sorted in runs, and runs that do not fit are written to a temporary file and
+ * merged on reading (an external merge sort).
  */
 export class SortingSpool {
   private run: Buffer;
@@ -212,12 +244,18 @@ export class SortingSpool {
     this.run = Buffer.allocUnsafe(Math.min(runBytes, 64 * 1024));
   }
 
+  /** Appends a text line (no head). */
   append(key: number, line: string): void {
-    const worst = line.length * 3;
+    this.appendEntry(key, EMPTY, 0, line);
+  }
+
+  /** Appends an entry: head[0, headLength) (at most 65,535 bytes) and a text body. */
+  appendEntry(key: number, head: Buffer, headLength: number, body: string): void {
+    const worst = HEAD_PREFIX + headLength + body.length * 3;
     if (this.used + worst > this.run.length) {
       if (this.used > 0 && this.used + worst > this.runBytes) this.flushRun();
       if (this.used + worst > this.run.length) {
-        // Grow (up to the run size, or to fit one long line).
+        // Grow (up to the run size, or to fit one long entry).
         let size = this.run.length * 2;
         while (size < this.used + worst) size *= 2;
         const bigger = Buffer.allocUnsafe(Math.max(Math.min(size, this.runBytes), this.used + worst));
@@ -225,15 +263,22 @@ export class SortingSpool {
         this.run = bigger;
       }
     }
-    const n = this.run.write(line, this.used, 'utf8');
+    const start = this.used;
+    this.run.writeUInt16LE(headLength, start);
+    const run = this.run;
+    const at = start + HEAD_PREFIX;
+    // Heads are short: a loop beats Buffer.copy's overhead.
+    if (headLength > 64) head.copy(run, at, 0, headLength);
+    else for (let i = 0; i < headLength; i++) run[at + i] = head[i]!;
+    const n = this.run.write(body, start + HEAD_PREFIX + headLength, 'utf8');
     this.keys.push(key);
-    this.starts.push(this.used);
-    this.used += n;
+    this.starts.push(start);
+    this.used = start + HEAD_PREFIX + headLength + n;
     this.ends.push(this.used);
     this.count++;
   }
 
-  /** Indexes of the in-memory lines in key order (stable). */
+  /** Indexes of the in-memory entries in key order (stable). */
   private order(): Uint32Array {
     const keys = this.keys;
     const idx = new Uint32Array(keys.length);
@@ -259,35 +304,32 @@ export class SortingSpool {
     const start = this.fileBytes;
     const out = Buffer.allocUnsafe(1 << 20);
     let filled = 0;
-    const write = () => {
+    const write = (from: Buffer, length: number) => {
       let off = 0;
-      while (off < filled) off += writeSync(this.fd!, out, off, filled - off, this.fileBytes + off);
-      this.fileBytes += filled;
-      filled = 0;
+      while (off < length) off += writeSync(this.fd!, from, off, length - off, this.fileBytes + off);
+      this.fileBytes += length;
     };
     for (let k = 0; k < order.length; k++) {
       const i = order[k]!;
       const from = this.starts[i]!;
       const to = this.ends[i]!;
-      const key = String(this.keys[i]);
-      if (filled + key.length + 2 + (to - from) > out.length) write();
-      if (key.length + 2 + (to - from) > out.length) {
-        // A line longer than the output buffer: write it straight from the run buffer.
-        filled += out.write(key + '\t', filled, 'latin1');
-        write();
-        let off = from;
-        while (off < to) off += writeSync(this.fd!, this.run, off, to - off, this.fileBytes + (off - from));
-        this.fileBytes += to - from;
-        out[0] = 10;
-        filled = 1;
+      if (filled + ENTRY_PREFIX + (to - from) > out.length) {
+        write(out, filled);
+        filled = 0;
+      }
+      out.writeDoubleLE(this.keys[i]!, filled);
+      out.writeUInt32LE(to - from, filled + 8);
+      filled += ENTRY_PREFIX;
+      if (ENTRY_PREFIX + (to - from) > out.length) {
+        // An entry longer than the output buffer: written straight from the run buffer.
+        write(out, filled);
+        filled = 0;
+        write(this.run.subarray(from, to), to - from);
         continue;
       }
-      filled += out.write(key, filled, 'latin1');
-      out[filled++] = 9;
       filled += this.run.copy(out, filled, from, to);
-      out[filled++] = 10;
     }
-    if (filled > 0) write();
+    if (filled > 0) write(out, filled);
     this.runs.push({ start, end: this.fileBytes });
     this.keys = [];
     this.starts = [];
@@ -295,13 +337,19 @@ export class SortingSpool {
     this.used = 0;
   }
 
-  /** Every line in key order. */
-  *lines(): Generator<string> {
+  /** Every entry in key order (the object yielded is reused: see SpoolEntry). */
+  *entries(): Generator<SpoolEntry> {
     if (this.fd === undefined) {
       const order = this.order();
+      const e: SpoolEntry = { buf: this.run, headStart: 0, bodyStart: 0, end: 0 };
       for (let k = 0; k < order.length; k++) {
         const i = order[k]!;
-        yield this.run.toString('utf8', this.starts[i]!, this.ends[i]!);
+        const at = this.starts[i]!;
+        e.buf = this.run;
+        e.headStart = at + HEAD_PREFIX;
+        e.bodyStart = e.headStart + this.run.readUInt16LE(at);
+        e.end = this.ends[i]!;
+        yield e;
       }
       return;
     }
@@ -334,13 +382,13 @@ export class SortingSpool {
     };
     this.runs.forEach((run, i) => {
       const reader = new RunReader(this.fd!, run, bufferBytes, i);
-      if (reader.line !== undefined) push(reader);
+      if (reader.has) push(reader);
     });
     while (heap.length > 0) {
       const top = heap[0]!;
-      yield top.line!;
+      yield top.entry;
       top.advance();
-      if (top.line === undefined) {
+      if (!top.has) {
         const last = heap.pop()!;
         if (heap.length > 0) {
           heap[0] = last;
@@ -350,6 +398,11 @@ export class SortingSpool {
         siftDown();
       }
     }
+  }
+
+  /** Every body in key order. */
+  *lines(): Generator<string> {
+    for (const e of this.entries()) yield e.buf.toString('utf8', e.bodyStart, e.end);
   }
 
   close(): void {
@@ -368,3 +421,5 @@ export class SortingSpool {
     this.used = 0;
   }
 }
+
+const EMPTY = Buffer.alloc(0);

@@ -151,8 +151,18 @@ describe('remote services', () => {
     const send = client.send.bind(client);
     let throttled = 0;
     let unprocessed = 0;
+    // The import writes BatchWriteItem bodies itself (callWithBody): the requests are read from the
+    // body each command sent.
+    const bodies = new WeakMap<object, string>();
+    const recordBody =
+      (next: (args: { input: object; request: unknown }) => unknown) =>
+      (args: { input: object; request: unknown }) => {
+        bodies.set(args.input, String((args.request as { body?: unknown }).body));
+        return next(args);
+      };
+    client.middlewareStack.add(recordBody as never, { step: 'finalizeRequest', name: 'testRecordBody' });
     (client as unknown as { send: unknown }).send = async (
-      command: { constructor: { name: string }; input: { RequestItems?: Record<string, unknown[]> } },
+      command: { constructor: { name: string }; input: object },
       opts: unknown,
     ) => {
       const name = command.constructor.name;
@@ -160,7 +170,8 @@ describe('remote services', () => {
         unprocessed++;
         const out = (await send(command as never, opts as never)) as unknown as Record<string, unknown>;
         // Pretend the service only took half of the first batches.
-        const [table, requests] = Object.entries(command.input.RequestItems!)[0]!;
+        const sent = JSON.parse(bodies.get(command.input)!) as { RequestItems: Record<string, unknown[]> };
+        const [table, requests] = Object.entries(sent.RequestItems)[0]!;
         return { ...out, UnprocessedItems: { [table]: requests.slice(0, Math.ceil(requests.length / 2)) } };
       }
       if (name === 'ScanCommand' && throttled < 3) {
@@ -185,6 +196,7 @@ describe('remote services', () => {
       assert.equal(out.items, RICH_ITEMS.length);
     } finally {
       (client as unknown as { send: unknown }).send = send;
+      client.middlewareStack.remove('testRecordBody');
     }
   });
 

@@ -79,6 +79,115 @@ describe('GetItem answered as JSON text', () => {
   });
 });
 
+describe('Query and Scan answered as JSON text', () => {
+  it('are exactly JSON.stringify of the object answer, spliced or not', () => {
+    const e = scratchEngine();
+    createSimpleTable(e, 'Tbl', true, {
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'g', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byG',
+          KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+      LocalSecondaryIndexes: [
+        {
+          IndexName: 'byN',
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'g', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+    });
+    for (let i = 0; i < 5; i++)
+      call(e, 'PutItem', {
+        TableName: 'Tbl',
+        Item: { ...ITEM, sk: { S: String(i) }, g: { S: `g${i % 2}` } },
+      });
+    const query = {
+      TableName: 'Tbl',
+      KeyConditionExpression: 'pk = :a',
+      ExpressionAttributeValues: { ':a': { S: 'a' } },
+    };
+    const inputs: [string, Record<string, unknown>][] = [
+      ['Query', query],
+      ['Query', { ...query, Limit: 2, ReturnConsumedCapacity: 'TOTAL' }],
+      [
+        'Query',
+        {
+          ...query,
+          ScanIndexForward: false,
+          Limit: 1,
+          ExclusiveStartKey: { pk: { S: 'a' }, sk: { S: '3' } },
+        },
+      ],
+      ['Query', { ...query, ProjectionExpression: 'm.z[2], n' }],
+      [
+        'Query',
+        {
+          ...query,
+          FilterExpression: 'g = :g',
+          ExpressionAttributeValues: { ':a': { S: 'a' }, ':g': { S: 'g1' } },
+        },
+      ],
+      ['Query', { ...query, Select: 'COUNT' }],
+      ['Query', { ...query, IndexName: 'byN', Select: 'ALL_ATTRIBUTES' }],
+      ['Query', { ...query, IndexName: 'byN', Limit: 2 }],
+      [
+        'Query',
+        {
+          TableName: 'Tbl',
+          IndexName: 'byG',
+          KeyConditionExpression: 'g = :g',
+          ExpressionAttributeValues: { ':g': { S: 'g0' } },
+        },
+      ],
+      ['Query', { ...query, ExpressionAttributeValues: { ':a': { S: 'none' } } }],
+      ['Scan', { TableName: 'Tbl' }],
+      ['Scan', { TableName: 'Tbl', Limit: 3, ReturnConsumedCapacity: 'INDEXES' }],
+      ['Scan', { TableName: 'Tbl', Segment: 1, TotalSegments: 2 }],
+      ['Scan', { TableName: 'Tbl', IndexName: 'byG' }],
+      ['Scan', { TableName: 'Tbl', AttributesToGet: ['10', 's'] }],
+      ['Scan', { TableName: 'Tbl', Select: 'COUNT' }],
+    ];
+    for (const [operation, input] of inputs) {
+      const json = e.execute(operation, input, undefined, 'json');
+      assert.equal(typeof json, 'string', JSON.stringify(input));
+      assert.equal(
+        json,
+        JSON.stringify(e.execute(operation, input)),
+        `${operation} ${JSON.stringify(input)}`,
+      );
+    }
+  });
+
+  it('splice stored items without parsing them', () => {
+    const e = scratchEngine();
+    createSimpleTable(e, 'Tbl');
+    call(e, 'PutItem', { TableName: 'Tbl', Item: { pk: { S: 'a' }, v: { N: '1' } } });
+    const parse = JSON.parse;
+    let parsed = 0;
+    JSON.parse = ((text: string, reviver?: (this: unknown, key: string, value: unknown) => unknown) => {
+      parsed++;
+      return parse(text, reviver);
+    }) as typeof JSON.parse;
+    try {
+      const json = e.execute('Scan', { TableName: 'Tbl' }, undefined, 'json');
+      assert.equal(json, '{"Count":1,"ScannedCount":1,"Items":[{"pk":{"S":"a"},"v":{"N":"1"}}]}');
+    } finally {
+      JSON.parse = parse;
+    }
+    assert.equal(parsed, 0);
+  });
+});
+
 describe('PutItem that needs nothing of the item it replaces', () => {
   it('reads only the old size on a plain table, and counts items and bytes exactly', () => {
     const e = scratchEngine();

@@ -1,0 +1,163 @@
+// Imported items whose text is already in stored form are stored as their text (json/canonical.ts).
+// Whatever the check accepts must be exactly what normalising and JSON.stringify would store, with
+// the same size; everything else must be left to the normal path.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { importItems } from '../../../engine/dump/index.js';
+import { canonicalItemSize } from '../../../engine/dump/json/canonical.js';
+import { normalizeItem } from '../../../engine/values/attribute.js';
+import { itemSize } from '../../../engine/values/size.js';
+import { memoryEngine, RICH_ITEMS, scratchDir } from './helpers.js';
+
+/** What the normal path stores for `text`, or undefined when it refuses the item. */
+function stored(text: string): { json: string; size: number } | undefined {
+  try {
+    const item = normalizeItem(JSON.parse(text));
+    return { json: JSON.stringify(item), size: itemSize(item) };
+  } catch {
+    return undefined;
+  }
+}
+
+let accepted = 0;
+
+function agrees(text: string): void {
+  const size = canonicalItemSize(JSON.parse(text), text);
+  if (size === undefined) return;
+  accepted++;
+  const expected = stored(text);
+  assert.ok(expected, `accepted an item the normal path refuses: ${text}`);
+  assert.equal(text, expected.json, 'accepted text that is not the stored form');
+  assert.equal(size, expected.size, `size of ${text}`);
+}
+
+const name = fc.oneof(
+  fc.constantFrom('a', 'b', 'pk', 'sk', '1', '01', '__proto__', '', 'é', '😀', 'x y'),
+  fc.string({ maxLength: 4 }),
+);
+const number = fc.oneof(
+  fc.constantFrom('0', '-0', '1', '1.0', '10', '1e2', '1E+2', '0.5', '.5', '-1.50', '00', '1e-130', 'x'),
+  fc.integer().map(String),
+  // Integers of up to 40 digits, with trailing zeros (the walk sizes integers without parsing them).
+  fc
+    .tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: 0, max: 10 }))
+    .map(([n, z]) => String(n) + '0'.repeat(z)),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+);
+const base64 = fc.oneof(
+  fc.uint8Array({ maxLength: 6 }).map((b) => Buffer.from(b).toString('base64')),
+  fc.constantFrom('', 'AA', 'AB==', '****'),
+);
+const str = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('é', '😀', '\uffff', 'a"b', '\n'));
+const value: fc.Memo<unknown> = fc.memo((depth) =>
+  fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    str.map((S) => ({ S })),
+    number.map((N) => ({ N })),
+    base64.map((B) => ({ B })),
+    fc.boolean().map((BOOL) => ({ BOOL })),
+    fc.constantFrom({ NULL: true }, { NULL: false }, {}, { S: 'a', N: '1' }, { X: 'y' }, { S: null }),
+    fc.array(str, { maxLength: 4 }).map((SS) => ({ SS })),
+    fc.array(number, { maxLength: 4 }).map((NS) => ({ NS })),
+    fc.array(base64, { maxLength: 3 }).map((BS) => ({ BS })),
+    depth > 3 ? fc.constant({ L: [] }) : fc.array(value(depth + 1), { maxLength: 3 }).map((L) => ({ L })),
+    depth > 3
+      ? fc.constant({ M: {} })
+      : fc.dictionary(name, value(depth + 1), { maxKeys: 3 }).map((M) => ({ M })),
+  ),
+);
+const item = fc.dictionary(name, value(1), { maxKeys: 5 });
+
+describe('items in stored form', () => {
+  it('are accepted only when their text is what the normal path stores, with its size', () => {
+    fc.assert(
+      fc.property(item, (raw) => {
+        // As JSON.stringify writes it, and as the normal path would store it (sorted sets,
+        // canonical numbers) when it accepts it.
+        agrees(JSON.stringify(raw));
+        const normal = stored(JSON.stringify(raw));
+        if (normal) agrees(normal.json);
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(accepted > 300, `the generated items exercise acceptance (${accepted} accepted)`);
+  });
+
+  it('sizes canonical integers as numberSize does, without parsing them', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(10n ** 38n), max: 10n ** 38n }),
+        fc.integer({ min: 0, max: 3 }),
+        (n, z) => {
+          const text = String(n) + '0'.repeat(z);
+          const item = `{"n":{"N":"${text}"}}`;
+          const expected = stored(item);
+          const size = canonicalItemSize(JSON.parse(item), item);
+          if (expected && expected.json === item) assert.equal(size, expected.size, text);
+          else assert.equal(size, undefined, text);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('every item of the rich table, written as stored, is accepted unless it has escapes', () => {
+    for (const rich of RICH_ITEMS) {
+      const text = JSON.stringify(normalizeItem(rich));
+      if (text.includes('\\')) {
+        assert.equal(canonicalItemSize(JSON.parse(text), text), undefined, text);
+        continue;
+      }
+      assert.equal(canonicalItemSize(JSON.parse(text), text), itemSize(normalizeItem(rich)), text);
+    }
+  });
+
+  it('text that differs from the stored form is left to the normal path', () => {
+    for (const text of [
+      '{"a": {"S":"x"}}', // whitespace
+      '{"a":{"S":"x"},"a":{"S":"y"}}', // a repeated name
+      '{"b":{"S":"x"},"1":{"S":"y"}}', // an index-like name: objects list it first
+      '{"a":{"S":"x\\u0041"}}', // an escape
+      '{"a":{"N":"1.50"}}', // a number not in canonical form
+      '{"a":{"SS":["b","a"]}}', // a set out of order
+      '{"a":{"NS":["10","9"]}}',
+      '{"a":{"SS":["a","a"]}}', // a repeated member
+      '{"a":{"S":"x","N":null}}', // a member normalisation drops
+      '{"a":{"NULL":false}}',
+      '{"__proto__":{"S":"x"}}',
+      '{}',
+    ]) {
+      assert.equal(canonicalItemSize(JSON.parse(text), text), undefined, text);
+    }
+  });
+
+  it('an import stores items in stored form as they are and normalises the others', async () => {
+    const dir = scratchDir();
+    const file = join(dir, 'items.jsonl');
+    const lines = [
+      '{"Item":{"pk":{"S":"a"},"n":{"N":"12.5"},"s":{"SS":["x","y"]}}}',
+      '{"Item":{"pk":{"S":"b"},"n":{"N":"12.50"},"s":{"SS":["y","x"]}}}',
+      '{"pk":{"S":"c"},"n":{"N":"1"}}',
+      '{"Item":{"pk":{"S":"d"},"n":{"N":"1"},"bad":{"N":"1e999"}}}',
+    ];
+    writeFileSync(file, lines.join('\n') + '\n');
+    const engine = memoryEngine();
+    const report = await importItems(engine, file, {
+      table: 'Stored',
+      partitionKey: { name: 'pk', type: 'S' },
+      continueOnError: true,
+    });
+    assert.equal(report.written, 3);
+    assert.equal(report.rejected, 1);
+    assert.match(report.problems[0]!.reason, /ValidationException/);
+    const get = (pk: string) =>
+      (engine.execute('GetItem', { TableName: 'Stored', Key: { pk: { S: pk } } }) as { Item?: unknown }).Item;
+    assert.deepEqual(get('a'), { pk: { S: 'a' }, n: { N: '12.5' }, s: { SS: ['x', 'y'] } });
+    assert.deepEqual(get('b'), { pk: { S: 'b' }, n: { N: '12.5' }, s: { SS: ['x', 'y'] } });
+    assert.deepEqual(get('c'), { pk: { S: 'c' }, n: { N: '1' } });
+    engine.close();
+  });
+});
