@@ -69,7 +69,10 @@ function assertLoadsOnlyTheBundle(files: string[]): void {
       f !== 'tests/support/trace-modules.js',
   );
   assert.deepEqual(outside, [], 'modules loaded from outside the bundle');
-  assert.ok(files.length < 25, `${files.length} modules loaded: ${files.join(', ')}`);
+  // esbuild cuts one chunk per set of dynamic imports that share code; `serve` reads about 27 of
+  // them (each a few ms at most), against several hundred ES modules unbundled. The budget keeps
+  // it that way without pinning esbuild's exact cut.
+  assert.ok(files.length < 32, `${files.length} modules loaded: ${files.join(', ')}`);
 }
 
 function run(args: string[], trace: string): { status: number | null; stdout: string; stderr: string } {
