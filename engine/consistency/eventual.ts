@@ -13,6 +13,7 @@
 // The history lives in this process's memory, beside the writer: read workers never see it, so
 // the endpoint serves every read on the main thread while the mode is on (workers/reads.ts).
 // Writes made by another process sharing the database file are seen at once (no history of them).
+import { prng } from '../../common/prng.js';
 import type { Database } from '../storage/database.js';
 import type { StoredRow, Table } from '../tables/table.js';
 import type { EncodedKey } from '../tables/schema.js';
@@ -42,18 +43,6 @@ export function keyId(key: { readonly pk: Buffer; readonly sk: Buffer }): string
   // The partition bytes' length first, so that no two (pk, sk) pairs make the same string; the
   // hash is left out (it follows from pk). latin1 maps each byte to one character.
   return `${key.pk.length}:${key.pk.toString('latin1')}${key.sk.toString('latin1')}`;
-}
-
-/** mulberry32: a small, fast generator of numbers in [0, 1), the same sequence for the same seed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -154,7 +143,7 @@ export class EventualConsistency {
       windowMs: settings.windowMs ?? DEFAULT_EVENTUAL_WINDOW_MS,
       seed: settings.seed ?? 0,
     };
-    this.random = seededRandom(this.current.seed);
+    this.random = prng(this.current.seed);
   }
 
   get settings(): ConsistencySettings {
@@ -176,7 +165,7 @@ export class EventualConsistency {
    */
   set(settings: Partial<ConsistencySettings>): ConsistencySettings {
     this.current = { ...this.current, ...settings };
-    this.random = seededRandom(this.current.seed);
+    this.random = prng(this.current.seed);
     if (!this.active) this.forget();
     return this.current;
   }

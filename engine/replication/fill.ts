@@ -1,6 +1,8 @@
 // Copying a table's items into its new global table replicas (engine/replication/replicas.ts).
 import type { EngineContext } from '../context.js';
 import { ChunkTimer } from '../storage/chunk-timer.js';
+import { cursorAfter, rowsAfter } from '../tables/backfill.js';
+import type { TableKeyCursor } from '../tables/backfill.js';
 import type { Table, TableDescription } from '../tables/table.js';
 import { writeItem } from '../tables/write.js';
 import type { Item } from '../types.js';
@@ -15,7 +17,7 @@ export interface FillCursor {
   /** SQLite id of the table copied from. */
   readonly source: number;
   /** After this key of the source (hash, pk hex, sk hex), or from the start. */
-  readonly after: [number, string, string] | null;
+  readonly after: TableKeyCursor;
 }
 
 /**
@@ -68,24 +70,7 @@ export class ReplicaFills {
         if (target) this.finished(target);
         return true;
       }
-      const batch = (
-        cursor.after === null
-          ? db.sqlite
-              .prepare(`SELECT h, pk, sk, item FROM "${source.sqlName}" ORDER BY h, pk, sk LIMIT ?`)
-              .raw()
-              .all(rows)
-          : db.sqlite
-              .prepare(
-                `SELECT h, pk, sk, item FROM "${source.sqlName}" WHERE (h, pk, sk) > (?, ?, ?) ORDER BY h, pk, sk LIMIT ?`,
-              )
-              .raw()
-              .all(
-                cursor.after[0],
-                Buffer.from(cursor.after[1], 'hex'),
-                Buffer.from(cursor.after[2], 'hex'),
-                rows,
-              )
-      ) as [number, Buffer, Buffer, string][];
+      const batch = rowsAfter(db, source.sqlName, cursor.after, rows);
       for (const [h, pk, sk, json] of batch) {
         const key = { hash: h, pk, sk };
         const written = replication.clockOf(source.id, key) ?? { ts: 0, region: source.namespace.region };
@@ -109,7 +94,7 @@ export class ReplicaFills {
         const last = batch[batch.length - 1]!;
         const moved: FillCursor = {
           source: cursor.source,
-          after: [last[0], last[1].toString('hex'), last[2].toString('hex')],
+          after: cursorAfter(last),
         };
         db.sqlite.prepare('UPDATE sk_meta SET value = ? WHERE key = ?').run(JSON.stringify(moved), next.key);
         return true;

@@ -37,10 +37,44 @@ export function backfillKeyRange(tableId: number): [string, string] {
 
 /** Where a backfill stands: after this table key (hex), or at the start. */
 interface Cursor {
-  readonly after: [number, string, string] | null;
+  readonly after: TableKeyCursor;
 }
 
-type Row = [number, Buffer, Buffer, string];
+/** A position in a table's key order, as saved between chunks: (hash, pk hex, sk hex), or the start. */
+export type TableKeyCursor = [number, string, string] | null;
+
+/** A stored row as a chunked copy reads it: hash, pk, sk, item JSON. */
+export type KeyOrderRow = [number, Buffer, Buffer, string];
+
+/**
+ * The next `rows` rows of `sqlName` in key order after `after`: one seek on the primary key, so a
+ * chunk late in a big table costs what the first one does. Index backfills and replica copies use it.
+ */
+export function rowsAfter(
+  db: EngineContext['db'],
+  sqlName: string,
+  after: TableKeyCursor,
+  rows: number,
+): KeyOrderRow[] {
+  return (
+    after === null
+      ? db.sqlite
+          .prepare(`SELECT h, pk, sk, item FROM "${sqlName}" ORDER BY h, pk, sk LIMIT ?`)
+          .raw()
+          .all(rows)
+      : db.sqlite
+          .prepare(
+            `SELECT h, pk, sk, item FROM "${sqlName}" WHERE (h, pk, sk) > (?, ?, ?) ORDER BY h, pk, sk LIMIT ?`,
+          )
+          .raw()
+          .all(after[0], Buffer.from(after[1], 'hex'), Buffer.from(after[2], 'hex'), rows)
+  ) as KeyOrderRow[];
+}
+
+/** The cursor after a stored row. */
+export function cursorAfter(row: KeyOrderRow): [number, string, string] {
+  return [row[0], row[1].toString('hex'), row[2].toString('hex')];
+}
 
 export class Backfills {
   private readonly timer: ChunkTimer;
@@ -100,30 +134,13 @@ export class Backfills {
         return true;
       }
       const cursor = JSON.parse(next.value) as Cursor;
-      const batch = (
-        cursor.after === null
-          ? db.sqlite
-              .prepare(`SELECT h, pk, sk, item FROM "${table.sqlName}" ORDER BY h, pk, sk LIMIT ?`)
-              .raw()
-              .all(rows)
-          : db.sqlite
-              .prepare(
-                `SELECT h, pk, sk, item FROM "${table.sqlName}" WHERE (h, pk, sk) > (?, ?, ?) ORDER BY h, pk, sk LIMIT ?`,
-              )
-              .raw()
-              .all(
-                cursor.after[0],
-                Buffer.from(cursor.after[1], 'hex'),
-                Buffer.from(cursor.after[2], 'hex'),
-                rows,
-              )
-      ) as Row[];
+      const batch = rowsAfter(db, table.sqlName, cursor.after, rows);
       for (const [h, pk, sk, json] of batch) {
         addToIndex(db, catalog, index, { hash: h, pk, sk }, JSON.parse(json) as Item);
       }
       if (batch.length === rows) {
         const last = batch[batch.length - 1]!;
-        const moved: Cursor = { after: [last[0], last[1].toString('hex'), last[2].toString('hex')] };
+        const moved: Cursor = { after: cursorAfter(last) };
         db.sqlite.prepare('UPDATE sk_meta SET value = ? WHERE key = ?').run(JSON.stringify(moved), next.key);
         return true;
       }

@@ -1,14 +1,2 @@
-// A small seeded PRNG (mulberry32): generated tests, fuzzers and benchmarks draw from it so that a
-// failure or a measurement names a sequence anyone can replay.
-
-/** A function returning numbers in [0, 1), the same sequence for the same seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Generated tests, fuzzers and benchmarks draw from the seeded PRNG the engine uses (common/prng.ts).
+export { prng } from '../../common/prng.js';
