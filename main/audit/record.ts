@@ -9,6 +9,7 @@
 // keys are shown with their values, an item as the list of its attribute names, expression
 // attribute values and statement parameters not at all, and a PartiQL statement's literals are
 // replaced by `***(Redacted)` except those compared with a key attribute.
+import type { AuditEvent } from '../../common/audit.js';
 import { randomUUID } from 'node:crypto';
 import { REQUEST_SHAPES, STRUCTURES } from '../../engine/operations/requestShapes.js';
 import type { AuditedRequest, Namespace } from '../server/handler.js';
@@ -45,37 +46,7 @@ export const DATA_EVENTS: ReadonlySet<string> = new Set([
   'GetShardIterator',
 ]);
 
-/** A CloudTrail record as written: one JSON object a line. */
-export interface AuditEvent {
-  eventVersion: string;
-  userIdentity: {
-    type: string;
-    principalId: string;
-    arn?: string;
-    accountId: string;
-    accessKeyId?: string;
-    userName?: string;
-  };
-  eventTime: string;
-  eventSource: string;
-  eventName: string;
-  awsRegion: string;
-  sourceIPAddress: string;
-  userAgent: string;
-  errorCode?: string;
-  errorMessage?: string;
-  requestParameters: Record<string, unknown> | null;
-  responseElements: Record<string, unknown> | null;
-  requestID: string;
-  eventID: string;
-  readOnly: boolean;
-  resources?: { accountId: string; type: string; ARN: string }[];
-  eventType: 'AwsApiCall';
-  apiVersion: string;
-  managementEvent: boolean;
-  recipientAccountId: string;
-  eventCategory: 'Data' | 'Management';
-}
+export type { AuditEvent } from '../../common/audit.js';
 
 /** What a record needs besides the request: the server's setting and the tables' keys. */
 export interface RecordContext {

@@ -1,5 +1,6 @@
 // The workbench's backend methods (table settings, bulk actions, streams viewer, import/export), kept apart from
 // api.ts so each feature's types live together; api.ts's StudioBackend extends WorkbenchBackend.
+import type { AuditEvent } from '../../../common/audit.js';
 import type { AttributeValue, Item } from './api.js';
 
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
@@ -193,25 +194,8 @@ export interface AuditReadRequest {
   limit?: number;
 }
 
-/** One CloudTrail record of the audit log, as written (main/audit/record.ts). */
-export interface AuditRecordView {
-  eventTime: string;
-  eventName: string;
-  eventSource: string;
-  eventCategory: 'Data' | 'Management';
-  awsRegion: string;
-  sourceIPAddress: string;
-  userAgent: string;
-  userIdentity: { type: string; accessKeyId?: string; accountId: string };
-  errorCode?: string;
-  errorMessage?: string;
-  requestParameters: Record<string, unknown> | null;
-  responseElements: Record<string, unknown> | null;
-  requestID: string;
-  eventID: string;
-  readOnly: boolean;
-  resources?: { accountId: string; type: string; ARN: string }[];
-}
+/** One CloudTrail record of the audit log, as written (common/audit.ts). */
+export type AuditRecordView = AuditEvent;
 
 export interface AuditReadResult {
   /** False when the endpoint keeps no audit log (records is then empty). */
