@@ -13,7 +13,7 @@
 // The history lives in this process's memory, beside the writer: read workers never see it, so
 // the endpoint serves every read on the main thread while the mode is on (workers/reads.ts).
 // Writes made by another process sharing the database file are seen at once (no history of them).
-import { prng } from '../../common/prng.js';
+import { prng } from './prng.js';
 import type { Database } from '../storage/database.js';
 import type { StoredRow, Table } from '../tables/table.js';
 import type { EncodedKey } from '../tables/schema.js';

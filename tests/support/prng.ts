@@ -1,2 +1,2 @@
-// Generated tests, fuzzers and benchmarks draw from the seeded PRNG the engine uses (common/prng.ts).
-export { prng } from '../../common/prng.js';
+// Generated tests, fuzzers and benchmarks draw from the seeded PRNG the engine uses (engine/consistency/prng.ts).
+export { prng } from '../../engine/consistency/prng.js';
