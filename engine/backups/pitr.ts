@@ -84,15 +84,7 @@ export class PitrService {
     const k = effect.key;
     this.ctx
       .prepare('INSERT INTO sk_pitr_log (pitr_id, at, h, pk, sk, item, size) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(
-        cfg.id,
-        this.ctx.now(),
-        k.hash,
-        k.pk,
-        k.sk,
-        effect.newItem ? JSON.stringify(effect.newItem) : null,
-        effect.newSize,
-      );
+      .run(cfg.id, this.ctx.now(), k.hash, k.pk, k.sk, effect.newJson ?? null, effect.newSize);
   };
 
   /** DescribeContinuousBackups' ContinuousBackupsDescription. */

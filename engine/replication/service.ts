@@ -131,7 +131,7 @@ export class ReplicationService {
     const ts = Math.max(now * 1000, (previous?.ts ?? 0) + 1);
     const region = table.namespace.region;
     this.setClock(table.id, effect.key, ts, region);
-    const json = effect.newItem ? JSON.stringify(effect.newItem) : null;
+    const json = effect.newJson ?? null;
     const { enqueue } = this.statements();
     for (const target of targets) {
       enqueue.run(

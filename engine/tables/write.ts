@@ -14,6 +14,8 @@ export interface WriteEffect {
   readonly key: EncodedKey;
   readonly oldItem: Item | undefined;
   readonly newItem: Item | undefined;
+  /** newItem's JSON text, as stored (listeners that keep the item reuse it). */
+  readonly newJson: string | undefined;
   readonly oldSize: number;
   readonly newSize: number;
   /** Index name → write units consumed on that index by this write. */
@@ -70,7 +72,8 @@ export function writeItem(
   oldExists = oldItem !== undefined,
 ): WriteEffect {
   const { db, catalog } = ctx;
-  if (newItem) table.putRow(db, key, JSON.stringify(newItem), newSize);
+  const newJson = newItem ? JSON.stringify(newItem) : undefined;
+  if (newJson !== undefined) table.putRow(db, key, newJson, newSize);
   else if (oldExists) table.deleteRow(db, key);
 
   catalog.addToStatistics(table, undefined, (newItem ? 1 : 0) - (oldExists ? 1 : 0), newSize - oldSize);
@@ -81,7 +84,17 @@ export function writeItem(
     if (units > 0) indexWrites.set(index.name, units);
   }
 
-  const effect: WriteEffect = { table, key, oldItem, newItem, oldSize, newSize, indexWrites, origin };
+  const effect: WriteEffect = {
+    table,
+    key,
+    oldItem,
+    newItem,
+    newJson,
+    oldSize,
+    newSize,
+    indexWrites,
+    origin,
+  };
   for (const listener of ctx.writeListeners) listener(effect);
   return effect;
 }
