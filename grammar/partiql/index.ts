@@ -10,6 +10,7 @@ import { fastParse } from './fast-parser.js';
 import { checkNesting, nestingError } from './nesting.js';
 import { tokenize } from './lexer.js';
 import { recoveringParser, strictParser } from './parser.js';
+export { chevrotainParserBuilt } from './parser.js';
 import { validateStatement } from './validate.js';
 
 export type * from './ast.js';
@@ -124,6 +125,14 @@ function build(text: string, cst: CstNode): ParseResult {
 }
 
 /** Parses one statement; throws PartiqlParseError (name 'ValidationException') if it does not parse. */
+/**
+ * Builds the Chevrotain parser now (its grammar analysis costs about 0.1 s of CPU), so that the
+ * first statement needing it does not pay inside a request while others wait.
+ */
+export function warmUpParser(): void {
+  parseStatement('SELECT * FROM "warm-up"');
+}
+
 export function parseStatementOrThrow(text: string): Statement {
   const result = parseStatement(text);
   if (!result.ok) throw new PartiqlParseError(result.errors);

@@ -511,3 +511,8 @@ export function recoveringParser(): PartiqlParser {
 export function strictParser(): PartiqlParser {
   return (strict ??= new PartiqlParser(false));
 }
+
+/** Whether either parser has been built (tests: what a process paid for at startup). */
+export function chevrotainParserBuilt(): boolean {
+  return recovering !== undefined || strict !== undefined;
+}

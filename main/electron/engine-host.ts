@@ -14,6 +14,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { ConsistencySettings } from '../../engine/consistency/settings.js';
 import { ensureDatabaseDir } from '../defaults.js';
 import type { EngineLike, SortkeyServer } from '../server/index.js';
+import { warmUpParser } from '../../grammar/partiql/index.js';
 import { createStudioBackend, invokeBackend, toErrorShape } from '../studio/backend.js';
 import type { StudioBackendImpl } from '../studio/backend.js';
 import type { BackendErrorShape } from '../../renderer/src/backend/api.js';
@@ -83,6 +84,8 @@ export async function runEngineHost(port: MessagePort, options: EngineHostOption
       endpointError = (e as Error).message;
     }
   }
+  // The desktop window opens the studio at once: its parser is built now, not in the first EXPLAIN.
+  setImmediate(warmUpParser).unref();
   const backend: StudioBackendImpl = createStudioBackend({
     engine,
     info: () => ({

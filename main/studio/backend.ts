@@ -586,9 +586,6 @@ function operationsOnly(c: Connection): Connection {
 export function createStudioBackend(options: StudioBackendOptions): StudioBackendImpl {
   const engine = options.engine;
   const now = options.now ?? (() => performance.now());
-  // The PartiQL parser builds its tables on first use (about 0.1 s of CPU): done now, at startup,
-  // rather than inside the first EXPLAIN or re-planning, while DynamoDB requests wait.
-  setImmediate(() => parseStatement('SELECT * FROM "warm-up"')).unref();
 
   // The region whose tables the studio shows (undefined: the engine's default one). Each region a
   // client signs for has its own tables; the studio can look at any of them (`useRegion`).

@@ -20,6 +20,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, normalize, sep } from 'node:path';
+import { warmUpParser } from '../../grammar/partiql/index.js';
 import type { RouteHandler } from '../server/index.js';
 import { STUDIO_CSP, contentTypeOf, defaultAssetsDir, studioBuilt } from './assets.js';
 import type { StudioBackendImpl } from './backend.js';
@@ -242,6 +243,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 export function createStudioRoutes(options: StudioRoutesOptions): StudioRoutes {
   const token = options.token ?? newToken();
+  let parserWarmed = false;
   const assetsDir = options.assetsDir ?? defaultAssetsDir();
   const extraHosts = options.extraHosts ?? [];
   const onInternalError =
@@ -467,6 +469,13 @@ The DynamoDB endpoint works without them.</p>`,
       }
       if (!authorized(req, port)) return needToken(res, false);
       if (!studioBuilt(assetsDir)) return notBuilt(res);
+      // The studio's EXPLAIN and index designer need the Chevrotain parser: it is built while the
+      // page loads, rather than at the endpoint's start (it would delay the first answer) or inside
+      // the first EXPLAIN (while DynamoDB requests wait).
+      if (!parserWarmed) {
+        parserWarmed = true;
+        setImmediate(warmUpParser).unref();
+      }
       const html = await readFile(join(assetsDir, 'index.html'));
       send(
         res,

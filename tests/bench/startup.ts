@@ -218,5 +218,13 @@ process.on('SIGTERM', () => process.exit(0));
     if (s.label === 'sortkey shell -c') note = `   target ≤ 500 ms: ${m.ms <= 500 ? 'met' : 'MISSED'}`;
     console.log(`  ${s.label.padEnd(24)} ${fmt(m.ms).padStart(6)} ${fmt(m.cpuMs).padStart(7)}${note}`);
   }
+  // The floor: Node starting and exiting with nothing to run. When it alone takes more than half
+  // of dynalite's start, no server written for Node can meet the ≤ 0.5× target on this machine.
+  const floor = med('node -e 0').ms / dynalite.ms;
+  results['node_floor_ratio'] = floor;
+  console.log(
+    `  floor: \`node -e 0\` alone takes ${floor.toFixed(2)}× dynalite's start` +
+      (floor > 0.5 ? ' — above the 0.50× target: it cannot be met by any Node process here' : ''),
+  );
   return results;
 }

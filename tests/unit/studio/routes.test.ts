@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../../engine/index.js';
+import { chevrotainParserBuilt } from '../../../grammar/partiql/index.js';
 import type { SortkeyServer } from '../../../main/server/index.js';
 import { startServer } from '../../../main/server/index.js';
 import {
@@ -112,6 +113,16 @@ describe('studio routes', () => {
     const bare = await send(port, 'GET', '/studio');
     assert.equal(bare.status, 301);
     assert.equal(bare.headers.location, '/studio/');
+  });
+
+  it('builds the PartiQL parser when the studio page is served, not when the endpoint starts', async () => {
+    // The endpoint has started and answered DynamoDB requests (the tests above): the parser's
+    // 0.1 s grammar analysis has not been paid, so the first answer was not delayed by it.
+    assert.equal(chevrotainParserBuilt(), false);
+    const page = await send(port, 'GET', '/studio/', { Cookie: cookie });
+    assert.equal(page.status, 200);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(chevrotainParserBuilt(), true);
   });
 
   it('exchanges the token for an HttpOnly, SameSite=Strict cookie and serves the app with a CSP', async () => {
