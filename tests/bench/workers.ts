@@ -5,8 +5,11 @@
 //     full-table Scans (1 MB pages, one after another, without pause).
 // Targets (issue 22, point 5): GetItem and Query at 16 in flight ≥ 1.6× the one-thread figure;
 // GetItem p99 ≤ 20 ms during the Scans.
+//   - ceiling: a bare node:http server answering canned GetItem bytes on one thread, then on two
+//     (a worker thread listening on the same socket), under the same load: what any two-thread
+//     server can gain on this machine, where the load generator needs a core too.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchSeconds, fmtMs, fmtRate, machineInfo, warmupSeconds } from './http.js';
@@ -107,6 +110,57 @@ function scanForever(port: number): { stop(): Promise<number> } {
   };
 }
 
+/**
+ * A bare node:http server answering every request with the same GetItem-sized body, on `threads`
+ * threads: the main one and `threads - 1` workers listening on the main thread's socket (one
+ * process, so the kernel hands each connection to whichever thread accepts first).
+ */
+async function bareServer(
+  dir: string,
+  threads: number,
+): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
+  const script = join(dir, 'bare-threads.mjs');
+  writeFileSync(
+    script,
+    `import { createServer } from 'node:http';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+const body = JSON.stringify({ Item: { pk: { S: 'user#000123' }, sk: { S: 'profile' }, name: { S: 'x'.repeat(40) }, n: { N: '12345' } } });
+const answer = (req, res) => { req.resume(); req.on('end', () => { res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': Buffer.byteLength(body) }); res.end(body); }); };
+if (isMainThread) {
+  const server = createServer(answer);
+  server.listen(0, '127.0.0.1', () => {
+    const fd = server._handle.fd;
+    let ready = 0;
+    const started = () => { if (++ready === ${threads}) console.log('http://127.0.0.1:' + server.address().port); };
+    for (let i = 1; i < ${threads}; i++) new Worker(new URL(import.meta.url), { workerData: { fd } }).on('message', started);
+    started();
+  });
+  process.on('SIGTERM', () => process.exit(0));
+} else {
+  createServer(answer).listen({ fd: workerData.fd }, () => parentPort.postMessage('up'));
+}
+`,
+  );
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+  });
+  return {
+    port,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
 export async function runWorkersBench(): Promise<Record<string, number>> {
   const seconds = benchSeconds();
   const warmup = warmupSeconds();
@@ -116,6 +170,7 @@ export async function runWorkersBench(): Promise<Record<string, number>> {
   const json: Record<string, number> = {};
   const throughput = new Map<string, LoadResult>();
   const stall = new Map<number, { get: LoadResult; pages: number }>();
+  const ceiling = new Map<number, LoadResult>();
   try {
     const small = join(dir, 'throughput.sqlite');
     process.stdout.write(`  loading ${THROUGHPUT_ITEMS.toLocaleString('en-US')} items`);
@@ -141,6 +196,24 @@ export async function runWorkersBench(): Promise<Record<string, number>> {
           throughput.set(`${name}|${n}`, res);
           process.stdout.write('.');
         }
+      } finally {
+        await peer.stop();
+      }
+    }
+    for (const threads of [1, 2]) {
+      const peer = await bareServer(dir, threads);
+      try {
+        const { gets } = requestsFor(peer.port, THROUGHPUT_ITEMS);
+        const res = await runLoad({
+          port: peer.port,
+          requests: gets,
+          concurrency: 16,
+          seconds,
+          warmupSeconds: warmup,
+          serverPid: peer.pid,
+        });
+        ceiling.set(threads, res);
+        process.stdout.write('.');
       } finally {
         await peer.stop();
       }
@@ -187,6 +260,16 @@ export async function runWorkersBench(): Promise<Record<string, number>> {
       json[`${name} c16 N=${n} ops/s`] = r.opsPerSecond;
       json[`${name} c16 N=${n} vs N=0`] = ratio;
     }
+  }
+  const one = ceiling.get(1)!;
+  for (const [threads, r] of ceiling) {
+    const ratio = r.opsPerSecond / one.opsPerSecond;
+    const cpu = r.serverCpuUsPerRequest;
+    console.log(
+      `  ${`bare node:http, ${threads} thread${threads > 1 ? 's' : ''}`.padEnd(34)}${'—'.padStart(3)}${fmtRate(r.opsPerSecond).padStart(9)}${fmtMs(r.latency.p50).padStart(9)}${fmtMs(r.latency.p99).padStart(9)}${(cpu === undefined ? '—' : cpu.toFixed(0)).padStart(8)}${`${ratio.toFixed(2)}×`.padStart(8)}  ${threads > 1 ? 'ceiling of any 2-thread server here' : ''}`,
+    );
+    json[`bare http ${threads} threads ops/s`] = r.opsPerSecond;
+    json[`bare http ${threads} threads vs 1`] = ratio;
   }
   for (const [n, { get, pages }] of stall) {
     console.log(
