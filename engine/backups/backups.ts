@@ -4,11 +4,15 @@
 // it holds the table as it was at CreateBackup whatever is written meanwhile); the backup is
 // CREATING until it ends. Secondary indexes are not copied; a restore rebuilds them.
 import { randomBytes } from 'node:crypto';
-import type { EngineContext } from '../context.js';
+import type { Statement } from 'better-sqlite3';
 import { DynamoError } from '../errors.js';
+import type { Database } from '../storage/database.js';
+import type { Catalog } from '../tables/catalog.js';
 import type { Table, TableDescription } from '../tables/table.js';
+import type { TtlService } from '../ttl/service.js';
 import type { Sdk, Wire } from '../types.js';
 import { jobKey } from './jobs.js';
+import type { ControlPlaneJobs } from './jobs.js';
 import type { PitrConfig } from './pitr.js';
 import { baseTableName } from './pitr.js';
 import { createRowTable, dropRowTable, measureRows } from './rows.js';
@@ -92,8 +96,25 @@ export function resourceSuffix(nowMs: number): string {
 /** A system backup of a deleted table is kept 35 days. */
 const SYSTEM_BACKUP_RETENTION_MS = 35 * 24 * 60 * 60 * 1000;
 
+/** What the backup service needs of the engine (EngineContext provides it), narrow. */
+export interface BackupHost {
+  readonly db: Database;
+  readonly catalog: Pick<Catalog, 'all' | 'counters'>;
+  readonly now: () => number;
+  prepare(sql: string): Statement;
+  /** Milliseconds a new backup spends CREATING (EngineOptions.transientStatusMs). */
+  readonly transientStatusMs: number;
+  /** The ARN prefix of the current namespace, and a table's ARN in it. */
+  readonly arnPrefix: string;
+  tableArn(name: string): string;
+  /** Moves a table whose transient status has run its time to its next status. */
+  settle(table: Table): void;
+  readonly jobs: Pick<ControlPlaneJobs, 'begin' | 'has' | 'runNow'>;
+  readonly ttl: Pick<TtlService, 'describe'>;
+}
+
 export class BackupService {
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(private readonly ctx: BackupHost) {}
 
   /**
    * Snapshots a live table; call outside a transaction (it opens its own). A small table is copied

@@ -16,13 +16,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { EngineContext } from '../context.js';
+import type { Statement } from 'better-sqlite3';
 import { validation } from '../errors.js';
+import type { Database } from '../storage/database.js';
 import { pickKey } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
 import type { Item, Sdk, Wire } from '../types.js';
 import { resourceSuffix } from './backups.js';
-import type { PitrConfig } from './pitr.js';
+import type { PitrConfig, PitrService } from './pitr.js';
 import { createRowTable, dropRowTable } from './rows.js';
 
 export type ExportDescription = Wire<Sdk.ExportDescription>;
@@ -62,8 +63,18 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** What the export service needs of the engine (EngineContext provides it), narrow. */
+export interface ExportHost {
+  readonly db: Database;
+  readonly now: () => number;
+  prepare(sql: string): Statement;
+  /** See EngineOptions.exportRoot. */
+  readonly exportRoot: string | undefined;
+  readonly pitr: Pick<PitrService, 'materialize'>;
+}
+
 export class ExportService {
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(private readonly ctx: ExportHost) {}
 
   root(): string {
     return resolve(this.ctx.exportRoot ?? defaultExportRoot());

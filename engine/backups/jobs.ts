@@ -23,8 +23,10 @@
 //   entries up to the restore time in log order (the last write of a key wins), then, for a restored
 //   table, builds its secondary indexes; the table stays CREATING meanwhile, so no request reaches
 //   its items before the end.
-import type { EngineContext } from '../context.js';
+import type { Statement } from 'better-sqlite3';
 import { ChunkTimer } from '../storage/chunk-timer.js';
+import type { Database } from '../storage/database.js';
+import type { Catalog } from '../tables/catalog.js';
 import type { EncodedKey } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
 import { addToIndex } from '../tables/write.js';
@@ -115,6 +117,23 @@ export function jobKey(kind: Job['kind'], id: number | string): string {
   return `${PREFIX}${kind}:${id}`;
 }
 
+/**
+ * What the jobs need of the engine (EngineContext provides it): declared here, narrow, so that this
+ * module depends on neither the context nor the backup and PITR services it reports to.
+ */
+export interface JobsHost {
+  readonly db: Database;
+  readonly catalog: Pick<Catalog, 'byId' | 'save' | 'remeasure' | 'addToStatistics'>;
+  /** Deadlines of tables/indexes that are still CREATING or UPDATING. */
+  readonly pending: ReadonlyMap<string, number>;
+  readonly now: () => number;
+  prepare(sql: string): Statement;
+  /** A backup's data is complete (BackupService). */
+  readonly backups: { completed(id: number): void };
+  /** A deleted table's PITR base and log are no longer needed (PitrService). */
+  readonly pitr: { dropData(id: number): void };
+}
+
 export class ControlPlaneJobs {
   private readonly timer: ChunkTimer;
   /** Most rows per chunk (tests make it small). */
@@ -126,7 +145,7 @@ export class ControlPlaneJobs {
   /** Snapshot jobs by source table id, as the file last said (the write listener reads them). */
   private snapshots = new Map<number, { key: string; job: SnapshotJob }[]>();
 
-  constructor(private readonly ctx: EngineContext) {
+  constructor(private readonly ctx: JobsHost) {
     // A slow chunk (a WAL checkpoint, a busy disk) is followed by as long a pause, so a job takes
     // at most about half of the event loop while its chunks are slow.
     this.timer = new ChunkTimer(

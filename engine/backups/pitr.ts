@@ -7,13 +7,16 @@
 // window survives restarts. The base copy runs in chunks (engine/backups/jobs.ts, a `snapshot` job):
 // PointInTimeRecoveryStatus is ENABLING until it ends, and the base is the table as it was when
 // recovery was turned on, whatever is written meanwhile (the job's copy-on-write).
-import type { EngineContext } from '../context.js';
+import type { Statement } from 'better-sqlite3';
 import { DynamoError } from '../errors.js';
+import type { Database } from '../storage/database.js';
 import { tableUuid } from '../streams/service.js';
+import type { Catalog } from '../tables/catalog.js';
 import type { Table, TableDescription } from '../tables/table.js';
 import type { WriteEffect } from '../tables/write.js';
 import type { Sdk, Wire } from '../types.js';
 import { jobKey } from './jobs.js';
+import type { ControlPlaneJobs } from './jobs.js';
 import { copyRows, createRowTable, dropRowTable, replayLog } from './rows.js';
 
 export const DEFAULT_RECOVERY_PERIOD_DAYS = 35;
@@ -46,10 +49,19 @@ export function pitrUnavailable(tableName: string): DynamoError {
   );
 }
 
+/** What point-in-time recovery needs of the engine (EngineContext provides it), narrow. */
+export interface PitrHost {
+  readonly db: Database;
+  readonly catalog: Pick<Catalog, 'byTableId'>;
+  readonly now: () => number;
+  prepare(sql: string): Statement;
+  readonly jobs: Pick<ControlPlaneJobs, 'begin' | 'has' | 'list' | 'readsPitr' | 'runNow' | 'runToEnd'>;
+}
+
 export class PitrService {
   private readonly configs = new Map<string, PitrConfig>();
 
-  constructor(private readonly ctx: EngineContext) {
+  constructor(private readonly ctx: PitrHost) {
     const rows = ctx.db.sqlite.prepare('SELECT * FROM sk_pitr').all() as {
       id: number;
       table_uuid: string;

@@ -14,10 +14,11 @@
 // (`recoverInterruptedImports`). Both tables are created on first use, not by a schema migration:
 // a database that never imported is unchanged.
 import { hostname } from 'node:os';
-import type { EngineContext } from '../context.js';
+import type { Catalog } from '../tables/catalog.js';
 import type { EncodedKey } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
 import { writeItem } from '../tables/write.js';
+import type { WriteContext } from '../tables/write.js';
 import type { Item } from '../types.js';
 
 const RUNS_SQL = `CREATE TABLE IF NOT EXISTS sk_import_runs (
@@ -46,12 +47,21 @@ function undoTableName(run: number): string {
   return `sk_import_undo_${run}`;
 }
 
+/** What the journal needs of the engine (EngineContext provides it), narrow; undoing writes through writeItem. */
+export interface JournalHost extends WriteContext {
+  readonly catalog: Pick<Catalog, 'byId' | 'drop' | 'addToStatistics'>;
+  /** Reloads the catalog when another process has committed (EngineContext.refreshIfChanged). */
+  refreshIfChanged(force?: boolean): void;
+  /** Reconciles streams, TTL and PITR with the catalog (EngineContext.syncFeatures). */
+  syncFeatures(): void;
+}
+
 export class ImportJournal {
   private readonly insert: { run(...args: unknown[]): unknown };
   private closed = false;
 
   private constructor(
-    private readonly ctx: EngineContext,
+    private readonly ctx: JournalHost,
     readonly run: number,
   ) {
     this.insert = ctx.db.sqlite.prepare(
@@ -60,7 +70,7 @@ export class ImportJournal {
   }
 
   /** Registers a new run (in its own transaction, before the first chunk). */
-  static start(ctx: EngineContext): ImportJournal {
+  static start(ctx: JournalHost): ImportJournal {
     const db = ctx.db;
     const run = db.transaction(() => {
       db.sqlite.exec(RUNS_SQL);
@@ -108,7 +118,7 @@ export class ImportJournal {
   }
 }
 
-function forget(ctx: EngineContext, run: number): void {
+function forget(ctx: JournalHost, run: number): void {
   ctx.db.transaction(() => {
     ctx.db.sqlite.exec(`DROP TABLE IF EXISTS "${undoTableName(run)}"`);
     ctx.db.sqlite.prepare('DELETE FROM sk_import_runs WHERE id = ?').run(run);
@@ -121,7 +131,7 @@ function forget(ctx: EngineContext, run: number): void {
  * created is dropped. Changes to a table that has since been deleted (or replaced by another of the
  * same name) are ignored.
  */
-function undoRun(ctx: EngineContext, run: number): void {
+function undoRun(ctx: JournalHost, run: number): void {
   const db = ctx.db;
   const name = undoTableName(run);
   const exists = db.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
@@ -193,7 +203,7 @@ function alive(pid: number): boolean {
  * of succeeded ones. Called when an engine opens a file; cheap when no import ever ran. Runs of a
  * process that is still alive, or on another host, are left alone.
  */
-export function recoverInterruptedImports(ctx: EngineContext): number {
+export function recoverInterruptedImports(ctx: JournalHost): number {
   const db = ctx.db;
   if (db.path === ':memory:') return 0;
   const known = db.sqlite

@@ -2,11 +2,11 @@
 // reads or writes (for admission by the throttling buckets and for fault rules) and the partition
 // keys it accesses (for hot keys and the per-partition ceilings). Inputs are not validated here:
 // anything malformed is skipped, and the operation itself reports it.
-import type { EngineContext } from '../context.js';
 import type { KeyTerm } from '../expressions/ir.js';
 import { keyTermsFromKeyConditions, parseKeyCondition } from '../expressions/index.js';
 import { tableNameOf } from '../operations/common.js';
 import { newAttributes } from '../operations/itemCommon.js';
+import type { Catalog } from '../tables/catalog.js';
 import type { KeyAttribute } from '../tables/schema.js';
 import type { Index, Table } from '../tables/table.js';
 import type { Item } from '../types.js';
@@ -32,13 +32,18 @@ export interface KeyAccess {
   readonly kind: CapacityKind;
 }
 
+/** What reading a request's targets needs of the engine: its catalog's tables (EngineContext provides them). */
+export interface KeysHost {
+  readonly catalog: Pick<Catalog, 'get'>;
+}
+
 type Rec = Record<string, unknown>;
 
 function rec(v: unknown): Rec | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : undefined;
 }
 
-function tableOf(ctx: EngineContext, name: unknown): Table | undefined {
+function tableOf(ctx: KeysHost, name: unknown): Table | undefined {
   return typeof name === 'string' ? ctx.catalog.get(tableNameOf(name)) : undefined;
 }
 
@@ -70,7 +75,7 @@ function transactItems(
 }
 
 /** The tables and indexes a request will read or write, as far as its input says. */
-export function requestTargets(ctx: EngineContext, op: string, input: Rec): Target[] {
+export function requestTargets(ctx: KeysHost, op: string, input: Rec): Target[] {
   const out: Target[] = [];
   const one = (name: unknown, kind: CapacityKind, item = -1, indexName?: unknown) => {
     const table = tableOf(ctx, name);
@@ -108,7 +113,7 @@ export function requestTargets(ctx: EngineContext, op: string, input: Rec): Targ
 }
 
 /** The names of the tables a request addresses (fault rules with a Tables filter). */
-export function requestTableNames(ctx: EngineContext, op: string, input: Rec): string[] {
+export function requestTableNames(ctx: KeysHost, op: string, input: Rec): string[] {
   const names = requestTargets(ctx, op, input).map((t) => t.table.name);
   if (names.length === 0 && typeof input.TableName === 'string') names.push(tableNameOf(input.TableName));
   return names;
@@ -155,7 +160,7 @@ function queryPartition(input: Rec, attrs: readonly KeyAttribute[]): { id: strin
 }
 
 /** The partition keys a request accesses, as far as its input says (not PartiQL statements). */
-export function accessedKeys(ctx: EngineContext, op: string, input: Rec, out: KeyAccess[]): void {
+export function accessedKeys(ctx: KeysHost, op: string, input: Rec, out: KeyAccess[]): void {
   const push = (table: Table | undefined, index: Index | undefined, item: unknown, kind: CapacityKind) => {
     if (!table) return;
     const p = partitionOf((index ?? table).key.partition, item);

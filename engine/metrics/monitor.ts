@@ -10,11 +10,13 @@
 // few map lookups and typed-array additions, and no allocation.
 import { setCapacitySink } from '../capacity.js';
 import type { CapacitySink } from '../capacity.js';
-import type { EngineContext } from '../context.js';
 import { DynamoError } from '../errors.js';
 import { transactionCanceled } from '../operations/transactions.js';
 import { DatabaseBusyError, isBusyError } from '../storage/database.js';
+import type { Database } from '../storage/database.js';
+import type { PartitionService } from '../partitions/service.js';
 import type { CancellationReason } from '../operations/transactions.js';
+import type { Catalog } from '../tables/catalog.js';
 import type { Table } from '../tables/table.js';
 import type { ThrottleCause } from '../throttle/errors.js';
 import { isThrottleError, throttleCancellation, throttleError } from '../throttle/errors.js';
@@ -64,6 +66,14 @@ const ANCHOR_MS = 1000;
 /** Requests per second counted for hot keys; at higher rates they are sampled down to about this. */
 export const HOT_KEY_TARGET_RATE = 256;
 
+/** What the usage monitor needs of the engine (EngineContext provides it), narrow. */
+export interface UsageHost {
+  readonly db: Database;
+  readonly catalog: Pick<Catalog, 'get' | 'list' | 'counters' | 'indexCounters'>;
+  readonly now: () => number;
+  readonly partitions: Pick<PartitionService, 'addHeat' | 'locate' | 'save' | 'syncThroughput'>;
+}
+
 export class UsageMonitor implements CapacitySink {
   readonly throttler: Throttler;
   readonly faults: FaultInjector;
@@ -106,7 +116,7 @@ export class UsageMonitor implements CapacitySink {
   private rng = 0x9e3779b9;
 
   constructor(
-    private readonly ctx: EngineContext,
+    private readonly ctx: UsageHost,
     options: UsageOptions = {},
   ) {
     this.realClock = ctx.now === Date.now;

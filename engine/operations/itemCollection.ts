@@ -1,10 +1,15 @@
 // Item collections: on a table with local secondary indexes, all items sharing a partition key and
 // their LSI rows. DynamoDB reports their size estimate and caps them at 10 GB.
-import type { EngineContext } from '../context.js';
 import { DynamoError } from '../errors.js';
+import type { Database } from '../storage/database.js';
 import { encodePartition, pickKey } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
 import type { Item, Sdk, Wire } from '../types.js';
+
+/** What measuring item collections needs of the engine: its database (EngineContext provides it). */
+export interface ItemCollectionHost {
+  readonly db: Database;
+}
 
 export const MAX_ITEM_COLLECTION_BYTES = 10 * 1024 ** 3;
 const GB = 1024 ** 3;
@@ -15,7 +20,7 @@ function hasLsi(table: Table): boolean {
 }
 
 /** Bytes of the item collection of `item`'s partition key: base items plus their LSI rows. */
-export function itemCollectionBytes(ctx: EngineContext, table: Table, item: Item): number {
+export function itemCollectionBytes(ctx: ItemCollectionHost, table: Table, item: Item): number {
   const { hash, pk } = encodePartition(table.key, item);
   let total = (
     ctx.db.sqlite
@@ -39,7 +44,7 @@ export function itemCollectionBytes(ctx: EngineContext, table: Table, item: Item
 
 /** ItemCollectionMetrics for a write to a table with LSIs (undefined for tables without them). */
 export function itemCollectionMetrics(
-  ctx: EngineContext,
+  ctx: ItemCollectionHost,
   table: Table,
   item: Item,
 ): Wire<Sdk.ItemCollectionMetrics> | undefined {
@@ -50,7 +55,12 @@ export function itemCollectionMetrics(
 }
 
 /** Refuses a write that would grow an item collection past DynamoDB's 10 GB limit. */
-export function checkItemCollectionSize(ctx: EngineContext, table: Table, item: Item, growth: number): void {
+export function checkItemCollectionSize(
+  ctx: ItemCollectionHost,
+  table: Table,
+  item: Item,
+  growth: number,
+): void {
   if (!hasLsi(table) || growth <= 0) return;
   if (itemCollectionBytes(ctx, table, item) + growth > MAX_ITEM_COLLECTION_BYTES) {
     throw new DynamoError('ItemCollectionSizeLimitExceededException', 'Collection size exceeded.');
@@ -59,7 +69,7 @@ export function checkItemCollectionSize(ctx: EngineContext, table: Table, item: 
 
 /** ItemCollectionMetrics of a multi-item write, grouped by table (tables with LSIs only). */
 export function itemCollectionMetricsByTable(
-  ctx: EngineContext,
+  ctx: ItemCollectionHost,
   writes: readonly { table: Table; keyValues: Item }[],
 ): Record<string, Wire<Sdk.ItemCollectionMetrics>[]> {
   const metrics: Record<string, Wire<Sdk.ItemCollectionMetrics>[]> = {};

@@ -2,8 +2,8 @@
 // ClientRequestToken idempotency (a token is remembered for 10 minutes), and the request echo that
 // the multi-item operations' constraint messages carry.
 import { createHash } from 'node:crypto';
-import type { EngineContext } from '../context.js';
 import { DynamoError, validation } from '../errors.js';
+import type { Database } from '../storage/database.js';
 import { checkItemKey, checkKey, keyAttributes } from '../tables/schema.js';
 import type { KeySchema } from '../tables/schema.js';
 import type { Item } from '../types.js';
@@ -114,7 +114,13 @@ export function requestHash(input: Record<string, unknown>): string {
  * Looks up an earlier request with this token. Returns its stored response when it was the same
  * request, throws IdempotentParameterMismatchException when it was a different one.
  */
-export function replayedResponse(ctx: EngineContext, token: string | undefined, hash: string): unknown {
+/** What client request tokens need of the engine: its database and clock (EngineContext provides them). */
+export interface TokenHost {
+  readonly db: Database;
+  readonly now: () => number;
+}
+
+export function replayedResponse(ctx: TokenHost, token: string | undefined, hash: string): unknown {
   if (token === undefined) return undefined;
   const now = ctx.now();
   ctx.db.sqlite.prepare('DELETE FROM sk_client_tokens WHERE created_at < ?').run(now - TOKEN_LIFETIME_MS);
@@ -132,7 +138,7 @@ export function replayedResponse(ctx: EngineContext, token: string | undefined, 
 }
 
 export function rememberToken(
-  ctx: EngineContext,
+  ctx: TokenHost,
   token: string | undefined,
   hash: string,
   response: unknown,

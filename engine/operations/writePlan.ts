@@ -2,7 +2,6 @@
 // UpdateItem, DeleteItem, BatchWriteItem, TransactWriteItems and PartiQL writes all execute plans.
 import { CapacityMeter, writeUnits } from '../capacity.js';
 import type { CapacityMode, ConsumedCapacity } from '../capacity.js';
-import type { EngineContext } from '../context.js';
 import { ConstraintErrors, enveloped, validation } from '../errors.js';
 import type { DynamoError } from '../errors.js';
 import type { Condition } from '../expressions/ir.js';
@@ -10,7 +9,7 @@ import { evaluateCondition } from '../expressions/index.js';
 import type { EncodedKey } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
 import { writeItem } from '../tables/write.js';
-import type { WriteEffect } from '../tables/write.js';
+import type { WriteContext, WriteEffect } from '../tables/write.js';
 import type { Item, Sdk, Wire } from '../types.js';
 import type { ValueLayer } from '../values/layer.js';
 import {
@@ -73,7 +72,13 @@ export interface Current {
   readonly exists?: boolean;
 }
 
-export function readCurrent(ctx: EngineContext, plan: WritePlan): Current {
+/** What running a write plan needs of the engine (EngineContext provides it), narrow. */
+export interface WritePlanHost extends WriteContext {
+  /** Whether a write to this table needs the item it replaces (EngineContext.writeNeedsOldItem). */
+  writeNeedsOldItem(table: Table): boolean;
+}
+
+export function readCurrent(ctx: WritePlanHost, plan: WritePlan): Current {
   if (plan.needsOldItem === false && !ctx.writeNeedsOldItem(plan.table)) {
     const size = plan.table.getSize(ctx.db, plan.key);
     return size === undefined ? { item: undefined, size: 0 } : { item: undefined, size, exists: true };
@@ -95,7 +100,7 @@ export interface Executed {
 
 /** Runs a plan inside the caller's transaction: condition, outcome, write and capacity. */
 export function executeWrite(
-  ctx: EngineContext,
+  ctx: WritePlanHost,
   plan: WritePlan,
   meter: CapacityMeter,
   multiplier = 1,
@@ -110,7 +115,7 @@ export function executeWrite(
 }
 
 export function applyOutcome(
-  ctx: EngineContext,
+  ctx: WritePlanHost,
   plan: WritePlan,
   meter: CapacityMeter,
   multiplier: number,
@@ -333,7 +338,7 @@ export interface SingleWriteOutput {
  * do: the requested attributes, ConsumedCapacity and ItemCollectionMetrics.
  */
 export function runSingleWrite(
-  ctx: EngineContext,
+  ctx: WritePlanHost,
   raw: Record<string, unknown>,
   plan: WritePlan,
   attributes: (done: Executed) => Item | undefined,

@@ -1,12 +1,15 @@
 // Copying a table's items into its new global table replicas (engine/replication/replicas.ts).
-import type { EngineContext } from '../context.js';
+import type { Statement } from 'better-sqlite3';
 import { ChunkTimer } from '../storage/chunk-timer.js';
 import { cursorAfter, rowsAfter } from '../tables/backfill.js';
 import type { TableKeyCursor } from '../tables/backfill.js';
+import type { Catalog } from '../tables/catalog.js';
 import type { Table, TableDescription } from '../tables/table.js';
 import { writeItem } from '../tables/write.js';
+import type { WriteContext } from '../tables/write.js';
 import type { Item } from '../types.js';
 import { newer } from './service.js';
+import type { ReplicationService } from './service.js';
 
 /** Items copied into a new replica per chunk (one transaction). */
 const FILL_CHUNK_ROWS = 500;
@@ -26,10 +29,20 @@ export interface FillCursor {
  * process sharing the file may go on with a copy another one left unfinished. An item the replica
  * already holds a newer write of (a replicated write from a third region) is left as it is.
  */
+/** What replica copies need of the engine (EngineContext provides it), narrow; they write through writeItem. */
+export interface ReplicaFillHost extends WriteContext {
+  readonly catalog: Pick<Catalog, 'byId' | 'save' | 'addToStatistics'>;
+  /** Deadlines of tables/indexes that are still CREATING or UPDATING. */
+  readonly pending: Map<string, number>;
+  readonly now: () => number;
+  prepare(sql: string): Statement;
+  readonly replication: Pick<ReplicationService, 'clockOf' | 'setClock'>;
+}
+
 export class ReplicaFills {
   private readonly timer: ChunkTimer;
 
-  constructor(private readonly ctx: EngineContext) {
+  constructor(private readonly ctx: ReplicaFillHost) {
     this.timer = new ChunkTimer(ctx.db, 'while copying items into a new global table replica', () =>
       this.step(),
     );

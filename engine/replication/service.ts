@@ -17,10 +17,10 @@
 // item's. Two writes with the same timestamp are ordered by region name (DynamoDB does not document
 // its tie-break; any fixed order makes replicas converge).
 import type { Statement } from 'better-sqlite3';
-import type { EngineContext } from '../context.js';
 import { ChunkTimer } from '../storage/chunk-timer.js';
-import type { Table } from '../tables/table.js';
-import type { WriteEffect } from '../tables/write.js';
+import type { Catalog } from '../tables/catalog.js';
+import type { Namespace, Table } from '../tables/table.js';
+import type { WriteContext, WriteEffect } from '../tables/write.js';
 import { writeItem } from '../tables/write.js';
 import type { Item } from '../types.js';
 import { itemSize } from '../values/size.js';
@@ -60,6 +60,15 @@ export function replicaRegions(table: Table): string[] {
   return (table.description.Replicas ?? []).map((r) => r.RegionName!).filter(Boolean);
 }
 
+/** What replication needs of the engine (EngineContext provides it), narrow; it writes through writeItem. */
+export interface ReplicationHost extends WriteContext {
+  readonly catalog: Pick<Catalog, 'get' | 'addToStatistics'>;
+  readonly now: () => number;
+  prepare(sql: string): Statement;
+  /** Runs `fn` with `ns` as the namespace tables are looked up in (EngineContext.inNamespace). */
+  inNamespace<T>(ns: Namespace | undefined, fn: () => T): T;
+}
+
 export class ReplicationService {
   private readonly timer: ChunkTimer;
   private stmts?: {
@@ -77,7 +86,7 @@ export class ReplicationService {
   readonly latency = new Map<string, Map<string, LatencySample[]>>();
 
   constructor(
-    private readonly ctx: EngineContext,
+    private readonly ctx: ReplicationHost,
     /** Milliseconds between a write and its application to the other replicas. */
     public delayMs: number,
   ) {

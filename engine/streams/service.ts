@@ -6,8 +6,9 @@
 import { arnNamespace } from '../storage/regions.js';
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { EngineContext } from '../context.js';
 import { DynamoError } from '../errors.js';
+import type { Database } from '../storage/database.js';
+import type { Catalog } from '../tables/catalog.js';
 import type { Table } from '../tables/table.js';
 import type { WriteEffect } from '../tables/write.js';
 import { buildRecord, formatSequenceNumber } from './records.js';
@@ -86,12 +87,25 @@ export interface ReadRecord {
   readonly bytes: number;
 }
 
+/** What the stream service needs of the engine (EngineContext provides it), narrow. */
+export interface StreamHost {
+  readonly db: Database;
+  readonly catalog: Pick<Catalog, 'all'>;
+  readonly now: () => number;
+  prepare(sql: string): Statement;
+  /** Whether writes of origin 'import' append stream records (EngineContext.emitImportStreamRecords). */
+  readonly emitImportStreamRecords: boolean;
+  /** The region and ARN prefix of the current namespace. */
+  readonly region: string;
+  readonly arnPrefix: string;
+}
+
 export class StreamService {
   /** Registered streams by ARN (a cache of sk_streams; dropped when a transaction rolls back). */
   private byArn: Map<string, StreamRow> | undefined;
   private readonly insertRecord: Statement;
 
-  constructor(private readonly ctx: EngineContext) {
+  constructor(private readonly ctx: StreamHost) {
     this.insertRecord = ctx.db.sqlite.prepare(
       'INSERT INTO sk_stream_records (stream_id, created_at, record) VALUES (?, ?, ?)',
     );

@@ -12,11 +12,12 @@
 //
 // Any process may run the next chunk: the cursor lives in the file, so a backfill left unfinished
 // by a process that stopped is finished by the next engine that opens the file.
-import type { EngineContext } from '../context.js';
 import { ChunkTimer } from '../storage/chunk-timer.js';
+import type { Database } from '../storage/database.js';
 import type { Item } from '../types.js';
 import type { Index, Table } from './table.js';
 import { addToIndex } from './write.js';
+import type { StatisticsSink } from './write.js';
 
 /** Items indexed per chunk (one transaction). */
 export const BACKFILL_CHUNK_ROWS = 500;
@@ -50,12 +51,7 @@ export type KeyOrderRow = [number, Buffer, Buffer, string];
  * The next `rows` rows of `sqlName` in key order after `after`: one seek on the primary key, so a
  * chunk late in a big table costs what the first one does. Index backfills and replica copies use it.
  */
-export function rowsAfter(
-  db: EngineContext['db'],
-  sqlName: string,
-  after: TableKeyCursor,
-  rows: number,
-): KeyOrderRow[] {
+export function rowsAfter(db: Database, sqlName: string, after: TableKeyCursor, rows: number): KeyOrderRow[] {
   return (
     after === null
       ? db.sqlite
@@ -76,10 +72,25 @@ export function cursorAfter(row: KeyOrderRow): [number, string, string] {
   return [row[0], row[1].toString('hex'), row[2].toString('hex')];
 }
 
+/**
+ * What backfills need of the engine (EngineContext provides it): declared here, narrow, so that
+ * this module (which the catalog imports) depends on neither the catalog nor the context.
+ */
+export interface BackfillHost {
+  readonly db: Database;
+  readonly catalog: StatisticsSink & {
+    byId(id: number): Table | undefined;
+    save(table: Table): void;
+  };
+  /** Deadlines of tables/indexes that are still CREATING or UPDATING. */
+  readonly pending: ReadonlyMap<string, number>;
+  readonly now: () => number;
+}
+
 export class Backfills {
   private readonly timer: ChunkTimer;
 
-  constructor(private readonly ctx: EngineContext) {
+  constructor(private readonly ctx: BackfillHost) {
     this.timer = new ChunkTimer(ctx.db, 'while building a secondary index', () => this.step());
   }
 

@@ -2,11 +2,25 @@
 // 100 per turn of the event loop, so requests interleave with a long sweep), trims stream records
 // older than 24 hours and compacts point-in-time logs. The timer is unref()'d: it never keeps a
 // process alive. Engine.close() stops it.
-import type { EngineContext } from '../context.js';
+import type { PitrService } from '../backups/pitr.js';
+import type { Database } from '../storage/database.js';
+import type { StreamService } from '../streams/service.js';
 import { TTL_BATCH_SIZE } from './service.js';
+import type { TtlService } from './service.js';
 
 /** The sweep interval when the engine runs on the real clock and none is configured. */
 export const DEFAULT_TTL_SWEEP_INTERVAL_MS = 5_000;
+
+/** What the background work needs of the engine (EngineContext provides it), narrow. */
+export interface BackgroundHost {
+  readonly db: Database;
+  readonly now: () => number;
+  readonly ttl: Pick<TtlService, 'sweepBatch'>;
+  readonly streams: Pick<StreamService, 'trimAll'>;
+  readonly pitr: Pick<PitrService, 'compactAll'>;
+  /** Undoes imports whose process died half-way (EngineContext.recoverImports). */
+  recoverImports(): void;
+}
 
 export class Background {
   private timer: NodeJS.Timeout | undefined;
@@ -14,7 +28,7 @@ export class Background {
   private stopped = false;
 
   constructor(
-    private readonly ctx: EngineContext,
+    private readonly ctx: BackgroundHost,
     private readonly intervalMs: number,
   ) {
     if (intervalMs > 0) {

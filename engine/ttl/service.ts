@@ -6,14 +6,16 @@
 // DynamoDB's service identity) and the point-in-time log all follow. Enabling TTL indexes the
 // existing items in chunks (engine/backups/jobs.ts, a `ttl` job): TimeToLiveStatus is ENABLING
 // until the last chunk, and requests run between chunks.
-import type { EngineContext } from '../context.js';
+import type { Statement } from 'better-sqlite3';
+import type { Catalog } from '../tables/catalog.js';
 import type { EncodedKey } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
 import { writeItem } from '../tables/write.js';
-import type { WriteEffect } from '../tables/write.js';
+import type { WriteContext, WriteEffect } from '../tables/write.js';
 import type { Item } from '../types.js';
 import { tableUuid } from '../streams/service.js';
 import { jobKey } from '../backups/jobs.js';
+import type { ControlPlaneJobs } from '../backups/jobs.js';
 import { expiryOf } from './expiry.js';
 
 /** DynamoDB allows one TTL change per table per hour. */
@@ -37,10 +39,20 @@ export function ttlJobKey(id: number): string {
   return jobKey('ttl', id);
 }
 
+/** What the TTL service needs of the engine (EngineContext provides it), narrow; it writes through writeItem. */
+export interface TtlHost extends WriteContext {
+  readonly catalog: Pick<Catalog, 'byTableId' | 'addToStatistics'>;
+  readonly now: () => number;
+  prepare(sql: string): Statement;
+  /** How long after its expiry time an item becomes eligible for deletion. */
+  readonly ttlDelayMs: number;
+  readonly jobs: Pick<ControlPlaneJobs, 'begin' | 'has' | 'runNow'>;
+}
+
 export class TtlService {
   private readonly configs = new Map<string, TtlConfig>();
 
-  constructor(private readonly ctx: EngineContext) {
+  constructor(private readonly ctx: TtlHost) {
     const rows = ctx.db.sqlite
       .prepare('SELECT id, table_uuid, table_name, attribute, enabled, changed_at FROM sk_ttl')
       .all() as {
