@@ -280,6 +280,8 @@ export class EngineContext implements WriteContext {
       if (this.db.inTransaction) this.jobs.schedule();
       else this.jobs.runNow(key);
     }
+    // Tables the operation dropped went to the trash, purged by a job (engine/storage/trash.ts).
+    this.jobs.kick();
   }
 
   /**

@@ -33,6 +33,7 @@ import { addToIndex } from '../tables/write.js';
 import type { WriteEffect } from '../tables/write.js';
 import type { Item } from '../types.js';
 import { expiryOf } from '../ttl/expiry.js';
+import { purgeChunk } from '../storage/trash.js';
 import { dropRowTable } from './rows.js';
 
 /** Most rows per chunk (one transaction). */
@@ -93,7 +94,13 @@ interface FillJob {
   afterSeq: number;
 }
 
-export type Job = TtlJob | SnapshotJob | FillJob;
+/** Deleting the rows of a table in the trash, then dropping it (engine/storage/trash.ts). */
+interface PurgeJob {
+  kind: 'purge';
+  target: string;
+}
+
+export type Job = TtlJob | SnapshotJob | FillJob | PurgeJob;
 
 function hex(k: EncodedKey | [number, Buffer, Buffer]): KeyHex {
   return Array.isArray(k)
@@ -322,6 +329,7 @@ export class ControlPlaneJobs {
   /** Runs one chunk of `job` (mutating its cursor); true when the job is complete. */
   private run(job: Job): boolean {
     const sqlite = this.ctx.db.sqlite;
+    if (job.kind === 'purge') return purgeChunk(this.ctx.db, job.target, this.rows);
     const table = (id: number): Table | undefined => this.ctx.catalog.byId(id);
     if (job.kind === 'ttl') {
       const t = table(job.tableId);
@@ -526,6 +534,18 @@ export class ControlPlaneJobs {
     this.reload();
     if (!this.timer.idle) return;
     const any = this.ctx.db.sqlite
+      .prepare(`SELECT 1 FROM sk_meta WHERE key >= '${PREFIX}' AND key < 'job;' LIMIT 1`)
+      .get();
+    if (any !== undefined) this.schedule();
+  }
+
+  /**
+   * Schedules the timer when a job waits (after a control-plane operation, which may have left
+   * one, such as the purge of a dropped table): one cached statement, no reload.
+   */
+  kick(): void {
+    if (!this.timer.idle || !this.ctx.db.sqlite.open) return;
+    const any = this.ctx
       .prepare(`SELECT 1 FROM sk_meta WHERE key >= '${PREFIX}' AND key < 'job;' LIMIT 1`)
       .get();
     if (any !== undefined) this.schedule();

@@ -3,6 +3,7 @@
 // (h, pk, sk, item, size), so copies in both directions are single INSERT … SELECT statements that
 // SQLite runs in key order without decoding a row.
 import type { Database } from '../storage/database.js';
+import { discardTable } from '../storage/trash.js';
 
 export function createRowTable(db: Database, name: string): void {
   db.sqlite.exec(`CREATE TABLE IF NOT EXISTS "${name}" (
@@ -10,8 +11,9 @@ export function createRowTable(db: Database, name: string): void {
     PRIMARY KEY (h, pk, sk)) WITHOUT ROWID`);
 }
 
+/** Removes a row table at once; its rows are purged in chunks afterwards (engine/storage/trash.ts). */
 export function dropRowTable(db: Database, name: string): void {
-  db.sqlite.exec(`DROP TABLE IF EXISTS "${name}"`);
+  discardTable(db, name);
 }
 
 /** Copies every row of `from` into `to` (both item-shaped tables); call inside a transaction. */

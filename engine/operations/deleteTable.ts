@@ -1,5 +1,6 @@
 // DeleteTable: removes the table, its indexes and items in one transaction (unless protected).
-// (DROP TABLE frees pages without reading rows; the system backup of a table with point-in-time
+// (Its storage is renamed into the trash, which costs the same at any size, and its rows are purged
+// in chunks afterwards: engine/storage/trash.ts. The system backup of a table with point-in-time
 // recovery on is copied from the recovery data afterwards, in chunks.)
 import type { EngineContext } from '../context.js';
 import { resourceInUse } from '../context.js';

@@ -2,6 +2,7 @@
 import { DynamoError } from '../errors.js';
 import type { Statement } from 'better-sqlite3';
 import type { Database } from '../storage/database.js';
+import { discardTable } from '../storage/trash.js';
 import type { KeyType, Sdk, Wire } from '../types.js';
 import type { KeySchema } from './schema.js';
 import { savedMapKeyRange } from '../partitions/model.js';
@@ -305,7 +306,7 @@ export class Catalog {
   }
 
   dropIndexStorage(index: Index): void {
-    this.db.sqlite.exec(`DROP TABLE IF EXISTS "${index.sqlName}"`);
+    discardTable(this.db, index.sqlName);
     this.prepare('DELETE FROM sk_meta WHERE key = ?').run(backfillKey(index.table.id, index.name));
     this.prepare('DELETE FROM sk_table_stats WHERE table_id = ? AND index_name = ?').run(
       index.table.id,
@@ -316,9 +317,8 @@ export class Catalog {
 
   /** Removes the table and all its storage; call inside a transaction. */
   drop(table: Table): void {
-    this.db.sqlite.exec(
-      [...table.indexes.values(), table].map((t) => `DROP TABLE IF EXISTS "${t.sqlName}";`).join('\n'),
-    );
+    // Renamed into the trash (the same cost at any size); their rows are purged in chunks.
+    for (const t of [...table.indexes.values(), table]) discardTable(this.db, t.sqlName);
     this.prepare('DELETE FROM sk_tables WHERE id = ?').run(table.id);
     this.prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?').run(...backfillKeyRange(table.id));
     this.prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?').run(...savedMapKeyRange(table.id));
