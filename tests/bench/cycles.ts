@@ -6,7 +6,8 @@
 // cycle, so load on the shared machine hits them alike; besides wall time, the server's CPU time per
 // cycle is shown (it moves less when other work shares the machine).
 //
-// Target (issue #22, point 6): a cycle costs Sortkey no more than dynalite (≤ 1.0×).
+// Targets (issue #22): a cycle costs Sortkey no more than dynalite (point 6, ≤ 1.0×), and the suite
+// it stands for runs in ≤ 0.8× dynalite's wall time (the table's ORM row).
 //
 // Environment: BENCH_CYCLES=200 cycles per server (after 20 warm-up cycles).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -132,7 +133,7 @@ export async function runCyclesBench(): Promise<Record<string, number>> {
     const verdict =
       p.kind === 'dynalite-memory'
         ? ''
-        : `${ratio.toFixed(2)}× (cpu ${(cpu / dCpu).toFixed(2)}×)  target ≤ 1.00×: ${ratio <= 1 ? 'met' : 'MISSED'}`;
+        : `${ratio.toFixed(2)}× (cpu ${(cpu / dCpu).toFixed(2)}×)  target ≤ 0.80× (suite), ≤ 1.00× (point 6): ${ratio <= 0.8 ? 'both met' : ratio <= 1 ? '≤ 1.00× met, ≤ 0.80× MISSED' : 'MISSED'}`;
     console.log(
       `  ${p.label.padEnd(20)}${wall.toFixed(2).padStart(10)}${cpu.toFixed(2).padStart(10)}   ${verdict}`,
     );
