@@ -21,7 +21,12 @@ import {
 } from './createTable.js';
 import { describeTableNow } from './describeTable.js';
 import { STREAM_VIEW_TYPES } from './common.js';
-import { checkStreamChange, updateReplicas, writeAutoScalingRefusal } from '../replication/replicas.js';
+import {
+  checkStreamChange,
+  registerIndexWriteScaling,
+  updateReplicas,
+  writeAutoScalingRefusal,
+} from '../replication/replicas.js';
 import { namespaceOf, tableIn } from '../replication/group.js';
 import { replicaRegions } from '../replication/service.js';
 
@@ -385,6 +390,7 @@ function updateOneTable(
       table.indexes.set(index.name, index);
       ctx.catalog.createIndexStorage(index);
       ctx.backfills.begin(table, index);
+      registerIndexWriteScaling(ctx, table, index.name);
     }
     ctx.catalog.attachIndexes(table);
     ctx.catalog.save(table);

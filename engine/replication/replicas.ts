@@ -19,6 +19,7 @@ import type { FillCursor } from './fill.js';
 import { GLOBAL_TABLE_VERSION, replicaRegions } from './service.js';
 import { deleteTable } from '../operations/deleteTable.js';
 import { automationStore } from '../automation/store.js';
+import { parsePolicySettings } from '../automation/scaling.js';
 
 type ReplicaUpdate = Wire<Sdk.ReplicationGroupUpdate>;
 
@@ -213,6 +214,23 @@ export function writeAutoScalingRefusal(
       return 'GSI write capacity should either be Pay-Per-Request or AutoScaled.';
   }
   return undefined;
+}
+
+/**
+ * A GSI added to a provisioned global table gets write auto scaling of its own (minimum 1,
+ * maximum 10, target 70 %), as DynamoDB registers it (observed: service-features.md §5), so the
+ * table keeps meeting the rule above. Call inside the transaction that adds the index.
+ */
+export function registerIndexWriteScaling(ctx: EngineContext, table: Table, indexName: string): void {
+  if (replicaRegions(table).length === 0) return;
+  if (table.description.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST') return;
+  const store = automationStore(ctx.db);
+  const has = store
+    .policies(table.namespace, table.name)
+    .some((p) => p.index === indexName && p.dimension === 'WriteCapacityUnits');
+  if (has) return;
+  const settings = parsePolicySettings({ MinCapacity: 1, MaxCapacity: 10, TargetValue: 70 });
+  store.putPolicy(table.namespace, table.name, indexName, 'WriteCapacityUnits', settings, ctx.now());
 }
 
 /** The new replica's description: the source's, in its own region, CREATING until filled. */

@@ -449,6 +449,47 @@ describe('global tables: provisioned with auto scaling', () => {
     );
   });
 
+  it('a GSI added to a provisioned global table gets write auto scaling in every replica', () => {
+    const t = clockEngine();
+    provisionedWithIndex(t);
+    t.engine.executeSortkey('PutScalingPolicy', policy('WriteCapacityUnits'), EAST);
+    t.engine.executeSortkey('PutScalingPolicy', policy('WriteCapacityUnits', 'byG'), EAST);
+    addReplica(t, 'us-west-2');
+    t.run('UpdateTable', {
+      TableName: 'Orders',
+      AttributeDefinitions: [{ AttributeName: 'h', AttributeType: 'S' }],
+      GlobalSecondaryIndexUpdates: [
+        {
+          Create: {
+            IndexName: 'byH',
+            KeySchema: [{ AttributeName: 'h', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+            ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+          },
+        },
+      ],
+    });
+    for (const ns of [EAST, WEST]) {
+      const listed = t.engine.executeSortkey('DescribeScalingPolicies', { TableName: 'Orders' }, ns) as {
+        ScalingPolicies: {
+          IndexName?: string;
+          ScalableDimension: string;
+          MinCapacity: number;
+          MaxCapacity: number;
+          TargetValue: number;
+        }[];
+      };
+      const byH = listed.ScalingPolicies.filter((p) => p.IndexName === 'byH');
+      assert.deepEqual(
+        byH.map((p) => [p.ScalableDimension, p.MinCapacity, p.MaxCapacity, p.TargetValue]),
+        [['WriteCapacityUnits', 1, 10, 70]],
+        ns.region,
+      );
+    }
+    // So the table still qualifies for another replica.
+    addReplica(t, 'eu-west-1');
+  });
+
   it('refuses again once the write policy is gone', () => {
     const t = clockEngine();
     provisionedWithIndex(t);
