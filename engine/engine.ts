@@ -60,9 +60,12 @@ export class Engine {
     this.automation.start(options.automationIntervalMs ?? 0);
   }
 
-  /** Evaluates the scaling policies and alarms that are due now (what the timer does). */
-  runAutomation(): void {
-    this.automation.turn();
+  /**
+   * Evaluates the scaling policies and alarms that are due now (what the timer does). Returns
+   * false, having done nothing, while another process on the same file holds the automation lease.
+   */
+  runAutomation(): boolean {
+    return this.automation.turn();
   }
 
   /** Calls `listener` after each alarm state change (`sortkey serve --alarm-exec`). */

@@ -6,7 +6,7 @@ import { DynamoError } from '../errors.js';
 import { evaluate } from './evaluate.js';
 import type { AccessRequest, ContextValue, Principal } from './evaluate.js';
 import type { PolicyDocument } from './policy.js';
-import { accessRequestsOf } from './requests.js';
+import { accessRequestsOf, batchStatementRequests } from './requests.js';
 import { governingPolicy } from './resourcePolicies.js';
 
 /** Who sends a request, as the endpoint verified it. */
@@ -24,8 +24,23 @@ export function principalOf(accessKeyId: string, accountId: string): Principal {
 }
 
 /**
+ * The statements of BatchExecuteStatement requests that `authorize` denied, by statement position:
+ * the operation answers each with an AccessDenied error of its own. Keyed by the request's input
+ * object, which the endpoint hands to `authorize` and then, unchanged, to the engine.
+ */
+const deniedStatements = new WeakMap<object, ReadonlyMap<number, DynamoError>>();
+
+/** The statements of a BatchExecuteStatement input that its caller may not run (none: undefined). */
+export function deniedStatementsOf(input: unknown): ReadonlyMap<number, DynamoError> | undefined {
+  return input !== null && typeof input === 'object' ? deniedStatements.get(input) : undefined;
+}
+
+/**
  * Throws AccessDeniedException unless `caller` may run `operation` with `input` in the current
  * namespace. `sortkey` operations (Explain, SetFaults, …) are authorised as `sortkey:<Operation>` on `*`.
+ * BatchExecuteStatement is never refused as a whole: each statement is authorised on its own, as
+ * DynamoDB does (BatchStatementError code AccessDenied), and the denied ones are remembered for
+ * the operation (`deniedStatementsOf`).
  */
 export function authorize(
   ctx: EngineContext,
@@ -35,28 +50,43 @@ export function authorize(
   service: 'dynamodb' | 'sortkey' = 'dynamodb',
 ): void {
   const principal = principalOf(caller.accessKeyId, ctx.accountId);
+  const identity = caller.policies ?? 'unrestricted';
+  let global: Map<string, ContextValue> | undefined;
+  const refusalOf = (requests: readonly AccessRequest[]): DynamoError | undefined => {
+    for (const request of requests) {
+      const resourcePolicy = request.resource === '*' ? undefined : governingPolicy(ctx, request.resource);
+      // Nothing to evaluate: a key without policies on a resource without one.
+      if (identity === 'unrestricted' && !resourcePolicy) continue;
+      global ??= globalKeys(ctx, principal, caller);
+      const decision = evaluate(request, principal, identity, resourcePolicy, global);
+      if (!decision.allowed) {
+        const why = decision.explicit
+          ? `with an explicit deny in a ${decision.explicit} policy`
+          : `because no identity-based policy allows the ${request.action} action`;
+        return new DynamoError(
+          'AccessDeniedException',
+          `User: ${principal.arn} is not authorized to perform: ${request.action} on resource: ${request.resource} ${why}`,
+        );
+      }
+    }
+    return undefined;
+  };
+  if (service === 'dynamodb' && operation === 'BatchExecuteStatement') {
+    const denied = new Map<number, DynamoError>();
+    batchStatementRequests(ctx, input).forEach((requests, i) => {
+      const refusal = refusalOf(requests);
+      if (refusal) denied.set(i, refusal);
+    });
+    if (denied.size > 0) deniedStatements.set(input as object, denied);
+    else if (input !== null && typeof input === 'object') deniedStatements.delete(input);
+    return;
+  }
   const requests: AccessRequest[] =
     service === 'sortkey'
       ? [{ action: `sortkey:${operation}`, resource: '*', keys: new Map() }]
       : accessRequestsOf(ctx, operation, input);
-  if (requests.length === 0) return;
-  const global = globalKeys(ctx, principal, caller);
-  const identity = caller.policies ?? 'unrestricted';
-  for (const request of requests) {
-    const resourcePolicy = request.resource === '*' ? undefined : governingPolicy(ctx, request.resource);
-    // Nothing to evaluate: a key without policies on a resource without one.
-    if (identity === 'unrestricted' && !resourcePolicy) continue;
-    const decision = evaluate(request, principal, identity, resourcePolicy, global);
-    if (!decision.allowed) {
-      const why = decision.explicit
-        ? `with an explicit deny in a ${decision.explicit} policy`
-        : `because no identity-based policy allows the ${request.action} action`;
-      throw new DynamoError(
-        'AccessDeniedException',
-        `User: ${principal.arn} is not authorized to perform: ${request.action} on resource: ${request.resource} ${why}`,
-      );
-    }
-  }
+  const refusal = refusalOf(requests);
+  if (refusal) throw refusal;
 }
 
 /** The global condition keys (aws:…) of a request, lower-cased. */

@@ -70,13 +70,13 @@ export function accessRequestsOf(ctx: EngineContext, operation: string, input: u
     case 'ExecuteStatement':
       return partiql(ctx, body.Statement, body.Parameters, body.ConsistentRead, undefined);
     case 'BatchExecuteStatement':
+      return batchStatementRequests(ctx, body).flat();
     case 'ExecuteTransaction': {
-      const list = operation === 'BatchExecuteStatement' ? body.Statements : body.TransactStatements;
+      const list = body.TransactStatements;
       if (!Array.isArray(list)) return [];
-      const enclosing = operation === 'ExecuteTransaction' ? operation : undefined;
       return list.flatMap((s: unknown) => {
         const st = (s ?? {}) as Input;
-        return partiql(ctx, st.Statement, st.Parameters, st.ConsistentRead, enclosing);
+        return partiql(ctx, st.Statement, st.Parameters, st.ConsistentRead, operation);
       });
     }
     case 'TagResource':
@@ -107,6 +107,19 @@ export function accessRequestsOf(ctx: EngineContext, operation: string, input: u
     default:
       return one(operation, '*');
   }
+}
+
+/**
+ * The IAM requests of each statement of a BatchExecuteStatement, in order: DynamoDB authorises
+ * each statement on its own and answers a denied one in its Responses entry (AccessDenied).
+ */
+export function batchStatementRequests(ctx: EngineContext, input: unknown): AccessRequest[][] {
+  const list = input !== null && typeof input === 'object' ? (input as Input).Statements : undefined;
+  if (!Array.isArray(list)) return [];
+  return list.map((s: unknown) => {
+    const st = (s ?? {}) as Input;
+    return partiql(ctx, st.Statement, st.Parameters, st.ConsistentRead, undefined);
+  });
 }
 
 function request(operation: string, resource: string, keys?: Map<string, ContextValue>): AccessRequest {

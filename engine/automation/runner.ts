@@ -10,12 +10,16 @@
 // scaled minute lasts 60/speed real seconds, so at 60 the 2 minutes before a scale-out are 2 s and
 // the 15 before a scale-in 15 s; consumption is still measured in units per real second, and the
 // daily decrease budget counts days of scaled time.
+//
+// Processes sharing the database file: only the holder of the automation lease (lease.ts) runs a
+// turn, so each policy acts, and each alarm changes state, once.
 import type { AlarmState, GetMetricsOutput, MetricName, ScalableDimension } from '../../common/types.js';
 import type { EngineContext } from '../context.js';
 import { DatabaseBusyError, isBusyError } from '../storage/database.js';
 import { getMetrics } from '../metrics/query.js';
 import type { Namespace, Table } from '../tables/table.js';
 import { alarmDatapoints, evaluateAlarm } from './alarms.js';
+import { Lease } from './lease.js';
 import { automationStore } from './store.js';
 import type { AutomationStore, StoredAlarm, StoredPolicy } from './store.js';
 import { decideScaling, decreaseAllowed, SCALE_IN_DATAPOINTS } from './scaling.js';
@@ -75,6 +79,8 @@ export class AutomationRunner {
   private pending = 0;
   private readonly listeners: ((change: AlarmStateChange) => void)[] = [];
   private errorReported = false;
+  /** Which process runs the turns (none needed for an in-memory database: nobody shares it). */
+  readonly lease: Lease | undefined;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -83,6 +89,7 @@ export class AutomationRunner {
   ) {
     this.speed = speed;
     this.store = automationStore(ctx.db);
+    this.lease = ctx.db.path === ':memory:' ? undefined : new Lease(ctx.db);
   }
 
   /** Runs `turn()` every `intervalMs` (unref()'d: it never keeps the process alive). */
@@ -103,9 +110,11 @@ export class AutomationRunner {
     this.timer.unref();
   }
 
+  /** Stops the timer and gives the lease up, so that another process sharing the file takes over. */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.lease?.release();
   }
 
   onAlarmStateChange(listener: (change: AlarmStateChange) => void): void {
@@ -117,11 +126,16 @@ export class AutomationRunner {
     return 60_000 / this.speed;
   }
 
-  /** One turn: the policies, then the alarms, that are due. */
-  turn(): void {
+  /**
+   * One turn: the policies, then the alarms, that are due; nothing while another process sharing
+   * the file holds the lease. Returns whether this process ran it.
+   */
+  turn(): boolean {
     const now = this.ctx.now();
+    if (this.lease && !this.lease.hold(now)) return false;
     this.scalePolicies(now);
     this.evaluateAlarms(now);
+    return true;
   }
 
   // ── scaling ───────────────────────────────────────────────────────────────────────────────

@@ -336,6 +336,29 @@ export class UsageMonitor implements CapacitySink {
     this.writeUnits += total;
   }
 
+  /**
+   * Charges a replicated write to the replica that receives it (engine/replication). DynamoDB
+   * meters replicated writes in every region they reach (replicated write units, the same count a
+   * local write of the item would take) and they consume that replica's write capacity, which is
+   * why each replica's auto scaling floats on its own; CloudWatch has no metric of their own, so
+   * they count in the replica's ConsumedWriteCapacityUnits (table and GSIs). Recorded at `now`,
+   * outside any request: nobody is refused for one (a replica short of capacity falls behind),
+   * and the throttler's buckets are left alone, being kept by table name as the series are (a
+   * global table's regions share them: docs/architecture.md, Regions).
+   */
+  replicatedWrite(table: Table, units: number, indexWrites: ReadonlyMap<string, number>, now: number): void {
+    const s = this.series(table);
+    const sec = Math.floor(now / 1000);
+    let tableUnits = units;
+    for (const [name, n] of indexWrites) {
+      const gsi = table.indexes.get(name)?.kind !== 'LSI';
+      const is = s.index(name, gsi);
+      is.consumedWrite[is.slot(sec)]! += n;
+      if (!gsi) tableUnits += n;
+    }
+    s.consumedWrite[s.slot(sec)]! += tableUnits;
+  }
+
   // ---- series -------------------------------------------------------------------------------
 
   /** The series of `table`, marked as touched by the current operation. */

@@ -5,6 +5,7 @@ import { CapacityMeter, readUnits } from '../capacity.js';
 import { readRow } from '../consistency/eventual.js';
 import type { EngineContext } from '../context.js';
 import { ConstraintErrors, DynamoError, validation } from '../errors.js';
+import { deniedStatementsOf } from '../access/authorize.js';
 import { projectItem } from '../expressions/index.js';
 import { existsOutsideTransaction, planSelect, planWrite } from '../partiql/index.js';
 import { parseRequestStatement } from '../partiql/statement.js';
@@ -69,6 +70,8 @@ export function batchExecuteStatement(
   kinds.delete(undefined);
   if (kinds.size > 1) throw validation('Statements in a batch must all be reads or all be writes');
 
+  // Statements the caller's access policies deny (engine/access): answered in their own entry.
+  const denied = deniedStatementsOf(input);
   const meter = new CapacityMeter();
   const responses: Response[] = parsed.map((p, i) => {
     const request = requests[i]!;
@@ -82,6 +85,9 @@ export function batchExecuteStatement(
     };
     if (p instanceof DynamoError) return fail(p);
     const { statement, parameters } = p;
+    const refusal = denied?.get(i);
+    // Guess: DynamoDB's per-statement message is not documented; the AccessDeniedException text.
+    if (refusal) return fail(refusal, statementTable(statement));
     try {
       if (statement.kind === 'exists') throw existsOutsideTransaction();
       if (statement.kind === 'explain') throw validation('EXPLAIN is not supported in BatchExecuteStatement');

@@ -21,7 +21,12 @@ import {
 } from './createTable.js';
 import { describeTableNow } from './describeTable.js';
 import { STREAM_VIEW_TYPES } from './common.js';
-import { checkStreamChange, updateReplicas } from '../replication/replicas.js';
+import {
+  checkStreamChange,
+  registerIndexWriteScaling,
+  updateReplicas,
+  writeAutoScalingRefusal,
+} from '../replication/replicas.js';
 import { namespaceOf, tableIn } from '../replication/group.js';
 import { replicaRegions } from '../replication/service.js';
 
@@ -192,11 +197,16 @@ function updateOneTable(
     throw nothingToUpdate(present);
   const delayed = ctx.transientStatusMs > 0;
 
-  // A global table stays on demand: provisioned capacity would need auto scaling, which Sortkey
-  // does not simulate (the text is the one ReplicaUpdates answers; guess: DynamoDB's for a switch
-  // without auto scaling is not documented).
-  if (input.BillingMode === 'PROVISIONED' && replicaRegions(table).length > 0) {
-    throw validation('Table write capacity should either be Pay-Per-Request or AutoScaled.');
+  // A global table is on demand or provisioned with write auto scaling. Switched from on demand it
+  // has no policy (PutScalingPolicy takes provisioned tables only), unless one was left from before
+  // (the text is the one ReplicaUpdates answers; guess: DynamoDB's for a switch is not documented).
+  if (
+    input.BillingMode === 'PROVISIONED' &&
+    currentBilling !== 'PROVISIONED' &&
+    replicaRegions(table).length > 0
+  ) {
+    const refusal = writeAutoScalingRefusal(ctx, table, 'PROVISIONED');
+    if (refusal !== undefined) throw validation(refusal);
   }
   if (input.BillingMode && input.BillingMode !== currentBilling) {
     d.BillingModeSummary = { BillingMode: input.BillingMode };
@@ -380,6 +390,7 @@ function updateOneTable(
       table.indexes.set(index.name, index);
       ctx.catalog.createIndexStorage(index);
       ctx.backfills.begin(table, index);
+      registerIndexWriteScaling(ctx, table, index.name);
     }
     ctx.catalog.attachIndexes(table);
     ctx.catalog.save(table);

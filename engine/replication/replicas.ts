@@ -18,6 +18,8 @@ import { FILL_PREFIX } from './fill.js';
 import type { FillCursor } from './fill.js';
 import { GLOBAL_TABLE_VERSION, replicaRegions } from './service.js';
 import { deleteTable } from '../operations/deleteTable.js';
+import { automationStore } from '../automation/store.js';
+import { parsePolicySettings } from '../automation/scaling.js';
 
 type ReplicaUpdate = Wire<Sdk.ReplicationGroupUpdate>;
 
@@ -134,12 +136,8 @@ function createReplica(ctx: EngineContext, source: Table, region: string): void 
       `Failed to create a the new replica of table with name: '${source.name}' because one or more replicas already existed as tables.`,
     );
   }
-  const d = source.description;
-  const billing = d.BillingModeSummary?.BillingMode ?? 'PROVISIONED';
-  // Sortkey has no auto scaling, so a provisioned table cannot meet this rule.
-  if (billing === 'PROVISIONED') {
-    throw validation('Table write capacity should either be Pay-Per-Request or AutoScaled.');
-  }
+  const refusal = writeAutoScalingRefusal(ctx, source);
+  if (refusal !== undefined) throw validation(refusal);
   const now = ctx.now();
   const delayed = ctx.transientStatusMs > 0;
   const ns = namespaceOf(source, region);
@@ -176,6 +174,12 @@ function createReplica(ctx: EngineContext, source: Table, region: string): void 
         `${FILL_PREFIX}${replica.id}`,
         JSON.stringify({ source: source.id, after: null } satisfies FillCursor),
       );
+    // Auto scaling settings reach the new replica: write ones always, read ones as the base
+    // value each replica may override (service-features.md §1.5).
+    const store = automationStore(ctx.db);
+    for (const p of store.policies(source.namespace, source.name)) {
+      store.putPolicy(ns, source.name, p.index, p.dimension, p.settings, now);
+    }
     if (delayed) ctx.pending.set(replica.stateKey, now + ctx.transientStatusMs);
     return replica;
   });
@@ -183,6 +187,50 @@ function createReplica(ctx: EngineContext, source: Table, region: string): void 
   const ttl = ctx.ttl.config(source);
   if (ttl?.enabled && ttl.attribute) ctx.ttl.set(replica, true, ttl.attribute);
   ctx.replicaFills.runNow(FILL_SYNC_CHUNKS);
+}
+
+/**
+ * DynamoDB's capacity rule for a global table: on demand, or provisioned with auto scaling of the
+ * write capacity of the table and of each GSI (read capacity does not count; a scalable target
+ * without a policy is not enough: service-features.md §1.3). Auto scaling here is a
+ * target-tracking policy of engine/automation (`sortkey scaling set`, PutScalingPolicy).
+ * Answers DynamoDB's refusal, or undefined when the table (in `billingMode`) qualifies.
+ */
+export function writeAutoScalingRefusal(
+  ctx: EngineContext,
+  table: Table,
+  billingMode = table.description.BillingModeSummary?.BillingMode ?? 'PROVISIONED',
+): string | undefined {
+  if (billingMode === 'PAY_PER_REQUEST') return undefined;
+  const scaled = new Set(
+    automationStore(ctx.db)
+      .policies(table.namespace, table.name)
+      .filter((p) => p.dimension === 'WriteCapacityUnits')
+      .map((p) => p.index),
+  );
+  if (!scaled.has('')) return 'Table write capacity should either be Pay-Per-Request or AutoScaled.';
+  for (const g of table.description.GlobalSecondaryIndexes ?? []) {
+    if (!scaled.has(g.IndexName!))
+      return 'GSI write capacity should either be Pay-Per-Request or AutoScaled.';
+  }
+  return undefined;
+}
+
+/**
+ * A GSI added to a provisioned global table gets write auto scaling of its own (minimum 1,
+ * maximum 10, target 70 %), as DynamoDB registers it (observed: service-features.md §5), so the
+ * table keeps meeting the rule above. Call inside the transaction that adds the index.
+ */
+export function registerIndexWriteScaling(ctx: EngineContext, table: Table, indexName: string): void {
+  if (replicaRegions(table).length === 0) return;
+  if (table.description.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST') return;
+  const store = automationStore(ctx.db);
+  const has = store
+    .policies(table.namespace, table.name)
+    .some((p) => p.index === indexName && p.dimension === 'WriteCapacityUnits');
+  if (has) return;
+  const settings = parsePolicySettings({ MinCapacity: 1, MaxCapacity: 10, TargetValue: 70 });
+  store.putPolicy(table.namespace, table.name, indexName, 'WriteCapacityUnits', settings, ctx.now());
 }
 
 /** The new replica's description: the source's, in its own region, CREATING until filled. */

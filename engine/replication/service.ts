@@ -24,6 +24,7 @@ import type { WriteContext, WriteEffect } from '../tables/write.js';
 import { writeItem } from '../tables/write.js';
 import type { Item } from '../types.js';
 import { itemSize } from '../values/size.js';
+import { writeUnits } from '../capacity.js';
 
 /** The version DescribeTable reports for global tables made through ReplicaUpdates. */
 export const GLOBAL_TABLE_VERSION = '2019.11.21';
@@ -48,6 +49,9 @@ interface QueueRow {
   written_at: number;
   due_at: number;
 }
+
+/** A replicated write's capacity: the receiving table, its write units, units per index. */
+type Charge = [Table, number, ReadonlyMap<string, number>];
 
 /** One replica's replication latency as seen from this process (the metric's samples). */
 export interface LatencySample {
@@ -176,23 +180,27 @@ export class ReplicationService {
   step(now = this.ctx.now()): boolean {
     const { next, done } = this.statements();
     let more = false;
+    const charges: Charge[] = [];
     this.ctx.db.transaction(() => {
       const rows = next.all() as QueueRow[];
       let last = -1;
       for (const row of rows) {
         if (row.due_at > now) break;
-        this.apply(row, now);
+        this.apply(row, now, charges);
         last = row.seq;
       }
       if (last >= 0) done.run(last);
       more = last >= 0 && last === rows[rows.length - 1]?.seq && rows.length === APPLY_CHUNK_ROWS;
     });
+    for (const [table, units, indexWrites] of charges) {
+      this.ctx.usage.replicatedWrite(table, units, indexWrites, now);
+    }
     if (!more) this.scheduleNextDue(now);
     return more;
   }
 
   /** Applies one replicated write to its target replica, unless a newer write is there already. */
-  private apply(row: QueueRow, now: number): void {
+  private apply(row: QueueRow, now: number, charges: Charge[]): void {
     const ctx = this.ctx;
     const table = ctx.inNamespace({ accountId: row.account, region: row.target }, () =>
       ctx.catalog.get(row.table_name),
@@ -208,16 +216,12 @@ export class ReplicationService {
     const stored = table.getRow(ctx.db, key);
     const oldItem = stored ? (JSON.parse(stored.json) as Item) : undefined;
     const newItem = row.item === null ? undefined : (JSON.parse(row.item) as Item);
-    writeItem(
-      ctx,
-      table,
-      key,
-      oldItem,
-      stored?.size ?? 0,
-      newItem,
-      newItem ? itemSize(newItem) : 0,
-      'replication',
-    );
+    const oldSize = stored?.size ?? 0;
+    const newSize = newItem ? itemSize(newItem) : 0;
+    const effect = writeItem(ctx, table, key, oldItem, oldSize, newItem, newSize, 'replication');
+    // The receiving replica pays for it, as a local write of the item would (monitor.ts): charged
+    // once the chunk has committed, so a chunk that rolls back and runs again counts once.
+    charges.push([table, writeUnits(Math.max(oldSize, newSize)), effect.indexWrites]);
     this.setClock(table.id, key, row.ts, row.source);
     this.recordLatency(row, now);
   }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchExecuteStatementCommand,
   BatchGetItemCommand,
   BatchWriteItemCommand,
   CreateTableCommand,
@@ -546,5 +547,40 @@ describe('access policies (--auth, --policies)', () => {
     );
     const out = await client('ADMIN').send(new GetItemCommand({ TableName: 'Games', Key: gameKey('never') }));
     assert.equal(out.Item, undefined);
+  });
+
+  it('BatchExecuteStatement answers a denied statement in its own Responses entry, and runs the others', async () => {
+    // PARTIQL may insert but not delete: the batch is not refused as a whole.
+    const out = await client('PARTIQL').send(
+      new BatchExecuteStatementCommand({
+        Statements: [
+          { Statement: `INSERT INTO Games VALUE {'UserId': 'b1', 'GameTitle': 'Go'}` },
+          { Statement: `DELETE FROM Games WHERE UserId = 'a' AND GameTitle = 'Chess'` },
+          { Statement: `INSERT INTO Games VALUE {'UserId': 'b2', 'GameTitle': 'Go'}` },
+        ],
+      }),
+    );
+    assert.equal(out.$metadata.httpStatusCode, 200);
+    assert.deepEqual(
+      out.Responses?.map((r) => r.Error?.Code ?? 'ok'),
+      ['ok', 'AccessDenied', 'ok'],
+    );
+    assert.equal(
+      out.Responses?.[1]?.Error?.Message,
+      `User: ${userArn('PARTIQL')} is not authorized to perform: dynamodb:PartiQLDelete on resource: ${TABLE_ARN} because no identity-based policy allows the dynamodb:PartiQLDelete action`,
+    );
+    assert.equal(out.Responses?.[1]?.TableName, 'Games');
+    const admin = client('ADMIN');
+    for (const user of ['b1', 'b2']) {
+      const got = await admin.send(new GetItemCommand({ TableName: 'Games', Key: gameKey(user, 'Go') }));
+      assert.ok(got.Item, `${user} was inserted`);
+    }
+    // A batch of reads likewise: READER has no dynamodb:PartiQLSelect.
+    const reads = await client('READER').send(
+      new BatchExecuteStatementCommand({
+        Statements: [{ Statement: `SELECT * FROM Games WHERE UserId = 'b1' AND GameTitle = 'Go'` }],
+      }),
+    );
+    assert.equal(reads.Responses?.[0]?.Error?.Code, 'AccessDenied');
   });
 });

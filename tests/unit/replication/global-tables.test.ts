@@ -384,6 +384,125 @@ describe('global tables: refusals', () => {
   });
 });
 
+describe('global tables: provisioned with auto scaling', () => {
+  function provisionedWithIndex(t: ReturnType<typeof clockEngine>) {
+    t.run('CreateTable', {
+      TableName: 'Orders',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'g', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byG',
+          KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+          ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+        },
+      ],
+    });
+  }
+  const policy = (dimension: string, index?: string) => ({
+    TableName: 'Orders',
+    ...(index !== undefined ? { IndexName: index } : {}),
+    ScalableDimension: dimension,
+    MinCapacity: 5,
+    MaxCapacity: 100,
+    TargetValue: 70,
+  });
+  const tableRefusal = 'Table write capacity should either be Pay-Per-Request or AutoScaled.';
+  const gsiRefusal = 'GSI write capacity should either be Pay-Per-Request or AutoScaled.';
+
+  it('counts write scaling policies on the table and every GSI as AutoScaled, and only those', () => {
+    const t = clockEngine();
+    provisionedWithIndex(t);
+    assertError(() => addReplica(t, 'us-west-2'), 'ValidationException', tableRefusal);
+    // Read capacity does not count.
+    t.engine.executeSortkey('PutScalingPolicy', policy('ReadCapacityUnits'), EAST);
+    t.engine.executeSortkey('PutScalingPolicy', policy('ReadCapacityUnits', 'byG'), EAST);
+    assertError(() => addReplica(t, 'us-west-2'), 'ValidationException', tableRefusal);
+    // The table's writes scale, the index's do not.
+    t.engine.executeSortkey('PutScalingPolicy', policy('WriteCapacityUnits'), EAST);
+    assertError(() => addReplica(t, 'us-west-2'), 'ValidationException', gsiRefusal);
+    t.engine.executeSortkey('PutScalingPolicy', policy('WriteCapacityUnits', 'byG'), EAST);
+    const answer = addReplica(t, 'us-west-2');
+    assert.deepEqual(
+      answer.TableDescription.Replicas.map((r: { RegionName: string }) => r.RegionName),
+      ['us-west-2'],
+    );
+    const west = t.run('DescribeTable', { TableName: 'Orders' }, WEST).Table;
+    assert.equal(west.ProvisionedThroughput.WriteCapacityUnits, 5);
+    // The new replica scales as its source does.
+    const copied = t.engine.executeSortkey('DescribeScalingPolicies', {}, WEST) as {
+      ScalingPolicies: { IndexName?: string; ScalableDimension: string; MaxCapacity: number }[];
+    };
+    assert.deepEqual(
+      copied.ScalingPolicies.map((p) => [p.IndexName ?? '', p.ScalableDimension, p.MaxCapacity]),
+      [
+        ['', 'ReadCapacityUnits', 100],
+        ['', 'WriteCapacityUnits', 100],
+        ['byG', 'ReadCapacityUnits', 100],
+        ['byG', 'WriteCapacityUnits', 100],
+      ],
+    );
+  });
+
+  it('a GSI added to a provisioned global table gets write auto scaling in every replica', () => {
+    const t = clockEngine();
+    provisionedWithIndex(t);
+    t.engine.executeSortkey('PutScalingPolicy', policy('WriteCapacityUnits'), EAST);
+    t.engine.executeSortkey('PutScalingPolicy', policy('WriteCapacityUnits', 'byG'), EAST);
+    addReplica(t, 'us-west-2');
+    t.run('UpdateTable', {
+      TableName: 'Orders',
+      AttributeDefinitions: [{ AttributeName: 'h', AttributeType: 'S' }],
+      GlobalSecondaryIndexUpdates: [
+        {
+          Create: {
+            IndexName: 'byH',
+            KeySchema: [{ AttributeName: 'h', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+            ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+          },
+        },
+      ],
+    });
+    for (const ns of [EAST, WEST]) {
+      const listed = t.engine.executeSortkey('DescribeScalingPolicies', { TableName: 'Orders' }, ns) as {
+        ScalingPolicies: {
+          IndexName?: string;
+          ScalableDimension: string;
+          MinCapacity: number;
+          MaxCapacity: number;
+          TargetValue: number;
+        }[];
+      };
+      const byH = listed.ScalingPolicies.filter((p) => p.IndexName === 'byH');
+      assert.deepEqual(
+        byH.map((p) => [p.ScalableDimension, p.MinCapacity, p.MaxCapacity, p.TargetValue]),
+        [['WriteCapacityUnits', 1, 10, 70]],
+        ns.region,
+      );
+    }
+    // So the table still qualifies for another replica.
+    addReplica(t, 'eu-west-1');
+  });
+
+  it('refuses again once the write policy is gone', () => {
+    const t = clockEngine();
+    provisionedWithIndex(t);
+    t.engine.executeSortkey('PutScalingPolicy', policy('WriteCapacityUnits'), EAST);
+    t.engine.executeSortkey('PutScalingPolicy', policy('WriteCapacityUnits', 'byG'), EAST);
+    t.engine.executeSortkey('DeleteScalingPolicy', { TableName: 'Orders', IndexName: 'byG' }, EAST);
+    assertError(() => addReplica(t, 'us-west-2'), 'ValidationException', gsiRefusal);
+    t.engine.executeSortkey('DeleteScalingPolicy', { TableName: 'Orders' }, EAST);
+    t.engine.executeSortkey('PutScalingPolicy', policy('WriteCapacityUnits', 'byG'), EAST);
+    assertError(() => addReplica(t, 'us-west-2'), 'ValidationException', tableRefusal);
+  });
+});
+
 describe('global tables: processes sharing the file', () => {
   it('each replicated write is applied once, by whichever process gets to it first', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
