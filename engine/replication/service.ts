@@ -71,6 +71,10 @@ export interface ReplicationHost extends WriteContext {
   prepare(sql: string): Statement;
   /** Runs `fn` with `ns` as the namespace tables are looked up in (EngineContext.inNamespace). */
   inNamespace<T>(ns: Namespace | undefined, fn: () => T): T;
+  /** Charges the receiving replica for the writes applied (UsageMonitor.replicatedWrite). */
+  readonly usage: {
+    replicatedWrite(table: Table, units: number, indexWrites: ReadonlyMap<string, number>, now: number): void;
+  };
 }
 
 export class ReplicationService {
