@@ -19,6 +19,20 @@ export function wrongType(_member: string, expected: MemberType, value: unknown)
   return new DynamoError('SerializationException', message, { Message: message });
 }
 
+/**
+ * Whether a JSON value can be the Java Integer (32 bits) a member such as Limit is. A larger whole
+ * number (3000000000, 1e308) cannot, and is refused by the deserializer like other tokens it cannot
+ * convert (its exact words for an overflow are not documented: `NUMBER_VALUE …` is a guess).
+ */
+export function isJavaInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647;
+}
+
+/** Whether a JSON value can be the Java Long (64 bits) of other numeric members, exactly. */
+export function isJavaLong(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
 /** A list member: refuses other JSON types, then checks its length bounds. */
 export function checkList(
   c: ConstraintErrors,
@@ -125,7 +139,7 @@ export function checkRange(
   if (value === undefined || value === null) return;
   // Every numeric request member is an Integer or a Long: a fraction is refused as the
   // deserializer refuses other tokens (DECIMAL_VALUE; the exact text for this case is a guess).
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw wrongType(path, 'number', value);
+  if (!isJavaLong(value)) throw wrongType(path, 'number', value);
   if (min !== undefined && value < min)
     c.add(value, path, `Member must have value greater than or equal to ${min}`);
   if (max !== undefined && value > max)
@@ -221,8 +235,7 @@ export const member = {
     (c, raw) => {
       const v = raw[name];
       if (v === undefined || v === null) return;
-      if (typeof v !== 'number' || !Number.isInteger(v))
-        throw wrongType(name[0]!.toLowerCase() + name.slice(1), 'number', v);
+      if (!isJavaInteger(v)) throw wrongType(name[0]!.toLowerCase() + name.slice(1), 'number', v);
       if (v < min) c.addUnechoed(name, `Member must have value greater than or equal to ${min}`);
     },
 };

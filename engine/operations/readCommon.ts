@@ -30,6 +30,7 @@ import {
   checkMembers,
   checkName,
   checkTableName,
+  isJavaInteger,
   member,
   OLDER_ENUMS,
   RETURN_CONSUMED_CAPACITY,
@@ -88,7 +89,7 @@ export const limitIn =
   (c, raw) => {
     const v = raw.Limit;
     if (v === undefined || v === null) return;
-    if (typeof v !== 'number' || !Number.isInteger(v)) throw wrongType('limit', 'number', v);
+    if (!isJavaInteger(v)) throw wrongType('limit', 'number', v);
     if (v < 1) wording.limitTooSmall(c, v);
   };
 

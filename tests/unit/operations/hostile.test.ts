@@ -16,6 +16,18 @@ const cases: [string, Record<string, unknown>][] = [
   ['Scan', { TableName: 'Things', Limit: { S: 'x' } }],
   ['Scan', { TableName: 'Things', Limit: '-9465260347587714645.943e-65' }],
   ['Scan', { TableName: 'Things', Limit: [] }],
+  // Whole numbers no Java Integer holds (1e308 reached SQLite as a REAL: "datatype mismatch").
+  ['Scan', { TableName: 'Things', Limit: 1e308 }],
+  [
+    'Query',
+    {
+      TableName: 'Things',
+      Limit: 2147483648,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: 'a' } },
+    },
+  ],
+  ['ExecuteStatement', { Statement: 'SELECT * FROM "Things"', Limit: 1e308 }],
   ['ExecuteStatement', { Statement: `SELECT * FROM "Things" WHERE pk = ${'['.repeat(3000)}` }],
   ['CreateBackup', { TableName: 'Things', BackupName: {} }],
   ['RestoreTableFromBackup', { TargetTableName: 'Fuz', BackupArn: true }],
