@@ -45,6 +45,8 @@ function check(value: unknown, type: string, path: string): void {
   if (type.startsWith('[')) {
     if (!Array.isArray(value)) throw wrongType(path, 'list', value);
     const element = type.slice(1, -1);
+    // AttributeValues are the value validation's to check: nothing to walk (an item's attributes).
+    if (element === 'av' || element === 'doc') return;
     value.forEach((v, i) => check(v, element, `${path}[${i}]`));
     return;
   }
@@ -55,6 +57,7 @@ function check(value: unknown, type: string, path: string): void {
         `Unrecognized collection type java.util.Map<java.lang.String, ${javaValueType(element)}>`,
       );
     if (typeof value !== 'object') throw wrongType(path, 'map', value);
+    if (element === 'av' || element === 'doc') return;
     for (const key of Object.keys(value))
       check((value as Record<string, unknown>)[key], element, `${path}.${key}`);
     return;

@@ -9,9 +9,26 @@ export type SetType = 'SS' | 'NS' | 'BS';
 export function sortSetMembers(type: SetType, members: string[]): string[] {
   if (members.length < 2) return members;
   if (type === 'NS') return members.sort(compareNumbers);
+  if (type === 'SS' && !members.some(hasHighCodeUnit)) {
+    // Below U+D800 (no surrogate, no U+E000–U+FFFF), UTF-16 code units order strings as their
+    // UTF-8 bytes do: compared as they are, without a Buffer per member; sent sorted, not sorted.
+    let sorted = true;
+    for (let i = 1; i < members.length && sorted; i++) sorted = members[i - 1]! < members[i]!;
+    return sorted ? members : members.sort(compareCodeUnits);
+  }
   const encoding = type === 'BS' ? 'base64' : 'utf8';
   const keyed = members.map((m) => ({ m, bytes: Buffer.from(m, encoding) }));
   keyed.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
   for (let i = 0; i < keyed.length; i++) members[i] = keyed[i]!.m;
   return members;
+}
+
+const HIGH_CODE_UNIT = /[\ud800-\uffff]/;
+
+function hasHighCodeUnit(s: string): boolean {
+  return HIGH_CODE_UNIT.test(s);
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -207,8 +207,16 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
     writeText(res, status, body, length);
   }
 
-  /** Answers with `text` (`length`: its UTF-8 byte length, -1 when not measured yet). */
+  /**
+   * Answers with `text` (`length`: its UTF-8 byte length, -1 when not measured yet), or queues the
+   * answer when the event loop is reading a batch of requests (`outgoing`).
+   */
   function writeText(res: ServerResponse, status: number, text: string, length: number): void {
+    if (outgoing.queue(res, status, text, length)) return;
+    writeTextNow(res, status, text, length);
+  }
+
+  function writeTextNow(res: ServerResponse, status: number, text: string, length: number): void {
     responseHeaders[3] = String(length >= 0 ? length : Buffer.byteLength(text, 'utf8'));
     responseHeaders[5] = String(crc32OfText(text));
     responseHeaders[7] = requestIdOf(res);
@@ -216,6 +224,16 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
     res.writeHead(status, responseHeaders);
     res.end(text, 'utf8');
   }
+
+  const outgoing = new OutgoingBatch((res, status, text, length) => {
+    try {
+      writeTextNow(res, status, text, length);
+    } catch (e) {
+      // One answer that cannot be written must not keep the others of its batch from going out.
+      reportInternal(e, undefined);
+      res.destroy();
+    }
+  });
 
   function writeBody(
     res: ServerResponse,
@@ -603,6 +621,98 @@ export function createRequestHandler(options: HandlerOptions): RequestHandler {
 }
 
 function noop(): void {}
+
+/** Consecutive flushes of a single answer after which answers go out at once again. */
+const SINGLE_FLUSHES_TO_STOP = 8;
+/** Answers written at once between two looks at whether the loop answers several per turn. */
+const ANSWERS_BETWEEN_PROBES = 64;
+
+/**
+ * Answers to requests read in the same turn of the event loop, written together from one
+ * setImmediate once the loop has read them all, instead of each as soon as it is ready.
+ *
+ * Why: each write to a socket wakes the client waiting on it. On this kind of machine (a VM, two
+ * cores) waking a process on the other core costs more than a small request's whole handling
+ * (about 20–35 µs of the server's time in `writev`, measured by `--cpu-prof` at 16 requests in
+ * flight), and a server that answers one request, wakes its client, reads the next request and
+ * answers it pays that for every request. Written back to back, the answers of one turn wake each
+ * client once while it is still awake from the first: at 16 in flight the server's CPU time per
+ * GetItem fell from ~62 to ~36 µs in a side-by-side run. Nothing else changes: the answers of a
+ * connection keep their order (node:http queues them per socket), and a request's answer waits at
+ * most until the loop has read what it was given in the same turn.
+ *
+ * At one request in flight there is never a second answer to share a turn with, and the
+ * setImmediate is only an extra step: after SINGLE_FLUSHES_TO_STOP batches of one, answers go out
+ * at once again, and every ANSWERS_BETWEEN_PROBES answers one turn is watched to see whether
+ * several answers meet in it (then batching resumes).
+ */
+export class OutgoingBatch {
+  /** Queued answers; flush() swaps it with `spare`, so an answer queued while flushing waits its turn. */
+  private pending: QueuedAnswer[] = [];
+  private spare: QueuedAnswer[] = [];
+  /** Whether answers are queued (true) or written at once. */
+  private batching = true;
+  private singleFlushes = 0;
+  /** Answers written at once since the last probe. */
+  private sinceProbe = 0;
+  /** Answers written at once in the probed turn, or -1 when no turn is being probed. */
+  private probed = -1;
+  private readonly flushNow = (): void => this.flush();
+  private readonly endProbe = (): void => {
+    if (this.probed > 1) this.batching = true;
+    this.probed = -1;
+  };
+
+  constructor(
+    private readonly write: (res: ServerResponse, status: number, text: string, length: number) => void,
+  ) {}
+
+  /** Queues an answer and returns true, or returns false: the caller writes it at once. */
+  queue(res: ServerResponse, status: number, text: string, length: number): boolean {
+    if (!this.batching) {
+      if (this.probed >= 0) this.probed++;
+      else if (++this.sinceProbe >= ANSWERS_BETWEEN_PROBES) {
+        this.sinceProbe = 0;
+        this.probed = 1;
+        setImmediate(this.endProbe);
+      }
+      return false;
+    }
+    if (this.pending.length === 0) setImmediate(this.flushNow);
+    this.pending.push({ res, status, text, length });
+    return true;
+  }
+
+  /** Whether answers are being queued now (tests). */
+  get queuing(): boolean {
+    return this.batching;
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = this.spare;
+    this.spare = batch;
+    const n = batch.length;
+    for (let i = 0; i < n; i++) {
+      const a = batch[i]!;
+      this.write(a.res, a.status, a.text, a.length);
+    }
+    batch.length = 0;
+    if (n > 1) this.singleFlushes = 0;
+    else if (++this.singleFlushes >= SINGLE_FLUSHES_TO_STOP) {
+      this.singleFlushes = 0;
+      this.batching = false;
+      this.sinceProbe = 0;
+    }
+  }
+}
+
+interface QueuedAnswer {
+  readonly res: ServerResponse;
+  readonly status: number;
+  readonly text: string;
+  readonly length: number;
+}
 
 class ProtocolError extends Error {
   readonly wire: WireError;

@@ -431,3 +431,37 @@ describe('metrics on disk', () => {
     e.close();
   });
 });
+
+describe('provisioned throughput of tables that come and go', () => {
+  it('records none from a table’s deletion on, through later tables’ changes, and again when the name returns', () => {
+    const { e, clock } = clocked();
+    const provisioned = (table: string, sec: number) => e.ctx.usage.tables.get(table)?.provisionedAt(sec);
+    const create = (name: string, wcu: number) =>
+      call(e, 'CreateTable', {
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: wcu },
+      });
+    create('Gone', 7);
+    assert.deepEqual(provisioned('Gone', S0), { sec: S0, read: 5, write: 7 });
+    clock.t = T0 + 10_000;
+    call(e, 'DeleteTable', { TableName: 'Gone' });
+    assert.equal(provisioned('Gone', S0 + 10), undefined);
+    // Other tables' creations and deletions leave the gone table's series at none.
+    for (let i = 0; i < 3; i++) {
+      clock.t = T0 + 20_000 + i * 1000;
+      create(`Other${i}`, 1);
+      call(e, 'DeleteTable', { TableName: `Other${i}` });
+    }
+    assert.equal(provisioned('Gone', S0 + 25), undefined);
+    assert.deepEqual(provisioned('Gone', S0 + 5), { sec: S0, read: 5, write: 7 });
+    // The name comes back with other throughput: its series follows it, and drops again with it.
+    clock.t = T0 + 30_000;
+    create('Gone', 9);
+    assert.deepEqual(provisioned('Gone', S0 + 30), { sec: S0 + 30, read: 5, write: 9 });
+    clock.t = T0 + 40_000;
+    call(e, 'DeleteTable', { TableName: 'Gone' });
+    assert.equal(provisioned('Gone', S0 + 40), undefined);
+  });
+});
