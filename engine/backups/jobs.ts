@@ -98,6 +98,8 @@ interface FillJob {
 interface PurgeJob {
   kind: 'purge';
   target: string;
+  /** Only the rows whose column has this value (a shared table, kept), else all (then dropped). */
+  where?: [string, number];
 }
 
 export type Job = TtlJob | SnapshotJob | FillJob | PurgeJob;
@@ -329,7 +331,7 @@ export class ControlPlaneJobs {
   /** Runs one chunk of `job` (mutating its cursor); true when the job is complete. */
   private run(job: Job): boolean {
     const sqlite = this.ctx.db.sqlite;
-    if (job.kind === 'purge') return purgeChunk(this.ctx.db, job.target, this.rows);
+    if (job.kind === 'purge') return purgeChunk(this.ctx.db, job.target, this.rows, job.where);
     const table = (id: number): Table | undefined => this.ctx.catalog.byId(id);
     if (job.kind === 'ttl') {
       const t = table(job.tableId);

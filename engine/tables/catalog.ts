@@ -2,7 +2,7 @@
 import { DynamoError } from '../errors.js';
 import type { Statement } from 'better-sqlite3';
 import type { Database } from '../storage/database.js';
-import { discardTable } from '../storage/trash.js';
+import { discardRows, discardTable } from '../storage/trash.js';
 import type { KeyType, Sdk, Wire } from '../types.js';
 import type { KeySchema } from './schema.js';
 import { savedMapKeyRange } from '../partitions/model.js';
@@ -324,7 +324,8 @@ export class Catalog {
     this.prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?').run(...savedMapKeyRange(table.id));
     this.prepare('DELETE FROM sk_table_stats WHERE table_id = ?').run(table.id);
     // A global table replica's item timestamps and unfinished copy (engine/replication).
-    this.prepare('DELETE FROM sk_item_clock WHERE table_id = ?').run(table.id);
+    if (this.prepare('SELECT 1 FROM sk_item_clock WHERE table_id = ? LIMIT 1').get(table.id) !== undefined)
+      discardRows(this.db, 'sk_item_clock', 'table_id', table.id);
     this.prepare('DELETE FROM sk_meta WHERE key = ?').run(`replica-fill:${table.id}`);
     this.tablesOf(table.namespace).delete(table.name);
     this.ids.delete(table.id);

@@ -14,6 +14,7 @@ import { writeItem } from '../tables/write.js';
 import type { WriteContext, WriteEffect } from '../tables/write.js';
 import type { Item } from '../types.js';
 import { tableUuid } from '../streams/service.js';
+import { discardRows } from '../storage/trash.js';
 import { jobKey } from '../backups/jobs.js';
 import type { ControlPlaneJobs } from '../backups/jobs.js';
 import { expiryOf } from './expiry.js';
@@ -162,7 +163,8 @@ export class TtlService {
     if (gone.length === 0) return;
     this.ctx.db.transaction(() => {
       for (const cfg of gone) {
-        this.ctx.db.sqlite.prepare('DELETE FROM sk_ttl_expiry WHERE ttl_id = ?').run(cfg.id);
+        // The setting's id is never used again: its rows are purged in chunks afterwards.
+        discardRows(this.ctx.db, 'sk_ttl_expiry', 'ttl_id', cfg.id);
         this.ctx.db.sqlite.prepare('DELETE FROM sk_ttl WHERE id = ?').run(cfg.id);
         this.ctx.db.sqlite.prepare('DELETE FROM sk_meta WHERE key = ?').run(ttlJobKey(cfg.id));
         this.configs.delete(cfg.tableUuid);

@@ -119,6 +119,43 @@ describe('the trash: dropped tables purged in chunks', () => {
     }
   });
 
+  it("DeleteTable leaves a TTL table's expiry rows to the purge, which spares other tables' rows", () => {
+    const engine = Engine.inMemory();
+    try {
+      const expiring = (name: string): void => {
+        fill(engine, name);
+        call(engine, 'UpdateTimeToLive', {
+          TableName: name,
+          TimeToLiveSpecification: { Enabled: true, AttributeName: 'v' },
+        });
+      };
+      expiring('Orders');
+      expiring('Kept');
+      engine.ctx.jobs.runToEnd();
+      const expiry = (): number =>
+        engine.ctx.db.sqlite.prepare('SELECT count(*) FROM sk_ttl_expiry').pluck().get() as number;
+      assert.equal(expiry(), 2 * ITEMS);
+      engine.ctx.jobs.stop();
+      engine.ctx.jobs.chunkRows = CHUNK;
+      call(engine, 'DeleteTable', { TableName: 'Orders' });
+      // Not deleted in DeleteTable's transaction: a job's chunks do it.
+      assert.equal(expiry(), 2 * ITEMS);
+      assert.ok(
+        engine.ctx.jobs.list().some((j) => j.job.kind === 'purge' && j.job.target === 'sk_ttl_expiry'),
+      );
+      engine.ctx.jobs.step();
+      engine.ctx.jobs.runToEnd();
+      assert.equal(expiry(), ITEMS);
+      // The other table's items still expire through their rows.
+      assert.equal(
+        call(engine, 'DescribeTimeToLive', { TableName: 'Kept' }).TimeToLiveDescription.TimeToLiveStatus,
+        'ENABLED',
+      );
+    } finally {
+      engine.close();
+    }
+  });
+
   it('another process on the file finishes a purge left half-way', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sortkey-trash-'));
     const path = join(dir, 'db.sqlite');
