@@ -152,8 +152,9 @@ export interface ImportOptions {
   readonly maxChunkItems?: number;
   /**
    * Worker threads that read and validate DynamoDB JSON lines beside the main thread (which
-   * writes). Default: one per core but one (at most 3), for inputs of 4 MB or more or of unknown
-   * size; 0 reads on the main thread only. Given, it applies to inputs of any size.
+   * writes). Default: one per core but one (at most 3) when the load average leaves a core free,
+   * for inputs of 4 MB or more or of unknown size; 0 reads on the main thread only. Given, it
+   * applies to inputs of any size.
    */
   readonly readThreads?: number;
   /** Tests of the read threads: wait until they listen, cut batches of `batchLines` lines, keep the main thread out, inject a fault. */
