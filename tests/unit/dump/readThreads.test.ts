@@ -8,6 +8,7 @@ import { importItems } from '../../../engine/dump/index.js';
 import type { ImportOptions } from '../../../engine/dump/index.js';
 import type { Engine } from '../../../engine/engine.js';
 import type { Item } from '../../../engine/types.js';
+import { parseImportArgs } from '../../../main/cli/import.js';
 import { createRichTable, memoryEngine, RICH_ITEMS, storedItems, tableExists } from './helpers.js';
 
 /** Every row of a table and of its indexes, as SQLite holds them (keys, item text, size). */
@@ -215,5 +216,12 @@ describe('import read threads', () => {
       /cancelled by the test/,
     );
     assert.deepEqual(rows(engine, 'Rich'), before);
+  });
+
+  it('sortkey import --read-threads sets how many (0: none) and refuses anything else', () => {
+    assert.equal(parseImportArgs(['a.jsonl', '--read-threads', '0']).options.readThreads, 0);
+    assert.equal(parseImportArgs(['a.jsonl', '--read-threads', '2']).options.readThreads, 2);
+    assert.equal(parseImportArgs(['a.jsonl']).options.readThreads, undefined);
+    assert.throws(() => parseImportArgs(['a.jsonl', '--read-threads', 'two']), /whole number from 0 to 16/);
   });
 });
