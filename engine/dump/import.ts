@@ -464,10 +464,11 @@ class ImportRun {
   }
 
   /**
-   * Reads one input of DynamoDB JSON lines with the read threads: the input is cut into batches
-   * of whole lines (one per decoded piece, the lines `readLines` would give), each encoded by a
-   * thread with room or else on this thread (lineBatch.ts), and the results are taken in input
-   * order — the spool, the problems and the all-or-nothing stop come out as on one thread.
+   * Reads one input of DynamoDB JSON lines with the read threads: each decoded piece is cut into
+   * batches of whole lines (about BATCH_CHARS; the lines `readLines` would give), each encoded by
+   * a thread with room or else on this thread (lineBatch.ts), and the results are taken in input
+   * order — the spool, the problems and the all-or-nothing stop (checked where a piece ends, as
+   * readLines yields) come out as on one thread.
    */
   private async readLinesThreaded(
     input: InputStream,
