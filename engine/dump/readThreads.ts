@@ -218,7 +218,9 @@ function spawn(script: URL, fault: ReadThreadFault | undefined): Slot {
         `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(script.href)}); });`,
         { ...options, eval: true },
       )
-    : new Worker(script, options);
+    : // Built JavaScript needs no loader: the parent's --import (tsx under a benchmark) would be
+      // started again in the thread for nothing.
+      new Worker(script, { ...options, execArgv: [] });
   const slot: Slot = {
     worker,
     port: channel.port1,
