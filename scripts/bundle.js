@@ -30,8 +30,13 @@ export async function bundle(outdir = DEFAULT_OUTDIR) {
   rmSync(outdir, { recursive: true, force: true });
   await build({
     absWorkingDir: ROOT,
-    // The read workers' thread script (engine/workers/pool.ts looks for it beside its own chunk).
-    entryPoints: { sortkey: 'main/cli.ts', 'chunks/sortkey-reader': 'engine/workers/reader.ts' },
+    // The read workers' thread script (engine/workers/pool.ts looks for it beside its own chunk),
+    // and the import's read threads' (engine/dump/readThreads.ts does the same).
+    entryPoints: {
+      sortkey: 'main/cli.ts',
+      'chunks/sortkey-reader': 'engine/workers/reader.ts',
+      'chunks/sortkey-import-reader': 'engine/dump/readWorker.ts',
+    },
     outdir,
     bundle: true,
     splitting: true,

@@ -3,7 +3,7 @@
 // in-process read (import.ts) and other callers, so both refuse the same
 // records with the same reasons.
 import { DynamoError, validation } from '../errors.js';
-import { checkIndexKeys } from '../operations/itemCommon.js';
+import { checkIndexKeys } from '../tables/indexKeys.js';
 import { checkItemKey, checkKey, encodeKey } from '../tables/schema.js';
 import type { EncodedKey, KeySchema } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';

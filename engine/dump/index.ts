@@ -2,7 +2,7 @@
 // engine's own rules. Engine-level API (no terminal code): the CLI (`sortkey import|export|dump|
 // restore`), the shell's .import/.export and the studio's import/export dialog all call these.
 // See docs/architecture.md, "Dumps".
-export { importItems, restoreDatabase, DumpError } from './import.js';
+export { defaultReadThreads, importItems, restoreDatabase, DumpError } from './import.js';
 export {
   exportTable,
   dumpDatabase,

@@ -69,7 +69,7 @@ function errorLine(text: string, line: number, e: unknown): number {
   return n;
 }
 
-function syntaxProblem(text: string, line: number, e: unknown, table?: string): InputRecord {
+export function syntaxProblem(text: string, line: number, e: unknown, table?: string): InputRecord {
   return {
     kind: 'bad',
     line: errorLine(text, line, e),
@@ -266,7 +266,7 @@ async function* readDynamoLines(input: InputStream): AsyncGenerator<InputRecord[
   }
 }
 
-function isBlank(text: string): boolean {
+export function isBlank(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c !== 32 && c !== 9 && c !== 13) return false;

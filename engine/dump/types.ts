@@ -150,6 +150,21 @@ export interface ImportOptions {
    * the items of one chunk as well (tests use it to make chunks small).
    */
   readonly maxChunkItems?: number;
+  /**
+   * Worker threads that read and validate DynamoDB JSON lines beside the main thread (which
+   * writes). Default: one per core but one (at most 3) when the load average leaves a core free,
+   * for inputs of 4 MB or more or of unknown size; 0 reads on the main thread only. Given, it
+   * applies to inputs of any size.
+   */
+  readonly readThreads?: number;
+  /** Tests of the read threads: wait until they listen, cut batches of `batchLines` lines, keep the main thread out, inject a fault. */
+  readonly readThreadTest?: {
+    readonly waitReady?: boolean;
+    readonly batchLines?: number;
+    /** Every batch goes to a thread while one lives (the main thread waits instead of reading one itself). */
+    readonly threadsOnly?: boolean;
+    readonly fault?: { readonly line: number; readonly how: 'throw' | 'exit' };
+  };
   /** How often progress is reported, at most (default 100 ms; tests use 0 to see every step). */
   readonly progressEveryMs?: number;
 }

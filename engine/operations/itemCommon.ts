@@ -1,6 +1,6 @@
 // Pieces shared by the single-item operations (PutItem, GetItem, UpdateItem, DeleteItem) and the
 // batch and transaction operations built on them.
-import { DynamoError, invalidParameter, validation } from '../errors.js';
+import { DynamoError } from '../errors.js';
 import type { Condition, Path } from '../expressions/ir.js';
 import {
   checkConditionalOperatorUse,
@@ -11,12 +11,8 @@ import {
   parseProjection,
   projectionFromAttributesToGet,
 } from '../expressions/index.js';
-import { keyAttributes } from '../tables/schema.js';
-import type { Table } from '../tables/table.js';
 import type { Item } from '../types.js';
-import { typeOf } from '../values/attribute.js';
 import type { ValueLayer } from '../values/layer.js';
-import { keyValueSize, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from '../tables/schema.js';
 
 /**
  * ExpressionAttributeNames/Values given without any expression that could use them.
@@ -76,38 +72,8 @@ export function newAttributes(
   return new ExpressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues, layer);
 }
 
-/**
- * Secondary-index key attributes an item carries must have the index's key type, be non-empty and
- * within the key size limits; an item without them is simply absent from that index (sparse).
- */
-export function checkIndexKeys(table: Table, item: Item): void {
-  for (const index of table.indexes.values()) {
-    let sortBytes = 0;
-    for (const a of keyAttributes(index.key)) {
-      const v = item[a.name];
-      if (v === undefined) continue;
-      const actual = typeOf(v);
-      if (actual !== a.type) {
-        throw invalidParameter(
-          `Type mismatch for Index Key ${a.name} Expected: ${a.type} Actual: ${actual} IndexName: ${index.name}`,
-        );
-      }
-      if (('S' in v && v.S.length === 0) || ('B' in v && v.B.length === 0)) {
-        throw validation(
-          `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${'S' in v ? 'string' : 'binary'} value. IndexName: ${index.name}, IndexKey: ${a.name}`,
-        );
-      }
-      const size = keyValueSize(v);
-      if (index.key.partition.includes(a) && size > MAX_PARTITION_KEY_BYTES) {
-        throw invalidParameter('Size of hashkey has exceeded the maximum size limit of2048 bytes');
-      }
-      if (index.key.sort.includes(a)) sortBytes += size;
-    }
-    if (sortBytes > MAX_SORT_KEY_BYTES) {
-      throw invalidParameter('Aggregated size of all range keys has exceeded the size limit of 1024 bytes');
-    }
-  }
-}
+// Lives below the operations (the import's read threads use it without loading expressions).
+export { checkIndexKeys } from '../tables/indexKeys.js';
 
 export function conditionFailed(oldItem: Item | undefined, returnOnFailure: unknown): DynamoError {
   const extra = returnOnFailure === 'ALL_OLD' && oldItem ? { Item: oldItem } : undefined;

@@ -37,6 +37,7 @@ export interface LoadCliOptions extends TargetCliOptions {
   emitStreams?: boolean;
   dryRun?: boolean;
   concurrency?: number;
+  readThreads?: number;
   quiet?: boolean;
   json?: boolean;
 }
@@ -135,6 +136,7 @@ export function loadOptionsFromCli(opts: LoadCliOptions): ImportOptions {
     ...(opts.emitStreams ? { emitStreams: true } : {}),
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(opts.readThreads !== undefined ? { readThreads: opts.readThreads } : {}),
   };
 }
 
@@ -345,7 +347,18 @@ export function addImportOptions(cmd: Command): Command {
       '--concurrency <n>',
       'remote imports: BatchWriteItem requests in flight (default 8)',
       parsePositiveInt,
+    )
+    .option(
+      '--read-threads <n>',
+      'threads reading and validating DynamoDB JSON lines beside the writer (default: one per core but one when a core is idle; 0: none)',
+      parseThreadCount,
     );
+}
+
+function parseThreadCount(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 16)
+    throw new InvalidArgumentError('expected a whole number from 0 to 16');
+  return Number(value);
 }
 
 /**

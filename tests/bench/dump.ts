@@ -11,9 +11,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { distIsCurrent } from './peers.js';
+import type * as DumpModule from '../../engine/dump/index.js';
+import type * as EngineModule from '../../engine/engine.js';
 
 const TARGET_IMPORT = 100_000;
 const TARGET_IMPORT_RSS_MB = 300;
@@ -34,6 +37,8 @@ interface PhaseResult {
   readonly p50?: number;
   readonly p99?: number;
   readonly max?: number;
+  /** Imports: seconds until the write phase began (reading, validating, spooling). */
+  readonly readSeconds?: number;
 }
 
 /** An item of about 200 bytes by DynamoDB's size rules. */
@@ -78,23 +83,54 @@ function peakRssMb(): number {
 
 // ── phases, each run in a child process ─────────────────────────────────────────────────────────
 
-async function phaseImport(file: string, db: string): Promise<PhaseResult> {
+/**
+ * The engine an import phase runs: the tsc build in dist/ when it is current — what `sortkey`
+ * runs, and the import's read thread then starts as it does there (through tsx, a thread spends
+ * about a CPU second compiling its modules) — else the sources.
+ */
+async function importModules(): Promise<{
+  Engine: typeof EngineModule.Engine;
+  importItems: typeof DumpModule.importItems;
+}> {
+  if (distIsCurrent()) {
+    const dist = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'engine');
+    const { Engine } = (await import(pathToFileURL(join(dist, 'engine.js')).href)) as typeof EngineModule;
+    const { importItems } = (await import(
+      pathToFileURL(join(dist, 'dump', 'index.js')).href
+    )) as typeof DumpModule;
+    return { Engine, importItems };
+  }
   const { Engine } = await import('../../engine/engine.js');
   const { importItems } = await import('../../engine/dump/index.js');
+  return { Engine, importItems };
+}
+
+/**
+ * An embedded import with one read thread beside the main thread (the default picks one only when
+ * the load leaves a core free: this measures the threaded path whatever the load), or with
+ * `readThreads` 0, on the main thread alone.
+ */
+async function phaseImport(file: string, db: string, readThreads = 1): Promise<PhaseResult> {
+  const { Engine, importItems } = await importModules();
   const engine = new Engine({ path: db, ttlSweepIntervalMs: 0 });
   const t = performance.now();
   const cpu0 = process.cpuUsage();
+  let readSeconds = 0;
   const report = await importItems(engine, file, {
     table: 'Bench',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'N' },
+    readThreads,
+    onProgress: (p) => {
+      if (p.phase !== 'read' && readSeconds === 0) readSeconds = (performance.now() - t) / 1000;
+    },
   });
   const seconds = (performance.now() - t) / 1000;
   const cpuSeconds = cpuSince(cpu0);
   if (!report.committed || report.rejected > 0)
     throw new Error(`import failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
   engine.close();
-  return { items: report.written, seconds, cpuSeconds, peakRssMb: peakRssMb() };
+  return { items: report.written, seconds, cpuSeconds, peakRssMb: peakRssMb(), readSeconds };
 }
 
 async function phaseExport(db: string, out: string, format = 'ddb-jsonl'): Promise<PhaseResult> {
@@ -258,6 +294,7 @@ const PHASES: Record<string, (a: string, b: string) => Promise<PhaseResult>> = {
   'remote-import': phaseRemoteImport,
   serve: phaseServe,
   'raw-import': phaseRawImport,
+  'import-one-thread': (file: string, db: string) => phaseImport(file, db, 0),
   'raw-export': phaseRawExport,
 };
 
@@ -303,6 +340,11 @@ function startPhase(
   return { ready, done, url: () => /ready (\S+)/.exec(out)![1]! };
 }
 
+/** The run with the median rate (wall time). */
+function median(runs: PhaseResult[]): PhaseResult {
+  return [...runs].sort((a, b) => rate(a) - rate(b))[Math.floor(runs.length / 2)]!;
+}
+
 function rate(p: PhaseResult): number {
   return p.items / p.seconds;
 }
@@ -321,8 +363,31 @@ export async function runDumpBench(): Promise<Record<string, number>> {
     console.log(
       `\nDump: ${n.toLocaleString('en-US')} items, ${mb.toFixed(0)} MB of DynamoDB JSON lines (${((mb * 1024 * 1024) / n).toFixed(0)} bytes a line)`,
     );
-    const rawImport = runPhase('raw-import', input, join(dir, 'raw.sqlite'));
-    const imp = runPhase('import', input, join(dir, 'sortkey.sqlite'));
+    console.log(
+      distIsCurrent()
+        ? 'imports run on the tsc build in dist/ (what `sortkey import` runs)'
+        : 'imports run from the TypeScript sources through tsx (dist/ is older than the sources: `npx tsc -p tsconfig.build.json`); the read thread compiles its modules first',
+    );
+    // The machine is shared and noisy: the three imports run in turn, REPEAT times, and the
+    // medians are printed (CPU seconds beside wall time: under load they compare better).
+    const repeat = Math.max(1, Number(process.env.BENCH_DUMP_REPEAT ?? 3));
+    const { defaultReadThreads } = await import('../../engine/dump/index.js');
+    console.log(
+      `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores: an import started now would use ${defaultReadThreads()} read thread(s) by default; "import" below uses one, "import, 1 thread" none`,
+    );
+    const raws: PhaseResult[] = [];
+    const imps: PhaseResult[] = [];
+    const ones: PhaseResult[] = [];
+    for (let i = 0; i < repeat; i++) {
+      for (const f of ['raw.sqlite', 'sortkey.sqlite', 'one.sqlite'])
+        for (const x of ['', '-wal', '-shm']) rmSync(join(dir, f + x), { force: true });
+      raws.push(runPhase('raw-import', input, join(dir, 'raw.sqlite')));
+      imps.push(runPhase('import', input, join(dir, 'sortkey.sqlite')));
+      ones.push(runPhase('import-one-thread', input, join(dir, 'one.sqlite')));
+    }
+    const rawImport = median(raws);
+    const imp = median(imps);
+    const one = median(ones);
     const rawExport = runPhase('raw-export', join(dir, 'raw.sqlite'), join(dir, 'raw-out.jsonl'));
     const exp = runPhase('export', join(dir, 'sortkey.sqlite'), join(dir, 'out.jsonl'));
     const expCsv = runPhase('export-csv', join(dir, 'sortkey.sqlite'), join(dir, 'out.csv'));
@@ -379,6 +444,17 @@ export async function runDumpBench(): Promise<Record<string, number>> {
     );
     console.log(
       line(
+        'import, 1 thread',
+        one,
+        rawImport,
+        `(the main thread alone; read phase ${one.readSeconds!.toFixed(2)} s against ${imp.readSeconds!.toFixed(2)} s with the read thread; CPU ${one.cpuSeconds!.toFixed(2)} s against ${imp.cpuSeconds!.toFixed(2)} s)`,
+      ),
+    );
+    console.log(
+      `  runs (items/s, CPU s): import ${imps.map((p) => `${fmt(rate(p))} ${p.cpuSeconds!.toFixed(2)}`).join(', ')}; 1 thread ${ones.map((p) => `${fmt(rate(p))} ${p.cpuSeconds!.toFixed(2)}`).join(', ')}; raw ${raws.map((p) => `${fmt(rate(p))} ${p.cpuSeconds!.toFixed(2)}`).join(', ')}`,
+    );
+    console.log(
+      line(
         'import --endpoint',
         remote,
         undefined,
@@ -416,6 +492,8 @@ export async function runDumpBench(): Promise<Record<string, number>> {
       importPerCpuSecond: Math.round(imp.items / (imp.cpuSeconds ?? imp.seconds)),
       rawImportPerCpuSecond: Math.round(rawImport.items / (rawImport.cpuSeconds ?? rawImport.seconds)),
       importPeakRssMb: imp.peakRssMb,
+      importOneThreadPerSecond: Math.round(rate(one)),
+      importOneThreadPerCpuSecond: Math.round(one.items / (one.cpuSeconds ?? one.seconds)),
       rawImportPerSecond: Math.round(rate(rawImport)),
       remoteImportPerSecond: Math.round(rate(remote)),
       exportPerSecond: Math.round(rate(exp)),

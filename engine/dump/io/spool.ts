@@ -278,6 +278,31 @@ export class SortingSpool {
     this.count++;
   }
 
+  /**
+   * Appends an entry already laid out as the spool keeps it — head length (u16), head, UTF-8 body —
+   * from src[from, to): the read threads' batches (lineBatch.ts) arrive so, and are copied as bytes.
+   */
+  appendRaw(key: number, src: Buffer, from: number, to: number): void {
+    const length = to - from;
+    if (this.used + length > this.run.length) {
+      if (this.used > 0 && this.used + length > this.runBytes) this.flushRun();
+      if (this.used + length > this.run.length) {
+        let size = this.run.length * 2;
+        while (size < this.used + length) size *= 2;
+        const bigger = Buffer.allocUnsafe(Math.max(Math.min(size, this.runBytes), this.used + length));
+        this.run.copy(bigger, 0, 0, this.used);
+        this.run = bigger;
+      }
+    }
+    const start = this.used;
+    src.copy(this.run, start, from, to);
+    this.keys.push(key);
+    this.starts.push(start);
+    this.used = start + length;
+    this.ends.push(this.used);
+    this.count++;
+  }
+
   /** Indexes of the in-memory entries in key order (stable). */
   private order(): Uint32Array {
     const keys = this.keys;
