@@ -306,7 +306,7 @@ export class Catalog {
   }
 
   dropIndexStorage(index: Index): void {
-    discardTable(this.db, index.sqlName);
+    discardTable(this.db, index.sqlName, this.storedBytes(index.table.id, index.name));
     this.prepare('DELETE FROM sk_meta WHERE key = ?').run(backfillKey(index.table.id, index.name));
     this.prepare('DELETE FROM sk_table_stats WHERE table_id = ? AND index_name = ?').run(
       index.table.id,
@@ -317,8 +317,11 @@ export class Catalog {
 
   /** Removes the table and all its storage; call inside a transaction. */
   drop(table: Table): void {
-    // Renamed into the trash (the same cost at any size); their rows are purged in chunks.
-    for (const t of [...table.indexes.values(), table]) discardTable(this.db, t.sqlName);
+    // A big table is renamed into the trash (the same cost at any size) and its rows purged in
+    // chunks; a small one is dropped at once.
+    for (const index of table.indexes.values())
+      discardTable(this.db, index.sqlName, this.storedBytes(table.id, index.name));
+    discardTable(this.db, table.sqlName, this.storedBytes(table.id, ''));
     this.prepare('DELETE FROM sk_tables WHERE id = ?').run(table.id);
     this.prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?').run(...backfillKeyRange(table.id));
     this.prepare('DELETE FROM sk_meta WHERE key >= ? AND key < ?').run(...savedMapKeyRange(table.id));
@@ -374,6 +377,12 @@ export class Catalog {
   }
 
   /** Adds one write's change to a table's (or, with `index`, an index's) statistics; in its transaction. */
+  /** The item bytes a table ('') or index holds by its statistics row, undefined without one. */
+  private storedBytes(tableId: number, indexName: string): number | undefined {
+    const row = this.stats().get.get(tableId, indexName) as [number, number] | undefined;
+    return row?.[1];
+  }
+
   addToStatistics(table: Table, index: Index | undefined, items: number, bytes: number): void {
     if (items !== 0 || bytes !== 0) this.stats().add.run(items, bytes, table.id, index?.name ?? '');
   }

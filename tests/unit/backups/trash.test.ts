@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { Engine } from '../../../engine/engine.js';
-import { TRASH_PREFIX, purgeStatement } from '../../../engine/storage/trash.js';
+import { TRASH_PREFIX, purgeStatement, trashSettings } from '../../../engine/storage/trash.js';
 import { call } from '../../support/engine.js';
 import { N, S } from '../streams/helpers.js';
 
@@ -54,6 +54,26 @@ function trash(engine: Engine): { name: string; rows: number }[] {
 }
 
 describe('the trash: dropped tables purged in chunks', () => {
+  // The tables here are small: every one goes through the trash, as a big one would.
+  const dropAtOnce = trashSettings.dropAtOnceBytes;
+  before(() => (trashSettings.dropAtOnceBytes = -1));
+  after(() => (trashSettings.dropAtOnceBytes = dropAtOnce));
+
+  it('a small table is dropped at once, without a job', () => {
+    const engine = Engine.inMemory();
+    trashSettings.dropAtOnceBytes = dropAtOnce;
+    try {
+      fill(engine, 'Orders');
+      engine.ctx.jobs.stop();
+      call(engine, 'DeleteTable', { TableName: 'Orders' });
+      assert.deepEqual(trash(engine), []);
+      assert.deepEqual(engine.ctx.jobs.list(), []);
+    } finally {
+      trashSettings.dropAtOnceBytes = -1;
+      engine.close();
+    }
+  });
+
   it('DeleteTable renames the table and its index away, and a job purges them chunk by chunk', () => {
     const engine = Engine.inMemory();
     try {
