@@ -52,3 +52,29 @@ export function createSimpleTable(
     ...extra,
   });
 }
+
+/**
+ * CreateTable's input for a table keyed by `pk` (S) with one GSI `byG` on `g` (S): the shape many
+ * tests need.
+ */
+export function gsiTableInput(
+  name: string,
+  projection: 'ALL' | 'KEYS_ONLY' = 'ALL',
+): Record<string, unknown> {
+  return {
+    TableName: name,
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'g', AttributeType: 'S' },
+    ],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: 'byG',
+        KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+        Projection: { ProjectionType: projection },
+      },
+    ],
+  };
+}

@@ -9,29 +9,14 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { Engine } from '../../../engine/engine.js';
 import { TRASH_PREFIX, purgeStatement, trashSettings } from '../../../engine/storage/trash.js';
-import { call } from '../../support/engine.js';
+import { call, gsiTableInput } from '../../support/engine.js';
 import { N, S } from '../streams/helpers.js';
 
 const ITEMS = 200;
 const CHUNK = 16;
 
 function fill(engine: Engine, name: string): void {
-  call(engine, 'CreateTable', {
-    TableName: name,
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'g', AttributeType: 'S' },
-    ],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    BillingMode: 'PAY_PER_REQUEST',
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: 'byG',
-        KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
-        Projection: { ProjectionType: 'ALL' },
-      },
-    ],
-  });
+  call(engine, 'CreateTable', gsiTableInput(name));
   for (let i = 0; i < ITEMS; i += 25) {
     const puts = [];
     for (let j = i; j < i + 25; j++)

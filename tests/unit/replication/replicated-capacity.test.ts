@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Engine } from '../../../engine/engine.js';
 import type { Namespace } from '../../../engine/engine.js';
+import { gsiTableInput } from '../../support/engine.js';
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 const EAST: Namespace = { region: 'us-east-1', accountId: '000000000000' };
@@ -14,26 +15,7 @@ describe('replicated write capacity', () => {
   it('charges each applied replicated write to the receiving table and its GSIs', () => {
     const clock = { t: T0 };
     const e = Engine.inMemory({ now: () => clock.t, replicationDelayMs: 100 });
-    e.execute(
-      'CreateTable',
-      {
-        TableName: 'Orders',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'g', AttributeType: 'S' },
-        ],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: 'byG',
-            KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
-            Projection: { ProjectionType: 'KEYS_ONLY' },
-          },
-        ],
-      },
-      EAST,
-    );
+    e.execute('CreateTable', gsiTableInput('Orders', 'KEYS_ONLY'), EAST);
     e.execute(
       'UpdateTable',
       { TableName: 'Orders', ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] },
