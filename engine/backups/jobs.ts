@@ -24,7 +24,7 @@
 //   table, builds its secondary indexes; the table stays CREATING meanwhile, so no request reaches
 //   its items before the end.
 import type { Statement } from 'better-sqlite3';
-import { ChunkTimer } from '../storage/chunk-timer.js';
+import { ChunkTimer, adaptChunkRows } from '../storage/chunk-timer.js';
 import type { Database } from '../storage/database.js';
 import type { Catalog } from '../tables/catalog.js';
 import type { EncodedKey } from '../tables/schema.js';
@@ -276,12 +276,9 @@ export class ControlPlaneJobs {
   }
 
   private adapt(kind: string, ms: number): void {
-    const rows = this.rows;
-    if (ms > JOB_CHUNK_TARGET_MS) {
-      this.adapted.set(kind, Math.max(Math.min(JOB_CHUNK_MIN_ROWS, this.chunkRows), Math.floor(rows / 2)));
-    } else if (ms < JOB_CHUNK_TARGET_MS / 2) {
-      this.adapted.set(kind, Math.min(this.chunkRows, Math.ceil(rows * 1.5)));
-    }
+    const min = Math.min(JOB_CHUNK_MIN_ROWS, this.chunkRows);
+    const next = adaptChunkRows(this.rows, ms, JOB_CHUNK_TARGET_MS, min, this.chunkRows);
+    if (next !== this.rows) this.adapted.set(kind, next);
   }
 
   /** The next `chunkRows` keys of `table` after `after`: the last one, or null past the end. */
@@ -534,11 +531,7 @@ export class ControlPlaneJobs {
   resume(): void {
     if (!this.ctx.db.sqlite.open) return;
     this.reload();
-    if (!this.timer.idle) return;
-    const any = this.ctx.db.sqlite
-      .prepare(`SELECT 1 FROM sk_meta WHERE key >= '${PREFIX}' AND key < 'job;' LIMIT 1`)
-      .get();
-    if (any !== undefined) this.schedule();
+    this.kick();
   }
 
   /**

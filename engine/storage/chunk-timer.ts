@@ -63,3 +63,20 @@ export class ChunkTimer {
     if (more) this.schedule(this.pauseAfter(performance.now() - started));
   }
 }
+
+/**
+ * The rows of the next chunk of work that aims at `targetMs` a chunk: a chunk that took longer
+ * halves them (down to `min`), one that took under half the target grows them by half (up to
+ * `max`), anything between keeps them.
+ */
+export function adaptChunkRows(
+  rows: number,
+  tookMs: number,
+  targetMs: number,
+  min: number,
+  max: number,
+): number {
+  if (tookMs > targetMs) return Math.max(min, Math.floor(rows / 2));
+  if (tookMs < targetMs / 2) return Math.min(max, Math.ceil(rows * 1.5));
+  return rows;
+}

@@ -48,12 +48,7 @@ export function discardTable(db: Database, name: string, sizeBytes?: number): vo
   const trash = `${TRASH_PREFIX}${Date.now().toString(36)}_${randomBytes(6).toString('hex')}`;
   // A table that is not there (never made, or already gone) leaves nothing to purge.
   if (!ifTableExists(() => db.sqlite.exec(`ALTER TABLE ${quote(name)} RENAME TO ${quote(trash)}`))) return;
-  let insert = jobInserts.get(db);
-  if (!insert) {
-    insert = db.sqlite.prepare('INSERT OR REPLACE INTO sk_meta (key, value) VALUES (?, ?)');
-    jobInserts.set(db, insert);
-  }
-  insert.run(purgeJobKey(trash), JSON.stringify({ kind: 'purge', target: trash }));
+  registerPurge(db, trash, { kind: 'purge', target: trash });
 }
 
 /**
@@ -63,15 +58,17 @@ export function discardTable(db: Database, name: string, sizeBytes?: number): vo
  * Deleting them in the operation's transaction cost 0.35 s for a 200k-item table's TTL rows.
  */
 export function discardRows(db: Database, table: string, column: string, value: number): void {
+  registerPurge(db, `${table}:${column}=${value}`, { kind: 'purge', target: table, where: [column, value] });
+}
+
+/** Writes the purge job's row (ControlPlaneJobs reads it), with a statement prepared once per database. */
+function registerPurge(db: Database, id: string, job: object): void {
   let insert = jobInserts.get(db);
   if (!insert) {
     insert = db.sqlite.prepare('INSERT OR REPLACE INTO sk_meta (key, value) VALUES (?, ?)');
     jobInserts.set(db, insert);
   }
-  insert.run(
-    purgeJobKey(`${table}:${column}=${value}`),
-    JSON.stringify({ kind: 'purge', target: table, where: [column, value] }),
-  );
+  insert.run(purgeJobKey(id), JSON.stringify(job));
 }
 
 /**

@@ -12,7 +12,7 @@
 //
 // Any process may run the next chunk: the cursor lives in the file, so a backfill left unfinished
 // by a process that stopped is finished by the next engine that opens the file.
-import { ChunkTimer } from '../storage/chunk-timer.js';
+import { ChunkTimer, adaptChunkRows } from '../storage/chunk-timer.js';
 import type { Database } from '../storage/database.js';
 import type { Item } from '../types.js';
 import type { Index, Table } from './table.js';
@@ -113,9 +113,13 @@ export class Backfills {
     const started = performance.now();
     const more = this.step(this.rows);
     const took = performance.now() - started;
-    if (took > BACKFILL_CHUNK_TARGET_MS) this.rows = Math.max(BACKFILL_MIN_ROWS, this.rows >> 1);
-    else if (took < BACKFILL_CHUNK_TARGET_MS / 2)
-      this.rows = Math.min(BACKFILL_CHUNK_ROWS, Math.ceil(this.rows * 1.5));
+    this.rows = adaptChunkRows(
+      this.rows,
+      took,
+      BACKFILL_CHUNK_TARGET_MS,
+      BACKFILL_MIN_ROWS,
+      BACKFILL_CHUNK_ROWS,
+    );
     return more;
   }
 
