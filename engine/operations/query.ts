@@ -25,7 +25,7 @@ import { newAttributes, readProjection } from './itemCommon.js';
 import {
   checkReadRequest,
   finishPage,
-  pageJson,
+  splicedPageJson,
   pageCapacity,
   READ_MEMBERS,
   readFilter,
@@ -221,8 +221,7 @@ export function query(ctx: EngineContext, input: Wire<Sdk.QueryInput>): Wire<Sdk
  * are spliced in as stored (readCommon.ts, `pageJson`), never parsed.
  */
 export function queryJson(ctx: EngineContext, input: Wire<Sdk.QueryInput>): string {
-  const splice: SplicedItems = {};
-  return pageJson(readQuery(ctx, input, splice), splice);
+  return splicedPageJson((splice) => readQuery(ctx, input, splice));
 }
 
 function readQuery(

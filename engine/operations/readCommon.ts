@@ -303,6 +303,12 @@ export interface SplicedItems {
   json?: string[];
 }
 
+/** The page `read` answers, as JSON text with the items it read as stored spliced in (pageJson). */
+export function splicedPageJson(read: (splice: SplicedItems) => object): string {
+  const splice: SplicedItems = {};
+  return pageJson(read(splice), splice);
+}
+
 /**
  * A Query or Scan response as JSON text: JSON.stringify's text of the response with Items in its
  * place (after ScannedCount, where finishPage puts it), each item its stored JSON.

@@ -12,7 +12,7 @@ import { newAttributes, readProjection } from './itemCommon.js';
 import {
   checkReadRequest,
   finishPage,
-  pageJson,
+  splicedPageJson,
   pageCapacity,
   partitionCount,
   partitionsBetween,
@@ -65,8 +65,7 @@ export function scan(ctx: EngineContext, input: Wire<Sdk.ScanInput>): Wire<Sdk.S
  * are spliced in as stored (readCommon.ts, `pageJson`), never parsed.
  */
 export function scanJson(ctx: EngineContext, input: Wire<Sdk.ScanInput>): string {
-  const splice: SplicedItems = {};
-  return pageJson(readScan(ctx, input, splice), splice);
+  return splicedPageJson((splice) => readScan(ctx, input, splice));
 }
 
 function readScan(
