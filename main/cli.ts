@@ -47,4 +47,6 @@ export function createProgram(): Command {
 // user can do nothing about, and it would break `-q`.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-await createProgram().parseAsync(rewriteDynamoDbLocalArgs(process.argv.slice(2)), { from: 'user' });
+// Not a top-level await: the bundle that runs this is CommonJS (scripts/bundle.js), which has none.
+// A rejection is an unhandled one, which Node reports and exits 1 on, as it did for the await.
+void createProgram().parseAsync(rewriteDynamoDbLocalArgs(process.argv.slice(2)), { from: 'user' });

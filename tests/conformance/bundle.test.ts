@@ -3,12 +3,13 @@
 // --version, `serve` answering DynamoDB requests (expressions and PartiQL included, so the lazily
 // built Chevrotain parsers work bundled), `shell -c`. Other CLI tests run bin/sortkey.js, which
 // in a checkout with edited sources runs them through tsx instead; this one always runs the bundle.
-// Each process records the modules it loads (tests/support/trace-modules.js): a handful of bundle
-// files, no package from node_modules but better-sqlite3, and no AWS SDK.
+// Each process records the modules it loads (tests/support/trace-modules.js): the bundle's files,
+// no package from node_modules but better-sqlite3, and no AWS SDK. The bundle runs through V8's
+// code cache, made at build time and remade when it does not belong to the bundle.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +25,7 @@ mkdirSync(join(ROOT, '.tmp'), { recursive: true });
 const outdir = mkdtempSync(join(ROOT, '.tmp', 'bundle-test-'));
 const home = mkdtempSync(join(tmpdir(), 'sortkey-bundle-test-'));
 const entry = join(outdir, 'sortkey.js');
+const cacheFile = join(outdir, 'sortkey.cjs.cache');
 let traceCount = 0;
 
 after(() => {
@@ -38,6 +40,7 @@ before(() => {
   });
   assert.equal(built.status, 0, built.stderr);
   assert.ok(existsSync(entry));
+  assert.ok(existsSync(cacheFile), 'the build wrote the code cache');
 });
 
 function traceFile(): string {
@@ -45,7 +48,13 @@ function traceFile(): string {
 }
 
 function env(trace: string): NodeJS.ProcessEnv {
-  return { ...process.env, SORTKEY_HOME: home, NO_COLOR: '1', SORTKEY_TRACE_MODULES: trace };
+  return {
+    ...process.env,
+    SORTKEY_HOME: home,
+    NO_COLOR: '1',
+    SORTKEY_TRACE_MODULES: trace,
+    SORTKEY_CODE_CACHE_REPORT: '1',
+  };
 }
 
 /** The files a traced process loaded, relative to the package (node: built-ins left out). */
@@ -111,6 +120,7 @@ describe('the bundled sortkey command', () => {
     const r = run(['--version'], trace);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), VERSION);
+    assert.match(r.stderr, /^sortkey: code cache accepted$/m);
     assertLoadsOnlyTheBundle(loaded(trace));
     assert.ok(!loaded(trace).some((f) => f.includes('better-sqlite3')), '--version opens no database');
   });
@@ -165,9 +175,78 @@ describe('the bundled sortkey command', () => {
       child.kill('SIGTERM');
       assert.equal(await exited(child), 0, out);
     }
-    const files = loaded(trace);
-    assertLoadsOnlyTheBundle(files);
-    assert.ok(!files.some((f) => f.includes('/shell-')), 'serve does not load the shell');
+    assertLoadsOnlyTheBundle(loaded(trace));
+  });
+
+  it("serve's read workers run their script from the bundle's chunk folder", async () => {
+    const trace = traceFile();
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        TRACE,
+        entry,
+        'serve',
+        '--db',
+        join(home, 'workers.sqlite'),
+        '--port',
+        '0',
+        '--read-workers',
+        '1',
+      ],
+      { cwd: home, env: env(trace), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
+    try {
+      const deadline = Date.now() + 30_000;
+      let url: string | undefined;
+      while (!url || !loaded(trace).some((f) => f.endsWith('/chunks/sortkey-reader.js'))) {
+        if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}:\n${out}`);
+        if (Date.now() > deadline) throw new Error(`no endpoint or no read worker started:\n${out}`);
+        url ??= /http:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.deepEqual(await post(url, 'ListTables', {}), { status: 200, TableNames: [] });
+    } finally {
+      child.kill('SIGTERM');
+      assert.equal(await exited(child), 0, out);
+    }
+    assertLoadsOnlyTheBundle(loaded(trace));
+  });
+
+  it('replaces a code cache made from another build, and runs without one', async () => {
+    // A cache whose header names another bundle (V8 itself only compares the source's length).
+    const made = readFileSync(cacheFile);
+    writeFileSync(
+      cacheFile,
+      Buffer.concat([Buffer.from('sortkey-code-cache v0 1 2\n'), made.subarray(made.indexOf(10) + 1)]),
+    );
+    const stale = statSync(cacheFile).mtimeMs;
+    assert.match(run(['--version'], traceFile()).stderr, /^sortkey: code cache stale$/m);
+    // A command that lasts writes a fresh one (a second after it started).
+    const child = spawn(process.execPath, [entry, 'serve', '--in-memory', '--port', '0'], {
+      cwd: home,
+      env: env(traceFile()),
+      stdio: 'ignore',
+    });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (statSync(cacheFile).mtimeMs === stale) {
+        if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}`);
+        if (Date.now() > deadline) throw new Error('no fresh code cache written');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await exited(child);
+    }
+    assert.match(run(['--version'], traceFile()).stderr, /^sortkey: code cache accepted$/m);
+    rmSync(cacheFile);
+    const r = run(['--version'], traceFile());
+    assert.equal(r.stdout.trim(), VERSION);
+    assert.match(r.stderr, /^sortkey: code cache absent$/m);
   });
 
   it('shell -c runs statements', () => {
