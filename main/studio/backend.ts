@@ -594,7 +594,8 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
     region === undefined
       ? undefined
       : { region, accountId: engine.defaultNamespace?.accountId ?? DEFAULT_ACCOUNT_ID };
-  const currentRegion = (): string => region ?? engine.defaultNamespace?.region ?? options.info().region;
+  const defaultRegion = (): string => engine.defaultNamespace?.region ?? options.info().region;
+  const currentRegion = (): string => region ?? defaultRegion();
 
   function regionList(): RegionList {
     const account = engine.defaultNamespace?.accountId ?? DEFAULT_ACCOUNT_ID;
@@ -602,10 +603,10 @@ export function createStudioBackend(options: StudioBackendOptions): StudioBacken
       .filter((r) => r.accountId === account)
       .map((r) => ({ region: r.region, tables: r.tables }));
     // The current and the default region are offered even when empty: the way back.
-    for (const name of new Set([currentRegion(), engine.defaultNamespace?.region ?? options.info().region]))
+    for (const name of new Set([currentRegion(), defaultRegion()]))
       if (!regions.some((r) => r.region === name)) regions.push({ region: name, tables: 0 });
     regions.sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
-    return { current: currentRegion(), regions };
+    return { current: currentRegion(), default: defaultRegion(), regions };
   }
 
   let manager = options.connections;

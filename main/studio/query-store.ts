@@ -119,7 +119,11 @@ function isOpenTab(v: unknown): v is OpenTab {
     /^[A-Za-z0-9_-]{1,40}$/.test(t.id) &&
     (t.kind === 'query'
       ? t.text === undefined || (typeof t.text === 'string' && t.text.length <= MAX_STATEMENT)
-      : t.kind === 'table' && typeof t.table === 'string' && t.table.length > 0 && t.table.length <= 255)
+      : t.kind === 'table' &&
+        typeof t.table === 'string' &&
+        t.table.length > 0 &&
+        t.table.length <= 255 &&
+        (t.region === undefined || (typeof t.region === 'string' && /^[a-z0-9-]{1,64}$/.test(t.region))))
   );
 }
 
@@ -132,7 +136,7 @@ function cleanTabs(v: unknown): OpenTabsState | undefined {
     .slice(0, MAX_TABS)
     .map((t) =>
       t.kind === 'table'
-        ? { id: t.id, kind: t.kind, table: t.table! }
+        ? { id: t.id, kind: t.kind, table: t.table!, ...(t.region !== undefined ? { region: t.region } : {}) }
         : { id: t.id, kind: t.kind, ...(t.text !== undefined ? { text: t.text } : {}) },
     );
   const active = typeof s.active === 'string' && tabs.some((t) => t.id === s.active) ? s.active : undefined;

@@ -286,13 +286,29 @@ export class App {
     this.regionSignature = signature;
     this.regionList = list;
     this.renderRegions();
+    // Another window chose another region: a tab of the previous one has nothing to show here.
+    if (this.tabs.showsOtherRegion()) this.leaveRegionTab();
     return true;
+  }
+
+  /** Shows the table tab used last in the region now shown, else the section's page. */
+  private leaveRegionTab(): void {
+    const tab = this.tabs.last('table')?.tab;
+    const next = tab ? hashOf(tab) : `#/${this.section()}`;
+    // The same address (a table of the same name): no hashchange, so the page is routed here.
+    if (location.hash !== next) location.hash = next;
+    else {
+      this.current = undefined;
+      this.route();
+    }
   }
 
   private renderRegions(): void {
     const list = this.regionList;
     // The regions are the embedded database's; a remote connection has its region in its settings.
-    this.regionBox.hidden = !!connectionState.current?.remote;
+    const remote = !!connectionState.current?.remote;
+    this.regionBox.hidden = remote;
+    this.tabs.setRegion(list && !remote ? { current: list.current, default: list.default } : undefined);
     if (!list) return;
     const regions = [...list.regions];
     if (!regions.some((r) => r.region === list.current)) regions.push({ region: list.current, tables: 0 });
@@ -335,12 +351,12 @@ export class App {
     this.generation++;
     this.tabs.dropViews('table');
     this.current = undefined;
-    const section = this.section();
     await this.refreshTables();
     void this.schema.refresh();
     void this.loadInfo();
-    // A page about a table of the previous region has nothing to show here.
-    if (this.selectedTable() !== undefined) location.hash = `#/${section}`;
+    // A page about a table of the previous region has nothing to show here: the tab used last in
+    // this one is shown, if any.
+    if (this.selectedTable() !== undefined) this.leaveRegionTab();
     else this.route();
   }
 

@@ -115,6 +115,8 @@ export interface StudioInfo {
  */
 export interface RegionList {
   current: string;
+  /** The engine's own region: the one a table tab saved without a region names. */
+  default: string;
   regions: { region: string; tables: number }[];
 }
 
@@ -571,6 +573,8 @@ export interface OpenTab {
   id: string;
   kind: 'table' | 'query';
   table?: string;
+  /** A table tab's region (each region has its own tables); absent: the default region. */
+  region?: string;
   text?: string;
 }
 

@@ -3,8 +3,9 @@
 // is shown, until it is closed with ×. The list — kind, table name or editor text — is kept beside
 // the database (state.ts) and restored when the studio starts again. Each connection has its own
 // tabs (a tab names a table of one connection): switching connections puts the tabs away and brings
-// back the other connection's. Views are made on first show, so restored tabs cost nothing until
-// they are opened.
+// back the other connection's. A table tab also names its region (each region has its own tables):
+// only the tabs of the region shown are listed, and the others come back with their region. Views
+// are made on first show, so restored tabs cost nothing until they are opened.
 import type { OpenTab } from '../backend/api.js';
 import { loadTabs, saveTabs } from '../state.js';
 import { clear, h } from '../ui/dom.js';
@@ -45,6 +46,8 @@ export class OpenTabs {
   private connection = 'embedded';
   /** The tab of each kind used last: the editor `#/query` means, the table `#/tables` means. */
   private readonly lastOf: Partial<Record<OpenTab['kind'], string>> = {};
+  /** The region shown and the default one (a tab saved without a region is in it); none: remote. */
+  private region: { current: string; default: string } | undefined;
 
   constructor(private readonly callbacks: OpenTabsCallbacks) {
     this.render();
@@ -77,23 +80,53 @@ export class OpenTabs {
     return (saved?.active !== undefined ? this.find(saved.active)?.tab : undefined) ?? this.entries[0]?.tab;
   }
 
+  /** Lists the table tabs of `region` (undefined: every tab; a remote connection has one region). */
+  setRegion(region: { current: string; default: string } | undefined): void {
+    if (region?.current === this.region?.current && region?.default === this.region?.default) return;
+    this.region = region ? { current: region.current, default: region.default } : undefined;
+    this.render();
+  }
+
+  /** Whether the tab shown is a table tab of another region than the one listed. */
+  showsOtherRegion(): boolean {
+    const active = this.activeId !== undefined ? this.find(this.activeId) : undefined;
+    return !!active && !this.listed(active);
+  }
+
+  /** Whether a tab belongs to the region shown (editors belong to every region). */
+  private listed(entry: Entry): boolean {
+    const { tab } = entry;
+    return (
+      tab.kind !== 'table' || !this.region || (tab.region ?? this.region.default) === this.region.current
+    );
+  }
+
+  private shownEntries(): Entry[] {
+    return this.entries.filter((e) => this.listed(e));
+  }
+
   find(id: string): Entry | undefined {
     return this.entries.find((e) => e.tab.id === id);
   }
 
+  /** The tab of a table of the region shown. */
   findTable(name: string): Entry | undefined {
-    return this.entries.find((e) => e.tab.kind === 'table' && e.tab.table === name);
+    return this.entries.find((e) => e.tab.kind === 'table' && e.tab.table === name && this.listed(e));
   }
 
-  /** The table's tab, opened when missing. */
+  /** The table's tab, opened when missing (in the region shown). */
   table(name: string): Entry {
-    return this.findTable(name) ?? this.add({ id: this.nextId('t'), kind: 'table', table: name });
+    const region = this.region ? { region: this.region.current } : {};
+    return this.findTable(name) ?? this.add({ id: this.nextId('t'), kind: 'table', table: name, ...region });
   }
 
-  /** The tab of a kind used last (or the first one), if any is open. */
+  /** The tab of a kind used last (or the first one) of the region shown, if any is open. */
   last(kind: OpenTab['kind']): Entry | undefined {
     const id = this.lastOf[kind];
-    return (id !== undefined ? this.find(id) : undefined) ?? this.entries.find((e) => e.tab.kind === kind);
+    const used = id !== undefined ? this.find(id) : undefined;
+    return (
+      (used && this.listed(used) ? used : undefined) ?? this.shownEntries().find((e) => e.tab.kind === kind)
+    );
   }
 
   /** The editor used last (or the first one), if any is open. */
@@ -136,10 +169,11 @@ export class OpenTabs {
 
   /** Closes a tab (its view goes); closing the one shown shows a neighbour. */
   close(id: string): void {
-    const index = this.entries.findIndex((e) => e.tab.id === id);
+    const index = this.shownEntries().findIndex((e) => e.tab.id === id);
     const wasActive = id === this.activeId;
     if (!this.dropTab(id) || !wasActive) return;
-    const next = this.entries[index] ?? this.entries[index - 1];
+    const shown = this.shownEntries();
+    const next = shown[index] ?? shown[index - 1];
     this.callbacks.closedActive(next?.tab);
   }
 
@@ -198,7 +232,7 @@ export class OpenTabs {
   private render(): void {
     clear(
       this.element,
-      this.entries.map(({ tab }) => {
+      this.shownEntries().map(({ tab }) => {
         const title = this.titleOf(tab);
         return h(
           'div.open-tab',

@@ -81,6 +81,8 @@ describe('studio query store', () => {
           { id: 'q1', kind: 'query', text: 'SELECT * FROM Orders' },
           { id: 'bad id!', kind: 'query' },
           { id: 't2', kind: 'table' },
+          { id: 't3', kind: 'table', table: 'Orders', region: 'eu-west-1' },
+          { id: 't4', kind: 'table', table: 'Orders', region: 'EU WEST' },
         ],
       },
     });
@@ -90,6 +92,7 @@ describe('studio query store', () => {
       tabs: [
         { id: 't1', kind: 'table', table: 'Orders' },
         { id: 'q1', kind: 'query', text: 'SELECT * FROM Orders' },
+        { id: 't3', kind: 'table', table: 'Orders', region: 'eu-west-1' },
       ],
     });
     assert.equal((seen.saved as unknown[]).length, 1);
