@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { runConsistencyBench } from './consistency.js';
 import { runAuditBench } from './audit.js';
 import { runControlPlaneBench } from './controlplane.js';
+import { runCrosscheckBench } from './crosscheck.js';
 import { runCyclesBench } from './cycles.js';
 import { runDumpBench } from './dump.js';
 import { runEngineBench } from './engine.js';
@@ -28,6 +29,7 @@ const suites: Record<string, () => Promise<Record<string, number>> | Record<stri
   cycles: runCyclesBench,
   consistency: runConsistencyBench,
   audit: runAuditBench,
+  crosscheck: runCrosscheckBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
