@@ -203,7 +203,7 @@ export function storedToPlainJson(json: string, opts: PlainOptions): string {
 }
 
 /** The index past the value (any JSON value in stored form) starting at i: skips it. */
-function skipValue(s: string, i: number): number {
+export function skipValue(s: string, i: number): number {
   let depth = 0;
   for (;;) {
     const c = s.charCodeAt(i);
