@@ -70,6 +70,23 @@ function valueEnd(s: string, i: number, payload: [number, number]): number {
   return skipValue(s, i);
 }
 
+/** The end of the list of string literals (`["…",…]`) that starts at i. */
+function stringListEnd(s: string, i: number): number {
+  if (s.charCodeAt(i) !== 91 /* [ */) throw NOT_CANONICAL;
+  i++;
+  if (s.charCodeAt(i) === 93 /* ] */) return i + 1;
+  for (;;) {
+    if (s.charCodeAt(i) !== QUOTE) throw NOT_CANONICAL;
+    const close = s.indexOf('"', i + 1);
+    if (close < 0) throw NOT_CANONICAL;
+    i = close + 1;
+    const c = s.charCodeAt(i);
+    if (c === 93) return i + 1;
+    if (c !== COMMA) throw NOT_CANONICAL;
+    i++;
+  }
+}
+
 /** The attribute names of stored items, collected item after item (the CSV columns). */
 export class StoredNames {
   readonly seen = new Set<string>();
@@ -215,6 +232,12 @@ export class StoredCsvLines {
     if (t === 66 && s.charCodeAt(start + 3) === QUOTE) {
       // B with a prefix (no prefix is spliced as a range).
       return (this.plain.binaryPrefix ?? DEFAULT_BINARY_PREFIX) + s.slice(start + 6, end - 2);
+    }
+    if (t === 83 && s.startsWith('S":[', start + 3)) {
+      // SS: the stored list of string literals is its plain JSON as it is.
+      const listEnd = stringListEnd(s, start + 6);
+      if (listEnd + 1 !== end) throw NOT_CANONICAL;
+      return s.slice(start + 6, listEnd);
     }
     return storedCsvValue(s, start, end, this.plain);
   }

@@ -199,7 +199,12 @@ describe('export splices stored item JSON', () => {
 
   it('csv: stored text it cannot walk faithfully goes the object path (a name twice: the last wins)', () => {
     const lines = new StoredCsvLines(['a'], ',', {});
-    for (const json of ['{"a":{"S":"1"},"a":{"S":"2"}}', '{"a":{"S":"x\\u0041"}}', '{"a": {"S":"x"}}'])
+    for (const json of [
+      '{"a":{"S":"1"},"a":{"S":"2"}}',
+      '{"a":{"S":"x\\u0041"}}',
+      '{"a": {"S":"x"}}',
+      '{"a":{"SS":["x", "y"]}}',
+    ])
       assert.throws(() => lines.line(json), NotCanonical, json);
   });
 
