@@ -30,6 +30,14 @@ const MORE_ITEMS: Item[] = [
   { pk: { S: 'c' }, sk: { N: '1' }, '7': { S: 'index-like name' }, z: { N: '1' } },
   { pk: { S: 'c' }, sk: { N: '2' }, m: { M: { '10': { S: 'x' }, '2': { S: 'y' }, a: { S: 'z' } } } },
   { pk: { S: 'c' }, sk: { N: '3' }, q: { S: 'a "quoted", comma; and\r\nbreak' }, n: { N: '-0.5E-7' } },
+  // Numbers as DynamoDB may hold them that are no JSON numbers: written as strings.
+  {
+    pk: { S: 'c' },
+    sk: { N: '4' },
+    ns: { NS: ['.5', '01', '+5', '5.', '7'] },
+    n: { N: '.25' },
+    m: { N: '1e3' },
+  },
 ];
 
 const OPTIONS: PlainOptions[] = [{}, { binary: 'prefix' }, { binary: 'prefix', binaryPrefix: 'b64=' }];
