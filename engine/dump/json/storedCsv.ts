@@ -196,8 +196,12 @@ export class StoredCsvLines {
             this.text[c] = undefined;
             let quote = a < b && (s.charCodeAt(a) === SPACE || s.charCodeAt(b - 1) === SPACE);
             if (!quote && this.delimiterCode >= 0 && a < b) {
-              if (delimiterAt < a) delimiterAt = s.indexOf(this.delimiter, a);
-              quote = delimiterAt >= 0 && delimiterAt < b;
+              if (delimiterAt < a) {
+                delimiterAt = s.indexOf(this.delimiter, a);
+                // None left: no later cell searches again.
+                if (delimiterAt < 0) delimiterAt = s.length;
+              }
+              quote = delimiterAt < b;
             }
             this.quoted[c] = quote ? 1 : 0;
           } else {
