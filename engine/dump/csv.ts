@@ -143,17 +143,17 @@ export class CsvSyntaxError extends Error {
 /** One cell, quoted when it holds the delimiter, a quote, a line break or edge spaces. */
 export function csvCell(value: string, delimiter = ','): string {
   if (value === '') return '';
-  let needs = value.charCodeAt(0) === 32 || value.charCodeAt(value.length - 1) === 32;
-  if (!needs) {
-    for (let i = 0; i < value.length; i++) {
-      const c = value[i];
-      if (c === '"' || c === '\n' || c === '\r' || c === delimiter) {
-        needs = true;
-        break;
-      }
-    }
-  }
-  return needs ? '"' + value.replace(/"/g, '""') + '"' : value;
+  const quotes = value.includes('"');
+  const needs =
+    quotes ||
+    value.charCodeAt(0) === 32 ||
+    value.charCodeAt(value.length - 1) === 32 ||
+    value.includes('\n') ||
+    value.includes('\r') ||
+    // A delimiter of one character: a longer one is never looked for inside a value.
+    (delimiter.length === 1 && value.includes(delimiter));
+  if (!needs) return value;
+  return '"' + (quotes ? value.replaceAll('"', '""') : value) + '"';
 }
 
 export function csvLine(cells: readonly string[], delimiter = ','): string {

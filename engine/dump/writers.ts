@@ -10,7 +10,8 @@ import type { AttributeValue, Item } from '../types.js';
 import { csvLine } from './csv.js';
 import { itemToPlainJson, valueToPlainJson, DEFAULT_BINARY_PREFIX } from './json/plain.js';
 import type { PlainOptions } from './json/plain.js';
-import { NotCanonical, storedAttributes, storedCsvValue, storedToPlainJson } from './json/stored.js';
+import { NotCanonical, storedToPlainJson } from './json/stored.js';
+import { StoredCsvLines, StoredNames } from './json/storedCsv.js';
 import { OutputSink } from './io/output.js';
 import type { ExportDestination } from './io/output.js';
 import { Spool } from './io/spool.js';
@@ -307,14 +308,15 @@ export function csvValue(v: AttributeValue | undefined, plain: PlainOptions): st
 /**
  * csv: one column per attribute. Without `columns`, the items are spooled first (bounded memory)
  * while every attribute name is collected, so no attribute is dropped: the key attributes come
- * first, then the others in name order.
+ * first, then the others in name order. Stored item text is walked, not parsed (storedCsv.ts).
  */
 class CsvWriter extends SinkWriter {
   private spool: Spool | undefined;
-  private readonly seen = new Set<string>();
+  private readonly names = new StoredNames();
   private key: KeySchema | undefined;
   private headerWritten = false;
   private readonly delimiter: string;
+  private lines: StoredCsvLines | undefined;
   constructor(
     sink: OutputSink,
     destination: ExportDestination,
@@ -324,6 +326,7 @@ class CsvWriter extends SinkWriter {
     super(sink, destination);
     this.delimiter = csv.delimiter ?? ',';
     if (!csv.columns) this.spool = new Spool();
+    else this.lines = new StoredCsvLines(csv.columns, this.delimiter, plain);
   }
   override beginTable(t: TableContext): void {
     this.key ??= t.key;
@@ -333,7 +336,7 @@ class CsvWriter extends SinkWriter {
       for (const r of rows) {
         if (r.json !== undefined) {
           try {
-            for (const name of storedAttributes(r.json).names) this.seen.add(name);
+            this.names.add(r.json);
             this.spool.append(r.json);
             continue;
           } catch (e) {
@@ -341,7 +344,7 @@ class CsvWriter extends SinkWriter {
           }
         }
         const item = rowItem(r);
-        for (const k in item) this.seen.add(k);
+        for (const k in item) this.names.seen.add(k);
         this.spool.append(r.json ?? JSON.stringify(item));
       }
       return;
@@ -361,15 +364,7 @@ class CsvWriter extends SinkWriter {
   /** A CSV line from stored item text (spliced), or from the parsed item when the text is not canonical. */
   private storedLine(json: string, columns: readonly string[]): string {
     try {
-      const a = storedAttributes(json);
-      const cells = new Array<string>(columns.length);
-      // Items of a few attributes are searched; wide ones indexed.
-      const index = a.names.length > 16 ? new Map(a.names.map((n, i) => [n, i] as const)) : undefined;
-      for (let c = 0; c < columns.length; c++) {
-        const at = index ? (index.get(columns[c]!) ?? -1) : a.names.indexOf(columns[c]!);
-        cells[c] = at < 0 ? '' : storedCsvValue(json, a.starts[at]!, a.ends[at]!, this.plain);
-      }
-      return csvLine(cells, this.delimiter);
+      return this.lines!.line(json);
     } catch (e) {
       if (!(e instanceof NotCanonical)) throw e;
       return this.line(JSON.parse(json) as Item, columns);
@@ -383,13 +378,15 @@ class CsvWriter extends SinkWriter {
   }
   override async close(): Promise<string[]> {
     if (this.spool) {
+      const seen = this.names.seen;
       const keys = this.key
         ? keyAttributes(this.key)
             .map((a) => a.name)
-            .filter((n) => this.seen.has(n))
+            .filter((n) => seen.has(n))
         : [];
-      const rest = [...this.seen].filter((n) => !keys.includes(n)).sort();
+      const rest = [...seen].filter((n) => !keys.includes(n)).sort();
       const columns = [...keys, ...rest];
+      this.lines = new StoredCsvLines(columns, this.delimiter, this.plain);
       let s = csvLine(columns, this.delimiter);
       for (const json of this.spool.lines()) {
         s += this.storedLine(json, columns);

@@ -388,13 +388,25 @@ export async function runDumpBench(): Promise<Record<string, number>> {
     const rawImport = median(raws);
     const imp = median(imps);
     const one = median(ones);
-    const rawExport = runPhase('raw-export', join(dir, 'raw.sqlite'), join(dir, 'raw-out.jsonl'));
-    const exp = runPhase('export', join(dir, 'sortkey.sqlite'), join(dir, 'out.jsonl'));
-    const expCsv = runPhase('export-csv', join(dir, 'sortkey.sqlite'), join(dir, 'out.csv'));
-    const expJson = runPhase('export-json', join(dir, 'sortkey.sqlite'), join(dir, 'out.json'));
-    // batch-write: files of 25 requests (one BatchWriteItem each), as `sortkey export --format batch-write` writes them.
-    mkdirSync(join(dir, 'batch'));
-    const expBatch = runPhase('export-batch', join(dir, 'sortkey.sqlite'), join(dir, 'batch', 'out.json'));
+    // Exports, REPEAT rounds of every format in turn; medians (a single run moved by a third
+    // with the machine's load).
+    const exportRuns: Record<string, PhaseResult[]> = {};
+    for (let i = 0; i < repeat; i++) {
+      const run = (phase: string, a: string, b: string) =>
+        (exportRuns[phase] ??= []).push(runPhase(phase, a, b));
+      run('raw-export', join(dir, 'raw.sqlite'), join(dir, 'raw-out.jsonl'));
+      run('export', join(dir, 'sortkey.sqlite'), join(dir, 'out.jsonl'));
+      run('export-csv', join(dir, 'sortkey.sqlite'), join(dir, 'out.csv'));
+      run('export-json', join(dir, 'sortkey.sqlite'), join(dir, 'out.json'));
+      // batch-write: files of 25 requests (one BatchWriteItem each), as `sortkey export --format batch-write` writes them.
+      mkdirSync(join(dir, 'batch'), { recursive: true });
+      run('export-batch', join(dir, 'sortkey.sqlite'), join(dir, 'batch', 'out.json'));
+    }
+    const rawExport = median(exportRuns['raw-export']!);
+    const exp = median(exportRuns.export!);
+    const expCsv = median(exportRuns['export-csv']!);
+    const expJson = median(exportRuns['export-json']!);
+    const expBatch = median(exportRuns['export-batch']!);
     // The probe writes into the file an import is writing to.
     const probeDb = join(dir, 'probe.sqlite');
     const stop = join(dir, 'probe.stop');
@@ -482,6 +494,9 @@ export async function runDumpBench(): Promise<Record<string, number>> {
         undefined,
         `≥ ${fmt(TARGET_EXPORT)}: ${met(rate(expBatch) >= TARGET_EXPORT)}`,
       ),
+    );
+    console.log(
+      `  export runs (items/s): jsonl ${exportRuns.export!.map((p) => fmt(rate(p))).join(', ')}; csv ${exportRuns['export-csv']!.map((p) => fmt(rate(p))).join(', ')}; json ${exportRuns['export-json']!.map((p) => fmt(rate(p))).join(', ')}; batch-write ${exportRuns['export-batch']!.map((p) => fmt(rate(p))).join(', ')}`,
     );
     console.log(
       `PutItem from another process during an import (${fmt(rate(probed))}): ${probeResult.items} writes, p50 ${probeResult.p50!.toFixed(1)} ms, p99 ${probeResult.p99!.toFixed(1)} ms, max ${probeResult.max!.toFixed(1)} ms   target p99 ≤ ${TARGET_PROBE_P99_MS} ms: ${met(probeResult.p99! <= TARGET_PROBE_P99_MS)}`,

@@ -7,9 +7,18 @@ import { join } from 'node:path';
 
 const READ_BYTES = 4 * 1024 * 1024;
 
+/** Bytes of one chunk of a spool's lines. */
+const CHUNK_BYTES = 1024 * 1024;
+
 export class Spool {
-  private memory: string[] = [];
-  private memoryChars = 0;
+  /**
+   * Lines are encoded as they arrive into chunks of bytes (no string outlives its append, so the
+   * garbage stays young): full chunks kept while the spool is small, written to the file after.
+   */
+  private memory: Buffer[] = [];
+  private memoryBytes = 0;
+  private chunk: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
   private fd: number | undefined;
   private dir: string | undefined;
   private file: string | undefined;
@@ -20,21 +29,35 @@ export class Spool {
   fileBytes = 0;
 
   constructor(
-    /** Characters kept in memory before spilling to a file. */
+    /** Bytes kept in memory before spilling to a file. */
     private readonly memoryLimit = 4 * 1024 * 1024,
     private readonly tempDir = tmpdir(),
   ) {}
 
   /** Appends one line (which must not contain a newline). */
   append(line: string): void {
-    this.memory.push(line);
-    this.memoryChars += line.length + 1;
+    const worst = line.length * 3 + 1;
+    if (this.used + worst > this.chunk.length) this.nextChunk(worst);
+    this.used += this.chunk.write(line, this.used, 'utf8');
+    this.chunk[this.used++] = 10;
     this.count++;
-    if (this.memoryChars > this.memoryLimit) this.flush();
+    if (this.fd === undefined && this.memoryBytes + this.used > this.memoryLimit) this.flush();
   }
 
+  /** Makes room for `bytes` more: the current chunk is kept (or written out) and a fresh one begun. */
+  private nextChunk(bytes: number): void {
+    if (this.fd !== undefined) this.flush();
+    else if (this.used > 0) {
+      this.memory.push(this.chunk.subarray(0, this.used));
+      this.memoryBytes += this.used;
+      this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+      this.used = 0;
+    }
+    if (bytes > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes);
+  }
+
+  /** Everything in memory to the file (opened on the first call); the current chunk is reused. */
   private flush(): void {
-    if (this.memory.length === 0) return;
     if (this.fd === undefined) {
       this.dir = mkdtempSync(join(this.tempDir, 'sortkey-import-'));
       this.file = join(this.dir, 'spool.jsonl');
@@ -48,18 +71,28 @@ export class Spool {
         this.unlinked = false;
       }
     }
-    const buf = Buffer.from(this.memory.join('\n') + '\n', 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off, this.fileBytes + off);
-    this.fileBytes += buf.length;
+    for (const buf of [...this.memory, this.chunk.subarray(0, this.used)]) {
+      let off = 0;
+      while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off, this.fileBytes + off);
+      this.fileBytes += buf.length;
+    }
     this.memory = [];
-    this.memoryChars = 0;
+    this.memoryBytes = 0;
+    this.used = 0;
   }
 
   /** Every line, in order. May be read more than once. */
   *lines(): Generator<string> {
     if (this.fd === undefined) {
-      for (const l of this.memory) yield l;
+      for (const buf of [...this.memory, this.chunk.subarray(0, this.used)]) {
+        let start = 0;
+        for (;;) {
+          const nl = buf.indexOf(10, start);
+          if (nl < 0) break;
+          yield buf.toString('utf8', start, nl);
+          start = nl + 1;
+        }
+      }
       return;
     }
     this.flush();
@@ -114,6 +147,8 @@ export class Spool {
       if (!this.unlinked && this.dir) rmSync(this.dir, { recursive: true, force: true });
     }
     this.memory = [];
+    this.memoryBytes = 0;
+    this.used = 0;
   }
 }
 

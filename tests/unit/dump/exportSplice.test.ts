@@ -10,7 +10,9 @@ import { storedAttributes, storedToPlainJson } from '../../../engine/dump/json/s
 import { NotCanonical } from '../../../engine/dump/json/stored.js';
 import { itemToPlainJson } from '../../../engine/dump/json/plain.js';
 import type { PlainOptions } from '../../../engine/dump/json/plain.js';
-import { createWriter } from '../../../engine/dump/writers.js';
+import { StoredCsvLines } from '../../../engine/dump/json/storedCsv.js';
+import { csvLine } from '../../../engine/dump/csv.js';
+import { createWriter, csvValue } from '../../../engine/dump/writers.js';
 import type { ExportRow } from '../../../engine/dump/writers.js';
 import type { ExportFormat } from '../../../engine/dump/types.js';
 import type { Item } from '../../../engine/types.js';
@@ -28,6 +30,14 @@ const MORE_ITEMS: Item[] = [
   { pk: { S: 'c' }, sk: { N: '1' }, '7': { S: 'index-like name' }, z: { N: '1' } },
   { pk: { S: 'c' }, sk: { N: '2' }, m: { M: { '10': { S: 'x' }, '2': { S: 'y' }, a: { S: 'z' } } } },
   { pk: { S: 'c' }, sk: { N: '3' }, q: { S: 'a "quoted", comma; and\r\nbreak' }, n: { N: '-0.5E-7' } },
+  // Numbers as DynamoDB may hold them that are no JSON numbers: written as strings.
+  {
+    pk: { S: 'c' },
+    sk: { N: '4' },
+    ns: { NS: ['.5', '01', '+5', '5.', '7'] },
+    n: { N: '.25' },
+    m: { N: '1e3' },
+  },
 ];
 
 const OPTIONS: PlainOptions[] = [{}, { binary: 'prefix' }, { binary: 'prefix', binaryPrefix: 'b64=' }];
@@ -159,6 +169,74 @@ describe('export splices stored item JSON', () => {
         columns,
       );
       assert.equal(asText, asObjects);
+    }
+  });
+
+  // Items whose CSV cells need care: a delimiter or edge spaces inside (quoted), empty strings,
+  // names in changing orders and sets (the walk remembers the previous item's names), binaries.
+  const CSV_ITEMS: Item[] = [
+    { pk: { S: 'a,b' }, sk: { N: '1' }, s: { S: ' lead' }, t: { S: 'trail ' }, u: { S: 'in side' } },
+    { sk: { N: '-2.5E+3' }, pk: { S: 'x;y|z:w\tv' }, s: { S: '' }, b: { B: 'AQID' } },
+    { pk: { S: 'p' }, sk: { N: '3' }, s: { S: 'a\tb' }, t: { S: ' ' }, u: { S: 'x:y' } },
+    { pk: { S: 'p' }, sk: { N: '3' }, s: { S: 'a\tb' }, t: { S: ' ' }, u: { S: 'x:y' } },
+    { pk: { S: 'q' }, u: { SS: ['a,b', 'c'] }, t: { NS: ['1', '2'] }, b: { BS: ['AQID'] } },
+    { pk: { S: 'r' }, b: { B: '' }, n: { NULL: true }, y: { BOOL: true }, f: { BOOL: false } },
+    { pk: { S: 'q' }, u: { M: { 'a b': { S: 'c;d' } } }, t: { L: [{ S: ' ' }] } },
+    ...[',', ';', '|', ':'].map((d) => ({ pk: { S: `e${d}` }, u: { S: `end${d}` } })),
+    {},
+  ];
+  const DELIMITERS = [',', '\t', ';', '|', ':', ' '];
+
+  it('csv lines from stored text equal the object path, for every delimiter and shape', () => {
+    const columns = ['pk', 'sk', 's', 't', 'u', 'b', 'n', 'y', 'f', 'absent'];
+    for (const delimiter of DELIMITERS)
+      for (const plain of OPTIONS) {
+        const lines = new StoredCsvLines(columns, delimiter, plain);
+        for (const item of [...CSV_ITEMS, ...items]) {
+          const json = JSON.stringify(item);
+          // Escaped text (a tab, a quote, a line break) is the object path's: tested below.
+          if (json.includes('\\')) continue;
+          const expected = csvLine(
+            columns.map((c) => csvValue(item[c], plain)),
+            delimiter,
+          );
+          assert.equal(lines.line(json), expected, `${JSON.stringify(delimiter)} ${json}`);
+        }
+      }
+  });
+
+  it('csv: stored text it cannot walk faithfully goes the object path (a name twice: the last wins)', () => {
+    const lines = new StoredCsvLines(['a'], ',', {});
+    for (const json of [
+      '{"a":{"S":"1"},"a":{"S":"2"}}',
+      '{"a":{"S":"x\\u0041"}}',
+      '{"a": {"S":"x"}}',
+      '{"a":{"SS":["x", "y"]}}',
+    ])
+      assert.throws(() => lines.line(json), NotCanonical, json);
+  });
+
+  it('csv export (columns collected, any delimiter): the same bytes from stored text as from objects', async () => {
+    const odd = ['{"pk":{"S":"d"},"s":{"S":"1"},"s":{"S":"2"}}', ...NOT_CANONICAL];
+    const texts = [...CSV_ITEMS.map((i) => JSON.stringify(i)), ...stored, ...odd];
+    for (const delimiter of DELIMITERS) {
+      const out: string[] = [];
+      for (const rows of [
+        texts.map((json) => ({ json })),
+        texts.map((json) => ({ item: JSON.parse(json) as Item })),
+      ]) {
+        const path = join(dir, `csv-delimited-${out.length}`);
+        const writer = createWriter('csv', path, { csv: { delimiter } });
+        await writer.beginTable({
+          name: 'Rich',
+          key: { partition: [{ name: 'pk', type: 'S' }], sort: [{ name: 'sk', type: 'N' }] },
+        });
+        await writer.write(rows.slice(0, 5));
+        await writer.write(rows.slice(5));
+        await writer.close();
+        out.push(readFileSync(path, 'utf8'));
+      }
+      assert.equal(out[0], out[1], JSON.stringify(delimiter));
     }
   });
 
