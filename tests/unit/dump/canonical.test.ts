@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { importItems } from '../../../engine/dump/index.js';
-import { canonicalItemSize } from '../../../engine/dump/json/canonical.js';
+import { canonicalItemSize, scanStoredItem } from '../../../engine/dump/json/canonical.js';
 import { normalizeItem } from '../../../engine/values/attribute.js';
 import { itemSize } from '../../../engine/values/size.js';
 import { memoryEngine, RICH_ITEMS, scratchDir } from './helpers.js';
@@ -51,7 +51,12 @@ const base64 = fc.oneof(
   fc.uint8Array({ maxLength: 6 }).map((b) => Buffer.from(b).toString('base64')),
   fc.constantFrom('', 'AA', 'AB==', '****'),
 );
-const str = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('é', '😀', '\uffff', 'a"b', '\n'));
+const str = fc.oneof(
+  fc.string({ maxLength: 6 }),
+  fc.string({ maxLength: 4, unit: 'binary' }),
+  // Lone surrogates (three UTF-8 bytes each, as U+FFFD) and a pair split across them.
+  fc.constantFrom('é', '😀', '\uffff', 'a"b', '\n', '\ud800', 'x\udc00', '\ud83d\ud83d\ude00', '߿ࠀ'),
+);
 const value: fc.Memo<unknown> = fc.memo((depth) =>
   fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -71,6 +76,54 @@ const value: fc.Memo<unknown> = fc.memo((depth) =>
 );
 const item = fc.dictionary(name, value(1), { maxKeys: 5 });
 
+let scannedAccepted = 0;
+
+/**
+ * The scan of `text` (without JSON.parse) decides as JSON.parse and the walk do: the same size, or
+ * undefined alike, and the picked attributes as parsed. A picked attribute that is not an S, N or B
+ * value makes the scan give up (the key checks refuse it on the normal path).
+ */
+function scanAgrees(text: string): void {
+  const wanted = ['pk', 'a', 'é'];
+  const scanned = scanStoredItem(text, 0, text.length, wanted);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    assert.equal(scanned, undefined, `accepted text JSON.parse refuses: ${text}`);
+    return;
+  }
+  let size = canonicalItemSize(parsed, text);
+  const picked: Record<string, unknown> = {};
+  if (size !== undefined) {
+    for (const name of wanted) {
+      const v = (parsed as Record<string, Record<string, unknown>>)[name];
+      if (v === undefined) continue;
+      if (!('S' in v || 'N' in v || 'B' in v)) size = undefined;
+      picked[name] = v;
+    }
+  }
+  assert.equal(scanned?.size, size, text);
+  if (scanned) {
+    scannedAccepted++;
+    assert.deepEqual(scanned.picked, picked, text);
+  }
+}
+
+/** `text` changed at one place: a character inserted, removed or replaced. */
+const mutated = fc
+  .tuple(
+    fc.nat(),
+    fc.constantFrom('insert', 'remove', 'replace'),
+    fc.constantFrom(' ', '"', '\\', '{', '}', '[', ']', ',', ':', 'x', '1', '\u0001', 'é', '\ud800'),
+  )
+  .map(([at, how, c]) => (text: string) => {
+    const i = at % (text.length + 1);
+    if (how === 'insert') return text.slice(0, i) + c + text.slice(i);
+    if (how === 'remove') return text.slice(0, i) + text.slice(i + 1);
+    return text.slice(0, i) + c + text.slice(i + 1);
+  });
+
 describe('items in stored form', () => {
   it('are accepted only when their text is what the normal path stores, with its size', () => {
     fc.assert(
@@ -84,6 +137,45 @@ describe('items in stored form', () => {
       { numRuns: 3000 },
     );
     assert.ok(accepted > 300, `the generated items exercise acceptance (${accepted} accepted)`);
+  });
+
+  it('are found by the text scan exactly when JSON.parse and the walk find them, with the same size', () => {
+    fc.assert(
+      fc.property(item, mutated, (raw, mutate) => {
+        const text = JSON.stringify(raw);
+        scanAgrees(text);
+        const normal = stored(text);
+        if (normal) {
+          scanAgrees(normal.json);
+          scanAgrees(mutate(normal.json));
+        }
+        scanAgrees(mutate(text));
+      }),
+      { numRuns: 4000 },
+    );
+    for (const rich of RICH_ITEMS) scanAgrees(JSON.stringify(normalizeItem(rich)));
+    for (const text of [
+      '{"a": {"S":"x"}}',
+      '{"a":{"S":"x"},"a":{"S":"y"}}',
+      '{"b":{"M":{"c":{"S":"x"},"c":{"S":"y"}}}}',
+      '{"b":{"S":"x"},"1":{"S":"y"}}',
+      '{"a":{"S":"x\\u0041"}}',
+      '{"a":{"N":"1.50"}}',
+      '{"a":{"SS":["b","a"]}}',
+      '{"a":{"BOOL":true},"b":{"NULL":true},"c":{"L":[]},"d":{"M":{}},"e":{"BS":["AA==","AQ=="]}}',
+      '{"a":{"NULL":false}}',
+      '{"pk":{"SS":["x"]}}',
+      '{"__proto__":{"S":"x"}}',
+      '{"a":{"M":{"__proto__":{"S":"x"}}}}',
+      '{}',
+      '{"a":{"S":"x"}}}',
+      '{"a":{"S":"x"}',
+      '{"a":{"S":"\u0001"}}',
+      '{"a":{"BOOL":tru}}',
+      '{"a":{"L":[{"S":"x"},]}}',
+    ])
+      scanAgrees(text);
+    assert.ok(scannedAccepted > 300, `the generated items exercise acceptance (${scannedAccepted} accepted)`);
   });
 
   it('sizes canonical integers as numberSize does, without parsing them', () => {
