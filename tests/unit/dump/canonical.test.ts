@@ -10,7 +10,8 @@ import { importItems } from '../../../engine/dump/index.js';
 import { canonicalItemSize, scanStoredItem } from '../../../engine/dump/json/canonical.js';
 import { normalizeItem } from '../../../engine/values/attribute.js';
 import { itemSize } from '../../../engine/values/size.js';
-import { memoryEngine, RICH_ITEMS, scratchDir } from './helpers.js';
+import { createRichTable, memoryEngine, RICH_ITEMS, scratchDir, seedRich } from './helpers.js';
+import type { Engine } from '../../../engine/engine.js';
 
 /** What the normal path stores for `text`, or undefined when it refuses the item. */
 function stored(text: string): { json: string; size: number } | undefined {
@@ -251,5 +252,71 @@ describe('items in stored form', () => {
     assert.deepEqual(get('b'), { pk: { S: 'b' }, n: { N: '12.5' }, s: { SS: ['x', 'y'] } });
     assert.deepEqual(get('c'), { pk: { S: 'c' }, n: { N: '1' } });
     engine.close();
+  });
+
+  it('an import reading lines from the text stores and refuses exactly what the parsed path does', async () => {
+    const dir = scratchDir();
+    const good = RICH_ITEMS.map((item) => JSON.stringify(normalizeItem(item)));
+    const bad = [
+      '{"pk":{"S":"x"},"sk":{"N":"1"},"gsiPk":{"N":"1"}}', // an index key of the wrong type
+      '{"pk":{"S":"x"},"sk":{"N":"2"},"gsiPk":{"S":""}}', // an empty index key
+      '{"pk":{"S":""},"sk":{"N":"3"}}', // an empty table key
+      '{"pk":{"S":"x"}}', // no sort key
+      '{"pk":{"N":"1"},"sk":{"N":"4"}}', // a key of the wrong type
+      '{"pk":{"S":"x"},"sk":{"N":"5"},"big":{"S":"' + 'y'.repeat(400 * 1024) + '"}}', // too big
+    ];
+    // The same items as stored-form lines (read from the text) and with a space after "Item":
+    // (not stored form: JSON.parse and the normal path).
+    const files = ['{"Item":', '{"Item": '].map((prefix, i) => {
+      const file = join(dir, `items${i}.jsonl`);
+      writeFileSync(file, [...good, ...bad].map((t) => `${prefix}${t}}`).join('\n') + '\n');
+      return file;
+    });
+    const rows = (engine: Engine) => {
+      const t = engine.ctx.catalog.get('Rich')!;
+      const db = engine.ctx.db.sqlite;
+      return {
+        items: db.prepare(`SELECT h, pk, sk, size, item FROM "${t.sqlName}" ORDER BY h, pk, sk`).raw().all(),
+        indexes: [...t.indexes.values()].map((index) =>
+          db.prepare(`SELECT * FROM "${index.sqlName}" ORDER BY h, pk, sk, tpk, tsk`).raw().all(),
+        ),
+        counts: (() => {
+          const d = (
+            engine.execute('DescribeTable', { TableName: 'Rich' }) as {
+              Table: {
+                ItemCount: number;
+                TableSizeBytes: number;
+                GlobalSecondaryIndexes: { ItemCount: number; IndexSizeBytes: number }[];
+              };
+            }
+          ).Table;
+          return [
+            d.ItemCount,
+            d.TableSizeBytes,
+            d.GlobalSecondaryIndexes.map((g) => [g.ItemCount, g.IndexSizeBytes]),
+          ];
+        })(),
+      };
+    };
+    const results = [];
+    for (const file of files) {
+      const engine = memoryEngine();
+      createRichTable(engine);
+      const report = await importItems(engine, file, {
+        continueOnError: true,
+        table: 'Rich',
+        readThreads: 0,
+      });
+      assert.equal(report.written, good.length);
+      results.push({ rows: rows(engine), problems: report.problems.map((p) => [p.line, p.reason]) });
+      engine.close();
+    }
+    assert.equal(results[0]!.problems.length, bad.length);
+    assert.deepEqual(results[0], results[1]);
+    // And what PutItem stores.
+    const put = memoryEngine();
+    seedRich(put);
+    assert.deepEqual(results[0]!.rows.items, rows(put).items);
+    put.close();
   });
 });
