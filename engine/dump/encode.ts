@@ -4,14 +4,13 @@
 // records with the same reasons.
 import { DynamoError, validation } from '../errors.js';
 import { checkIndexKeys } from '../tables/indexKeys.js';
-import { checkItemKey, checkKey, encodeKey } from '../tables/schema.js';
+import { checkItemKey, checkKey, encodeKey, keyAttributes } from '../tables/schema.js';
 import type { EncodedKey, KeySchema } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
 import type { Item } from '../types.js';
 import { normalizeItem } from '../values/attribute.js';
 import { itemSize, MAX_ITEM_SIZE } from '../values/size.js';
 import { canonicalItemSize, scanStoredItem } from './json/canonical.js';
-import { keyAttributes } from '../tables/schema.js';
 
 export interface EncodedRecord {
   /** A put (else a delete, whose json is the key). */
