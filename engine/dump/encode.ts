@@ -4,13 +4,13 @@
 // records with the same reasons.
 import { DynamoError, validation } from '../errors.js';
 import { checkIndexKeys } from '../tables/indexKeys.js';
-import { checkItemKey, checkKey, encodeKey } from '../tables/schema.js';
+import { checkItemKey, checkKey, encodeKey, keyAttributes } from '../tables/schema.js';
 import type { EncodedKey, KeySchema } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
 import type { Item } from '../types.js';
 import { normalizeItem } from '../values/attribute.js';
 import { itemSize, MAX_ITEM_SIZE } from '../values/size.js';
-import { canonicalItemSize } from './json/canonical.js';
+import { canonicalItemSize, scanStoredItem } from './json/canonical.js';
 
 export interface EncodedRecord {
   /** A put (else a delete, whose json is the key). */
@@ -78,6 +78,42 @@ function encodeStored(
     return undefined;
   }
   return { put: true, key: encodeKey(key, item), json: itemText, size };
+}
+
+/**
+ * The attributes `encodeStoredText` reads from an item: the table's key attributes and its indexes'
+ * (all that checkItemKey, checkIndexKeys and encodeKey look at).
+ */
+export function checkedAttributes(table: Table, key: KeySchema): string[] {
+  const names = new Set(keyAttributes(key).map((a) => a.name));
+  for (const index of table.indexes.values()) for (const a of keyAttributes(index.key)) names.add(a.name);
+  return [...names];
+}
+
+/**
+ * A put of the item `text[from, to)` when that text is in stored form, read from the text without
+ * JSON.parse (json/canonical.ts, scanStoredItem): exactly what `encodeRecord` gives for it. Undefined
+ * when it is not in stored form or the item is refused: `encodeRecord` then decides (and words the
+ * error). `checked` is `checkedAttributes(table, key)`.
+ */
+export function encodeStoredText(
+  table: Table,
+  key: KeySchema,
+  checked: readonly string[],
+  text: string,
+  from: number,
+  to: number,
+): EncodedRecord | undefined {
+  const scanned = scanStoredItem(text, from, to, checked);
+  if (scanned === undefined || scanned.size > MAX_ITEM_SIZE) return undefined;
+  const item = scanned.picked;
+  try {
+    checkItemKey(key, item);
+    checkIndexKeys(table, item);
+  } catch {
+    return undefined;
+  }
+  return { put: true, key: encodeKey(key, item), json: text.slice(from, to), size: scanned.size };
 }
 
 /** The reason a record is refused, as the import reports it. */

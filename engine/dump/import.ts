@@ -453,14 +453,16 @@ class ImportRun {
    */
   private threadsFor(unit: Unit, format: ImportFormat, t: Target | undefined): ReadThreads | undefined {
     if (!t || t.skip || (format !== 'ddb-jsonl' && format !== 'export-folder')) return undefined;
+    // Without threads the batches are encoded here, by the same code (lineBatch.ts): it reads items
+    // in stored form from the text without JSON.parse, and hands the spool bytes.
     const wanted = this.options.readThreads ?? defaultReadThreads();
-    if (wanted <= 0) return undefined;
+    if (wanted <= 0) return ReadThreads.none();
     if (this.options.readThreads === undefined) {
       const size = sourceSize(unit.source);
-      if (size !== undefined && size < THREADED_MIN_BYTES) return undefined;
+      if (size !== undefined && size < THREADED_MIN_BYTES) return ReadThreads.none();
     }
     this.threads ??= ReadThreads.open(wanted, this.options.readThreadTest?.fault);
-    return this.threads.size > 0 ? this.threads : undefined;
+    return this.threads;
   }
 
   /**

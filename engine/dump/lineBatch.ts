@@ -6,7 +6,8 @@
 // a copy (a transferred ArrayBuffer) and the spool takes as bytes.
 import type { KeySchema } from '../tables/schema.js';
 import type { Table } from '../tables/table.js';
-import { encodeRecord, reasonOf } from './encode.js';
+import { checkedAttributes, encodeRecord, encodeStoredText, reasonOf } from './encode.js';
+import type { EncodedRecord } from './encode.js';
 import { HEAD_FIXED_BYTES, writeHead } from './io/entryHead.js';
 import { dynamoRecord, isBlank, syntaxProblem } from './readers.js';
 
@@ -35,25 +36,31 @@ export interface EncodedBatch {
 export const BATCH_ENTRY_PREFIX = 12;
 
 export class LineBatchEncoder {
+  /** The attributes the key checks read (encodeStoredText). */
+  private readonly checked: readonly string[];
+  private out = Buffer.alloc(0);
+  private used = 0;
+
   constructor(
     private readonly table: Table,
     private readonly key: KeySchema,
     /** Spool key of the table (high part) and head fields. */
     private readonly target: number,
     private readonly unit: number,
-  ) {}
+  ) {
+    this.checked = checkedAttributes(table, key);
+  }
 
   /**
    * Encodes `text`: whole lines, each ending with a newline but perhaps the last (the input's
    * end), the first being line `firstLine` of the input.
    */
   encode(text: string, firstLine: number): EncodedBatch {
-    let out = Buffer.from(new ArrayBuffer(Math.max(4096, text.length + (text.length >> 2))));
-    let used = 0;
+    this.out = Buffer.from(new ArrayBuffer(Math.max(4096, text.length + (text.length >> 2))));
+    this.used = 0;
     let entries = 0;
     let records = 0;
     const problems: BatchProblem[] = [];
-    const keyHigh = this.target * 0x1_0000_0000;
     let line = firstLine;
     for (let pos = 0; pos < text.length; line++) {
       let nl = text.indexOf('\n', pos);
@@ -63,6 +70,15 @@ export class LineBatchEncoder {
       if (lineText.charCodeAt(lineText.length - 1) === 13) lineText = lineText.slice(0, -1);
       if (isBlank(lineText)) continue;
       records++;
+      // {"Item":…} in stored form (what exports write): read from the text, without JSON.parse.
+      if (lineText.startsWith('{"Item":') && lineText.charCodeAt(lineText.length - 1) === 125 /* } */) {
+        const stored = encodeStoredText(this.table, this.key, this.checked, lineText, 8, lineText.length - 1);
+        if (stored) {
+          this.append(stored, line);
+          entries++;
+          continue;
+        }
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(lineText);
@@ -77,8 +93,9 @@ export class LineBatchEncoder {
           problems.push({ line: rec.line, reason: rec.reason, text: rec.text, table: false });
         continue;
       }
+      let r: EncodedRecord;
       try {
-        const r = encodeRecord(
+        r = encodeRecord(
           this.table,
           this.key,
           rec.kind === 'item',
@@ -86,27 +103,37 @@ export class LineBatchEncoder {
           rec.text,
           rec.kind === 'item' ? rec.itemText : undefined,
         );
-        const json = r.json;
-        // The worst case: every character three UTF-8 bytes.
-        const worst =
-          BATCH_ENTRY_PREFIX + 2 + HEAD_FIXED_BYTES + r.key.pk.length + r.key.sk.length + json.length * 3;
-        if (used + worst > out.length) {
-          const bigger = Buffer.from(new ArrayBuffer(Math.max(out.length * 2, used + worst)));
-          out.copy(bigger, 0, 0, used);
-          out = bigger;
-        }
-        out.writeDoubleLE(keyHigh + r.key.hash, used);
-        const headAt = used + BATCH_ENTRY_PREFIX + 2;
-        const bodyAt = writeHead(out, headAt, r.put, this.target, this.unit, line, r.size, r.key);
-        out.writeUInt16LE(bodyAt - headAt, used + BATCH_ENTRY_PREFIX);
-        const end = bodyAt + out.write(json, bodyAt, 'utf8');
-        out.writeUInt32LE(end - used - BATCH_ENTRY_PREFIX, used + 8);
-        used = end;
-        entries++;
       } catch (e) {
         problems.push({ line, reason: reasonOf(e), text: rec.text, table: true });
+        continue;
       }
+      this.append(r, line);
+      entries++;
     }
-    return { bytes: out.buffer as ArrayBuffer, used, entries, records, problems };
+    const out = this.out;
+    this.out = Buffer.alloc(0);
+    return { bytes: out.buffer as ArrayBuffer, used: this.used, entries, records, problems };
+  }
+
+  /** Appends one entry for line `line` to the batch's bytes. */
+  private append(r: EncodedRecord, line: number): void {
+    const json = r.json;
+    let out = this.out;
+    const used = this.used;
+    // The worst case: every character three UTF-8 bytes.
+    const worst =
+      BATCH_ENTRY_PREFIX + 2 + HEAD_FIXED_BYTES + r.key.pk.length + r.key.sk.length + json.length * 3;
+    if (used + worst > out.length) {
+      const bigger = Buffer.from(new ArrayBuffer(Math.max(out.length * 2, used + worst)));
+      out.copy(bigger, 0, 0, used);
+      out = this.out = bigger;
+    }
+    out.writeDoubleLE(this.target * 0x1_0000_0000 + r.key.hash, used);
+    const headAt = used + BATCH_ENTRY_PREFIX + 2;
+    const bodyAt = writeHead(out, headAt, r.put, this.target, this.unit, line, r.size, r.key);
+    out.writeUInt16LE(bodyAt - headAt, used + BATCH_ENTRY_PREFIX);
+    const end = bodyAt + out.write(json, bodyAt, 'utf8');
+    out.writeUInt32LE(end - used - BATCH_ENTRY_PREFIX, used + 8);
+    this.used = end;
   }
 }

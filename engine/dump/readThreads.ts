@@ -111,6 +111,11 @@ export class ReadThreads {
     return threads;
   }
 
+  /** No thread at all: every batch is encoded by the caller (`send` always says no). */
+  static none(): ReadThreads {
+    return new ReadThreads();
+  }
+
   get size(): number {
     return this.slots.filter((s) => !s.dead).length;
   }

@@ -1,7 +1,8 @@
 // Dump benchmark: import and export of N items of about 350 bytes (BENCH_DUMP_ITEMS, default
 // 200,000) next to raw better-sqlite3 doing the same row work in the same run: a bulk insert of the
 // same rows into a table of the same shape in one transaction, and a full read of it written out
-// as lines. Each phase runs in its own process, so its peak RSS is its own. Also: export in the
+// as lines; and the SQLite side of the import alone (its rows inserted as its write phase inserts
+// them, with nothing else). Each phase runs in its own process, so its peak RSS is its own. Also: export in the
 // plain formats (CSV, JSON), the PutItem latency of another process writing into the same file while
 // an import runs (the probe), and an import through an endpoint (`--endpoint`: BatchWriteItem).
 // Targets (issue #22) are printed beside the figures.
@@ -39,6 +40,8 @@ interface PhaseResult {
   readonly max?: number;
   /** Imports: seconds until the write phase began (reading, validating, spooling). */
   readonly readSeconds?: number;
+  /** SQLite alone: seconds spent in COMMIT. */
+  readonly commitSeconds?: number;
 }
 
 /** An item of about 200 bytes by DynamoDB's size rules. */
@@ -183,6 +186,65 @@ async function phaseRawImport(file: string, db: string): Promise<PhaseResult> {
   return { items: n, seconds, cpuSeconds, peakRssMb: peakRssMb() };
 }
 
+/**
+ * The SQLite side of an import alone: the rows an import wrote (`db`, read back in key order, as
+ * the write phase takes them from its spool) inserted into a new file as the write phase inserts
+ * them — multi-row INSERTs of 64 rows, a commit every 2,500 rows (about one 25 ms chunk at
+ * 100k/s), the import's page cache — with nothing else: no JSON, no validation, no spool. The floor
+ * of the write phase on this machine; `commitSeconds` is the part spent in COMMIT (WAL writes and
+ * checkpoints).
+ */
+async function phaseSqliteRows(db: string, out: string): Promise<PhaseResult> {
+  const BetterSqlite3 = (await import('better-sqlite3')).default;
+  const source = new BetterSqlite3(db, { readonly: true });
+  const id = source.prepare(`SELECT id FROM sk_tables WHERE name = 'Bench'`).pluck().get() as number;
+  const rows = source.prepare(`SELECT h, pk, sk, item, size FROM t${id} ORDER BY h, pk, sk`).raw().all() as [
+    number,
+    Buffer,
+    Buffer,
+    string,
+    number,
+  ][];
+  source.close();
+  const raw = new BetterSqlite3(out);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('cache_size = -32768');
+  raw.exec(
+    'CREATE TABLE t (h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, size INTEGER NOT NULL, item TEXT NOT NULL, PRIMARY KEY (h, pk, sk)) WITHOUT ROWID',
+  );
+  const perInsert = 64;
+  const chunk = 2500;
+  const many = raw.prepare(
+    `INSERT OR REPLACE INTO t (h, pk, sk, item, size) VALUES ${new Array<string>(perInsert).fill('(?, ?, ?, ?, ?)').join(', ')}`,
+  );
+  const one = raw.prepare('INSERT OR REPLACE INTO t (h, pk, sk, item, size) VALUES (?, ?, ?, ?, ?)');
+  const begin = raw.prepare('BEGIN IMMEDIATE');
+  const commit = raw.prepare('COMMIT');
+  const t = performance.now();
+  const cpu0 = process.cpuUsage();
+  let commitMs = 0;
+  const values: unknown[] = [];
+  for (let from = 0; from < rows.length; from += chunk) {
+    const to = Math.min(rows.length, from + chunk);
+    begin.run();
+    let i = from;
+    for (; i + perInsert <= to; i += perInsert) {
+      values.length = 0;
+      for (let k = i; k < i + perInsert; k++) values.push(...rows[k]!);
+      many.run(...values);
+    }
+    for (; i < to; i++) one.run(...rows[i]!);
+    const c = performance.now();
+    commit.run();
+    commitMs += performance.now() - c;
+  }
+  const seconds = (performance.now() - t) / 1000;
+  const cpuSeconds = cpuSince(cpu0);
+  raw.close();
+  return { items: rows.length, seconds, cpuSeconds, peakRssMb: peakRssMb(), commitSeconds: commitMs / 1000 };
+}
+
 async function phaseRawExport(db: string, out: string): Promise<PhaseResult> {
   const BetterSqlite3 = (await import('better-sqlite3')).default;
   const raw = new BetterSqlite3(db, { readonly: true });
@@ -296,6 +358,7 @@ const PHASES: Record<string, (a: string, b: string) => Promise<PhaseResult>> = {
   'raw-import': phaseRawImport,
   'import-one-thread': (file: string, db: string) => phaseImport(file, db, 0),
   'raw-export': phaseRawExport,
+  'sqlite-rows': phaseSqliteRows,
 };
 
 function runPhase(phase: string, a: string, b: string): PhaseResult {
@@ -388,6 +451,12 @@ export async function runDumpBench(): Promise<Record<string, number>> {
     const rawImport = median(raws);
     const imp = median(imps);
     const one = median(ones);
+    const sqliteRuns: PhaseResult[] = [];
+    for (let i = 0; i < repeat; i++) {
+      for (const x of ['', '-wal', '-shm']) rmSync(join(dir, 'rows.sqlite' + x), { force: true });
+      sqliteRuns.push(runPhase('sqlite-rows', join(dir, 'sortkey.sqlite'), join(dir, 'rows.sqlite')));
+    }
+    const sqliteRows = median(sqliteRuns);
     // Exports, REPEAT rounds of every format in turn; medians (a single run moved by a third
     // with the machine's load).
     const exportRuns: Record<string, PhaseResult[]> = {};
@@ -467,6 +536,14 @@ export async function runDumpBench(): Promise<Record<string, number>> {
     );
     console.log(
       line(
+        'SQLite alone',
+        sqliteRows,
+        undefined,
+        `(the import's rows in key order, 64-row INSERTs, a commit every 2,500 rows; ${((sqliteRows.commitSeconds! / sqliteRows.seconds) * 100).toFixed(0)}% of it in COMMIT: the write phase's floor)`,
+      ),
+    );
+    console.log(
+      line(
         'import --endpoint',
         remote,
         undefined,
@@ -510,6 +587,8 @@ export async function runDumpBench(): Promise<Record<string, number>> {
       importOneThreadPerSecond: Math.round(rate(one)),
       importOneThreadPerCpuSecond: Math.round(one.items / (one.cpuSeconds ?? one.seconds)),
       rawImportPerSecond: Math.round(rate(rawImport)),
+      sqliteRowsPerSecond: Math.round(rate(sqliteRows)),
+      sqliteRowsCommitSeconds: Number(sqliteRows.commitSeconds!.toFixed(3)),
       remoteImportPerSecond: Math.round(rate(remote)),
       exportPerSecond: Math.round(rate(exp)),
       exportCsvPerSecond: Math.round(rate(expCsv)),

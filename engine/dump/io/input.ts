@@ -1,6 +1,7 @@
 // Import inputs: files, folders, streams and in-memory text, read in chunks (never whole), gunzipped
 // when they start with gzip's magic bytes whatever their name, with a peek at the first bytes for
 // format detection and a running count of bytes read for progress.
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
@@ -258,7 +259,6 @@ export class InputStream {
    * offset: replacing them with U+FFFD, as decoders do by default, would change keys silently.
    */
   async *texts(): AsyncGenerator<string> {
-    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     let first = true;
     let offset = 0; // bytes before the current piece
     let lines = 1; // line number at `offset`
@@ -274,31 +274,26 @@ export class InputStream {
     for await (const chunk of this.chunks()) {
       for (let off = 0; off < chunk.length; off += TEXT_BYTES) {
         const piece = off === 0 && chunk.length <= TEXT_BYTES ? chunk : chunk.subarray(off, off + TEXT_BYTES);
-        let text: string;
-        try {
-          text = decoder.decode(piece, { stream: true });
-        } catch {
-          fail(piece);
-        }
-        // What the decoder keeps back is at most the 3 first bytes of a split character.
-        const kept = incompleteTail(piece);
+        // Validated (isUtf8: strict, as a fatal TextDecoder) and decoded by Buffer, both much faster
+        // than TextDecoder's streaming decode; a character split between pieces is kept back (at most
+        // its 3 first bytes) and joined to the next.
+        const bytes = carry ? Buffer.concat([carry, piece]) : piece;
+        const kept = incompleteTail(bytes);
+        const whole = kept > 0 ? bytes.subarray(0, bytes.length - kept) : bytes;
+        if (!isUtf8(whole)) fail(piece);
+        let text = whole.toString('utf8');
         for (let i = piece.indexOf(10); i >= 0; i = piece.indexOf(10, i + 1)) lines++;
         offset += piece.length;
-        carry = kept > 0 ? Buffer.from(piece.subarray(piece.length - kept)) : undefined;
-        if (first && text!.length > 0) {
-          if (text!.charCodeAt(0) === 0xfeff) text = text!.slice(1);
+        carry = kept > 0 ? Buffer.from(bytes.subarray(bytes.length - kept)) : undefined;
+        if (first && text.length > 0) {
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
           first = false;
         }
-        if (text!.length > 0) yield text!;
+        if (text.length > 0) yield text;
       }
     }
-    let rest: string;
-    try {
-      rest = decoder.decode();
-    } catch {
-      fail(Buffer.alloc(0));
-    }
-    if (rest!.length > 0) yield rest!;
+    // A character cut off by the end of the input.
+    if (carry) fail(Buffer.alloc(0));
   }
 }
 

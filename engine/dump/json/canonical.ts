@@ -14,6 +14,7 @@
 import { isBase64, MAX_ATTRIBUTE_NAME_BYTES, MAX_NESTING_DEPTH } from '../../values/attribute.js';
 import { compareNumbers, normalizeNumberValue, numberSize } from '../../values/number.js';
 import { base64ByteLength, utf8Length } from '../../values/size.js';
+import type { Item } from '../../types.js';
 
 /** Thrown inside the walk: the item is not in stored form (not an error of the item). */
 class NotStored {}
@@ -212,4 +213,263 @@ function compareUtf8(a: string, b: string): number {
     return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
   }
   return a.length - b.length;
+}
+
+// ── the same check on the text alone ────────────────────────────────────────────────────────────
+//
+// `JSON.parse` builds an object for every attribute value (most of an import's CPU went there) only
+// for the walk above to look at it once. `scanStoredItem` makes the same decision reading the text
+// itself: it accepts exactly the texts `canonicalItemSize` accepts (tests/unit/dump/canonical.test.ts
+// compares the two on generated items and mutated texts) and returns the same size, and it picks
+// out the attributes the key checks need. Whatever it does not accept goes to JSON.parse and the
+// walk as before, which also word the errors. Stored form has no whitespace and no escape, so
+// every string is the text between two quotes, and its UTF-8 length is counted on the way.
+
+/** The text being scanned and the position in it (module state: the scan never re-enters). */
+let src = '';
+let at = 0;
+/** Where the string `scanString` last read starts (after its quote), and its UTF-8 bytes. */
+let strStart = 0;
+let strBytes = 0;
+
+/** What `scanStoredItem` found: the item's size and the attributes asked for (S, N or B values). */
+export interface ScannedItem {
+  readonly size: number;
+  readonly picked: Item;
+}
+
+/**
+ * When `text[from, to)` is an item in stored form (what `canonicalItemSize` accepts), its size and
+ * its top-level attributes named in `wanted`; undefined otherwise (and when one of those is not an
+ * S, N or B value: the key checks refuse that, on the normal path).
+ */
+export function scanStoredItem(
+  text: string,
+  from: number,
+  to: number,
+  wanted: readonly string[],
+): ScannedItem | undefined {
+  src = text;
+  at = from;
+  const picked: Item = {};
+  try {
+    if (text.charCodeAt(at++) !== 123 /* { */) return undefined;
+    const names: string[] = [];
+    let size = 0;
+    for (;;) {
+      const end = scanString();
+      if (end <= strStart || end - strStart > MAX_ATTRIBUTE_NAME_BYTES / 3) return undefined;
+      const c = text.charCodeAt(strStart);
+      if (c >= 48 && c <= 57) return undefined;
+      const name = text.slice(strStart, end);
+      if (name === '__proto__' || names.includes(name)) return undefined;
+      names.push(name);
+      const nameBytes = strBytes;
+      if (text.charCodeAt(at++) !== 58 /* : */) return undefined;
+      const valueAt = at;
+      const s = scanValue(1);
+      if (s < 0) return undefined;
+      size += nameBytes + s;
+      if (wanted.includes(name) && !pick(picked, name, valueAt)) return undefined;
+      const next = text.charCodeAt(at++);
+      if (next === 125 /* } */) break;
+      if (next !== 44 /* , */) return undefined;
+    }
+    return at === to ? { size, picked } : undefined;
+  } catch {
+    // A number normalisation refuses: the normal path reports it.
+    return undefined;
+  } finally {
+    src = '';
+  }
+}
+
+/** Records the S, N or B value scanned at `valueAt` as picked[name]; false for other types. */
+function pick(picked: Item, name: string, valueAt: number): boolean {
+  // {"S":"…"}: the type is one character; its value starts six characters in.
+  if (src.charCodeAt(valueAt + 3) !== 34 /* " */) return false;
+  const type = src.charCodeAt(valueAt + 2);
+  const value = src.slice(valueAt + 6, at - 2);
+  if (type === 83 /* S */) picked[name] = { S: value };
+  else if (type === 78 /* N */) picked[name] = { N: value };
+  else if (type === 66 /* B */) picked[name] = { B: value };
+  else return false;
+  return true;
+}
+
+/**
+ * A string at `at` with no escape and no control character: the index of its closing quote (`at`
+ * moves past it), with `strStart` and `strBytes` set; -1 otherwise.
+ */
+function scanString(): number {
+  if (src.charCodeAt(at) !== 34 /* " */) return -1;
+  const n = src.length;
+  let bytes = 0;
+  for (let i = at + 1; i < n; i++) {
+    const c = src.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === 34 /* " */) {
+        strStart = at + 1;
+        strBytes = bytes;
+        at = i + 1;
+        return i;
+      }
+      // A backslash starts an escape (never in stored form); JSON refuses raw control characters.
+      if (c === 92 || c < 32) return -1;
+      bytes++;
+    } else if (c < 0x800) {
+      bytes += 2;
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      // A surrogate pair is one 4-byte character; a lone surrogate is written as U+FFFD (3 bytes),
+      // as Buffer.byteLength counts it.
+      const d = src.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    } else {
+      bytes += 3;
+    }
+  }
+  return -1;
+}
+
+/** The string `scanString` last read. */
+function lastString(end: number): string {
+  return src.slice(strStart, end);
+}
+
+/** Scans `literal` at `at`; false when the text has something else. */
+function scanLiteral(literal: string): boolean {
+  if (!src.startsWith(literal, at)) return false;
+  at += literal.length;
+  return true;
+}
+
+/** The size of the attribute value at `at` (as `valueSize` above), or -1 when not in stored form. */
+function scanValue(depth: number): number {
+  // {"T":value}, T one of S N B L M (one character), SS NS BS, BOOL NULL.
+  if (depth > MAX_NESTING_DEPTH || src.charCodeAt(at) !== 123 /* { */ || src.charCodeAt(at + 1) !== 34)
+    return -1;
+  const t0 = src.charCodeAt(at + 2);
+  let size: number;
+  if (src.charCodeAt(at + 3) === 34 /* " */) {
+    if (src.charCodeAt(at + 4) !== 58 /* : */) return -1;
+    at += 5;
+    switch (t0) {
+      case 83 /* S */:
+        if (scanString() < 0) return -1;
+        size = strBytes;
+        break;
+      case 78 /* N */: {
+        const end = scanString();
+        if (end < 0) return -1;
+        const v = lastString(end);
+        size = integerSize(v);
+        if (size === 0) {
+          if (normalizeNumberValue(v, 'older') !== v) return -1;
+          size = numberSize(v);
+        }
+        break;
+      }
+      case 66 /* B */: {
+        const end = scanString();
+        if (end < 0) return -1;
+        const v = lastString(end);
+        if (!isBase64(v)) return -1;
+        size = base64ByteLength(v);
+        break;
+      }
+      case 76 /* L */:
+        size = scanList(depth);
+        break;
+      case 77 /* M */:
+        size = scanMap(depth);
+        break;
+      default:
+        return -1;
+    }
+  } else if (src.charCodeAt(at + 3) === 83 /* S */ && src.charCodeAt(at + 4) === 34) {
+    if (src.charCodeAt(at + 5) !== 58 /* : */) return -1;
+    at += 6;
+    if (t0 === 83 /* S */) size = scanSet('SS');
+    else if (t0 === 78 /* N */) size = scanSet('NS');
+    else if (t0 === 66 /* B */) size = scanSet('BS');
+    else return -1;
+  } else if (scanLiteral('{"BOOL":')) {
+    if (!scanLiteral('true') && !scanLiteral('false')) return -1;
+    size = 1;
+  } else if (scanLiteral('{"NULL":')) {
+    if (!scanLiteral('true')) return -1;
+    size = 1;
+  } else {
+    return -1;
+  }
+  // One member: the type.
+  return size >= 0 && src.charCodeAt(at++) === 125 /* } */ ? size : -1;
+}
+
+function scanList(depth: number): number {
+  if (src.charCodeAt(at++) !== 91 /* [ */) return -1;
+  let size = 3;
+  if (src.charCodeAt(at) === 93 /* ] */) {
+    at++;
+    return size;
+  }
+  for (;;) {
+    const s = scanValue(depth + 1);
+    if (s < 0) return -1;
+    size += s + 1;
+    const next = src.charCodeAt(at++);
+    if (next === 93 /* ] */) return size;
+    if (next !== 44 /* , */) return -1;
+  }
+}
+
+function scanMap(depth: number): number {
+  if (src.charCodeAt(at++) !== 123 /* { */) return -1;
+  let size = 3;
+  if (src.charCodeAt(at) === 125 /* } */) {
+    at++;
+    return size;
+  }
+  const names: string[] = [];
+  for (;;) {
+    const end = scanString();
+    // Nested names: normalisation allows the empty name here.
+    if (end < 0 || end - strStart > MAX_ATTRIBUTE_NAME_BYTES / 3) return -1;
+    const c = src.charCodeAt(strStart);
+    if (c >= 48 && c <= 57) return -1;
+    const name = lastString(end);
+    if (name === '__proto__' || names.includes(name)) return -1;
+    names.push(name);
+    const nameBytes = strBytes;
+    if (src.charCodeAt(at++) !== 58 /* : */) return -1;
+    const s = scanValue(depth + 1);
+    if (s < 0) return -1;
+    size += nameBytes + s + 1;
+    const next = src.charCodeAt(at++);
+    if (next === 125 /* } */) return size;
+    if (next !== 44 /* , */) return -1;
+  }
+}
+
+function scanSet(type: 'SS' | 'NS' | 'BS'): number {
+  if (src.charCodeAt(at++) !== 91 /* [ */) return -1;
+  const members: string[] = [];
+  for (;;) {
+    const end = scanString();
+    if (end < 0) return -1;
+    members.push(lastString(end));
+    const next = src.charCodeAt(at++);
+    if (next === 93 /* ] */) break;
+    if (next !== 44 /* , */) return -1;
+  }
+  try {
+    return setSize(type, members);
+  } catch {
+    return -1;
+  }
 }
