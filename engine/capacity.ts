@@ -41,20 +41,46 @@ export function setCapacitySink(next: CapacitySink | undefined): CapacitySink | 
   return previous;
 }
 
+/** What a meter has counted on one table (and its indexes). */
+interface TableUnits {
+  table: number;
+  read: number;
+  write: number;
+  /** Made at the first index unit: most operations touch none. */
+  indexes: Map<string, { units: number; gsi: boolean }> | undefined;
+}
+
 /** Accumulates one operation's capacity per table and index, and renders DynamoDB's shape. */
 export class CapacityMeter {
-  private readonly perTable = new Map<
-    string,
-    { table: number; read: number; write: number; indexes: Map<string, { units: number; gsi: boolean }> }
-  >();
+  // Most operations meter one table: it is kept in fields, the others (batches, transactions) in a
+  // Map made at the second table, so a GetItem or PutItem allocates no Map for its meter.
+  private firstName: string | undefined;
+  private first: TableUnits | undefined;
+  private others: Map<string, TableUnits> | undefined;
 
-  private entry(tableName: string) {
-    let e = this.perTable.get(tableName);
+  private entry(tableName: string): TableUnits {
+    if (this.firstName === tableName) return this.first!;
+    if (this.first === undefined) {
+      this.firstName = tableName;
+      return (this.first = { table: 0, read: 0, write: 0, indexes: undefined });
+    }
+    this.others ??= new Map();
+    let e = this.others.get(tableName);
     if (!e) {
-      e = { table: 0, read: 0, write: 0, indexes: new Map() };
-      this.perTable.set(tableName, e);
+      e = { table: 0, read: 0, write: 0, indexes: undefined };
+      this.others.set(tableName, e);
     }
     return e;
+  }
+
+  /** The tables metered, in the order they were first metered. */
+  private names(): string[] {
+    if (this.firstName === undefined) return [];
+    return this.others ? [this.firstName, ...this.others.keys()] : [this.firstName];
+  }
+
+  private find(tableName: string): TableUnits | undefined {
+    return this.firstName === tableName ? this.first : this.others?.get(tableName);
   }
 
   read(table: Table, units: number, indexName?: string): void {
@@ -78,21 +104,17 @@ export class CapacityMeter {
     }
   }
 
-  private addIndex(
-    table: Table,
-    e: { indexes: Map<string, { units: number; gsi: boolean }> },
-    name: string,
-    units: number,
-  ): void {
+  private addIndex(table: Table, e: TableUnits, name: string, units: number): void {
     const gsi = table.indexes.get(name)?.kind !== 'LSI';
-    const prev = e.indexes.get(name);
-    e.indexes.set(name, { units: (prev?.units ?? 0) + units, gsi });
+    const indexes = (e.indexes ??= new Map());
+    const prev = indexes.get(name);
+    indexes.set(name, { units: (prev?.units ?? 0) + units, gsi });
   }
 
   /** The ConsumedCapacity list for `mode` (BatchGetItem, BatchWriteItem, transactions). */
   list(mode: CapacityMode): ConsumedCapacity[] | undefined {
     if (mode !== 'TOTAL' && mode !== 'INDEXES') return undefined;
-    return [...this.perTable.keys()].map((name) => this.render(name, mode)!);
+    return this.names().map((name) => this.render(name, mode)!);
   }
 
   /** The single ConsumedCapacity of a one-table operation. */
@@ -103,16 +125,16 @@ export class CapacityMeter {
   }
 
   private render(tableName: string, mode: 'TOTAL' | 'INDEXES'): ConsumedCapacity | undefined {
-    const e = this.perTable.get(tableName);
+    const e = this.find(tableName);
     if (!e) return undefined;
     let total = e.table;
-    for (const i of e.indexes.values()) total += i.units;
+    if (e.indexes) for (const i of e.indexes.values()) total += i.units;
     const out: ConsumedCapacity = { TableName: tableName, CapacityUnits: total };
     if (e.read > 0) out.ReadCapacityUnits = e.read;
     if (e.write > 0) out.WriteCapacityUnits = e.write;
     if (mode === 'INDEXES') {
       out.Table = { CapacityUnits: e.table };
-      for (const [name, i] of e.indexes) {
+      for (const [name, i] of e.indexes ?? []) {
         const target = i.gsi ? (out.GlobalSecondaryIndexes ??= {}) : (out.LocalSecondaryIndexes ??= {});
         target[name] = { CapacityUnits: i.units };
       }

@@ -21,6 +21,17 @@ const CONTROL_PLANE = new Set(['CreateTable', 'UpdateTable', 'DeleteTable', 'Imp
 /** Operations that read the catalog itself: they always look for other processes' changes first. */
 const CATALOG_READS = new Set(['ListTables', 'DescribeTable', 'CreateTable', 'UpdateTable', 'DeleteTable']);
 
+/** Operations that only read items (ExecuteStatement when its statement is a SELECT). */
+const ITEM_READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
+const SELECT_STATEMENT = /^\s*select\b/i;
+
+function isItemRead(operation: string, input: unknown): boolean {
+  if (ITEM_READS.has(operation)) return true;
+  if (operation !== 'ExecuteStatement') return false;
+  const statement = (input as { Statement?: unknown } | null)?.Statement;
+  return typeof statement === 'string' && SELECT_STATEMENT.test(statement);
+}
+
 /**
  * What `execute` answers with: the response object, or (`'json'`, for an endpoint) the response's
  * JSON text where the operation can produce it directly (operations/index.ts, `jsonOperations`),
@@ -171,6 +182,8 @@ export class Engine {
 
   private attemptIn(operation: string, input: unknown, lockedIsRetried: boolean, answer: Answer): unknown {
     this.ctx.refreshIfChanged(CATALOG_READS.has(operation));
+    // A server's reads (executeWaiting) share one read transaction per turn of the event loop.
+    if (lockedIsRetried && isItemRead(operation, input)) this.ctx.db.holdReadsForTurn();
     // Capacity accounting, throttling, fault injection and metrics around the call
     // (engine/metrics/monitor.ts): begin() may refuse the request (throttled, or an injected fault).
     const usage = this.ctx.usage;

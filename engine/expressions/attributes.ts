@@ -18,11 +18,17 @@ function asMap(raw: unknown): Record<string, unknown> | undefined {
   return raw as Record<string, unknown>;
 }
 
+/** The names and values of a request that has none: shared, never added to. */
+const NO_NAMES: ReadonlyMap<string, string> = new Map();
+const NO_VALUES: ReadonlyMap<string, AttributeValue> = new Map();
+
 export class ExpressionAttributes {
-  private readonly names = new Map<string, string>();
-  private readonly values = new Map<string, AttributeValue>();
-  private readonly usedNames = new Set<string>();
-  private readonly usedValues = new Set<string>();
+  // Most requests (a plain GetItem or PutItem) carry neither: their collections are made only when
+  // there is something to put in them.
+  private readonly names: ReadonlyMap<string, string>;
+  private readonly values: ReadonlyMap<string, AttributeValue>;
+  private usedNames: Set<string> | undefined;
+  private usedValues: Set<string> | undefined;
   readonly hasNames: boolean;
   readonly hasValues: boolean;
 
@@ -39,7 +45,10 @@ export class ExpressionAttributes {
     const rawValues = asMap(values);
     this.hasNames = rawNames !== undefined;
     this.hasValues = rawValues !== undefined;
+    this.names = rawNames ? new Map() : NO_NAMES;
+    this.values = rawValues ? new Map() : NO_VALUES;
     if (rawNames) {
+      const names = this.names as Map<string, string>;
       const keys = Object.keys(rawNames);
       if (keys.length === 0) throw validation('ExpressionAttributeNames must not be empty');
       for (const key of keys) {
@@ -48,7 +57,7 @@ export class ExpressionAttributes {
         const name = rawNames[key];
         if (typeof name !== 'string')
           throw new DynamoError('SerializationException', 'Unexpected value type in payload');
-        this.names.set(key, name);
+        names.set(key, name);
       }
     }
     if (rawValues) {
@@ -58,7 +67,8 @@ export class ExpressionAttributes {
         if (!VALUE_KEY.test(key))
           throw validation(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`);
       }
-      for (const key of keys) this.values.set(key, normalizeExpressionValue(key, rawValues[key], layer));
+      const values = this.values as Map<string, AttributeValue>;
+      for (const key of keys) values.set(key, normalizeExpressionValue(key, rawValues[key], layer));
     }
   }
 
@@ -70,7 +80,7 @@ export class ExpressionAttributes {
         `Invalid ${kind}: An expression attribute name used in the document path is not defined; attribute name: ${ref}`,
       );
     }
-    this.usedNames.add(ref);
+    (this.usedNames ??= new Set()).add(ref);
     return name;
   }
 
@@ -82,19 +92,20 @@ export class ExpressionAttributes {
         `Invalid ${kind}: An expression attribute value used in expression is not defined; attribute value: ${ref}`,
       );
     }
-    this.usedValues.add(ref);
+    (this.usedValues ??= new Set()).add(ref);
     return value;
   }
 
   /** Call after every expression of the request has been parsed. */
   assertAllUsed(): void {
-    const unusedNames = [...this.names.keys()].filter((k) => !this.usedNames.has(k));
+    if (this.names.size === 0 && this.values.size === 0) return;
+    const unusedNames = [...this.names.keys()].filter((k) => !this.usedNames?.has(k));
     if (unusedNames.length > 0) {
       throw validation(
         `Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`,
       );
     }
-    const unusedValues = [...this.values.keys()].filter((k) => !this.usedValues.has(k));
+    const unusedValues = [...this.values.keys()].filter((k) => !this.usedValues?.has(k));
     if (unusedValues.length > 0) {
       throw validation(
         `Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`,

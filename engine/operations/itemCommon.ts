@@ -24,6 +24,8 @@ export function checkPlaceholdersHaveExpressions(
   expressionKeys: readonly string[],
   nameAbsentExpressions = true,
 ): void {
+  // Without placeholders there is nothing to refuse (the common request: skip building the check).
+  if (input.ExpressionAttributeNames == null && input.ExpressionAttributeValues == null) return;
   const expressions: Record<string, string | undefined> = {};
   for (const k of expressionKeys)
     expressions[k] = typeof input[k] === 'string' ? (input[k] as string) : undefined;

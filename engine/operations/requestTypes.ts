@@ -20,22 +20,25 @@ function serialization(message: string): DynamoError {
   return new DynamoError('SerializationException', message, { Message: message });
 }
 
-/** Checks `value` against `type`; `path` names the member (for readers of the code only). */
-function check(value: unknown, type: string, path: string): void {
+/**
+ * Checks `value` against `type`. DynamoDB's deserializer does not name the member it refuses, so no
+ * path is built while walking (this runs on every request).
+ */
+function check(value: unknown, type: string): void {
   if (value === null || value === undefined || type === 'av' || type === 'doc') return;
   switch (type) {
     case 's':
-      if (typeof value !== 'string') throw wrongType(path, 'string', value);
+      if (typeof value !== 'string') throw wrongType('', 'string', value);
       return;
     case 'n':
-      if (typeof value !== 'number') throw wrongType(path, 'number', value);
+      if (typeof value !== 'number') throw wrongType('', 'number', value);
       return;
     case 'b':
-      if (typeof value !== 'boolean') throw wrongType(path, 'boolean', value);
+      if (typeof value !== 'boolean') throw wrongType('', 'boolean', value);
       return;
     case 't':
       // Timestamps travel as epoch seconds; a date string is left to the operation's own check.
-      if (typeof value !== 'number' && typeof value !== 'string') throw wrongType(path, 'number', value);
+      if (typeof value !== 'number' && typeof value !== 'string') throw wrongType('', 'number', value);
       return;
     case 'blob':
       if (typeof value !== 'string')
@@ -43,11 +46,11 @@ function check(value: unknown, type: string, path: string): void {
       return;
   }
   if (type.startsWith('[')) {
-    if (!Array.isArray(value)) throw wrongType(path, 'list', value);
+    if (!Array.isArray(value)) throw wrongType('', 'list', value);
     const element = type.slice(1, -1);
     // AttributeValues are the value validation's to check: nothing to walk (an item's attributes).
     if (element === 'av' || element === 'doc') return;
-    value.forEach((v, i) => check(v, element, `${path}[${i}]`));
+    for (const v of value) check(v, element);
     return;
   }
   if (type.startsWith('{')) {
@@ -56,19 +59,17 @@ function check(value: unknown, type: string, path: string): void {
       throw serialization(
         `Unrecognized collection type java.util.Map<java.lang.String, ${javaValueType(element)}>`,
       );
-    if (typeof value !== 'object') throw wrongType(path, 'map', value);
+    if (typeof value !== 'object') throw wrongType('', 'map', value);
     if (element === 'av' || element === 'doc') return;
-    for (const key of Object.keys(value))
-      check((value as Record<string, unknown>)[key], element, `${path}.${key}`);
+    for (const key of Object.keys(value)) check((value as Record<string, unknown>)[key], element);
     return;
   }
   const members = STRUCTURES[type];
   if (!members) return;
-  if (typeof value !== 'object' || Array.isArray(value)) throw wrongType(path, 'map', value);
+  if (typeof value !== 'object' || Array.isArray(value)) throw wrongType('', 'map', value);
   for (const name of Object.keys(value)) {
     const memberType = Object.prototype.hasOwnProperty.call(members, name) ? members[name] : undefined;
-    if (memberType !== undefined)
-      check((value as Record<string, unknown>)[name], memberType, `${path}.${name}`);
+    if (memberType !== undefined) check((value as Record<string, unknown>)[name], memberType);
   }
 }
 
@@ -82,5 +83,5 @@ export function checkRequestTypes(operation: string, input: unknown): void {
     ? REQUEST_SHAPES[operation]
     : undefined;
   if (shape === undefined || input === null || typeof input !== 'object' || Array.isArray(input)) return;
-  check(input, shape, '');
+  check(input, shape);
 }

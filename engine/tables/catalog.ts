@@ -41,7 +41,7 @@ export class Catalog {
   /** Every table by namespace (namespaceKey) and then name. */
   private readonly namespaces = new Map<string, Map<string, Table>>();
   /** The tables of the namespace operations currently address (see `use`). */
-  private current = new Map<string, Table>();
+  private current: Map<string, Table>;
   private currentNamespace: Namespace = DEFAULT_NAMESPACE;
   /** Each table's catalog row as last read (description and tags text) by table id, to see what changed. */
   private readonly rowText = new Map<number, string>();
@@ -58,6 +58,8 @@ export class Catalog {
   private readonly statements = new Map<string, Statement>();
 
   constructor(private readonly db: Database) {
+    // Always the tables of currentNamespace (use() relies on it).
+    this.current = this.tablesOf(this.currentNamespace);
     this.reload();
     this.measureUncounted();
   }
@@ -68,8 +70,12 @@ export class Catalog {
    */
   use(ns: Namespace): void {
     if (ns === this.currentNamespace) return;
+    const previous = this.currentNamespace;
     this.currentNamespace = ns;
-    this.current = this.tablesOf(ns);
+    // A server's requests name their namespace with objects of their own, equal to the engine's:
+    // looking the tables up again (a key built, a Map searched) twice per request is for nothing.
+    if (ns.region !== previous.region || ns.accountId !== previous.accountId)
+      this.current = this.tablesOf(ns);
   }
 
   get namespace(): Namespace {

@@ -18,7 +18,7 @@ export interface WriteEffect {
   readonly oldSize: number;
   readonly newSize: number;
   /** Index name → write units consumed on that index by this write. */
-  readonly indexWrites: Map<string, number>;
+  readonly indexWrites: ReadonlyMap<string, number>;
   /** Who wrote: a client request (the default), a bulk import, or TTL expiry. */
   readonly origin: WriteOrigin;
 }
@@ -49,6 +49,8 @@ export function projectForIndex(index: Index, item: Item): Item {
   for (const name of nonKey) if (item[name] !== undefined) out[name] = item[name]!;
   return out;
 }
+
+const NO_INDEX_WRITES: Map<string, number> = new Map();
 
 function writeUnits(size: number): number {
   return Math.max(1, Math.ceil(size / 1024));
@@ -82,10 +84,14 @@ export function writeItem(
 
   catalog.addToStatistics(table, undefined, (newItem ? 1 : 0) - (oldExists ? 1 : 0), newSize - oldSize);
 
-  const indexWrites = new Map<string, number>();
+  // A table without indexes (the common case) shares one empty map: nothing adds to it.
+  let indexWrites = NO_INDEX_WRITES;
   for (const index of table.indexes.values()) {
     const units = maintainIndex(db, catalog, index, key, oldItem, newItem);
-    if (units > 0) indexWrites.set(index.name, units);
+    if (units > 0) {
+      if (indexWrites === NO_INDEX_WRITES) indexWrites = new Map();
+      indexWrites.set(index.name, units);
+    }
   }
 
   const effect: WriteEffect = {

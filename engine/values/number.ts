@@ -20,6 +20,34 @@ const MIN_EXPONENT = -130;
 
 /** Parses a decimal string, or returns undefined when it is not one. Does not check DynamoDB's limits. */
 export function parseDecimal(text: string): DecimalParts | undefined {
+  // Plain numbers (`42`, `-1.25`: no exponent) are read by a scan; the pattern reads the rest. Every
+  // stored number is read again for its size, its key bytes and comparisons: this is a hot path.
+  const n = text.length;
+  const sign = text.charCodeAt(0);
+  let i = sign === MINUS || sign === PLUS ? 1 : 0;
+  const intStart = i;
+  while (i < n && isDigit(text.charCodeAt(i))) i++;
+  const intEnd = i;
+  let fracStart = i;
+  if (i < n && text.charCodeAt(i) === POINT) {
+    fracStart = ++i;
+    while (i < n && isDigit(text.charCodeAt(i))) i++;
+  }
+  if (i < n) return parseByPattern(text);
+  if (intEnd === intStart && i === fracStart) return undefined;
+  const intPart = text.slice(intStart, intEnd);
+  return canonicalParts(sign === MINUS, intPart, i > fracStart ? text.slice(fracStart, i) : '', 0);
+}
+
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const POINT = 0x2e;
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function parseByPattern(text: string): DecimalParts | undefined {
   const m = NUMBER_SYNTAX.exec(text);
   if (!m) return undefined;
   const intPart = m[2] ?? '';
@@ -27,15 +55,20 @@ export function parseDecimal(text: string): DecimalParts | undefined {
   if (intPart === '' && fracPart === '') return undefined;
   const exp = m[4] === undefined ? 0 : exponentOf(m[4]);
   if (exp === undefined) return undefined;
-  const all = intPart + fracPart;
+  return canonicalParts(m[1] === '-', intPart, fracPart, exp);
+}
+
+/** The parts of a number written with these digits before and after the point, and this exponent. */
+function canonicalParts(negative: boolean, intPart: string, fracPart: string, exp: number): DecimalParts {
+  const all = fracPart === '' ? intPart : intPart + fracPart;
   let start = 0;
   while (start < all.length && all.charCodeAt(start) === 48) start++;
   if (start === all.length) return { negative: false, digits: '', exponent: 0 };
   let end = all.length;
   while (all.charCodeAt(end - 1) === 48) end--;
   return {
-    negative: m[1] === '-',
-    digits: all.slice(start, end),
+    negative,
+    digits: start === 0 && end === all.length ? all : all.slice(start, end),
     exponent: intPart.length - 1 - start + exp,
   };
 }

@@ -6,9 +6,12 @@ import {
   compareNumbers,
   normalizeNumber,
   numberSize,
+  parseDecimal,
   subtractNumbers,
 } from '../../../engine/values/number.js';
+import type { DecimalParts } from '../../../engine/values/number.js';
 import { DynamoError } from '../../../engine/errors.js';
+import { prng } from '../../support/prng.js';
 
 function errorOf(fn: () => unknown): { type: string; message: string } {
   try {
@@ -160,4 +163,84 @@ describe('number size (base-100 digits)', () => {
   ];
   for (const [n, size] of cases)
     it(`${n} costs ${size} bytes`, () => assert.equal(numberSize(normalizeNumber(n)), size));
+});
+
+describe('parseDecimal reads plain numbers by a scan, as the pattern reads them', () => {
+  // The pattern-only reading parseDecimal had before its scan for plain numbers: the reference.
+  function byPattern(text: string): DecimalParts | undefined {
+    const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+    if (!m) return undefined;
+    const intPart = m[2] ?? '';
+    const fracPart = m[3] ?? '';
+    if (intPart === '' && fracPart === '') return undefined;
+    if (m[4] !== undefined && !Number.isSafeInteger(Number(m[4]))) return parseDecimal(text); // out of scope
+    const exp = m[4] === undefined ? 0 : Number(m[4]);
+    const all = intPart + fracPart;
+    let start = 0;
+    while (start < all.length && all[start] === '0') start++;
+    if (start === all.length) return { negative: false, digits: '', exponent: 0 };
+    let end = all.length;
+    while (all[end - 1] === '0') end--;
+    return {
+      negative: m[1] === '-',
+      digits: all.slice(start, end),
+      exponent: intPart.length - 1 - start + exp,
+    };
+  }
+
+  it('agrees on edge cases and on generated texts', () => {
+    const texts = [
+      '',
+      '-',
+      '+',
+      '.',
+      '-.',
+      '+.',
+      '0',
+      '-0',
+      '+0',
+      '00',
+      '0.',
+      '.0',
+      '-0.000',
+      '1',
+      '-1',
+      '+1',
+      '10',
+      '100',
+      '0.5',
+      '.5',
+      '5.',
+      '-5.',
+      '1.50',
+      '0012.3400',
+      '1e2',
+      '1E-2',
+      '-.5e+3',
+      '1.2.3',
+      '1-',
+      '--1',
+      '1 ',
+      ' 1',
+      '١',
+      'NaN',
+      'Infinity',
+      '0x10',
+      '1_000',
+      '12345678901234567890123456789012345678',
+      '\u00001',
+      '1\n',
+      '9'.repeat(40),
+      '0.' + '0'.repeat(129) + '1',
+    ];
+    const r = prng(22);
+    const alphabet = '0123456789012345678900-+.eE x';
+    for (let i = 0; i < 5000; i++) {
+      let t = '';
+      const len = Math.floor(r() * 12);
+      for (let j = 0; j < len; j++) t += alphabet[Math.floor(r() * alphabet.length)];
+      texts.push(t);
+    }
+    for (const t of texts) assert.deepEqual(parseDecimal(t), byPattern(t), JSON.stringify(t));
+  });
 });
