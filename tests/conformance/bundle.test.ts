@@ -114,6 +114,40 @@ async function post(url: string, operation: string, body: unknown): Promise<Reco
   return { status: res.status, ...json };
 }
 
+/**
+ * Starts `serve` from the bundle (traced), waits until it prints its endpoint and `ready()` holds,
+ * runs `body` with the endpoint and stops the server, which must exit 0.
+ */
+async function withServe(
+  args: string[],
+  trace: string,
+  body: (url: string) => Promise<void>,
+  ready: () => boolean = () => true,
+): Promise<void> {
+  const child = spawn(process.execPath, ['--import', TRACE, entry, 'serve', ...args], {
+    cwd: home,
+    env: env(trace),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  try {
+    const deadline = Date.now() + 30_000;
+    let url: string | undefined;
+    while (!url || !ready()) {
+      if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}:\n${out}`);
+      if (Date.now() > deadline) throw new Error(`serve printed no endpoint or was not ready:\n${out}`);
+      url ??= /http:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await body(url);
+  } finally {
+    child.kill('SIGTERM');
+    assert.equal(await exited(child), 0, out);
+  }
+}
+
 describe('the bundled sortkey command', () => {
   it('--version prints the package version', () => {
     const trace = traceFile();
@@ -127,23 +161,7 @@ describe('the bundled sortkey command', () => {
 
   it('serve answers DynamoDB requests, expressions and PartiQL included', async () => {
     const trace = traceFile();
-    const child = spawn(process.execPath, ['--import', TRACE, entry, 'serve', '--in-memory', '--port', '0'], {
-      cwd: home,
-      env: env(trace),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
-    child.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
-    try {
-      const deadline = Date.now() + 30_000;
-      let url: string | undefined;
-      while (!url) {
-        if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}:\n${out}`);
-        if (Date.now() > deadline) throw new Error(`serve printed no endpoint:\n${out}`);
-        url = /http:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
-        if (!url) await new Promise((r) => setTimeout(r, 20));
-      }
+    await withServe(['--in-memory', '--port', '0'], trace, async (url) => {
       assert.deepEqual(await post(url, 'ListTables', {}), { status: 200, TableNames: [] });
       const created = await post(url, 'CreateTable', {
         TableName: 'Orders',
@@ -171,48 +189,20 @@ describe('the bundled sortkey command', () => {
       const malformed = await post(url, 'ExecuteStatement', { Statement: 'SELECT * FORM Orders' });
       assert.equal(malformed.status, 400);
       assert.match(String(malformed.message), /Expected FROM/);
-    } finally {
-      child.kill('SIGTERM');
-      assert.equal(await exited(child), 0, out);
-    }
+    });
     assertLoadsOnlyTheBundle(loaded(trace));
   });
 
   it("serve's read workers run their script from the bundle's chunk folder", async () => {
     const trace = traceFile();
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        TRACE,
-        entry,
-        'serve',
-        '--db',
-        join(home, 'workers.sqlite'),
-        '--port',
-        '0',
-        '--read-workers',
-        '1',
-      ],
-      { cwd: home, env: env(trace), stdio: ['ignore', 'pipe', 'pipe'] },
+    await withServe(
+      ['--db', join(home, 'workers.sqlite'), '--port', '0', '--read-workers', '1'],
+      trace,
+      async (url) => {
+        assert.deepEqual(await post(url, 'ListTables', {}), { status: 200, TableNames: [] });
+      },
+      () => loaded(trace).some((f) => f.endsWith('/chunks/sortkey-reader.js')),
     );
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
-    child.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
-    try {
-      const deadline = Date.now() + 30_000;
-      let url: string | undefined;
-      while (!url || !loaded(trace).some((f) => f.endsWith('/chunks/sortkey-reader.js'))) {
-        if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}:\n${out}`);
-        if (Date.now() > deadline) throw new Error(`no endpoint or no read worker started:\n${out}`);
-        url ??= /http:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      assert.deepEqual(await post(url, 'ListTables', {}), { status: 200, TableNames: [] });
-    } finally {
-      child.kill('SIGTERM');
-      assert.equal(await exited(child), 0, out);
-    }
     assertLoadsOnlyTheBundle(loaded(trace));
   });
 
@@ -226,22 +216,12 @@ describe('the bundled sortkey command', () => {
     const stale = statSync(cacheFile).mtimeMs;
     assert.match(run(['--version'], traceFile()).stderr, /^sortkey: code cache stale$/m);
     // A command that lasts writes a fresh one (a second after it started).
-    const child = spawn(process.execPath, [entry, 'serve', '--in-memory', '--port', '0'], {
-      cwd: home,
-      env: env(traceFile()),
-      stdio: 'ignore',
-    });
-    try {
-      const deadline = Date.now() + 30_000;
-      while (statSync(cacheFile).mtimeMs === stale) {
-        if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}`);
-        if (Date.now() > deadline) throw new Error('no fresh code cache written');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    } finally {
-      child.kill('SIGTERM');
-      await exited(child);
-    }
+    await withServe(
+      ['--in-memory', '--port', '0'],
+      traceFile(),
+      async () => undefined,
+      () => statSync(cacheFile).mtimeMs !== stale,
+    );
     assert.match(run(['--version'], traceFile()).stderr, /^sortkey: code cache accepted$/m);
     rmSync(cacheFile);
     const r = run(['--version'], traceFile());
