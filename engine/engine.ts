@@ -7,6 +7,7 @@ import { jsonOperations, operations, sortkeyOperations } from './operations/inde
 import { explainOperationInSlices } from './partiql/index.js';
 import type { ExplainResult } from './partiql/index.js';
 import { DatabaseBusyError, isBusyError, isDiskFullError } from './storage/database.js';
+import { isSelectStatement } from './workers/protocol.js';
 import { authorize } from './access/authorize.js';
 import type { Caller } from './access/authorize.js';
 import { AutomationRunner } from './automation/runner.js';
@@ -23,13 +24,13 @@ const CATALOG_READS = new Set(['ListTables', 'DescribeTable', 'CreateTable', 'Up
 
 /** Operations that only read items (ExecuteStatement when its statement is a SELECT). */
 const ITEM_READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
-const SELECT_STATEMENT = /^\s*select\b/i;
 
 function isItemRead(operation: string, input: unknown): boolean {
   if (ITEM_READS.has(operation)) return true;
-  if (operation !== 'ExecuteStatement') return false;
-  const statement = (input as { Statement?: unknown } | null)?.Statement;
-  return typeof statement === 'string' && SELECT_STATEMENT.test(statement);
+  return (
+    operation === 'ExecuteStatement' &&
+    isSelectStatement((input as { Statement?: unknown } | null)?.Statement)
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { rehashPartitions } from './rehash.js';
 import { separateRegions } from './regions.js';
 import { sortStoredSets } from './sort-sets.js';
+import { TurnSharing } from './turn-sharing.js';
 
 /**
  * Schema migrations, applied in order; PRAGMA user_version records how many have run. A database
@@ -318,25 +319,12 @@ export class Database {
   private turnHeld = false;
   /** Reads that asked for the held turn's transaction (1: it paid for nothing). */
   private turnReads = 0;
-  /** Whether holding pays: several reads share a turn (false after TURNS_OF_ONE_TO_STOP turns of one). */
-  private turnsPay = true;
-  private turnsOfOne = 0;
-  /** Reads since the last probe while not holding; a probe counts the reads of one turn (-1: none). */
-  private readsSinceProbe = 0;
-  private probedReads = -1;
+  /** Whether holding pays: several reads share a turn. */
+  private readonly turnReadSharing = new TurnSharing(TURNS_OF_ONE_TO_STOP, READS_BETWEEN_PROBES);
   private readonly endTurn = (): void => {
     if (!this.turnHeld) return;
-    if (this.turnReads > 1) this.turnsOfOne = 0;
-    else if (++this.turnsOfOne >= TURNS_OF_ONE_TO_STOP) {
-      this.turnsOfOne = 0;
-      this.turnsPay = false;
-      this.readsSinceProbe = 0;
-    }
+    this.turnReadSharing.turnEnded(this.turnReads);
     this.releaseReads();
-  };
-  private readonly endProbe = (): void => {
-    if (this.probedReads > 1) this.turnsPay = true;
-    this.probedReads = -1;
   };
 
   constructor(options: DatabaseOptions) {
@@ -471,7 +459,8 @@ export class Database {
    *
    * At one request per turn there is no one to share with, and BEGIN and COMMIT are two more
    * statements: after TURNS_OF_ONE_TO_STOP turns of one read the reads run on their own again, and
-   * every READS_BETWEEN_PROBES reads one turn is watched to see whether several reads meet in it.
+   * every READS_BETWEEN_PROBES reads one turn is watched to see whether several reads meet in it
+   * (turn-sharing.ts).
    * A database in memory has no locks to save.
    */
   holdReadsForTurn(): void {
@@ -480,13 +469,8 @@ export class Database {
       return;
     }
     if (this.depth > 0 || this.path === ':memory:' || this.sqlite.inTransaction) return;
-    if (!this.turnsPay) {
-      if (this.probedReads >= 0) this.probedReads++;
-      else if (++this.readsSinceProbe >= READS_BETWEEN_PROBES) {
-        this.readsSinceProbe = 0;
-        this.probedReads = 1;
-        setImmediate(this.endProbe);
-      }
+    if (!this.turnReadSharing.active) {
+      this.turnReadSharing.alone();
       return;
     }
     this.applyBusyTimeout();

@@ -27,6 +27,7 @@ import {
 import type { SigV4Verifier, SignedScope } from './sigv4.js';
 import { signedScope } from './sigv4.js';
 import { JsonBody } from '../../engine/workers/protocol.js';
+import { TurnSharing } from '../../engine/storage/turn-sharing.js';
 
 /** A namespace of tables: a region, and an account (engine/tables/table.ts's Namespace). */
 export interface Namespace {
@@ -644,24 +645,16 @@ const ANSWERS_BETWEEN_PROBES = 64;
  * At one request in flight there is never a second answer to share a turn with, and the
  * setImmediate is only an extra step: after SINGLE_FLUSHES_TO_STOP batches of one, answers go out
  * at once again, and every ANSWERS_BETWEEN_PROBES answers one turn is watched to see whether
- * several answers meet in it (then batching resumes).
+ * several answers meet in it (then batching resumes): engine/storage/turn-sharing.ts, which the
+ * database's reads held per turn use too.
  */
 export class OutgoingBatch {
   /** Queued answers; flush() swaps it with `spare`, so an answer queued while flushing waits its turn. */
   private pending: QueuedAnswer[] = [];
   private spare: QueuedAnswer[] = [];
-  /** Whether answers are queued (true) or written at once. */
-  private batching = true;
-  private singleFlushes = 0;
-  /** Answers written at once since the last probe. */
-  private sinceProbe = 0;
-  /** Answers written at once in the probed turn, or -1 when no turn is being probed. */
-  private probed = -1;
+  /** Whether answers are queued (active) or written at once. */
+  private readonly sharing = new TurnSharing(SINGLE_FLUSHES_TO_STOP, ANSWERS_BETWEEN_PROBES);
   private readonly flushNow = (): void => this.flush();
-  private readonly endProbe = (): void => {
-    if (this.probed > 1) this.batching = true;
-    this.probed = -1;
-  };
 
   constructor(
     private readonly write: (res: ServerResponse, status: number, text: string, length: number) => void,
@@ -669,13 +662,8 @@ export class OutgoingBatch {
 
   /** Queues an answer and returns true, or returns false: the caller writes it at once. */
   queue(res: ServerResponse, status: number, text: string, length: number): boolean {
-    if (!this.batching) {
-      if (this.probed >= 0) this.probed++;
-      else if (++this.sinceProbe >= ANSWERS_BETWEEN_PROBES) {
-        this.sinceProbe = 0;
-        this.probed = 1;
-        setImmediate(this.endProbe);
-      }
+    if (!this.sharing.active) {
+      this.sharing.alone();
       return false;
     }
     if (this.pending.length === 0) setImmediate(this.flushNow);
@@ -685,7 +673,7 @@ export class OutgoingBatch {
 
   /** Whether answers are being queued now (tests). */
   get queuing(): boolean {
-    return this.batching;
+    return this.sharing.active;
   }
 
   private flush(): void {
@@ -698,12 +686,7 @@ export class OutgoingBatch {
       this.write(a.res, a.status, a.text, a.length);
     }
     batch.length = 0;
-    if (n > 1) this.singleFlushes = 0;
-    else if (++this.singleFlushes >= SINGLE_FLUSHES_TO_STOP) {
-      this.singleFlushes = 0;
-      this.batching = false;
-      this.sinceProbe = 0;
-    }
+    this.sharing.turnEnded(n);
   }
 }
 
