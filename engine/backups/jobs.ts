@@ -213,13 +213,13 @@ export class ControlPlaneJobs {
     return this.list().some((j) => j.job.kind === 'fill' && j.job.pitrId === pitrId);
   }
 
+  /** Whether onWrite may need a write's old item on this table (a snapshot of it is under way). */
+  readonly readsOldItem = (table: Table): boolean => this.snapshots.size > 0 && this.snapshots.has(table.id);
+
   /**
    * The write listener: copy-on-write for snapshot jobs of the written table. Runs inside the
    * write's transaction, after it caught up with the file, so the cursor read here is current.
    */
-  /** Whether onWrite may need a write's old item on this table (a snapshot of it is under way). */
-  readonly readsOldItem = (table: Table): boolean => this.snapshots.size > 0 && this.snapshots.has(table.id);
-
   readonly onWrite = (effect: WriteEffect): void => {
     if (this.snapshots.size === 0) return;
     const jobs = this.snapshots.get(effect.table.id);

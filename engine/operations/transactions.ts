@@ -110,16 +110,16 @@ export function requestHash(input: Record<string, unknown>): string {
   return createHash('sha256').update(jsonText(rest)).digest('hex');
 }
 
-/**
- * Looks up an earlier request with this token. Returns its stored response when it was the same
- * request, throws IdempotentParameterMismatchException when it was a different one.
- */
 /** What client request tokens need of the engine: its database and clock (EngineContext provides them). */
 export interface TokenHost {
   readonly db: Database;
   readonly now: () => number;
 }
 
+/**
+ * Looks up an earlier request with this token. Returns its stored response when it was the same
+ * request, throws IdempotentParameterMismatchException when it was a different one.
+ */
 export function replayedResponse(ctx: TokenHost, token: string | undefined, hash: string): unknown {
   if (token === undefined) return undefined;
   const now = ctx.now();

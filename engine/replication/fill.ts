@@ -23,12 +23,6 @@ export interface FillCursor {
   readonly after: TableKeyCursor;
 }
 
-/**
- * Copies a table's items into its new replicas, chunk by chunk, each chunk one short transaction
- * (the pattern of the GSI backfill, engine/tables/backfill.ts). The cursor lives in sk_meta, so any
- * process sharing the file may go on with a copy another one left unfinished. An item the replica
- * already holds a newer write of (a replicated write from a third region) is left as it is.
- */
 /** What replica copies need of the engine (EngineContext provides it), narrow; they write through writeItem. */
 export interface ReplicaFillHost extends WriteContext {
   readonly catalog: Pick<Catalog, 'byId' | 'save' | 'addToStatistics'>;
@@ -39,6 +33,12 @@ export interface ReplicaFillHost extends WriteContext {
   readonly replication: Pick<ReplicationService, 'clockOf' | 'setClock'>;
 }
 
+/**
+ * Copies a table's items into its new replicas, chunk by chunk, each chunk one short transaction
+ * (the pattern of the GSI backfill, engine/tables/backfill.ts). The cursor lives in sk_meta, so any
+ * process sharing the file may go on with a copy another one left unfinished. An item the replica
+ * already holds a newer write of (a replicated write from a third region) is left as it is.
+ */
 export class ReplicaFills {
   private readonly timer: ChunkTimer;
 

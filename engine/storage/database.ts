@@ -11,16 +11,16 @@ import { sortStoredSets } from './sort-sets.js';
 import { TurnSharing } from './turn-sharing.js';
 
 /**
- * Schema migrations, applied in order; PRAGMA user_version records how many have run. A database
- * written by one version opens in the next: append here, never edit an entry that has shipped.
- */
-/**
  * A migration: SQL, a function that changes the schema (run on every file), or a function that only
  * converts rows an older version wrote (`{ convertsRows }`: a new file has none, so it is skipped).
  */
 type Migration =
   string | ((sqlite: SqliteDatabase) => void) | { readonly convertsRows: (sqlite: SqliteDatabase) => void };
 
+/**
+ * Schema migrations, applied in order; PRAGMA user_version records how many have run. A database
+ * written by one version opens in the next: append here, never edit an entry that has shipped.
+ */
 const MIGRATIONS: readonly Migration[] = [
   // 1: the catalog of tables. `description` is the stored part of DynamoDB's TableDescription.
   `CREATE TABLE sk_tables (

@@ -122,13 +122,13 @@ export class StreamService {
     return this.byArn;
   }
 
-  /** The write listener: appends the write's record to the table's enabled stream. */
   /** Whether onWrite may need a write's old item on this table (a stream is on). */
   readonly readsOldItem = (table: Table): boolean => {
     const d = table.description;
     return d.StreamSpecification?.StreamEnabled === true && !!d.LatestStreamArn;
   };
 
+  /** The write listener: appends the write's record to the table's enabled stream. */
   readonly onWrite = (effect: WriteEffect): void => {
     const d = effect.table.description;
     if (!d.StreamSpecification?.StreamEnabled || !d.LatestStreamArn) return;

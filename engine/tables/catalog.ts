@@ -382,13 +382,13 @@ export class Catalog {
     return { itemCount: row.n, sizeBytes: row.s };
   }
 
-  /** Adds one write's change to a table's (or, with `index`, an index's) statistics; in its transaction. */
   /** The item bytes a table ('') or index holds by its statistics row, undefined without one. */
   private storedBytes(tableId: number, indexName: string): number | undefined {
     const row = this.stats().get.get(tableId, indexName) as [number, number] | undefined;
     return row?.[1];
   }
 
+  /** Adds one write's change to a table's (or, with `index`, an index's) statistics; in its transaction. */
   addToStatistics(table: Table, index: Index | undefined, items: number, bytes: number): void {
     if (items !== 0 || bytes !== 0) this.stats().add.run(items, bytes, table.id, index?.name ?? '');
   }

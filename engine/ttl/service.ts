@@ -88,11 +88,11 @@ export class TtlService {
     return { TimeToLiveStatus: status, AttributeName: cfg.attribute! };
   }
 
-  /** The write listener: keeps the table's expiry index current. */
   /** Whether onWrite may need a write's old item on this table (TTL is on: its old expiry). */
   readonly readsOldItem = (table: Table): boolean =>
     this.configs.size > 0 && this.configs.get(tableUuid(table))?.enabled === true;
 
+  /** The write listener: keeps the table's expiry index current. */
   readonly onWrite = (effect: WriteEffect): void => {
     if (this.configs.size === 0) return;
     const cfg = this.configs.get(tableUuid(effect.table));

@@ -124,7 +124,6 @@ function build(text: string, cst: CstNode): ParseResult {
   return { ok: true, statement, parameterCount: builder.parameterCount };
 }
 
-/** Parses one statement; throws PartiqlParseError (name 'ValidationException') if it does not parse. */
 /**
  * Builds the Chevrotain parser now (its grammar analysis costs about 0.1 s of CPU), so that the
  * first statement needing it does not pay inside a request while others wait.
@@ -133,6 +132,7 @@ export function warmUpParser(): void {
   parseStatement('SELECT * FROM "warm-up"');
 }
 
+/** Parses one statement; throws PartiqlParseError (name 'ValidationException') if it does not parse. */
 export function parseStatementOrThrow(text: string): Statement {
   const result = parseStatement(text);
   if (!result.ok) throw new PartiqlParseError(result.errors);
