@@ -223,48 +223,10 @@ export function skipValue(s: string, i: number): number {
   }
 }
 
-/** The top-level attributes of a stored item: names, and where each attribute value's text lies. */
-export interface StoredAttributes {
-  readonly names: string[];
-  /** Start (at its `{`) and end (past its `}`) of each attribute value. */
-  readonly starts: number[];
-  readonly ends: number[];
-}
-
-/** Splits a stored item into its top-level attributes. Throws NotCanonical like storedToPlainJson. */
-export function storedAttributes(json: string): StoredAttributes {
-  const names: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const s = withoutEscapes(json);
-  let i = expect(s, 0, '{');
-  if (s.charCodeAt(i) === 125) {
-    if (i + 1 !== s.length) throw NOT_CANONICAL;
-    return { names, starts, ends };
-  }
-  for (;;) {
-    const end = stringEnd(s, i);
-    if (isIndexName(s, i + 1, end - 1)) throw NOT_CANONICAL;
-    names.push(s.slice(i + 1, end - 1));
-    i = expect(s, end, ':');
-    if (s.charCodeAt(i) !== 123) throw NOT_CANONICAL;
-    starts.push(i);
-    i = skipValue(s, i);
-    ends.push(i);
-    const c = s.charCodeAt(i);
-    if (c === 125) {
-      if (i + 1 !== s.length) throw NOT_CANONICAL;
-      return { names, starts, ends };
-    }
-    if (c !== 44) throw NOT_CANONICAL;
-    i++;
-  }
-}
-
 /**
  * A CSV cell's text for the attribute value stored at json[start, end) (what csvValue gives for
  * the parsed value): strings as they are, numbers as written, everything else as plain JSON. The
- * text is one storedAttributes accepted (no escapes).
+ * caller has checked the text has no escapes (storedCsv.ts).
  */
 export function storedCsvValue(json: string, start: number, end: number, opts: PlainOptions): string {
   const s = json;
