@@ -257,15 +257,10 @@ export function scanStoredItem(
     const names: string[] = [];
     let size = 0;
     for (;;) {
-      const end = scanString();
-      if (end <= strStart || end - strStart > MAX_ATTRIBUTE_NAME_BYTES / 3) return undefined;
-      const c = text.charCodeAt(strStart);
-      if (c >= 48 && c <= 57) return undefined;
-      const name = text.slice(strStart, end);
-      if (name === '__proto__' || names.includes(name)) return undefined;
-      names.push(name);
-      const nameBytes = strBytes;
-      if (text.charCodeAt(at++) !== 58 /* : */) return undefined;
+      // Top-level names: never empty.
+      const nameBytes = scanName(names, false);
+      if (nameBytes < 0) return undefined;
+      const name = names[names.length - 1]!;
       const valueAt = at;
       const s = scanValue(1);
       if (s < 0) return undefined;
@@ -334,6 +329,24 @@ function scanString(): number {
     }
   }
   return -1;
+}
+
+/**
+ * An attribute name at `at` and its colon, new among `names` (to which it is added): its UTF-8
+ * bytes, or -1. A name starting with a digit is left to the walk above (an index-like name is one
+ * JSON.parse would move to the front).
+ */
+function scanName(names: string[], emptyAllowed: boolean): number {
+  const end = scanString();
+  if (end < 0 || (end === strStart && !emptyAllowed) || end - strStart > MAX_ATTRIBUTE_NAME_BYTES / 3)
+    return -1;
+  const c = src.charCodeAt(strStart);
+  if (c >= 48 && c <= 57) return -1;
+  const name = lastString(end);
+  if (name === '__proto__' || names.includes(name)) return -1;
+  names.push(name);
+  const bytes = strBytes;
+  return src.charCodeAt(at++) === 58 /* : */ ? bytes : -1;
 }
 
 /** The string `scanString` last read. */
@@ -437,16 +450,9 @@ function scanMap(depth: number): number {
   }
   const names: string[] = [];
   for (;;) {
-    const end = scanString();
     // Nested names: normalisation allows the empty name here.
-    if (end < 0 || end - strStart > MAX_ATTRIBUTE_NAME_BYTES / 3) return -1;
-    const c = src.charCodeAt(strStart);
-    if (c >= 48 && c <= 57) return -1;
-    const name = lastString(end);
-    if (name === '__proto__' || names.includes(name)) return -1;
-    names.push(name);
-    const nameBytes = strBytes;
-    if (src.charCodeAt(at++) !== 58 /* : */) return -1;
+    const nameBytes = scanName(names, true);
+    if (nameBytes < 0) return -1;
     const s = scanValue(depth + 1);
     if (s < 0) return -1;
     size += nameBytes + s + 1;
