@@ -46,9 +46,9 @@ const COMMON = {
  * Builds the bundle into `outdir` (emptied first) and returns the path of its entry file. The
  * folder must be inside the package, so that better-sqlite3 and the AWS SDK resolve from
  * node_modules and the package.json (version) and renderer/dist (studio) are found by walking up.
- * With `warm`, a first `serve` run then writes the code cache, so the first user start has it.
+ * A first `serve` run then writes the code cache, so the first user start has it.
  */
-export async function bundle(outdir = DEFAULT_OUTDIR, { warm = true } = {}) {
+export async function bundle(outdir = DEFAULT_OUTDIR) {
   rmSync(outdir, { recursive: true, force: true });
   await build({
     ...COMMON,
@@ -80,7 +80,7 @@ export async function bundle(outdir = DEFAULT_OUTDIR, { warm = true } = {}) {
   });
   const entry = join(outdir, ENTRY_FILE);
   copyFileSync(join(ROOT, 'scripts', 'bundle-loader.js'), entry);
-  if (warm) await writeCodeCache(entry);
+  await writeCodeCache(entry);
   return entry;
 }
 

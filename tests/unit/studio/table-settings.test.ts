@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../../engine/index.js';
 import type { StudioBackend } from '../../../renderer/src/backend/api.js';
 import { createStudioBackend } from '../../../main/studio/index.js';
+import { gsiTableInput } from '../../support/engine.js';
 
 describe('studio backend: table settings', () => {
   let engine: Engine;
@@ -16,22 +17,7 @@ describe('studio backend: table settings', () => {
       engine,
       info: () => ({ version: '1.2.3', mode: 'browser', region: 'us-east-1' }),
     }) as unknown as StudioBackend;
-    engine.execute('CreateTable', {
-      TableName: 'Orders',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'g', AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'byG',
-          KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    });
+    engine.execute('CreateTable', gsiTableInput('Orders'));
     engine.execute('PutItem', { TableName: 'Orders', Item: { pk: { S: 'a' }, g: { S: 'x' } } });
   });
   after(() => engine.close());
