@@ -166,14 +166,24 @@ const pageGlobals = (): PageGlobals => globalThis as unknown as PageGlobals;
 
 /** Sets the text of the Monaco editor inside `container` (through Monaco's API: no auto-closing). */
 export async function setEditorText(page: Page, container: string, text: string): Promise<void> {
-  await page.waitForSelector(`${container} .monaco-editor`);
-  await page.evaluate(
-    ([container, text]) => {
-      const g = globalThis as unknown as PageGlobals;
-      g.sortkeyStudioTest.setEditorText(g.document.querySelector(container), text);
-    },
-    [container, text] as const,
-  );
+  // A page that is still switching (a connection, a region) may replace the editor between the
+  // wait and the call: then the call finds none, and is made again on the new one.
+  for (let attempt = 0; ; attempt++) {
+    await page.waitForSelector(`${container} .monaco-editor`);
+    try {
+      await page.evaluate(
+        ([container, text]) => {
+          const g = globalThis as unknown as PageGlobals;
+          g.sortkeyStudioTest.setEditorText(g.document.querySelector(container), text);
+        },
+        [container, text] as const,
+      );
+      return;
+    } catch (e) {
+      if (attempt >= 50 || !String(e).includes('no editor there')) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /** The text of the Monaco editor inside `container`. */
